@@ -1,0 +1,95 @@
+/** `ecs-console local`: the embedded control plane alone, on its own port. */
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { LocalControlPlane } from '../local/index';
+
+export const defaultStatePath = (): string =>
+  process.env.ECS_CONSOLE_STATE ?? join(homedir(), '.ecs-console', 'state.sqlite');
+
+const help = `usage: ecs-console local [options]
+
+  --port N             port to listen on (default 4566; 0 picks a free one)
+  --host ADDR          address to bind (default 127.0.0.1)
+  --state FILE         SQLite state file (default ~/.ecs-console/state.sqlite)
+  --ephemeral          keep state in memory only
+  --region R           default region when a request names none (default us-east-1)
+  --account-id ID      account id in ARNs (default 000000000000)
+  --instances N        start N simulated container instances...
+  --cluster NAME       ...in this cluster (created if needed; default "default")
+  --instance-type T    instance type for --instances (default t2.micro)
+  --task-step-ms MS    delay between task lifecycle steps (default 200)
+  --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
+
+export async function localCommand(argv: string[]): Promise<number | void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '4566' },
+      host: { type: 'string', default: '127.0.0.1' },
+      state: { type: 'string' },
+      ephemeral: { type: 'boolean', default: false },
+      region: { type: 'string', default: 'us-east-1' },
+      'account-id': { type: 'string', default: '000000000000' },
+      instances: { type: 'string' },
+      cluster: { type: 'string', default: 'default' },
+      'instance-type': { type: 'string', default: 't2.micro' },
+      'task-step-ms': { type: 'string' },
+      'allow-reset': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (!/^\d{12}$/.test(values['account-id'])) throw new Error('--account-id must be 12 digits');
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    console.warn(`warning: binding ${values.host}; the AWS endpoint accepts any SigV4-signed request.`);
+  }
+  const statePath = values.ephemeral ? null : (values.state ?? defaultStatePath());
+  const plane = new LocalControlPlane({
+    statePath,
+    defaultRegion: values.region,
+    accountId: values['account-id'],
+    allowReset: values['allow-reset'],
+    taskStepMs: values['task-step-ms'] ? Number(values['task-step-ms']) : undefined,
+    log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
+  });
+  const url = await plane.listen(port, values.host);
+  if (values.instances) {
+    const count = Number(values.instances);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('--instances must be 1-1000');
+    await startInstances(plane, values.cluster, values['instance-type'], count);
+  }
+  console.log(`ecs-console local control plane listening on ${url}`);
+  console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
+  console.log(`try: aws --endpoint-url ${url} ecs list-clusters  (any credentials, e.g. AWS_ACCESS_KEY_ID=test)`);
+  const shutdown = async () => {
+    await plane.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await new Promise(() => {});
+}
+
+/** --instances: EC2 instances whose UserData names the cluster; their agents register them. */
+async function startInstances(plane: LocalControlPlane, cluster: string, instanceType: string, count: number) {
+  const call = plane.deps.services;
+  await call.call('ecs', 'CreateCluster', { clusterName: cluster });
+  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`).toString('base64');
+  const existing = await call.call('ecs', 'ListContainerInstances', { cluster, status: 'ACTIVE' });
+  const missing = count - ((existing.containerInstanceArns as string[] | undefined)?.length ?? 0);
+  if (missing > 0) {
+    await call.call('ec2', 'RunInstances', {
+      ImageId: 'ami-ecs-optimized',
+      InstanceType: instanceType,
+      MinCount: String(missing),
+      MaxCount: String(missing),
+      UserData: userData,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * In-process notifications between parts of the control plane. Level-triggered consumers treat
+ * these only as hints to re-read state: a lost or duplicated event is harmless.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface LocalEvents {
+  /** An EC2 instance reached `running`; the agent starts if UserData names an ECS cluster. */
+  'ec2.instance.running': {
+    instanceId: string;
+    instanceType: string;
+    /** Loopback address that serves as the instance's private and public IP. */
+    address: string;
+    userData: string;
+    region: string;
+    accountId: string;
+    availabilityZone: string;
+    vcpus: number;
+    memoryMiB: number;
+  };
+  'ec2.instance.terminated': { instanceId: string; region: string; accountId: string };
+  /** Something about a service changed (spec, tasks, instances): its worker should reconcile. */
+  'ecs.service.dirty': { clusterArn: string; serviceArn: string };
+  /** A cluster's capacity or tasks changed: reconcile all its services. */
+  'ecs.cluster.dirty': { clusterArn: string };
+  /** A task's desired or last status changed: the agent should look at it. */
+  'ecs.task.changed': { clusterArn: string; taskArn: string; containerInstanceArn?: string };
+}
+
+export class Bus {
+  private readonly emitter = new EventEmitter();
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+  emit<K extends keyof LocalEvents>(event: K, payload: LocalEvents[K]): void {
+    this.emitter.emit(event, payload);
+  }
+  on<K extends keyof LocalEvents>(event: K, listener: (payload: LocalEvents[K]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+}

@@ -1,0 +1,36 @@
+/** What every part of the control plane is built from. Created once, in index.ts. */
+import type { Bus } from './common/bus';
+import type { Clock } from './common/clock';
+import type { ServiceCaller } from './protocol/types';
+import type { Db } from './store/db';
+
+export interface LocalConfig {
+  accountId: string;
+  defaultRegion: string;
+  /** Delay between two task lifecycle steps (ms). Tests use small values. */
+  taskStepMs: number;
+  /** Delay for an EC2 instance to go from pending to running (ms). */
+  instanceBootMs: number;
+  /** How often the service scheduler resyncs every service even without events (ms). */
+  resyncMs: number;
+  /** Host that serves container ports and load balancers when per-instance loopback addresses are not available. */
+  fallbackAddress: string;
+  /** Whether 127.0.x.y addresses other than 127.0.0.1 can be bound (true on Linux). */
+  perInstanceAddresses: boolean;
+}
+
+export interface LocalDeps {
+  db: Db;
+  bus: Bus;
+  clock: Clock;
+  /** Calls into any service's actions in process (how services use each other). */
+  services: ServiceCaller;
+  config: LocalConfig;
+  log: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+/** A background part with a lifecycle (scheduler, agents, proxies). */
+export interface Runnable {
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}

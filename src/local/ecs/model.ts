@@ -1,0 +1,126 @@
+/**
+ * ECS state as stored. Each record holds the API object exactly as DescribeX returns it on the
+ * wire (`Wire<T>`: SDK shapes with timestamps as epoch seconds) plus the internal facts the
+ * scheduler and agent need. Counts that can be derived (cluster task counts, service running
+ * counts) are derived when described, not stored.
+ *
+ * Owners: the ECS provider creates and validates records; the scheduler places tasks and books
+ * resources; the agent walks tasks through their lifecycle and releases resources at STOPPED.
+ */
+import type * as ecs from '@aws-sdk/client-ecs';
+import type { Db } from '../store/db';
+
+/** SDK type with Date replaced by epoch seconds, as awsJson1_1 puts it on the wire. */
+export type Wire<T> = T extends Date
+  ? number
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+export type WireCluster = Wire<ecs.Cluster> & { clusterArn: string; clusterName: string; status: string };
+export type WireTaskDefinition = Wire<ecs.TaskDefinition> & {
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  status: string;
+  containerDefinitions: Wire<ecs.ContainerDefinition>[];
+};
+export type WireContainerInstance = Wire<ecs.ContainerInstance> & {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  status: string;
+};
+export type WireTask = Wire<ecs.Task> & { taskArn: string; clusterArn: string; lastStatus: string; desiredStatus: string };
+export type WireService = Wire<ecs.Service> & {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  status: string;
+  desiredCount: number;
+  deployments: Wire<ecs.Deployment>[];
+  events: Wire<ecs.ServiceEvent>[];
+};
+
+export interface ClusterRecord {
+  cluster: WireCluster;
+  region: string;
+}
+
+export interface TaskDefinitionRecord {
+  taskDefinition: WireTaskDefinition;
+  tags: ecs.Tag[];
+  region: string;
+}
+
+export interface ContainerInstanceRecord {
+  containerInstance: WireContainerInstance;
+  clusterArn: string;
+  region: string;
+  /** The instance's own address (127.0.x.y): its private and public IP. Host ports listen here. */
+  address: string;
+  /** Set when the instance is backed by a simulated EC2 instance with a running agent. */
+  simulated: boolean;
+}
+
+/** A host port the task holds on its instance (resolved at placement; dynamic ports included). */
+export interface PortBinding {
+  containerName: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface TaskRecord {
+  task: WireTask;
+  region: string;
+  /** Service that owns the task (group `service:NAME`), if any. */
+  serviceArn?: string;
+  /** Deployment (ecs-svc/...) of that service the task belongs to. */
+  deploymentId?: string;
+  /** Host ports booked on the instance, released when the task reaches STOPPED. */
+  ports: PortBinding[];
+  /** CPU units and MiB booked on the instance, released when the task reaches STOPPED. */
+  reservedCpu: number;
+  reservedMemory: number;
+  /** When the agent should take the next lifecycle step (epoch ms); absent when at rest. */
+  nextTransitionAt?: number;
+  /** Every lastStatus the task went through, with the time (epoch seconds), for the timeline view. */
+  history: { status: string; at: number }[];
+}
+
+export interface ServiceRecord {
+  service: WireService;
+  region: string;
+}
+
+/** The ECS collections, created once per Db. Index keys are part of the contract: */
+export function ecsCollections(db: Db) {
+  return {
+    clusters: db.collection<ClusterRecord>('ecs_clusters', [
+      { name: 'region', key: (r) => r.region },
+      { name: 'status', key: (r) => r.cluster.status },
+    ]),
+    taskDefinitions: db.collection<TaskDefinitionRecord>('ecs_task_definitions', [
+      { name: 'family', key: (r) => `${r.region}|${r.taskDefinition.family}` },
+      { name: 'regionStatus', key: (r) => `${r.region}|${r.taskDefinition.status}` },
+    ]),
+    containerInstances: db.collection<ContainerInstanceRecord>('ecs_container_instances', [
+      { name: 'cluster', key: (r) => r.clusterArn },
+      { name: 'ec2InstanceId', key: (r) => r.containerInstance.ec2InstanceId },
+    ]),
+    /** Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. */
+    tasks: db.collection<TaskRecord>('ecs_tasks', [
+      { name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` },
+      { name: 'instance', key: (r) => r.task.containerInstanceArn ?? null },
+      { name: 'service', key: (r) => r.serviceArn ?? null },
+    ]),
+    services: db.collection<ServiceRecord>('ecs_services', [
+      { name: 'cluster', key: (r) => r.service.clusterArn },
+      { name: 'clusterName', key: (r) => `${r.service.clusterArn}|${r.service.serviceName}` },
+    ]),
+  };
+}
+
+export type EcsCollections = ReturnType<typeof ecsCollections>;

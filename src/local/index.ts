@@ -1,0 +1,140 @@
+/**
+ * Composition root of the embedded control plane: the only file that wires the parts together.
+ * Everything else receives `LocalDeps` and talks to other services through `deps.services`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Bus } from './common/bus';
+import { systemClock, type Clock } from './common/clock';
+import type { LocalConfig, LocalDeps, Runnable } from './deps';
+import { AwsEndpoint } from './protocol/endpoint';
+import type { ServiceDefinition } from './protocol/types';
+import { Db } from './store/db';
+import { createEcsService } from './ecs/provider';
+import { createServiceScheduler } from './scheduler/worker';
+import { createAgentHost } from './agent/host';
+import { createEc2Service } from './ec2/provider';
+import { createAutoScalingService } from './autoscaling/provider';
+import { createElbV2Service, createElbClassicService } from './elb/provider';
+import { createIamService } from './iam/provider';
+import { createCloudFormationService } from './cloudformation/provider';
+
+export type { LocalConfig } from './deps';
+export { AwsEndpoint } from './protocol/endpoint';
+
+export interface LocalOptions extends Partial<LocalConfig> {
+  /** SQLite file; null keeps state in memory. */
+  statePath: string | null;
+  allowReset?: boolean;
+  clock?: Clock;
+  log?: LocalDeps['log'];
+}
+
+export const defaultConfig: LocalConfig = {
+  accountId: '000000000000',
+  defaultRegion: 'us-east-1',
+  taskStepMs: 200,
+  instanceBootMs: 300,
+  resyncMs: 5000,
+  fallbackAddress: '127.0.0.1',
+  perInstanceAddresses: process.platform === 'linux',
+};
+
+export class LocalControlPlane {
+  readonly deps: LocalDeps;
+  readonly endpoint: AwsEndpoint;
+  private readonly parts: Runnable[] = [];
+  private server: Server | null = null;
+  private started = false;
+
+  constructor(private readonly options: LocalOptions) {
+    const config: LocalConfig = { ...defaultConfig, ...stripUndefined(options) };
+    const db = new Db(options.statePath);
+    const bus = new Bus();
+    const log = options.log ?? (() => {});
+    const endpoint = new AwsEndpoint([], {
+      accountId: config.accountId,
+      defaultRegion: config.defaultRegion,
+      onInternalError: (err, ctx) => log('internal error', { err: String((err as Error)?.stack ?? err), ...ctx }),
+    });
+    this.endpoint = endpoint;
+    this.deps = { db, bus, clock: options.clock ?? systemClock, services: endpoint, config, log };
+
+    const services: ServiceDefinition[] = [
+      createEcsService(this.deps),
+      createEc2Service(this.deps),
+      createAutoScalingService(this.deps),
+      createElbV2Service(this.deps),
+      createElbClassicService(this.deps),
+      createIamService(this.deps),
+      createCloudFormationService(this.deps),
+    ];
+    for (const s of services) endpoint.register(s);
+  }
+
+  /** Starts background work: recovery of in-flight work, agents, schedulers, proxies. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.parts.push(createAgentHost(this.deps), createServiceScheduler(this.deps));
+    for (const p of this.parts) await p.start();
+  }
+
+  /** Handles one HTTP request: the AWS wire protocols, plus the reset hook when enabled. */
+  handle = async (req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> => {
+    if (req.method === 'POST' && req.url === '/_ecs-console/reset') {
+      if (!this.options.allowReset) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('reset is disabled (start with --allow-reset)');
+        return;
+      }
+      await this.reset();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"reset":true}');
+      return;
+    }
+    await this.endpoint.handle(req, res, body);
+  };
+
+  /** Wipes all state (tests). Background parts are restarted on an empty store. */
+  async reset(): Promise<void> {
+    for (const p of [...this.parts].reverse()) await p.stop();
+    this.parts.length = 0;
+    this.started = false;
+    this.deps.db.wipe();
+    await this.start();
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await this.start();
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        this.deps.log('request failed', { err: String(err) });
+        if (!res.headersSent) res.writeHead(400).end();
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    const addr = server.address() as AddressInfo;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const p of [...this.parts].reverse()) await p.stop();
+    this.parts.length = 0;
+    this.started = false;
+    if (this.server) {
+      const s = this.server;
+      this.server = null;
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+    this.deps.db.close();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

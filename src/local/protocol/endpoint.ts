@@ -1,0 +1,228 @@
+/**
+ * The AWS wire endpoint: picks the service from `X-Amz-Target` or the SigV4 credential scope,
+ * parses the request for that service's protocol, runs the action, and serializes the result or
+ * the error in the protocol's own shape. Also the in-process `ServiceCaller` used between services.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { AwsError, commonErrors, isAwsError } from './errors';
+import { structureQuery } from './query';
+import { ec2Error, ec2Response, queryError, queryResponse } from './xml';
+import type { CallContext, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+
+export interface EndpointOptions {
+  accountId: string;
+  defaultRegion: string;
+  /** Called for unexpected (non-AWS) errors; they are answered as InternalFailure 500. */
+  onInternalError?: (err: unknown, ctx: Partial<CallContext>) => void;
+}
+
+export interface AwsResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+/** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> region and service. */
+export function credentialScope(authorization: string | undefined): { region: string; service: string } | null {
+  if (!authorization) return null;
+  const m = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
+  if (!m) return null;
+  return { region: m[1] as string, service: m[2] as string };
+}
+
+export class AwsEndpoint implements ServiceCaller {
+  private readonly byTarget = new Map<string, ServiceDefinition>();
+  private readonly byId = new Map<ServiceId, ServiceDefinition>();
+
+  constructor(
+    services: ServiceDefinition[],
+    private readonly options: EndpointOptions,
+  ) {
+    for (const s of services) this.register(s);
+  }
+
+  register(service: ServiceDefinition): void {
+    this.byId.set(service.id, service);
+    if (service.targetPrefix) this.byTarget.set(service.targetPrefix, service);
+  }
+
+  /** In-process call between services, with the same validation as over the wire. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async call<T = any>(service: ServiceId, action: string, input: unknown, ctx: Partial<CallContext> = {}): Promise<T> {
+    const def = this.byId.get(service);
+    const handler = def?.actions[action];
+    if (!def || !handler) throw commonErrors.unknownOperation(`${service}:${action}`);
+    const full: CallContext = {
+      service,
+      action,
+      region: ctx.region ?? this.options.defaultRegion,
+      accountId: ctx.accountId ?? this.options.accountId,
+      requestId: ctx.requestId ?? randomUUID(),
+    };
+    const out = await handler(structuredClone(input ?? {}), full);
+    return (out === undefined ? {} : JSON.parse(JSON.stringify(out))) as T;
+  }
+
+  /** Handles one HTTP request. `body` may be passed when the caller already read it. */
+  async handle(req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = body ?? (await readBody(req));
+    } catch (e) {
+      const err = isAwsError(e) ? e : commonErrors.serialization('Could not read the request body');
+      return send(res, jsonError(err, randomUUID()));
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const response = await this.dispatch(req.method ?? 'GET', req.url ?? '/', headers, raw);
+    send(res, response);
+  }
+
+  /** Transport-independent dispatch (used by `handle` and by tests). */
+  async dispatch(
+    method: string,
+    url: string,
+    headers: Record<string, string | undefined>,
+    raw: Buffer,
+  ): Promise<AwsResponse> {
+    const requestId = randomUUID();
+    const target = headers['x-amz-target'];
+    const scope = credentialScope(headers['authorization']);
+    const region = scope?.region ?? this.options.defaultRegion;
+
+    if (target) {
+      const dot = target.lastIndexOf('.');
+      const service = this.byTarget.get(target.slice(0, dot));
+      const action = target.slice(dot + 1);
+      if (!scope) return jsonError(commonErrors.missingAuth(), requestId);
+      if (!service) return jsonError(commonErrors.unknownOperation(target), requestId);
+      return this.runJson(service, action, raw, region, requestId);
+    }
+
+    const params = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+    const contentType = headers['content-type'] ?? '';
+    if (method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
+      for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) params.append(k, v);
+    }
+    const action = params.get('Action');
+    const version = params.get('Version') ?? '';
+    if (!scope) {
+      return {
+        status: 403,
+        headers: { 'content-type': 'text/xml' },
+        body: queryError('', 'MissingAuthenticationToken', 'Request is missing Authentication Token', true, requestId),
+      };
+    }
+    let service = this.byId.get(scope.service as ServiceId);
+    if (scope.service === 'elasticloadbalancing' && version === '2015-12-01') {
+      service = this.byId.get('elasticloadbalancingv2');
+    }
+    if (!service || service.protocol === 'json') {
+      return {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: queryError('', 'InvalidAction', `Unknown service ${scope.service}`, true, requestId),
+      };
+    }
+    if (!action) {
+      return xmlError(service, new AwsError('MissingAction', 'Missing Action parameter', 400), requestId);
+    }
+    const handler = service.actions[action];
+    if (!handler) return xmlError(service, commonErrors.invalidAction(action), requestId);
+    const ctx: CallContext = { service: service.id, action, region, accountId: this.options.accountId, requestId };
+    try {
+      const result = await handler(structureQuery(params), ctx);
+      const xml =
+        service.protocol === 'ec2'
+          ? ec2Response(action, service.xmlns ?? '', result ?? {}, requestId)
+          : queryResponse(action, service.xmlns ?? '', result, requestId);
+      return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml };
+    } catch (e) {
+      return xmlError(service, this.asAwsError(e, ctx), requestId);
+    }
+  }
+
+  private async runJson(
+    service: ServiceDefinition,
+    action: string,
+    raw: Buffer,
+    region: string,
+    requestId: string,
+  ): Promise<AwsResponse> {
+    const handler = service.actions[action];
+    if (!handler) return jsonError(commonErrors.unknownOperation(action), requestId);
+    let input: unknown;
+    try {
+      const text = raw.toString('utf8');
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      return jsonError(commonErrors.serialization('Start of structure or map found where not expected.'), requestId);
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      return jsonError(commonErrors.serialization('Start of structure or map found where not expected.'), requestId);
+    }
+    const ctx: CallContext = { service: service.id, action, region, accountId: this.options.accountId, requestId };
+    try {
+      const result = (await handler(input, ctx)) ?? {};
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+        body: JSON.stringify(result),
+      };
+    } catch (e) {
+      return jsonError(this.asAwsError(e, ctx), requestId);
+    }
+  }
+
+  private asAwsError(e: unknown, ctx: Partial<CallContext>): AwsError {
+    if (isAwsError(e)) return e;
+    this.options.onInternalError?.(e, ctx);
+    return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500, false);
+  }
+}
+
+function jsonError(err: AwsError, requestId: string): AwsResponse {
+  return {
+    status: err.status,
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': err.code,
+      'x-amzn-requestid': requestId,
+    },
+    body: JSON.stringify({ __type: err.code, message: err.message }),
+  };
+}
+
+function xmlError(service: ServiceDefinition, err: AwsError, requestId: string): AwsResponse {
+  const body =
+    service.protocol === 'ec2'
+      ? ec2Error(err.code, err.message, requestId)
+      : queryError(service.xmlns ?? '', err.code, err.message, err.sender, requestId);
+  return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
+}
+
+function send(res: ServerResponse, r: AwsResponse): void {
+  res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
+  res.end(r.body);
+}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new AwsError('RequestEntityTooLarge', 'Request body too large', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

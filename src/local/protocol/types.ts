@@ -1,0 +1,53 @@
+/** The wire protocols AWS uses for the services the local control plane speaks. */
+export type WireProtocol = 'json' | 'query' | 'ec2';
+
+/** Service ids as they appear in the SigV4 credential scope. */
+export type ServiceId =
+  | 'ecs'
+  | 'cloudformation'
+  | 'ec2'
+  | 'autoscaling'
+  | 'elasticloadbalancing'
+  | 'elasticloadbalancingv2'
+  | 'iam';
+
+/** Who is calling and where: derived from the SigV4 credential scope (or given for internal calls). */
+export interface CallContext {
+  service: ServiceId;
+  action: string;
+  region: string;
+  accountId: string;
+  requestId: string;
+}
+
+/**
+ * One operation. `input` is the parsed request: the JSON body for awsJson services, or the
+ * structured form of the query parameters for awsQuery/ec2Query services (`A.member.1.B=x` becomes
+ * `{A: [{B: 'x'}]}`; all scalars stay strings). The return value is the response object in the
+ * service's own field casing; the serializer renders it (awsJson: as JSON; query: arrays become
+ * `<member>` lists inside `<ActionResult>`; ec2: arrays become `<item>` lists).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ActionHandler = (input: any, ctx: CallContext) => unknown;
+
+export interface ServiceDefinition {
+  id: ServiceId;
+  protocol: WireProtocol;
+  /** awsJson target prefix, e.g. AmazonEC2ContainerServiceV20141113 */
+  targetPrefix?: string;
+  /** XML namespace for query/ec2 responses. */
+  xmlns?: string;
+  /** Query API version (distinguishes ELB classic 2012-06-01 from v2 2015-12-01). */
+  version?: string;
+  actions: Record<string, ActionHandler>;
+}
+
+/**
+ * How one service calls another (CloudFormation resource providers, the agent, ELB): through the
+ * target service's actions, never its tables. Input and output are the same structured objects a
+ * handler takes and returns.
+ */
+export interface ServiceCaller {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call<T = any>(service: ServiceId, action: string, input: unknown, ctx?: Partial<CallContext>): Promise<T>;
+}

@@ -1,0 +1,5 @@
+import type { LocalDeps, Runnable } from '../deps';
+
+export function createServiceScheduler(_deps: LocalDeps): Runnable {
+  return { start() {}, stop() {} };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import tailwindcss from '@tailwindcss/vite';
+
+// `npm run dev`: Vite's hot reload for the SPA; /aws and the AWS endpoint are proxied to a running
+// `ecs-console serve` (ECS_CONSOLE_URL, default http://127.0.0.1:8080).
+const target = process.env.ECS_CONSOLE_URL ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  build: { outDir: 'dist/console', emptyOutDir: true, sourcemap: false },
+  server: {
+    proxy: { '/aws': target, '/api': target },
+  },
+});
