@@ -70,13 +70,17 @@ export class LocalControlPlane {
       createCloudFormationService(this.deps),
     ];
     for (const s of services) endpoint.register(s);
+    this.services = services;
   }
+
+  private readonly services: ServiceDefinition[];
 
   /** Starts background work: recovery of in-flight work, agents, schedulers, proxies. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.parts.push(createAgentHost(this.deps), createServiceScheduler(this.deps));
+    for (const s of this.services) if (s.background) this.parts.push(s.background);
     for (const p of this.parts) await p.start();
   }
 

@@ -40,6 +40,8 @@ export interface ServiceDefinition {
   /** Query API version (distinguishes ELB classic 2012-06-01 from v2 2015-12-01). */
   version?: string;
   actions: Record<string, ActionHandler>;
+  /** Background work the service needs (workers, proxies); started and stopped by index.ts. */
+  background?: { start(): void | Promise<void>; stop(): void | Promise<void> };
 }
 
 /**
