@@ -1,0 +1,17 @@
+/**
+ * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL]`: runs each benchmark and prints its figures.
+ * Figures only: nothing here asserts a time (the machines are shared and noisy).
+ */
+import { benchEcsApi } from './ecs-api';
+
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+
+const benches: Record<string, (argv: string[]) => Promise<void>> = {
+  'ecs-api': benchEcsApi,
+};
+
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  await run(argv);
+}

@@ -1,0 +1,127 @@
+/** Shared helpers for the benchmarks: child servers, latency stats, RSS. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Started {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `ecs-console <command> ... --port 0` and waits for the line that carries its URL. */
+export function startEcsConsole(args: string[], urlPattern: RegExp): Promise<Started> {
+  const child = spawn(process.execPath, ['bin/ecs-console.mjs', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return waitForUrl(child, urlPattern);
+}
+
+export function waitForUrl(child: ChildProcess, urlPattern: RegExp, timeoutMs = 60_000): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = urlPattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: (m[1] ?? m[0]).replace(/\/$/, ''), child, stop: () => stopChild(child) });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing its URL:\n${out}`));
+    });
+  });
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Peak resident set size of a process (VmHWM), in MiB; null where /proc is missing. */
+export function peakRssMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class Latencies {
+  private readonly byAction = new Map<string, number[]>();
+  record(action: string, ms: number): void {
+    let list = this.byAction.get(action);
+    if (!list) this.byAction.set(action, (list = []));
+    list.push(ms);
+  }
+  get total(): number {
+    let n = 0;
+    for (const l of this.byAction.values()) n += l.length;
+    return n;
+  }
+  rows(): { action: string; count: number; p50: number; p99: number }[] {
+    return [...this.byAction.entries()].map(([action, list]) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return { action, count: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+    });
+  }
+  p99(action: string): number {
+    return quantile([...(this.byAction.get(action) ?? [])].sort((a, b) => a - b), 0.99);
+  }
+}
+
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/** Runs `work` for each item with at most `concurrency` in flight. */
+export async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(runners);
+}
+
+export const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+export function table(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0] as object);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i] as number)).join('  ');
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join(
+    '\n',
+  );
+}
