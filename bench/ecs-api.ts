@@ -4,13 +4,31 @@
  * Runs against the embedded control plane (a child `ecs-console local`), against `--endpoint URL`,
  * and, when moto_server is installed, against moto with the same workload for the ratio.
  */
-import { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, RegisterContainerInstanceCommand,
-  RunTaskCommand, ListTasksCommand, DescribeTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  ECSClient,
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  RegisterContainerInstanceCommand,
+  RunTaskCommand,
+  ListTasksCommand,
+  DescribeTasksCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fmt, freePort, Latencies, peakRssMiB, pool, startEcsConsole, table, waitForUrl, type Started } from './lib';
+import {
+  fmt,
+  freePort,
+  Latencies,
+  peakRssMiB,
+  pool,
+  startEcsConsole,
+  table,
+  waitForUrl,
+  type Started,
+} from './lib';
 
 export interface WorkloadSize {
   instances: number;
@@ -40,7 +58,12 @@ function client(endpoint: string): ECSClient {
   });
 }
 
-export async function runWorkload(label: string, endpoint: string, size: WorkloadSize, pid?: number): Promise<WorkloadResult> {
+export async function runWorkload(
+  label: string,
+  endpoint: string,
+  size: WorkloadSize,
+  pid?: number,
+): Promise<WorkloadResult> {
   const ecs = client(endpoint);
   const lat = new Latencies();
   const timed = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
@@ -87,16 +110,24 @@ export async function runWorkload(label: string, endpoint: string, size: Workloa
   });
   const runStart = performance.now();
   let placed = 0;
-  await pool(Array.from({ length: Math.ceil(size.tasks / 10) }, (_, i) => i), size.concurrency, async () => {
-    const out = await timed('RunTask', () => ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'bench', count: 10 })));
-    placed += out.tasks?.length ?? 0;
-  });
+  await pool(
+    Array.from({ length: Math.ceil(size.tasks / 10) }, (_, i) => i),
+    size.concurrency,
+    async () => {
+      const out = await timed('RunTask', () =>
+        ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'bench', count: 10 })),
+      );
+      placed += out.tasks?.length ?? 0;
+    },
+  );
   const runSeconds = (performance.now() - runStart) / 1000;
 
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await timed('ListTasks', () => ecs.send(new ListTasksCommand({ cluster, maxResults: 100, nextToken })));
+    const page = await timed('ListTasks', () =>
+      ecs.send(new ListTasksCommand({ cluster, maxResults: 100, nextToken })),
+    );
     arns.push(...(page.taskArns ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -128,29 +159,45 @@ export function printResult(r: WorkloadResult): void {
     `\n[${r.label}] ${r.size.instances} instances, ${r.placed}/${r.size.tasks} tasks placed, ` +
       `${r.requests} requests in ${fmt(r.seconds, 2)} s, concurrency ${r.size.concurrency}`,
   );
-  console.log(`  tasks/s (RunTask phase): ${fmt(r.tasksPerSecond, 0)}   requests/s: ${fmt(r.requestsPerSecond, 0)}   ` +
-    `server peak RSS: ${r.peakRssMiB ?? 'n/a'} MiB`);
   console.log(
-    table(r.latencies.rows().map((row) => ({ action: row.action, count: row.count, 'p50 ms': fmt(row.p50, 2), 'p99 ms': fmt(row.p99, 2) }))),
+    `  tasks/s (RunTask phase): ${fmt(r.tasksPerSecond, 0)}   requests/s: ${fmt(r.requestsPerSecond, 0)}   ` +
+      `server peak RSS: ${r.peakRssMiB ?? 'n/a'} MiB`,
+  );
+  console.log(
+    table(
+      r.latencies.rows().map((row) => ({
+        action: row.action,
+        count: row.count,
+        'p50 ms': fmt(row.p50, 2),
+        'p99 ms': fmt(row.p99, 2),
+      })),
+    ),
   );
 }
 
 async function startLocal(): Promise<Started> {
-  return startEcsConsole(['local', '--port', '0', '--ephemeral', '--task-step-ms', '200'], /listening on (http:\/\/\S+)/);
+  return startEcsConsole(
+    ['local', '--port', '0', '--ephemeral', '--task-step-ms', '200'],
+    /listening on (http:\/\/\S+)/,
+  );
 }
 
 async function startMoto(): Promise<Started | null> {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) return null;
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return waitForUrl(child, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 export async function benchEcsApi(argv: string[]): Promise<void> {
   const endpointIndex = argv.indexOf('--endpoint');
   const quick = argv.includes('--quick');
-  const full: WorkloadSize = quick ? { instances: 100, tasks: 1000, concurrency: 8 } : { instances: 1000, tasks: 10_000, concurrency: 8 };
+  const full: WorkloadSize = quick
+    ? { instances: 100, tasks: 1000, concurrency: 8 }
+    : { instances: 1000, tasks: 10_000, concurrency: 8 };
   const compare: WorkloadSize = { instances: 100, tasks: 1000, concurrency: 8 };
   console.log('\n== ECS API: register instances, RunTask x10, DescribeTasks x100, StopTask ==');
 
@@ -172,7 +219,9 @@ export async function benchEcsApi(argv: string[]): Promise<void> {
     await local.stop();
   }
   const p99 = localFull.latencies.p99('DescribeTasks');
-  console.log(`  DescribeTasks p99 with ${localFull.placed} tasks held: ${fmt(p99, 2)} ms (target <= 10 ms: ${p99 <= 10 ? 'met' : 'MISSED'})`);
+  console.log(
+    `  DescribeTasks p99 with ${localFull.placed} tasks held: ${fmt(p99, 2)} ms (target <= 10 ms: ${p99 <= 10 ? 'met' : 'MISSED'})`,
+  );
 
   const moto = await startMoto();
   if (!moto) {

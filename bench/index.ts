@@ -3,12 +3,16 @@
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
 import { benchEcsApi } from './ecs-api';
+import { benchStack } from './stack';
+import { benchBundle } from './bundle';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 
 const benches: Record<string, (argv: string[]) => Promise<void>> = {
   'ecs-api': benchEcsApi,
+  stack: benchStack,
+  bundle: benchBundle,
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -93,7 +93,10 @@ export class Latencies {
     });
   }
   p99(action: string): number {
-    return quantile([...(this.byAction.get(action) ?? [])].sort((a, b) => a - b), 0.99);
+    return quantile(
+      [...(this.byAction.get(action) ?? [])].sort((a, b) => a - b),
+      0.99,
+    );
   }
 }
 
@@ -103,7 +106,11 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 /** Runs `work` for each item with at most `concurrency` in flight. */
-export async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {
@@ -121,7 +128,9 @@ export function table(rows: Record<string, string | number>[]): string {
   const cols = Object.keys(rows[0] as object);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i] as number)).join('  ');
-  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join(
-    '\n',
-  );
+  return [
+    line(cols),
+    line(width.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => String(r[c])))),
+  ].join('\n');
 }
