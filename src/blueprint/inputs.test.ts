@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { defaultAnswers, wizardAnswersSchema, type WizardAnswers } from './answers';
+import { apiInputs, TARGET_GROUP_ARN_PLACEHOLDER, withTargetGroupArn } from './inputs';
+
+describe('apiInputs', () => {
+  it('turns the defaults into the original wizard calls', () => {
+    expect(apiInputs(defaultAnswers)).toEqual({
+      createCluster: { clusterName: 'default' },
+      registerTaskDefinition: {
+        family: 'console-sample-app-static',
+        containerDefinitions: [
+          {
+            name: 'simple-app',
+            image: 'httpd:2.4',
+            cpu: 10,
+            memory: 300,
+            essential: true,
+            portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+          },
+        ],
+      },
+      createService: {
+        cluster: 'default',
+        serviceName: 'sample-webapp',
+        taskDefinition: 'console-sample-app-static',
+        desiredCount: 1,
+        deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      },
+    });
+  });
+
+  const full: WizardAnswers = wizardAnswersSchema.parse({
+    ...defaultAnswers,
+    taskDefinition: {
+      family: 'web',
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx:1.25',
+          memory: 256,
+          memoryReservation: 128,
+          cpu: 256,
+          essential: true,
+          portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }],
+          command: ['sh', '-c', "echo 'hi' && exec nginx"],
+          entryPoint: [],
+          environment: [{ name: 'GREETING', value: 'it\'s "$HOME"' }],
+          links: ['cache:redis'],
+          logConfiguration: { logDriver: 'json-file', options: { 'max-size': '10m' } },
+        },
+        {
+          name: 'cache',
+          image: 'redis:7',
+          memoryReservation: 64,
+          cpu: 0,
+          essential: false,
+          portMappings: [],
+          environment: [],
+          links: [],
+        },
+      ],
+    },
+    service: {
+      name: 'web-svc',
+      desiredCount: 4,
+      minimumHealthyPercent: 50,
+      maximumPercent: 150,
+      loadBalancer: { containerName: 'web', containerPort: 8080, listenerPort: 80, healthCheckPath: '/' },
+    },
+    cluster: { ...defaultAnswers.cluster, name: 'c1', instanceType: 't2.small', instanceCount: 2 },
+  });
+
+  it('maps every container field by its ECS API name, leaving out what is empty', () => {
+    const { registerTaskDefinition } = apiInputs(full);
+    expect(registerTaskDefinition.containerDefinitions).toEqual([
+      {
+        name: 'web',
+        image: 'nginx:1.25',
+        cpu: 256,
+        memory: 256,
+        memoryReservation: 128,
+        essential: true,
+        portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }],
+        command: ['sh', '-c', "echo 'hi' && exec nginx"],
+        environment: [{ name: 'GREETING', value: 'it\'s "$HOME"' }],
+        links: ['cache:redis'],
+        logConfiguration: { logDriver: 'json-file', options: { 'max-size': '10m' } },
+      },
+      { name: 'cache', image: 'redis:7', cpu: 0, memoryReservation: 64, essential: false, portMappings: [] },
+    ]);
+  });
+
+  it('sends the service to the cluster by name, with the family and deployment configuration', () => {
+    const { createService, createCluster } = apiInputs(full);
+    expect(createCluster).toEqual({ clusterName: 'c1' });
+    expect(createService).toEqual({
+      cluster: 'c1',
+      serviceName: 'web-svc',
+      taskDefinition: 'web',
+      desiredCount: 4,
+      deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 50 },
+      loadBalancers: [
+        { targetGroupArn: TARGET_GROUP_ARN_PLACEHOLDER, containerName: 'web', containerPort: 8080 },
+      ],
+    });
+    expect(createService).not.toHaveProperty('role');
+  });
+
+  it('fills in the target group ARN from the stack output, without touching the original', () => {
+    const { createService } = apiInputs(full);
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/Defau-1/0123456789abcdef';
+    const resolved = withTargetGroupArn(createService, arn);
+    expect(resolved.loadBalancers?.[0]?.targetGroupArn).toBe(arn);
+    expect(createService.loadBalancers?.[0]?.targetGroupArn).toBe(TARGET_GROUP_ARN_PLACEHOLDER);
+    const plain = apiInputs(defaultAnswers).createService;
+    expect(withTargetGroupArn(plain, arn)).toEqual(plain);
+  });
+
+  it('copies arrays, so editing the inputs never changes the answers', () => {
+    const inputs = apiInputs(full);
+    inputs.registerTaskDefinition.containerDefinitions[0]?.command?.push('x');
+    expect(full.taskDefinition.containers[0]?.command).toHaveLength(3);
+  });
+});

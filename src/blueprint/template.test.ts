@@ -1,0 +1,230 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { defaultAnswers, MAX_INGRESS_RULES, wizardAnswersSchema, type WizardAnswers } from './answers';
+import { templateToJson, templateToYaml } from './render';
+import { cloudFormationTemplate, stackName, stackParameters, type Json } from './template';
+
+/** A tool the test needs: missing means skip, unless ECS_CONSOLE_REQUIRE_TOOLS=1 (then the test runs and fails). */
+function toolAvailable(name: string): boolean {
+  try {
+    execFileSync('which', [name], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
+    console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
+    return false;
+  }
+}
+
+function variant(edit: (a: WizardAnswers) => void): WizardAnswers {
+  const a = structuredClone(defaultAnswers);
+  edit(a);
+  return wizardAnswersSchema.parse(a);
+}
+
+const variants: Record<string, WizardAnswers> = {
+  defaults: defaultAnswers,
+  'load balancer': variant((a) => {
+    a.service.loadBalancer = {
+      containerName: 'simple-app',
+      containerPort: 80,
+      listenerPort: 80,
+      healthCheckPath: '/',
+    };
+  }),
+  'load balancer, key pair, new role, several ingress rules': variant((a) => {
+    a.cluster = {
+      ...a.cluster,
+      name: 'prod_cluster-2',
+      instanceType: 'm5.large',
+      instanceCount: 3,
+      keyName: "ops key 'main'",
+      ingress: [
+        { port: 80, cidr: '0.0.0.0/0' },
+        { port: 443, cidr: '0.0.0.0/0' },
+        { port: 22, cidr: '203.0.113.0/24' },
+      ],
+      instanceRole: { kind: 'create' },
+    };
+    a.taskDefinition.containers[0]!.portMappings = [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }];
+    a.service.desiredCount = 6;
+    a.service.loadBalancer = {
+      containerName: 'simple-app',
+      containerPort: 8080,
+      listenerPort: 8000,
+      healthCheckPath: '/healthz',
+    };
+  }),
+  'key pair, no ingress rule': variant((a) => {
+    a.cluster.keyName = 'my-key';
+    a.cluster.ingress = [];
+  }),
+};
+
+// cfn-lint understands the short-form tags; to compare the YAML with the JSON we read them back to long form.
+const shortFormTags = [
+  'Ref',
+  'Condition',
+  ...['Sub', 'GetAtt', 'Select', 'GetAZs', 'FindInMap', 'Base64', 'Join', 'If', 'Equals', 'Split'].map(
+    (f) => `Fn::${f}`,
+  ),
+];
+const yamlTags: (ScalarTag | CollectionTag)[] = shortFormTags.flatMap((key) => {
+  const tag = `!${key.replace('Fn::', '')}`;
+  const scalar: ScalarTag = {
+    tag,
+    resolve: (value: string) => ({ [key]: key === 'Fn::GetAtt' ? value.split('.') : value }),
+  };
+  const seq: CollectionTag = { tag, collection: 'seq', resolve: (node) => ({ [key]: node.toJSON() }) };
+  const map: CollectionTag = { tag, collection: 'map', resolve: (node) => ({ [key]: node.toJSON() }) };
+  return [scalar, seq, map];
+});
+
+describe('cloudFormationTemplate', () => {
+  it('names the stack after the cluster', () => {
+    expect(stackName(defaultAnswers)).toBe('EC2ContainerService-default');
+  });
+
+  it('has the first-run resources, the instances joining the cluster through UserData', () => {
+    const t = cloudFormationTemplate(defaultAnswers);
+    expect(Object.keys(t.Resources).sort()).toEqual(
+      [
+        'Vpc',
+        'PubSubnetAz1',
+        'PubSubnetAz2',
+        'InternetGateway',
+        'AttachGateway',
+        'RouteViaIgw',
+        'PublicRouteViaIgw',
+        'PubSubnet1RouteTableAssociation',
+        'PubSubnet2RouteTableAssociation',
+        'EcsSecurityGroup',
+        'EcsInstanceLc',
+        'EcsInstanceAsg',
+      ].sort(),
+    );
+    const lc = t.Resources['EcsInstanceLc']?.['Properties'] as Record<string, Json>;
+    expect(lc['UserData']).toEqual({
+      'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\necho ECS_CLUSTER=${EcsClusterName} >> /etc/ecs/ecs.config\n' },
+    });
+    expect(lc['IamInstanceProfile']).toEqual({ Ref: 'IamRoleInstanceProfile' });
+    expect(lc['KeyName']).toBeUndefined();
+    expect(t.Parameters['EcsAmiId']?.['Type']).toBe('AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>');
+    expect(t.Parameters['IamRoleInstanceProfile']?.['Default']).toBe('ecsInstanceRole');
+    expect(t.Parameters['KeyName']).toBeUndefined();
+    const asg = t.Resources['EcsInstanceAsg']?.['Properties'] as Record<string, Json>;
+    expect([asg['MinSize'], asg['MaxSize'], asg['DesiredCapacity']]).toEqual([
+      '0',
+      { Ref: 'AsgMaxSize' },
+      { Ref: 'AsgMaxSize' },
+    ]);
+    expect(t.Parameters['AsgMaxSize']?.['Default']).toBe(1);
+    expect(Object.keys(t.Outputs)).toEqual(['EcsInstanceAsgName']);
+  });
+
+  it('adds the ALB, its target group and listener, and their outputs with a load balancer', () => {
+    const a = variants['load balancer, key pair, new role, several ingress rules']!;
+    const t = cloudFormationTemplate(a);
+    for (const r of [
+      'AlbSecurityGroup',
+      'EcsElasticLoadBalancer',
+      'DefaultTargetGroup',
+      'LoadBalancerListener',
+      'EcsInstanceRole',
+      'EcsInstanceProfile',
+    ]) {
+      expect(t.Resources[r], r).toBeDefined();
+    }
+    expect(t.Parameters['IamRoleInstanceProfile']).toBeUndefined();
+    expect(Object.keys(t.Outputs).sort()).toEqual([
+      'EcsElbName',
+      'EcsInstanceAsgName',
+      'LoadBalancerDNS',
+      'TargetGroupArn',
+    ]);
+    expect(t.Parameters['TargetGroupHealthCheckPath']?.['Default']).toBe('/healthz');
+    expect(t.Parameters['ElbPort']?.['Default']).toBe(8000);
+    const sg = t.Resources['EcsSecurityGroup']?.['Properties'] as Record<string, Json[]>;
+    expect(sg['SecurityGroupIngress']).toHaveLength(4); // three rules + everything from the ALB
+    expect(stackParameters(a)).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'KeyName', ParameterValue: "ops key 'main'" },
+        { ParameterKey: 'EcsPort3', ParameterValue: '22' },
+        { ParameterKey: 'SourceCidr3', ParameterValue: '203.0.113.0/24' },
+        { ParameterKey: 'AsgMaxSize', ParameterValue: '3' },
+      ]),
+    );
+    expect(stackParameters(a).map((p) => p.ParameterKey)).not.toContain('EcsAmiId');
+  });
+
+  it('stays under the 51,200-byte TemplateBody limit with the largest answers', () => {
+    const largest = variant((a) => {
+      const long = 'x'.repeat(255);
+      a.cluster = {
+        ...a.cluster,
+        name: long,
+        keyName: long,
+        instanceType: 'm5.xlarge',
+        instanceRole: { kind: 'existing', name: 'r'.repeat(128) },
+        ingress: Array.from({ length: MAX_INGRESS_RULES }, (_, i) => ({
+          port: 60000 + i,
+          cidr: '255.255.255.255/32',
+        })),
+      };
+      a.service.loadBalancer = {
+        containerName: 'simple-app',
+        containerPort: 80,
+        listenerPort: 65535,
+        healthCheckPath: `/${'h'.repeat(1023)}`,
+      };
+    });
+    const t = cloudFormationTemplate(largest);
+    expect(new TextEncoder().encode(templateToJson(t)).length).toBeLessThan(51_200);
+    expect(new TextEncoder().encode(templateToYaml(t)).length).toBeLessThan(51_200);
+    expect(Object.keys(t.Parameters).length).toBeLessThanOrEqual(200);
+  });
+
+  it.each(Object.entries(variants))(
+    'YAML (short-form tags) and JSON are the same template: %s',
+    (_name, a) => {
+      const t = cloudFormationTemplate(a);
+      const yaml = templateToYaml(t);
+      expect(yaml).toContain('!Ref EcsSecurityGroup');
+      expect(yaml).toContain('!Base64\n        Fn::Sub: |');
+      expect(yaml).toMatch(/^AWSTemplateFormatVersion: "2010-09-09"$/m);
+      expect(parse(yaml, { customTags: yamlTags })).toEqual(t);
+      expect(JSON.parse(templateToJson(t))).toEqual(t);
+    },
+  );
+
+  describe.skipIf(!toolAvailable('cfn-lint'))('cfn-lint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blueprint-cfn-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('passes every generated template, JSON and YAML, without errors or warnings', async () => {
+      const files: string[] = [];
+      Object.entries(variants).forEach(([name, a], i) => {
+        const t = cloudFormationTemplate(a);
+        const base = join(dir, `${i}-${name.replace(/\W+/g, '-')}`);
+        writeFileSync(`${base}.json`, templateToJson(t));
+        writeFileSync(`${base}.yaml`, templateToYaml(t));
+        files.push(`${base}.json`, `${base}.yaml`);
+      });
+      // One cfn-lint process for all files: it takes seconds to start.
+      const result = await promisify(execFile)('cfn-lint', ['--', ...files], { timeout: 120_000 }).then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: err.code ?? -1,
+          out: `${err.stdout}${err.stderr}`,
+        }),
+      );
+      expect(result.out).toBe('');
+      expect(result.code).toBe(0);
+    }, 120_000);
+  });
+});
