@@ -44,7 +44,8 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     return 0;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (!/^\d{12}$/.test(values['account-id'])) throw new Error('--account-id must be 12 digits');
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     console.warn(`warning: binding ${values.host}; the AWS endpoint accepts any SigV4-signed request.`);
@@ -66,7 +67,9 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   }
   console.log(`ecs-console local control plane listening on ${url}`);
   console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
-  console.log(`try: aws --endpoint-url ${url} ecs list-clusters  (any credentials, e.g. AWS_ACCESS_KEY_ID=test)`);
+  console.log(
+    `try: aws --endpoint-url ${url} ecs list-clusters  (any credentials, e.g. AWS_ACCESS_KEY_ID=test)`,
+  );
   const shutdown = async () => {
     await plane.stop();
     process.exit(0);
@@ -77,15 +80,26 @@ export async function localCommand(argv: string[]): Promise<number | void> {
 }
 
 /** --instances: EC2 instances whose UserData names the cluster; their agents register them. */
-async function startInstances(plane: LocalControlPlane, cluster: string, instanceType: string, count: number) {
+async function startInstances(
+  plane: LocalControlPlane,
+  cluster: string,
+  instanceType: string,
+  count: number,
+) {
   const call = plane.deps.services;
   await call.call('ecs', 'CreateCluster', { clusterName: cluster });
-  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`).toString('base64');
+  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`).toString(
+    'base64',
+  );
   const existing = await call.call('ecs', 'ListContainerInstances', { cluster, status: 'ACTIVE' });
   const missing = count - ((existing.containerInstanceArns as string[] | undefined)?.length ?? 0);
   if (missing > 0) {
+    // The ECS-optimized AMI, as the wizard's template resolves it through SSM.
+    const images = await call.call('ec2', 'DescribeImages', {});
+    const imageId = (images.imagesSet as { imageId: string }[] | undefined)?.[0]?.imageId;
+    if (!imageId) throw new Error('the local EC2 service offers no ECS-optimized AMI');
     await call.call('ec2', 'RunInstances', {
-      ImageId: 'ami-ecs-optimized',
+      ImageId: imageId,
       InstanceType: instanceType,
       MinCount: String(missing),
       MaxCount: String(missing),

@@ -11,6 +11,8 @@ export interface LocalConfig {
   taskStepMs: number;
   /** Delay for an EC2 instance to go from pending to running (ms). */
   instanceBootMs: number;
+  /** How long STOPPED tasks stay visible before they are deleted (ECS keeps them at least an hour). */
+  stoppedTaskRetentionMs: number;
   /** How often the service scheduler resyncs every service even without events (ms). */
   resyncMs: number;
   /** Host that serves container ports and load balancers when per-instance loopback addresses are not available. */
@@ -34,3 +36,15 @@ export interface Runnable {
   start(): void | Promise<void>;
   stop(): void | Promise<void>;
 }
+
+/** Defaults for `LocalConfig` (the CLI's flags override them). */
+export const defaultConfig: LocalConfig = {
+  accountId: '000000000000',
+  defaultRegion: 'us-east-1',
+  taskStepMs: 200,
+  instanceBootMs: 300,
+  resyncMs: 5000,
+  stoppedTaskRetentionMs: 3_600_000,
+  fallbackAddress: '127.0.0.1',
+  perInstanceAddresses: process.platform === 'linux',
+};

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Bus } from './common/bus';
 import { systemClock, type Clock } from './common/clock';
-import type { LocalConfig, LocalDeps, Runnable } from './deps';
+import { defaultConfig, type LocalConfig, type LocalDeps, type Runnable } from './deps';
 import { AwsEndpoint } from './protocol/endpoint';
 import type { ServiceDefinition } from './protocol/types';
 import { Db } from './store/db';
@@ -20,6 +20,7 @@ import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 
 export type { LocalConfig } from './deps';
+export { defaultConfig } from './deps';
 export { AwsEndpoint } from './protocol/endpoint';
 
 export interface LocalOptions extends Partial<LocalConfig> {
@@ -29,16 +30,6 @@ export interface LocalOptions extends Partial<LocalConfig> {
   clock?: Clock;
   log?: LocalDeps['log'];
 }
-
-export const defaultConfig: LocalConfig = {
-  accountId: '000000000000',
-  defaultRegion: 'us-east-1',
-  taskStepMs: 200,
-  instanceBootMs: 300,
-  resyncMs: 5000,
-  fallbackAddress: '127.0.0.1',
-  perInstanceAddresses: process.platform === 'linux',
-};
 
 export class LocalControlPlane {
   readonly deps: LocalDeps;
@@ -55,7 +46,8 @@ export class LocalControlPlane {
     const endpoint = new AwsEndpoint([], {
       accountId: config.accountId,
       defaultRegion: config.defaultRegion,
-      onInternalError: (err, ctx) => log('internal error', { err: String((err as Error)?.stack ?? err), ...ctx }),
+      onInternalError: (err, ctx) =>
+        log('internal error', { err: String((err as Error)?.stack ?? err), ...ctx }),
     });
     this.endpoint = endpoint;
     this.deps = { db, bus, clock: options.clock ?? systemClock, services: endpoint, config, log };
@@ -79,7 +71,10 @@ export class LocalControlPlane {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.parts.push(createAgentHost(this.deps), createServiceScheduler(this.deps));
+    this.parts.push(
+      createAgentHost(this.deps, { stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs }),
+      createServiceScheduler(this.deps),
+    );
     for (const s of this.services) if (s.background) this.parts.push(s.background);
     for (const p of this.parts) await p.start();
   }
@@ -88,7 +83,9 @@ export class LocalControlPlane {
   handle = async (req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> => {
     if (req.method === 'POST' && req.url === '/_ecs-console/reset') {
       if (!this.options.allowReset) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('reset is disabled (start with --allow-reset)');
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('reset is disabled (start with --allow-reset)');
         return;
       }
       await this.reset();

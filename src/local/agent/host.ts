@@ -1,5 +1,158 @@
+/**
+ * The simulated container instances: one agent per EC2 instance whose UserData configures ECS
+ * (registration, deregistration when the instance terminates), one task driver for every task of
+ * the store, and the runtime that serves the containers' ports.
+ */
 import type { LocalDeps, Runnable } from '../deps';
+import { ecsCollections } from '../ecs/model';
+import type { LocalEvents } from '../common/bus';
+import { ContainerRuntime, type RuntimeOptions } from '../runtime/runtime';
+import { defaultDriverOptions, TaskDriver, type DriverOptions } from './driver';
+import { clusterFromUserData, registrationInput } from './registration';
 
-export function createAgentHost(_deps: LocalDeps): Runnable {
-  return { start() {}, stop() {} };
+export interface AgentHostOptions extends Partial<DriverOptions> {
+  runtime?: Pick<RuntimeOptions, 'privilegedPortsBindable'>;
+}
+
+export interface AgentHost extends Runnable {
+  readonly driver: TaskDriver;
+  readonly runtime: ContainerRuntime;
+}
+
+/** Longest wait between two registration attempts (the real ecs-init restarts the agent likewise). */
+const MAX_RETRY_MS = 30_000;
+
+export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {}): AgentHost {
+  const runtime = new ContainerRuntime({
+    fallbackAddress: deps.config.fallbackAddress,
+    log: deps.log,
+    ...options.runtime,
+  });
+  const { runtime: _runtime, ...driverOverrides } = options;
+  const driver = new TaskDriver(deps, runtime, { ...defaultDriverOptions, ...driverOverrides });
+  const col = ecsCollections(deps.db);
+  const retries = new Map<string, NodeJS.Timeout>();
+  const unsubscribe: (() => void)[] = [];
+  let running = false;
+
+  const registered = (instanceId: string, region: string) =>
+    col.containerInstances
+      .find({ ec2InstanceId: instanceId })
+      .filter((ci) => ci.region === region && ci.containerInstance.status !== 'INACTIVE');
+
+  async function register(ev: LocalEvents['ec2.instance.running'], cluster: string, attempt: number) {
+    retries.delete(ev.instanceId);
+    if (!running || registered(ev.instanceId, ev.region).length > 0) return;
+    const ctx = { region: ev.region, accountId: ev.accountId };
+    try {
+      // The agent creates the default cluster when it is missing; any other must exist.
+      if (cluster === 'default')
+        await deps.services.call('ecs', 'CreateCluster', { clusterName: 'default' }, ctx);
+      await deps.services.call('ecs', 'RegisterContainerInstance', registrationInput(cluster, ev), ctx);
+      deps.log('agent: registered', { instanceId: ev.instanceId, cluster });
+    } catch (err) {
+      if (!running) return;
+      const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** attempt);
+      deps.log('agent: registration failed, retrying', {
+        instanceId: ev.instanceId,
+        cluster,
+        delay,
+        err: String(err),
+      });
+      const timer = setTimeout(() => void register(ev, cluster, attempt + 1), delay);
+      timer.unref();
+      retries.set(ev.instanceId, timer);
+    }
+  }
+
+  async function terminated(ev: LocalEvents['ec2.instance.terminated']) {
+    const retry = retries.get(ev.instanceId);
+    if (retry) clearTimeout(retry);
+    retries.delete(ev.instanceId);
+    if (!running) return;
+    for (const ci of registered(ev.instanceId, ev.region)) {
+      const arn = ci.containerInstance.containerInstanceArn;
+      driver.killTasksOnInstance(arn, {
+        stopCode: 'TerminationNotice',
+        stoppedReason: `Host EC2 (instance ${ev.instanceId}) terminated.`,
+        exitCode: 137,
+      });
+      await deps.services.call(
+        'ecs',
+        'DeregisterContainerInstance',
+        { cluster: ci.clusterArn, containerInstance: arn, force: true },
+        { region: ev.region, accountId: ev.accountId },
+      );
+    }
+  }
+
+  /**
+   * After a restart: instances whose EC2 instance terminated while the process was down (or before
+   * their agent deregistered them) are cleaned up now, as the termination event would have done.
+   */
+  async function terminatedWhileDown() {
+    const byRegion = new Map<string, Map<string, string>>();
+    for (const ci of col.containerInstances.all()) {
+      if (!ci.simulated || ci.containerInstance.status === 'INACTIVE') continue;
+      const accounts = byRegion.get(ci.region) ?? new Map<string, string>();
+      accounts.set(
+        ci.containerInstance.ec2InstanceId,
+        ci.containerInstance.containerInstanceArn.split(':')[4] ?? '',
+      );
+      byRegion.set(ci.region, accounts);
+    }
+    for (const [region, accounts] of byRegion) {
+      const out = await deps.services.call<{
+        reservationSet?: { instancesSet?: { instanceId?: string }[] }[];
+      }>(
+        'ec2',
+        'DescribeInstances',
+        { Filter: [{ Name: 'instance-state-name', Value: ['terminated'] }] },
+        { region },
+      );
+      for (const r of out.reservationSet ?? []) {
+        for (const i of r.instancesSet ?? []) {
+          const accountId = i.instanceId ? accounts.get(i.instanceId) : undefined;
+          if (i.instanceId && accountId !== undefined)
+            await terminated({ instanceId: i.instanceId, region, accountId });
+        }
+      }
+    }
+  }
+
+  return {
+    driver,
+    runtime,
+    async start() {
+      if (running) return;
+      running = true;
+      unsubscribe.push(
+        deps.bus.on('ec2.instance.running', (ev) => {
+          const cluster = clusterFromUserData(ev.userData);
+          // Deferred: the event may be emitted inside the EC2 provider's transaction.
+          if (cluster) setImmediate(() => void register(ev, cluster, 0));
+        }),
+        deps.bus.on('ec2.instance.terminated', (ev) => {
+          setImmediate(() =>
+            terminated(ev).catch((err: unknown) =>
+              deps.log('agent: deregistration failed', { instanceId: ev.instanceId, err: String(err) }),
+            ),
+          );
+        }),
+      );
+      await driver.start();
+      setImmediate(() =>
+        terminatedWhileDown().catch((err: unknown) =>
+          deps.log('agent: could not check for terminated instances', { err: String(err) }),
+        ),
+      );
+    },
+    async stop() {
+      running = false;
+      for (const u of unsubscribe.splice(0)) u();
+      for (const t of retries.values()) clearTimeout(t);
+      retries.clear();
+      await driver.stop();
+    },
+  };
 }

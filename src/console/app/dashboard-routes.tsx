@@ -1,0 +1,167 @@
+/**
+ * Routes of the dashboards (clusters, services, tasks, instances, task definitions, stacks), each page
+ * loaded on demand. The app composes features here: a cluster's tabs come from the services, tasks and
+ * instances features, which never import each other.
+ */
+import { focusManager, useIsFetching, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Outlet, type RouteObject } from 'react-router';
+import { Button } from '../components/ui/button';
+
+/** The newest successful read among the AWS queries on screen. */
+function useLastUpdated(): number {
+  const cache = useQueryClient().getQueryCache();
+  return useSyncExternalStore(
+    (onChange) => cache.subscribe(onChange),
+    () => {
+      let newest = 0;
+      for (const q of cache.findAll({ queryKey: ['aws'], type: 'active' })) {
+        newest = Math.max(newest, q.state.dataUpdatedAt);
+      }
+      return newest;
+    },
+  );
+}
+
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(timer);
+  }, [periodMs]);
+  return now;
+}
+
+/**
+ * Pause and resume of every dashboard poll, and "updated N s ago". Pausing tells TanStack Query the window
+ * is not focused: interval refetches (refetchIntervalInBackground false) stop, as in a background tab;
+ * opening a page still reads it once.
+ */
+function LiveBar() {
+  const [paused, setPaused] = useState(false);
+  const fetching = useIsFetching({ queryKey: ['aws'] });
+  const updated = useLastUpdated();
+  const now = useNow(1000);
+  useEffect(() => {
+    focusManager.setFocused(paused ? false : undefined);
+    return () => focusManager.setFocused(undefined);
+  }, [paused]);
+  const seconds = updated ? Math.max(0, Math.round((now - updated) / 1000)) : null;
+  return (
+    <div className="mb-4 flex flex-wrap items-center justify-end gap-3 text-xs text-slate-600 dark:text-slate-400">
+      <span role="status" aria-live="off" data-testid="live-status" className="tabular-nums">
+        {paused ? 'Live updates paused' : fetching > 0 ? 'Refreshing…' : 'Live'}
+        {seconds !== null && ` · updated ${seconds} s ago`}
+      </span>
+      <Button size="sm" variant="ghost" aria-pressed={paused} onClick={() => setPaused((p) => !p)}>
+        {paused ? 'Resume live updates' : 'Pause live updates'}
+      </Button>
+    </div>
+  );
+}
+
+function DashboardFrame() {
+  return (
+    <>
+      <LiveBar />
+      <Outlet />
+    </>
+  );
+}
+
+export const dashboardRoutes: RouteObject[] = [
+  {
+    element: <DashboardFrame />,
+    children: [
+      {
+        path: 'clusters',
+        lazy: () =>
+          import('../features/clusters/components/clusters-page').then((m) => ({
+            Component: m.ClustersPage,
+          })),
+      },
+      {
+        path: 'clusters/:cluster',
+        lazy: async () => {
+          const [
+            { ClusterPage },
+            { ClusterServices },
+            { ClusterEvents },
+            { useServices },
+            { ClusterTasks },
+            { ClusterInstances },
+          ] = await Promise.all([
+            import('../features/clusters/components/cluster-page'),
+            import('../features/services/components/cluster-services'),
+            import('../features/services/components/cluster-events'),
+            import('../features/services/api/list-services'),
+            import('../features/tasks/components/cluster-tasks'),
+            import('../features/instances/components/instances-table'),
+          ]);
+          // The tasks tab filters by service: its names come from the services feature (same cached query).
+          function TasksTab({ cluster }: { cluster: string }) {
+            const services = useServices(cluster);
+            return (
+              <ClusterTasks cluster={cluster} serviceNames={services.data?.map((s) => s.serviceName ?? '')} />
+            );
+          }
+          const tabs = {
+            services: (cluster: string) => <ClusterServices cluster={cluster} />,
+            tasks: (cluster: string) => <TasksTab cluster={cluster} />,
+            instances: (cluster: string) => <ClusterInstances cluster={cluster} />,
+            events: (cluster: string) => <ClusterEvents cluster={cluster} />,
+          };
+          return { Component: () => <ClusterPage tabs={tabs} /> };
+        },
+      },
+      {
+        path: 'clusters/:cluster/services/:service',
+        lazy: async () => {
+          const [{ ServicePage }, { ClusterTasks }] = await Promise.all([
+            import('../features/services/components/service-page'),
+            import('../features/tasks/components/cluster-tasks'),
+          ]);
+          const renderTasks = (cluster: string, service: string) => (
+            <ClusterTasks cluster={cluster} service={service} />
+          );
+          return { Component: () => <ServicePage renderTasks={renderTasks} /> };
+        },
+      },
+      {
+        path: 'clusters/:cluster/tasks/:task',
+        lazy: () => import('../features/tasks/components/task-page').then((m) => ({ Component: m.TaskPage })),
+      },
+      {
+        path: 'task-definitions',
+        lazy: () =>
+          import('../features/task-definitions/components/families-page').then((m) => ({
+            Component: m.FamiliesPage,
+          })),
+      },
+      {
+        path: 'task-definitions/:family',
+        lazy: () =>
+          import('../features/task-definitions/components/family-page').then((m) => ({
+            Component: m.FamilyPage,
+          })),
+      },
+      {
+        path: 'task-definitions/:family/:revision',
+        lazy: () =>
+          import('../features/task-definitions/components/revision-page').then((m) => ({
+            Component: m.RevisionPage,
+          })),
+      },
+      {
+        path: 'stacks',
+        lazy: () =>
+          import('../features/stacks/components/stacks-page').then((m) => ({ Component: m.StacksPage })),
+      },
+      {
+        path: 'stacks/:stack',
+        lazy: () =>
+          import('../features/stacks/components/stack-page').then((m) => ({ Component: m.StackPage })),
+      },
+    ],
+  },
+];

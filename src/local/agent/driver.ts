@@ -1,0 +1,458 @@
+/**
+ * Walks every task of the store through its lifecycle, on whichever container instance it runs
+ * (simulated EC2 instances and instances registered through the API alike).
+ *
+ * Level-triggered: a `DueQueue` says when to look at a task; looking re-reads the record and takes
+ * at most one step. `ecs.task.changed` only pokes the queue, and on start a scan of the store
+ * refills it (recovery after a restart: `nextTransitionAt` is persisted with every step). One timer
+ * serves all tasks. Every step is one `db.tx`: the status write and, at STOPPED, the release of
+ * the resources booked on the instance. A task reaching RUNNING first gets its ports opened by the
+ * runtime (asynchronously); the RUNNING write then records the ports actually served.
+ */
+import { epochSeconds } from '../common/clock';
+import { hexId } from '../common/ids';
+import type { LocalDeps } from '../deps';
+import { ecsCollections, type EcsCollections, type TaskRecord } from '../ecs/model';
+import {
+  CannotStartContainerError,
+  type ContainerRuntime,
+  type ServedPort,
+  type TaskToServe,
+} from '../runtime/runtime';
+import { releaseResources } from '../scheduler/resources';
+import { DueQueue } from './due-queue';
+import {
+  applyTransition,
+  kill,
+  nextStatus,
+  type KillReason,
+  type NetworkBinding,
+  type TaskStatus,
+} from './lifecycle';
+
+export interface DriverOptions {
+  /** How long STOPPED tasks are kept before they are deleted (ECS keeps them about an hour). */
+  stoppedTaskRetentionMs: number;
+  /** Most tasks handled in one transaction before yielding to the event loop. */
+  batchSize: number;
+}
+
+export const defaultDriverOptions: DriverOptions = { stoppedTaskRetentionMs: 60 * 60 * 1000, batchSize: 100 };
+
+/** What a batch of steps asks for once its transaction has committed. */
+interface Effects {
+  close: string[];
+  open: TaskRecord[];
+  services: Map<string, string>;
+  clusters: Set<string>;
+}
+
+const newEffects = (): Effects => ({ close: [], open: [], services: new Map(), clusters: new Set() });
+
+/** Longest delay setTimeout accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class TaskDriver {
+  private readonly col: EcsCollections;
+  private readonly queue = new DueQueue();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = Infinity;
+  private running = false;
+
+  constructor(
+    private readonly deps: LocalDeps,
+    private readonly runtime: ContainerRuntime,
+    private readonly options: DriverOptions = defaultDriverOptions,
+  ) {
+    this.col = ecsCollections(deps.db);
+  }
+
+  /** Tasks the driver has not yet taken (at rest tasks are not counted). For tests. */
+  get pending(): number {
+    return this.queue.size + this.inFlight.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe.push(this.deps.bus.on('ecs.task.changed', (e) => this.poke(e.taskArn)));
+    await this.recover();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
+    this.queue.clear();
+    await Promise.allSettled([...this.inFlight.values()]);
+    await this.runtime.closeAll();
+  }
+
+  /** Look at this task soon (a hint: the record says what, if anything, to do). */
+  poke(taskArn: string): void {
+    if (!this.running) return;
+    this.queue.schedule(taskArn, this.deps.clock.now());
+    this.arm();
+  }
+
+  /**
+   * Stops every unstopped task on a container instance at once (its host is gone): STOPPED with
+   * the given codes, resources released, sockets closed. Returns the tasks stopped.
+   */
+  killTasksOnInstance(containerInstanceArn: string, reason: KillReason): string[] {
+    const fx = newEffects();
+    const now = this.deps.clock.now();
+    const killed: string[] = [];
+    this.deps.db.tx(() => {
+      for (const rec of this.col.tasks.find({ instance: containerInstanceArn })) {
+        if (rec.task.lastStatus === 'STOPPED') continue;
+        this.stopNow(rec, reason, now, fx);
+        killed.push(rec.task.taskArn);
+      }
+    });
+    this.applyEffects(fx);
+    return killed;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Refills the queue from the store and reopens the sockets of RUNNING tasks. */
+  private async recover(): Promise<void> {
+    const now = this.deps.clock.now();
+    const reopen: TaskRecord[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const ids = this.col.tasks.ids({}, { after, limit: 1000 });
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      for (const id of ids) {
+        const rec = this.col.tasks.get(id);
+        if (!rec) continue;
+        const t = rec.task;
+        if (t.lastStatus === 'STOPPED') this.scheduleDeletion(rec, now);
+        else if (nextStatus(t.lastStatus, t.desiredStatus) !== null)
+          this.queue.schedule(id, rec.nextTransitionAt ?? now);
+        else if (rec.ports.length > 0) reopen.push(rec);
+      }
+    }
+    this.arm();
+    for (let i = 0; i < reopen.length; i += 50) {
+      await Promise.all(reopen.slice(i, i + 50).map((rec) => this.reopen(rec)));
+    }
+  }
+
+  private async reopen(rec: TaskRecord): Promise<void> {
+    const arn = rec.task.taskArn;
+    const work = this.runtime.open(this.toServe(rec, true)).then(
+      (served) => this.complete(arn, () => this.afterReopen(arn, served)),
+      (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'reopen')),
+    );
+    this.inFlight.set(arn, work);
+    await work;
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    const due = this.queue.peek();
+    if (due === undefined) return;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - this.deps.clock.now()));
+    this.timer = setTimeout(this.tick, delay);
+    this.timer.unref();
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    this.timerDue = Infinity;
+    if (!this.running) return;
+    const now = this.deps.clock.now();
+    const arns = this.queue.popDue(now, this.options.batchSize);
+    let fx = newEffects();
+    if (arns.length > 0) {
+      try {
+        this.deps.db.tx(() => {
+          for (const arn of arns) {
+            try {
+              this.visit(arn, now, fx);
+            } catch (err) {
+              this.retryLater(arn, err);
+            }
+          }
+        });
+      } catch (err) {
+        // The whole batch rolled back: nothing happened, so nothing is to be done about it.
+        fx = newEffects();
+        for (const arn of arns) this.retryLater(arn, err);
+      }
+    }
+    this.applyEffects(fx);
+    this.arm();
+  };
+
+  private retryLater(arn: string, err: unknown): void {
+    this.deps.log('agent: task step failed', { taskArn: arn, err: String((err as Error)?.stack ?? err) });
+    this.queue.schedule(arn, this.deps.clock.now() + Math.max(1000, this.deps.config.taskStepMs));
+  }
+
+  /** Runs a completion (after the runtime answered) without letting an error escape the promise chain. */
+  private complete(arn: string, fn: () => void): void {
+    this.inFlight.delete(arn);
+    if (!this.running) return;
+    try {
+      fn();
+    } catch (err) {
+      this.retryLater(arn, err);
+      this.arm();
+    }
+  }
+
+  /** One look at one task (inside the batch transaction). */
+  private visit(arn: string, now: number, fx: Effects): void {
+    if (this.inFlight.has(arn)) return; // its completion looks again
+    const rec = this.col.tasks.get(arn);
+    if (!rec) return;
+    const t = rec.task;
+    if (t.lastStatus === 'STOPPED') {
+      // Stopped by someone else (or long ago): make sure nothing is served, then keep it for a while.
+      if (this.runtime.isServing(arn)) fx.close.push(arn);
+      if (now >= this.deletionDue(rec, now)) this.col.tasks.delete(arn);
+      else this.scheduleDeletion(rec, now);
+      return;
+    }
+    const next = nextStatus(t.lastStatus, t.desiredStatus);
+    if (next === null) {
+      if (rec.nextTransitionAt !== undefined) {
+        delete rec.nextTransitionAt;
+        this.col.tasks.put(arn, rec);
+      }
+      return;
+    }
+    if (rec.nextTransitionAt === undefined) {
+      // First look at a new task (or at a stop request): the step comes one delay from now.
+      rec.nextTransitionAt = now + this.deps.config.taskStepMs;
+      if (rec.history.length === 0)
+        rec.history.push({ status: t.lastStatus, at: t.createdAt ?? epochSeconds(now) });
+      this.col.tasks.put(arn, rec);
+      this.queue.schedule(arn, rec.nextTransitionAt);
+      return;
+    }
+    if (rec.nextTransitionAt > now) {
+      this.queue.schedule(arn, rec.nextTransitionAt);
+      return;
+    }
+    if (next === 'RUNNING' && rec.ports.length > 0) {
+      fx.open.push(rec);
+      return;
+    }
+    this.transition(rec, next, now, fx);
+  }
+
+  /** Writes one step (caller holds the transaction) and notes its effects. */
+  private transition(rec: TaskRecord, to: TaskStatus, now: number, fx: Effects, served?: ServedPort[]): void {
+    const arn = rec.task.taskArn;
+    let runtimeIds: Map<string, string> | undefined;
+    let bindings: Map<string, NetworkBinding[]> | undefined;
+    if (to === 'RUNNING') {
+      runtimeIds = new Map((rec.task.containers ?? []).map((c) => [c.name ?? '', hexId(32)]));
+      bindings = this.bindingsOf(rec, served ?? []);
+    }
+    const updated = applyTransition(rec, {
+      to,
+      nowMs: now,
+      stepMs: this.deps.config.taskStepMs,
+      bindings,
+      runtimeIds,
+    });
+    if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
+    if (to === 'STOPPED') this.release(updated, fx);
+    this.col.tasks.put(arn, updated);
+    if (updated.nextTransitionAt !== undefined) this.queue.schedule(arn, updated.nextTransitionAt);
+    if (to === 'STOPPED') this.scheduleDeletion(updated, now);
+    if ((to === 'RUNNING' || to === 'STOPPED') && rec.serviceArn)
+      fx.services.set(rec.serviceArn, rec.task.clusterArn);
+  }
+
+  private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
+    const updated = kill(rec, reason, now);
+    this.release(updated, fx);
+    this.col.tasks.put(updated.task.taskArn, updated);
+    fx.close.push(updated.task.taskArn);
+    if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
+    this.scheduleDeletion(updated, now);
+  }
+
+  /** Returns the task's booked CPU, memory and ports to its instance (caller holds the transaction). */
+  private release(rec: TaskRecord, fx: Effects): void {
+    const ciArn = rec.task.containerInstanceArn;
+    fx.clusters.add(rec.task.clusterArn);
+    if (!ciArn) return;
+    const instance = this.col.containerInstances.get(ciArn);
+    if (!instance) return;
+    const booking = { cpu: rec.reservedCpu, memory: rec.reservedMemory, ports: rec.ports };
+    this.col.containerInstances.put(ciArn, {
+      ...instance,
+      containerInstance: releaseResources(instance.containerInstance, booking),
+    });
+  }
+
+  private bindingsOf(rec: TaskRecord, served: ServedPort[]): Map<string, NetworkBinding[]> {
+    const instanceAddress = this.addressOf(rec);
+    const out = new Map<string, NetworkBinding[]>();
+    for (const s of served) {
+      const list = out.get(s.containerName) ?? [];
+      list.push({
+        // ECS reports 0.0.0.0; a port served on the fallback address names that address instead.
+        bindIP: s.servedAddress === instanceAddress ? '0.0.0.0' : s.servedAddress,
+        containerPort: s.containerPort,
+        hostPort: s.servedPort,
+        protocol: s.protocol,
+      });
+      out.set(s.containerName, list);
+    }
+    return out;
+  }
+
+  private addressOf(rec: TaskRecord): string {
+    const ciArn = rec.task.containerInstanceArn;
+    const instance = ciArn ? this.col.containerInstances.get(ciArn) : undefined;
+    return instance?.address ?? this.deps.config.fallbackAddress;
+  }
+
+  private toServe(rec: TaskRecord, withPrevious: boolean): TaskToServe {
+    const t = rec.task;
+    const ciArn = t.containerInstanceArn ?? '';
+    const instance = ciArn ? this.col.containerInstances.get(ciArn) : undefined;
+    const previous = new Map<string, NetworkBinding>();
+    if (withPrevious) {
+      for (const c of t.containers ?? []) {
+        for (const b of c.networkBindings ?? [])
+          previous.set(`${c.name}|${b.containerPort}|${b.protocol ?? 'tcp'}`, b);
+      }
+    }
+    const serve: TaskToServe = {
+      taskArn: t.taskArn,
+      taskDefinitionArn: t.taskDefinitionArn ?? '',
+      clusterArn: t.clusterArn,
+      containerInstanceArn: ciArn,
+      address: instance?.address ?? this.deps.config.fallbackAddress,
+      images: new Map((t.containers ?? []).map((c) => [c.name ?? '', c.image ?? ''])),
+      ports: rec.ports.map((p) => {
+        const before = previous.get(`${p.containerName}|${p.containerPort}|${p.protocol}`);
+        const port = { ...p };
+        if (before?.hostPort !== undefined) {
+          return {
+            ...port,
+            previousPort: before.hostPort,
+            ...(before.bindIP && before.bindIP !== '0.0.0.0' ? { previousAddress: before.bindIP } : {}),
+          };
+        }
+        return port;
+      }),
+    };
+    const ec2 = instance?.containerInstance.ec2InstanceId;
+    if (ec2 && instance?.simulated) serve.ec2InstanceId = ec2;
+    return serve;
+  }
+
+  private applyEffects(fx: Effects): void {
+    for (const arn of fx.close) {
+      this.runtime
+        .close(arn)
+        .catch((err: unknown) => this.deps.log('agent: close failed', { arn, err: String(err) }));
+    }
+    for (const rec of fx.open) this.startOpen(rec);
+    for (const [serviceArn, clusterArn] of fx.services)
+      this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn });
+    for (const clusterArn of fx.clusters) this.deps.bus.emit('ecs.cluster.dirty', { clusterArn });
+  }
+
+  private startOpen(rec: TaskRecord): void {
+    const arn = rec.task.taskArn;
+    const work = this.runtime.open(this.toServe(rec, false)).then(
+      (served) => this.complete(arn, () => this.afterOpen(arn, served)),
+      (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'start')),
+    );
+    this.inFlight.set(arn, work);
+  }
+
+  /** Ports are open: write RUNNING, unless the task was stopped meanwhile. */
+  private afterOpen(arn: string, served: ServedPort[]): void {
+    const fx = newEffects();
+    let abandoned = false;
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec || rec.task.lastStatus !== 'ACTIVATING' || rec.task.desiredStatus === 'STOPPED') {
+        abandoned = true;
+        return;
+      }
+      this.transition(rec, 'RUNNING', this.deps.clock.now(), fx, served);
+    });
+    if (abandoned) fx.close.push(arn);
+    this.applyEffects(fx);
+    this.poke(arn);
+  }
+
+  /** Sockets reopened after a restart: record where they are served if that changed. */
+  private afterReopen(arn: string, served: ServedPort[]): void {
+    let stillRunning = false;
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec || rec.task.lastStatus !== 'RUNNING') return;
+      stillRunning = true;
+      const bindings = this.bindingsOf(rec, served);
+      let changed = false;
+      for (const c of rec.task.containers ?? []) {
+        const next = bindings.get(c.name ?? '') ?? [];
+        if (JSON.stringify(next) !== JSON.stringify(c.networkBindings ?? [])) {
+          c.networkBindings = next;
+          changed = true;
+        }
+      }
+      if (changed) this.col.tasks.put(arn, rec);
+    });
+    if (!stillRunning) this.runtime.close(arn).catch(() => {});
+    this.poke(arn);
+  }
+
+  /** A port could not be served: the task fails to start (or, after a restart, its container exits). */
+  private afterFailedStart(arn: string, err: unknown, when: 'start' | 'reopen'): void {
+    const message =
+      err instanceof CannotStartContainerError ? err.message : `CannotStartContainerError: ${String(err)}`;
+    this.deps.log('agent: container could not serve its ports', { taskArn: arn, err: message });
+    const fx = newEffects();
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec || rec.task.lastStatus === 'STOPPED') return;
+      if (when === 'start' && (rec.task.lastStatus !== 'ACTIVATING' || rec.task.desiredStatus === 'STOPPED'))
+        return;
+      const reason: KillReason =
+        when === 'start'
+          ? { stopCode: 'TaskFailedToStart', stoppedReason: message, exitCode: 1, containerReason: message }
+          : {
+              stopCode: 'EssentialContainerExited',
+              stoppedReason: 'Essential container in task exited',
+              exitCode: 1,
+              containerReason: message,
+            };
+      this.stopNow(rec, reason, this.deps.clock.now(), fx);
+    });
+    this.applyEffects(fx);
+    this.poke(arn);
+  }
+
+  private deletionDue(rec: TaskRecord, now: number): number {
+    const stoppedMs = rec.task.stoppedAt !== undefined ? rec.task.stoppedAt * 1000 : now;
+    return stoppedMs + this.options.stoppedTaskRetentionMs;
+  }
+
+  private scheduleDeletion(rec: TaskRecord, now: number): void {
+    if (!Number.isFinite(this.options.stoppedTaskRetentionMs)) return;
+    this.queue.schedule(rec.task.taskArn, this.deletionDue(rec, now));
+  }
+}

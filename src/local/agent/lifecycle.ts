@@ -1,0 +1,160 @@
+/**
+ * The task lifecycle as the ECS agent walks it, as pure functions on records:
+ *   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
+ * A task whose desiredStatus becomes STOPPED before it reached RUNNING goes straight to STOPPED
+ * (its containers never started). The driver (driver.ts) decides when; these decide what.
+ */
+import { epochSeconds } from '../common/clock';
+import type { TaskRecord, Wire } from '../ecs/model';
+import type * as ecs from '@aws-sdk/client-ecs';
+
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
+
+const STARTING: readonly string[] = ['PROVISIONING', 'PENDING', 'ACTIVATING'];
+const NEXT_WHEN_RUNNING: Record<string, TaskStatus> = {
+  PROVISIONING: 'PENDING',
+  PENDING: 'ACTIVATING',
+  ACTIVATING: 'RUNNING',
+};
+const NEXT_WHEN_STOPPING: Record<string, TaskStatus> = {
+  RUNNING: 'DEACTIVATING',
+  DEACTIVATING: 'STOPPING',
+  STOPPING: 'DEPROVISIONING',
+  DEPROVISIONING: 'STOPPED',
+};
+
+/** The status the task moves to next, or null when it is at rest (RUNNING and wanted, or STOPPED). */
+export function nextStatus(lastStatus: string, desiredStatus: string): TaskStatus | null {
+  if (lastStatus === 'STOPPED') return null;
+  if (desiredStatus === 'STOPPED') {
+    if (STARTING.includes(lastStatus)) return 'STOPPED';
+    return NEXT_WHEN_STOPPING[lastStatus] ?? 'STOPPED';
+  }
+  if (lastStatus === 'RUNNING') return null;
+  // Once a task has begun stopping it never starts again, whatever desiredStatus says.
+  return NEXT_WHEN_RUNNING[lastStatus] ?? NEXT_WHEN_STOPPING[lastStatus] ?? null;
+}
+
+export type NetworkBinding = Wire<ecs.NetworkBinding>;
+
+export interface TransitionInput {
+  to: TaskStatus;
+  nowMs: number;
+  stepMs: number;
+  /** Per container name: the bindings the runtime actually serves (RUNNING only). */
+  bindings?: Map<string, NetworkBinding[]>;
+  /** Container runtime ids (docker ids), per container name (RUNNING only). */
+  runtimeIds?: Map<string, string>;
+}
+
+/**
+ * The record after moving to `input.to`: timestamps, containers, history and the next due time
+ * (absent when the task is at rest). Returns a new record; the argument is not modified.
+ */
+export function applyTransition(record: TaskRecord, input: TransitionInput): TaskRecord {
+  const r = structuredClone(record);
+  const t = r.task;
+  const now = epochSeconds(input.nowMs);
+  const wasRunning = !STARTING.includes(t.lastStatus);
+  switch (input.to) {
+    case 'PENDING':
+      t.pullStartedAt ??= now;
+      t.connectivity = 'CONNECTED';
+      t.connectivityAt ??= now;
+      break;
+    case 'ACTIVATING':
+      t.pullStoppedAt ??= now;
+      break;
+    case 'RUNNING':
+      t.startedAt = now;
+      for (const c of t.containers ?? []) {
+        c.lastStatus = 'RUNNING';
+        const id = c.name ? input.runtimeIds?.get(c.name) : undefined;
+        if (id) c.runtimeId = id;
+        c.networkBindings = (c.name ? input.bindings?.get(c.name) : undefined) ?? [];
+      }
+      break;
+    case 'DEACTIVATING':
+      t.stoppingAt ??= now;
+      break;
+    case 'STOPPING':
+      t.stoppingAt ??= now;
+      break;
+    case 'DEPROVISIONING':
+      t.executionStoppedAt ??= now;
+      stopContainers(r, 0);
+      break;
+    case 'STOPPED':
+      t.stoppingAt ??= now;
+      t.executionStoppedAt ??= now;
+      t.stoppedAt = now;
+      // Stopped before RUNNING: the containers never started, so they have no exit code.
+      stopContainers(r, wasRunning ? 0 : undefined);
+      break;
+    case 'PROVISIONING':
+      break;
+  }
+  t.lastStatus = input.to;
+  t.version = (t.version ?? 1) + 1;
+  if (r.history.length === 0) r.history.push({ status: record.task.lastStatus, at: t.createdAt ?? now });
+  r.history.push({ status: input.to, at: now });
+  const more = nextStatus(t.lastStatus, t.desiredStatus) !== null;
+  if (more) r.nextTransitionAt = input.nowMs + input.stepMs;
+  else delete r.nextTransitionAt;
+  return r;
+}
+
+function stopContainers(r: TaskRecord, exitCode: number | undefined): void {
+  for (const c of r.task.containers ?? []) {
+    if (c.lastStatus === 'STOPPED') continue;
+    c.lastStatus = 'STOPPED';
+    if (exitCode !== undefined && c.exitCode === undefined) c.exitCode = exitCode;
+    c.networkBindings = [];
+  }
+}
+
+export interface KillReason {
+  stopCode: string;
+  stoppedReason: string;
+  /** Exit code of containers that were running (137: SIGKILL). */
+  exitCode: number;
+  /** Reason on each container, when the runtime gives one (e.g. CannotStartContainerError). */
+  containerReason?: string;
+}
+
+/**
+ * The record of a task stopped at once, from whatever status (host terminated, container failed
+ * to start): everything STOPPED now, with the given codes.
+ */
+export function kill(record: TaskRecord, reason: KillReason, nowMs: number): TaskRecord {
+  const r = structuredClone(record);
+  const t = r.task;
+  const now = epochSeconds(nowMs);
+  t.desiredStatus = 'STOPPED';
+  t.stopCode = reason.stopCode as ecs.TaskStopCode;
+  t.stoppedReason = reason.stoppedReason;
+  t.stoppingAt ??= now;
+  t.executionStoppedAt ??= now;
+  t.stoppedAt = now;
+  for (const c of t.containers ?? []) {
+    if (c.lastStatus === 'STOPPED') continue;
+    if (c.lastStatus === 'RUNNING') c.exitCode = reason.exitCode;
+    if (reason.containerReason) c.reason = reason.containerReason;
+    c.lastStatus = 'STOPPED';
+    c.networkBindings = [];
+  }
+  if (r.history.length === 0) r.history.push({ status: t.lastStatus, at: t.createdAt ?? now });
+  t.lastStatus = 'STOPPED';
+  t.version = (t.version ?? 1) + 1;
+  r.history.push({ status: 'STOPPED', at: now });
+  delete r.nextTransitionAt;
+  return r;
+}

@@ -1,0 +1,387 @@
+/**
+ * Nothing lost: the control plane runs as a child process (`ecs-console local`), services are scaled
+ * up and down (and rolled to new task definition revisions) while the process is killed with
+ * SIGKILL at random moments (seeded), then restarted on the same state file. Checked after every
+ * kill, on the state file itself: every booking is counted once (registered - remaining == what
+ * the unstopped tasks hold, per instance) and no two tasks hold the same host port. Checked after
+ * every restart, through the API: every acknowledged write is there. At the end: every service
+ * converges to its desired count with a steady-state event, and every RUNNING task's ports answer.
+ */
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import type { ContainerInstanceRecord, TaskRecord } from './ecs/model';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const SEED = Number(process.env.CRASH_SEED ?? 20261125);
+const CYCLES = 6;
+const CLUSTER = 'crash';
+const SERVICES = { dyn: { max: 9 }, fixed: { max: 3 } } as const;
+type ServiceName = keyof typeof SERVICES;
+
+/** mulberry32: small, seedable, good enough to pick moments and counts. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ecs-console-crash-'));
+const state = join(dir, 'state.sqlite');
+let child: ChildProcess | null = null;
+let stderrTail: string[] = [];
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startChild(): Promise<ECSClient> {
+  const proc = spawn(
+    process.execPath,
+    [join(REPO, 'bin/ecs-console.mjs'), 'local', '--port', '0', '--state', state, '--task-step-ms', '20'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child = proc;
+  stderrTail = [];
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderrTail.push(...d.toString().split('\n').filter(Boolean));
+    stderrTail = stderrTail.slice(-30);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no URL printed in 20 s: ${out} ${stderrTail.join('\n')}`)),
+      20_000,
+    );
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.once('exit', (code) =>
+      reject(new Error(`exited with ${code} before listening: ${stderrTail.join('\n')}`)),
+    );
+  });
+  return new ECSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+}
+
+async function killChild(): Promise<void> {
+  const proc = child;
+  if (!proc) return;
+  child = null;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Invariants on the state file
+
+interface Snapshot {
+  tasks: TaskRecord[];
+  instances: ContainerInstanceRecord[];
+}
+
+function readState(): Snapshot {
+  const db = new Database(state, { readonly: true });
+  try {
+    const docs = <T>(table: string) =>
+      (db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+    return {
+      tasks: docs<TaskRecord>('c_ecs_tasks'),
+      instances: docs<ContainerInstanceRecord>('c_ecs_container_instances'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+type Resources = ContainerInstanceRecord['containerInstance']['registeredResources'];
+const integer = (r: Resources, name: string) => r?.find((x) => x.name === name)?.integerValue ?? 0;
+const ports = (r: Resources, name: string) => new Set(r?.find((x) => x.name === name)?.stringSetValue ?? []);
+
+/** Every booking counted once; no host port held twice; no served address:port shared. */
+function bookingProblems(s: Snapshot): string[] {
+  const problems: string[] = [];
+  const served = new Map<string, string>();
+  for (const inst of s.instances) {
+    const ci = inst.containerInstance;
+    const live = s.tasks.filter(
+      (t) => t.task.containerInstanceArn === ci.containerInstanceArn && t.task.lastStatus !== 'STOPPED',
+    );
+    const name = ci.containerInstanceArn.slice(-8);
+    const cpu = integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU');
+    const mem = integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY');
+    const wantCpu = live.reduce((n, t) => n + t.reservedCpu, 0);
+    const wantMem = live.reduce((n, t) => n + t.reservedMemory, 0);
+    if (cpu !== wantCpu) problems.push(`${name}: CPU booked ${cpu}, tasks hold ${wantCpu}`);
+    if (mem !== wantMem) problems.push(`${name}: MEMORY booked ${mem}, tasks hold ${wantMem}`);
+    const reserved = ports(ci.registeredResources, 'PORTS');
+    const booked = [...ports(ci.remainingResources, 'PORTS')].filter((p) => !reserved.has(p)).sort();
+    const held = live.flatMap((t) =>
+      t.ports.filter((p) => p.protocol === 'tcp').map((p) => String(p.hostPort)),
+    );
+    if (new Set(held).size !== held.length)
+      problems.push(`${name}: a host port is held by two tasks: ${held}`);
+    if (JSON.stringify([...new Set(held)].sort()) !== JSON.stringify(booked)) {
+      problems.push(`${name}: PORTS booked ${booked}, tasks hold ${held.sort()}`);
+    }
+    for (const t of live.filter((x) => x.task.lastStatus === 'RUNNING')) {
+      for (const c of t.task.containers ?? []) {
+        for (const b of c.networkBindings ?? []) {
+          const key = `${b.bindIP === '0.0.0.0' ? inst.address : b.bindIP}:${b.hostPort}/${b.protocol}`;
+          const other = served.get(key);
+          if (other) problems.push(`${key} served by two RUNNING tasks: ${other} and ${t.task.taskArn}`);
+          served.set(key, t.task.taskArn);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+const countStatuses = (s: Snapshot): string => {
+  const n = new Map<string, number>();
+  for (const t of s.tasks) n.set(t.task.lastStatus, (n.get(t.task.lastStatus) ?? 0) + 1);
+  return [...n].map(([k, v]) => `${k} ${v}`).join(', ');
+};
+
+// ------------------------------------------------------------------------------------------------
+
+/** What the test knows the server acknowledged (and the one write in flight when it was killed). */
+const acked = {
+  desired: { dyn: 2, fixed: 1 } as Record<ServiceName, number>,
+  inDoubt: {} as Partial<Record<ServiceName, number>>,
+  taskDefinitions: new Set<string>(),
+  latestDyn: '',
+};
+
+async function setUp(ecs: ECSClient) {
+  await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  for (let i = 0; i < 3; i++) {
+    await ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster: CLUSTER,
+        totalResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+          { name: 'MEMORY', type: 'INTEGER', integerValue: 2048 },
+        ],
+      }),
+    );
+  }
+  const dyn = await registerDyn(ecs);
+  const fixed = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'crash-fixed',
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'nginx:1.27',
+          cpu: 32,
+          memory: 64,
+          portMappings: [{ containerPort: 80, hostPort: 18480 }],
+        },
+      ],
+    }),
+  );
+  acked.taskDefinitions.add(fixed.taskDefinition?.taskDefinitionArn as string);
+  await ecs.send(
+    new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'dyn', taskDefinition: dyn, desiredCount: 2 }),
+  );
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: CLUSTER,
+      serviceName: 'fixed',
+      taskDefinition: 'crash-fixed',
+      desiredCount: 1,
+    }),
+  );
+}
+
+async function registerDyn(ecs: ECSClient): Promise<string> {
+  const out = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'crash-dyn',
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'httpd:2.4',
+          cpu: 64,
+          memory: 128,
+          portMappings: [{ containerPort: 80, hostPort: 0 }],
+        },
+      ],
+    }),
+  );
+  const arn = out.taskDefinition?.taskDefinitionArn as string;
+  acked.taskDefinitions.add(arn);
+  acked.latestDyn = arn;
+  return arn;
+}
+
+/** Scales and rolls until the process dies; returns how many writes were acknowledged. */
+async function chaos(ecs: ECSClient, rand: () => number, until: Promise<unknown>): Promise<number> {
+  let dead = false;
+  void until.then(() => (dead = true));
+  let done = 0;
+  while (!dead) {
+    const pick = rand();
+    const service: ServiceName = pick < 0.55 ? 'dyn' : 'fixed';
+    try {
+      if (pick > 0.9) {
+        await registerDyn(ecs);
+        await ecs.send(
+          new UpdateServiceCommand({ cluster: CLUSTER, service: 'dyn', taskDefinition: acked.latestDyn }),
+        );
+      } else {
+        const count = Math.floor(rand() * (SERVICES[service].max + 1));
+        acked.inDoubt[service] = count;
+        await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service, desiredCount: count }));
+        acked.desired[service] = count;
+        delete acked.inDoubt[service];
+      }
+      done++;
+    } catch (err) {
+      if (!dead && child) throw err;
+    }
+    await new Promise((r) => setTimeout(r, rand() * 40));
+  }
+  return done;
+}
+
+async function checkAcknowledged(ecs: ECSClient) {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['dyn', 'fixed'] }));
+  for (const s of out.services ?? []) {
+    const name = s.serviceName as ServiceName;
+    const allowed = [acked.desired[name], acked.inDoubt[name]].filter((n) => n !== undefined);
+    expect(allowed, `desiredCount of ${name}`).toContain(s.desiredCount);
+    acked.desired[name] = s.desiredCount as number;
+    delete acked.inDoubt[name];
+  }
+  for (const arn of acked.taskDefinitions) {
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+    expect(td.taskDefinition?.taskDefinitionArn).toBe(arn);
+  }
+}
+
+async function converged(ecs: ECSClient, since: number): Promise<string[]> {
+  const waiting: string[] = [];
+  const out = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['dyn', 'fixed'] }));
+  for (const s of out.services ?? []) {
+    const running = await ecs.send(
+      new ListTasksCommand({ cluster: CLUSTER, serviceName: s.serviceName, desiredStatus: 'RUNNING' }),
+    );
+    const arns = running.taskArns ?? [];
+    const described = arns.length
+      ? ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? [])
+      : [];
+    const runningNow = described.filter((t) => t.lastStatus === 'RUNNING').length;
+    const steady = (s.events ?? []).some(
+      (e) =>
+        e.message === `(service ${s.serviceName}) has reached a steady state.` &&
+        (e.createdAt?.getTime() ?? 0) >= since,
+    );
+    if (
+      runningNow !== s.desiredCount ||
+      described.length !== s.desiredCount ||
+      s.deployments?.length !== 1 ||
+      !steady
+    ) {
+      waiting.push(
+        `${s.serviceName}: desired ${s.desiredCount}, running ${runningNow}/${described.length}, ` +
+          `deployments ${s.deployments?.length}, steady event ${steady}`,
+      );
+    }
+  }
+  return waiting;
+}
+
+it('loses no acknowledged write, books nothing twice and converges across SIGKILLs', async () => {
+  const started = Date.now();
+  const rand = random(SEED);
+  let ecs = await startChild();
+  await setUp(ecs);
+  let writes = 0;
+  const statusesAtKills: string[] = [];
+  for (let cycle = 0; cycle < CYCLES; cycle++) {
+    const killAfter = 150 + Math.floor(rand() * 750);
+    const killed = new Promise<void>((resolve) =>
+      setTimeout(() => void killChild().then(resolve), killAfter),
+    );
+    writes += await chaos(ecs, rand, killed);
+    await killed;
+    ecs.destroy();
+    const snap = readState();
+    expect(bookingProblems(snap).join('\n'), `after kill ${cycle + 1} (${killAfter} ms)`).toBe('');
+    statusesAtKills.push(countStatuses(snap));
+    ecs = await startChild();
+    await checkAcknowledged(ecs);
+  }
+
+  // Final, acknowledged scale (a change for both, so both must act and then report a steady
+  // state again); then everything must converge on the restarted process.
+  const since = Math.floor(Date.now() / 1000) * 1000;
+  const final = { dyn: acked.desired.dyn === 5 ? 4 : 5, fixed: acked.desired.fixed === 2 ? 3 : 2 };
+  await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'dyn', desiredCount: final.dyn }));
+  await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'fixed', desiredCount: final.fixed }));
+  const until = Date.now() + 25_000;
+  let waiting = await converged(ecs, since);
+  while (waiting.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    waiting = await converged(ecs, since);
+  }
+  expect(waiting.join('\n'), stderrTail.join('\n')).toBe('');
+
+  const snap = readState();
+  expect(bookingProblems(snap).join('\n')).toBe('');
+  const running = snap.tasks.filter((t) => t.task.lastStatus === 'RUNNING');
+  expect(running).toHaveLength(final.dyn + final.fixed);
+  for (const t of running) {
+    const inst = snap.instances.find(
+      (i) => i.containerInstance.containerInstanceArn === t.task.containerInstanceArn,
+    );
+    for (const b of t.task.containers?.flatMap((c) => c.networkBindings ?? []) ?? []) {
+      const host = b.bindIP === '0.0.0.0' ? inst?.address : b.bindIP;
+      const res = await fetch(`http://${host}:${b.hostPort}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(t.task.taskArn);
+    }
+  }
+  ecs.destroy();
+  await killChild();
+  console.log(
+    `crash test: seed ${SEED}, ${CYCLES} SIGKILLs, ${writes} acknowledged writes, ` +
+      `${acked.taskDefinitions.size} task definitions, converged in ${Date.now() - started} ms total`,
+  );
+  console.log(`tasks by lastStatus at each kill:\n  ${statusesAtKills.join('\n  ')}`);
+}, 90_000);
