@@ -32,7 +32,12 @@ export type WireContainerInstance = Wire<ecs.ContainerInstance> & {
   ec2InstanceId: string;
   status: string;
 };
-export type WireTask = Wire<ecs.Task> & { taskArn: string; clusterArn: string; lastStatus: string; desiredStatus: string };
+export type WireTask = Wire<ecs.Task> & {
+  taskArn: string;
+  clusterArn: string;
+  lastStatus: string;
+  desiredStatus: string;
+};
 export type WireService = Wire<ecs.Service> & {
   serviceArn: string;
   serviceName: string;

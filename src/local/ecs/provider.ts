@@ -1,6 +1,95 @@
+/**
+ * The ECS provider (awsJson1_1, `AmazonEC2ContainerServiceV20141113.<Action>`). Every action first
+ * has its input checked against the service model (validate.ts), then runs with a `Scope` for the
+ * caller's region and account. Handlers validate everything before they write, and write inside
+ * one `deps.db.tx`, so a rejected call changes nothing.
+ */
 import type { LocalDeps } from '../deps';
-import type { ServiceDefinition } from '../protocol/types';
+import type { ActionHandler, ServiceDefinition } from '../protocol/types';
+import {
+  createCluster,
+  deleteCluster,
+  describeClusters,
+  listClusters,
+  updateCluster,
+  updateClusterSettings,
+} from './clusters';
+import { scopeOf, type Scope } from './common';
+import {
+  deregisterContainerInstance,
+  describeContainerInstances,
+  listContainerInstances,
+  registerContainerInstance,
+  updateContainerInstancesState,
+} from './instances';
+import { ecsCollections } from './model';
+import { createService, deleteService, describeServices, listServices, updateService } from './services';
+import {
+  deleteAttributes,
+  listAttributes,
+  listTagsForResource,
+  putAttributes,
+  tagResource,
+  untagResource,
+} from './tags-attributes';
+import {
+  deleteTaskDefinitions,
+  deregisterTaskDefinition,
+  describeTaskDefinition,
+  listTaskDefinitionFamilies,
+  listTaskDefinitions,
+  registerTaskDefinition,
+} from './task-definitions';
+import { describeTasks, listTasks, runTask, startTask, stopTask } from './tasks';
+import { validateInput } from './validate';
 
-export function createEcsService(_deps: LocalDeps): ServiceDefinition {
-  return { id: 'ecs', protocol: 'json', targetPrefix: 'AmazonEC2ContainerServiceV20141113', actions: {} };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own request shape, checked by validateInput
+type Action = (s: Scope, input: any) => unknown;
+
+const ACTIONS: Record<string, Action> = {
+  CreateCluster: createCluster,
+  UpdateCluster: updateCluster,
+  UpdateClusterSettings: updateClusterSettings,
+  DescribeClusters: describeClusters,
+  ListClusters: listClusters,
+  DeleteCluster: deleteCluster,
+  RegisterTaskDefinition: registerTaskDefinition,
+  DescribeTaskDefinition: describeTaskDefinition,
+  ListTaskDefinitions: listTaskDefinitions,
+  ListTaskDefinitionFamilies: listTaskDefinitionFamilies,
+  DeregisterTaskDefinition: deregisterTaskDefinition,
+  DeleteTaskDefinitions: deleteTaskDefinitions,
+  RegisterContainerInstance: registerContainerInstance,
+  DeregisterContainerInstance: deregisterContainerInstance,
+  DescribeContainerInstances: describeContainerInstances,
+  ListContainerInstances: listContainerInstances,
+  UpdateContainerInstancesState: updateContainerInstancesState,
+  RunTask: runTask,
+  StartTask: startTask,
+  StopTask: stopTask,
+  DescribeTasks: describeTasks,
+  ListTasks: listTasks,
+  CreateService: createService,
+  UpdateService: updateService,
+  DeleteService: deleteService,
+  DescribeServices: describeServices,
+  ListServices: listServices,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  PutAttributes: putAttributes,
+  ListAttributes: listAttributes,
+  DeleteAttributes: deleteAttributes,
+};
+
+/** The actions this provider serves. */
+export const ECS_ACTIONS = Object.keys(ACTIONS);
+
+export function createEcsService(deps: LocalDeps): ServiceDefinition {
+  const col = ecsCollections(deps.db);
+  const actions: Record<string, ActionHandler> = {};
+  for (const [name, action] of Object.entries(ACTIONS)) {
+    actions[name] = (input, ctx) => action(scopeOf(deps, col, ctx), validateInput(name, input));
+  }
+  return { id: 'ecs', protocol: 'json', targetPrefix: 'AmazonEC2ContainerServiceV20141113', actions };
 }

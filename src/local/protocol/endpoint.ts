@@ -26,7 +26,9 @@ export interface AwsResponse {
 const MAX_BODY = 8 * 1024 * 1024;
 
 /** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> region and service. */
-export function credentialScope(authorization: string | undefined): { region: string; service: string } | null {
+export function credentialScope(
+  authorization: string | undefined,
+): { region: string; service: string } | null {
   if (!authorization) return null;
   const m = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
   if (!m) return null;
@@ -51,7 +53,12 @@ export class AwsEndpoint implements ServiceCaller {
 
   /** In-process call between services, with the same validation as over the wire. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async call<T = any>(service: ServiceId, action: string, input: unknown, ctx: Partial<CallContext> = {}): Promise<T> {
+  async call<T = any>(
+    service: ServiceId,
+    action: string,
+    input: unknown,
+    ctx: Partial<CallContext> = {},
+  ): Promise<T> {
     const def = this.byId.get(service);
     const handler = def?.actions[action];
     if (!def || !handler) throw commonErrors.unknownOperation(`${service}:${action}`);
@@ -113,7 +120,13 @@ export class AwsEndpoint implements ServiceCaller {
       return {
         status: 403,
         headers: { 'content-type': 'text/xml' },
-        body: queryError('', 'MissingAuthenticationToken', 'Request is missing Authentication Token', true, requestId),
+        body: queryError(
+          '',
+          'MissingAuthenticationToken',
+          'Request is missing Authentication Token',
+          true,
+          requestId,
+        ),
       };
     }
     let service = this.byId.get(scope.service as ServiceId);
@@ -132,14 +145,24 @@ export class AwsEndpoint implements ServiceCaller {
     }
     const handler = service.actions[action];
     if (!handler) return xmlError(service, commonErrors.invalidAction(action), requestId);
-    const ctx: CallContext = { service: service.id, action, region, accountId: this.options.accountId, requestId };
+    const ctx: CallContext = {
+      service: service.id,
+      action,
+      region,
+      accountId: this.options.accountId,
+      requestId,
+    };
     try {
       const result = await handler(structureQuery(params), ctx);
       const xml =
         service.protocol === 'ec2'
           ? ec2Response(action, service.xmlns ?? '', result ?? {}, requestId)
           : queryResponse(action, service.xmlns ?? '', result, requestId);
-      return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+        body: xml,
+      };
     } catch (e) {
       return xmlError(service, this.asAwsError(e, ctx), requestId);
     }
@@ -159,12 +182,24 @@ export class AwsEndpoint implements ServiceCaller {
       const text = raw.toString('utf8');
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch {
-      return jsonError(commonErrors.serialization('Start of structure or map found where not expected.'), requestId);
+      return jsonError(
+        commonErrors.serialization('Start of structure or map found where not expected.'),
+        requestId,
+      );
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      return jsonError(commonErrors.serialization('Start of structure or map found where not expected.'), requestId);
+      return jsonError(
+        commonErrors.serialization('Start of structure or map found where not expected.'),
+        requestId,
+      );
     }
-    const ctx: CallContext = { service: service.id, action, region, accountId: this.options.accountId, requestId };
+    const ctx: CallContext = {
+      service: service.id,
+      action,
+      region,
+      accountId: this.options.accountId,
+      requestId,
+    };
     try {
       const result = (await handler(input, ctx)) ?? {};
       return {
@@ -180,7 +215,12 @@ export class AwsEndpoint implements ServiceCaller {
   private asAwsError(e: unknown, ctx: Partial<CallContext>): AwsError {
     if (isAwsError(e)) return e;
     this.options.onInternalError?.(e, ctx);
-    return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500, false);
+    return new AwsError(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error.',
+      500,
+      false,
+    );
   }
 }
 
@@ -215,14 +255,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new AwsError('RequestEntityTooLarge', 'Request body too large', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      // Past the limit keep draining (so the 413 can be written) but stop keeping the bytes.
+      if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > limit)
+        reject(new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

@@ -47,7 +47,8 @@ export class Collection<T> {
   }
 
   get(id: string): T | undefined {
-    const row = this.stmt('get', () => `SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    const row = this.stmt('get', () => `SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as
+      { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
@@ -98,17 +99,37 @@ export class Collection<T> {
 
   count(where: Record<string, string> = {}): number {
     const { clause, values, shape } = this.where(where);
-    const row = this.stmt(`count:${shape}`, () => `SELECT COUNT(*) AS n FROM ${this.table}${clause}`).get(...values) as {
+    const row = this.stmt(`count:${shape}`, () => `SELECT COUNT(*) AS n FROM ${this.table}${clause}`).get(
+      ...values,
+    ) as {
       n: number;
     };
     return row.n;
+  }
+
+  /**
+   * Counts documents grouped by one JSON field (SQLite json_extract), without parsing documents:
+   * e.g. `countBy({ cluster }, '$.task.lastStatus')` -> { RUNNING: 3, PENDING: 1 }.
+   */
+  countBy(where: Record<string, string>, jsonPath: string): Record<string, number> {
+    const { clause, values, shape } = this.where(where);
+    const rows = this.stmt(
+      `countBy:${shape}`,
+      () => `SELECT json_extract(doc, ?) AS v, COUNT(*) AS n FROM ${this.table}${clause} GROUP BY v`,
+    ).all(jsonPath, ...values) as { v: string | number | null; n: number }[];
+    const out: Record<string, number> = {};
+    for (const r of rows) out[String(r.v)] = r.n;
+    return out;
   }
 
   all(): T[] {
     return this.find();
   }
 
-  private where(where: Record<string, string>, after?: string): { clause: string; values: string[]; shape: string } {
+  private where(
+    where: Record<string, string>,
+    after?: string,
+  ): { clause: string; values: string[]; shape: string } {
     const parts: string[] = [];
     const values: string[] = [];
     for (const [name, value] of Object.entries(where).sort(([a], [b]) => a.localeCompare(b))) {

@@ -1,0 +1,465 @@
+/**
+ * CreateService, UpdateService, DeleteService, DescribeServices, ListServices. This file records the
+ * desired state (spec and deployments) and hints the scheduler (bus `ecs.service.dirty`); the
+ * scheduler owns deployment counts, rollout state, events and task placement, and marks a drained
+ * service INACTIVE.
+ */
+import type * as ecs from '@aws-sdk/client-ecs';
+import { randomInt } from 'node:crypto';
+import { AwsError } from '../protocol/errors';
+import {
+  NAME_RE,
+  PENDING_STATUSES,
+  activeCluster,
+  anyCluster,
+  batch,
+  compareStrings,
+  errors,
+  findService,
+  findTaskDefinition,
+  maxResultsOf,
+  pageOf,
+  serviceArnOf,
+  validateTags,
+  type Failure,
+  type Scope,
+} from './common';
+import type { ServiceRecord, TaskDefinitionRecord, Wire, WireService, WireTaskDefinition } from './model';
+import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
+
+type Deployment = Wire<ecs.Deployment>;
+type DeploymentConfiguration = Wire<ecs.DeploymentConfiguration>;
+
+/** `ecs-svc/` and 19 digits, like ECS deployment ids. */
+function deploymentId(): string {
+  let digits = String(randomInt(1, 10));
+  while (digits.length < 19) digits += String(randomInt(0, 10));
+  return `ecs-svc/${digits}`;
+}
+
+function newDeployment(
+  s: Scope,
+  taskDefinitionArn: string,
+  desiredCount: number,
+  networkConfiguration: Wire<ecs.NetworkConfiguration> | undefined,
+): Deployment {
+  const id = deploymentId();
+  return {
+    id,
+    status: 'PRIMARY',
+    taskDefinition: taskDefinitionArn,
+    desiredCount,
+    pendingCount: 0,
+    runningCount: 0,
+    failedTasks: 0,
+    createdAt: s.now,
+    updatedAt: s.now,
+    launchType: 'EC2',
+    ...(networkConfiguration ? { networkConfiguration } : {}),
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment ${id} in progress.`,
+  };
+}
+
+/** A task definition a service may use: latest ACTIVE of a family or an exact ACTIVE revision. */
+function serviceTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord {
+  const rec = findTaskDefinition(s, ref);
+  if (!rec || rec.taskDefinition.status === 'DELETE_IN_PROGRESS')
+    throw errors.invalid('TaskDefinition not found.');
+  if (rec.taskDefinition.status !== 'ACTIVE') throw errors.invalid('TaskDefinition is inactive');
+  return rec;
+}
+
+function deploymentConfiguration(
+  given: DeploymentConfiguration | undefined,
+  base: DeploymentConfiguration,
+): DeploymentConfiguration {
+  const merged: DeploymentConfiguration = {
+    ...base,
+    ...given,
+    deploymentCircuitBreaker: given?.deploymentCircuitBreaker ??
+      base.deploymentCircuitBreaker ?? { enable: false, rollback: false },
+  };
+  const max = merged.maximumPercent ?? 200;
+  const min = merged.minimumHealthyPercent ?? 100;
+  if (min < 0 || min > 100) throw errors.invalid('minimumHealthyPercent must be between 0 and 100.');
+  if (max < 100 || max > 2000) throw errors.invalid('maximumPercent must be between 100 and 2000.');
+  if (
+    merged.bakeTimeInMinutes !== undefined &&
+    (merged.bakeTimeInMinutes < 0 || merged.bakeTimeInMinutes > 1440)
+  ) {
+    throw errors.invalid('bakeTimeInMinutes must be between 0 and 1440.');
+  }
+  return { ...merged, maximumPercent: max, minimumHealthyPercent: min };
+}
+
+function validateLoadBalancers(td: WireTaskDefinition, lbs: Wire<ecs.LoadBalancer>[] | undefined): void {
+  if ((lbs ?? []).length > 5) throw errors.invalid('A service can have at most 5 target groups.');
+  for (const lb of lbs ?? []) {
+    if ((lb.targetGroupArn === undefined) === (lb.loadBalancerName === undefined)) {
+      throw errors.invalid(
+        'Exactly one of targetGroupArn or loadBalancerName must be specified for a load balancer.',
+      );
+    }
+    if (
+      lb.targetGroupArn !== undefined &&
+      !/^arn:aws:elasticloadbalancing:[^:]+:[0-9]{12}:targetgroup\/.+/.test(lb.targetGroupArn)
+    ) {
+      throw errors.invalid(`Invalid target group ARN: ${lb.targetGroupArn.slice(0, 300)}`);
+    }
+    if (lb.containerName === undefined || lb.containerPort === undefined) {
+      throw errors.invalid('containerName and containerPort must be specified for a load balancer.');
+    }
+    const container = td.containerDefinitions.find((c) => c.name === lb.containerName);
+    if (!container) {
+      throw errors.invalid(
+        `The container ${lb.containerName.slice(0, 255)} does not exist in the task definition.`,
+      );
+    }
+    if (!(container.portMappings ?? []).some((p) => p.containerPort === lb.containerPort)) {
+      throw errors.invalid(
+        `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`,
+      );
+    }
+  }
+}
+
+/**
+ * Each target group must exist and sit behind a load balancer (asked of ELB, as ECS does), before
+ * anything is written.
+ */
+async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[]): Promise<void> {
+  for (const lb of lbs) {
+    if (lb.targetGroupArn === undefined) continue;
+    let groups: { LoadBalancerArns?: string[] }[] | undefined;
+    try {
+      const out = await s.deps.services.call<{ TargetGroups?: { LoadBalancerArns?: string[] }[] }>(
+        'elasticloadbalancingv2',
+        'DescribeTargetGroups',
+        { TargetGroupArns: [lb.targetGroupArn] },
+        { region: s.region, accountId: s.accountId },
+      );
+      groups = out.TargetGroups;
+    } catch (e) {
+      if (e instanceof AwsError && e.status < 500) groups = [];
+      else throw e;
+    }
+    if (!groups?.length) {
+      throw errors.invalid(`The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
+    }
+    if (!groups.some((g) => (g.LoadBalancerArns ?? []).length > 0)) {
+      throw errors.invalid(
+        `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
+      );
+    }
+  }
+}
+
+function validateGracePeriod(value: number | undefined, lbs: unknown[]): void {
+  if (value === undefined) return;
+  if (value < 0) throw errors.invalid('healthCheckGracePeriodSeconds must not be negative.');
+  if (lbs.length === 0) {
+    throw errors.invalid(
+      'Health check grace period is only valid for services configured to use load balancers',
+    );
+  }
+}
+
+const roleArnOf = (s: Scope, role: string) =>
+  role.startsWith('arn:') ? role : `arn:aws:iam::${s.accountId}:role/${role.replace(/^\/+/, '')}`;
+
+export async function createService(s: Scope, input: Wire<ecs.CreateServiceRequest>) {
+  const name = input.serviceName ?? '';
+  if (!NAME_RE.test(name)) {
+    throw errors.invalid(
+      'Invalid service name. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.',
+    );
+  }
+  const strategy = input.schedulingStrategy ?? 'REPLICA';
+  if (strategy === 'DAEMON') {
+    if (input.desiredCount !== undefined)
+      throw errors.invalid('The daemon scheduling strategy does not support a desired count.');
+    if ((input.placementStrategy ?? []).length > 0) {
+      throw errors.invalid('The daemon scheduling strategy does not support placement strategies.');
+    }
+  } else if (input.desiredCount === undefined) {
+    throw errors.invalid(
+      'desiredCount must be specified for a service with the REPLICA scheduling strategy.',
+    );
+  }
+  const desiredCount = input.desiredCount ?? 0;
+  if (desiredCount < 0) throw errors.invalid('desiredCount must not be negative.');
+  const controller = input.deploymentController?.type ?? 'ECS';
+  if (controller !== 'ECS')
+    throw errors.invalid(`Deployment controller ${controller} is not supported here; use ECS.`);
+  if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition must be specified.');
+  validatePlacement(input.placementConstraints, input.placementStrategy);
+  const tags = validateTags(input.tags);
+  const config = deploymentConfiguration(
+    input.deploymentConfiguration,
+    strategy === 'DAEMON'
+      ? { maximumPercent: 100, minimumHealthyPercent: 0 }
+      : { maximumPercent: 200, minimumHealthyPercent: 100 },
+  );
+  const loadBalancers = input.loadBalancers ?? [];
+  validateGracePeriod(input.healthCheckGracePeriodSeconds, loadBalancers);
+  await checkTargetGroups(s, loadBalancers);
+
+  const { record, created } = s.deps.db.tx(() => {
+    const cluster = activeCluster(s, input.cluster);
+    const td = serviceTaskDefinition(s, input.taskDefinition as string).taskDefinition;
+    const launchType = validateLaunchType(input.launchType, input.capacityProviderStrategy, td);
+    validateNetworkConfiguration(td, input.networkConfiguration);
+    validateLoadBalancers(td, loadBalancers);
+    const arn = serviceArnOf(s, cluster.cluster.clusterName, name);
+    const existing = s.col.services.get(arn);
+    if (existing?.service.status === 'ACTIVE') {
+      // Repeating the same creation returns the service (like ECS); a different one is refused.
+      const e = existing.service;
+      const requested = [
+        td.taskDefinitionArn,
+        desiredCount,
+        strategy,
+        loadBalancers,
+        input.placementConstraints ?? [],
+      ];
+      const current = [
+        e.taskDefinition,
+        e.desiredCount,
+        e.schedulingStrategy,
+        e.loadBalancers ?? [],
+        e.placementConstraints ?? [],
+      ];
+      const sameSpec =
+        JSON.stringify(requested) === JSON.stringify(current) &&
+        JSON.stringify(input.placementStrategy ?? []) === JSON.stringify(e.placementStrategy ?? []) &&
+        JSON.stringify(input.networkConfiguration ?? null) === JSON.stringify(e.networkConfiguration ?? null);
+      if (sameSpec) return { record: existing, created: false };
+      throw errors.invalid('Creation of service was not idempotent.');
+    }
+    if (existing?.service.status === 'DRAINING')
+      throw errors.invalid('Unable to Start a service that is still Draining.');
+    const service: WireService = {
+      serviceArn: arn,
+      serviceName: name,
+      clusterArn: cluster.cluster.clusterArn,
+      loadBalancers,
+      serviceRegistries: input.serviceRegistries ?? [],
+      status: 'ACTIVE',
+      desiredCount,
+      runningCount: 0,
+      pendingCount: 0,
+      launchType,
+      taskDefinition: td.taskDefinitionArn,
+      deploymentConfiguration: config,
+      deployments: [newDeployment(s, td.taskDefinitionArn, desiredCount, input.networkConfiguration)],
+      ...(input.role !== undefined ? { roleArn: roleArnOf(s, input.role) } : {}),
+      events: [],
+      createdAt: s.now,
+      placementConstraints: input.placementConstraints ?? [],
+      placementStrategy: input.placementStrategy ?? [],
+      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(input.healthCheckGracePeriodSeconds !== undefined
+        ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }
+        : loadBalancers.length > 0
+          ? { healthCheckGracePeriodSeconds: 0 }
+          : {}),
+      schedulingStrategy: strategy,
+      deploymentController: { type: 'ECS' },
+      tags,
+      createdBy: `arn:aws:iam::${s.accountId}:root`,
+      enableECSManagedTags: input.enableECSManagedTags ?? false,
+      propagateTags: input.propagateTags ?? 'NONE',
+      enableExecuteCommand: input.enableExecuteCommand ?? false,
+      availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? 'DISABLED',
+    };
+    const rec: ServiceRecord = { service, region: s.region };
+    s.col.services.put(arn, rec);
+    return { record: rec, created: true };
+  });
+  if (created) {
+    s.deps.bus.emit('ecs.service.dirty', {
+      clusterArn: record.service.clusterArn,
+      serviceArn: record.service.serviceArn,
+    });
+  }
+  return { service: describeService(s, record, false) };
+}
+
+/** The service as DescribeServices shows it: running and pending counts derived from its tasks. */
+export function describeService(s: Scope, rec: ServiceRecord, withTags: boolean): WireService {
+  let running = 0;
+  let pending = 0;
+  for (const t of s.col.tasks.find({ service: rec.service.serviceArn })) {
+    if (t.task.lastStatus === 'RUNNING') running++;
+    else if (PENDING_STATUSES.has(t.task.lastStatus) && t.task.desiredStatus === 'RUNNING') pending++;
+  }
+  const out: WireService = { ...rec.service, runningCount: running, pendingCount: pending };
+  if (!withTags) delete out.tags;
+  return out;
+}
+
+function activeService(
+  s: Scope,
+  clusterRef: string | undefined,
+  serviceRef: string | undefined,
+): ServiceRecord {
+  const cluster = activeCluster(s, clusterRef);
+  const rec = findService(s, cluster, serviceRef ?? '');
+  if (!rec) throw errors.serviceNotFound();
+  if (rec.service.status !== 'ACTIVE') throw errors.serviceNotActive();
+  return rec;
+}
+
+export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceRequest>) {
+  if (input.desiredCount !== undefined && input.desiredCount < 0)
+    throw errors.invalid('desiredCount must not be negative.');
+  if (input.deploymentController?.type !== undefined && input.deploymentController.type !== 'ECS') {
+    throw errors.invalid(
+      `Deployment controller ${input.deploymentController.type} is not supported here; use ECS.`,
+    );
+  }
+  validatePlacement(input.placementConstraints, input.placementStrategy);
+  await checkTargetGroups(s, input.loadBalancers ?? []);
+  const record = s.deps.db.tx(() => {
+    const rec = activeService(s, input.cluster, input.service);
+    const svc = rec.service;
+    if (svc.schedulingStrategy === 'DAEMON') {
+      if (input.desiredCount !== undefined)
+        throw errors.invalid('The daemon scheduling strategy does not support a desired count.');
+      if ((input.placementStrategy ?? []).length > 0) {
+        throw errors.invalid('The daemon scheduling strategy does not support placement strategies.');
+      }
+    }
+    const td =
+      input.taskDefinition !== undefined
+        ? serviceTaskDefinition(s, input.taskDefinition).taskDefinition
+        : (s.col.taskDefinitions.get(svc.taskDefinition ?? '')?.taskDefinition ?? null);
+    if (!td) throw errors.invalid('TaskDefinition not found.');
+    validateLaunchType(svc.launchType, input.capacityProviderStrategy, td);
+    const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
+    validateNetworkConfiguration(td, networkConfiguration);
+    const loadBalancers = input.loadBalancers ?? svc.loadBalancers ?? [];
+    validateLoadBalancers(td, loadBalancers);
+    validateGracePeriod(input.healthCheckGracePeriodSeconds, loadBalancers);
+    const config = deploymentConfiguration(input.deploymentConfiguration, svc.deploymentConfiguration ?? {});
+    const desiredCount = input.desiredCount ?? svc.desiredCount;
+
+    const newSpec =
+      td.taskDefinitionArn !== svc.taskDefinition ||
+      input.forceNewDeployment === true ||
+      input.networkConfiguration !== undefined ||
+      input.loadBalancers !== undefined;
+    let deployments = svc.deployments.map((d) =>
+      d.status === 'PRIMARY' ? { ...d, desiredCount, updatedAt: s.now } : d,
+    );
+    if (newSpec) {
+      deployments = [
+        newDeployment(s, td.taskDefinitionArn, desiredCount, networkConfiguration),
+        ...deployments.map((d) =>
+          d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE', updatedAt: s.now } : d,
+        ),
+      ];
+    }
+    const updated: ServiceRecord = {
+      ...rec,
+      service: {
+        ...svc,
+        desiredCount,
+        taskDefinition: td.taskDefinitionArn,
+        deploymentConfiguration: config,
+        deployments,
+        loadBalancers,
+        ...(networkConfiguration ? { networkConfiguration } : {}),
+        ...(input.placementConstraints ? { placementConstraints: input.placementConstraints } : {}),
+        ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
+        ...(input.healthCheckGracePeriodSeconds !== undefined
+          ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }
+          : {}),
+        ...(input.enableExecuteCommand !== undefined
+          ? { enableExecuteCommand: input.enableExecuteCommand }
+          : {}),
+        ...(input.enableECSManagedTags !== undefined
+          ? { enableECSManagedTags: input.enableECSManagedTags }
+          : {}),
+        ...(input.propagateTags !== undefined ? { propagateTags: input.propagateTags } : {}),
+        ...(input.serviceRegistries !== undefined ? { serviceRegistries: input.serviceRegistries } : {}),
+        ...(input.availabilityZoneRebalancing !== undefined
+          ? { availabilityZoneRebalancing: input.availabilityZoneRebalancing }
+          : {}),
+      },
+    };
+    s.col.services.put(svc.serviceArn, updated);
+    return updated;
+  });
+  s.deps.bus.emit('ecs.service.dirty', {
+    clusterArn: record.service.clusterArn,
+    serviceArn: record.service.serviceArn,
+  });
+  return { service: describeService(s, record, false) };
+}
+
+export function deleteService(s: Scope, input: Wire<ecs.DeleteServiceRequest>) {
+  const record = s.deps.db.tx(() => {
+    const cluster = activeCluster(s, input.cluster);
+    const rec = findService(s, cluster, input.service ?? '');
+    if (!rec) throw errors.serviceNotFound();
+    if (rec.service.status !== 'ACTIVE') throw errors.serviceNotActive();
+    if (rec.service.desiredCount > 0 && !input.force) {
+      throw errors.invalid('The service cannot be stopped while it is scaled above 0.');
+    }
+    const updated: ServiceRecord = {
+      ...rec,
+      service: {
+        ...rec.service,
+        status: 'DRAINING',
+        desiredCount: 0,
+        deployments: rec.service.deployments.map((d) =>
+          d.status === 'PRIMARY' ? { ...d, desiredCount: 0, updatedAt: s.now } : d,
+        ),
+      },
+    };
+    s.col.services.put(rec.service.serviceArn, updated);
+    return updated;
+  });
+  s.deps.bus.emit('ecs.service.dirty', {
+    clusterArn: record.service.clusterArn,
+    serviceArn: record.service.serviceArn,
+  });
+  return { service: describeService(s, record, false) };
+}
+
+export function describeServices(s: Scope, input: Wire<ecs.DescribeServicesRequest>) {
+  const refs = batch(input.services, 'Services', 10);
+  const cluster = anyCluster(s, input.cluster);
+  const withTags = (input.include ?? []).includes('TAGS');
+  const services: WireService[] = [];
+  const failures: Failure[] = [];
+  for (const ref of refs) {
+    const rec = findService(s, cluster, ref);
+    if (rec) services.push(describeService(s, rec, withTags));
+    else {
+      const arn = ref.startsWith('arn:') ? ref : serviceArnOf(s, cluster.cluster.clusterName, ref);
+      failures.push({ arn, reason: 'MISSING' });
+    }
+  }
+  return { services, failures };
+}
+
+export function listServices(s: Scope, input: Wire<ecs.ListServicesRequest>) {
+  const max = maxResultsOf(input.maxResults, 10);
+  const cluster = anyCluster(s, input.cluster);
+  const arns = s.col.services
+    .find({ cluster: cluster.cluster.clusterArn })
+    .filter((r) => r.service.status !== 'INACTIVE')
+    .filter((r) => input.launchType === undefined || r.service.launchType === input.launchType)
+    .filter(
+      (r) =>
+        input.schedulingStrategy === undefined || r.service.schedulingStrategy === input.schedulingStrategy,
+    )
+    .map((r) => r.service.serviceArn)
+    .sort(compareStrings);
+  const query = `ListServices|${cluster.cluster.clusterArn}|${input.launchType ?? ''}|${input.schedulingStrategy ?? ''}`;
+  const { page, nextToken } = pageOf(arns, (a) => a, input.nextToken, max, query);
+  return { serviceArns: page, ...(nextToken ? { nextToken } : {}) };
+}

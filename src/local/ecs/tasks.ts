@@ -1,0 +1,346 @@
+/**
+ * RunTask, StartTask, StopTask, DescribeTasks, ListTasks. This file validates and records intent;
+ * placement and booking are the scheduler's (scheduler/place.ts launchTasks), the lifecycle the
+ * agent's: StopTask only sets desiredStatus.
+ */
+import type * as ecs from '@aws-sdk/client-ecs';
+import { launchTasks, type TaskLaunch } from '../scheduler/place';
+import {
+  activeCluster,
+  anyCluster,
+  batch,
+  encodeToken,
+  decodeToken,
+  errors,
+  findInstance,
+  findTask,
+  findTaskDefinition,
+  serviceArnOf,
+  validateTags,
+  maxResultsOf,
+  NAME_RE,
+  type Failure,
+  type Scope,
+} from './common';
+import { parseFilter } from './instances';
+import type { TaskDefinitionRecord, TaskRecord, Wire, WireTask, WireTaskDefinition } from './model';
+
+const STARTED_BY_RE = /^[A-Za-z0-9_/-]{1,128}$/;
+const MAX_GROUP_LENGTH = 255;
+
+/** Placement constraints and strategies as RunTask/CreateService/UpdateService accept them. */
+export function validatePlacement(
+  constraints: Wire<ecs.PlacementConstraint>[] | undefined,
+  strategies: Wire<ecs.PlacementStrategy>[] | undefined,
+): void {
+  if ((constraints ?? []).length > 10)
+    throw errors.invalid('The number of placement constraints exceeds the limit of 10.');
+  for (const c of constraints ?? []) {
+    if (c.type === undefined) throw errors.invalid('A placement constraint must have a type.');
+    if (c.type === 'distinctInstance' && c.expression !== undefined) {
+      throw errors.invalid('distinctInstance placement constraints cannot have an expression.');
+    }
+    if (c.type === 'memberOf') {
+      if (c.expression === undefined || c.expression === '') {
+        throw errors.invalid('memberOf placement constraints require an expression.');
+      }
+      parseFilter(c.expression);
+    }
+  }
+  if ((strategies ?? []).length > 5)
+    throw errors.invalid('The number of placement strategies exceeds the limit of 5.');
+  for (const st of strategies ?? []) {
+    if (st.type === undefined) throw errors.invalid('A placement strategy must have a type.');
+    if (st.type === 'random' && st.field !== undefined)
+      throw errors.invalid('The random placement strategy takes no field.');
+    if (st.type === 'binpack' && st.field !== 'cpu' && st.field !== 'memory') {
+      throw errors.invalid('Invalid field for the binpack placement strategy: use cpu or memory.');
+    }
+    if (st.type === 'spread') {
+      const field = st.field ?? '';
+      if (field !== 'instanceId' && field !== 'host' && !/^attribute:[A-Za-z0-9_./-]{1,128}$/.test(field)) {
+        throw errors.invalid(
+          'Invalid field for the spread placement strategy: use instanceId, host or attribute:NAME.',
+        );
+      }
+    }
+  }
+}
+
+/** The launch type a task or service asks for; only EC2 capacity exists locally. */
+export function validateLaunchType(
+  launchType: string | undefined,
+  capacityProviderStrategy: unknown[] | undefined,
+  td: WireTaskDefinition,
+): 'EC2' {
+  if ((capacityProviderStrategy ?? []).length > 0) {
+    throw errors.invalid('Capacity provider strategies are not supported here; use launchType EC2.');
+  }
+  const type = launchType ?? 'EC2';
+  if (type !== 'EC2') {
+    throw errors.invalid(`Launch type ${type} is not supported by the local control plane; use EC2.`);
+  }
+  const requires = td.requiresCompatibilities ?? [];
+  if (requires.length > 0 && !requires.includes('EC2') && !requires.includes('EXTERNAL')) {
+    throw errors.invalid('Task definition does not support launch_type EC2.');
+  }
+  return 'EC2';
+}
+
+/** awsvpc needs a network configuration; other modes refuse one. */
+export function validateNetworkConfiguration(
+  td: WireTaskDefinition,
+  config: Wire<ecs.NetworkConfiguration> | undefined,
+): void {
+  const awsvpc = td.networkMode === 'awsvpc';
+  if (awsvpc && !config?.awsvpcConfiguration) {
+    throw errors.invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+  if (!awsvpc && config?.awsvpcConfiguration) {
+    throw errors.invalid(
+      'Network Configuration is not valid for the given networkMode of this task definition.',
+    );
+  }
+  const vpc = config?.awsvpcConfiguration;
+  if (vpc) {
+    const subnets = vpc.subnets ?? [];
+    if (subnets.length === 0 || subnets.length > 16) throw errors.invalid('subnets can have 1 to 16 items.');
+    if ((vpc.securityGroups ?? []).length > 5)
+      throw errors.invalid('securityGroups can have at most 5 items.');
+  }
+}
+
+function validateOverrides(td: WireTaskDefinition, overrides: Wire<ecs.TaskOverride> | undefined): void {
+  for (const o of overrides?.containerOverrides ?? []) {
+    if (o.name === undefined || !td.containerDefinitions.some((c) => c.name === o.name)) {
+      throw errors.invalid(
+        `Override for container named ${(o.name ?? '').slice(0, 255)} is not a container in the TaskDefinition.`,
+      );
+    }
+    if (o.cpu !== undefined && (o.cpu < 0 || o.cpu > 10240)) throw errors.invalid('Invalid cpu override.');
+    if (o.memory !== undefined && o.memory < 6) throw errors.invalid('Invalid memory override.');
+    if (o.memoryReservation !== undefined && o.memoryReservation < 6) {
+      throw errors.invalid('Invalid memoryReservation override.');
+    }
+    const def = td.containerDefinitions.find((c) => c.name === o.name);
+    const memory = o.memory ?? def?.memory;
+    const reservation = o.memoryReservation ?? def?.memoryReservation;
+    if (memory !== undefined && reservation !== undefined && memory <= reservation) {
+      throw errors.invalid(
+        `Invalid memory override for container ${o.name}: memory must be greater than memoryReservation.`,
+      );
+    }
+  }
+  if (overrides?.cpu !== undefined && !/^[0-9]{1,6}$/.test(overrides.cpu))
+    throw errors.invalid('Invalid cpu override.');
+  if (overrides?.memory !== undefined && !/^[0-9]{1,7}$/.test(overrides.memory)) {
+    throw errors.invalid('Invalid memory override.');
+  }
+}
+
+/** A task definition that RunTask/StartTask may use: a family's latest ACTIVE revision or an exact revision. */
+function runnableTaskDefinition(s: Scope, ref: string | undefined): TaskDefinitionRecord {
+  const rec = findTaskDefinition(s, ref ?? '');
+  if (!rec || rec.taskDefinition.status === 'DELETE_IN_PROGRESS')
+    throw errors.invalid('TaskDefinition not found.');
+  return rec;
+}
+
+function validateStartedByAndGroup(startedBy: string | undefined, group: string | undefined): void {
+  if (startedBy !== undefined && !STARTED_BY_RE.test(startedBy)) {
+    throw errors.invalid(
+      'startedBy can have up to 128 letters (uppercase and lowercase), numbers, hyphens, forward slashes and underscores.',
+    );
+  }
+  if (group !== undefined && (group.length === 0 || group.length > MAX_GROUP_LENGTH)) {
+    throw errors.invalid(`group must be 1 to ${MAX_GROUP_LENGTH} characters.`);
+  }
+}
+
+const wireTask = (t: TaskRecord, withTags: boolean): WireTask => {
+  if (withTags) return t.task;
+  const { tags: _tags, ...rest } = t.task;
+  return rest;
+};
+
+export function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
+  const count = input.count ?? 1;
+  if (count < 1 || count > 10) throw errors.invalid('The count parameter must be between 1 and 10.');
+  validateStartedByAndGroup(input.startedBy, input.group);
+  validatePlacement(input.placementConstraints, input.placementStrategy);
+  const tags = validateTags(input.tags);
+  return s.deps.db.tx(() => {
+    const cluster = activeCluster(s, input.cluster);
+    const td = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
+    const launchType = validateLaunchType(input.launchType, input.capacityProviderStrategy, td);
+    validateNetworkConfiguration(td, input.networkConfiguration);
+    validateOverrides(td, input.overrides);
+    const launch: TaskLaunch = {
+      clusterArn: cluster.cluster.clusterArn,
+      region: s.region,
+      taskDefinition: td,
+      count,
+      group: input.group ?? `family:${td.family}`,
+      launchType,
+      tags,
+      ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
+      ...(input.placementConstraints ? { placementConstraints: input.placementConstraints } : {}),
+      ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
+      ...(input.overrides ? { overrides: input.overrides } : {}),
+      ...(input.enableExecuteCommand !== undefined
+        ? { enableExecuteCommand: input.enableExecuteCommand }
+        : {}),
+    };
+    const { tasks, failures } = launchTasks(s.deps, launch);
+    return { tasks: tasks.map((t) => t.task), failures };
+  });
+}
+
+export function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
+  const refs = batch(input.containerInstances, 'containerInstances', 10);
+  validateStartedByAndGroup(input.startedBy, input.group);
+  const tags = validateTags(input.tags);
+  return s.deps.db.tx(() => {
+    const cluster = activeCluster(s, input.cluster);
+    const td = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
+    validateLaunchType(undefined, undefined, td);
+    validateNetworkConfiguration(td, input.networkConfiguration);
+    validateOverrides(td, input.overrides);
+    const failures: Failure[] = [];
+    const candidates: string[] = [];
+    for (const ref of refs) {
+      const rec = findInstance(s, cluster, ref);
+      if (rec) candidates.push(rec.containerInstance.containerInstanceArn);
+      else failures.push({ arn: ref, reason: 'MISSING' });
+    }
+    if (candidates.length === 0) return { tasks: [], failures };
+    const result = launchTasks(s.deps, {
+      clusterArn: cluster.cluster.clusterArn,
+      region: s.region,
+      taskDefinition: td,
+      count: candidates.length,
+      candidateInstanceArns: candidates,
+      group: input.group ?? `family:${td.family}`,
+      launchType: 'EC2',
+      tags,
+      ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
+      ...(input.overrides ? { overrides: input.overrides } : {}),
+      ...(input.enableExecuteCommand !== undefined
+        ? { enableExecuteCommand: input.enableExecuteCommand }
+        : {}),
+    });
+    return { tasks: result.tasks.map((t) => t.task), failures: [...failures, ...result.failures] };
+  });
+}
+
+export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
+  if (input.reason !== undefined && input.reason.length > 1024) {
+    throw errors.invalid('reason can have at most 1024 characters.');
+  }
+  const { record, changed } = s.deps.db.tx(() => {
+    const cluster = activeCluster(s, input.cluster);
+    const rec = findTask(s, cluster, input.task ?? '');
+    if (!rec) throw errors.invalid('The referenced task was not found.');
+    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false };
+    const updated: TaskRecord = {
+      ...rec,
+      task: {
+        ...rec.task,
+        desiredStatus: 'STOPPED',
+        stopCode: 'UserInitiated',
+        stoppedReason: input.reason ?? 'Task stopped by user',
+        stoppingAt: s.now,
+        version: (rec.task.version ?? 1) + 1,
+      },
+    };
+    s.col.tasks.put(updated.task.taskArn, updated);
+    return { record: updated, changed: true };
+  });
+  if (changed) {
+    const t = record.task;
+    s.deps.bus.emit('ecs.task.changed', {
+      clusterArn: t.clusterArn,
+      taskArn: t.taskArn,
+      ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
+    });
+    if (record.serviceArn)
+      s.deps.bus.emit('ecs.service.dirty', { clusterArn: t.clusterArn, serviceArn: record.serviceArn });
+  }
+  return { task: wireTask(record, false) };
+}
+
+export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
+  const refs = batch(input.tasks, 'Tasks', 100);
+  const cluster = anyCluster(s, input.cluster);
+  const withTags = (input.include ?? []).includes('TAGS');
+  const tasks: WireTask[] = [];
+  const failures: Failure[] = [];
+  for (const ref of refs) {
+    const rec = findTask(s, cluster, ref);
+    if (rec) tasks.push(wireTask(rec, withTags));
+    else failures.push({ arn: ref, reason: 'MISSING' });
+  }
+  return { tasks, failures };
+}
+
+const SCAN_CHUNK = 500;
+
+export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
+  const max = maxResultsOf(input.maxResults, 100);
+  const cluster = anyCluster(s, input.cluster);
+  const clusterArn = cluster.cluster.clusterArn;
+  const desired = input.desiredStatus ?? 'RUNNING';
+  const query = `ListTasks|${clusterArn}|${desired}|${input.containerInstance ?? ''}|${input.family ?? ''}|${
+    input.serviceName ?? ''
+  }|${input.startedBy ?? ''}|${input.launchType ?? ''}`;
+  let after = decodeToken(input.nextToken, query);
+  // Nothing ever wants PENDING, and only EC2 tasks exist here.
+  if (desired === 'PENDING' || (input.launchType !== undefined && input.launchType !== 'EC2'))
+    return { taskArns: [] };
+
+  let where: Record<string, string> = { clusterDesired: `${clusterArn}|${desired}` };
+  if (input.containerInstance !== undefined) {
+    const ci = findInstance(s, cluster, input.containerInstance);
+    if (!ci) throw errors.invalid('The referenced container instance was not found.');
+    where = { instance: ci.containerInstance.containerInstanceArn };
+  } else if (input.serviceName !== undefined) {
+    if (!NAME_RE.test(input.serviceName)) return { taskArns: [] };
+    where = { service: serviceArnOf(s, cluster.cluster.clusterName, input.serviceName) };
+  }
+  if (where.clusterDesired !== undefined && input.family === undefined && input.startedBy === undefined) {
+    // The index alone answers: ids only, no documents read.
+    const ids = s.col.tasks.ids(where, { limit: max + 1, ...(after !== undefined ? { after } : {}) });
+    const page = ids.slice(0, max);
+    return ids.length > max
+      ? { taskArns: page, nextToken: encodeToken(page[page.length - 1] as string, query) }
+      : { taskArns: page };
+  }
+  const keep = (t: TaskRecord) =>
+    t.task.clusterArn === clusterArn &&
+    t.task.desiredStatus === desired &&
+    (input.family === undefined || familyOf(t) === input.family) &&
+    (input.startedBy === undefined || t.task.startedBy === input.startedBy);
+
+  const taskArns: string[] = [];
+  for (;;) {
+    const chunk = s.col.tasks.find(where, { limit: SCAN_CHUNK, ...(after !== undefined ? { after } : {}) });
+    for (const t of chunk) {
+      if (!keep(t)) continue;
+      if (taskArns.length === max) {
+        return { taskArns, nextToken: encodeToken(taskArns[taskArns.length - 1] as string, query) };
+      }
+      taskArns.push(t.task.taskArn);
+    }
+    if (chunk.length < SCAN_CHUNK) break;
+    after = (chunk[chunk.length - 1] as TaskRecord).task.taskArn;
+  }
+  return { taskArns };
+}
+
+/** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
+function familyOf(t: TaskRecord): string | undefined {
+  const arn = t.task.taskDefinitionArn;
+  if (!arn) return undefined;
+  const resource = arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length);
+  return resource.slice(0, resource.lastIndexOf(':'));
+}

@@ -1,0 +1,99 @@
+/** Test fixtures for the ECS provider: a control plane on a loopback port and an SDK client for it. */
+import { ECSClient, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { expect } from 'vitest';
+import { LocalControlPlane } from '../index';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface TestPlane {
+  plane: LocalControlPlane;
+  url: string;
+  ecs: ECSClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlane(): Promise<TestPlane> {
+  const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20 });
+  const url = await plane.listen(0);
+  const ecs = new ECSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  return {
+    plane,
+    url,
+    ecs,
+    async stop() {
+      ecs.destroy();
+      await plane.stop();
+    },
+  };
+}
+
+/** The wizard's sample task definition (console-sample-app-static). */
+export function sampleTaskDefinition(
+  family = 'console-sample-app-static',
+): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    containerDefinitions: [
+      {
+        name: 'simple-app',
+        image: 'httpd:2.4',
+        memory: 300,
+        cpu: 10,
+        essential: true,
+        portMappings: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }],
+      },
+    ],
+  };
+}
+
+/** A task definition with a dynamic host port (any number of copies per instance). */
+export function dynamicTaskDefinition(family: string, memory = 64): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: 'nginx:latest',
+        memory,
+        cpu: 16,
+        portMappings: [{ containerPort: 80, hostPort: 0 }],
+      },
+    ],
+  };
+}
+
+/** Awaits a rejected SDK call and checks its AWS error code, HTTP status 400 and (optionally) message. */
+export async function expectAwsError(
+  call: Promise<unknown>,
+  code: string,
+  message?: string | RegExp,
+): Promise<void> {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected ${code}`).toBeDefined();
+  const err = caught as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+  expect(err.name).toBe(code);
+  expect(err.$metadata?.httpStatusCode).toBe(400);
+  if (typeof message === 'string') expect(err.message).toContain(message);
+  else if (message) expect(err.message).toMatch(message);
+}
+
+/** Polls `check` until it returns a value (not undefined) or the timeout passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
