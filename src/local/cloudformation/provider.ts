@@ -1,6 +1,627 @@
+/**
+ * CloudFormation (awsQuery). Actions validate everything (template, parameters, capabilities)
+ * before writing; the stack record is committed in its *_IN_PROGRESS state and the engine (the
+ * service's background part) carries the operation out.
+ */
+import { randomUUID } from 'node:crypto';
 import type { LocalDeps } from '../deps';
-import type { ServiceDefinition } from '../protocol/types';
+import { AwsError } from '../protocol/errors';
+import type { CallContext, ServiceDefinition } from '../protocol/types';
+import { StackEngine } from './engine';
+import {
+  STACK_STATUSES,
+  cfnStore,
+  isInProgress,
+  type EventRecord,
+  type OnFailure,
+  type ResourceRecord,
+  type StackRecord,
+  type StackStatus,
+  type Tag,
+} from './model';
+import { STACK_NAME_PATTERN, stackArn } from './naming';
+import { checkAwsParameterValues, checkLiteralImports } from './parameter-checks';
+import { resourceProvider } from './resources';
+import { resolveSsm } from './ssm';
+import { analyzeTemplate, type TemplateAnalysis } from './template/analyze';
+import { evaluateConditions } from './template/intrinsics';
+import {
+  resolveParameters,
+  ssmNames,
+  type ParameterInput,
+  type ResolvedParameter,
+} from './template/parameters';
+import { parseTemplate, validationError } from './template/parse';
+import type { Template } from './template/types';
 
-export function createCloudFormationService(_deps: LocalDeps): ServiceDefinition {
-  return { id: 'cloudformation', protocol: 'query', xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', actions: {} };
+export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+const PAGE = 100;
+const UPDATABLE: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
+
+type Input = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const strList = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
+const truthy = (v: unknown): boolean => v === true || String(v).toLowerCase() === 'true';
+const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
+
+function required(input: Input, key: string, wire: string): string {
+  const v = str(input[key]);
+  if (v === undefined || v === '') {
+    throw validationError(
+      `1 validation error detected: Value null at '${wire}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return v;
+}
+
+function readTags(v: unknown): Tag[] {
+  const tags = list(v).map((t) => {
+    const o = (t ?? {}) as Input;
+    return { Key: str(o.Key) ?? '', Value: str(o.Value) ?? '' };
+  });
+  if (tags.length > 50)
+    throw validationError('1 validation error detected: Member must have length less than or equal to 50');
+  for (const t of tags) {
+    if (!t.Key || t.Key.length > 128)
+      throw validationError(`Invalid tag key '${t.Key}': must be 1-128 characters`);
+    if (t.Key.startsWith('aws:'))
+      throw validationError('Invalid tag key: tag keys cannot start with the reserved prefix aws:');
+  }
+  return tags;
+}
+
+function pageOf<T>(items: T[], token: unknown): { page: T[]; next?: string } {
+  const start = token === undefined ? 0 : Number(token);
+  if (!Number.isInteger(start) || start < 0 || start > items.length)
+    throw validationError('Invalid NextToken');
+  const page = items.slice(start, start + PAGE);
+  return { page, next: start + PAGE < items.length ? String(start + PAGE) : undefined };
+}
+
+export function createCloudFormationService(deps: LocalDeps): ServiceDefinition {
+  const store = cfnStore(deps.db);
+  const engine = new StackEngine(deps, store, resourceProvider);
+  const attributes = (type: string) => resourceProvider(type)?.attributes;
+
+  const analyze = (template: Template): TemplateAnalysis => analyzeTemplate(template, attributes);
+
+  function findStack(
+    nameOrId: string,
+    region: string,
+    includeDeleted = nameOrId.startsWith('arn:'),
+  ): StackRecord {
+    const stack = nameOrId.startsWith('arn:')
+      ? store.stacks.get(nameOrId)
+      : store.stacks.find({ active: `${region}|${nameOrId}` })[0];
+    if (!stack || stack.region !== region || (!includeDeleted && stack.status === 'DELETE_COMPLETE')) {
+      throw validationError(`Stack with id ${nameOrId} does not exist`);
+    }
+    return stack;
+  }
+
+  function checkCapabilities(analysis: TemplateAnalysis, given: string[]): void {
+    const known = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
+    const bad = given.find((c) => !known.includes(c));
+    if (bad) {
+      throw validationError(
+        `1 validation error detected: Value '[${given.join(', ')}]' at 'capabilities' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${known.join(', ')}]]`,
+      );
+    }
+    const needed = analysis.capabilities[0];
+    if (!needed) return;
+    const ok =
+      needed === 'CAPABILITY_IAM'
+        ? given.includes('CAPABILITY_IAM') || given.includes('CAPABILITY_NAMED_IAM')
+        : given.includes(needed);
+    if (!ok)
+      throw new AwsError('InsufficientCapabilitiesException', `Requires capabilities : [${needed}]`, 400);
+  }
+
+  async function availabilityZones(region: string): Promise<string[]> {
+    try {
+      const out = await deps.services.call<{ availabilityZoneInfo?: { zoneName: string }[] }>(
+        'ec2',
+        'DescribeAvailabilityZones',
+        {},
+        { region },
+      );
+      const zones = (out.availabilityZoneInfo ?? []).map((z) => z.zoneName);
+      if (zones.length) return zones;
+    } catch (e) {
+      deps.log('cloudformation: DescribeAvailabilityZones failed, using a/b/c', { region, err: String(e) });
+    }
+    return ['a', 'b', 'c'].map((z) => region + z);
+  }
+
+  /** Template + parameters -> everything CreateStack/UpdateStack need, validated, nothing written. */
+  async function prepare(
+    body: string,
+    paramInput: ParameterInput[],
+    capabilities: string[],
+    region: string,
+    accountId: string,
+    pseudo: { stackName: string; stackId: string },
+    previous: Record<string, string> = {},
+  ) {
+    const template = parseTemplate(body);
+    const analysis = analyze(template);
+    checkCapabilities(analysis, capabilities);
+    const ssm = await resolveSsm(deps.services, region, ssmNames(template, paramInput, previous));
+    const parameters = resolveParameters(template, paramInput, (n) => ssm.get(n), previous);
+    await checkAwsParameterValues(template, parameters, deps.services, region);
+    checkLiteralImports(template, store, region);
+    const azs = await availabilityZones(region);
+    const resolved = Object.fromEntries(Object.entries(parameters).map(([k, p]) => [k, p.resolved]));
+    evaluateConditions(template, {
+      parameters: resolved,
+      pseudo: { region, accountId, ...pseudo, notificationArns: [] },
+      mappings: template.Mappings,
+      resourceRef: (id) => {
+        throw validationError(
+          `Template format error: Unresolved resource dependencies [${id}] in the Conditions block of the template`,
+        );
+      },
+      resourceAttribute: (id) => {
+        throw validationError(
+          `Template format error: Unresolved resource dependencies [${id}] in the Conditions block of the template`,
+        );
+      },
+      importValue: (name) => {
+        throw validationError(`Template error: Fn::ImportValue ${name} cannot be used in Conditions`);
+      },
+      availabilityZones: (r) => (r === region ? azs : ['a', 'b', 'c'].map((z) => r + z)),
+    });
+    return { template, analysis, parameters, azs };
+  }
+
+  function readParameters(v: unknown): ParameterInput[] {
+    return list(v).map((p) => {
+      const o = (p ?? {}) as Input;
+      return {
+        ParameterKey: str(o.ParameterKey),
+        ParameterValue: str(o.ParameterValue),
+        UsePreviousValue: str(o.UsePreviousValue),
+      };
+    });
+  }
+
+  function event(stack: StackRecord, status: StackStatus, reason: string): void {
+    engine.event(stack, stack.stackName, stack.stackId, 'AWS::CloudFormation::Stack', status, reason);
+  }
+
+  // ---- renderers ---------------------------------------------------------------------------------
+
+  const renderParameters = (params: Record<string, ResolvedParameter>) =>
+    Object.entries(params).map(([k, p]) => ({
+      ParameterKey: k,
+      ParameterValue: p.noEcho ? '****' : p.value,
+      ResolvedValue: p.ssmValue,
+    }));
+
+  function renderStack(s: StackRecord) {
+    return {
+      StackId: s.stackId,
+      StackName: s.stackName,
+      Description: s.description,
+      Parameters: renderParameters(s.parameters),
+      CreationTime: iso(s.createdAt),
+      LastUpdatedTime: iso(s.updatedAt),
+      DeletionTime: iso(s.deletedAt),
+      StackStatus: s.status,
+      StackStatusReason: s.statusReason,
+      DisableRollback: s.onFailure === 'DO_NOTHING',
+      NotificationARNs: s.notificationArns,
+      Capabilities: s.capabilities,
+      Outputs: s.outputs.map((o) => ({ ...o })),
+      Tags: s.tags,
+      EnableTerminationProtection: false,
+      DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+    };
+  }
+
+  const renderEvent = (e: EventRecord) => ({
+    StackId: e.stackId,
+    EventId: e.eventId,
+    StackName: e.stackName,
+    LogicalResourceId: e.logicalId,
+    PhysicalResourceId: e.physicalId ?? '',
+    ResourceType: e.type,
+    Timestamp: iso(e.timestamp),
+    ResourceStatus: e.status,
+    ResourceStatusReason: e.reason,
+    ResourceProperties: e.properties,
+    ClientRequestToken: e.clientRequestToken,
+  });
+
+  const renderResource = (s: StackRecord, r: ResourceRecord) => ({
+    StackName: s.stackName,
+    StackId: s.stackId,
+    LogicalResourceId: r.logicalId,
+    PhysicalResourceId: r.physicalId,
+    ResourceType: r.type,
+    Timestamp: iso(r.updatedAt),
+    ResourceStatus: r.status,
+    ResourceStatusReason: r.statusReason,
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  });
+
+  function templateParameters(template: Template) {
+    return Object.entries(template.Parameters).map(([k, p]) => ({
+      ParameterKey: k,
+      DefaultValue:
+        p.Default === undefined
+          ? undefined
+          : Array.isArray(p.Default)
+            ? p.Default.join(',')
+            : String(p.Default),
+      NoEcho: truthy(p.NoEcho),
+      Description: p.Description,
+    }));
+  }
+
+  // ---- actions -----------------------------------------------------------------------------------
+
+  const actions: ServiceDefinition['actions'] = {
+    async CreateStack(input: Input, ctx: CallContext) {
+      const stackName = required(input, 'StackName', 'stackName');
+      if (!STACK_NAME_PATTERN.test(stackName) || stackName.length > 128) {
+        throw validationError(
+          `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+        );
+      }
+      if (input.TemplateURL !== undefined && input.TemplateBody === undefined) {
+        throw validationError(
+          'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.',
+        );
+      }
+      const body = str(input.TemplateBody);
+      if (body === undefined)
+        throw validationError('Either Template URL or Template Body must be specified.');
+      if (input.OnFailure !== undefined && input.DisableRollback !== undefined) {
+        throw validationError('Either DisableRollback or OnFailure can be specified, not both.');
+      }
+      const onFailureInput = str(input.OnFailure);
+      if (onFailureInput !== undefined && !['ROLLBACK', 'DELETE', 'DO_NOTHING'].includes(onFailureInput)) {
+        throw validationError(
+          `1 validation error detected: Value '${onFailureInput}' at 'onFailure' failed to satisfy constraint: Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]`,
+        );
+      }
+      const onFailure: OnFailure =
+        (onFailureInput as OnFailure | undefined) ??
+        (truthy(input.DisableRollback) ? 'DO_NOTHING' : 'ROLLBACK');
+      const token = str(input.ClientRequestToken);
+      const existing = store.stacks.find({ active: `${ctx.region}|${stackName}` })[0];
+      if (existing) {
+        if (token && existing.clientRequestToken === token) return { StackId: existing.stackId };
+        throw new AwsError('AlreadyExistsException', `Stack [${stackName}] already exists`, 400);
+      }
+      const tags = readTags(input.Tags);
+      const capabilities = strList(input.Capabilities);
+      const timeout = input.TimeoutInMinutes === undefined ? undefined : Number(input.TimeoutInMinutes);
+      if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
+        throw validationError(
+          `1 validation error detected: Value '${String(input.TimeoutInMinutes)}' at 'timeoutInMinutes' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+        );
+      }
+      const stackId = stackArn(ctx.region, ctx.accountId, stackName, randomUUID());
+      const { template, parameters, azs } = await prepare(
+        body,
+        readParameters(input.Parameters),
+        capabilities,
+        ctx.region,
+        ctx.accountId,
+        { stackName, stackId },
+      );
+      const now = deps.clock.now();
+      const stack: StackRecord = {
+        stackId,
+        stackName,
+        region: ctx.region,
+        accountId: ctx.accountId,
+        status: 'CREATE_IN_PROGRESS',
+        statusReason: 'User Initiated',
+        templateBody: body,
+        description: template.Description,
+        parameters,
+        capabilities,
+        onFailure,
+        tags,
+        notificationArns: strList(input.NotificationARNs),
+        outputs: [],
+        imports: [],
+        availabilityZones: azs,
+        createdAt: now,
+        timeoutAt: timeout === undefined ? undefined : now + timeout * 60_000,
+        generation: 0,
+        clientRequestToken: token,
+      };
+      deps.db.tx(() => {
+        if (store.stacks.find({ active: `${ctx.region}|${stackName}` })[0]) {
+          throw new AwsError('AlreadyExistsException', `Stack [${stackName}] already exists`, 400);
+        }
+        store.stacks.put(stackId, stack);
+        event(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
+      });
+      engine.kick(stackId);
+      return { StackId: stackId };
+    },
+
+    async UpdateStack(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region, false);
+      if (!UPDATABLE.includes(stack.status)) {
+        throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+      }
+      const usePrevious = truthy(input.UsePreviousTemplate);
+      const body = usePrevious ? stack.templateBody : str(input.TemplateBody);
+      if (usePrevious && input.TemplateBody !== undefined) {
+        throw validationError(
+          'Exactly one of TemplateBody, TemplateUrl or UsePreviousTemplate must be specified.',
+        );
+      }
+      if (body === undefined) {
+        throw validationError(
+          input.TemplateURL !== undefined
+            ? 'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.'
+            : 'Either Template URL or Template Body must be specified.',
+        );
+      }
+      const previousValues = Object.fromEntries(
+        Object.entries(stack.parameters).map(([k, p]) => [k, p.value]),
+      );
+      const paramInput = readParameters(input.Parameters);
+      const capabilities = strList(input.Capabilities);
+      const { template, parameters } = await prepare(
+        body,
+        paramInput,
+        capabilities,
+        ctx.region,
+        ctx.accountId,
+        { stackName: stack.stackName, stackId: stack.stackId },
+        previousValues,
+      );
+      const tags = input.Tags === undefined ? stack.tags : readTags(input.Tags);
+      const sameTemplate = JSON.stringify(parseTemplate(stack.templateBody)) === JSON.stringify(template);
+      const sameParams =
+        JSON.stringify(Object.entries(parameters).map(([k, p]) => [k, p.value])) ===
+        JSON.stringify(Object.entries(previousValues));
+      if (sameTemplate && sameParams && JSON.stringify(tags) === JSON.stringify(stack.tags)) {
+        throw validationError('No updates are to be performed.');
+      }
+      const stackId = deps.db.tx(() => {
+        const s = store.stacks.get(stack.stackId);
+        if (!s || !UPDATABLE.includes(s.status)) {
+          throw validationError(
+            `Stack:${stack.stackId} is in ${s?.status ?? 'DELETE_COMPLETE'} state and can not be updated.`,
+          );
+        }
+        s.previous = {
+          templateBody: s.templateBody,
+          description: s.description,
+          parameters: s.parameters,
+          capabilities: s.capabilities,
+          tags: s.tags,
+          outputs: s.outputs,
+          imports: s.imports,
+        };
+        s.templateBody = body;
+        s.description = template.Description;
+        s.parameters = parameters;
+        s.capabilities = capabilities;
+        s.tags = tags;
+        s.generation += 1;
+        s.status = 'UPDATE_IN_PROGRESS';
+        s.statusReason = 'User Initiated';
+        s.updatedAt = deps.clock.now();
+        s.clientRequestToken = str(input.ClientRequestToken);
+        store.stacks.put(s.stackId, s);
+        event(s, 'UPDATE_IN_PROGRESS', 'User Initiated');
+        return s.stackId;
+      });
+      engine.kick(stackId);
+      return { StackId: stackId };
+    },
+
+    DeleteStack(input: Input, ctx: CallContext) {
+      const name = required(input, 'StackName', 'stackName');
+      let stack: StackRecord;
+      try {
+        stack = findStack(name, ctx.region);
+      } catch {
+        return {};
+      }
+      if (stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
+      if (stack.status.startsWith('UPDATE_') && isInProgress(stack.status)) {
+        throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
+      }
+      const interrupt = isInProgress(stack.status);
+      deps.db.tx(() => {
+        const s = store.stacks.get(stack.stackId) as StackRecord;
+        s.status = 'DELETE_IN_PROGRESS';
+        s.statusReason = 'User Initiated';
+        store.stacks.put(s.stackId, s);
+        event(s, 'DELETE_IN_PROGRESS', 'User Initiated');
+      });
+      if (interrupt) engine.cancel(stack.stackId);
+      else engine.kick(stack.stackId);
+      return {};
+    },
+
+    DescribeStacks(input: Input, ctx: CallContext) {
+      const name = str(input.StackName);
+      if (name) return { Stacks: [renderStack(findStack(name, ctx.region))] };
+      const stacks = store.stacks
+        .all()
+        .filter((s) => s.region === ctx.region && s.status !== 'DELETE_COMPLETE')
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const { page, next } = pageOf(stacks, input.NextToken);
+      return { Stacks: page.map(renderStack), NextToken: next };
+    },
+
+    DescribeStackEvents(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region);
+      const events = store.events.find({ stack: stack.stackId }).reverse();
+      const { page, next } = pageOf(events, input.NextToken);
+      return { StackEvents: page.map(renderEvent), NextToken: next };
+    },
+
+    DescribeStackResources(input: Input, ctx: CallContext) {
+      const name = str(input.StackName);
+      const physical = str(input.PhysicalResourceId);
+      if (!name && !physical)
+        throw validationError('Either StackName or PhysicalResourceId must be specified.');
+      let stack: StackRecord;
+      if (name) stack = findStack(name, ctx.region);
+      else {
+        const owner = store.resources.find({ physical: physical as string })[0];
+        if (!owner) throw validationError(`Stack for ${physical} does not exist`);
+        stack = findStack(owner.stackId, ctx.region);
+      }
+      const logical = str(input.LogicalResourceId);
+      const resources = store.resources
+        .find({ stack: stack.stackId })
+        .filter((r) => !logical || r.logicalId === logical)
+        .filter((r) => !physical || name || r.physicalId === physical);
+      return { StackResources: resources.map((r) => renderResource(stack, r)) };
+    },
+
+    DescribeStackResource(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region);
+      const logical = required(input, 'LogicalResourceId', 'logicalResourceId');
+      const r = store.resources.find({ stack: stack.stackId }).find((x) => x.logicalId === logical);
+      if (!r) throw validationError(`Resource ${logical} does not exist for stack ${stack.stackName}`);
+      const { Timestamp, ...rest } = renderResource(stack, r);
+      const metadata = parseTemplate(stack.templateBody).Resources[logical]?.Metadata;
+      return {
+        StackResourceDetail: {
+          ...rest,
+          LastUpdatedTimestamp: Timestamp,
+          Metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
+        },
+      };
+    },
+
+    ListStackResources(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region);
+      const resources = store.resources.find({ stack: stack.stackId });
+      const { page, next } = pageOf(resources, input.NextToken);
+      return {
+        StackResourceSummaries: page.map((r) => ({
+          LogicalResourceId: r.logicalId,
+          PhysicalResourceId: r.physicalId,
+          ResourceType: r.type,
+          LastUpdatedTimestamp: iso(r.updatedAt),
+          ResourceStatus: r.status,
+          ResourceStatusReason: r.statusReason,
+          DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+        })),
+        NextToken: next,
+      };
+    },
+
+    ListStacks(input: Input, ctx: CallContext) {
+      const filter = strList(input.StackStatusFilter);
+      const bad = filter.find((f) => !(STACK_STATUSES as string[]).includes(f));
+      if (bad)
+        throw validationError(
+          `1 validation error detected: Value '${bad}' at 'stackStatusFilter' failed to satisfy constraint`,
+        );
+      const stacks = store.stacks
+        .all()
+        .filter((s) => s.region === ctx.region && (!filter.length || filter.includes(s.status)))
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const { page, next } = pageOf(stacks, input.NextToken);
+      return {
+        StackSummaries: page.map((s) => ({
+          StackId: s.stackId,
+          StackName: s.stackName,
+          TemplateDescription: s.description,
+          CreationTime: iso(s.createdAt),
+          LastUpdatedTime: iso(s.updatedAt),
+          DeletionTime: iso(s.deletedAt),
+          StackStatus: s.status,
+          StackStatusReason: s.statusReason,
+          DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+        })),
+        NextToken: next,
+      };
+    },
+
+    GetTemplate(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region);
+      return { TemplateBody: stack.templateBody, StagesAvailable: ['Original', 'Processed'] };
+    },
+
+    GetTemplateSummary(input: Input, ctx: CallContext) {
+      const name = str(input.StackName);
+      const body = name ? findStack(name, ctx.region).templateBody : str(input.TemplateBody);
+      if (body === undefined)
+        throw validationError('Either Template URL or Template Body or StackName must be specified.');
+      const template = parseTemplate(body);
+      const analysis = analyze(template);
+      return {
+        Parameters: Object.entries(template.Parameters).map(([k, p]) => ({
+          ParameterKey: k,
+          DefaultValue:
+            p.Default === undefined
+              ? undefined
+              : Array.isArray(p.Default)
+                ? p.Default.join(',')
+                : String(p.Default),
+          ParameterType: p.Type,
+          NoEcho: truthy(p.NoEcho),
+          Description: p.Description,
+          ParameterConstraints: p.AllowedValues ? { AllowedValues: p.AllowedValues.map(String) } : {},
+        })),
+        Description: template.Description,
+        Capabilities: analysis.capabilities,
+        CapabilitiesReason: analysis.capabilitiesReason,
+        ResourceTypes: [...new Set(Object.values(template.Resources).map((r) => r.Type))],
+        Version: template.AWSTemplateFormatVersion,
+        Metadata: template.Metadata === undefined ? undefined : JSON.stringify(template.Metadata),
+        DeclaredTransforms: [],
+        ResourceIdentifierSummaries: [],
+      };
+    },
+
+    ValidateTemplate(input: Input) {
+      if (input.TemplateURL !== undefined && input.TemplateBody === undefined) {
+        throw validationError(
+          'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.',
+        );
+      }
+      const body = str(input.TemplateBody);
+      if (body === undefined)
+        throw validationError('Either Template URL or Template Body must be specified.');
+      const template = parseTemplate(body);
+      const analysis = analyze(template);
+      return {
+        Parameters: templateParameters(template),
+        Description: template.Description,
+        Capabilities: analysis.capabilities,
+        CapabilitiesReason: analysis.capabilitiesReason,
+        DeclaredTransforms: [],
+      };
+    },
+
+    ListExports(input: Input, ctx: CallContext) {
+      const exports = store.exports.find({ region: ctx.region });
+      const { page, next } = pageOf(exports, input.NextToken);
+      return {
+        Exports: page.map((e) => ({ ExportingStackId: e.stackId, Name: e.name, Value: e.value })),
+        NextToken: next,
+      };
+    },
+  };
+
+  return {
+    id: 'cloudformation',
+    protocol: 'query',
+    version: '2010-05-15',
+    xmlns: CLOUDFORMATION_XMLNS,
+    actions,
+    background: engine,
+  };
 }

@@ -320,12 +320,3 @@ export function countLiveTasksOfCluster(s: Scope, clusterArn: string): { running
   return { running, pending };
 }
 
-export function countTasks(tasks: TaskRecord[]): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const t of tasks) {
-    if (t.task.lastStatus === 'RUNNING') running++;
-    else if (PENDING_STATUSES.has(t.task.lastStatus)) pending++;
-  }
-  return { running, pending };
-}
