@@ -10,6 +10,10 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   build: { outDir: 'dist/console', emptyOutDir: true, sourcemap: false },
   server: {
-    proxy: { '/aws': target, '/api': target },
+    // The server refuses cross-origin writes: present the dev server's requests as same-origin.
+    proxy: {
+      '/aws': { target, changeOrigin: true, headers: { origin: target } },
+      '/api': { target, changeOrigin: true, headers: { origin: target } },
+    },
   },
 });
