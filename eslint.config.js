@@ -10,13 +10,38 @@ const zone = (target, from, message) => ({ target, from, message });
 
 // The parts of the picture in docs/architecture.md, as import rules.
 const partZones = [
-  zone('./src/blueprint', ['./src/console', './src/server', './src/local', './src/commands'], 'blueprint is pure: it imports nothing else of ours'),
-  zone('./src/console', ['./src/server', './src/local', './src/commands'], 'the SPA talks to the server over HTTP only'),
-  zone('./src/local', ['./src/console', './src/server', './src/blueprint', './src/commands'], 'the control plane stands alone'),
+  zone(
+    './src/blueprint',
+    ['./src/console', './src/server', './src/local', './src/commands'],
+    'blueprint is pure: it imports nothing else of ours',
+  ),
+  zone(
+    './src/console',
+    ['./src/server', './src/local', './src/commands'],
+    'the SPA talks to the server over HTTP only',
+  ),
+  zone(
+    './src/local',
+    ['./src/console', './src/server', './src/blueprint', './src/commands'],
+    'the control plane stands alone',
+  ),
   zone('./src/server', ['./src/console'], 'the server serves the built SPA, it does not import it'),
-  zone('./src/local/scheduler', ['./src/local/agent', './src/local/cloudformation', './src/local/ec2', './src/local/elb'], 'the scheduler only sees ECS state'),
+  zone(
+    './src/local/scheduler',
+    ['./src/local/agent', './src/local/cloudformation', './src/local/ec2', './src/local/elb'],
+    'the scheduler only sees ECS state',
+  ),
 ];
-const features = ['wizard', 'launch', 'clusters', 'services', 'tasks', 'task-definitions', 'instances', 'stacks'];
+const features = [
+  'wizard',
+  'launch',
+  'clusters',
+  'services',
+  'tasks',
+  'task-definitions',
+  'instances',
+  'stacks',
+];
 const featureZones = features.map((f) => ({
   target: `./src/console/features/${f}`,
   from: './src/console/features',

@@ -319,4 +319,3 @@ export function countLiveTasksOfCluster(s: Scope, clusterArn: string): { running
   }
   return { running, pending };
 }
-

@@ -31,7 +31,10 @@ export function toXml(value: unknown, protocol: WireProtocol): string {
 }
 
 export function queryResponse(action: string, xmlns: string, result: unknown, requestId: string): string {
-  const body = result === undefined || result === null ? '' : `<${action}Result>${toXml(result, 'query')}</${action}Result>`;
+  const body =
+    result === undefined || result === null
+      ? ''
+      : `<${action}Result>${toXml(result, 'query')}</${action}Result>`;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${xmlns}">${body}` +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`
@@ -45,7 +48,13 @@ export function ec2Response(action: string, xmlns: string, result: unknown, requ
   );
 }
 
-export function queryError(xmlns: string, code: string, message: string, sender: boolean, requestId: string): string {
+export function queryError(
+  xmlns: string,
+  code: string,
+  message: string,
+  sender: boolean,
+  requestId: string,
+): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${xmlns}"><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type>` +
     `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +

@@ -42,24 +42,36 @@ export class Db {
   /** Monotonic counter (e.g. task definition revisions per family), persisted. */
   nextSeq(name: string): number {
     const key = `seq:${name}`;
-    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     const next = (row ? Number(row.value) : 0) + 1;
-    this.sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(next));
+    this.sql
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, String(next));
     return next;
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   /** Deletes every row of every table (POST /_ecs-console/reset). */
   wipe(): void {
-    const tables = this.sql.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
+    const tables = this.sql.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+      name: string;
+    }[];
     this.tx(() => {
       for (const t of tables) this.sql.exec(`DELETE FROM "${t.name}"`);
     });
