@@ -347,7 +347,7 @@ function recentEvent(events: ServiceEvent[], text: string, now: number): boolean
 }
 
 /** Newest first, at most 100: `messages` are in the order they happened. */
-export function withEvents(events: ServiceEvent[], messages: string[], now: number): ServiceEvent[] {
+function withEvents(events: ServiceEvent[], messages: string[], now: number): ServiceEvent[] {
   if (messages.length === 0) return events;
   const added = messages.map((message) => ({ id: uuid(), createdAt: now, message })).reverse();
   return [...added, ...events].slice(0, MAX_EVENTS);

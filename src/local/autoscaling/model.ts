@@ -1,0 +1,114 @@
+/** Auto Scaling records and collections. Keys are `region/name` so names are unique per region. */
+import type { Collection } from '../store/collection';
+import type { Db } from '../store/db';
+
+export interface LaunchConfigurationRecord {
+  name: string;
+  region: string;
+  arn: string;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  securityGroups: string[];
+  userData?: string;
+  iamInstanceProfile?: string;
+  associatePublicIpAddress?: boolean;
+  createdTime: number;
+}
+
+export type LifecycleState = 'Pending' | 'InService' | 'Terminating';
+
+export interface GroupInstance {
+  instanceId: string;
+  availabilityZone: string;
+  instanceType: string;
+  imageId?: string;
+  lifecycleState: LifecycleState;
+  healthStatus: 'Healthy' | 'Unhealthy';
+  launchConfigurationName?: string;
+  launchTemplate?: LaunchTemplateSpec;
+  launchedAt: number;
+  /** Registered with the group's load balancers and target groups. */
+  registered?: boolean;
+}
+
+export interface LaunchTemplateSpec {
+  launchTemplateId?: string;
+  launchTemplateName?: string;
+  version?: string;
+}
+
+/** A launch recorded before RunInstances is called; its token makes the call idempotent across restarts. */
+export interface LaunchIntent {
+  clientToken: string;
+  availabilityZone: string;
+  subnetId?: string;
+  createdAt: number;
+}
+
+export interface GroupTag {
+  key: string;
+  value: string;
+  propagateAtLaunch: boolean;
+}
+
+export interface GroupRecord {
+  name: string;
+  region: string;
+  accountId: string;
+  arn: string;
+  launchConfigurationName?: string;
+  launchTemplate?: LaunchTemplateSpec;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  defaultCooldown: number;
+  availabilityZones: string[];
+  /** Subnet per zone, from VPCZoneIdentifier (empty: default subnets). */
+  subnets: { subnetId: string; availabilityZone: string }[];
+  loadBalancerNames: string[];
+  targetGroupArns: string[];
+  healthCheckType: string;
+  healthCheckGracePeriod: number;
+  terminationPolicies: string[];
+  tags: GroupTag[];
+  createdTime: number;
+  /** Set by DeleteAutoScalingGroup with ForceDelete: the worker drains, then removes the group. */
+  deleting?: boolean;
+  instances: GroupInstance[];
+  intents: LaunchIntent[];
+  /** After a failed launch the worker waits before trying again (epoch ms). */
+  launchBackoffUntil?: number;
+}
+
+export interface ActivityRecord {
+  activityId: string;
+  groupKey: string;
+  groupName: string;
+  groupArn: string;
+  description: string;
+  cause: string;
+  startTime: number;
+  endTime?: number;
+  statusCode: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
+  statusMessage?: string;
+  progress: number;
+}
+
+export interface AutoScalingStore {
+  launchConfigs: Collection<LaunchConfigurationRecord>;
+  groups: Collection<GroupRecord>;
+  activities: Collection<ActivityRecord>;
+}
+
+export const groupKey = (region: string, name: string): string => `${region}/${name}`;
+
+export function autoScalingStore(db: Db): AutoScalingStore {
+  return {
+    launchConfigs: db.collection<LaunchConfigurationRecord>('asg_launch_configs', [
+      { name: 'region', key: (l) => l.region },
+    ]),
+    groups: db.collection<GroupRecord>('asg_groups', [{ name: 'region', key: (g) => g.region }]),
+    activities: db.collection<ActivityRecord>('asg_activities', [{ name: 'group', key: (a) => a.groupKey }]),
+  };
+}

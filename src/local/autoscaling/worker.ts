@@ -1,0 +1,475 @@
+/**
+ * Level-triggered capacity worker: for each group it re-reads the group and its instances' EC2
+ * states, then launches or terminates through EC2 until the group holds its desired capacity.
+ * Launches are recorded (with a client token) before RunInstances is called, so a restart retries
+ * the same launch instead of duplicating it. Events only enqueue a group; a periodic resync
+ * replays everything.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LocalDeps, Runnable } from '../deps';
+import { isAwsError } from '../protocol/errors';
+import {
+  groupKey,
+  type ActivityRecord,
+  type AutoScalingStore,
+  type GroupInstance,
+  type GroupRecord,
+  type LaunchIntent,
+} from './model';
+
+export interface CapacityWorker extends Runnable {
+  kick(key: string): void;
+}
+
+/** An instance as EC2's handlers return it (ec2Query wire names). */
+interface Ec2Instance {
+  instanceId: string;
+  instanceType: string;
+  imageId: string;
+  instanceState: { name: string };
+  placement: { availabilityZone: string };
+}
+
+const LAUNCH_BACKOFF_MS = 5000;
+
+export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): CapacityWorker {
+  const dirty = new Set<string>();
+  const inFlight = new Set<string>();
+  const unsubscribe: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let active = false;
+
+  const kick = (key: string): void => {
+    if (!active) return;
+    dirty.add(key);
+    queueMicrotask(pump);
+  };
+
+  const pump = (): void => {
+    for (const key of [...dirty]) {
+      if (inFlight.has(key)) continue;
+      dirty.delete(key);
+      inFlight.add(key);
+      reconcile(key)
+        .catch((err) => deps.log('autoscaling: reconcile failed', { group: key, err: String(err) }))
+        .finally(() => {
+          inFlight.delete(key);
+          if (dirty.has(key) && active) pump();
+        });
+    }
+  };
+
+  /** Applies `fn` to the freshly read group inside one transaction. */
+  const mutate = (key: string, fn: (g: GroupRecord) => void): GroupRecord | undefined =>
+    deps.db.tx(() => {
+      const g = store.groups.get(key);
+      if (!g) return undefined;
+      fn(g);
+      store.groups.put(key, g);
+      return g;
+    });
+
+  const activity = (
+    g: GroupRecord,
+    description: string,
+    cause: string,
+    status: ActivityRecord['statusCode'],
+    message?: string,
+  ) => {
+    const now = deps.clock.now();
+    const a: ActivityRecord = {
+      activityId: randomUUID(),
+      groupKey: groupKey(g.region, g.name),
+      groupName: g.name,
+      groupArn: g.arn,
+      description,
+      cause: `At ${new Date(now).toISOString().slice(0, 19)}Z ${cause}`,
+      startTime: now,
+      endTime: status === 'InProgress' ? undefined : now,
+      statusCode: status,
+      statusMessage: message,
+      progress: status === 'InProgress' ? 0 : 100,
+    };
+    store.activities.put(a.activityId, a);
+  };
+
+  /** Completes the in-progress activities about an instance once it is gone. */
+  const finishActivities = (key: string, instanceId: string): void => {
+    for (const a of store.activities.find({ group: key })) {
+      if (a.statusCode !== 'InProgress' || !a.description.endsWith(instanceId)) continue;
+      store.activities.put(a.activityId, {
+        ...a,
+        statusCode: 'Successful',
+        progress: 100,
+        endTime: deps.clock.now(),
+      });
+    }
+  };
+
+  const call = <T>(
+    g: GroupRecord,
+    service: 'ec2' | 'elasticloadbalancing' | 'elasticloadbalancingv2',
+    action: string,
+    input: unknown,
+  ) => deps.services.call<T>(service, action, input, { region: g.region, accountId: g.accountId });
+
+  const describe = async (g: GroupRecord, ids: string[]): Promise<Map<string, Ec2Instance>> => {
+    const out = new Map<string, Ec2Instance>();
+    if (ids.length === 0) return out;
+    const res = await call<{ reservationSet?: { instancesSet?: Ec2Instance[] }[] }>(
+      g,
+      'ec2',
+      'DescribeInstances',
+      {
+        Filter: [{ Name: 'instance-id', Value: ids }],
+      },
+    );
+    for (const r of res.reservationSet ?? []) for (const i of r.instancesSet ?? []) out.set(i.instanceId, i);
+    return out;
+  };
+
+  /** RunInstances for one recorded intent; adopts the instance or records the failure. */
+  const launch = async (key: string, g: GroupRecord, intent: LaunchIntent): Promise<void> => {
+    let input: Record<string, unknown>;
+    const propagated = g.tags.filter((t) => t.propagateAtLaunch).map((t) => ({ Key: t.key, Value: t.value }));
+    const tags = [{ Key: 'aws:autoscaling:groupName', Value: g.name }, ...propagated];
+    const base = {
+      MinCount: '1',
+      MaxCount: '1',
+      ClientToken: intent.clientToken,
+      TagSpecification: [{ ResourceType: 'instance', Tag: tags }],
+      ...(intent.subnetId
+        ? { SubnetId: intent.subnetId }
+        : { Placement: { AvailabilityZone: intent.availabilityZone } }),
+    };
+    if (g.launchTemplate) {
+      input = {
+        ...base,
+        LaunchTemplate: {
+          LaunchTemplateId: g.launchTemplate.launchTemplateId,
+          LaunchTemplateName: g.launchTemplate.launchTemplateId
+            ? undefined
+            : g.launchTemplate.launchTemplateName,
+          Version: g.launchTemplate.version ?? '$Default',
+        },
+      };
+    } else {
+      const lc = g.launchConfigurationName
+        ? store.launchConfigs.get(groupKey(g.region, g.launchConfigurationName))
+        : undefined;
+      if (!lc) {
+        mutate(key, (cur) => {
+          cur.intents = cur.intents.filter((i) => i.clientToken !== intent.clientToken);
+          cur.launchBackoffUntil = deps.clock.now() + LAUNCH_BACKOFF_MS;
+        });
+        return;
+      }
+      const profile = lc.iamInstanceProfile;
+      input = {
+        ...base,
+        ImageId: lc.imageId,
+        InstanceType: lc.instanceType,
+        KeyName: lc.keyName,
+        UserData: lc.userData === undefined ? undefined : asBase64(lc.userData),
+        SecurityGroupId: lc.securityGroups.filter((s) => s.startsWith('sg-')),
+        SecurityGroup: lc.securityGroups.filter((s) => !s.startsWith('sg-')),
+        IamInstanceProfile: profile
+          ? profile.startsWith('arn:')
+            ? { Arn: profile }
+            : { Name: profile }
+          : undefined,
+      };
+    }
+    try {
+      const res = await call<{ instancesSet: Ec2Instance[] }>(g, 'ec2', 'RunInstances', input);
+      const inst = res.instancesSet[0];
+      mutate(key, (cur) => {
+        cur.intents = cur.intents.filter((i) => i.clientToken !== intent.clientToken);
+        if (!inst || cur.instances.some((m) => m.instanceId === inst.instanceId)) return;
+        const member: GroupInstance = {
+          instanceId: inst.instanceId,
+          availabilityZone: inst.placement.availabilityZone,
+          instanceType: inst.instanceType,
+          imageId: inst.imageId,
+          lifecycleState: 'Pending',
+          healthStatus: 'Healthy',
+          launchConfigurationName: cur.launchTemplate ? undefined : cur.launchConfigurationName,
+          launchTemplate: cur.launchTemplate,
+          launchedAt: deps.clock.now(),
+        };
+        cur.instances.push(member);
+        activity(
+          cur,
+          `Launching a new EC2 instance: ${inst.instanceId}`,
+          `an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${cur.instances.length - 1} to ${cur.instances.length}.`,
+          'Successful',
+        );
+      });
+    } catch (e) {
+      if (!isAwsError(e)) throw e;
+      mutate(key, (cur) => {
+        cur.intents = cur.intents.filter((i) => i.clientToken !== intent.clientToken);
+        cur.launchBackoffUntil = deps.clock.now() + LAUNCH_BACKOFF_MS;
+        activity(
+          cur,
+          'Launching a new EC2 instance.  Status Reason: ' + e.message,
+          'an instance was started in response to a difference between desired and actual capacity.',
+          'Failed',
+          `${e.message} Launching EC2 instance failed.`,
+        );
+      });
+    }
+  };
+
+  const registerTargets = async (g: GroupRecord, ids: string[], register: boolean): Promise<void> => {
+    if (ids.length === 0) return;
+    for (const name of g.loadBalancerNames) {
+      await call(
+        g,
+        'elasticloadbalancing',
+        register ? 'RegisterInstancesWithLoadBalancer' : 'DeregisterInstancesFromLoadBalancer',
+        {
+          LoadBalancerName: name,
+          Instances: ids.map((InstanceId) => ({ InstanceId })),
+        },
+      ).catch((err) =>
+        deps.log('autoscaling: load balancer registration failed', { name, err: String(err) }),
+      );
+    }
+    for (const arn of g.targetGroupArns) {
+      await call(g, 'elasticloadbalancingv2', register ? 'RegisterTargets' : 'DeregisterTargets', {
+        TargetGroupArn: arn,
+        Targets: ids.map((Id) => ({ Id })),
+      }).catch((err) => deps.log('autoscaling: target registration failed', { arn, err: String(err) }));
+    }
+  };
+
+  /** In-service members past their grace period that a target group or classic load balancer reports unhealthy. */
+  const elbUnhealthy = async (g: GroupRecord): Promise<Set<string>> => {
+    const out = new Set<string>();
+    if (g.healthCheckType !== 'ELB') return out;
+    const graceEnd = deps.clock.now() - g.healthCheckGracePeriod * 1000;
+    const candidates = new Set(
+      g.instances
+        .filter((m) => m.lifecycleState === 'InService' && m.launchedAt <= graceEnd)
+        .map((m) => m.instanceId),
+    );
+    if (candidates.size === 0) return out;
+    for (const arn of g.targetGroupArns) {
+      const res = await call<{
+        TargetHealthDescriptions?: { Target: { Id: string }; TargetHealth: { State: string } }[];
+      }>(g, 'elasticloadbalancingv2', 'DescribeTargetHealth', { TargetGroupArn: arn }).catch(() => undefined);
+      for (const d of res?.TargetHealthDescriptions ?? []) {
+        if (d.TargetHealth.State === 'unhealthy' && candidates.has(d.Target.Id)) out.add(d.Target.Id);
+      }
+    }
+    for (const name of g.loadBalancerNames) {
+      const res = await call<{
+        InstanceStates?: { InstanceId: string; State: string; ReasonCode: string }[];
+      }>(g, 'elasticloadbalancing', 'DescribeInstanceHealth', { LoadBalancerName: name }).catch(
+        () => undefined,
+      );
+      for (const st of res?.InstanceStates ?? []) {
+        if (st.State === 'OutOfService' && st.ReasonCode === 'Instance' && candidates.has(st.InstanceId))
+          out.add(st.InstanceId);
+      }
+    }
+    return out;
+  };
+
+  async function reconcile(key: string): Promise<void> {
+    let g = store.groups.get(key);
+    if (!g) return;
+
+    // 1. Retry launches recorded before a restart (their client tokens make this idempotent).
+    for (const intent of g.intents) await launch(key, g, intent);
+    g = store.groups.get(key);
+    if (!g) return;
+
+    // 2. Observe: EC2 state of every member.
+    const states = await describe(
+      g,
+      g.instances.map((i) => i.instanceId),
+    );
+    const nowInService: string[] = [];
+    g = mutate(key, (cur) => {
+      const kept: GroupInstance[] = [];
+      for (const m of cur.instances) {
+        const state = states.get(m.instanceId)?.instanceState.name ?? 'terminated';
+        const gone = state === 'terminated' || state === 'shutting-down';
+        if (m.lifecycleState === 'Terminating') {
+          if (state !== 'terminated') kept.push(m);
+          else finishActivities(key, m.instanceId);
+          continue;
+        }
+        if (gone) {
+          activity(
+            cur,
+            `Terminating EC2 instance: ${m.instanceId}`,
+            `an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`,
+            'Successful',
+          );
+          continue;
+        }
+        if (state === 'running' && m.lifecycleState === 'Pending') {
+          m.lifecycleState = 'InService';
+          nowInService.push(m.instanceId);
+        }
+        kept.push(m);
+      }
+      cur.instances = kept;
+    });
+    if (!g) return;
+    await registerTargets(g, nowInService, true);
+
+    // 2b. With HealthCheckType ELB, instances the load balancers find unhealthy (after the grace period) are replaced.
+    const unhealthy = await elbUnhealthy(g);
+    if (unhealthy.size > 0) {
+      g = mutate(key, (cur) => {
+        for (const m of cur.instances) {
+          if (!unhealthy.has(m.instanceId) || m.lifecycleState !== 'InService') continue;
+          m.healthStatus = 'Unhealthy';
+          m.lifecycleState = 'Terminating';
+          activity(
+            cur,
+            `Terminating EC2 instance: ${m.instanceId}`,
+            'an instance was taken out of service in response to an ELB system health check failure.',
+            'InProgress',
+          );
+        }
+      });
+      if (!g) return;
+    }
+
+    // 3. Decide: drain a group being deleted, otherwise move towards the desired capacity.
+    const toTerminate: string[] = [];
+    const intents: LaunchIntent[] = [];
+    g = mutate(key, (cur) => {
+      const live = cur.instances.filter((m) => m.lifecycleState !== 'Terminating');
+      if (cur.deleting) {
+        for (const m of live) m.lifecycleState = 'Terminating';
+        toTerminate.push(...live.map((m) => m.instanceId));
+        return;
+      }
+      const have = live.length + cur.intents.length;
+      if (have < cur.desiredCapacity && (cur.launchBackoffUntil ?? 0) <= deps.clock.now()) {
+        const counts = zoneCounts(cur);
+        for (let n = have; n < cur.desiredCapacity; n++) {
+          const zone = pickZone(cur, counts, 'fewest');
+          if (!zone) break;
+          counts.set(zone, (counts.get(zone) ?? 0) + 1);
+          const intent: LaunchIntent = {
+            clientToken: randomUUID(),
+            availabilityZone: zone,
+            subnetId: cur.subnets.find((s) => s.availabilityZone === zone)?.subnetId,
+            createdAt: deps.clock.now(),
+          };
+          cur.intents.push(intent);
+          intents.push(intent);
+        }
+      } else if (live.length > cur.desiredCapacity) {
+        const counts = zoneCounts(cur);
+        for (let n = live.length; n > cur.desiredCapacity; n--) {
+          const zone = pickZone(cur, counts, 'most');
+          const victims = cur.instances
+            .filter((m) => m.lifecycleState !== 'Terminating' && (!zone || m.availabilityZone === zone))
+            .sort((a, b) => a.launchedAt - b.launchedAt);
+          const victim = victims[0];
+          if (!victim) break;
+          victim.lifecycleState = 'Terminating';
+          if (zone) counts.set(zone, (counts.get(zone) ?? 1) - 1);
+          toTerminate.push(victim.instanceId);
+          activity(
+            cur,
+            `Terminating EC2 instance: ${victim.instanceId}`,
+            `a user request explicitly set group desired capacity changing the desired capacity, shrinking the capacity from ${live.length} to ${cur.desiredCapacity}.`,
+            'Successful',
+          );
+        }
+      }
+    });
+    if (!g) return;
+
+    // 4. Act. Members marked Terminating whose instances still run are terminated (again, after a restart).
+    const stillAlive = g.instances
+      .filter((m) => m.lifecycleState === 'Terminating')
+      .map((m) => m.instanceId)
+      .filter((id) => {
+        const s = states.get(id)?.instanceState.name;
+        return s === undefined || s === 'pending' || s === 'running' || toTerminate.includes(id);
+      });
+    if (stillAlive.length) {
+      await registerTargets(g, stillAlive, false);
+      await call(g, 'ec2', 'TerminateInstances', { InstanceId: stillAlive }).catch((err) =>
+        deps.log('autoscaling: terminate failed', { group: key, err: String(err) }),
+      );
+    }
+    for (const intent of intents) await launch(key, g, intent);
+
+    // 5. A group being deleted disappears once it holds nothing.
+    const final = store.groups.get(key);
+    if (final?.deleting && final.instances.length === 0 && final.intents.length === 0) {
+      deps.db.tx(() => {
+        store.groups.delete(key);
+        for (const a of store.activities.find({ group: key })) store.activities.delete(a.activityId);
+      });
+    }
+  }
+
+  const resyncAll = (): void => {
+    for (const key of store.groups.ids()) kick(key);
+  };
+
+  return {
+    kick,
+    start() {
+      active = true;
+      const onInstance = () => resyncAll();
+      unsubscribe.push(
+        deps.bus.on('ec2.instance.running', onInstance),
+        deps.bus.on('ec2.instance.terminated', onInstance),
+      );
+      const every = Math.max(50, Math.min(deps.config.resyncMs, 1000));
+      timer = setInterval(resyncAll, every);
+      timer.unref?.();
+      resyncAll();
+    },
+    async stop() {
+      active = false;
+      if (timer) clearInterval(timer);
+      for (const u of unsubscribe.splice(0)) u();
+      dirty.clear();
+      // Let in-flight reconciles finish their current step so nothing writes after stop.
+      const deadline = Date.now() + 2000;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
+}
+
+function zoneCounts(g: GroupRecord): Map<string, number> {
+  const counts = new Map<string, number>(g.availabilityZones.map((z) => [z, 0]));
+  for (const m of g.instances) {
+    if (m.lifecycleState !== 'Terminating')
+      counts.set(m.availabilityZone, (counts.get(m.availabilityZone) ?? 0) + 1);
+  }
+  for (const i of g.intents) counts.set(i.availabilityZone, (counts.get(i.availabilityZone) ?? 0) + 1);
+  return counts;
+}
+
+/** The zone with the fewest (to launch) or most (to terminate) instances; ties go to the first listed zone. */
+function pickZone(g: GroupRecord, counts: Map<string, number>, which: 'fewest' | 'most'): string | undefined {
+  let best: string | undefined;
+  for (const z of g.availabilityZones) {
+    const n = counts.get(z) ?? 0;
+    const b = best === undefined ? undefined : (counts.get(best) ?? 0);
+    if (b === undefined || (which === 'fewest' ? n < b : n > b)) best = z;
+  }
+  return best;
+}
+
+/** Launch configuration user data is base64 on the wire; plain text from older callers is encoded. */
+function asBase64(value: string): string {
+  const compact = value.replace(/[\r\n]/g, '');
+  if (compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return value;
+  return Buffer.from(value, 'utf8').toString('base64');
+}

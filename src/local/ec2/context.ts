@@ -1,0 +1,241 @@
+/** What the EC2 action groups share: the store, default VPC seeding, tags, filters and errors. */
+import type { LocalDeps } from '../deps';
+import { ec2Id } from '../common/ids';
+import { AwsError } from '../protocol/errors';
+import type { CallContext } from '../protocol/types';
+import {
+  resourceTypeOf,
+  tagKey,
+  type Ec2Resource,
+  type Ec2Store,
+  type ResourceKind,
+  type ResourceOf,
+  type RouteTableRecord,
+  type SecurityGroupRecord,
+  type SubnetRecord,
+  type VpcRecord,
+} from './model';
+import { objList, str, strList, wildcardMatch } from './params';
+
+export const ec2Errors = {
+  invalid: (message: string) => new AwsError('InvalidParameterValue', message, 400),
+  missing: (name: string) =>
+    new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
+  notFound: (code: string, message: string) => new AwsError(code, message, 400),
+  dependency: (message: string) => new AwsError('DependencyViolation', message, 400),
+};
+
+/** How each resource kind reports "does not exist". */
+const NOT_FOUND: Record<ResourceKind, (id: string) => AwsError> = {
+  vpc: (id) => ec2Errors.notFound('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
+  subnet: (id) => ec2Errors.notFound('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
+  igw: (id) =>
+    ec2Errors.notFound('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`),
+  rtb: (id) => ec2Errors.notFound('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
+  sg: (id) => ec2Errors.notFound('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
+  lt: (id) =>
+    ec2Errors.notFound(
+      'InvalidLaunchTemplateId.NotFound',
+      `The specified launch template, with template ID ${id}, does not exist.`,
+    ),
+  key: (id) => ec2Errors.notFound('InvalidKeyPair.NotFound', `The key pair '${id}' does not exist`),
+};
+
+export type Filters = { name: string; values: string[] }[];
+
+export function readFilters(input: Record<string, unknown>): Filters {
+  return objList(input.Filter).map((f) => ({ name: str(f.Name) ?? '', values: strList(f.Value) }));
+}
+
+export const zoneNames = (region: string): string[] => ['a', 'b', 'c'].map((s) => `${region}${s}`);
+
+export class Ec2Context {
+  constructor(
+    readonly deps: LocalDeps,
+    readonly store: Ec2Store,
+  ) {}
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** A resource of a kind in the caller's region, or that kind's NotFound error. */
+  get<K extends ResourceKind>(kind: K, id: string | undefined, region: string): ResourceOf<K> {
+    const found = id ? this.store.resources.get(id) : undefined;
+    if (!found || found.kind !== kind || found.region !== region) throw NOT_FOUND[kind](id ?? '');
+    return found as ResourceOf<K>;
+  }
+
+  list<K extends ResourceKind>(kind: K, region: string): ResourceOf<K>[] {
+    return this.store.resources.find({ scope: `${region}/${kind}` }) as ResourceOf<K>[];
+  }
+
+  inVpc(vpcId: string): Ec2Resource[] {
+    return this.store.resources.find({ vpc: vpcId });
+  }
+
+  put(resource: Ec2Resource): void {
+    this.store.resources.put(resource.id, resource);
+  }
+
+  tagsOf(resourceId: string): { key: string; value: string }[] {
+    return this.store.tags.find({ resource: resourceId }).map((t) => ({ key: t.key, value: t.value }));
+  }
+
+  setTags(resourceId: string, region: string, tags: { key: string; value: string }[]): void {
+    const resourceType = resourceTypeOf(resourceId) ?? 'instance';
+    for (const t of tags) {
+      this.store.tags.put(tagKey(resourceId, t.key), {
+        resourceId,
+        resourceType,
+        region,
+        key: t.key,
+        value: t.value,
+      });
+    }
+  }
+
+  dropTags(resourceId: string): void {
+    for (const t of this.store.tags.find({ resource: resourceId }))
+      this.store.tags.delete(tagKey(resourceId, t.key));
+  }
+
+  /** Tags for one resource type from TagSpecification input. */
+  tagSpec(input: Record<string, unknown>, resourceType: string): { key: string; value: string }[] {
+    const out: { key: string; value: string }[] = [];
+    for (const spec of objList(input.TagSpecification)) {
+      if (str(spec.ResourceType) !== resourceType) continue;
+      for (const t of objList(spec.Tag)) {
+        const key = str(t.Key);
+        if (key) out.push({ key, value: str(t.Value) ?? '' });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Keeps the items every filter matches. `fields` gives each supported filter's values for an
+   * item; `tag:K`, `tag-key` and `tag-value` work on any tagged resource.
+   */
+  filter<T>(
+    items: T[],
+    filters: Filters,
+    idOf: (item: T) => string,
+    fields: (item: T) => Record<string, unknown>,
+  ): T[] {
+    if (filters.length === 0) return items;
+    return items.filter((item) => {
+      const f = fields(item);
+      for (const { name, values } of filters) {
+        let have: string[];
+        if (name.startsWith('tag:')) {
+          const key = name.slice(4);
+          have = this.tagsOf(idOf(item))
+            .filter((t) => t.key === key)
+            .map((t) => t.value);
+        } else if (name === 'tag-key') {
+          have = this.tagsOf(idOf(item)).map((t) => t.key);
+        } else if (name === 'tag-value') {
+          have = this.tagsOf(idOf(item)).map((t) => t.value);
+        } else if (Object.prototype.hasOwnProperty.call(f, name)) {
+          const v = f[name];
+          have = (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined && x !== null).map(String);
+        } else {
+          throw ec2Errors.invalid(`The filter '${name}' is invalid`);
+        }
+        if (!values.some((pattern) => have.some((h) => wildcardMatch(pattern, h)))) return false;
+      }
+      return true;
+    });
+  }
+
+  /** Creates the default VPC of a region (subnets in a, b, c; gateway; main route table; default group) once. */
+  ensureDefaults(ctx: CallContext): void {
+    const region = ctx.region;
+    const marker = `ec2-defaults:${region}`;
+    if (this.deps.db.getMeta(marker)) return;
+    this.deps.db.tx(() => {
+      if (this.deps.db.getMeta(marker)) return;
+      const vpc = this.createVpcRecords(region, '172.31.0.0/16', true);
+      zoneNames(region).forEach((zone, i) => {
+        const subnet: SubnetRecord = {
+          kind: 'subnet',
+          id: ec2Id('subnet'),
+          region,
+          vpcId: vpc.id,
+          cidrBlock: `172.31.${i * 16}.0/20`,
+          availabilityZone: zone,
+          defaultForAz: true,
+          mapPublicIpOnLaunch: true,
+        };
+        this.put(subnet);
+      });
+      const igw = { kind: 'igw' as const, id: ec2Id('igw'), region, vpcId: vpc.id };
+      this.put(igw);
+      const main = this.mainRouteTable(vpc.id);
+      if (main) {
+        main.routes.push({ destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id, origin: 'CreateRoute' });
+        this.put(main);
+      }
+      this.deps.db.setMeta(marker, vpc.id);
+    });
+  }
+
+  /** A VPC with its main route table (local route) and its `default` security group. */
+  createVpcRecords(region: string, cidrBlock: string, isDefault: boolean): VpcRecord {
+    const vpc: VpcRecord = { kind: 'vpc', id: ec2Id('vpc'), region, cidrBlock, isDefault };
+    this.put(vpc);
+    const rtb: RouteTableRecord = {
+      kind: 'rtb',
+      id: ec2Id('rtb'),
+      region,
+      vpcId: vpc.id,
+      main: true,
+      routes: [{ destinationCidrBlock: cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' }],
+      associations: [{ associationId: ec2Id('rtbassoc'), main: true }],
+    };
+    this.put(rtb);
+    const sg: SecurityGroupRecord = {
+      kind: 'sg',
+      id: ec2Id('sg'),
+      region,
+      vpcId: vpc.id,
+      groupName: 'default',
+      description: 'default VPC security group',
+      ingress: [],
+      egress: [{ ipProtocol: '-1', ipRanges: [{ cidrIp: '0.0.0.0/0' }], groups: [] }],
+    };
+    sg.ingress.push({ ipProtocol: '-1', ipRanges: [], groups: [{ groupId: sg.id }] });
+    this.put(sg);
+    return vpc;
+  }
+
+  defaultVpc(region: string): VpcRecord | undefined {
+    return this.list('vpc', region).find((v) => v.isDefault);
+  }
+
+  mainRouteTable(vpcId: string): RouteTableRecord | undefined {
+    return this.inVpc(vpcId).find((r): r is RouteTableRecord => r.kind === 'rtb' && r.main);
+  }
+}
+
+/** `10.0.1.0/24` -> [network as uint32, prefix length], or undefined when malformed. */
+export function parseCidr(cidr: string): [number, number] | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const ip = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  return [ip - (ip % size), prefix];
+}
+
+export function cidrContains(outer: [number, number], inner: [number, number]): boolean {
+  const size = 2 ** (32 - outer[1]);
+  return inner[1] >= outer[1] && inner[0] >= outer[0] && inner[0] < outer[0] + size;
+}
+
+export function cidrOverlaps(a: [number, number], b: [number, number]): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}

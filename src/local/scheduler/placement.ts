@@ -1,0 +1,348 @@
+/**
+ * Placement, after Nomad's stack: a pipeline of small feasibility checkers, then rankers that
+ * order the feasible instances by the placement strategies (applied in order, each breaking the
+ * previous one's ties). Pure: instances come in as plain snapshots and are never mutated.
+ */
+import type * as ecs from '@aws-sdk/client-ecs';
+import type { PortBinding, Wire, WireTaskDefinition } from '../ecs/model';
+import { evaluateClusterQuery, parseClusterQuery, type QueryNode, type QueryTarget } from './query';
+import { fits, type InstanceCapacity } from './resources';
+
+export const DYNAMIC_PORT_FIRST = 49153;
+const DYNAMIC_PORT_LAST = 65535;
+
+export const NO_INSTANCES = 'No Container Instances were found in your cluster.';
+
+/** A container instance as placement sees it. */
+export interface PlacementInstance extends QueryTarget {
+  arn: string;
+  status: string;
+  remaining: InstanceCapacity;
+  /** Count of not-stopped tasks per task group on this instance. */
+  groups: ReadonlyMap<string, number>;
+}
+
+/** A port mapping to book; hostPort 0 asks for a dynamic port. */
+export interface PortRequest {
+  containerName: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export type Constraint =
+  { type: 'distinctInstance' } | { type: 'memberOf'; expression: string; query: QueryNode };
+
+export interface Strategy {
+  type: 'random' | 'spread' | 'binpack';
+  field?: string;
+}
+
+export interface TaskRequirements {
+  cpu: number;
+  memory: number;
+  ports: PortRequest[];
+  group: string;
+  requiredAttributes: { name: string; value?: string }[];
+  constraints: Constraint[];
+  strategies: Strategy[];
+}
+
+export interface Placement {
+  instanceArn: string;
+  ports: PortBinding[];
+}
+
+export interface PlacementFailure {
+  arn?: string;
+  reason: string;
+}
+
+export interface PlacementResult {
+  placements: Placement[];
+  /** For the tasks that could not be placed: why each instance refused (ECS's reasons). */
+  failures: PlacementFailure[];
+  /** The instance that passed the most checks and its reason, for service events. */
+  closest?: { instanceArn: string; reason: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requirements from a task definition
+
+type TaskOverrides = Wire<ecs.TaskOverride> | undefined;
+
+const positive = (v: string | number | undefined | null): number | undefined => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return n !== undefined && n !== null && Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+/**
+ * CPU units, MiB and port requests of one task: task-level cpu/memory when set, else the sum over
+ * containers (memoryReservation, else memory). Overrides apply first.
+ */
+export function resourceRequirements(
+  td: WireTaskDefinition,
+  overrides?: TaskOverrides,
+): Pick<TaskRequirements, 'cpu' | 'memory' | 'ports'> {
+  let cpu = 0;
+  let memory = 0;
+  const ports: PortRequest[] = [];
+  const mode = td.networkMode ?? 'bridge';
+  for (const c of td.containerDefinitions) {
+    const o = overrides?.containerOverrides?.find((x) => x.name === c.name);
+    cpu += positive(o?.cpu) ?? positive(c.cpu) ?? 0;
+    memory +=
+      positive(o?.memoryReservation) ??
+      positive(o?.memory) ??
+      positive(c.memoryReservation) ??
+      positive(c.memory) ??
+      0;
+    if (mode === 'awsvpc' || mode === 'none') continue;
+    for (const m of c.portMappings ?? []) {
+      if (m.containerPort === undefined) continue;
+      const protocol = m.protocol === 'udp' ? 'udp' : 'tcp';
+      const hostPort = mode === 'host' ? m.hostPort || m.containerPort : (m.hostPort ?? 0);
+      ports.push({ containerName: c.name ?? '', containerPort: m.containerPort, hostPort, protocol });
+    }
+  }
+  return {
+    cpu: positive(overrides?.cpu) ?? positive(td.cpu) ?? cpu,
+    memory: positive(overrides?.memory) ?? positive(td.memory) ?? memory,
+    ports,
+  };
+}
+
+/** Parses constraints; throws QuerySyntaxError for a bad memberOf expression. */
+export function parseConstraints(
+  list: Wire<ecs.PlacementConstraint | ecs.TaskDefinitionPlacementConstraint>[],
+): Constraint[] {
+  return list.map((c) =>
+    c.type === 'distinctInstance'
+      ? { type: 'distinctInstance' }
+      : { type: 'memberOf', expression: c.expression ?? '', query: parseClusterQuery(c.expression ?? '') },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feasibility
+
+interface Checker {
+  /** ECS's failure reason when the instance is refused. */
+  reason: string;
+  feasible(instance: PlacementInstance, req: TaskRequirements): boolean;
+}
+
+const checkers: Checker[] = [
+  { reason: 'INACTIVE', feasible: (i) => i.status === 'ACTIVE' },
+  { reason: 'AGENT', feasible: (i) => i.agentConnected },
+  {
+    reason: 'ATTRIBUTE',
+    feasible: (i, req) =>
+      req.requiredAttributes.every((a) =>
+        a.value === undefined ? i.attributes.has(a.name) : i.attributes.get(a.name) === a.value,
+      ),
+  },
+  {
+    reason: 'DistinctInstance placement constraint unsatisfied.',
+    feasible: (i, req) =>
+      !req.constraints.some((c) => c.type === 'distinctInstance') || (i.groups.get(req.group) ?? 0) === 0,
+  },
+  {
+    reason: 'MemberOf placement constraint unsatisfied.',
+    feasible: (i, req) =>
+      req.constraints.every((c) => c.type !== 'memberOf' || evaluateClusterQuery(c.query, i)),
+  },
+  { reason: 'RESOURCE:CPU', feasible: (i, req) => req.cpu <= i.remaining.cpu },
+  { reason: 'RESOURCE:MEMORY', feasible: (i, req) => req.memory <= i.remaining.memory },
+  { reason: 'RESOURCE:PORTS', feasible: (i, req) => staticPortsFree(i.remaining.tcp, req.ports, 'tcp') },
+  { reason: 'RESOURCE:PORTS_UDP', feasible: (i, req) => staticPortsFree(i.remaining.udp, req.ports, 'udp') },
+  { reason: 'RESOURCE:PORTS', feasible: (i, req) => assignPorts(i.remaining, req.ports) !== null },
+];
+
+function staticPortsFree(used: ReadonlySet<number>, ports: PortRequest[], protocol: 'tcp' | 'udp'): boolean {
+  const mine = new Set<number>();
+  for (const p of ports) {
+    if (p.protocol !== protocol || p.hostPort === 0) continue;
+    if (used.has(p.hostPort) || mine.has(p.hostPort)) return false;
+    mine.add(p.hostPort);
+  }
+  return true;
+}
+
+/** Host ports for the task's mappings on this instance: static as asked, dynamic from the free range. */
+export function assignPorts(remaining: InstanceCapacity, ports: PortRequest[]): PortBinding[] | null {
+  const taken = { tcp: new Set(remaining.tcp), udp: new Set(remaining.udp) };
+  for (const p of ports) if (p.hostPort !== 0) taken[p.protocol].add(p.hostPort);
+  const next = { tcp: DYNAMIC_PORT_FIRST, udp: DYNAMIC_PORT_FIRST };
+  const out: PortBinding[] = [];
+  for (const p of ports) {
+    let hostPort = p.hostPort;
+    if (hostPort === 0) {
+      const used = taken[p.protocol];
+      let candidate = next[p.protocol];
+      while (candidate <= DYNAMIC_PORT_LAST && used.has(candidate)) candidate++;
+      if (candidate > DYNAMIC_PORT_LAST) return null;
+      used.add(candidate);
+      next[p.protocol] = candidate + 1;
+      hostPort = candidate;
+    }
+    out.push({
+      containerName: p.containerName,
+      containerPort: p.containerPort,
+      hostPort,
+      protocol: p.protocol,
+    });
+  }
+  return out;
+}
+
+/** Index of the first checker the instance fails, or -1 when feasible. */
+function firstFailure(instance: PlacementInstance, req: TaskRequirements): number {
+  return checkers.findIndex((c) => !c.feasible(instance, req));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranking
+
+/** Tasks of the group per value of an attribute, over all instances (spread by attribute). */
+function bucketCounts(
+  instances: PlacementInstance[],
+  name: string,
+  group: string,
+): Map<string | undefined, number> {
+  const counts = new Map<string | undefined, number>();
+  for (const i of instances) {
+    const value = i.attributes.get(name);
+    counts.set(value, (counts.get(value) ?? 0) + (i.groups.get(group) ?? 0));
+  }
+  return counts;
+}
+
+interface Scorer {
+  /** Lower is better. */
+  score(i: PlacementInstance): number;
+  /** Keeps the scorer's aggregates current after a task is placed on `i`. */
+  placed(i: PlacementInstance): void;
+}
+
+/** One scorer per strategy, prepared once per call and updated as tasks are placed. */
+function scorers(req: TaskRequirements, all: PlacementInstance[], random: () => number): Scorer[] {
+  const unchanged = () => {};
+  return req.strategies.map((s): Scorer => {
+    if (s.type === 'random') return { score: () => random(), placed: unchanged };
+    if (s.type === 'binpack') {
+      const cpu = (s.field ?? 'memory').toLowerCase() === 'cpu';
+      return { score: (i) => (cpu ? i.remaining.cpu : i.remaining.memory), placed: unchanged };
+    }
+    const field = s.field ?? 'instanceId';
+    if (field === 'instanceId' || field === 'host') {
+      return { score: (i) => i.groups.get(req.group) ?? 0, placed: unchanged };
+    }
+    const name = field.startsWith('attribute:') ? field.slice('attribute:'.length) : field;
+    const buckets = bucketCounts(all, name, req.group);
+    return {
+      score: (i) => buckets.get(i.attributes.get(name)) ?? 0,
+      placed: (i) => {
+        const value = i.attributes.get(name);
+        buckets.set(value, (buckets.get(value) ?? 0) + 1);
+      },
+    };
+  });
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline
+
+/**
+ * Places `count` tasks one by one, each on the best feasible instance, accounting for the ones
+ * already placed in this call. Stops at the first task that cannot be placed.
+ */
+export function placeTasks(
+  instances: PlacementInstance[],
+  req: TaskRequirements,
+  count: number,
+  random: () => number = Math.random,
+): PlacementResult {
+  // Only the instance that receives a task changes, so feasibility is re-checked for it alone.
+  const state = [...instances];
+  const failure = state.map((i) => firstFailure(i, req));
+  const score = scorers(req, state, random);
+  const placements: Placement[] = [];
+  for (let n = 0; n < count; n++) {
+    let best = -1;
+    let bestScores: number[] = [];
+    for (let k = 0; k < state.length; k++) {
+      if (failure[k] !== -1) continue;
+      const candidate = state[k] as PlacementInstance;
+      const scores = score.map((f) => f.score(candidate));
+      const order =
+        best < 0
+          ? -1
+          : compareScores(scores, bestScores) || compareArns(candidate, state[best] as PlacementInstance);
+      if (order < 0) {
+        best = k;
+        bestScores = scores;
+      }
+    }
+    if (best < 0) return { placements, ...refusals(state, failure) };
+    const chosen = state[best] as PlacementInstance;
+    const ports = assignPorts(chosen.remaining, req.ports) as PortBinding[];
+    if (!fits(chosen.remaining, { cpu: req.cpu, memory: req.memory, ports })) {
+      throw new Error('placement: checkers passed but the booking does not fit');
+    }
+    placements.push({ instanceArn: chosen.arn, ports });
+    for (const f of score) f.placed(chosen);
+    const after = afterPlacement(chosen, req, ports);
+    state[best] = after;
+    failure[best] = firstFailure(after, req);
+  }
+  return { placements, failures: [] };
+}
+
+const compareArns = (a: PlacementInstance, b: PlacementInstance): number =>
+  a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+
+/** Why each ACTIVE instance refused, and the one that came closest (passed the most checks). */
+function refusals(
+  state: PlacementInstance[],
+  failure: number[],
+): Pick<PlacementResult, 'failures' | 'closest'> {
+  const failures: PlacementFailure[] = [];
+  let closest = -1;
+  state.forEach((i, k) => {
+    const index = failure[k] as number;
+    if (index <= 0) return; // not ACTIVE: not a candidate at all
+    failures.push({ arn: i.arn, reason: (checkers[index] as Checker).reason });
+    if (closest < 0 || index > (failure[closest] as number)) closest = k;
+  });
+  if (failures.length === 0) return { failures: [{ reason: NO_INSTANCES }] };
+  const c = state[closest] as PlacementInstance;
+  return {
+    failures,
+    closest: { instanceArn: c.arn, reason: (checkers[failure[closest] as number] as Checker).reason },
+  };
+}
+
+function cloneCapacity(c: InstanceCapacity): InstanceCapacity {
+  return { cpu: c.cpu, memory: c.memory, tcp: new Set(c.tcp), udp: new Set(c.udp) };
+}
+
+function afterPlacement(i: PlacementInstance, req: TaskRequirements, ports: PortBinding[]) {
+  const remaining = cloneCapacity(i.remaining);
+  remaining.cpu -= req.cpu;
+  remaining.memory -= req.memory;
+  for (const p of ports) remaining[p.protocol].add(p.hostPort);
+  const groups = new Map(i.groups);
+  groups.set(req.group, (groups.get(req.group) ?? 0) + 1);
+  const taskGroups = new Set(i.taskGroups);
+  taskGroups.add(req.group);
+  return { ...i, remaining, groups, taskGroups, runningTasksCount: i.runningTasksCount + 1 };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { reconcile, type ReconcileInput, type ReconcileTask } from './reconcile';
+
+const task = (arn: string, over: Partial<ReconcileTask> = {}): ReconcileTask => ({
+  taskArn: arn,
+  deploymentId: 'new',
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  createdAt: 0,
+  instance: 'ACTIVE',
+  ...over,
+});
+
+const input = (over: Partial<ReconcileInput> = {}): ReconcileInput => ({
+  status: 'ACTIVE',
+  desiredCount: 2,
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deployments: [{ id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }],
+  tasks: [],
+  wasSteady: false,
+  now: 100,
+  ...over,
+});
+
+describe('reconcile', () => {
+  it('places the missing tasks on the PRIMARY deployment', () => {
+    expect(reconcile(input({ tasks: [task('a')] })).place).toEqual([{ deploymentId: 'new', count: 1 }]);
+  });
+
+  it('scales down, stopping tasks that are not running yet first', () => {
+    const d = reconcile(
+      input({
+        desiredCount: 1,
+        tasks: [task('a'), task('b', { lastStatus: 'PENDING' }), task('c', { createdAt: 5 })],
+      }),
+    );
+    expect(d.stop.map((s) => s.taskArn)).toEqual(['b', 'c']);
+    expect(d.stop[0]?.reason).toBe('Scaling activity initiated by (deployment new)');
+  });
+
+  it('rolls out: starts new tasks up to maximumPercent, stops old ones only while minimumHealthyPercent stays RUNNING', () => {
+    const deployments = [
+      { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+      { id: 'old', status: 'ACTIVE', rolloutState: 'COMPLETED' },
+    ];
+    const olds = ['o1', 'o2', 'o3', 'o4'].map((a) => task(a, { deploymentId: 'old' }));
+    const first = reconcile(
+      input({ desiredCount: 4, minimumHealthyPercent: 50, maximumPercent: 150, deployments, tasks: olds }),
+    );
+    expect(first.place).toEqual([{ deploymentId: 'new', count: 2 }]);
+    expect(first.stop).toHaveLength(2);
+    expect(first.deploymentUpdates.find((u) => u.id === 'old')).toMatchObject({
+      status: 'ACTIVE',
+      desiredCount: 2,
+    });
+  });
+
+  it('reports a deployment the percent bounds block', () => {
+    const d = reconcile(
+      input({
+        desiredCount: 1,
+        minimumHealthyPercent: 100,
+        maximumPercent: 100,
+        deployments: [
+          { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+          { id: 'old', status: 'ACTIVE' },
+        ],
+        tasks: [task('o', { deploymentId: 'old' })],
+      }),
+    );
+    expect(d.place).toEqual([]);
+    expect(d.stop).toEqual([]);
+    expect(d.events).toEqual([{ kind: 'deploymentBlocked' }]);
+  });
+
+  it('completes the deployment and reports a steady state once', () => {
+    const tasks = [task('a'), task('b')];
+    const d = reconcile(input({ tasks }));
+    expect(d.steady).toBe(true);
+    expect(d.events).toEqual([{ kind: 'deploymentCompleted', deploymentId: 'new' }, { kind: 'steady' }]);
+    expect(d.deploymentUpdates[0]).toMatchObject({
+      rolloutState: 'COMPLETED',
+      rolloutStateReason: 'ECS deployment new completed.',
+    });
+    const again = reconcile(
+      input({
+        tasks,
+        wasSteady: true,
+        deployments: [{ id: 'new', status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+      }),
+    );
+    expect(again.events).toEqual([]);
+  });
+
+  it('is not steady while a stopped task is still shutting down', () => {
+    const d = reconcile(input({ tasks: [task('a'), task('b'), task('c', { desiredStatus: 'STOPPED' })] }));
+    expect(d.steady).toBe(false);
+  });
+
+  it('replaces tasks whose instance is gone and tasks on DRAINING instances', () => {
+    const d = reconcile(
+      input({
+        minimumHealthyPercent: 50,
+        tasks: [task('gone', { instance: 'GONE' }), task('draining', { instance: 'DRAINING' })],
+      }),
+    );
+    expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
+    expect(d.stop).toEqual([{ taskArn: 'gone', reason: 'Container instance was deregistered' }]);
+    const later = reconcile(
+      input({
+        minimumHealthyPercent: 50,
+        tasks: [task('draining', { instance: 'DRAINING' }), task('n1'), task('n2')],
+      }),
+    );
+    expect(later.stop).toEqual([{ taskArn: 'draining', reason: 'Container instance is being drained' }]);
+  });
+
+  it('a DRAINING service stops everything, then becomes INACTIVE', () => {
+    const d = reconcile(input({ status: 'DRAINING', desiredCount: 0, tasks: [task('a'), task('b')] }));
+    expect(d.stop.map((s) => s.taskArn)).toEqual(['a', 'b']);
+    expect(d.serviceStatus).toBeUndefined();
+    const done = reconcile(
+      input({
+        status: 'DRAINING',
+        desiredCount: 0,
+        tasks: [task('a', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })],
+      }),
+    );
+    expect(done.serviceStatus).toBe('INACTIVE');
+  });
+});

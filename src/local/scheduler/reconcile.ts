@@ -1,0 +1,263 @@
+/**
+ * The service reconciler (after Nomad's): sees only facts (the service's spec, its tasks, whether
+ * their instances are draining or gone, now) and returns a decision record. It never picks an
+ * instance; the worker places through the placement pipeline and applies the decision.
+ *
+ * Rolling deployments follow ECS: during a deployment at most floor(desiredCount x maximumPercent
+ * / 100) tasks are RUNNING or PENDING, and at least ceil(desiredCount x minimumHealthyPercent /
+ * 100) stay RUNNING while old ones are stopped. Tasks on DRAINING instances are replaced within
+ * the same bounds. Replacing failed tasks and plain scaling are not bounded by maximumPercent.
+ */
+
+export type InstanceState = 'ACTIVE' | 'DRAINING' | 'GONE';
+
+export interface ReconcileTask {
+  taskArn: string;
+  deploymentId?: string;
+  lastStatus: string;
+  desiredStatus: string;
+  /** Epoch seconds. */
+  createdAt: number;
+  instance: InstanceState;
+  /** The container instance (DAEMON services place per instance). */
+  instanceArn?: string;
+}
+
+export interface ReconcileDeployment {
+  id: string;
+  status: string;
+  rolloutState?: string;
+}
+
+export interface ReconcileInput {
+  status: string;
+  desiredCount: number;
+  minimumHealthyPercent: number;
+  maximumPercent: number;
+  deployments: ReconcileDeployment[];
+  tasks: ReconcileTask[];
+  /**
+   * DAEMON services only: the ACTIVE container instances that satisfy the service's constraints.
+   * One task runs on each, and desiredCount is their number.
+   */
+  daemonInstances?: string[];
+  /** Whether the service's latest event says it reached a steady state. */
+  wasSteady: boolean;
+  /** Epoch seconds. */
+  now: number;
+}
+
+export interface DeploymentUpdate {
+  id: string;
+  /** INACTIVE deployments are dropped from the service's list. */
+  status: string;
+  rolloutState?: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason?: string;
+  desiredCount: number;
+  updatedAt?: number;
+}
+
+export type ReconcileEvent =
+  { kind: 'steady' } | { kind: 'deploymentCompleted'; deploymentId: string } | { kind: 'deploymentBlocked' };
+
+export interface Decision {
+  /** `instanceArns` (DAEMON): one task on each of these instances; otherwise placement picks. */
+  place: { deploymentId: string; count: number; instanceArns?: string[] }[];
+  stop: { taskArn: string; reason: string }[];
+  deploymentUpdates: DeploymentUpdate[];
+  events: ReconcileEvent[];
+  /** Set when a DRAINING service has nothing left and becomes INACTIVE. */
+  serviceStatus?: 'INACTIVE';
+  /** Whether the service is in a steady state once this decision applies with nothing else to do. */
+  steady: boolean;
+}
+
+export const minimumHealthy = (desired: number, percent: number): number =>
+  Math.ceil((desired * percent) / 100);
+export const maximumTotal = (desired: number, percent: number): number =>
+  Math.floor((desired * percent) / 100);
+
+const scalingReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
+const DRAINING_REASON = 'Container instance is being drained';
+const GONE_REASON = 'Container instance was deregistered';
+
+/** Stop order: not yet RUNNING first, then on draining instances, then the newest. */
+function stopOrder(a: ReconcileTask, b: ReconcileTask): number {
+  const rank = (t: ReconcileTask) => (t.lastStatus !== 'RUNNING' ? 0 : t.instance === 'DRAINING' ? 1 : 2);
+  return rank(a) - rank(b) || b.createdAt - a.createdAt || (a.taskArn < b.taskArn ? -1 : 1);
+}
+
+export function reconcile(input: ReconcileInput): Decision {
+  const primary = input.deployments.find((d) => d.status === 'PRIMARY');
+  const decision: Decision = { place: [], stop: [], deploymentUpdates: [], events: [], steady: false };
+  const stopping = (t: ReconcileTask) => t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED';
+  const alive = input.tasks.filter((t) => t.desiredStatus !== 'STOPPED' && t.lastStatus !== 'STOPPED');
+
+  // Tasks whose instance is gone never come back: stop them and count them as nothing.
+  const gone = alive.filter((t) => t.instance === 'GONE');
+  for (const t of gone) decision.stop.push({ taskArn: t.taskArn, reason: GONE_REASON });
+  const live = alive.filter((t) => t.instance !== 'GONE');
+
+  if (input.status === 'DRAINING' || !primary) {
+    const reason = scalingReason(primary?.id ?? input.deployments[0]?.id ?? 'unknown');
+    for (const t of live) decision.stop.push({ taskArn: t.taskArn, reason });
+    const anyStopping = input.tasks.some((t) => stopping(t) && t.instance !== 'GONE');
+    if (input.status === 'DRAINING' && live.length === 0 && !anyStopping) decision.serviceStatus = 'INACTIVE';
+    return decision;
+  }
+
+  const daemon = input.daemonInstances !== undefined;
+  const desired = daemon ? (input.daemonInstances ?? []).length : Math.max(0, input.desiredCount);
+  const plan = { primary, desired, live, decision, minimumHealthyPercent: input.minimumHealthyPercent };
+  const { excess, started } = daemon
+    ? planDaemon({ ...plan, eligible: new Set(input.daemonInstances), tasks: input.tasks })
+    : planReplica({ ...plan, maximumPercent: input.maximumPercent });
+
+  const stoppedNow = new Set(decision.stop.map((s) => s.taskArn));
+  const liveAfter = live.filter((t) => !stoppedNow.has(t.taskArn));
+  const stoppingAfter =
+    input.tasks.some((t) => stopping(t) && t.instance !== 'GONE') || decision.stop.length > gone.length;
+  const deploymentOf = new Map(input.tasks.map((t) => [t.taskArn, t.deploymentId]));
+  const stoppedFrom = new Set(decision.stop.map((s) => deploymentOf.get(s.taskArn)));
+
+  if (excess > 0 && started === 0 && decision.stop.length === gone.length) {
+    const inFlight = live.some((t) => !isHealthy(t)) || stoppingAfter;
+    if (!inFlight) decision.events.push({ kind: 'deploymentBlocked' });
+  }
+
+  // Deployments: old ones with nothing left are retired; the others track what they still run.
+  for (const d of input.deployments) {
+    if (d.id === primary.id) continue;
+    const remaining = liveAfter.filter((t) => t.deploymentId === d.id).length;
+    const draining = input.tasks.some((t) => t.deploymentId === d.id && stopping(t) && t.instance !== 'GONE');
+    const leaving = remaining === 0 && !draining && !stoppedFrom.has(d.id);
+    decision.deploymentUpdates.push({
+      id: d.id,
+      status: leaving ? 'INACTIVE' : d.status,
+      desiredCount: remaining,
+      ...(leaving ? { updatedAt: input.now } : {}),
+    });
+  }
+  const oldsLeft = decision.deploymentUpdates.some((u) => u.status !== 'INACTIVE');
+
+  const primaryRunning = liveAfter.filter(
+    (t) => t.deploymentId === primary.id && isHealthy(t) && t.instance === 'ACTIVE',
+  );
+  const settled =
+    decision.place.length === 0 &&
+    decision.stop.length === 0 &&
+    !oldsLeft &&
+    !stoppingAfter &&
+    liveAfter.length === desired &&
+    primaryRunning.length === desired;
+
+  const update: DeploymentUpdate = { id: primary.id, status: 'PRIMARY', desiredCount: desired };
+  if (settled && primary.rolloutState === 'IN_PROGRESS') {
+    update.rolloutState = 'COMPLETED';
+    update.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+    update.updatedAt = input.now;
+    decision.events.push({ kind: 'deploymentCompleted', deploymentId: primary.id });
+  }
+  decision.deploymentUpdates.unshift(update);
+  decision.steady = settled;
+  if (settled && !input.wasSteady) decision.events.push({ kind: 'steady' });
+  return decision;
+}
+
+interface Plan {
+  primary: ReconcileDeployment;
+  desired: number;
+  /** Tasks desired RUNNING, not stopped, on instances that still exist. */
+  live: ReconcileTask[];
+  decision: Decision;
+  minimumHealthyPercent: number;
+}
+
+const isHealthy = (t: ReconcileTask) => t.lastStatus === 'RUNNING';
+
+/**
+ * Stops `candidates` in order; a RUNNING one only while more than minimumHealthyPercent would
+ * stay RUNNING (unless `always` says it must go regardless).
+ */
+function stopWithinMinimum(
+  p: Plan,
+  candidates: ReconcileTask[],
+  always: (t: ReconcileTask) => boolean,
+): void {
+  let stoppableHealthy = Math.max(
+    0,
+    p.live.filter(isHealthy).length - minimumHealthy(p.desired, p.minimumHealthyPercent),
+  );
+  for (const t of candidates) {
+    if (isHealthy(t) && !always(t)) {
+      if (stoppableHealthy === 0) continue;
+      stoppableHealthy--;
+    }
+    const reason =
+      t.instance === 'DRAINING' && t.deploymentId === p.primary.id
+        ? DRAINING_REASON
+        : scalingReason(p.primary.id);
+    p.decision.stop.push({ taskArn: t.taskArn, reason });
+  }
+}
+
+/** REPLICA: desiredCount tasks of the PRIMARY deployment anywhere, within the percent bounds. */
+function planReplica(p: Plan & { maximumPercent: number }): { excess: number; started: number } {
+  const maxTotal = maximumTotal(p.desired, p.maximumPercent);
+  const keepers = p.live
+    .filter((t) => t.deploymentId === p.primary.id && t.instance === 'ACTIVE')
+    .sort(stopOrder)
+    .reverse()
+    .slice(0, p.desired);
+  const keeperSet = new Set(keepers.map((t) => t.taskArn));
+  // Everything else must go: old deployments, tasks on draining instances, surplus.
+  const excess = p.live.filter((t) => !keeperSet.has(t.taskArn)).sort(stopOrder);
+  const missing = p.desired - keepers.length;
+  const start = excess.length > 0 ? Math.min(missing, Math.max(0, maxTotal - p.live.length)) : missing;
+  if (start > 0) p.decision.place.push({ deploymentId: p.primary.id, count: start });
+  stopWithinMinimum(p, excess, () => false);
+  return { excess: excess.length, started: Math.max(0, start) };
+}
+
+/**
+ * DAEMON: one PRIMARY task on each eligible instance. Tasks on other instances (draining, no longer
+ * matching) and duplicates go at once; old deployments' tasks go within minimumHealthyPercent, and
+ * the new task starts on an instance once nothing of the service is left on it (ports, resources).
+ */
+function planDaemon(p: Plan & { eligible: Set<string>; tasks: ReconcileTask[] }): {
+  excess: number;
+  started: number;
+} {
+  const keep = new Map<string, ReconcileTask>();
+  const best = p.live
+    .filter((t) => t.deploymentId === p.primary.id)
+    .sort(stopOrder)
+    .reverse();
+  for (const t of best) {
+    if (
+      t.instanceArn &&
+      p.eligible.has(t.instanceArn) &&
+      t.instance === 'ACTIVE' &&
+      !keep.has(t.instanceArn)
+    ) {
+      keep.set(t.instanceArn, t);
+    }
+  }
+  const kept = new Set([...keep.values()].map((t) => t.taskArn));
+  const excess = p.live.filter((t) => !kept.has(t.taskArn)).sort(stopOrder);
+  const mustGo = (t: ReconcileTask) =>
+    t.deploymentId === p.primary.id ||
+    !t.instanceArn ||
+    !p.eligible.has(t.instanceArn) ||
+    t.instance !== 'ACTIVE';
+  stopWithinMinimum(p, excess, mustGo);
+  const occupied = new Set(
+    p.tasks
+      .filter((t) => t.lastStatus !== 'STOPPED' && t.instance !== 'GONE' && t.instanceArn)
+      .map((t) => t.instanceArn),
+  );
+  const targets = [...p.eligible].filter((arn) => !keep.has(arn) && !occupied.has(arn)).sort();
+  if (targets.length)
+    p.decision.place.push({ deploymentId: p.primary.id, count: targets.length, instanceArns: targets });
+  return { excess: excess.length, started: targets.length };
+}

@@ -1,0 +1,137 @@
+/**
+ * Booked resources on a container instance, as ECS reports them in `remainingResources`:
+ * CPU and MEMORY (integerValue), PORTS and PORTS_UDP (stringSetValue of host ports in use, the
+ * reserved ports included). Booking happens at placement (scheduler/place.ts), release when the
+ * task reaches STOPPED (the agent). Pure: every function returns a new instance object.
+ */
+import type { PortBinding, WireContainerInstance } from '../ecs/model';
+
+/** Host ports the ECS agent reserves on every instance. */
+export const RESERVED_PORTS = [22, 2375, 2376, 51678, 51679, 51680];
+
+export interface InstanceCapacity {
+  cpu: number;
+  memory: number;
+  tcp: Set<number>;
+  udp: Set<number>;
+}
+
+/** What one task holds on its instance. */
+export interface Booking {
+  cpu: number;
+  memory: number;
+  ports: PortBinding[];
+}
+
+type Resources = WireContainerInstance['registeredResources'];
+
+function integer(resources: Resources, name: string): number | undefined {
+  const r = resources?.find((x) => x.name === name);
+  return r ? (r.integerValue ?? r.longValue ?? r.doubleValue) : undefined;
+}
+
+function portSet(resources: Resources, name: string): Set<number> | undefined {
+  const r = resources?.find((x) => x.name === name);
+  return r ? new Set((r.stringSetValue ?? []).map(Number).filter((n) => Number.isInteger(n))) : undefined;
+}
+
+/** Ports the instance registered as taken before any task (reserved ports). */
+function registeredPorts(ci: WireContainerInstance): { tcp: Set<number>; udp: Set<number> } {
+  return {
+    tcp: portSet(ci.registeredResources, 'PORTS') ?? new Set(RESERVED_PORTS),
+    udp: portSet(ci.registeredResources, 'PORTS_UDP') ?? new Set(),
+  };
+}
+
+export function remainingCapacity(ci: WireContainerInstance): InstanceCapacity {
+  const registered = registeredPorts(ci);
+  return {
+    cpu: integer(ci.remainingResources, 'CPU') ?? integer(ci.registeredResources, 'CPU') ?? 0,
+    memory: integer(ci.remainingResources, 'MEMORY') ?? integer(ci.registeredResources, 'MEMORY') ?? 0,
+    tcp: portSet(ci.remainingResources, 'PORTS') ?? registered.tcp,
+    udp: portSet(ci.remainingResources, 'PORTS_UDP') ?? registered.udp,
+  };
+}
+
+export function registeredCapacity(ci: WireContainerInstance): InstanceCapacity {
+  const ports = registeredPorts(ci);
+  return {
+    cpu: integer(ci.registeredResources, 'CPU') ?? 0,
+    memory: integer(ci.registeredResources, 'MEMORY') ?? 0,
+    tcp: ports.tcp,
+    udp: ports.udp,
+  };
+}
+
+const sortedPorts = (s: Set<number>): string[] => [...s].sort((a, b) => a - b).map(String);
+
+/** The instance with `remainingResources` set to the given capacity (other resources kept). */
+function withRemaining(ci: WireContainerInstance, cap: InstanceCapacity): WireContainerInstance {
+  const replaced = new Set(['CPU', 'MEMORY', 'PORTS', 'PORTS_UDP']);
+  const others = (ci.remainingResources ?? []).filter((r) => !replaced.has(r.name ?? ''));
+  return {
+    ...ci,
+    remainingResources: [
+      { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.cpu },
+      { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.memory },
+      {
+        name: 'PORTS',
+        type: 'STRINGSET',
+        doubleValue: 0,
+        longValue: 0,
+        integerValue: 0,
+        stringSetValue: sortedPorts(cap.tcp),
+      },
+      {
+        name: 'PORTS_UDP',
+        type: 'STRINGSET',
+        doubleValue: 0,
+        longValue: 0,
+        integerValue: 0,
+        stringSetValue: sortedPorts(cap.udp),
+      },
+      ...others,
+    ],
+  };
+}
+
+/** Whether the booking fits the instance's remaining capacity (no port taken twice). */
+export function fits(cap: InstanceCapacity, booking: Booking): boolean {
+  if (booking.cpu > cap.cpu || booking.memory > cap.memory) return false;
+  const seen = new Set<string>();
+  for (const p of booking.ports) {
+    const key = `${p.protocol}:${p.hostPort}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if ((p.protocol === 'udp' ? cap.udp : cap.tcp).has(p.hostPort)) return false;
+  }
+  return true;
+}
+
+/** Books a task on the instance. Throws if it does not fit (callers check `fits` first). */
+export function bookResources(ci: WireContainerInstance, booking: Booking): WireContainerInstance {
+  const cap = remainingCapacity(ci);
+  if (!fits(cap, booking)) throw new Error(`booking does not fit on ${ci.containerInstanceArn}`);
+  const tcp = new Set(cap.tcp);
+  const udp = new Set(cap.udp);
+  for (const p of booking.ports) (p.protocol === 'udp' ? udp : tcp).add(p.hostPort);
+  return withRemaining(ci, { cpu: cap.cpu - booking.cpu, memory: cap.memory - booking.memory, tcp, udp });
+}
+
+/** Gives a stopped task's resources back (never above what the instance registered). */
+export function releaseResources(ci: WireContainerInstance, booking: Booking): WireContainerInstance {
+  const cap = remainingCapacity(ci);
+  const registered = registeredCapacity(ci);
+  const tcp = new Set(cap.tcp);
+  const udp = new Set(cap.udp);
+  for (const p of booking.ports) {
+    const [set, keep] = p.protocol === 'udp' ? [udp, registered.udp] : [tcp, registered.tcp];
+    if (!keep.has(p.hostPort)) set.delete(p.hostPort);
+  }
+  return withRemaining(ci, {
+    cpu: Math.min(registered.cpu, cap.cpu + booking.cpu),
+    memory: Math.min(registered.memory, cap.memory + booking.memory),
+    tcp,
+    udp,
+  });
+}

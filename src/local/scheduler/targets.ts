@@ -1,0 +1,189 @@
+/**
+ * Load balancer targets of services, level-triggered: the RUNNING tasks of a service (desired
+ * RUNNING) are its targets; anything else the scheduler knows as registered is deregistered.
+ * Target groups (ELBv2) get `instanceId:hostPort` targets, classic load balancers the instances.
+ * Calls go through `deps.services` like the wire; a failed call is logged and retried on the next
+ * pass. What is registered is remembered in memory and, after a restart, read back once with
+ * DescribeTargetHealth / DescribeInstanceHealth.
+ */
+import type { LocalDeps } from '../deps';
+import type { EcsCollections, TaskRecord } from '../ecs/model';
+
+interface Target {
+  /** EC2 instance id. */
+  id: string;
+  /** Host port (target groups only). */
+  port?: number;
+}
+
+interface Binding {
+  kind: 'targetGroup' | 'classic';
+  /** Target group ARN or classic load balancer name. */
+  name: string;
+  containerName?: string;
+  containerPort?: number;
+}
+
+const keyOf = (t: Target): string => (t.port === undefined ? t.id : `${t.id}:${t.port}`);
+
+export class LoadBalancerSync {
+  /** `${serviceArn}|${kind}|${name}` -> target keys registered. */
+  private readonly known = new Map<string, Map<string, Target>>();
+
+  constructor(
+    private readonly deps: LocalDeps,
+    private readonly col: EcsCollections,
+  ) {}
+
+  /** Brings the service's targets in line with its RUNNING tasks; returns service event messages. */
+  async sync(serviceArn: string): Promise<string[]> {
+    const rec = this.col.services.get(serviceArn);
+    const active = rec !== undefined && rec.service.status !== 'INACTIVE';
+    const bindings: Binding[] = active
+      ? (rec.service.loadBalancers ?? []).flatMap((lb): Binding[] => {
+          if (lb.targetGroupArn) {
+            return [
+              {
+                kind: 'targetGroup',
+                name: lb.targetGroupArn,
+                ...(lb.containerName ? { containerName: lb.containerName } : {}),
+                ...(lb.containerPort !== undefined ? { containerPort: lb.containerPort } : {}),
+              },
+            ];
+          }
+          return lb.loadBalancerName ? [{ kind: 'classic', name: lb.loadBalancerName }] : [];
+        })
+      : [];
+    // Bindings removed from the service (or a deleted service) still need their targets deregistered.
+    const prefix = `${serviceArn}|`;
+    for (const key of this.known.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const [kind, ...rest] = key.slice(prefix.length).split('|');
+      const name = rest.join('|');
+      if (!bindings.some((b) => b.kind === kind && b.name === name)) {
+        bindings.push({ kind: kind === 'classic' ? 'classic' : 'targetGroup', name });
+      }
+    }
+    if (bindings.length === 0) return [];
+
+    const serviceName = rec?.service.serviceName ?? serviceArn.slice(serviceArn.lastIndexOf('/') + 1);
+    const tasks = active ? this.col.tasks.find({ service: serviceArn }) : [];
+    const runningTasks = tasks.filter(
+      (t) => t.task.lastStatus === 'RUNNING' && t.task.desiredStatus === 'RUNNING',
+    );
+    const configured = new Set(
+      (active ? (rec.service.loadBalancers ?? []) : []).map((lb) => lb.targetGroupArn ?? lb.loadBalancerName),
+    );
+    const messages: string[] = [];
+    for (const b of bindings) {
+      const desired = configured.has(b.name)
+        ? this.desiredTargets(b, runningTasks)
+        : new Map<string, Target>();
+      const key = `${serviceArn}|${b.kind}|${b.name}`;
+      const known = this.known.get(key) ?? (await this.readRegistered(b));
+      if (!known) continue;
+      this.known.set(key, known);
+      const add = [...desired].filter(([k]) => !known.has(k)).map(([, t]) => t);
+      const remove = [...known].filter(([k]) => !desired.has(k)).map(([, t]) => t);
+      const unit = b.kind === 'classic' ? 'instances' : 'targets';
+      const where = b.kind === 'classic' ? `(elb ${b.name})` : `(target-group ${b.name})`;
+      if (remove.length && (await this.call(b, 'deregister', remove))) {
+        for (const t of remove) known.delete(keyOf(t));
+        messages.push(`(service ${serviceName}) deregistered ${remove.length} ${unit} in ${where}`);
+      }
+      if (add.length && (await this.call(b, 'register', add))) {
+        for (const t of add) known.set(keyOf(t), t);
+        messages.push(`(service ${serviceName}) registered ${add.length} ${unit} in ${where}`);
+      }
+      if (known.size === 0 && !configured.has(b.name)) this.known.delete(key);
+    }
+    return messages;
+  }
+
+  private desiredTargets(b: Binding, tasks: TaskRecord[]): Map<string, Target> {
+    const out = new Map<string, Target>();
+    for (const t of tasks) {
+      const arn = t.task.containerInstanceArn;
+      const id = arn ? this.col.containerInstances.get(arn)?.containerInstance.ec2InstanceId : undefined;
+      if (!id) continue;
+      if (b.kind === 'classic') {
+        out.set(id, { id });
+        continue;
+      }
+      // The port the container is really served on (networkBindings), which can differ from the
+      // booked one when a privileged port was substituted (docs/local-runtime.md).
+      const port = t.task.containers
+        ?.filter((c) => b.containerName === undefined || c.name === b.containerName)
+        .flatMap((c) => c.networkBindings ?? [])
+        .find(
+          (nb) =>
+            (nb.protocol ?? 'tcp') === 'tcp' &&
+            (b.containerPort === undefined || nb.containerPort === b.containerPort),
+        );
+      if (port?.hostPort === undefined) continue;
+      const target = { id, port: port.hostPort };
+      out.set(keyOf(target), target);
+    }
+    return out;
+  }
+
+  private async readRegistered(b: Binding): Promise<Map<string, Target> | undefined> {
+    const out = new Map<string, Target>();
+    try {
+      if (b.kind === 'classic') {
+        const res = await this.deps.services.call<{ InstanceStates?: { InstanceId?: string }[] }>(
+          'elasticloadbalancing',
+          'DescribeInstanceHealth',
+          { LoadBalancerName: b.name },
+        );
+        for (const s of res?.InstanceStates ?? [])
+          if (s.InstanceId) out.set(s.InstanceId, { id: s.InstanceId });
+      } else {
+        const res = await this.deps.services.call<{
+          TargetHealthDescriptions?: { Target?: { Id?: string; Port?: number | string } }[];
+        }>('elasticloadbalancingv2', 'DescribeTargetHealth', { TargetGroupArn: b.name });
+        for (const d of res?.TargetHealthDescriptions ?? []) {
+          if (!d.Target?.Id) continue;
+          const target = {
+            id: d.Target.Id,
+            ...(d.Target.Port !== undefined ? { port: Number(d.Target.Port) } : {}),
+          };
+          out.set(keyOf(target), target);
+        }
+      }
+      return out;
+    } catch (err) {
+      this.deps.log('scheduler: reading load balancer targets failed; will retry', {
+        name: b.name,
+        err: String(err),
+      });
+      return undefined;
+    }
+  }
+
+  private async call(b: Binding, op: 'register' | 'deregister', targets: Target[]): Promise<boolean> {
+    try {
+      if (b.kind === 'classic') {
+        const action =
+          op === 'register' ? 'RegisterInstancesWithLoadBalancer' : 'DeregisterInstancesFromLoadBalancer';
+        await this.deps.services.call('elasticloadbalancing', action, {
+          LoadBalancerName: b.name,
+          Instances: targets.map((t) => ({ InstanceId: t.id })),
+        });
+      } else {
+        const action = op === 'register' ? 'RegisterTargets' : 'DeregisterTargets';
+        await this.deps.services.call('elasticloadbalancingv2', action, {
+          TargetGroupArn: b.name,
+          Targets: targets.map((t) => ({
+            Id: t.id,
+            ...(t.port !== undefined ? { Port: String(t.port) } : {}),
+          })),
+        });
+      }
+      return true;
+    } catch (err) {
+      this.deps.log(`scheduler: ${op} targets failed; will retry`, { name: b.name, err: String(err) });
+      return false;
+    }
+  }
+}
