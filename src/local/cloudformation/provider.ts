@@ -449,6 +449,35 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       return {};
     },
 
+    CancelUpdateStack(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region, false);
+      if (stack.status !== 'UPDATE_IN_PROGRESS') {
+        throw validationError(
+          `CancelUpdateStack cannot be called from current stack status ${stack.status}.`,
+        );
+      }
+      engine.cancel(stack.stackId);
+      return {};
+    },
+
+    ContinueUpdateRollback(input: Input, ctx: CallContext) {
+      const stack = findStack(required(input, 'StackName', 'stackName'), ctx.region, false);
+      if (stack.status !== 'UPDATE_ROLLBACK_FAILED') {
+        throw validationError(
+          `Stack ${stack.stackName} is in ${stack.status} state and can not continue update rollback.`,
+        );
+      }
+      deps.db.tx(() => {
+        const s = store.stacks.get(stack.stackId) as StackRecord;
+        s.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
+        s.statusReason = 'User Initiated';
+        store.stacks.put(s.stackId, s);
+        event(s, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
+      });
+      engine.kick(stack.stackId);
+      return {};
+    },
+
     DescribeStacks(input: Input, ctx: CallContext) {
       const name = str(input.StackName);
       if (name) return { Stacks: [renderStack(findStack(name, ctx.region))] };

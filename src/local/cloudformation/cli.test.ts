@@ -1,0 +1,89 @@
+/**
+ * The AWS CLI against the local CloudFormation: validate-template, create-stack with the 2015 cluster
+ * template (parameters, capabilities), the stack-create-complete waiter, describe calls, delete-stack
+ * and its waiter. Skips (saying so) without `aws`, unless ECS_CONSOLE_REQUIRE_TOOLS=1.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, startCfnPlane, type CfnTestPlane } from './testing';
+
+const run = promisify(execFile);
+
+function hasTool(name: string): boolean {
+  const found = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (found || process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
+  console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
+  return false;
+}
+
+describe.runIf(hasTool('aws'))('the AWS CLI', () => {
+  let t: CfnTestPlane;
+  beforeAll(async () => {
+    t = await startCfnPlane();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  // The plane runs in this process: the CLI must run asynchronously so the event loop can answer it.
+  async function aws(...args: string[]): Promise<Record<string, unknown>> {
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    const { stdout } = await run(
+      'aws',
+      ['--endpoint-url', t.url, '--output', 'json', 'cloudformation', ...args],
+      { env },
+    );
+    return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+  }
+
+  it('creates, describes and deletes the 2015 cluster stack', async () => {
+    const template = `file://${join(FIXTURES, 'cluster-2015.yaml')}`;
+    const validated = await aws('validate-template', '--template-body', template);
+    expect(validated.Capabilities).toEqual(['CAPABILITY_IAM']);
+    const failed = await aws('create-stack', '--stack-name', 'cli', '--template-body', template).then(
+      () => '',
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(failed).toMatch(/InsufficientCapabilitiesException.*Requires capabilities : \[CAPABILITY_IAM\]/);
+    const created = await aws(
+      'create-stack',
+      '--stack-name',
+      'cli',
+      '--template-body',
+      template,
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--parameters',
+      'ParameterKey=AsgMaxSize,ParameterValue=2',
+      'ParameterKey=EcsClusterName,ParameterValue=cli-cluster',
+    );
+    expect(created.StackId).toMatch(/^arn:aws:cloudformation:us-east-1:000000000000:stack\/cli\//);
+    await aws('wait', 'stack-create-complete', '--stack-name', 'cli');
+    const described = (await aws('describe-stacks', '--stack-name', 'cli')) as {
+      Stacks: { StackStatus: string; Outputs: unknown[] }[];
+    };
+    expect(described.Stacks[0]?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(described.Stacks[0]?.Outputs).toHaveLength(5);
+    const events = (await aws('describe-stack-events', '--stack-name', 'cli')) as {
+      StackEvents: { ResourceStatus: string }[];
+    };
+    expect(events.StackEvents[0]?.ResourceStatus).toBe('CREATE_COMPLETE');
+    const resources = (await aws('list-stack-resources', '--stack-name', 'cli')) as {
+      StackResourceSummaries: unknown[];
+    };
+    expect(resources.StackResourceSummaries).toHaveLength(14);
+    await aws('delete-stack', '--stack-name', 'cli');
+    await aws('wait', 'stack-delete-complete', '--stack-name', 'cli');
+    const listed = (await aws('list-stacks', '--stack-status-filter', 'DELETE_COMPLETE')) as {
+      StackSummaries: { StackName: string }[];
+    };
+    expect(listed.StackSummaries.map((s) => s.StackName)).toContain('cli');
+  });
+});

@@ -1,0 +1,46 @@
+/** Helpers shared by the EC2 resource providers. */
+import type { Props, ResourceContext } from './types';
+import { prop, tagList } from './types';
+
+/** `TagSpecification` for an EC2 Create* call: the resource's Tags plus the stack's tags. */
+export function tagSpecification(resourceType: string, props: Props, ctx: ResourceContext) {
+  const tags = tagList(props, ctx);
+  return tags.length ? [{ ResourceType: resourceType, Tag: tags }] : undefined;
+}
+
+/** Re-applies tags after an update: removes the keys that went away, sets the rest. */
+export async function retag(
+  ctx: ResourceContext,
+  resourceId: string,
+  props: Props,
+  previous: Props,
+): Promise<void> {
+  const now = tagList(props, ctx);
+  const before = tagList(previous, ctx);
+  const gone = before.filter((t) => !now.some((n) => n.Key === t.Key));
+  if (gone.length)
+    await ctx.call('ec2', 'DeleteTags', { ResourceId: [resourceId], Tag: gone.map((t) => ({ Key: t.Key })) });
+  if (now.length) await ctx.call('ec2', 'CreateTags', { ResourceId: [resourceId], Tag: now });
+}
+
+/** A security group rule as the template writes it -> the query API's IpPermissions entry. */
+export function ipPermission(rule: Props) {
+  const cidr = prop.str(rule, 'CidrIp');
+  const group = prop.str(rule, 'SourceSecurityGroupId') ?? prop.str(rule, 'DestinationSecurityGroupId');
+  const protocol = prop.str(rule, 'IpProtocol') ?? '-1';
+  return {
+    IpProtocol: protocol,
+    FromPort: prop.str(rule, 'FromPort'),
+    ToPort: prop.str(rule, 'ToPort'),
+    IpRanges: cidr ? [{ CidrIp: cidr, Description: prop.str(rule, 'Description') }] : undefined,
+    Groups: group ? [{ GroupId: group }] : undefined,
+  };
+}
+
+export const NOT_FOUND = {
+  vpc: ['InvalidVpcID.NotFound'],
+  subnet: ['InvalidSubnetID.NotFound'],
+  igw: ['InvalidInternetGatewayID.NotFound'],
+  rtb: ['InvalidRouteTableID.NotFound'],
+  sg: ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'],
+};

@@ -1,0 +1,108 @@
+/** AWS::EC2::SecurityGroup and AWS::EC2::SecurityGroupIngress */
+import { NOT_FOUND, ipPermission, retag, tagSpecification } from './ec2-common';
+import { prop, type Props, type ResourceContext, type ResourceProvider } from './types';
+
+async function authorize(
+  ctx: ResourceContext,
+  groupId: string,
+  rules: Props[],
+  direction: 'Ingress' | 'Egress',
+  revoke = false,
+) {
+  if (!rules.length) return;
+  const action = `${revoke ? 'Revoke' : 'Authorize'}SecurityGroup${direction}`;
+  await ctx.call('ec2', action, { GroupId: groupId, IpPermissions: rules.map(ipPermission) });
+}
+
+const sameRule = (a: Props, b: Props) => JSON.stringify(ipPermission(a)) === JSON.stringify(ipPermission(b));
+
+export const securityGroup: ResourceProvider = {
+  type: 'AWS::EC2::SecurityGroup',
+  attributes: ['GroupId', 'VpcId'],
+  nameProperty: 'GroupName',
+  generatedNameLength: 255,
+  createOnly: ['GroupDescription', 'VpcId'],
+  async create(ctx, props) {
+    const out = await ctx.call<{ groupId: string }>('ec2', 'CreateSecurityGroup', {
+      GroupName: prop.str(props, 'GroupName') ?? ctx.generatedName,
+      GroupDescription: prop.required(props, 'GroupDescription'),
+      VpcId: prop.str(props, 'VpcId'),
+      TagSpecification: tagSpecification('security-group', props, ctx),
+    });
+    ctx.created(out.groupId);
+    await authorize(ctx, out.groupId, prop.objList(props, 'SecurityGroupIngress'), 'Ingress');
+    await authorize(ctx, out.groupId, prop.objList(props, 'SecurityGroupEgress'), 'Egress');
+    return {
+      physicalId: out.groupId,
+      attributes: { GroupId: out.groupId, VpcId: prop.str(props, 'VpcId') ?? null },
+    };
+  },
+  async update(ctx, id, props, previous) {
+    for (const direction of ['Ingress', 'Egress'] as const) {
+      const key = `SecurityGroup${direction}`;
+      const now = prop.objList(props, key);
+      const before = prop.objList(previous, key);
+      await authorize(
+        ctx,
+        id,
+        before.filter((r) => !now.some((n) => sameRule(n, r))),
+        direction,
+        true,
+      );
+      await authorize(
+        ctx,
+        id,
+        now.filter((r) => !before.some((b) => sameRule(b, r))),
+        direction,
+      );
+    }
+    await retag(ctx, id, props, previous);
+  },
+  async find(ctx, name) {
+    const out = await ctx.call<{ securityGroupInfo?: { groupId: string; vpcId?: string }[] }>(
+      'ec2',
+      'DescribeSecurityGroups',
+      {
+        Filter: [{ Name: 'group-name', Value: [name] }],
+      },
+    );
+    const g = out.securityGroupInfo?.[0];
+    return g
+      ? { physicalId: g.groupId, attributes: { GroupId: g.groupId, VpcId: g.vpcId ?? null } }
+      : undefined;
+  },
+  async delete(ctx, id) {
+    // Instances that use the group may still be terminating: AWS retries DependencyViolation too.
+    await ctx.waitUntil(
+      `security group ${id} to have no dependencies`,
+      async () => {
+        try {
+          await ctx.callIgnoring('ec2', 'DeleteSecurityGroup', { GroupId: id }, NOT_FOUND.sg);
+          return true;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'DependencyViolation') return false;
+          throw e;
+        }
+      },
+      120_000,
+    );
+  },
+};
+
+export const securityGroupIngress: ResourceProvider = {
+  type: 'AWS::EC2::SecurityGroupIngress',
+  attributes: ['Id'],
+  generatedNameLength: 64,
+  async create(ctx, props) {
+    await authorize(ctx, prop.required(props, 'GroupId'), [props], 'Ingress');
+    return { physicalId: ctx.generatedName, attributes: { Id: ctx.generatedName } };
+  },
+  async delete(ctx, _id, props) {
+    await ctx.callIgnoring(
+      'ec2',
+      'RevokeSecurityGroupIngress',
+      { GroupId: prop.str(props, 'GroupId'), IpPermissions: [ipPermission(props)] },
+      [...NOT_FOUND.sg, 'InvalidPermission.NotFound'],
+    );
+  },
+};
