@@ -19,6 +19,7 @@ const help = `usage: ecs-console local [options]
   --cluster NAME       ...in this cluster (created if needed; default "default")
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
+  --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
 
 export async function localCommand(argv: string[]): Promise<number | void> {
@@ -35,6 +36,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       cluster: { type: 'string', default: 'default' },
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
+      'instance-boot-ms': { type: 'string' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -56,7 +58,8 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     defaultRegion: values.region,
     accountId: values['account-id'],
     allowReset: values['allow-reset'],
-    taskStepMs: values['task-step-ms'] ? Number(values['task-step-ms']) : undefined,
+    taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
+    instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
   const url = await plane.listen(port, values.host);
@@ -106,4 +109,12 @@ async function startInstances(
       UserData: userData,
     });
   }
+}
+
+function millis(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000)
+    throw new Error(`${flag} must be 0-600000 ms, got ${value}`);
+  return n;
 }
