@@ -1,0 +1,39 @@
+/** Journey (e): the wizard with an Application Load Balancer; the external link goes through its DNS name. */
+import { expect, screenshot, test } from './fixtures';
+import { LaunchPage } from './pages/launch-page';
+import { WizardPage } from './pages/wizard-page';
+
+test('launch behind a load balancer: the link opens the container through it', async ({ page, context }) => {
+  const wizard = new WizardPage(page);
+  const launch = new LaunchPage(page);
+  await wizard.goto('service');
+  await page.getByLabel('Use an Application Load Balancer').check();
+  await expect(wizard.field('Container to load balance')).toHaveValue('simple-app:80');
+  await wizard.fill('Health check path', '/');
+  await wizard.next();
+  await wizard.fill('Cluster name', 'balanced');
+  await wizard.next();
+  await wizard.expectStep('review');
+  await wizard.tab('Service').click();
+  await expect(wizard.tabPanel).toContainText('"containerName": "simple-app"');
+  await wizard.launch();
+
+  await launch.waitForStep('stack', 'done', 150_000);
+  await launch.waitForStep('steady', 'done', 120_000);
+  await launch.expectNoFailure();
+  const link = launch.externalLinks.first();
+  await expect(link).toContainText('through the load balancer');
+  await page.screenshot(screenshot('lb-01-steady'));
+  const href = (await link.getAttribute('href')) ?? '';
+  const container = await context.newPage();
+  await expect
+    .poll(
+      async () => {
+        const res = await container.goto(href).catch(() => null);
+        return res?.ok() ? await container.locator('body').innerText() : '';
+      },
+      { timeout: 30_000 },
+    )
+    .toContain('simple-app');
+  await container.close();
+});

@@ -1,0 +1,32 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { RegionProvider, type BackendInfo } from '../aws/backend';
+import { BackendBadge } from './backend-badge';
+
+const render = (info: BackendInfo) =>
+  renderToStaticMarkup(
+    <RegionProvider info={info}>
+      <BackendBadge info={info} />
+    </RegionProvider>,
+  );
+const base = { region: 'eu-west-1', regions: ['us-east-1', 'eu-west-1'], version: '0.1.0' };
+
+describe('BackendBadge', () => {
+  it('names the local control plane and its region, without a region switcher', () => {
+    const html = render({ ...base, mode: 'local' });
+    expect(html).toContain('Local control plane');
+    expect(html).toContain('eu-west-1');
+    expect(html).not.toContain('<select');
+  });
+  it('shows the AWS account with a region switcher', () => {
+    const html = render({ ...base, mode: 'aws', accountId: '123456789012' });
+    expect(html).toContain('AWS 123456789012');
+    expect(html).toContain('>Region</label>');
+    expect(html).toMatch(/<option value="eu-west-1" selected="">eu-west-1<\/option>/);
+  });
+  it('shows the endpoint URL', () => {
+    expect(render({ ...base, mode: 'endpoint', endpoint: 'http://127.0.0.1:5000' })).toContain(
+      'Endpoint http://127.0.0.1:5000',
+    );
+  });
+});

@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+
+interface PageHeaderProps {
+  title: ReactNode;
+  description?: ReactNode;
+  /** Buttons or links shown at the right. */
+  actions?: ReactNode;
+  /** Shown above the title, e.g. breadcrumbs or a step counter. */
+  eyebrow?: ReactNode;
+}
+
+export function PageHeader({ title, description, actions, eyebrow }: PageHeaderProps) {
+  return (
+    <div className="mb-6 flex flex-wrap items-end justify-between gap-4 border-b border-slate-200 pb-4 dark:border-slate-800">
+      <div className="min-w-0">
+        {eyebrow && <div className="mb-1 text-sm text-slate-600 dark:text-slate-400">{eyebrow}</div>}
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {description && (
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">{description}</p>
+        )}
+      </div>
+      {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
+    </div>
+  );
+}

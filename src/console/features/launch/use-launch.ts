@@ -1,0 +1,174 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Blueprint, WizardAnswers } from '../../../blueprint';
+import { useRegion } from '../../aws/backend';
+import { toAwsError } from '../../aws/errors';
+import { launchSession, type LaunchRecord } from '../../lib/wizard-session';
+import {
+  createCluster,
+  createService,
+  createStack,
+  deleteLaunch,
+  registerTaskDefinition,
+} from './api/launch-calls';
+import {
+  containerLinksQuery,
+  serviceQuery,
+  stackEventsQuery,
+  stackQuery,
+  stackResourcesQuery,
+} from './api/launch-queries';
+import {
+  deriveSteps,
+  isSteady,
+  nextAction,
+  stackFailure,
+  stackPhase,
+  type ActionState,
+  type LaunchFacts,
+  type LaunchResults,
+  type LaunchStepId,
+  type ServiceFacts,
+} from './launch-steps';
+
+type OneShot = Exclude<LaunchStepId, 'steady'>;
+
+/** Runs the launch step by step, polls its progress, and offers retry and delete. */
+export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blueprint) {
+  const { region } = useRegion();
+  const cluster = answers.cluster.name;
+  const [results, setResults] = useState<LaunchResults>(() => record.results as LaunchResults);
+  const [actions, setActions] = useState<Partial<Record<LaunchStepId, ActionState>>>({});
+  const inFlight = useRef(false);
+
+  useEffect(() => {
+    launchSession.save({ ...record, results: { ...results } as Record<string, string> });
+  }, [record, results]);
+
+  const stack = useQuery(stackQuery(region, results.stackId));
+  const stackStatus = stack.data?.StackStatus;
+  const phase = stackStatus ? stackPhase(stackStatus) : undefined;
+  const resources = useQuery(stackResourcesQuery(region, results.stackId, stackStatus));
+  const events = useQuery(stackEventsQuery(region, results.stackId, stackStatus));
+  const service = useQuery(serviceQuery(region, cluster, results.serviceArn, Boolean(results.steadyAt)));
+
+  const serviceFacts: ServiceFacts | undefined = service.data
+    ? {
+        status: service.data.status ?? '',
+        desiredCount: service.data.desiredCount ?? 0,
+        runningCount: service.data.runningCount ?? 0,
+        deployments: service.data.deployments?.length ?? 0,
+      }
+    : undefined;
+
+  const facts: LaunchFacts = {
+    results,
+    actions,
+    stack: stackStatus
+      ? {
+          status: stackStatus,
+          failure:
+            phase === 'failed'
+              ? stackFailure(stackStatus, events.data ?? [], stack.data?.StackStatusReason)
+              : undefined,
+        }
+      : undefined,
+    service: serviceFacts,
+  };
+  const steps = deriveSteps(facts);
+  const next = nextAction(facts);
+
+  const steadyNow = serviceFacts ? isSteady(serviceFacts) : false;
+  useEffect(() => {
+    if (steadyNow && !results.steadyAt && !results.deletedAt)
+      setResults((r) => ({ ...r, steadyAt: new Date().toISOString() }));
+  }, [steadyNow, results.steadyAt, results.deletedAt]);
+
+  const stackData = stack.data;
+  const run = useCallback(
+    async (step: OneShot) => {
+      if (inFlight.current) return;
+      inFlight.current = true;
+      setActions((a) => ({ ...a, [step]: { state: 'running' } }));
+      try {
+        let update: Partial<LaunchResults>;
+        switch (step) {
+          case 'cluster':
+            update = { clusterArn: await createCluster(region, bp) };
+            break;
+          case 'taskDefinition':
+            update = { taskDefinitionArn: await registerTaskDefinition(region, bp) };
+            break;
+          case 'stack':
+            update = { stackId: await createStack(region, bp) };
+            break;
+          case 'service':
+            update = { serviceArn: await createService(region, bp, stackData) };
+            break;
+        }
+        setResults((r) => ({ ...r, ...update }));
+        setActions((a) => ({ ...a, [step]: undefined }));
+      } catch (e) {
+        setActions((a) => ({ ...a, [step]: { state: 'failed', error: toAwsError(e) } }));
+      } finally {
+        inFlight.current = false;
+      }
+    },
+    [region, bp, stackData],
+  );
+
+  useEffect(() => {
+    if (next) void run(next);
+  }, [next, run]);
+
+  /** Retry from a failed step: a failed call is made again; a failed stack is deleted and created again. */
+  const retry = (step: LaunchStepId) => {
+    if (actions[step]?.state === 'failed') setActions((a) => ({ ...a, [step]: undefined }));
+    else if (step === 'stack' && phase === 'failed') void run('stack');
+  };
+
+  const remove = useMutation({
+    mutationFn: () =>
+      deleteLaunch(region, { cluster, serviceArn: results.serviceArn, stackId: results.stackId }),
+    onSuccess: () =>
+      setResults((r) => ({
+        clusterArn: r.clusterArn,
+        taskDefinitionArn: r.taskDefinitionArn,
+        deletedAt: new Date().toISOString(),
+      })),
+  });
+
+  const launchAgain = () => {
+    setActions({});
+    remove.reset();
+    setResults((r) => ({ clusterArn: r.clusterArn, taskDefinitionArn: r.taskDefinitionArn }));
+  };
+
+  const loadBalancer = answers.service.loadBalancer;
+  const links = useQuery(
+    containerLinksQuery(region, cluster, answers.service.name, Boolean(results.steadyAt) && !loadBalancer),
+  );
+  const lbDns = stack.data?.Outputs?.find((o) => o.OutputKey === 'LoadBalancerDNS')?.OutputValue;
+  const loadBalancerUrl = loadBalancer && lbDns ? `http://${lbDns}:${loadBalancer.listenerPort}/` : undefined;
+
+  const totalResources = useMemo(() => Object.keys(bp.template.Resources).length, [bp]);
+
+  return {
+    region,
+    results,
+    steps,
+    stack,
+    resources,
+    events,
+    service,
+    totalResources,
+    retry,
+    remove,
+    launchAgain,
+    links,
+    loadBalancerUrl,
+    finished: Boolean(results.steadyAt) && !results.deletedAt,
+  };
+}
+
+export type LaunchModel = ReturnType<typeof useLaunch>;
