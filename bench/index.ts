@@ -5,6 +5,7 @@
 import { benchEcsApi } from './ecs-api';
 import { benchStack } from './stack';
 import { benchBundle } from './bundle';
+import { benchDashboard } from './dashboard';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -13,6 +14,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   'ecs-api': benchEcsApi,
   stack: benchStack,
   bundle: benchBundle,
+  dashboard: benchDashboard,
 };
 
 for (const [name, run] of Object.entries(benches)) {

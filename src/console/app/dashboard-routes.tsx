@@ -121,8 +121,8 @@ export const dashboardRoutes: RouteObject[] = [
             import('../features/services/components/service-page'),
             import('../features/tasks/components/cluster-tasks'),
           ]);
-          const renderTasks = (cluster: string, service: string) => (
-            <ClusterTasks cluster={cluster} service={service} />
+          const renderTasks = (cluster: string, service: string, inTransition: boolean) => (
+            <ClusterTasks cluster={cluster} service={service} pollFast={inTransition} />
           );
           return { Component: () => <ServicePage renderTasks={renderTasks} /> };
         },

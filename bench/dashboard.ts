@@ -1,0 +1,238 @@
+/**
+ * Dashboard benchmark (issue 5): a cluster with 100 services and 10,000 tasks on ~1000 container
+ * instances, then the cluster's Tasks tab in Chromium. Prints the AWS API calls per refresh cycle
+ * (requests to /aws/* seen by the page, by operation), the time from navigation to the first task rows,
+ * and how a fast scroll through the virtualised table renders (frames, gaps, rows in the DOM).
+ * Figures only: nothing here asserts a time. `--quick`: 10 services, 1,000 tasks.
+ */
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeClustersCommand,
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { existsSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type Request } from 'playwright-core';
+import { fmt, pool, root, startEcsConsole, table } from './lib';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface ScrollFigures {
+  frames: number;
+  maxGapMs: number;
+  longFrames: number;
+  ms: number;
+  rowsInDom: number;
+}
+
+/**
+ * A fast scroll of the task table: 600 px per frame for 3 s, timing each frame. A string, not a function:
+ * tsx would wrap a function's inner helpers in `__name(...)`, which does not exist in the page.
+ */
+const FAST_SCROLL = `new Promise((resolve) => {
+  const el = document.querySelector('[data-testid="tasks-scroll"]');
+  const startAt = performance.now();
+  let last = startAt, frames = 0, maxGap = 0, longFrames = 0;
+  const step = (now) => {
+    const gap = now - last;
+    last = now;
+    frames++;
+    maxGap = Math.max(maxGap, gap);
+    if (gap > 50) longFrames++;
+    el.scrollTop = (el.scrollTop + 600) % Math.max(1, el.scrollHeight - el.clientHeight);
+    if (now - startAt < 3000) requestAnimationFrame(step);
+    else resolve({ frames, maxGapMs: maxGap, longFrames, ms: now - startAt,
+      rowsInDom: el.querySelectorAll('[data-testid="task-row"]').length });
+  };
+  requestAnimationFrame(step);
+})`;
+
+interface Size {
+  services: number;
+  tasksPerService: number;
+  instances: number;
+}
+
+function ecsClient(endpoint: string): ECSClient {
+  return new ECSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }) }),
+  });
+}
+
+/** The AWS operation of a request the SPA sent: X-Amz-Target (JSON protocols) or Action= (query). */
+function operationOf(request: Request): string {
+  const target = request.headers()['x-amz-target'];
+  if (target) return target.split('.').pop() ?? target;
+  const action = /(?:^|&)Action=([^&]+)/.exec(request.postData() ?? '');
+  return action?.[1] ?? request.url();
+}
+
+async function populate(url: string, size: Size): Promise<{ cluster: string; seconds: number }> {
+  const ecs = ecsClient(url);
+  const cluster = 'bench-dashboard';
+  const started = performance.now();
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  await pool(
+    Array.from({ length: size.instances }, (_, i) => i),
+    8,
+    async () => {
+      await ecs.send(
+        new RegisterContainerInstanceCommand({
+          cluster,
+          totalResources: [
+            { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: 2048 },
+          ],
+        }),
+      );
+    },
+  );
+  // No port mappings: 10,000 tasks would otherwise open 10,000 sockets on the bench machine.
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'bench-dashboard',
+      containerDefinitions: [
+        { name: 'app', image: 'public.ecr.aws/docker/library/busybox', cpu: 32, memory: 32 },
+      ],
+    }),
+  );
+  await pool(
+    Array.from({ length: size.services }, (_, i) => i),
+    4,
+    async (i) => {
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName: `svc-${String(i).padStart(3, '0')}`,
+          taskDefinition: 'bench-dashboard',
+          desiredCount: size.tasksPerService,
+        }),
+      );
+    },
+  );
+  const want = size.services * size.tasksPerService;
+  const deadline = Date.now() + 20 * 60_000;
+  let running = 0;
+  while (Date.now() < deadline) {
+    const c = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters?.[0];
+    running = c?.runningTasksCount ?? 0;
+    if (running >= want) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  ecs.destroy();
+  if (running < want) throw new Error(`only ${running} of ${want} tasks RUNNING after 20 minutes`);
+  return { cluster, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function benchDashboard(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const size: Size = quick
+    ? { services: 10, tasksPerService: 100, instances: 100 }
+    : { services: 100, tasksPerService: 100, instances: 1000 };
+  console.log(
+    `\n## dashboard: ${size.services} services, ${size.services * size.tasksPerService} tasks, ${size.instances} container instances`,
+  );
+  if (!existsSync(CHROMIUM)) {
+    if (process.env['ECS_CONSOLE_REQUIRE_TOOLS'] === '1') throw new Error(`${CHROMIUM} is missing`);
+    console.log(`skipped: ${CHROMIUM} is not installed`);
+    return;
+  }
+  if (!existsSync(join(root, 'dist/console/index.html'))) {
+    console.log('building the SPA (npx vite build)');
+    const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('vite build failed');
+  }
+  const server = await startEcsConsole(
+    ['serve', '--port', '0', '--ephemeral', '--task-step-ms', '50'],
+    /ecs-console console: (http:\/\/\S+)/,
+  );
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const { cluster, seconds } = await populate(server.url, size);
+    console.log(`populated in ${fmt(seconds)} s`);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const calls: Array<{ at: number; op: string; firstPage: boolean }> = [];
+    page.on('request', (r) => {
+      if (!new URL(r.url()).pathname.startsWith('/aws/')) return;
+      const body = r.postData() ?? '';
+      calls.push({ at: performance.now(), op: operationOf(r), firstPage: !body.includes('"nextToken"') });
+    });
+
+    const t0 = performance.now();
+    await page.goto(`${server.url}/clusters/${cluster}?tab=tasks`);
+    await page.getByTestId('task-row').first().waitFor({ state: 'visible', timeout: 120_000 });
+    const firstRowsMs = performance.now() - t0;
+    const rowsInDom = await page.getByTestId('task-row').count();
+    const want = size.services * size.tasksPerService;
+    await page
+      .getByTestId('tasks-count')
+      .filter({ hasText: `${want} tasks` })
+      .waitFor({ timeout: 120_000 });
+    const allRowsMs = performance.now() - t0;
+
+    // One steady refresh cycle of the tasks list: from one first-page ListTasks to the next.
+    const since = calls.length;
+    const deadline = Date.now() + 30_000;
+    const cycleStarts = () =>
+      calls
+        .slice(since)
+        .filter((c) => c.op === 'ListTasks' && c.firstPage)
+        .map((c) => c.at);
+    while (cycleStarts().length < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+    const [start, end] = cycleStarts();
+    const cycle =
+      start !== undefined && end !== undefined ? calls.filter((c) => c.at >= start && c.at < end) : [];
+    const byOp = new Map<string, number>();
+    for (const c of cycle) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
+
+    // A fast scroll: 600 px per frame for 3 s, measuring frame intervals in the page.
+    const scroll = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
+
+    console.log(
+      table([
+        { figure: 'navigation to first task rows (ms)', value: fmt(firstRowsMs, 0) },
+        { figure: `navigation to all ${want} tasks listed (ms)`, value: fmt(allRowsMs, 0) },
+        { figure: 'task rows in the DOM (virtualised)', value: rowsInDom },
+        {
+          figure: 'API calls in one tasks refresh cycle',
+          value: `${cycle.length} (${[...byOp].map(([op, n]) => `${op} ${n}`).join(', ')})`,
+        },
+        {
+          figure: 'refresh cycle length (s)',
+          value: start !== undefined && end !== undefined ? fmt((end - start) / 1000) : 'n/a',
+        },
+        {
+          figure: 'fast scroll: frames in 3 s',
+          value: `${scroll.frames} (${fmt((scroll.frames * 1000) / scroll.ms)} fps)`,
+        },
+        { figure: 'fast scroll: longest frame (ms)', value: fmt(scroll.maxGapMs, 0) },
+        { figure: 'fast scroll: frames over 50 ms', value: scroll.longFrames },
+        { figure: 'fast scroll: rows in the DOM', value: scroll.rowsInDom },
+      ]),
+    );
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}

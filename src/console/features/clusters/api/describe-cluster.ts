@@ -1,0 +1,31 @@
+import { DescribeClustersCommand, type Cluster } from '@aws-sdk/client-ecs';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { awsQueryKey, useRegion } from '../../../aws/backend';
+import { ecsClient } from '../../../aws/ecs';
+import { CLUSTERS_POLL_MS } from './list-clusters';
+
+export async function describeCluster(region: string, cluster: string): Promise<Cluster> {
+  const out = await ecsClient(region).send(
+    new DescribeClustersCommand({ clusters: [cluster], include: ['STATISTICS', 'TAGS'] }),
+  );
+  const found = out.clusters?.[0];
+  if (!found || found.status === 'INACTIVE') {
+    throw Object.assign(new Error(`Cluster ${cluster} not found.`), { name: 'ClusterNotFoundException' });
+  }
+  return found;
+}
+
+export function clusterQuery(region: string, cluster: string) {
+  return queryOptions({
+    queryKey: awsQueryKey(region, 'ecs', 'DescribeClusters', { cluster }),
+    queryFn: () => describeCluster(region, cluster),
+    placeholderData: keepPreviousData,
+    refetchInterval: CLUSTERS_POLL_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useCluster(cluster: string) {
+  const { region } = useRegion();
+  return useQuery(clusterQuery(region, cluster));
+}

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { INSTANCES_POLL_MS, TRANSITION_POLL_MS, instancesPollMs } from './list-container-instances';
+
+describe('instancesPollMs', () => {
+  it('is slow for settled instances and fast while one drains with tasks left', () => {
+    expect(instancesPollMs([{ status: 'ACTIVE', runningTasksCount: 3, pendingTasksCount: 0 }])).toBe(
+      INSTANCES_POLL_MS,
+    );
+    expect(instancesPollMs([{ status: 'DRAINING', runningTasksCount: 1 }])).toBe(TRANSITION_POLL_MS);
+    expect(instancesPollMs([{ status: 'DRAINING', runningTasksCount: 0 }])).toBe(INSTANCES_POLL_MS);
+  });
+});

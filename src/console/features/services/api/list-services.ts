@@ -1,0 +1,43 @@
+import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { awsQueryKey, useRegion } from '../../../aws/backend';
+import { ecsClient } from '../../../aws/ecs';
+import { servicesPollMs } from './poll';
+
+/** DescribeServices takes at most 10 services per call. */
+const DESCRIBE_BATCH = 10;
+
+/** ListServices (every page of 100), then DescribeServices in batches of 10, all batches at once. */
+export async function listServices(region: string, cluster: string): Promise<Service[]> {
+  const ecs = ecsClient(region);
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(new ListServicesCommand({ cluster, nextToken, maxResults: 100 }));
+    arns.push(...(page.serviceArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const batches: string[][] = [];
+  for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) batches.push(arns.slice(i, i + DESCRIBE_BATCH));
+  const described = await Promise.all(
+    batches.map((services) => ecs.send(new DescribeServicesCommand({ cluster, services }))),
+  );
+  return described
+    .flatMap((d) => d.services ?? [])
+    .sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+}
+
+export function servicesQuery(region: string, cluster: string) {
+  return queryOptions({
+    queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster }),
+    queryFn: () => listServices(region, cluster),
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => servicesPollMs(q.state.data),
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useServices(cluster: string) {
+  const { region } = useRegion();
+  return useQuery(servicesQuery(region, cluster));
+}

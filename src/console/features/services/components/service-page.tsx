@@ -1,0 +1,198 @@
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import { useMemo, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { ErrorState } from '../../../components/ui/error-state';
+import { PageHeader } from '../../../components/ui/page-header';
+import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { LoadingBlock } from '../../../components/ui/skeleton';
+import { StatusBadge } from '../../../components/ui/status-badge';
+import { useServiceLoadBalancers } from '../api/describe-load-balancers';
+import { useService } from '../api/describe-service';
+import { inTransition } from '../api/poll';
+import { mergeServiceEvents } from '../events';
+import { formatTime, linkClass } from '../format';
+import { EventsTimeline } from './events-timeline';
+import { ServiceActions } from './service-actions';
+import { taskDefinitionLink } from './services-table';
+
+const deploymentColumns: Array<Column<Deployment>> = [
+  { id: 'status', header: 'Status', cell: (d) => <StatusBadge status={d.status ?? ''} /> },
+  {
+    id: 'rollout',
+    header: 'Rollout',
+    cell: (d) => (d.rolloutState ? <StatusBadge status={d.rolloutState} /> : '—'),
+  },
+  {
+    id: 'counts',
+    header: 'Desired / running / pending / failed',
+    className: 'tabular-nums',
+    cell: (d) =>
+      `${d.desiredCount ?? 0} / ${d.runningCount ?? 0} / ${d.pendingCount ?? 0} / ${d.failedTasks ?? 0}`,
+  },
+  { id: 'taskdef', header: 'Task definition', cell: (d) => taskDefinitionLink(d.taskDefinition) },
+  { id: 'updated', header: 'Updated', cell: (d) => formatTime(d.updatedAt ?? d.createdAt) },
+  { id: 'reason', header: 'Rollout reason', cell: (d) => d.rolloutStateReason ?? '' },
+];
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="mb-8" aria-labelledby={`section-${title}`}>
+      <h2 id={`section-${title}`} className="mb-3 text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Count({ label, value }: { label: string; value: number }) {
+  return (
+    <div className="rounded-lg border border-slate-200 px-4 py-3 dark:border-slate-800">
+      <dt className="text-xs text-slate-600 uppercase dark:text-slate-400">{label}</dt>
+      <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={`service-${label.toLowerCase()}`}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+function LoadBalancers({ service }: { service: Service }) {
+  const lbs = useServiceLoadBalancers(service.loadBalancers ?? []);
+  if (!service.loadBalancers?.length) return <p className="text-sm">This service has no load balancer.</p>;
+  if (lbs.error) return <ErrorState title="Could not describe the load balancers" error={lbs.error} />;
+  if (!lbs.data) return <LoadingBlock label="Loading load balancers" lines={2} />;
+  return (
+    <ul className="space-y-2 text-sm">
+      {lbs.data.map((lb, i) => (
+        <li key={lb.targetGroupArn ?? lb.classicName ?? i}>
+          {lb.targetGroupName
+            ? `Target group ${lb.targetGroupName}`
+            : lb.classicName
+              ? `Classic LB ${lb.classicName}`
+              : ''}
+          {lb.containerName && ` → ${lb.containerName}:${lb.containerPort ?? ''}`}
+          {lb.loadBalancerName && ` · load balancer ${lb.loadBalancerName}`}
+          {lb.dnsName && (
+            <>
+              {' · '}
+              <a
+                className={linkClass}
+                href={`http://${lb.dnsName}/`}
+                target="_blank"
+                rel="noreferrer noopener"
+              >
+                {lb.dnsName}
+              </a>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Placement({ service }: { service: Service }) {
+  const strategy = service.placementStrategy ?? [];
+  const constraints = service.placementConstraints ?? [];
+  return (
+    <dl className="grid gap-2 text-sm sm:grid-cols-2">
+      <div>
+        <dt className="font-medium">Strategy</dt>
+        <dd>
+          {strategy.length
+            ? strategy.map((s) => `${s.type}${s.field ? `(${s.field})` : ''}`).join(', ')
+            : 'none'}
+        </dd>
+      </div>
+      <div>
+        <dt className="font-medium">Constraints</dt>
+        <dd>
+          {constraints.length
+            ? constraints.map((c) => `${c.type}${c.expression ? `: ${c.expression}` : ''}`).join(', ')
+            : 'none'}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/** A service: counts, actions, deployments, events, tasks (given by the app), load balancer, placement. */
+export function ServicePage({
+  renderTasks,
+}: {
+  /** The service's tasks; `inTransition` asks for the fast cadence while the service is deploying. */
+  renderTasks: (cluster: string, service: string, inTransition: boolean) => ReactNode;
+}) {
+  const params = useParams();
+  const cluster = params['cluster'] ?? '';
+  const name = params['service'] ?? '';
+  const service = useService(cluster, name);
+  const s = service.data;
+  const events = useMemo(() => (s ? mergeServiceEvents([s]) : undefined), [s]);
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <>
+            <Link to="/clusters" className="hover:underline">
+              Clusters
+            </Link>
+            {' / '}
+            <Link to={`/clusters/${encodeURIComponent(cluster)}?tab=services`} className="hover:underline">
+              {cluster}
+            </Link>
+          </>
+        }
+        title={
+          <span className="flex items-center gap-3">
+            {name} {s?.status && <StatusBadge status={s.status} />}
+          </span>
+        }
+        description={s?.serviceArn}
+      />
+      {service.error ? (
+        <ErrorState
+          title={`Could not describe service ${name}`}
+          error={service.error}
+          onRetry={() => void service.refetch()}
+        />
+      ) : !s ? (
+        <LoadingBlock label="Loading the service" lines={6} />
+      ) : (
+        <>
+          <dl className="mb-6 grid grid-cols-3 gap-3 sm:max-w-xl">
+            <Count label="Desired" value={s.desiredCount ?? 0} />
+            <Count label="Running" value={s.runningCount ?? 0} />
+            <Count label="Pending" value={s.pendingCount ?? 0} />
+          </dl>
+          <ServiceActions key={`${s.taskDefinition}/${s.desiredCount}`} cluster={cluster} service={s} />
+          <Section title="Deployments">
+            <ResourceTable
+              caption={`Deployments of ${name}`}
+              resourceName="deployments"
+              columns={deploymentColumns}
+              rows={s.deployments}
+              rowKey={(d) => d.id ?? ''}
+            />
+          </Section>
+          <Section title="Tasks">{renderTasks(cluster, name, inTransition(s))}</Section>
+          <Section title="Events">
+            <EventsTimeline
+              events={events}
+              isLoading={false}
+              error={null}
+              onRetry={() => void service.refetch()}
+              limit={50}
+            />
+          </Section>
+          <Section title="Load balancer">
+            <LoadBalancers service={s} />
+          </Section>
+          <Section title="Placement">
+            <Placement service={s} />
+          </Section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { awsQueryKey, useRegion } from '../../../aws/backend';
+import { ecsClient } from '../../../aws/ecs';
+
+export interface Revision {
+  arn: string;
+  revision: number;
+}
+
+/** ListTaskDefinitions of one family (ACTIVE), newest first. `familyPrefix` matches the family exactly. */
+export function revisionsQuery(region: string, family: string) {
+  return queryOptions({
+    queryKey: awsQueryKey(region, 'ecs', 'ListTaskDefinitions', { family }),
+    queryFn: async (): Promise<Revision[]> => {
+      const out: Revision[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ecsClient(region).send(
+          new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
+        );
+        for (const arn of page.taskDefinitionArns ?? []) {
+          const m = /task-definition\/(.+):(\d+)$/.exec(arn);
+          if (m?.[1] === family) out.push({ arn, revision: Number(m[2]) });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return out;
+    },
+    refetchInterval: 60_000,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useRevisions(family: string) {
+  const { region } = useRegion();
+  return useQuery(revisionsQuery(region, family));
+}

@@ -1,0 +1,46 @@
+import { Link } from 'react-router';
+import { ButtonLink } from '../../../components/ui/button';
+import { PageHeader } from '../../../components/ui/page-header';
+import { ResourceTable } from '../../../components/ui/resource-table';
+import { useFamilies } from '../api/list-families';
+import { linkClass } from '../format';
+
+export function FamiliesPage() {
+  const families = useFamilies();
+  return (
+    <>
+      <PageHeader
+        title="Task definitions"
+        description="Task definition families with at least one ACTIVE revision."
+      />
+      <ResourceTable
+        caption="Task definition families"
+        resourceName="task definition families"
+        columns={[
+          {
+            id: 'family',
+            header: 'Family',
+            cell: (f: string) => (
+              <Link className={linkClass} to={`/task-definitions/${encodeURIComponent(f)}`}>
+                {f}
+              </Link>
+            ),
+          },
+        ]}
+        rows={families.data}
+        rowKey={(f) => f}
+        isLoading={families.isPending}
+        error={families.error}
+        onRetry={() => void families.refetch()}
+        empty={{
+          title: 'No task definitions',
+          action: (
+            <ButtonLink to="/get-started" variant="primary">
+              Open the wizard
+            </ButtonLink>
+          ),
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,239 @@
+import type { Container, Task } from '@aws-sdk/client-ecs';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { Button } from '../../../components/ui/button';
+import { ErrorState } from '../../../components/ui/error-state';
+import { PageHeader } from '../../../components/ui/page-header';
+import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { LoadingBlock } from '../../../components/ui/skeleton';
+import { StatusBadge } from '../../../components/ui/status-badge';
+import { cn } from '../../../lib/cn';
+import { useTask, type TaskDetail } from '../api/describe-task';
+import { useStopTask } from '../api/stop-task';
+import { formatTime, lastPart, linkClass } from '../format';
+import { lifecycleSteps, sinceCreated } from '../lifecycle';
+
+function containerColumns(host: string | undefined): Array<Column<Container>> {
+  return [
+    { id: 'name', header: 'Container', cell: (c) => c.name },
+    { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.lastStatus ?? '—'} /> },
+    { id: 'exit', header: 'Exit code', cell: (c) => c.exitCode ?? '—', className: 'tabular-nums' },
+    { id: 'reason', header: 'Reason', cell: (c) => c.reason ?? '' },
+    {
+      id: 'bindings',
+      header: 'Network bindings',
+      cell: (c) => (
+        <ul>
+          {(c.networkBindings ?? []).map((b) => {
+            const label = `${b.containerPort ?? '?'} → ${b.hostPort ?? '?'}/${b.protocol ?? 'tcp'}`;
+            return (
+              <li key={`${b.hostPort}/${b.protocol}/${b.bindIP}`}>
+                {host && b.hostPort !== undefined && (b.protocol ?? 'tcp') === 'tcp' ? (
+                  <a
+                    className={linkClass}
+                    href={`http://${host}:${b.hostPort}/`}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    aria-label={`Open ${c.name ?? 'container'} on http://${host}:${b.hostPort}/ (new tab)`}
+                  >
+                    http://{host}:{b.hostPort}/
+                  </a>
+                ) : (
+                  label
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      ),
+    },
+  ];
+}
+
+function Lifecycle({ task }: { task: Task }) {
+  const steps = lifecycleSteps(task);
+  return (
+    <ol
+      aria-label="Task lifecycle"
+      className="relative ml-2 border-l border-slate-300 dark:border-slate-700"
+      data-testid="task-lifecycle"
+    >
+      {steps.map((s) => (
+        <li key={s.id} className="mb-3 ml-4" data-step={s.id} data-done={Boolean(s.at)}>
+          <span
+            aria-hidden="true"
+            className={cn(
+              'absolute -left-1.5 mt-1 size-3 rounded-full border-2 border-white dark:border-slate-950',
+              s.at ? 'bg-emerald-500' : 'bg-slate-300 dark:bg-slate-700',
+            )}
+          />
+          <p className={cn('text-sm font-medium', !s.at && 'text-slate-500 dark:text-slate-400')}>
+            {s.label}
+          </p>
+          <p className="text-xs text-slate-600 dark:text-slate-400">
+            {s.at ? (
+              <>
+                <time dateTime={s.at.toISOString()}>{formatTime(s.at)}</time> {sinceCreated(task, s.at)}
+              </>
+            ) : (
+              'not yet'
+            )}
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function StopTask({ cluster, task }: { cluster: string; task: Task }) {
+  const id = lastPart(task.taskArn);
+  const stop = useStopTask(cluster, id);
+  const [reason, setReason] = useState('Stopped from the ECS console');
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    stop.mutate({ reason });
+  };
+  if (task.desiredStatus === 'STOPPED') return null;
+  return (
+    <form onSubmit={onSubmit} className="mb-6 flex flex-wrap items-end gap-2" aria-label="Stop the task">
+      <label className="flex flex-col gap-1 text-sm">
+        <span className="text-xs text-slate-600 dark:text-slate-400">Stop reason</span>
+        <input
+          value={reason}
+          maxLength={255}
+          onChange={(e) => setReason(e.target.value)}
+          className="w-80 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+        />
+      </label>
+      <Button type="submit" variant="danger" disabled={stop.isPending}>
+        Stop task
+      </Button>
+      {stop.isError && <ErrorState title="Could not stop the task" error={stop.error} />}
+    </form>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-600 uppercase dark:text-slate-400">{label}</dt>
+      <dd className="mt-0.5 text-sm break-words">{children}</dd>
+    </div>
+  );
+}
+
+/** The pure renderer of a task. */
+export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDetail }) {
+  const { task, instance, host, hostError } = detail;
+  const [family, revision] = lastPart(task.taskDefinitionArn).split(':');
+  return (
+    <>
+      <StopTask cluster={cluster} task={task} />
+      <dl className="mb-8 grid gap-4 sm:grid-cols-3">
+        <Field label="Last / desired status">
+          <StatusBadge status={task.lastStatus ?? '—'} /> → {task.desiredStatus}
+        </Field>
+        <Field label="Task definition">
+          {family && revision ? (
+            <Link className={linkClass} to={`/task-definitions/${encodeURIComponent(family)}/${revision}`}>
+              {family}:{revision}
+            </Link>
+          ) : (
+            '—'
+          )}
+        </Field>
+        <Field label="Started by / group">
+          {task.startedBy ?? '—'} · {task.group ?? '—'}
+        </Field>
+        <Field label="Stop code">
+          <span data-testid="stop-code">{task.stopCode ?? '—'}</span>
+        </Field>
+        <Field label="Stopped reason">
+          <span data-testid="stopped-reason">{task.stoppedReason ?? '—'}</span>
+        </Field>
+        <Field label="Container instance">
+          {instance ? (
+            <>
+              <span className="font-mono text-xs">{lastPart(instance.containerInstanceArn)}</span> ·{' '}
+              {instance.ec2InstanceId} {host && `· ${host}`}
+              {instance.status && <StatusBadge className="ml-1" status={instance.status} />}
+            </>
+          ) : (
+            '—'
+          )}
+          {hostError && (
+            <span className="block text-xs text-slate-600 dark:text-slate-400">
+              No address for the links: {hostError.code} {hostError.message}
+            </span>
+          )}
+        </Field>
+      </dl>
+      <section className="mb-8" aria-labelledby="containers-heading">
+        <h2 id="containers-heading" className="mb-3 text-lg font-semibold">
+          Containers
+        </h2>
+        <ResourceTable
+          caption="Containers of the task"
+          resourceName="containers"
+          columns={containerColumns(host)}
+          rows={task.containers}
+          rowKey={(c) => c.containerArn ?? c.name ?? ''}
+        />
+      </section>
+      <section aria-labelledby="lifecycle-heading">
+        <h2 id="lifecycle-heading" className="mb-3 text-lg font-semibold">
+          Lifecycle
+        </h2>
+        <Lifecycle task={task} />
+      </section>
+    </>
+  );
+}
+
+export function TaskPage() {
+  const params = useParams();
+  const cluster = params['cluster'] ?? '';
+  const taskId = params['task'] ?? '';
+  const detail = useTask(cluster, taskId);
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <>
+            <Link to="/clusters" className="hover:underline">
+              Clusters
+            </Link>
+            {' / '}
+            <Link to={`/clusters/${encodeURIComponent(cluster)}?tab=tasks`} className="hover:underline">
+              {cluster}
+            </Link>
+            {detail.data?.task.group?.startsWith('service:') && (
+              <>
+                {' / '}
+                <Link
+                  to={`/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(detail.data.task.group.slice(8))}`}
+                  className="hover:underline"
+                >
+                  {detail.data.task.group.slice(8)}
+                </Link>
+              </>
+            )}
+          </>
+        }
+        title={`Task ${taskId}`}
+        description={detail.data?.task.taskArn}
+      />
+      {detail.error ? (
+        <ErrorState
+          title={`Could not describe task ${taskId}`}
+          error={detail.error}
+          onRetry={() => void detail.refetch()}
+        />
+      ) : !detail.data ? (
+        <LoadingBlock label="Loading the task" lines={6} />
+      ) : (
+        <TaskView cluster={cluster} detail={detail.data} />
+      )}
+    </>
+  );
+}
