@@ -9,5 +9,6 @@ export default defineConfig({
     // Two cores: keep parallelism modest; integration tests start servers and sockets.
     maxWorkers: 2,
     reporters: ['default'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
