@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,18 +8,7 @@ import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 import { defaultAnswers, MAX_INGRESS_RULES, wizardAnswersSchema, type WizardAnswers } from './answers';
 import { templateToJson, templateToYaml } from './render';
 import { cloudFormationTemplate, stackName, stackParameters, type Json } from './template';
-
-/** A tool the test needs: missing means skip, unless ECS_CONSOLE_REQUIRE_TOOLS=1 (then the test runs and fails). */
-function toolAvailable(name: string): boolean {
-  try {
-    execFileSync('which', [name], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
-    console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
-    return false;
-  }
-}
+import { requireTool } from '../testing/tools';
 
 function variant(edit: (a: WizardAnswers) => void): WizardAnswers {
   const a = structuredClone(defaultAnswers);
@@ -202,7 +191,7 @@ describe('cloudFormationTemplate', () => {
     },
   );
 
-  describe.skipIf(!toolAvailable('cfn-lint'))('cfn-lint', () => {
+  describe.skipIf(!requireTool('cfn-lint', 'generated templates with cfn-lint'))('cfn-lint', () => {
     const dir = mkdtempSync(join(tmpdir(), 'blueprint-cfn-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blueprint, defaultAnswers, wizardAnswersSchema, type WizardAnswers } from '../blueprint/index';
-import { LocalControlPlane } from '../local/index';
+import { startTestPlane } from '../testing/plane';
+import { AWS_CLI_ENV, requireTool } from '../testing/tools';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'blueprint-cmd-'));
@@ -74,132 +75,118 @@ describe('ecs-console blueprint', () => {
   }, 60_000);
 });
 
-/** A tool the test needs: missing means skip, unless ECS_CONSOLE_REQUIRE_TOOLS=1 (then the test runs and fails). */
-function toolAvailable(name: string): boolean {
-  try {
-    execFileSync('which', [name], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
-    console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
-    return false;
-  }
-}
-
 /**
  * Acceptance (issue 4): the generated script, run verbatim with the real AWS CLI against a fresh local control
  * plane, creates the cluster, task definition, stack and service, and the service reaches a steady state.
  * The CLI's waiters poll every 30 s (stack) and 15 s (services), so each run takes up to about a minute.
  */
-describe.skipIf(!toolAvailable('aws'))('the generated AWS CLI script against ecs-console local', () => {
-  const lbAnswers = wizardAnswersSchema.parse({
-    ...defaultAnswers,
-    taskDefinition: {
-      ...defaultAnswers.taskDefinition,
-      containers: [
-        {
-          ...defaultAnswers.taskDefinition.containers[0],
-          portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
-        },
-      ],
-    },
-    service: {
-      ...defaultAnswers.service,
-      desiredCount: 2,
-      loadBalancer: {
-        containerName: 'simple-app',
-        containerPort: 80,
-        listenerPort: 80,
-        healthCheckPath: '/',
+describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS CLI'))(
+  'the generated AWS CLI script against ecs-console local',
+  () => {
+    const lbAnswers = wizardAnswersSchema.parse({
+      ...defaultAnswers,
+      taskDefinition: {
+        ...defaultAnswers.taskDefinition,
+        containers: [
+          {
+            ...defaultAnswers.taskDefinition.containers[0],
+            portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+          },
+        ],
       },
-    },
-    cluster: {
-      ...defaultAnswers.cluster,
-      name: 'lb-cluster',
-      instanceCount: 2,
-      instanceRole: { kind: 'create' },
-    },
-  });
+      service: {
+        ...defaultAnswers.service,
+        desiredCount: 2,
+        loadBalancer: {
+          containerName: 'simple-app',
+          containerPort: 80,
+          listenerPort: 80,
+          healthCheckPath: '/',
+        },
+      },
+      cluster: {
+        ...defaultAnswers.cluster,
+        name: 'lb-cluster',
+        instanceCount: 2,
+        instanceRole: { kind: 'create' },
+      },
+    });
 
-  it.each([
-    ['the defaults', defaultAnswers],
-    ['a load balancer, 2 instances, a new instance role', lbAnswers],
-  ] as const)(
-    '%s',
-    async (_name, answers) => {
-      const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20, instanceBootMs: 20 });
-      try {
-        const url = await plane.listen(0);
-        const out = blueprint(answers);
-        const script = join(dir, `${answers.cluster.name}.sh`);
-        writeFileSync(script, out.cliScript);
-        const env = {
-          ...process.env,
-          AWS: `aws --endpoint-url ${url}`,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        };
-        const result = await run('bash', [script], { env, timeout: 240_000 }).catch(
-          (err: { code: number; stderr: string }) => err,
-        );
-        expect('stderr' in result ? result.stderr : '').toContain('is stable in cluster');
+    it.each([
+      ['the defaults', defaultAnswers],
+      ['a load balancer, 2 instances, a new instance role', lbAnswers],
+    ] as const)(
+      '%s',
+      async (_name, answers) => {
+        const { plane, url, client } = await startTestPlane();
+        try {
+          const out = blueprint(answers);
+          const script = join(dir, `${answers.cluster.name}.sh`);
+          writeFileSync(script, out.cliScript);
+          const env = {
+            ...process.env,
+            ...AWS_CLI_ENV,
+            AWS: `aws --endpoint-url ${url}`,
+            AWS_EC2_METADATA_DISABLED: 'true',
+          };
+          const result = await run('bash', [script], { env, timeout: 240_000 }).catch(
+            (err: { code: number; stderr: string }) => err,
+          );
+          expect('stderr' in result ? result.stderr : '').toContain('is stable in cluster');
 
-        const config = {
-          endpoint: url,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        };
-        const ecs = new ECSClient(config);
-        const cfn = new CloudFormationClient(config);
-        const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: [answers.cluster.name] })))
-          .clusters?.[0];
-        expect(cluster?.status).toBe('ACTIVE');
-        expect(cluster?.registeredContainerInstancesCount).toBe(answers.cluster.instanceCount);
+          const ecs = new ECSClient(client);
+          const cfn = new CloudFormationClient(client);
+          const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: [answers.cluster.name] })))
+            .clusters?.[0];
+          expect(cluster?.status).toBe('ACTIVE');
+          expect(cluster?.registeredContainerInstancesCount).toBe(answers.cluster.instanceCount);
 
-        const td = (
-          await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: answers.taskDefinition.family }))
-        ).taskDefinition;
-        expect(td?.revision).toBe(1);
-        expect(
-          td?.containerDefinitions?.map((c) => [c.name, c.image, c.memory, c.cpu, c.portMappings]),
-        ).toEqual(
-          out.inputs.registerTaskDefinition.containerDefinitions.map((c) => [
-            c.name,
-            c.image,
-            c.memory,
-            c.cpu,
-            c.portMappings,
-          ]),
-        );
+          const td = (
+            await ecs.send(
+              new DescribeTaskDefinitionCommand({ taskDefinition: answers.taskDefinition.family }),
+            )
+          ).taskDefinition;
+          expect(td?.revision).toBe(1);
+          expect(
+            td?.containerDefinitions?.map((c) => [c.name, c.image, c.memory, c.cpu, c.portMappings]),
+          ).toEqual(
+            out.inputs.registerTaskDefinition.containerDefinitions.map((c) => [
+              c.name,
+              c.image,
+              c.memory,
+              c.cpu,
+              c.portMappings,
+            ]),
+          );
 
-        const stack = (await cfn.send(new DescribeStacksCommand({ StackName: out.stackName }))).Stacks?.[0];
-        expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+          const stack = (await cfn.send(new DescribeStacksCommand({ StackName: out.stackName }))).Stacks?.[0];
+          expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
 
-        const service = (
-          await ecs.send(
-            new DescribeServicesCommand({ cluster: answers.cluster.name, services: [answers.service.name] }),
-          )
-        ).services?.[0];
-        expect(service?.status).toBe('ACTIVE');
-        expect(service?.runningCount).toBe(answers.service.desiredCount);
-        expect(service?.deploymentConfiguration).toMatchObject(
-          out.inputs.createService.deploymentConfiguration,
-        );
-        if (answers.service.loadBalancer) {
-          const tg = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
-          expect(tg).toMatch(/^arn:aws:elasticloadbalancing:/);
-          expect(service?.loadBalancers).toEqual([
-            { targetGroupArn: tg, containerName: 'simple-app', containerPort: 80 },
-          ]);
+          const service = (
+            await ecs.send(
+              new DescribeServicesCommand({
+                cluster: answers.cluster.name,
+                services: [answers.service.name],
+              }),
+            )
+          ).services?.[0];
+          expect(service?.status).toBe('ACTIVE');
+          expect(service?.runningCount).toBe(answers.service.desiredCount);
+          expect(service?.deploymentConfiguration).toMatchObject(
+            out.inputs.createService.deploymentConfiguration,
+          );
+          if (answers.service.loadBalancer) {
+            const tg = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
+            expect(tg).toMatch(/^arn:aws:elasticloadbalancing:/);
+            expect(service?.loadBalancers).toEqual([
+              { targetGroupArn: tg, containerName: 'simple-app', containerPort: 80 },
+            ]);
+          }
+        } finally {
+          await plane.stop();
         }
-      } finally {
-        await plane.stop();
-      }
-    },
-    300_000,
-  );
-});
+      },
+      300_000,
+    );
+  },
+);

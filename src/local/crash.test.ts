@@ -20,15 +20,14 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { clientSettings } from '../testing/plane';
+import { startLocalPlane, type RunningProcess } from '../testing/process';
 import type { ContainerInstanceRecord, TaskRecord } from './ecs/model';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const CYCLES = 6;
 const CLUSTER = 'crash';
@@ -49,59 +48,25 @@ function random(seed: number): () => number {
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-console-crash-'));
 const state = join(dir, 'state.sqlite');
-let child: ChildProcess | null = null;
-let stderrTail: string[] = [];
+/** The running control plane; null once killed. */
+let plane: RunningProcess | null = null;
+let stderrTail = (): string[] => [];
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  plane?.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function startChild(): Promise<ECSClient> {
-  const proc = spawn(
-    process.execPath,
-    [join(REPO, 'bin/ecs-console.mjs'), 'local', '--port', '0', '--state', state, '--task-step-ms', '20'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child = proc;
-  stderrTail = [];
-  proc.stderr?.on('data', (d: Buffer) => {
-    stderrTail.push(...d.toString().split('\n').filter(Boolean));
-    stderrTail = stderrTail.slice(-30);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`no URL printed in 20 s: ${out} ${stderrTail.join('\n')}`)),
-      20_000,
-    );
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
-    });
-    proc.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before listening: ${stderrTail.join('\n')}`)),
-    );
-  });
-  return new ECSClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  plane = await startLocalPlane(state);
+  stderrTail = plane.stderrTail;
+  return new ECSClient(clientSettings(plane.url));
 }
 
 async function killChild(): Promise<void> {
-  const proc = child;
-  if (!proc) return;
-  child = null;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGKILL');
-  await exited;
+  const p = plane;
+  plane = null;
+  await p?.stop();
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -272,7 +237,7 @@ async function chaos(ecs: ECSClient, rand: () => number, until: Promise<unknown>
       }
       done++;
     } catch (err) {
-      if (!dead && child) throw err;
+      if (!dead && plane) throw err;
     }
     await new Promise((r) => setTimeout(r, rand() * 40));
   }
@@ -360,7 +325,7 @@ it('loses no acknowledged write, books nothing twice and converges across SIGKIL
     await new Promise((r) => setTimeout(r, 200));
     waiting = await converged(ecs, since);
   }
-  expect(waiting.join('\n'), stderrTail.join('\n')).toBe('');
+  expect(waiting.join('\n'), stderrTail().join('\n')).toBe('');
 
   const snap = readState();
   expect(bookingProblems(snap).join('\n')).toBe('');

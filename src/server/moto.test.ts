@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -14,32 +12,12 @@ import {
 import { CreateKeyPairCommand, DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { startConsoleServer, type ConsoleServer } from './index';
-import { consoleEcsClient, dummyCredentials, hasTool, withConsoleHeaders } from './testing';
+import { freePort, stopProcess, waitForUrl } from '../testing/process';
+import { awsJson, requireTool } from '../testing/tools';
+import { consoleClient, consoleEcsClient } from './testing';
 
 /** Endpoint mode against a real third-party implementation: moto_server on a free loopback port. */
-const motoAvailable = hasTool('moto_server');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
-    try {
-      await fetch(`${url}/moto-api/`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error('moto_server did not start within 30 s');
-}
+const motoAvailable = requireTool('moto_server', 'endpoint mode against moto_server');
 
 describe.skipIf(!motoAvailable)('endpoint mode against moto_server', () => {
   let moto: ChildProcess;
@@ -50,7 +28,7 @@ describe.skipIf(!motoAvailable)('endpoint mode against moto_server', () => {
     const port = await freePort();
     motoUrl = `http://127.0.0.1:${port}`;
     moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await waitUntilUp(motoUrl, moto);
+    await waitForUrl(`${motoUrl}/moto-api/`, moto);
     server = await startConsoleServer({
       target: {
         mode: 'endpoint',
@@ -64,10 +42,7 @@ describe.skipIf(!motoAvailable)('endpoint mode against moto_server', () => {
   });
   afterAll(async () => {
     await server?.close();
-    if (moto && moto.exitCode === null) {
-      moto.kill('SIGTERM');
-      await new Promise((resolve) => moto.once('exit', resolve));
-    }
+    if (moto) await stopProcess(moto, 'SIGTERM');
   });
 
   it('reports endpoint mode, and the account moto answers to STS', async () => {
@@ -137,26 +112,12 @@ describe.skipIf(!motoAvailable)('endpoint mode against moto_server', () => {
   });
 
   it('proxies the query protocols too (EC2, IAM)', async () => {
-    const ec2 = withConsoleHeaders(
-      new EC2Client({
-        endpoint: `${server.url}/aws/ec2`,
-        region: 'us-east-1',
-        credentials: dummyCredentials,
-        maxAttempts: 1,
-      }),
-    );
+    const ec2 = consoleClient(EC2Client, 'ec2', server.url, 'us-east-1');
     await ec2.send(new CreateKeyPairCommand({ KeyName: 'console-key' }));
     const keys = await ec2.send(new DescribeKeyPairsCommand({}));
     expect(keys.KeyPairs?.map((k) => k.KeyName)).toContain('console-key');
 
-    const iam = withConsoleHeaders(
-      new IAMClient({
-        endpoint: `${server.url}/aws/iam`,
-        region: 'us-east-1',
-        credentials: dummyCredentials,
-        maxAttempts: 1,
-      }),
-    );
+    const iam = consoleClient(IAMClient, 'iam', server.url, 'us-east-1');
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'ecsInstanceRole',
@@ -173,21 +134,8 @@ describe.skipIf(!motoAvailable)('endpoint mode against moto_server', () => {
   });
 
   it('lets the AWS CLI use the console URL as --endpoint-url in endpoint mode', async () => {
-    if (!hasTool('aws')) return;
-    const cli = await promisify(execFile)(
-      'aws',
-      ['--endpoint-url', server.url, 'ecs', 'list-clusters', '--output', 'json'],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-        },
-      },
-    );
-    expect(JSON.parse(cli.stdout).clusterArns).toContain(
-      'arn:aws:ecs:us-east-1:123456789012:cluster/console-moto',
-    );
+    if (!requireTool('aws', 'the console URL as --endpoint-url (endpoint mode)')) return;
+    const cli = await awsJson<{ clusterArns: string[] }>(server.url, ['ecs', 'list-clusters']);
+    expect(cli.clusterArns).toContain('arn:aws:ecs:us-east-1:123456789012:cluster/console-moto');
   });
 });

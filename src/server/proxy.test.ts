@@ -9,11 +9,12 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { startConsoleServer, type ConsoleServer } from './index';
 import type { EndpointTable } from './endpoints';
 import {
+  consoleClient,
   consoleEcsClient,
+  ecsListClustersHeaders,
   dummyCredentials,
   rawRequest,
   startFakeUpstream,
-  withConsoleHeaders,
   type FakeUpstream,
   type RecordedRequest,
 } from './testing';
@@ -174,13 +175,7 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
     const direct = await rawRequest(server.url, {
       method: 'POST',
       path: '/aws/ecs',
-      headers: {
-        'x-ecs-console': '1',
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=ecs-console/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=00',
-      },
+      headers: ecsListClustersHeaders(),
       body: '{}',
     });
     expect(direct.status).toBe(200);
@@ -191,14 +186,7 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
   });
 
   it('takes the upstream from the fixed table: IAM is global and signed for us-east-1', async () => {
-    const iam = withConsoleHeaders(
-      new IAMClient({
-        endpoint: `${server.url}/aws/iam`,
-        region: 'eu-central-1',
-        credentials: dummyCredentials,
-        maxAttempts: 1,
-      }),
-    );
+    const iam = consoleClient(IAMClient, 'iam', server.url, 'eu-central-1');
     await iam.send(new ListRolesCommand({}));
     const [r] = upstream.requests;
     if (!r) throw new Error('no upstream request');
@@ -214,12 +202,7 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
       const r = await rawRequest(server.url, {
         method: 'POST',
         path: '/aws/ecs',
-        headers: {
-          'x-ecs-console': '1',
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
-          authorization: `AWS4-HMAC-SHA256 Credential=ecs-console/20260101/${region}/ecs/aws4_request, SignedHeaders=host, Signature=00`,
-        },
+        headers: ecsListClustersHeaders(region),
         body: '{}',
       });
       expect(r.status, region).toBe(400);
@@ -238,14 +221,7 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
     const r = await rawRequest(server.url, {
       method: 'POST',
       path: '/aws/ecs?endpoint=http://evil.example/',
-      headers: {
-        'x-ecs-console': '1',
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
-        'x-forwarded-host': 'evil.example',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=ecs-console/20260101/eu-west-2/iam/aws4_request, SignedHeaders=host, Signature=00',
-      },
+      headers: { ...ecsListClustersHeaders('eu-west-2', 'iam'), 'x-forwarded-host': 'evil.example' },
       body: '{}',
     });
     expect(r.status).toBe(200);
@@ -304,14 +280,7 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
         '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow down</Message></Error></Errors></Response>',
       );
     };
-    const ec2 = withConsoleHeaders(
-      new EC2Client({
-        endpoint: `${server.url}/aws/ec2`,
-        region: 'sa-east-1',
-        credentials: dummyCredentials,
-        maxAttempts: 1,
-      }),
-    );
+    const ec2 = consoleClient(EC2Client, 'ec2', server.url, 'sa-east-1');
     await expect(ec2.send(new DescribeInstancesCommand({}))).rejects.toMatchObject({
       name: 'RequestLimitExceeded',
     });

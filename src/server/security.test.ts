@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { ServeUsageError, startConsoleServer, type ConsoleServer } from './index';
 import { securityHeaders } from './security';
+import { BIN } from '../testing/process';
 import {
   consoleEcsClient,
   fakeSpaDir,
@@ -82,11 +82,10 @@ describe('binding', () => {
   });
 
   it('the command exits 2 with a message for --host 0.0.0.0 without --token', async () => {
-    const bin = fileURLToPath(new URL('../../bin/ecs-console.mjs', import.meta.url));
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'ECS_CONSOLE_TOKEN'));
     const run = promisify(execFile)(
       process.execPath,
-      [bin, 'serve', '--host', '0.0.0.0', '--ephemeral', '--port', '0'],
+      [BIN, 'serve', '--host', '0.0.0.0', '--ephemeral', '--port', '0'],
       {
         env,
       },

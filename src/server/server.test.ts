@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startConsoleServer, type ConsoleServer } from './index';
-import {
-  consoleEcsClient,
-  dummyCredentials,
-  fakeSpaDir,
-  hasTool,
-  rawRequest,
-  withConsoleHeaders,
-} from './testing';
+import { consoleClient, consoleEcsClient, fakeSpaDir, rawRequest } from './testing';
+import { awsJson, requireTool } from '../testing/tools';
 
 /**
  * Local mode. The ECS and EC2 providers are other parts' work; these tests replace them on the
@@ -79,14 +71,7 @@ describe('console server, local mode', () => {
   });
 
   it('rewrites /aws/ec2?query to / and keeps the query string', async () => {
-    const ec2 = withConsoleHeaders(
-      new EC2Client({
-        endpoint: `${server.url}/aws/ec2`,
-        region: 'ap-south-1',
-        credentials: dummyCredentials,
-        maxAttempts: 1,
-      }),
-    );
+    const ec2 = consoleClient(EC2Client, 'ec2', server.url, 'ap-south-1');
     ec2.middlewareStack.add(
       (next) => async (args) => {
         (args.request as { query: Record<string, string> }).query.Probe = 'from-query';
@@ -99,21 +84,10 @@ describe('console server, local mode', () => {
   });
 
   it('answers the AWS CLI on / (--endpoint-url is the console URL)', async () => {
-    if (!hasTool('aws')) return;
+    if (!requireTool('aws', 'the console URL as --endpoint-url (local mode)')) return;
     // Asynchronous: the server runs in this process.
-    const cli = await promisify(execFile)(
-      'aws',
-      ['--endpoint-url', server.url, 'ecs', 'list-clusters', '--output', 'json'],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'sa-east-1',
-        },
-      },
-    );
-    expect(JSON.parse(cli.stdout)).toEqual({
+    const cli = await awsJson(server.url, ['--region', 'sa-east-1', 'ecs', 'list-clusters']);
+    expect(cli).toEqual({
       clusterArns: ['arn:aws:ecs:sa-east-1:000000000000:cluster/probe'],
     });
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, startProcess } from '../testing/process';
 import { newestMtime, spaState } from './spa';
 
 function project(): string {
@@ -58,30 +57,21 @@ describe('spa build staleness (what npm start checks)', () => {
 
 describe('ecs-console serve (the command)', () => {
   it('prints exactly one "ecs-console console: URL" line and serves /api/info there', async () => {
-    const bin = fileURLToPath(new URL('../../bin/ecs-console.mjs', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'serve', '--ephemeral', '--port', '0', '--skip-build'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
+    const serve = await startProcess(
+      process.execPath,
+      [BIN, 'serve', '--ephemeral', '--port', '0', '--skip-build'],
+      {
+        url: /^ecs-console console: (http:\/\/127\.0\.0\.1:\d+\/)$/m,
+        readyWhen: (out) => out.includes('stop with Ctrl-C'),
+        timeoutMs: 30_000,
+      },
+    );
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL line in 30 s:\n${out}`)), 30_000);
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /^ecs-console console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
-          if (m && out.includes('stop with Ctrl-C')) {
-            clearTimeout(timer);
-            resolve(m[1] as string);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-      });
-      expect(out.match(/ecs-console console:/g)).toHaveLength(1);
-      const info = await (await fetch(`${url}api/info`)).json();
+      expect(serve.stdout().match(/ecs-console console:/g)).toHaveLength(1);
+      const info = await (await fetch(`${serve.url}api/info`)).json();
       expect(info.mode).toBe('local');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      await serve.stop('SIGTERM');
     }
   });
 });

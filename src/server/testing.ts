@@ -1,4 +1,4 @@
-/** Test support for the server's tests: a recording fake upstream, SDK clients, raw HTTP and tool lookup. */
+/** Test support for the server's tests: a recording fake upstream, SDK clients, and raw HTTP. */
 import {
   createServer,
   request,
@@ -7,7 +7,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,16 +81,48 @@ export function withConsoleHeaders<C extends { middlewareStack: { add: (...a: an
   return client;
 }
 
-/** An ECS client as the SPA builds it: dummy credentials, endpoint `${url}/aws/ecs`, no SDK retries. */
+/** An SDK client as the SPA builds it: dummy credentials, endpoint `${url}/aws/${service}`, no SDK retries. */
+export function consoleClient<C extends { middlewareStack: { add: (...a: never[]) => void } }>(
+  Client: new (config: {
+    endpoint: string;
+    region: string;
+    credentials: typeof dummyCredentials;
+    maxAttempts: number;
+  }) => C,
+  service: string,
+  url: string,
+  region = 'us-east-1',
+  extra: Record<string, string> = {},
+): C {
+  const client = new Client({
+    endpoint: `${url}/aws/${service}`,
+    region,
+    credentials: dummyCredentials,
+    maxAttempts: 1,
+  });
+  return withConsoleHeaders(client as never, extra) as C;
+}
+
+/** The ECS client of `consoleClient`. */
 export function consoleEcsClient(
   url: string,
   region = 'us-east-1',
   extra: Record<string, string> = {},
 ): ECSClient {
-  return withConsoleHeaders(
-    new ECSClient({ endpoint: `${url}/aws/ecs`, region, credentials: dummyCredentials, maxAttempts: 1 }),
-    extra,
-  );
+  return consoleClient(ECSClient, 'ecs', url, region, extra);
+}
+
+/**
+ * Headers of an ECS ListClusters call through /aws/ecs as the console sends it, with a SigV4-shaped
+ * Authorization scoped to `region` and `service` (its signature is not checked by the proxy).
+ */
+export function ecsListClustersHeaders(region = 'us-east-1', service = 'ecs'): Record<string, string> {
+  return {
+    'x-ecs-console': '1',
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+    authorization: `AWS4-HMAC-SHA256 Credential=ecs-console/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=00`,
+  };
 }
 
 export interface RawResponse {
@@ -144,18 +175,4 @@ export function fakeSpaDir(): string {
   writeFileSync(join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("fake console");\n');
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
-}
-
-/**
- * Whether an external tool is on PATH. When it is not, the test prints that it skipped, unless
- * ECS_CONSOLE_REQUIRE_TOOLS=1, where a missing tool is a failure.
- */
-export function hasTool(name: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
-  if (!found) {
-    if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1')
-      throw new Error(`${name} is required (ECS_CONSOLE_REQUIRE_TOOLS=1) but not found`);
-    console.warn(`SKIPPED: ${name} is not installed`);
-  }
-  return found;
 }

@@ -4,9 +4,9 @@
  */
 import { spawnSync, spawn } from 'node:child_process';
 
+/** Whether `name` is an executable on PATH (not every tool has `--version`: moto_server has not). */
 export function hasTool(name: string): boolean {
-  const r = spawnSync(name, ['--version'], { stdio: 'ignore' });
-  return !r.error && r.status === 0;
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { stdio: 'ignore' }).status === 0;
 }
 
 /** True when the tool is there; otherwise logs the skip (or throws when tools are required). */
@@ -25,19 +25,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The AWS CLI's environment in tests: dummy credentials, us-east-1, no pager, no config files. */
+export const AWS_CLI_ENV = {
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_PAGER: '',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
+
 /** Runs the AWS CLI against an endpoint with dummy credentials. */
 export function awsCli(endpoint: string, args: string[], input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
+      env: { ...process.env, ...AWS_CLI_ENV },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

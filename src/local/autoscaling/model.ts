@@ -1,4 +1,5 @@
 /** Auto Scaling records and collections. Keys are `region/name` so names are unique per region. */
+import { randomUUID } from 'node:crypto';
 import type { Collection } from '../store/collection';
 import type { Db } from '../store/db';
 
@@ -93,6 +94,30 @@ export interface ActivityRecord {
   statusCode: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
   statusMessage?: string;
   progress: number;
+}
+
+/** A scaling activity of `g` starting at `now`; its cause gets AWS's `At <time>Z ` prefix. */
+export function newActivity(
+  g: GroupRecord,
+  now: number,
+  description: string,
+  cause: string,
+  status: ActivityRecord['statusCode'] = 'InProgress',
+  message?: string,
+): ActivityRecord {
+  return {
+    activityId: randomUUID(),
+    groupKey: groupKey(g.region, g.name),
+    groupName: g.name,
+    groupArn: g.arn,
+    description,
+    cause: `At ${new Date(now).toISOString().slice(0, 19)}Z ${cause}`,
+    startTime: now,
+    endTime: status === 'InProgress' ? undefined : now,
+    statusCode: status,
+    statusMessage: message,
+    progress: status === 'InProgress' ? 0 : 100,
+  };
 }
 
 export interface AutoScalingStore {

@@ -1,6 +1,5 @@
 import {
   AutoScalingClient,
-  AutoScalingServiceException,
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
   DeleteAutoScalingGroupCommand,
@@ -39,7 +38,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECS_OPTIMIZED_AMI } from '../ec2/catalog';
 import { LocalControlPlane } from '../index';
 import { autoScalingStore, groupKey } from './model';
-import { startTestPlane, waitFor, type TestPlane } from '../ec2/testing';
+import { errorOf, startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
 
 let t: TestPlane;
 let asg: AutoScalingClient;
@@ -55,16 +54,6 @@ afterAll(async () => {
   ec2.destroy();
   await t.plane.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as AutoScalingServiceException;
-    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
-  }
-  throw new Error('expected an error');
-}
 
 async function group(client: AutoScalingClient, name: string): Promise<AutoScalingGroup | undefined> {
   const out = await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
@@ -85,6 +74,14 @@ async function liveInstances(client: EC2Client, name: string) {
   );
   return out.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
 }
+
+/** A plain launch configuration (the ECS-optimized AMI on a t2.micro). */
+const plainLaunchConfig = (name: string) =>
+  new CreateLaunchConfigurationCommand({
+    LaunchConfigurationName: name,
+    ImageId: ECS_OPTIMIZED_AMI.imageId,
+    InstanceType: 't2.micro',
+  });
 
 describe('Auto Scaling over the wire', () => {
   it('keeps a group at its desired capacity, spread over zones, replacing lost instances', async () => {
@@ -192,24 +189,11 @@ describe('Auto Scaling over the wire', () => {
   });
 
   it('validates input like Auto Scaling', async () => {
-    await asg.send(
-      new CreateLaunchConfigurationCommand({
-        LaunchConfigurationName: 'v-lc',
-        ImageId: ECS_OPTIMIZED_AMI.imageId,
-        InstanceType: 't2.micro',
-      }),
-    );
-    expect(
-      await errorOf(
-        asg.send(
-          new CreateLaunchConfigurationCommand({
-            LaunchConfigurationName: 'v-lc',
-            ImageId: ECS_OPTIMIZED_AMI.imageId,
-            InstanceType: 't2.micro',
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'AlreadyExistsFault', status: 400 });
+    await asg.send(plainLaunchConfig('v-lc'));
+    expect(await errorOf(asg.send(plainLaunchConfig('v-lc')))).toMatchObject({
+      name: 'AlreadyExistsFault',
+      status: 400,
+    });
     expect(
       await errorOf(
         asg.send(
@@ -307,13 +291,7 @@ describe('Auto Scaling with load balancers', () => {
           AvailabilityZones: ['us-east-1a'],
         }),
       );
-      await asg.send(
-        new CreateLaunchConfigurationCommand({
-          LaunchConfigurationName: 'lb-lc',
-          ImageId: ECS_OPTIMIZED_AMI.imageId,
-          InstanceType: 't2.micro',
-        }),
-      );
+      await asg.send(plainLaunchConfig('lb-lc'));
       await asg.send(
         new CreateAutoScalingGroupCommand({
           AutoScalingGroupName: 'lb-asg',
@@ -388,13 +366,7 @@ describe('Auto Scaling with ELB health checks', () => {
           DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }],
         }),
       );
-      await asg.send(
-        new CreateLaunchConfigurationCommand({
-          LaunchConfigurationName: 'hc-lc',
-          ImageId: ECS_OPTIMIZED_AMI.imageId,
-          InstanceType: 't2.micro',
-        }),
-      );
+      await asg.send(plainLaunchConfig('hc-lc'));
       await asg.send(
         new CreateAutoScalingGroupCommand({
           AutoScalingGroupName: 'hc-asg',
@@ -439,13 +411,7 @@ describe('Auto Scaling across a restart', () => {
     try {
       const first = await startTestPlane({ statePath, resyncMs: 100 });
       const a1 = new AutoScalingClient(first.client);
-      await a1.send(
-        new CreateLaunchConfigurationCommand({
-          LaunchConfigurationName: 'lc',
-          ImageId: ECS_OPTIMIZED_AMI.imageId,
-          InstanceType: 't2.micro',
-        }),
-      );
+      await a1.send(plainLaunchConfig('lc'));
       await a1.send(
         new CreateAutoScalingGroupCommand({
           AutoScalingGroupName: 'g',

@@ -10,6 +10,7 @@ import { bool, int, obj, objList, str, strList, type Params } from '../ec2/param
 import {
   autoScalingStore,
   groupKey,
+  newActivity,
   type ActivityRecord,
   type GroupInstance,
   type GroupRecord,
@@ -518,18 +519,12 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
         }
         member.lifecycleState = 'Terminating';
         if (shouldDecrement) g.desiredCapacity -= 1;
-        const now = deps.clock.now();
-        const a: ActivityRecord = {
-          activityId: randomUUID(),
-          groupKey: groupKey(g.region, g.name),
-          groupName: g.name,
-          groupArn: g.arn,
-          description: `Terminating EC2 instance: ${instanceId}`,
-          cause: `At ${new Date(now).toISOString().slice(0, 19)}Z instance ${instanceId} was taken out of service in response to a user request${shouldDecrement ? `, shrinking the capacity from ${g.desiredCapacity + 1} to ${g.desiredCapacity}` : ''}.`,
-          startTime: now,
-          statusCode: 'InProgress',
-          progress: 0,
-        };
+        const a = newActivity(
+          g,
+          deps.clock.now(),
+          `Terminating EC2 instance: ${instanceId}`,
+          `instance ${instanceId} was taken out of service in response to a user request${shouldDecrement ? `, shrinking the capacity from ${g.desiredCapacity + 1} to ${g.desiredCapacity}` : ''}.`,
+        );
         store.activities.put(a.activityId, a);
         store.groups.put(groupKey(g.region, g.name), g);
         return { g, a };

@@ -10,6 +10,7 @@ import type { LocalDeps, Runnable } from '../deps';
 import { isAwsError } from '../protocol/errors';
 import {
   groupKey,
+  newActivity,
   type ActivityRecord,
   type AutoScalingStore,
   type GroupInstance,
@@ -76,20 +77,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
     status: ActivityRecord['statusCode'],
     message?: string,
   ) => {
-    const now = deps.clock.now();
-    const a: ActivityRecord = {
-      activityId: randomUUID(),
-      groupKey: groupKey(g.region, g.name),
-      groupName: g.name,
-      groupArn: g.arn,
-      description,
-      cause: `At ${new Date(now).toISOString().slice(0, 19)}Z ${cause}`,
-      startTime: now,
-      endTime: status === 'InProgress' ? undefined : now,
-      statusCode: status,
-      statusMessage: message,
-      progress: status === 'InProgress' ? 0 : 100,
-    };
+    const a = newActivity(g, deps.clock.now(), description, cause, status, message);
     store.activities.put(a.activityId, a);
   };
 

@@ -3,22 +3,12 @@
  * template (parameters, capabilities), the stack-create-complete waiter, describe calls, delete-stack
  * and its waiter. Skips (saying so) without `aws`, unless ECS_CONSOLE_REQUIRE_TOOLS=1.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli, awsJson, requireTool } from '../../testing/tools';
 import { FIXTURES, startCfnPlane, type CfnTestPlane } from './testing';
 
-const run = promisify(execFile);
-
-function hasTool(name: string): boolean {
-  const found = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (found || process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
-  console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
-  return false;
-}
-
-describe.runIf(hasTool('aws'))('the AWS CLI', () => {
+describe.runIf(requireTool('aws', 'CloudFormation with the AWS CLI'))('the AWS CLI', () => {
   let t: CfnTestPlane;
   beforeAll(async () => {
     t = await startCfnPlane();
@@ -28,30 +18,24 @@ describe.runIf(hasTool('aws'))('the AWS CLI', () => {
   });
 
   // The plane runs in this process: the CLI must run asynchronously so the event loop can answer it.
-  async function aws(...args: string[]): Promise<Record<string, unknown>> {
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-    };
-    const { stdout } = await run(
-      'aws',
-      ['--endpoint-url', t.url, '--output', 'json', 'cloudformation', ...args],
-      { env },
-    );
-    return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-  }
+  const aws = (...args: string[]) => awsJson(t.url, ['cloudformation', ...args]);
 
   it('creates, describes and deletes the 2015 cluster stack', async () => {
     const template = `file://${join(FIXTURES, 'cluster-2015.yaml')}`;
     const validated = await aws('validate-template', '--template-body', template);
     expect(validated.Capabilities).toEqual(['CAPABILITY_IAM']);
-    const failed = await aws('create-stack', '--stack-name', 'cli', '--template-body', template).then(
-      () => '',
-      (e: { stderr: string }) => e.stderr,
+    const failed = await awsCli(t.url, [
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'cli',
+      '--template-body',
+      template,
+    ]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(
+      /InsufficientCapabilitiesException.*Requires capabilities : \[CAPABILITY_IAM\]/,
     );
-    expect(failed).toMatch(/InsufficientCapabilitiesException.*Requires capabilities : \[CAPABILITY_IAM\]/);
     const created = await aws(
       'create-stack',
       '--stack-name',

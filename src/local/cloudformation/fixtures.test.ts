@@ -7,14 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../testing/tools';
 import { FIXTURES } from './testing';
-
-function hasTool(name: string): boolean {
-  const found = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (found || process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') return true;
-  console.warn(`SKIPPED: ${name} not found on PATH (set ECS_CONSOLE_REQUIRE_TOOLS=1 to fail instead)`);
-  return false;
-}
 
 const templates = (dir: string) =>
   readdirSync(dir)
@@ -22,7 +16,7 @@ const templates = (dir: string) =>
     .map((f) => join(dir, f));
 const lint = (files: string[]) => spawnSync('cfn-lint', ['--', ...files], { encoding: 'utf8' });
 
-describe.runIf(hasTool('cfn-lint'))('cfn-lint', () => {
+describe.runIf(requireTool('cfn-lint', 'CloudFormation fixtures with cfn-lint'))('cfn-lint', () => {
   it('passes every fixture', () => {
     const files = templates(FIXTURES);
     expect(files.length).toBeGreaterThanOrEqual(7);

@@ -81,6 +81,20 @@ function pageOf<T>(items: T[], token: unknown): { page: T[]; next?: string } {
   return { page, next: start + PAGE < items.length ? String(start + PAGE) : undefined };
 }
 
+/**
+ * Every StackStatus the API accepts in ListStacks' filter, including those of features the local
+ * engine does not have (imports, change-set review): such a filter simply matches nothing.
+ */
+const FILTERABLE_STATUSES = new Set<string>([
+  ...STACK_STATUSES,
+  'REVIEW_IN_PROGRESS',
+  'IMPORT_IN_PROGRESS',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_IN_PROGRESS',
+  'IMPORT_ROLLBACK_FAILED',
+  'IMPORT_ROLLBACK_COMPLETE',
+]);
+
 export function createCloudFormationService(deps: LocalDeps): ServiceDefinition {
   const store = cfnStore(deps.db);
   const engine = new StackEngine(deps, store, resourceProvider);
@@ -201,24 +215,31 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       ResolvedValue: p.ssmValue,
     }));
 
+  /** A StackSummary (ListStacks); DescribeStacks adds the rest. */
+  const renderStackSummary = (s: StackRecord) => ({
+    StackId: s.stackId,
+    StackName: s.stackName,
+    TemplateDescription: s.description,
+    CreationTime: iso(s.createdAt),
+    LastUpdatedTime: iso(s.updatedAt),
+    DeletionTime: iso(s.deletedAt),
+    StackStatus: s.status,
+    StackStatusReason: s.statusReason,
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+  });
+
   function renderStack(s: StackRecord) {
+    const { TemplateDescription, ...summary } = renderStackSummary(s);
     return {
-      StackId: s.stackId,
-      StackName: s.stackName,
-      Description: s.description,
+      ...summary,
+      Description: TemplateDescription,
       Parameters: renderParameters(s.parameters),
-      CreationTime: iso(s.createdAt),
-      LastUpdatedTime: iso(s.updatedAt),
-      DeletionTime: iso(s.deletedAt),
-      StackStatus: s.status,
-      StackStatusReason: s.statusReason,
       DisableRollback: s.onFailure === 'DO_NOTHING',
       NotificationARNs: s.notificationArns,
       Capabilities: s.capabilities,
       Outputs: s.outputs.map((o) => ({ ...o })),
       Tags: s.tags,
       EnableTerminationProtection: false,
-      DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
     };
   }
 
@@ -248,7 +269,8 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
     DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
   });
 
-  function templateParameters(template: Template) {
+  /** A template's parameter declarations (ValidateTemplate); `summary` adds GetTemplateSummary's fields. */
+  function templateParameters(template: Template, summary = false) {
     return Object.entries(template.Parameters).map(([k, p]) => ({
       ParameterKey: k,
       DefaultValue:
@@ -257,9 +279,54 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
           : Array.isArray(p.Default)
             ? p.Default.join(',')
             : String(p.Default),
+      ParameterType: summary ? p.Type : undefined,
       NoEcho: truthy(p.NoEcho),
       Description: p.Description,
+      ParameterConstraints: !summary
+        ? undefined
+        : p.AllowedValues
+          ? { AllowedValues: p.AllowedValues.map(String) }
+          : {},
     }));
+  }
+
+  /** What ValidateTemplate and GetTemplateSummary both report about a template body. */
+  function describeTemplate(body: string, summary: boolean) {
+    const template = parseTemplate(body);
+    const analysis = analyze(template);
+    return {
+      template,
+      common: {
+        Parameters: templateParameters(template, summary),
+        Description: template.Description,
+        Capabilities: analysis.capabilities,
+        CapabilitiesReason: analysis.capabilitiesReason,
+        DeclaredTransforms: [],
+      },
+    };
+  }
+
+  /** TemplateBody input (TemplateURL is refused: the local plane fetches nothing). */
+  function templateBody(input: Input): string {
+    if (input.TemplateURL !== undefined && input.TemplateBody === undefined) {
+      throw validationError(
+        'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.',
+      );
+    }
+    const body = str(input.TemplateBody);
+    if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
+    return body;
+  }
+
+  /** Moves a stack to a user-initiated status (with its event) for the engine to carry out. */
+  function setStatus(stackId: string, status: StackStatus): void {
+    deps.db.tx(() => {
+      const s = store.stacks.get(stackId) as StackRecord;
+      s.status = status;
+      s.statusReason = 'User Initiated';
+      store.stacks.put(s.stackId, s);
+      event(s, status, 'User Initiated');
+    });
   }
 
   // ---- actions -----------------------------------------------------------------------------------
@@ -272,14 +339,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
           `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
         );
       }
-      if (input.TemplateURL !== undefined && input.TemplateBody === undefined) {
-        throw validationError(
-          'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.',
-        );
-      }
-      const body = str(input.TemplateBody);
-      if (body === undefined)
-        throw validationError('Either Template URL or Template Body must be specified.');
+      const body = templateBody(input);
       if (input.OnFailure !== undefined && input.DisableRollback !== undefined) {
         throw validationError('Either DisableRollback or OnFailure can be specified, not both.');
       }
@@ -437,13 +497,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
         throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
       }
       const interrupt = isInProgress(stack.status);
-      deps.db.tx(() => {
-        const s = store.stacks.get(stack.stackId) as StackRecord;
-        s.status = 'DELETE_IN_PROGRESS';
-        s.statusReason = 'User Initiated';
-        store.stacks.put(s.stackId, s);
-        event(s, 'DELETE_IN_PROGRESS', 'User Initiated');
-      });
+      setStatus(stack.stackId, 'DELETE_IN_PROGRESS');
       if (interrupt) engine.cancel(stack.stackId);
       else engine.kick(stack.stackId);
       return {};
@@ -467,13 +521,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
           `Stack ${stack.stackName} is in ${stack.status} state and can not continue update rollback.`,
         );
       }
-      deps.db.tx(() => {
-        const s = store.stacks.get(stack.stackId) as StackRecord;
-        s.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-        s.statusReason = 'User Initiated';
-        store.stacks.put(s.stackId, s);
-        event(s, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
-      });
+      setStatus(stack.stackId, 'UPDATE_ROLLBACK_IN_PROGRESS');
       engine.kick(stack.stackId);
       return {};
     },
@@ -537,22 +585,17 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       const resources = store.resources.find({ stack: stack.stackId });
       const { page, next } = pageOf(resources, input.NextToken);
       return {
-        StackResourceSummaries: page.map((r) => ({
-          LogicalResourceId: r.logicalId,
-          PhysicalResourceId: r.physicalId,
-          ResourceType: r.type,
-          LastUpdatedTimestamp: iso(r.updatedAt),
-          ResourceStatus: r.status,
-          ResourceStatusReason: r.statusReason,
-          DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-        })),
+        StackResourceSummaries: page.map((r) => {
+          const { StackName: _name, StackId: _id, Timestamp, ...rest } = renderResource(stack, r);
+          return { ...rest, LastUpdatedTimestamp: Timestamp };
+        }),
         NextToken: next,
       };
     },
 
     ListStacks(input: Input, ctx: CallContext) {
       const filter = strList(input.StackStatusFilter);
-      const bad = filter.find((f) => !(STACK_STATUSES as string[]).includes(f));
+      const bad = filter.find((f) => !FILTERABLE_STATUSES.has(f));
       if (bad)
         throw validationError(
           `1 validation error detected: Value '${bad}' at 'stackStatusFilter' failed to satisfy constraint`,
@@ -563,17 +606,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
         .sort((a, b) => b.createdAt - a.createdAt);
       const { page, next } = pageOf(stacks, input.NextToken);
       return {
-        StackSummaries: page.map((s) => ({
-          StackId: s.stackId,
-          StackName: s.stackName,
-          TemplateDescription: s.description,
-          CreationTime: iso(s.createdAt),
-          LastUpdatedTime: iso(s.updatedAt),
-          DeletionTime: iso(s.deletedAt),
-          StackStatus: s.status,
-          StackStatusReason: s.statusReason,
-          DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
-        })),
+        StackSummaries: page.map(renderStackSummary),
         NextToken: next,
       };
     },
@@ -588,51 +621,18 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       const body = name ? findStack(name, ctx.region).templateBody : str(input.TemplateBody);
       if (body === undefined)
         throw validationError('Either Template URL or Template Body or StackName must be specified.');
-      const template = parseTemplate(body);
-      const analysis = analyze(template);
+      const { template, common } = describeTemplate(body, true);
       return {
-        Parameters: Object.entries(template.Parameters).map(([k, p]) => ({
-          ParameterKey: k,
-          DefaultValue:
-            p.Default === undefined
-              ? undefined
-              : Array.isArray(p.Default)
-                ? p.Default.join(',')
-                : String(p.Default),
-          ParameterType: p.Type,
-          NoEcho: truthy(p.NoEcho),
-          Description: p.Description,
-          ParameterConstraints: p.AllowedValues ? { AllowedValues: p.AllowedValues.map(String) } : {},
-        })),
-        Description: template.Description,
-        Capabilities: analysis.capabilities,
-        CapabilitiesReason: analysis.capabilitiesReason,
+        ...common,
         ResourceTypes: [...new Set(Object.values(template.Resources).map((r) => r.Type))],
         Version: template.AWSTemplateFormatVersion,
         Metadata: template.Metadata === undefined ? undefined : JSON.stringify(template.Metadata),
-        DeclaredTransforms: [],
         ResourceIdentifierSummaries: [],
       };
     },
 
     ValidateTemplate(input: Input) {
-      if (input.TemplateURL !== undefined && input.TemplateBody === undefined) {
-        throw validationError(
-          'TemplateURL is not supported by the local control plane: pass the template as TemplateBody.',
-        );
-      }
-      const body = str(input.TemplateBody);
-      if (body === undefined)
-        throw validationError('Either Template URL or Template Body must be specified.');
-      const template = parseTemplate(body);
-      const analysis = analyze(template);
-      return {
-        Parameters: templateParameters(template),
-        Description: template.Description,
-        Capabilities: analysis.capabilities,
-        CapabilitiesReason: analysis.capabilitiesReason,
-        DeclaredTransforms: [],
-      };
+      return describeTemplate(templateBody(input), false).common;
     },
 
     ListExports(input: Input, ctx: CallContext) {

@@ -28,23 +28,21 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { IAMClient, ListInstanceProfilesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { fixture, settle, TEST_CREDENTIALS } from './testing';
+import { clientSettings } from '../../testing/plane';
+import { startLocalPlane, type RunningProcess } from '../../testing/process';
+import { fixture, settle } from './testing';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const STACK = 'EC2ContainerService-restart';
 const dir = mkdtempSync(join(tmpdir(), 'ecs-console-cfn-restart-'));
 const state = join(dir, 'state.sqlite');
-let child: ChildProcess | null = null;
-let stderr: string[] = [];
+let plane: RunningProcess | null = null;
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  plane?.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -56,35 +54,8 @@ interface Clients {
 }
 
 async function start(): Promise<Clients> {
-  const proc = spawn(
-    process.execPath,
-    [join(REPO, 'bin/ecs-console.mjs'), 'local', '--port', '0', '--state', state, '--task-step-ms', '20'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child = proc;
-  stderr = [];
-  proc.stderr?.on('data', (d: Buffer) => {
-    stderr = [...stderr, ...d.toString().split('\n').filter(Boolean)].slice(-30);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`no URL printed in 20 s: ${out} ${stderr.join('\n')}`)),
-      20_000,
-    );
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
-    });
-    proc.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before listening: ${stderr.join('\n')}`)),
-    );
-  });
-  const config = { endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  plane = await startLocalPlane(state);
+  const config = clientSettings(plane.url);
   return {
     cfn: new CloudFormationClient(config),
     ec2: new EC2Client(config),
@@ -95,12 +66,9 @@ async function start(): Promise<Clients> {
 
 async function kill(clients: Clients): Promise<void> {
   for (const c of Object.values(clients)) (c as { destroy(): void }).destroy();
-  const proc = child;
-  if (!proc) return;
-  child = null;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGKILL');
-  await exited;
+  const p = plane;
+  plane = null;
+  await p?.stop();
 }
 
 async function resources(cfn: CloudFormationClient, stack: string): Promise<StackResource[]> {

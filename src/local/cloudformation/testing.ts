@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalControlPlane, type LocalOptions } from '../index';
+import { startTestPlane } from '../../testing/plane';
+import type { LocalControlPlane, LocalOptions } from '../index';
 
-export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const FIXTURES = join(__dirname, 'fixtures');
 export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
@@ -22,14 +22,8 @@ export interface CfnTestPlane {
 }
 
 export async function startCfnPlane(options: Partial<LocalOptions> = {}): Promise<CfnTestPlane> {
-  const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20, instanceBootMs: 20, ...options });
-  const url = await plane.listen(0);
-  const cfn = new CloudFormationClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  const { plane, url, client } = await startTestPlane(options);
+  const cfn = new CloudFormationClient(client);
   return {
     plane,
     url,

@@ -165,6 +165,34 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
     return name;
   };
 
+  /** Stores a new key pair (its name checked again inside the transaction) and answers with it. */
+  const saveKey = (record: KeyPairRecord, input: Params) => {
+    db.tx(() => {
+      checkKeyName(record.keyName, record.region);
+      c.create(record, input, 'key-pair');
+    });
+    return {
+      keyPairId: record.id,
+      keyName: record.keyName,
+      keyFingerprint: record.fingerprint,
+      tagSet: c.tagsOf(record.id),
+    };
+  };
+
+  /** The LaunchTemplateData input of CreateLaunchTemplate(Version): present, with a known instance type. */
+  const templateDataInput = (input: Params): LaunchTemplateData => {
+    if (!input.LaunchTemplateData) throw ec2Errors.missing('LaunchTemplateData');
+    const data = readTemplateData(obj(input.LaunchTemplateData));
+    if (data.InstanceType !== undefined && !instanceTypeInfo(data.InstanceType)) {
+      throw ec2Errors.invalid(`The instance type '${data.InstanceType}' does not exist in this region.`);
+    }
+    return data;
+  };
+
+  /** The template a LaunchTemplateId/LaunchTemplateName input names. */
+  const templateNamed = (input: Params, region: string): LaunchTemplateRecord =>
+    resolveLaunchTemplate(c, { ...input, Version: '$Default' }, region).template;
+
   return {
     DescribeAvailabilityZones(input: Params, ctx) {
       const zones = zoneNames(ctx.region).map((zoneName) => ({
@@ -326,18 +354,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
             : createHash('sha256').update(privateDer).digest('base64').replace(/=+$/, ''),
         createTime: deps.clock.now(),
       };
-      db.tx(() => {
-        checkKeyName(keyName, ctx.region);
-        c.put(record);
-        c.setTags(record.id, ctx.region, c.tagSpec(input, 'key-pair'));
-      });
-      return {
-        keyPairId: record.id,
-        keyName,
-        keyFingerprint: record.fingerprint,
-        keyMaterial: material.trim(),
-        tagSet: c.tagsOf(record.id),
-      };
+      return { ...saveKey(record, input), keyMaterial: material.trim() };
     },
 
     ImportKeyPair(input: Params, ctx) {
@@ -364,17 +381,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
         publicKey: text,
         createTime: deps.clock.now(),
       };
-      db.tx(() => {
-        checkKeyName(keyName, ctx.region);
-        c.put(record);
-        c.setTags(record.id, ctx.region, c.tagSpec(input, 'key-pair'));
-      });
-      return {
-        keyPairId: record.id,
-        keyName,
-        keyFingerprint: record.fingerprint,
-        tagSet: c.tagsOf(record.id),
-      };
+      return saveKey(record, input);
     },
 
     DescribeKeyPairs(input: Params, ctx) {
@@ -416,8 +423,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
       const deleted = db.tx(() => {
         const key = c.list('key', ctx.region).find((k) => (id ? k.id === id : k.keyName === name));
         if (!key) return undefined;
-        c.store.resources.delete(key.id);
-        c.dropTags(key.id);
+        c.remove(key.id);
         return key;
       });
       return { return: true, keyPairId: deleted?.id };
@@ -433,11 +439,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
           400,
         );
       }
-      if (!input.LaunchTemplateData) throw ec2Errors.missing('LaunchTemplateData');
-      const data = readTemplateData(obj(input.LaunchTemplateData));
-      if (data.InstanceType !== undefined && !instanceTypeInfo(data.InstanceType)) {
-        throw ec2Errors.invalid(`The instance type '${data.InstanceType}' does not exist in this region.`);
-      }
+      const data = templateDataInput(input);
       const template = db.tx(() => {
         if (c.list('lt', ctx.region).some((t) => t.name === name)) {
           throw new AwsError(
@@ -462,18 +464,15 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
             },
           ],
         };
-        c.put(t);
-        c.setTags(t.id, ctx.region, c.tagSpec(input, 'launch-template'));
-        return t;
+        return c.create(t, input, 'launch-template');
       });
       return { launchTemplate: renderTemplate(template) };
     },
 
     DeleteLaunchTemplate(input: Params, ctx) {
       const template = db.tx(() => {
-        const { template: t } = resolveLaunchTemplate(c, { ...input, Version: '$Default' }, ctx.region);
-        c.store.resources.delete(t.id);
-        c.dropTags(t.id);
+        const t = templateNamed(input, ctx.region);
+        c.remove(t.id);
         return t;
       });
       return { launchTemplate: renderTemplate(template) };
@@ -500,7 +499,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
     },
 
     DescribeLaunchTemplateVersions(input: Params, ctx) {
-      const { template } = resolveLaunchTemplate(c, { ...input, Version: '$Default' }, ctx.region);
+      const template = templateNamed(input, ctx.region);
       const wanted = strList(input.LaunchTemplateVersion);
       const versions = wanted.length
         ? wanted.map(
@@ -512,13 +511,9 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
     },
 
     CreateLaunchTemplateVersion(input: Params, ctx) {
-      if (!input.LaunchTemplateData) throw ec2Errors.missing('LaunchTemplateData');
-      const data = readTemplateData(obj(input.LaunchTemplateData));
-      if (data.InstanceType !== undefined && !instanceTypeInfo(data.InstanceType)) {
-        throw ec2Errors.invalid(`The instance type '${data.InstanceType}' does not exist in this region.`);
-      }
+      const data = templateDataInput(input);
       const result = db.tx(() => {
-        const { template } = resolveLaunchTemplate(c, { ...input, Version: '$Default' }, ctx.region);
+        const template = templateNamed(input, ctx.region);
         const source = str(input.SourceVersion)
           ? resolveLaunchTemplate(
               c,
@@ -541,7 +536,7 @@ export function catalogActions(c: Ec2Context): Record<string, ActionHandler> {
 
     ModifyLaunchTemplate(input: Params, ctx) {
       const template = db.tx(() => {
-        const { template: t } = resolveLaunchTemplate(c, { ...input, Version: '$Default' }, ctx.region);
+        const t = templateNamed(input, ctx.region);
         // The wire name is SetDefaultVersion; DefaultVersion (the member name) is accepted from in-process callers.
         const wanted = str(input.SetDefaultVersion) ?? str(input.DefaultVersion);
         if (wanted !== undefined) {

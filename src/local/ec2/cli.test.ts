@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsJson, requireTool } from '../../testing/tools';
 import { ECS_OPTIMIZED_AMI } from './catalog';
-import { startTestPlane, waitFor, type TestPlane } from './testing';
+import { startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
 
 const available = requireTool('aws', 'EC2/Auto Scaling/ELB/IAM with the AWS CLI');
 

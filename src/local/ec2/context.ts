@@ -100,6 +100,40 @@ export class Ec2Context {
       this.store.tags.delete(tagKey(resourceId, t.key));
   }
 
+  /** Stores a new resource with the tags its TagSpecification input gives `resourceType`. */
+  create<R extends Ec2Resource>(resource: R, input: Record<string, unknown>, resourceType: string): R {
+    this.put(resource);
+    this.setTags(resource.id, resource.region, this.tagSpec(input, resourceType));
+    return resource;
+  }
+
+  /** Deletes a resource and its tags. */
+  remove(resourceId: string): void {
+    this.store.resources.delete(resourceId);
+    this.dropTags(resourceId);
+  }
+
+  /**
+   * Describe* over one resource kind: the ids asked for (each must exist, else that kind's NotFound)
+   * or all of `all`, then the filters (`fields` as in `filter`).
+   */
+  describe<K extends ResourceKind>(
+    kind: K,
+    all: ResourceOf<K>[],
+    ids: string[],
+    input: Record<string, unknown>,
+    fields: (item: ResourceOf<K>) => Record<string, unknown>,
+  ): ResourceOf<K>[] {
+    let items = all;
+    if (ids.length) {
+      const byId = new Map(all.map((x) => [x.id, x]));
+      const missing = ids.find((id) => !byId.has(id));
+      if (missing) throw NOT_FOUND[kind](missing);
+      items = ids.map((id) => byId.get(id) as ResourceOf<K>);
+    }
+    return this.filter(items, readFilters(input), (x) => x.id, fields);
+  }
+
   /** Tags for one resource type from TagSpecification input. */
   tagSpec(input: Record<string, unknown>, resourceType: string): { key: string; value: string }[] {
     const out: { key: string; value: string }[] = [];

@@ -2,18 +2,12 @@
 import { ec2Id } from '../common/ids';
 import { AwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext } from '../protocol/types';
-import {
-  cidrContains,
-  cidrOverlaps,
-  ec2Errors,
-  parseCidr,
-  readFilters,
-  zoneNames,
-  type Ec2Context,
-} from './context';
+import { cidrContains, cidrOverlaps, ec2Errors, parseCidr, zoneNames, type Ec2Context } from './context';
 import type {
   InternetGatewayRecord,
   IpPermission,
+  ResourceKind,
+  ResourceOf,
   RouteTableRecord,
   SecurityGroupRecord,
   SubnetRecord,
@@ -118,23 +112,32 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
     tagSet: c.tagsOf(g.id),
   });
 
-  /** Describe* with optional ids (each must exist) and filters. */
-  function describe<T extends { id: string }>(
-    all: T[],
-    ids: string[],
-    input: Params,
-    notFound: (id: string) => AwsError,
-    fields: (item: T) => Record<string, unknown>,
-  ): T[] {
-    let items = all;
-    if (ids.length) {
-      const byId = new Map(all.map((x) => [x.id, x]));
-      const missing = ids.find((id) => !byId.has(id));
-      if (missing) throw notFound(missing);
-      items = ids.map((id) => byId.get(id) as T);
-    }
-    return c.filter(items, readFilters(input), (x) => x.id, fields);
-  }
+  /** Describe* for one resource kind: ids from `idParam`, filters, each result rendered into `setName`. */
+  const describeAction =
+    <K extends ResourceKind>(
+      kind: K,
+      idParam: string,
+      setName: string,
+      render: (item: ResourceOf<K>) => unknown,
+      fields: (item: ResourceOf<K>) => Record<string, unknown>,
+    ): ActionHandler =>
+    (input: Params, ctx) => {
+      c.ensureDefaults(ctx);
+      const items = c.describe(kind, c.list(kind, ctx.region), strList(input[idParam]), input, fields);
+      return { [setName]: items.map(render) };
+    };
+
+  /** The CidrBlock input of CreateVpc/CreateSubnet: present and well formed. */
+  const readCidr = (input: Params): { cidr: string; parsed: [number, number] } => {
+    const cidr = str(input.CidrBlock);
+    if (!cidr) throw ec2Errors.missing('CidrBlock');
+    const parsed = parseCidr(cidr);
+    if (!parsed)
+      throw ec2Errors.invalid(
+        `Value (${cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
+      );
+    return { cidr, parsed };
+  };
 
   const sgById = (input: Params, ctx: CallContext): SecurityGroupRecord => {
     const groupId = str(input.GroupId);
@@ -252,13 +255,7 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
   return {
     CreateVpc(input: Params, ctx) {
       c.ensureDefaults(ctx);
-      const cidr = str(input.CidrBlock);
-      if (!cidr) throw ec2Errors.missing('CidrBlock');
-      const parsed = parseCidr(cidr);
-      if (!parsed)
-        throw ec2Errors.invalid(
-          `Value (${cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
-        );
+      const { cidr, parsed } = readCidr(input);
       if (parsed[1] < 16 || parsed[1] > 28) {
         throw new AwsError('InvalidVpc.Range', `The CIDR '${cidr}' is invalid.`, 400);
       }
@@ -288,44 +285,26 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
           );
         }
         for (const r of c.inVpc(vpc.id)) {
-          c.store.resources.delete(r.id);
-          c.dropTags(r.id);
+          c.remove(r.id);
         }
-        c.store.resources.delete(vpc.id);
-        c.dropTags(vpc.id);
+        c.remove(vpc.id);
       });
       return ok;
     },
 
-    DescribeVpcs(input: Params, ctx) {
-      c.ensureDefaults(ctx);
-      const vpcs = describe(
-        c.list('vpc', ctx.region),
-        strList(input.VpcId),
-        input,
-        (id) => ec2Errors.notFound('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
-        (v) => ({
-          'vpc-id': v.id,
-          'cidr-block': v.cidrBlock,
-          cidr: v.cidrBlock,
-          isDefault: String(v.isDefault),
-          'is-default': String(v.isDefault),
-          state: 'available',
-          'owner-id': c.deps.config.accountId,
-        }),
-      );
-      return { vpcSet: vpcs.map(renderVpc) };
-    },
+    DescribeVpcs: describeAction('vpc', 'VpcId', 'vpcSet', renderVpc, (v) => ({
+      'vpc-id': v.id,
+      'cidr-block': v.cidrBlock,
+      cidr: v.cidrBlock,
+      isDefault: String(v.isDefault),
+      'is-default': String(v.isDefault),
+      state: 'available',
+      'owner-id': c.deps.config.accountId,
+    })),
 
     CreateSubnet(input: Params, ctx) {
       c.ensureDefaults(ctx);
-      const cidr = str(input.CidrBlock);
-      if (!cidr) throw ec2Errors.missing('CidrBlock');
-      const parsed = parseCidr(cidr);
-      if (!parsed)
-        throw ec2Errors.invalid(
-          `Value (${cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
-        );
+      const { cidr, parsed } = readCidr(input);
       const zones = zoneNames(ctx.region);
       const zone = str(input.AvailabilityZone) ?? zones[0] ?? `${ctx.region}a`;
       if (!zones.includes(zone)) {
@@ -360,9 +339,7 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
           defaultForAz: false,
           mapPublicIpOnLaunch: false,
         };
-        c.put(s);
-        c.setTags(s.id, ctx.region, c.tagSpec(input, 'subnet'));
-        return s;
+        return c.create(s, input, 'subnet');
       });
       return { subnet: renderSubnet(subnet) };
     },
@@ -388,38 +365,26 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
           r.associations = r.associations.filter((a) => a.subnetId !== s.id);
           c.put(r);
         }
-        c.store.resources.delete(s.id);
-        c.dropTags(s.id);
+        c.remove(s.id);
       });
       return ok;
     },
 
-    DescribeSubnets(input: Params, ctx) {
-      c.ensureDefaults(ctx);
-      const subnets = describe(
-        c.list('subnet', ctx.region),
-        strList(input.SubnetId),
-        input,
-        (id) => ec2Errors.notFound('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
-        (s) => ({
-          'subnet-id': s.id,
-          'vpc-id': s.vpcId,
-          'availability-zone': s.availabilityZone,
-          availabilityZone: s.availabilityZone,
-          'cidr-block': s.cidrBlock,
-          'default-for-az': String(s.defaultForAz),
-          defaultForAz: String(s.defaultForAz),
-          state: 'available',
-        }),
-      );
-      return { subnetSet: subnets.map(renderSubnet) };
-    },
+    DescribeSubnets: describeAction('subnet', 'SubnetId', 'subnetSet', renderSubnet, (s) => ({
+      'subnet-id': s.id,
+      'vpc-id': s.vpcId,
+      'availability-zone': s.availabilityZone,
+      availabilityZone: s.availabilityZone,
+      'cidr-block': s.cidrBlock,
+      'default-for-az': String(s.defaultForAz),
+      defaultForAz: String(s.defaultForAz),
+      state: 'available',
+    })),
 
     CreateInternetGateway(input: Params, ctx) {
       const igw: InternetGatewayRecord = { kind: 'igw', id: ec2Id('igw'), region: ctx.region };
       db.tx(() => {
-        c.put(igw);
-        c.setTags(igw.id, ctx.region, c.tagSpec(input, 'internet-gateway'));
+        c.create(igw, input, 'internet-gateway');
       });
       return { internetGateway: renderIgw(igw) };
     },
@@ -472,31 +437,22 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
             `The internetGateway '${igw.id}' has dependencies and cannot be deleted.`,
           );
         }
-        c.store.resources.delete(igw.id);
-        c.dropTags(igw.id);
+        c.remove(igw.id);
       });
       return ok;
     },
 
-    DescribeInternetGateways(input: Params, ctx) {
-      c.ensureDefaults(ctx);
-      const igws = describe(
-        c.list('igw', ctx.region),
-        strList(input.InternetGatewayId),
-        input,
-        (id) =>
-          ec2Errors.notFound(
-            'InvalidInternetGatewayID.NotFound',
-            `The internetGateway ID '${id}' does not exist`,
-          ),
-        (g) => ({
-          'internet-gateway-id': g.id,
-          'attachment.vpc-id': g.vpcId,
-          'attachment.state': g.vpcId ? 'available' : undefined,
-        }),
-      );
-      return { internetGatewaySet: igws.map(renderIgw) };
-    },
+    DescribeInternetGateways: describeAction(
+      'igw',
+      'InternetGatewayId',
+      'internetGatewaySet',
+      renderIgw,
+      (g) => ({
+        'internet-gateway-id': g.id,
+        'attachment.vpc-id': g.vpcId,
+        'attachment.state': g.vpcId ? 'available' : undefined,
+      }),
+    ),
 
     CreateRouteTable(input: Params, ctx) {
       const rtb = db.tx(() => {
@@ -510,9 +466,7 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
           routes: [{ destinationCidrBlock: vpc.cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' }],
           associations: [],
         };
-        c.put(r);
-        c.setTags(r.id, ctx.region, c.tagSpec(input, 'route-table'));
-        return r;
+        return c.create(r, input, 'route-table');
       });
       return { routeTable: renderRtb(rtb) };
     },
@@ -622,30 +576,18 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
         if (rtb.main || rtb.associations.length > 0) {
           throw ec2Errors.dependency(`The routeTable '${rtb.id}' has dependencies and cannot be deleted.`);
         }
-        c.store.resources.delete(rtb.id);
-        c.dropTags(rtb.id);
+        c.remove(rtb.id);
       });
       return ok;
     },
 
-    DescribeRouteTables(input: Params, ctx) {
-      c.ensureDefaults(ctx);
-      const tables = describe(
-        c.list('rtb', ctx.region),
-        strList(input.RouteTableId),
-        input,
-        (id) =>
-          ec2Errors.notFound('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
-        (r) => ({
-          'route-table-id': r.id,
-          'vpc-id': r.vpcId,
-          'association.main': String(r.main),
-          'association.subnet-id': r.associations.map((a) => a.subnetId).filter(Boolean),
-          'association.route-table-association-id': r.associations.map((a) => a.associationId),
-        }),
-      );
-      return { routeTableSet: tables.map(renderRtb) };
-    },
+    DescribeRouteTables: describeAction('rtb', 'RouteTableId', 'routeTableSet', renderRtb, (r) => ({
+      'route-table-id': r.id,
+      'vpc-id': r.vpcId,
+      'association.main': String(r.main),
+      'association.subnet-id': r.associations.map((a) => a.subnetId).filter(Boolean),
+      'association.route-table-association-id': r.associations.map((a) => a.associationId),
+    })),
 
     CreateSecurityGroup(input: Params, ctx) {
       c.ensureDefaults(ctx);
@@ -679,9 +621,7 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
           ingress: [],
           egress: [{ ipProtocol: '-1', ipRanges: [{ cidrIp: '0.0.0.0/0' }], groups: [] }],
         };
-        c.put(g);
-        c.setTags(g.id, ctx.region, c.tagSpec(input, 'security-group'));
-        return g;
+        return c.create(g, input, 'security-group');
       });
       return { groupId: sg.id, tagSet: c.tagsOf(sg.id) };
     },
@@ -712,8 +652,7 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
               [...g.ingress, ...g.egress].some((p) => p.groups.some((x) => x.groupId === sg.id)),
           );
         if (referencing) throw ec2Errors.dependency(`resource ${sg.id} has a dependent object`);
-        c.store.resources.delete(sg.id);
-        c.dropTags(sg.id);
+        c.remove(sg.id);
       });
       return ok;
     },
@@ -733,19 +672,13 @@ export function networkActions(c: Ec2Context): Record<string, ActionHandler> {
         }
         all = all.filter((g) => names.includes(g.groupName) && g.vpcId === vpc?.id);
       }
-      const groups = describe(
-        all,
-        strList(input.GroupId),
-        input,
-        (id) => ec2Errors.notFound('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
-        (g) => ({
-          'group-id': g.id,
-          'group-name': g.groupName,
-          'vpc-id': g.vpcId,
-          description: g.description,
-          'owner-id': c.deps.config.accountId,
-        }),
-      );
+      const groups = c.describe('sg', all, strList(input.GroupId), input, (g) => ({
+        'group-id': g.id,
+        'group-name': g.groupName,
+        'vpc-id': g.vpcId,
+        description: g.description,
+        'owner-id': c.deps.config.accountId,
+      }));
       return { securityGroupInfo: groups.map(renderSg) };
     },
   };

@@ -29,7 +29,6 @@ import {
   DescribeTagsCommand,
   DescribeVpcsCommand,
   EC2Client,
-  EC2ServiceException,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type _InstanceType,
@@ -37,7 +36,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEvents } from '../common/bus';
 import { ECS_OPTIMIZED_AMI } from './catalog';
-import { startTestPlane, waitFor, type TestPlane } from './testing';
+import { errorOf, startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
 
 let t: TestPlane;
 let ec2: EC2Client;
@@ -54,16 +53,6 @@ afterAll(async () => {
   ec2.destroy();
   await t.plane.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as EC2ServiceException;
-    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
-  }
-  throw new Error('expected an error');
-}
 
 describe('EC2 over the wire', () => {
   it('has a default VPC with a subnet per zone and a default security group', async () => {

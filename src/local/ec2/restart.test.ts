@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from '../index';
 import { ECS_OPTIMIZED_AMI } from './catalog';
-import { waitFor } from './testing';
+import { waitFor } from '../../testing/plane';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

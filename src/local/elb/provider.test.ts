@@ -32,7 +32,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ECS_OPTIMIZED_AMI } from '../ec2/catalog';
-import { startTestPlane, waitFor, type TestPlane } from '../ec2/testing';
+import { startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
 
 let t: TestPlane;
 let ec2: EC2Client;

@@ -25,6 +25,14 @@ const err = {
   lbNotFound: () => new AwsError('LoadBalancerNotFound', 'One or more load balancers not found', 400),
   tgNotFound: () => new AwsError('TargetGroupNotFound', 'One or more target groups not found', 400),
   listenerNotFound: () => new AwsError('ListenerNotFound', 'One or more listeners not found', 400),
+  missing: (member: string) =>
+    new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+      400,
+    ),
+  duplicateListener: () =>
+    new AwsError('DuplicateListener', 'A listener already exists on this port for this load balancer', 400),
 };
 
 const NAME = /^(?!-)(?!internal-)[a-zA-Z0-9-]{1,32}(?<!-)$/;
@@ -46,15 +54,39 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
   const { db } = deps;
   let draining = true;
 
-  const lbOf = (arn: string | undefined, ctx: CallContext): LoadBalancerRecord => {
-    const lb = arn ? store.loadBalancers.get(arn) : undefined;
-    if (!lb || lb.region !== ctx.region) throw err.lbNotFound();
-    return lb;
-  };
-  const tgOf = (arn: string | undefined, ctx: CallContext): TargetGroupRecord => {
-    const tg = arn ? store.targetGroups.get(arn) : undefined;
-    if (!tg || tg.region !== ctx.region) throw err.tgNotFound();
-    return tg;
+  /** A record of the caller's region by ARN, or the given NotFound error. */
+  const inRegion =
+    <T extends { region: string }>(
+      collection: { get(arn: string): T | undefined },
+      notFound: () => AwsError,
+    ) =>
+    (arn: string | undefined, ctx: CallContext): T => {
+      const found = arn ? collection.get(arn) : undefined;
+      if (!found || found.region !== ctx.region) throw notFound();
+      return found;
+    };
+  const lbOf = inRegion(store.loadBalancers, err.lbNotFound);
+  const tgOf = inRegion(store.targetGroups, err.tgNotFound);
+  const listenerOf = inRegion(store.listeners, err.listenerNotFound);
+  /** Describe*: records of the caller's region, narrowed to the ARNs and names asked for (each must exist). */
+  const pick = <T extends { arn: string; name: string; createdTime: number }>(
+    all: T[],
+    input: Params,
+    arnsParam: string,
+    notFound: () => AwsError,
+  ): T[] => {
+    const arns = strList(input[arnsParam]);
+    const names = strList(input.Names);
+    let items = all;
+    if (arns.length) {
+      if (arns.some((a) => !items.some((x) => x.arn === a))) throw notFound();
+      items = items.filter((x) => arns.includes(x.arn));
+    }
+    if (names.length) {
+      if (names.some((n) => !items.some((x) => x.name === n))) throw notFound();
+      items = items.filter((x) => names.includes(x.name));
+    }
+    return items.sort((a, b) => a.createdTime - b.createdTime || a.name.localeCompare(b.name));
   };
   const listenersOf = (lbArn: string) => store.listeners.find({ lb: lbArn });
   const allListeners = () => store.loadBalancers.all().flatMap((lb) => listenersOf(lb.arn));
@@ -247,10 +279,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
 
   const readActions = (input: Params, ctx: CallContext): ListenerRecord['defaultActions'] => {
     const actions = objList(input.DefaultActions);
-    if (actions.length === 0)
-      throw err.invalid(
-        "1 validation error detected: Value null at 'defaultActions' failed to satisfy constraint: Member must not be null",
-      );
+    if (actions.length === 0) throw err.missing('defaultActions');
     return actions.map((a) => {
       const type = str(a.Type);
       if (type !== 'forward') {
@@ -290,10 +319,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
   const actions: Record<string, ActionHandler> = {
     async CreateLoadBalancer(input: Params, ctx) {
       const name = str(input.Name);
-      if (!name)
-        throw err.invalid(
-          "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
-        );
+      if (!name) throw err.missing('name');
       if (!NAME.test(name)) {
         throw err.invalid(
           `LoadBalancer name '${name}' can have a maximum of 32 characters, can contain only alphanumeric characters and hyphens, cannot begin or end with a hyphen, and cannot begin with 'internal-'`,
@@ -363,19 +389,8 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
     },
 
     DescribeLoadBalancers(input: Params, ctx) {
-      const arns = strList(input.LoadBalancerArns);
-      const names = strList(input.Names);
-      let lbs = store.loadBalancers.find({ region: ctx.region });
-      if (arns.length) {
-        if (arns.some((a) => !lbs.some((l) => l.arn === a))) throw err.lbNotFound();
-        lbs = lbs.filter((l) => arns.includes(l.arn));
-      }
-      if (names.length) {
-        if (names.some((n) => !lbs.some((l) => l.name === n))) throw err.lbNotFound();
-        lbs = lbs.filter((l) => names.includes(l.name));
-      }
-      lbs.sort((a, b) => a.createdTime - b.createdTime || a.name.localeCompare(b.name));
-      return { LoadBalancers: lbs.map(renderLb) };
+      const all = store.loadBalancers.find({ region: ctx.region });
+      return { LoadBalancers: pick(all, input, 'LoadBalancerArns', err.lbNotFound).map(renderLb) };
     },
 
     async DeleteLoadBalancer(input: Params, ctx) {
@@ -392,10 +407,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
 
     async CreateTargetGroup(input: Params, ctx) {
       const name = str(input.Name);
-      if (!name)
-        throw err.invalid(
-          "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
-        );
+      if (!name) throw err.missing('name');
       if (!NAME.test(name)) {
         throw err.invalid(
           `Target group name '${name}' can have a maximum of 32 characters, can contain only alphanumeric characters and hyphens, and cannot begin or end with a hyphen`,
@@ -451,23 +463,17 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
     },
 
     DescribeTargetGroups(input: Params, ctx) {
-      const arns = strList(input.TargetGroupArns);
-      const names = strList(input.Names);
       const lbArn = str(input.LoadBalancerArn);
-      let tgs = store.targetGroups.find({ region: ctx.region });
-      if (arns.length) {
-        if (arns.some((a) => !tgs.some((t) => t.arn === a))) throw err.tgNotFound();
-        tgs = tgs.filter((t) => arns.includes(t.arn));
-      }
-      if (names.length) {
-        if (names.some((n) => !tgs.some((t) => t.name === n))) throw err.tgNotFound();
-        tgs = tgs.filter((t) => names.includes(t.name));
-      }
+      let tgs = pick(
+        store.targetGroups.find({ region: ctx.region }),
+        input,
+        'TargetGroupArns',
+        err.tgNotFound,
+      );
       if (lbArn) {
         lbOf(lbArn, ctx);
         tgs = tgs.filter((t) => lbArnsOf(t.arn).includes(lbArn));
       }
-      tgs.sort((a, b) => a.createdTime - b.createdTime || a.name.localeCompare(b.name));
       return { TargetGroups: tgs.map(renderTg) };
     },
 
@@ -523,12 +529,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
           );
         }
         const same = listenersOf(lb.arn).find((l) => l.port === port);
-        if (same)
-          throw new AwsError(
-            'DuplicateListener',
-            'A listener already exists on this port for this load balancer',
-            400,
-          );
+        if (same) throw err.duplicateListener();
         for (const a of defaultActions) {
           const other = lbArnsOf(a.targetGroupArn ?? '').find((x) => x !== lb.arn);
           if (other) {
@@ -566,11 +567,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
         lbOf(lbArn, ctx);
         listeners = listenersOf(lbArn);
       } else {
-        listeners = arns.map((a) => {
-          const l = store.listeners.get(a);
-          if (!l || l.region !== ctx.region) throw err.listenerNotFound();
-          return l;
-        });
+        listeners = arns.map((a) => listenerOf(a, ctx));
       }
       if (arns.length && lbArn) listeners = listeners.filter((l) => arns.includes(l.arn));
       listeners.sort((a, b) => a.port - b.port);
@@ -579,19 +576,14 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
 
     async ModifyListener(input: Params, ctx) {
       const listener = db.tx(() => {
-        const l = store.listeners.get(str(input.ListenerArn) ?? '');
-        if (!l || l.region !== ctx.region) throw err.listenerNotFound();
+        const l = listenerOf(str(input.ListenerArn), ctx);
         const port = intIn(input, 'Port', 1, 65535);
         if (
           port !== undefined &&
           port !== l.port &&
           listenersOf(l.loadBalancerArn).some((x) => x.port === port)
         ) {
-          throw new AwsError(
-            'DuplicateListener',
-            'A listener already exists on this port for this load balancer',
-            400,
-          );
+          throw err.duplicateListener();
         }
         const updated: ListenerRecord = {
           ...l,
@@ -607,8 +599,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
 
     async DeleteListener(input: Params, ctx) {
       db.tx(() => {
-        const l = store.listeners.get(str(input.ListenerArn) ?? '');
-        if (!l || l.region !== ctx.region) throw err.listenerNotFound();
+        const l = listenerOf(str(input.ListenerArn), ctx);
         store.listeners.delete(l.arn);
       });
       await sync();
@@ -622,10 +613,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
         port: intIn(t, 'Port', 1, 65535) ?? tg.port,
         availabilityZone: str(t.AvailabilityZone),
       }));
-      if (targets.length === 0)
-        throw err.invalid(
-          "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null",
-        );
+      if (targets.length === 0) throw err.missing('targets');
       const addresses = new Map<string, { address: string; zone?: string }>();
       if (tg.targetType === 'instance') {
         const found = await resolveInstances(
@@ -692,10 +680,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
         id: str(t.Id) ?? '',
         port: int(t.Port, 'Port', err.invalid),
       }));
-      if (targets.length === 0)
-        throw err.invalid(
-          "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null",
-        );
+      if (targets.length === 0) throw err.missing('targets');
       db.tx(() => {
         const tg = tgOf(str(input.TargetGroupArn), ctx);
         const inUse = lbArnsOf(tg.arn).length > 0;

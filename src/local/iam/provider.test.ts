@@ -20,29 +20,24 @@ import {
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlane, type TestPlane } from '../ec2/testing';
+import { errorOf as sdkError, startTestPlane, type TestPlane } from '../../testing/plane';
 
 let t: TestPlane;
 let iam: IAMClient;
 
 beforeAll(async () => {
   t = await startTestPlane();
-  // One attempt: the SDK would otherwise retry LimitExceeded (a throttling code) with backoff.
-  iam = new IAMClient({ ...t.client, maxAttempts: 1 });
+  iam = new IAMClient(t.client);
 });
 afterAll(async () => {
   iam.destroy();
   await t.plane.stop();
 });
 
+/** Name and HTTP status only: the assertions below compare exactly these. */
 async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
+  const { name, status } = await sdkError(p);
+  return { name, status };
 }
 
 const trust = JSON.stringify({

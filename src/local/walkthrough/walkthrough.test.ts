@@ -7,30 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { LocalControlPlane } from '../index';
+import type { LocalControlPlane } from '../index';
+import { startTestPlane, waitFor } from '../../testing/plane';
 import { awsJson, requireTool } from '../../testing/tools';
 
 const template = fileURLToPath(new URL('./cluster-2015.yaml', import.meta.url));
 const haveCli = requireTool('aws', 'walk-through with the AWS CLI');
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+/** Polls every 300 ms (the CLI is slow) for up to `timeoutMs`. */
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+  waitFor(fn, timeoutMs, 300, what);
 
 async function httpText(url: string): Promise<string> {
   const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
@@ -47,8 +33,7 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
   let url: string;
 
   beforeAll(async () => {
-    plane = new LocalControlPlane({ statePath: null, taskStepMs: 20, instanceBootMs: 20, resyncMs: 500 });
-    url = await plane.listen(0);
+    ({ plane, url } = await startTestPlane({ resyncMs: 500 }));
   });
   afterAll(async () => {
     await plane?.stop();
@@ -147,6 +132,19 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
     });
   }
 
+  /** Waits until `cluster` has `count` container instances. */
+  function instancesIn(cluster: string, count: number) {
+    return until(`${count} container instances in ${cluster}`, async () => {
+      const { containerInstanceArns } = await aws<{ containerInstanceArns: string[] }>(
+        'ecs',
+        'list-container-instances',
+        '--cluster',
+        cluster,
+      );
+      return containerInstanceArns.length === count;
+    });
+  }
+
   async function tearDown(cluster: string, service: string, stack: string) {
     await aws('ecs', 'delete-service', '--cluster', cluster, '--service', service, '--force');
     await aws('cloudformation', 'delete-stack', '--stack-name', stack);
@@ -181,15 +179,7 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
       ]),
     );
     await stackUp('EC2ContainerService-walk', 'walk', false);
-    await until('3 container instances', async () => {
-      const { containerInstanceArns } = await aws<{ containerInstanceArns: string[] }>(
-        'ecs',
-        'list-container-instances',
-        '--cluster',
-        'walk',
-      );
-      return containerInstanceArns.length === 3;
-    });
+    await instancesIn('walk', 3);
     await aws(
       'ecs',
       'create-service',
@@ -216,15 +206,7 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
       'Name=instance-state-name,Values=pending,running',
     );
     expect(Reservations.flatMap((r) => r.Instances)).toHaveLength(0);
-    await until('container instances gone', async () => {
-      const { containerInstanceArns } = await aws<{ containerInstanceArns: string[] }>(
-        'ecs',
-        'list-container-instances',
-        '--cluster',
-        'walk',
-      );
-      return containerInstanceArns.length === 0;
-    });
+    await instancesIn('walk', 0);
     for (const e of endpoints) await expect(httpText(e.url)).rejects.toThrow();
   }, 180_000);
 
@@ -234,15 +216,7 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
     const elbName = stack.Outputs?.find((o) => o.OutputKey === 'EcsElbName')?.OutputValue;
     const elbDns = stack.Outputs?.find((o) => o.OutputKey === 'EcsElbDns')?.OutputValue;
     expect(elbName).toBeTruthy();
-    await until('3 container instances', async () => {
-      const { containerInstanceArns } = await aws<{ containerInstanceArns: string[] }>(
-        'ecs',
-        'list-container-instances',
-        '--cluster',
-        'walkelb',
-      );
-      return containerInstanceArns.length === 3;
-    });
+    await instancesIn('walkelb', 3);
     await aws(
       'ecs',
       'create-service',

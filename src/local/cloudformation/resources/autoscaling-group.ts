@@ -10,6 +10,7 @@ import {
   type ResourceContext,
   type ResourceProvider,
 } from './types';
+import { launchTemplateSpec } from './ec2-common';
 
 interface Group {
   AutoScalingGroupName: string;
@@ -26,18 +27,11 @@ async function describe(ctx: ResourceContext, name: string): Promise<Group | und
 }
 
 function sizing(props: Props) {
-  const lt = prop.obj(props, 'LaunchTemplate');
   const azs = prop.strList(props, 'AvailabilityZones');
   const subnets = prop.strList(props, 'VPCZoneIdentifier');
   return {
     LaunchConfigurationName: prop.str(props, 'LaunchConfigurationName'),
-    LaunchTemplate: lt
-      ? {
-          LaunchTemplateId: prop.str(lt, 'LaunchTemplateId'),
-          LaunchTemplateName: prop.str(lt, 'LaunchTemplateName'),
-          Version: prop.str(lt, 'Version'),
-        }
-      : undefined,
+    LaunchTemplate: launchTemplateSpec(props),
     MinSize: prop.required(props, 'MinSize'),
     MaxSize: prop.required(props, 'MaxSize'),
     DesiredCapacity: prop.str(props, 'DesiredCapacity'),

@@ -37,6 +37,18 @@ export function ipPermission(rule: Props) {
   };
 }
 
+/** A `LaunchTemplate` property (id or name, and version) as the EC2 and Auto Scaling APIs take it. */
+export function launchTemplateSpec(props: Props) {
+  const lt = prop.obj(props, 'LaunchTemplate');
+  return lt
+    ? {
+        LaunchTemplateId: prop.str(lt, 'LaunchTemplateId'),
+        LaunchTemplateName: prop.str(lt, 'LaunchTemplateName'),
+        Version: prop.str(lt, 'Version'),
+      }
+    : undefined;
+}
+
 export const NOT_FOUND = {
   vpc: ['InvalidVpcID.NotFound'],
   subnet: ['InvalidSubnetID.NotFound'],

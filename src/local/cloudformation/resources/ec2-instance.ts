@@ -1,5 +1,5 @@
 /** AWS::EC2::Instance */
-import { tagSpecification } from './ec2-common';
+import { launchTemplateSpec, tagSpecification } from './ec2-common';
 import { prop, ResourceFailure, type ResourceContext, type ResourceProvider } from './types';
 
 interface Instance {
@@ -26,7 +26,6 @@ export const instance: ResourceProvider = {
   type: 'AWS::EC2::Instance',
   attributes: ['AvailabilityZone', 'PrivateDnsName', 'PrivateIp', 'PublicDnsName', 'PublicIp', 'InstanceId'],
   async create(ctx, props) {
-    const lt = prop.obj(props, 'LaunchTemplate');
     const profile = prop.str(props, 'IamInstanceProfile');
     const out = await ctx.call<{ instancesSet: Instance[] }>('ec2', 'RunInstances', {
       ImageId: prop.str(props, 'ImageId'),
@@ -41,13 +40,7 @@ export const instance: ResourceProvider = {
           ? { Arn: profile }
           : { Name: profile }
         : undefined,
-      LaunchTemplate: lt
-        ? {
-            LaunchTemplateId: prop.str(lt, 'LaunchTemplateId'),
-            LaunchTemplateName: prop.str(lt, 'LaunchTemplateName'),
-            Version: prop.str(lt, 'Version'),
-          }
-        : undefined,
+      LaunchTemplate: launchTemplateSpec(props),
       MinCount: '1',
       MaxCount: '1',
       ClientToken: `${ctx.stackId}|${ctx.logicalId}`.slice(-64),
