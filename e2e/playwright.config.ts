@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
+// The SDK versions this package pins support Node 20; its notice about future versions is noise here.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 // The system Chromium when there is one (the CI image has it), else Playwright's own download.
 const systemChromium = '/usr/bin/chromium';
 

@@ -24,6 +24,16 @@ export class WizardPage {
     await this.field(label).fill(value);
   }
 
+  /** Fills each field, in order. */
+  async fillAll(values: Array<[label: string, value: string]>): Promise<void> {
+    for (const [label, value] of values) await this.fill(label, value);
+  }
+
+  /** Each field shows, beside it, an error containing its text. */
+  async expectErrors(errors: Array<[label: string, text: string]>): Promise<void> {
+    for (const [label, text] of errors) expect(await this.errorBeside(label)).toContain(text);
+  }
+
   async next(): Promise<void> {
     await this.page.getByRole('button', { name: /^Next:/ }).click();
   }

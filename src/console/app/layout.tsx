@@ -8,6 +8,7 @@ import { cn } from '../lib/cn';
 import { useTheme } from '../lib/use-theme';
 import { BackendBadge } from './backend-badge';
 import { shortcuts } from './shortcuts';
+import { ThrottleNotice } from './throttle-notice';
 import { useShortcuts } from './use-shortcuts';
 
 const nav = [
@@ -133,6 +134,7 @@ export function AppLayout() {
       >
         {body}
       </main>
+      <ThrottleNotice />
       <Dialog open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts">
         <table className="w-full text-sm">
           <caption className="sr-only">Keyboard shortcuts</caption>

@@ -28,6 +28,11 @@ export async function fetchBackendInfo(): Promise<BackendInfo> {
   } catch (e) {
     throw new BackendUnavailableError(`The console server did not answer: ${(e as Error).message}`);
   }
+  if (response.status === 401) {
+    throw new BackendUnavailableError(
+      'This console needs its access token. Open the URL with ?token=... that "ecs-console serve" printed.',
+    );
+  }
   if (!response.ok) throw new BackendUnavailableError(`GET /api/info answered HTTP ${response.status}.`);
   const parsed = backendInfoSchema.safeParse(await response.json());
   if (!parsed.success) throw new BackendUnavailableError('GET /api/info answered an unexpected document.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, toAwsError } from './errors';
+import { isRetryable, toAwsError, unsupportedMessage } from './errors';
 
 function sdkError(fields: Record<string, unknown>): Error {
   return Object.assign(new Error(String(fields['message'] ?? '')), fields);
@@ -33,5 +33,18 @@ describe('toAwsError', () => {
       true,
     );
     expect(isRetryable(sdkError({ name: 'ServerException', $metadata: { httpStatusCode: 500 } }))).toBe(true);
+  });
+});
+
+describe('unsupportedMessage', () => {
+  it('names the action for the codes an endpoint answers for a missing operation', () => {
+    for (const code of ['UnknownOperationException', 'InvalidAction', 'NotImplemented']) {
+      const e = Object.assign(sdkError({ name: code, message: 'nope' }), { $action: 'DescribeTargetGroups' });
+      expect(unsupportedMessage(e)).toBe('This endpoint does not support DescribeTargetGroups');
+    }
+  });
+
+  it('is null for other errors', () => {
+    expect(unsupportedMessage(sdkError({ name: 'ClusterNotFoundException', message: 'x' }))).toBeNull();
   });
 });

@@ -4,12 +4,15 @@ export interface AwsErrorInfo {
   message: string;
   status?: number;
   requestId?: string;
+  /** The operation that failed, e.g. `DescribeTargetGroups` (set by the console's SDK middleware). */
+  action?: string;
 }
 
 interface SdkErrorShape {
   name?: unknown;
   message?: unknown;
   $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+  $action?: unknown;
 }
 
 function isAwsErrorInfo(value: unknown): value is AwsErrorInfo {
@@ -29,7 +32,8 @@ export function toAwsError(error: unknown): AwsErrorInfo {
     const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'The request failed.';
     const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
     const requestId = typeof e.$metadata?.requestId === 'string' ? e.$metadata.requestId : undefined;
-    return { code, message, status, requestId };
+    const action = typeof e.$action === 'string' ? e.$action : undefined;
+    return { code, message, status, requestId, ...(action ? { action } : {}) };
   }
   return { code: 'Error', message: String(error) };
 }
@@ -39,4 +43,14 @@ export function isRetryable(error: unknown): boolean {
   const e = toAwsError(error);
   if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(e.code)) return true;
   return e.status === undefined || e.status >= 500;
+}
+
+/** Codes an AWS-compatible endpoint (e.g. moto) answers for an operation it does not implement. */
+const unsupportedCodes = new Set(['UnknownOperationException', 'InvalidAction', 'NotImplemented']);
+
+/** "This endpoint does not support <action>" when the backend lacks the operation, else null. */
+export function unsupportedMessage(error: unknown): string | null {
+  const e = toAwsError(error);
+  if (!unsupportedCodes.has(e.code)) return null;
+  return `This endpoint does not support ${e.action ?? 'this operation'}`;
 }

@@ -19,6 +19,29 @@ export function controlClasses(invalid: boolean, extra?: string): string {
   );
 }
 
+/** The ids of the error and hint a control is described by (see FieldNotes). */
+function describedByOf(id: string, error: string | undefined, hint: ReactNode): string | undefined {
+  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+}
+
+/** A control's validation error, then its hint, with the ids describedByOf names. */
+function FieldNotes({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
+  return (
+    <>
+      {error && (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700 dark:text-red-400" data-field-error="">
+          {error}
+        </p>
+      )}
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
+    </>
+  );
+}
+
 interface FieldProps {
   id: string;
   label: ReactNode;
@@ -32,9 +55,7 @@ interface FieldProps {
 
 /** A label, a control, a hint and the control's validation error right beside it. */
 export function Field({ id, label, error, hint, className, hideLabel, children }: FieldProps) {
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy = describedByOf(id, error, hint);
   return (
     <div className={cn('min-w-0', className)}>
       <label
@@ -52,16 +73,7 @@ export function Field({ id, label, error, hint, className, hideLabel, children }
         'aria-describedby': describedBy,
         className: controlClasses(Boolean(error)),
       })}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm text-red-700 dark:text-red-400" data-field-error="">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      )}
+      <FieldNotes id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -75,9 +87,7 @@ interface CheckboxFieldProps {
 }
 
 export function CheckboxField({ id, label, error, hint, children }: CheckboxFieldProps) {
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy = describedByOf(id, error, hint);
   return (
     <div>
       <div className="flex items-center gap-2">
@@ -91,16 +101,7 @@ export function CheckboxField({ id, label, error, hint, children }: CheckboxFiel
           {label}
         </label>
       </div>
-      {error && (
-        <p id={errorId} className="mt-1 text-sm text-red-700 dark:text-red-400" data-field-error="">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      )}
+      <FieldNotes id={id} error={error} hint={hint} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { toAwsError } from '../../aws/errors';
+import { toAwsError, unsupportedMessage } from '../../aws/errors';
 import { Button } from './button';
 
 interface ErrorStateProps {
@@ -13,12 +13,16 @@ interface ErrorStateProps {
 /** An API error shown where it happened, with its AWS error code and message. */
 export function ErrorState({ title, error, onRetry, children }: ErrorStateProps) {
   const e = toAwsError(error);
+  const unsupported = unsupportedMessage(error);
   return (
     <div
       role="alert"
       className="rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
     >
-      <p className="font-semibold">{title}</p>
+      {/* An endpoint lacking the operation is not a failure to retry: say so instead of the generic title. */}
+      <p className="font-semibold" data-testid={unsupported ? 'unsupported-operation' : undefined}>
+        {unsupported ?? title}
+      </p>
       <p className="mt-1">
         <code
           className="rounded bg-red-100 px-1 py-0.5 font-mono text-xs dark:bg-red-900"

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { StatusBadge } from './status-badge';
 
 interface PageHeaderProps {
   title: ReactNode;
@@ -21,5 +22,14 @@ export function PageHeader({ title, description, actions, eyebrow }: PageHeaderP
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
     </div>
+  );
+}
+
+/** A resource name with its status badge (once the status is known), as a PageHeader title. */
+export function StatusTitle({ name, status }: { name: ReactNode; status: string | undefined }) {
+  return (
+    <span className="flex items-center gap-3">
+      {name} {status && <StatusBadge status={status} />}
+    </span>
   );
 }

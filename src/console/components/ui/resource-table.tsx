@@ -12,6 +12,21 @@ export interface Column<T> {
   className?: string;
 }
 
+/** ResourceTable's rows, loading, error and retry from a TanStack query of a list. */
+export function queryRows<T>(query: {
+  data: T[] | undefined;
+  isPending: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}): Pick<ResourceTableProps<T>, 'rows' | 'isLoading' | 'error' | 'onRetry'> {
+  return {
+    rows: query.data,
+    isLoading: query.isPending,
+    error: query.error,
+    onRetry: () => void query.refetch(),
+  };
+}
+
 interface ResourceTableProps<T> {
   /** Accessible caption, e.g. "Services in cluster default". */
   caption: string;

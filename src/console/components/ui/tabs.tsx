@@ -1,4 +1,5 @@
 import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
 import { cn } from '../../lib/cn';
 
 export interface TabItem {
@@ -12,6 +13,21 @@ interface TabsProps {
   tabs: TabItem[];
   selected: string;
   onSelect: (id: string) => void;
+}
+
+/**
+ * The selected tab kept in ?tab= (one of `ids`, else `fallback`), and a setter. Setting a tab replaces the
+ * other params: filters belong to the tab they filter, so switching tabs starts clean.
+ */
+export function useTabParam<T extends string>(
+  ids: readonly T[],
+  fallback: T,
+  options?: { replace?: boolean },
+): [T, (id: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('tab');
+  const tab = ids.find((t) => t === raw) ?? fallback;
+  return [tab, (id) => setParams({ tab: id }, options)];
 }
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the selected tab is in the tab order. */

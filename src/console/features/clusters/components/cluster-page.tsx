@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
+import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
-import { PageHeader } from '../../../components/ui/page-header';
-import { Skeleton } from '../../../components/ui/skeleton';
-import { StatusBadge } from '../../../components/ui/status-badge';
-import { Tabs } from '../../../components/ui/tabs';
+import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
+import { Stat } from '../../../components/ui/stat';
+import { Tabs, useTabParam } from '../../../components/ui/tabs';
 import { useCluster } from '../api/describe-cluster';
 
 export const CLUSTER_TABS = ['services', 'tasks', 'instances', 'events'] as const;
@@ -20,38 +20,17 @@ const tabLabels: Record<ClusterTab, string> = {
 /** What each tab shows, given by the app (features never import each other). */
 export type ClusterTabRenderers = Record<ClusterTab, (cluster: string) => ReactNode>;
 
-function Stat({ label, value }: { label: string; value: number | undefined }) {
-  return (
-    <div className="rounded-lg border border-slate-200 px-4 py-3 dark:border-slate-800">
-      <dt className="text-xs text-slate-600 uppercase dark:text-slate-400">{label}</dt>
-      <dd className="mt-1 text-2xl font-semibold tabular-nums">
-        {value === undefined ? <Skeleton className="h-7 w-10" /> : value}
-      </dd>
-    </div>
-  );
-}
-
 /** A cluster: its counts and tabs (kept in ?tab=). */
 export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
   const cluster = useParams()['cluster'] ?? '';
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('tab');
-  const tab: ClusterTab = CLUSTER_TABS.find((t) => t === raw) ?? 'services';
+  const [tab, selectTab] = useTabParam(CLUSTER_TABS, 'services');
   const info = useCluster(cluster);
   const c = info.data;
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link to="/clusters" className="hover:underline">
-            Clusters
-          </Link>
-        }
-        title={
-          <span className="flex items-center gap-3">
-            {cluster} {c?.status && <StatusBadge status={c.status} />}
-          </span>
-        }
+        eyebrow={<Breadcrumbs trail={[{ to: '/clusters', label: 'Clusters' }]} />}
+        title={<StatusTitle name={cluster} status={c?.status} />}
         description={c?.clusterArn}
       />
       {info.error ? (
@@ -72,10 +51,7 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
           <Tabs
             label={`Cluster ${cluster}`}
             selected={tab}
-            onSelect={(id) => {
-              // Other filters belong to the tab they filter: switching tabs starts clean.
-              setParams({ tab: id });
-            }}
+            onSelect={selectTab}
             tabs={CLUSTER_TABS.map((id) => ({ id, label: tabLabels[id], content: tabs[id](cluster) }))}
           />
         </>

@@ -3,44 +3,28 @@ import { Link } from 'react-router';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { ButtonLink } from '../../../components/ui/button';
+import { linkClass } from '../../../lib/format';
 
-const link = 'font-medium text-orange-800 underline-offset-2 hover:underline dark:text-orange-300';
+/** A count column: right-aligned digits, 0 when AWS leaves it out. */
+function count(id: string, header: string, value: (c: Cluster) => number | undefined): Column<Cluster> {
+  return { id, header, cell: (c) => value(c) ?? 0, className: 'tabular-nums' };
+}
 
 const columns: Array<Column<Cluster>> = [
   {
     id: 'name',
     header: 'Cluster',
     cell: (c) => (
-      <Link className={link} to={`/clusters/${encodeURIComponent(c.clusterName ?? '')}`}>
+      <Link className={linkClass} to={`/clusters/${encodeURIComponent(c.clusterName ?? '')}`}>
         {c.clusterName}
       </Link>
     ),
   },
   { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.status ?? 'UNKNOWN'} /> },
-  {
-    id: 'instances',
-    header: 'Container instances',
-    cell: (c) => c.registeredContainerInstancesCount ?? 0,
-    className: 'tabular-nums',
-  },
-  {
-    id: 'services',
-    header: 'Active services',
-    cell: (c) => c.activeServicesCount ?? 0,
-    className: 'tabular-nums',
-  },
-  {
-    id: 'running',
-    header: 'Running tasks',
-    cell: (c) => c.runningTasksCount ?? 0,
-    className: 'tabular-nums',
-  },
-  {
-    id: 'pending',
-    header: 'Pending tasks',
-    cell: (c) => c.pendingTasksCount ?? 0,
-    className: 'tabular-nums',
-  },
+  count('instances', 'Container instances', (c) => c.registeredContainerInstancesCount),
+  count('services', 'Active services', (c) => c.activeServicesCount),
+  count('running', 'Running tasks', (c) => c.runningTasksCount),
+  count('pending', 'Pending tasks', (c) => c.pendingTasksCount),
 ];
 
 interface ClustersListProps {

@@ -1,25 +1,11 @@
 import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LoadBalancer as ServiceLoadBalancer } from '@aws-sdk/client-ecs';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { clientConfig, consoleHeaderPlugin } from '../../../aws/client-config';
-
-const clients = new Map<string, ElasticLoadBalancingV2Client>();
-
-/** Built like the clients in src/console/aws (which has no ELBv2 factory yet). */
-function elbv2Client(region: string): ElasticLoadBalancingV2Client {
-  let client = clients.get(region);
-  if (!client) {
-    client = new ElasticLoadBalancingV2Client(clientConfig('elasticloadbalancingv2', region));
-    client.middlewareStack.use(consoleHeaderPlugin);
-    clients.set(region, client);
-  }
-  return client;
-}
+import { elbv2Client } from '../../../aws/elbv2';
 
 export interface ServiceLoadBalancerView {
   targetGroupArn?: string;

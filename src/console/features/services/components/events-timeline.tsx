@@ -1,11 +1,11 @@
-import { useSearchParams } from 'react-router';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
+import { FilterSelect, useUrlFilters } from '../../../components/ui/filters';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { cn } from '../../../lib/cn';
 import { EVENT_CLASSES, type ClusterEvent } from '../events';
-import { formatTime } from '../format';
+import { formatTime } from '../../../lib/format';
 
 const rail: Record<string, string> = {
   success: 'border-l-emerald-500',
@@ -35,19 +35,9 @@ export function EventsTimeline({
   serviceNames,
   limit = 200,
 }: EventsTimelineProps) {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useUrlFilters();
   const kind = params.get('event') ?? '';
   const service = params.get('service') ?? '';
-  const setFilter = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   if (error) return <ErrorState title="Could not load the events" error={error} onRetry={onRetry} />;
   const shown = (events ?? []).filter(
     (e) => (!kind || e.kind === kind) && (!service || e.serviceName === service),
@@ -55,37 +45,23 @@ export function EventsTimeline({
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600 dark:text-slate-400">Event type</span>
-          <select
-            value={kind}
-            onChange={(e) => setFilter('event', e.target.value)}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-          >
-            <option value="">All types</option>
-            {EVENT_CLASSES.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
+        <FilterSelect label="Event type" value={kind} onChange={(v) => setFilter('event', v)}>
+          <option value="">All types</option>
+          {EVENT_CLASSES.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </FilterSelect>
+        {serviceNames && (
+          <FilterSelect label="Service" value={service} onChange={(v) => setFilter('service', v)}>
+            <option value="">All services</option>
+            {serviceNames.map((n) => (
+              <option key={n} value={n}>
+                {n}
               </option>
             ))}
-          </select>
-        </label>
-        {serviceNames && (
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600 dark:text-slate-400">Service</span>
-            <select
-              value={service}
-              onChange={(e) => setFilter('service', e.target.value)}
-              className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-            >
-              <option value="">All services</option>
-              {serviceNames.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          </FilterSelect>
         )}
         <span className="text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
           {events ? `${shown.length} of ${events.length} events` : ''}

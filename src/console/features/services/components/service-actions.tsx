@@ -7,7 +7,7 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { useDeleteService } from '../api/delete-service';
 import { familyOf, useRevisions } from '../api/list-revisions';
 import { useUpdateService } from '../api/update-service';
-import { shortTaskDefinition } from '../format';
+import { lastPart } from '../../../lib/format';
 
 const input =
   'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
@@ -67,11 +67,11 @@ export function ServiceActions({ cluster, service }: { cluster: string; service:
             <span className="text-xs text-slate-600 dark:text-slate-400">Task definition revision</span>
             <select value={revision} onChange={(e) => setRevision(e.target.value)} className={input}>
               {!(revisions.data ?? []).includes(revision) && (
-                <option value={revision}>{shortTaskDefinition(revision)}</option>
+                <option value={revision}>{lastPart(revision)}</option>
               )}
               {(revisions.data ?? []).map((arn) => (
                 <option key={arn} value={arn}>
-                  {shortTaskDefinition(arn)}
+                  {lastPart(arn)}
                   {arn === service.taskDefinition ? ' (current)' : ''}
                 </option>
               ))}

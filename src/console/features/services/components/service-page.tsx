@@ -1,8 +1,11 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { useMemo, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
+import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
-import { PageHeader } from '../../../components/ui/page-header';
+import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
+import { QueryView } from '../../../components/ui/query-view';
+import { Stat } from '../../../components/ui/stat';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
@@ -10,7 +13,7 @@ import { useServiceLoadBalancers } from '../api/describe-load-balancers';
 import { useService } from '../api/describe-service';
 import { inTransition } from '../api/poll';
 import { mergeServiceEvents } from '../events';
-import { formatTime, linkClass } from '../format';
+import { formatTime, linkClass } from '../../../lib/format';
 import { EventsTimeline } from './events-timeline';
 import { ServiceActions } from './service-actions';
 import { taskDefinitionLink } from './services-table';
@@ -46,14 +49,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function Count({ label, value }: { label: string; value: number }) {
-  return (
-    <div className="rounded-lg border border-slate-200 px-4 py-3 dark:border-slate-800">
-      <dt className="text-xs text-slate-600 uppercase dark:text-slate-400">{label}</dt>
-      <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={`service-${label.toLowerCase()}`}>
-        {value}
-      </dd>
-    </div>
-  );
+  return <Stat label={label} value={value} testId={`service-${label.toLowerCase()}`} />;
 }
 
 function LoadBalancers({ service }: { service: Service }) {
@@ -132,67 +128,51 @@ export function ServicePage({
   return (
     <>
       <PageHeader
-        eyebrow={
-          <>
-            <Link to="/clusters" className="hover:underline">
-              Clusters
-            </Link>
-            {' / '}
-            <Link to={`/clusters/${encodeURIComponent(cluster)}?tab=services`} className="hover:underline">
-              {cluster}
-            </Link>
-          </>
-        }
-        title={
-          <span className="flex items-center gap-3">
-            {name} {s?.status && <StatusBadge status={s.status} />}
-          </span>
-        }
+        eyebrow={<Breadcrumbs trail={clusterTrail(cluster, 'services')} />}
+        title={<StatusTitle name={name} status={s?.status} />}
         description={s?.serviceArn}
       />
-      {service.error ? (
-        <ErrorState
-          title={`Could not describe service ${name}`}
-          error={service.error}
-          onRetry={() => void service.refetch()}
-        />
-      ) : !s ? (
-        <LoadingBlock label="Loading the service" lines={6} />
-      ) : (
-        <>
-          <dl className="mb-6 grid grid-cols-3 gap-3 sm:max-w-xl">
-            <Count label="Desired" value={s.desiredCount ?? 0} />
-            <Count label="Running" value={s.runningCount ?? 0} />
-            <Count label="Pending" value={s.pendingCount ?? 0} />
-          </dl>
-          <ServiceActions key={`${s.taskDefinition}/${s.desiredCount}`} cluster={cluster} service={s} />
-          <Section title="Deployments">
-            <ResourceTable
-              caption={`Deployments of ${name}`}
-              resourceName="deployments"
-              columns={deploymentColumns}
-              rows={s.deployments}
-              rowKey={(d) => d.id ?? ''}
-            />
-          </Section>
-          <Section title="Tasks">{renderTasks(cluster, name, inTransition(s))}</Section>
-          <Section title="Events">
-            <EventsTimeline
-              events={events}
-              isLoading={false}
-              error={null}
-              onRetry={() => void service.refetch()}
-              limit={50}
-            />
-          </Section>
-          <Section title="Load balancer">
-            <LoadBalancers service={s} />
-          </Section>
-          <Section title="Placement">
-            <Placement service={s} />
-          </Section>
-        </>
-      )}
+      <QueryView
+        query={service}
+        errorTitle={`Could not describe service ${name}`}
+        loadingLabel="Loading the service"
+      >
+        {(s) => (
+          <>
+            <dl className="mb-6 grid grid-cols-3 gap-3 sm:max-w-xl">
+              <Count label="Desired" value={s.desiredCount ?? 0} />
+              <Count label="Running" value={s.runningCount ?? 0} />
+              <Count label="Pending" value={s.pendingCount ?? 0} />
+            </dl>
+            <ServiceActions key={`${s.taskDefinition}/${s.desiredCount}`} cluster={cluster} service={s} />
+            <Section title="Deployments">
+              <ResourceTable
+                caption={`Deployments of ${name}`}
+                resourceName="deployments"
+                columns={deploymentColumns}
+                rows={s.deployments}
+                rowKey={(d) => d.id ?? ''}
+              />
+            </Section>
+            <Section title="Tasks">{renderTasks(cluster, name, inTransition(s))}</Section>
+            <Section title="Events">
+              <EventsTimeline
+                events={events}
+                isLoading={false}
+                error={null}
+                onRetry={() => void service.refetch()}
+                limit={50}
+              />
+            </Section>
+            <Section title="Load balancer">
+              <LoadBalancers service={s} />
+            </Section>
+            <Section title="Placement">
+              <Placement service={s} />
+            </Section>
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

@@ -2,10 +2,10 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { Link } from 'react-router';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { linkClass, shortTaskDefinition } from '../format';
+import { linkClass, lastPart } from '../../../lib/format';
 
 function taskDefinitionLink(arn: string | undefined) {
-  const short = shortTaskDefinition(arn);
+  const short = lastPart(arn);
   const [family, revision] = short.split(':');
   if (!family || !revision) return short;
   return (

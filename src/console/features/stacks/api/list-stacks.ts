@@ -1,31 +1,11 @@
-import { ListStacksCommand, type StackStatus, type StackSummary } from '@aws-sdk/client-cloudformation';
+import { ListStacksCommand, StackStatus, type StackSummary } from '@aws-sdk/client-cloudformation';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { cloudFormationClient } from '../../../aws/cloudformation';
 import { stackInProgress, stackPollMs } from './poll';
 
-/**
- * The classic statuses but DELETE_COMPLETE: deleted stacks are history, not something to act on.
- * (IMPORT_* and REVIEW_IN_PROGRESS are left out: the local control plane refuses them in the filter.)
- */
-const LIVE_STATUSES: StackStatus[] = [
-  'CREATE_IN_PROGRESS',
-  'CREATE_FAILED',
-  'CREATE_COMPLETE',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_FAILED',
-  'ROLLBACK_COMPLETE',
-  'DELETE_IN_PROGRESS',
-  'DELETE_FAILED',
-  'UPDATE_IN_PROGRESS',
-  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_COMPLETE',
-  'UPDATE_FAILED',
-  'UPDATE_ROLLBACK_IN_PROGRESS',
-  'UPDATE_ROLLBACK_FAILED',
-  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_ROLLBACK_COMPLETE',
-];
+/** Every status but DELETE_COMPLETE: deleted stacks are history, not something to act on. */
+const LIVE_STATUSES = Object.values(StackStatus).filter((status) => status !== StackStatus.DELETE_COMPLETE);
 
 export function stacksQuery(region: string) {
   return queryOptions({

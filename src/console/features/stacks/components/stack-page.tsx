@@ -1,64 +1,72 @@
 import type { Output, Parameter, StackEvent, StackResource } from '@aws-sdk/client-cloudformation';
 import { useState, type FormEvent } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
+import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { Button } from '../../../components/ui/button';
 import { CodeBlock } from '../../../components/ui/code-block';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/error-state';
-import { PageHeader } from '../../../components/ui/page-header';
-import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
+import { QueryView } from '../../../components/ui/query-view';
+import { queryRows, ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { Tabs } from '../../../components/ui/tabs';
+import { Tabs, useTabParam } from '../../../components/ui/tabs';
 import { useDeleteStack } from '../api/delete-stack';
 import { useStack } from '../api/describe-stack';
 import { stackInProgress } from '../api/poll';
 import { useStackEvents } from '../api/stack-events';
 import { useStackResources } from '../api/stack-resources';
 import { useStackTemplate } from '../api/stack-template';
-import { formatTime } from '../format';
+import { formatTime } from '../../../lib/format';
 
 const TABS = ['resources', 'events', 'outputs', 'template', 'parameters'] as const;
-type StackTab = (typeof TABS)[number];
 
-const resourceColumns: Array<Column<StackResource>> = [
-  { id: 'logical', header: 'Logical ID', cell: (r) => r.LogicalResourceId },
-  {
-    id: 'physical',
-    header: 'Physical ID',
-    cell: (r) => <span className="font-mono text-xs break-all">{r.PhysicalResourceId ?? '—'}</span>,
-  },
+/** The columns resources and their events share, after the logical id. */
+interface ResourceLike {
+  LogicalResourceId?: string;
+  ResourceType?: string;
+  ResourceStatus?: string;
+  ResourceStatusReason?: string;
+}
+const logicalColumn: Column<ResourceLike> = {
+  id: 'logical',
+  header: 'Logical ID',
+  cell: (r) => r.LogicalResourceId,
+};
+const stateColumns: Array<Column<ResourceLike>> = [
   { id: 'type', header: 'Type', cell: (r) => r.ResourceType },
   { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.ResourceStatus ?? '—'} /> },
   { id: 'reason', header: 'Reason', cell: (r) => r.ResourceStatusReason ?? '' },
 ];
 
+/** A column of long identifiers or values, in a small monospace font that may break anywhere. */
+function monoColumn<T>(id: string, header: string, value: (row: T) => string | undefined): Column<T> {
+  return { id, header, cell: (row) => <span className="font-mono text-xs break-all">{value(row)}</span> };
+}
+
+const resourceColumns: Array<Column<StackResource>> = [
+  logicalColumn,
+  monoColumn('physical', 'Physical ID', (r) => r.PhysicalResourceId ?? '—'),
+  ...stateColumns,
+];
+
 const eventColumns: Array<Column<StackEvent>> = [
   { id: 'time', header: 'Time', cell: (e) => formatTime(e.Timestamp) },
-  { id: 'logical', header: 'Logical ID', cell: (e) => e.LogicalResourceId },
-  { id: 'type', header: 'Type', cell: (e) => e.ResourceType },
-  { id: 'status', header: 'Status', cell: (e) => <StatusBadge status={e.ResourceStatus ?? '—'} /> },
-  { id: 'reason', header: 'Reason', cell: (e) => e.ResourceStatusReason ?? '' },
+  logicalColumn,
+  ...stateColumns,
 ];
 
 const outputColumns: Array<Column<Output>> = [
   { id: 'key', header: 'Key', cell: (o) => o.OutputKey },
-  {
-    id: 'value',
-    header: 'Value',
-    cell: (o) => <span className="font-mono text-xs break-all">{o.OutputValue}</span>,
-  },
+  monoColumn('value', 'Value', (o) => o.OutputValue),
   { id: 'description', header: 'Description', cell: (o) => o.Description ?? '' },
   { id: 'export', header: 'Export name', cell: (o) => o.ExportName ?? '' },
 ];
 
 const parameterColumns: Array<Column<Parameter>> = [
   { id: 'key', header: 'Key', cell: (p) => p.ParameterKey },
-  {
-    id: 'value',
-    header: 'Value',
-    cell: (p) => <span className="font-mono text-xs break-all">{p.ParameterValue}</span>,
-  },
+  monoColumn('value', 'Value', (p) => p.ParameterValue),
 ];
 
 function Template({ stack }: { stack: string }) {
@@ -127,9 +135,7 @@ function DeleteStack({ stackName, onDeleted }: { stackName: string; onDeleted: (
 /** A stack: status and tabs (?tab=resources|events|outputs|template|parameters); delete with confirmation. */
 export function StackPage() {
   const name = useParams()['stack'] ?? '';
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('tab');
-  const tab: StackTab = TABS.find((t) => t === raw) ?? 'resources';
+  const [tab, selectTab] = useTabParam(TABS, 'resources', { replace: true });
   // After DeleteStack, read by stack id: a deleted stack is no longer found by name.
   const [stackId, setStackId] = useState<string | null>(null);
   const stack = useStack(stackId ?? name);
@@ -141,16 +147,8 @@ export function StackPage() {
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link to="/stacks" className="hover:underline">
-            Stacks
-          </Link>
-        }
-        title={
-          <span className="flex items-center gap-3">
-            {name} {s?.StackStatus && <StatusBadge status={s.StackStatus} />}
-          </span>
-        }
+        eyebrow={<Breadcrumbs trail={[{ to: '/stacks', label: 'Stacks' }]} />}
+        title={<StatusTitle name={name} status={s?.StackStatus} />}
         description={s?.StackStatusReason ?? s?.Description}
         actions={
           s &&
@@ -160,83 +158,75 @@ export function StackPage() {
           )
         }
       />
-      {stack.error ? (
-        <ErrorState
-          title={`Could not describe stack ${name}`}
-          error={stack.error}
-          onRetry={() => void stack.refetch()}
-        />
-      ) : !s ? (
-        <LoadingBlock label="Loading the stack" lines={6} />
-      ) : (
-        <Tabs
-          label={`Stack ${name}`}
-          selected={tab}
-          onSelect={(id) => setParams({ tab: id }, { replace: true })}
-          tabs={[
-            {
-              id: 'resources',
-              label: 'Resources',
-              content: (
-                <ResourceTable
-                  caption={`Resources of ${name}`}
-                  resourceName="resources"
-                  columns={resourceColumns}
-                  rows={resources.data}
-                  rowKey={(r) => r.LogicalResourceId ?? ''}
-                  isLoading={resources.isPending}
-                  error={resources.error}
-                  onRetry={() => void resources.refetch()}
-                />
-              ),
-            },
-            {
-              id: 'events',
-              label: 'Events',
-              content: (
-                <ResourceTable
-                  caption={`Events of ${name}`}
-                  resourceName="events"
-                  columns={eventColumns}
-                  rows={events.data}
-                  rowKey={(e) => e.EventId ?? ''}
-                  isLoading={events.isPending}
-                  error={events.error}
-                  onRetry={() => void events.refetch()}
-                  dense
-                />
-              ),
-            },
-            {
-              id: 'outputs',
-              label: 'Outputs',
-              content: (
-                <ResourceTable
-                  caption={`Outputs of ${name}`}
-                  resourceName="outputs"
-                  columns={outputColumns}
-                  rows={s.Outputs ?? []}
-                  rowKey={(o) => o.OutputKey ?? ''}
-                />
-              ),
-            },
-            { id: 'template', label: 'Template', content: <Template stack={key} /> },
-            {
-              id: 'parameters',
-              label: 'Parameters',
-              content: (
-                <ResourceTable
-                  caption={`Parameters of ${name}`}
-                  resourceName="parameters"
-                  columns={parameterColumns}
-                  rows={s.Parameters ?? []}
-                  rowKey={(p) => p.ParameterKey ?? ''}
-                />
-              ),
-            },
-          ]}
-        />
-      )}
+      <QueryView
+        query={stack}
+        errorTitle={`Could not describe stack ${name}`}
+        loadingLabel="Loading the stack"
+      >
+        {(s) => (
+          <Tabs
+            label={`Stack ${name}`}
+            selected={tab}
+            onSelect={selectTab}
+            tabs={[
+              {
+                id: 'resources',
+                label: 'Resources',
+                content: (
+                  <ResourceTable
+                    caption={`Resources of ${name}`}
+                    resourceName="resources"
+                    columns={resourceColumns}
+                    rowKey={(r) => r.LogicalResourceId ?? ''}
+                    {...queryRows(resources)}
+                  />
+                ),
+              },
+              {
+                id: 'events',
+                label: 'Events',
+                content: (
+                  <ResourceTable
+                    caption={`Events of ${name}`}
+                    resourceName="events"
+                    columns={eventColumns}
+                    rowKey={(e) => e.EventId ?? ''}
+                    {...queryRows(events)}
+                    dense
+                  />
+                ),
+              },
+              {
+                id: 'outputs',
+                label: 'Outputs',
+                content: (
+                  <ResourceTable
+                    caption={`Outputs of ${name}`}
+                    resourceName="outputs"
+                    columns={outputColumns}
+                    rows={s.Outputs ?? []}
+                    rowKey={(o) => o.OutputKey ?? ''}
+                  />
+                ),
+              },
+              { id: 'template', label: 'Template', content: <Template stack={key} /> },
+              {
+                id: 'parameters',
+                label: 'Parameters',
+                content: (
+                  <ResourceTable
+                    caption={`Parameters of ${name}`}
+                    resourceName="parameters"
+                    columns={parameterColumns}
+                    rows={s.Parameters ?? []}
+                    rowKey={(p) => p.ParameterKey ?? ''}
+                  />
+                ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
     </>
   );
 }

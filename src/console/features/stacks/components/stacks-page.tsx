@@ -4,7 +4,7 @@ import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useStacks } from '../api/list-stacks';
-import { formatTime, linkClass } from '../format';
+import { formatTime, linkClass } from '../../../lib/format';
 
 const columns: Array<Column<StackSummary>> = [
   {

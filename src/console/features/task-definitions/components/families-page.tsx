@@ -3,7 +3,7 @@ import { ButtonLink } from '../../../components/ui/button';
 import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable } from '../../../components/ui/resource-table';
 import { useFamilies } from '../api/list-families';
-import { linkClass } from '../format';
+import { linkClass } from '../../../lib/format';
 
 export function FamiliesPage() {
   const families = useFamilies();

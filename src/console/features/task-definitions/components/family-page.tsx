@@ -1,14 +1,16 @@
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorState } from '../../../components/ui/error-state';
+import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
+import { FilterSelect } from '../../../components/ui/filters';
 import { PageHeader } from '../../../components/ui/page-header';
-import { ResourceTable } from '../../../components/ui/resource-table';
+import { queryRows, ResourceTable } from '../../../components/ui/resource-table';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { useTaskDefinition } from '../api/describe-task-definition';
 import { useRevisions, type Revision } from '../api/list-revisions';
 import { sideBySide } from '../diff-rows';
 import { editableJson } from '../editable';
-import { linkClass, selectClass } from '../format';
+import { linkClass } from '../../../lib/format';
 import { DiffView } from './diff-view';
 
 function RevisionDiff({ family, a, b }: { family: string; a: number; b: number }) {
@@ -49,11 +51,7 @@ export function FamilyPage() {
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link to="/task-definitions" className="hover:underline">
-            Task definitions
-          </Link>
-        }
+        eyebrow={<Breadcrumbs trail={[{ to: '/task-definitions', label: 'Task definitions' }]} />}
         title={family}
       />
       <ResourceTable
@@ -78,11 +76,8 @@ export function FamilyPage() {
             cell: (r: Revision) => <span className="font-mono text-xs">{r.arn}</span>,
           },
         ]}
-        rows={revisions.data}
         rowKey={(r) => r.arn}
-        isLoading={revisions.isPending}
-        error={revisions.error}
-        onRetry={() => void revisions.refetch()}
+        {...queryRows(revisions)}
       />
       {list.length >= 2 && (
         <section className="mt-8" aria-labelledby="diff-heading">
@@ -90,26 +85,20 @@ export function FamilyPage() {
             Compare revisions
           </h2>
           <div className="mb-3 flex flex-wrap gap-3 text-sm">
-            <label className="flex flex-col gap-1">
-              <span className="text-xs text-slate-600 dark:text-slate-400">Left</span>
-              <select value={a} onChange={(e) => choose('a', e.target.value)} className={selectClass}>
+            {(['a', 'b'] as const).map((side) => (
+              <FilterSelect
+                key={side}
+                label={side === 'a' ? 'Left' : 'Right'}
+                value={String(side === 'a' ? a : b)}
+                onChange={(value) => choose(side, value)}
+              >
                 {list.map((r) => (
                   <option key={r.revision} value={r.revision}>
                     {family}:{r.revision}
                   </option>
                 ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              <span className="text-xs text-slate-600 dark:text-slate-400">Right</span>
-              <select value={b} onChange={(e) => choose('b', e.target.value)} className={selectClass}>
-                {list.map((r) => (
-                  <option key={r.revision} value={r.revision}>
-                    {family}:{r.revision}
-                  </option>
-                ))}
-              </select>
-            </label>
+              </FilterSelect>
+            ))}
           </div>
           <RevisionDiff family={family} a={a} b={b} />
         </section>

@@ -1,13 +1,13 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { CodeBlock } from '../../../components/ui/code-block';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/error-state';
-import { PageHeader } from '../../../components/ui/page-header';
+import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
+import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { LoadingBlock } from '../../../components/ui/skeleton';
-import { StatusBadge } from '../../../components/ui/status-badge';
 import { useTaskDefinition } from '../api/describe-task-definition';
 import { useDeregisterTaskDefinition } from '../api/deregister-task-definition';
 import { useRegisterTaskDefinition } from '../api/register-task-definition';
@@ -121,22 +121,14 @@ export function RevisionPage() {
     <>
       <PageHeader
         eyebrow={
-          <>
-            <Link to="/task-definitions" className="hover:underline">
-              Task definitions
-            </Link>
-            {' / '}
-            <Link to={`/task-definitions/${encodeURIComponent(family)}`} className="hover:underline">
-              {family}
-            </Link>
-          </>
+          <Breadcrumbs
+            trail={[
+              { to: '/task-definitions', label: 'Task definitions' },
+              { to: `/task-definitions/${encodeURIComponent(family)}`, label: family },
+            ]}
+          />
         }
-        title={
-          <span className="flex items-center gap-3">
-            {family}:{params['revision']}{' '}
-            {data?.taskDefinition.status && <StatusBadge status={data.taskDefinition.status} />}
-          </span>
-        }
+        title={<StatusTitle name={`${family}:${params['revision']}`} status={data?.taskDefinition.status} />}
         description={data?.taskDefinition.taskDefinitionArn}
         actions={
           data && (

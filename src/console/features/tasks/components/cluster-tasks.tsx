@@ -1,10 +1,7 @@
 import type { DesiredStatus } from '@aws-sdk/client-ecs';
-import { useSearchParams } from 'react-router';
+import { FilterSelect, useUrlFilters } from '../../../components/ui/filters';
 import { useTasks } from '../api/list-tasks';
 import { TasksTable } from './tasks-table';
-
-const select =
-  'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
 
 function desiredFrom(value: string | null): DesiredStatus {
   return value === 'STOPPED' ? 'STOPPED' : 'RUNNING';
@@ -26,44 +23,24 @@ export function ClusterTasks({
   /** Poll at the transition cadence (the page knows its service is deploying). */
   pollFast?: boolean;
 }) {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlFilters();
   const desiredStatus = desiredFrom(params.get('desired'));
   const serviceName = service ?? params.get('taskService') ?? '';
   const tasks = useTasks(cluster, { desiredStatus, ...(serviceName ? { serviceName } : {}) }, pollFast);
-  const set = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600 dark:text-slate-400">Desired status</span>
-          <select value={desiredStatus} onChange={(e) => set('desired', e.target.value)} className={select}>
-            <option value="RUNNING">Running</option>
-            <option value="STOPPED">Stopped</option>
-          </select>
-        </label>
+        <FilterSelect label="Desired status" value={desiredStatus} onChange={(v) => set('desired', v)}>
+          <option value="RUNNING">Running</option>
+          <option value="STOPPED">Stopped</option>
+        </FilterSelect>
         {service === undefined && (
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600 dark:text-slate-400">Service</span>
-            <select
-              value={serviceName}
-              onChange={(e) => set('taskService', e.target.value)}
-              className={select}
-            >
-              <option value="">All services</option>
-              {[...new Set([...(serviceName ? [serviceName] : []), ...(serviceNames ?? [])])].map((n) => (
-                <option key={n}>{n}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Service" value={serviceName} onChange={(v) => set('taskService', v)}>
+            <option value="">All services</option>
+            {[...new Set([...(serviceName ? [serviceName] : []), ...(serviceNames ?? [])])].map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </FilterSelect>
         )}
         <span
           className="text-xs text-slate-600 dark:text-slate-400"

@@ -1,16 +1,17 @@
 import type { Container, Task } from '@aws-sdk/client-ecs';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
+import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
+import { QueryView } from '../../../components/ui/query-view';
 import { Button } from '../../../components/ui/button';
 import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
-import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { cn } from '../../../lib/cn';
 import { useTask, type TaskDetail } from '../api/describe-task';
 import { useStopTask } from '../api/stop-task';
-import { formatTime, lastPart, linkClass } from '../format';
+import { formatTime, lastPart, linkClass } from '../../../lib/format';
 import { lifecycleSteps, sinceCreated } from '../lifecycle';
 
 function containerColumns(host: string | undefined): Array<Column<Container>> {
@@ -195,45 +196,36 @@ export function TaskPage() {
   const cluster = params['cluster'] ?? '';
   const taskId = params['task'] ?? '';
   const detail = useTask(cluster, taskId);
+  const group = detail.data?.task.group;
+  const service = group?.startsWith('service:') ? group.slice(8) : undefined;
   return (
     <>
       <PageHeader
         eyebrow={
-          <>
-            <Link to="/clusters" className="hover:underline">
-              Clusters
-            </Link>
-            {' / '}
-            <Link to={`/clusters/${encodeURIComponent(cluster)}?tab=tasks`} className="hover:underline">
-              {cluster}
-            </Link>
-            {detail.data?.task.group?.startsWith('service:') && (
-              <>
-                {' / '}
-                <Link
-                  to={`/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(detail.data.task.group.slice(8))}`}
-                  className="hover:underline"
-                >
-                  {detail.data.task.group.slice(8)}
-                </Link>
-              </>
-            )}
-          </>
+          <Breadcrumbs
+            trail={[
+              ...clusterTrail(cluster, 'tasks'),
+              ...(service
+                ? [
+                    {
+                      to: `/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}`,
+                      label: service,
+                    },
+                  ]
+                : []),
+            ]}
+          />
         }
         title={`Task ${taskId}`}
         description={detail.data?.task.taskArn}
       />
-      {detail.error ? (
-        <ErrorState
-          title={`Could not describe task ${taskId}`}
-          error={detail.error}
-          onRetry={() => void detail.refetch()}
-        />
-      ) : !detail.data ? (
-        <LoadingBlock label="Loading the task" lines={6} />
-      ) : (
-        <TaskView cluster={cluster} detail={detail.data} />
-      )}
+      <QueryView
+        query={detail}
+        errorTitle={`Could not describe task ${taskId}`}
+        loadingLabel="Loading the task"
+      >
+        {(data) => <TaskView cluster={cluster} detail={data} />}
+      </QueryView>
     </>
   );
 }

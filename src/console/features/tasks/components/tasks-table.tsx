@@ -6,7 +6,7 @@ import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { formatTime, lastPart, linkClass } from '../format';
+import { formatTime, lastPart, linkClass } from '../../../lib/format';
 
 const ROW_HEIGHT = 37;
 const grid =

@@ -1,7 +1,7 @@
 /** Form controls bound to the wizard's react-hook-form by field path, each with its error beside it. */
 import { useState, type ReactNode } from 'react';
 import { Controller, useFormContext, useFormState, type FieldValues } from 'react-hook-form';
-import { CheckboxField, Field } from '../../../components/form/field';
+import { CheckboxField, Field, type ControlProps } from '../../../components/form/field';
 import { cn } from '../../../lib/cn';
 import { errorAt, errorsUnder, fieldId } from '../form-errors';
 
@@ -18,16 +18,17 @@ function useError(name: string, under = false): string | undefined {
   return under ? errorsUnder(errors, name) : errorAt(errors, name);
 }
 
-export function TextInput({
+/** A Field bound to the form path `name`: its id and its error (or, with `under`, the errors below it). */
+function BoundField({
   name,
   label,
   hint,
   className,
   hideLabel,
-  placeholder,
-}: BaseProps & { placeholder?: string }) {
-  const { register } = useFormContext<FieldValues>();
-  const error = useError(name);
+  under,
+  children,
+}: BaseProps & { under?: boolean; children: (control: ControlProps) => ReactNode }) {
+  const error = useError(name, under);
   return (
     <Field
       id={fieldId(name)}
@@ -37,6 +38,24 @@ export function TextInput({
       className={className}
       hideLabel={hideLabel}
     >
+      {children}
+    </Field>
+  );
+}
+
+/** `<option>`s for a list of value/label pairs. */
+export function Options({ options }: { options: Array<{ value: string; label: string }> }) {
+  return options.map((o) => (
+    <option key={o.value} value={o.value}>
+      {o.label}
+    </option>
+  ));
+}
+
+export function TextInput({ placeholder, ...base }: BaseProps & { placeholder?: string }) {
+  const { register } = useFormContext<FieldValues>();
+  return (
+    <BoundField {...base}>
       {(control) => (
         <input
           type="text"
@@ -44,77 +63,46 @@ export function TextInput({
           spellCheck={false}
           placeholder={placeholder}
           {...control}
-          {...register(name)}
+          {...register(base.name)}
         />
       )}
-    </Field>
+    </BoundField>
   );
 }
 
 /** A whole-number input. Empty is `undefined` when optional, otherwise NaN (which the schema reports). */
-export function NumberInput({
-  name,
-  label,
-  hint,
-  className,
-  hideLabel,
-  optional,
-}: BaseProps & { optional?: boolean }) {
+export function NumberInput({ optional, ...base }: BaseProps & { optional?: boolean }) {
   const { register } = useFormContext<FieldValues>();
-  const error = useError(name);
   return (
-    <Field
-      id={fieldId(name)}
-      label={label}
-      error={error}
-      hint={hint}
-      className={className}
-      hideLabel={hideLabel}
-    >
+    <BoundField {...base}>
       {(control) => (
         <input
           type="number"
           inputMode="numeric"
           {...control}
-          {...register(name, {
+          {...register(base.name, {
             setValueAs: (v: unknown) =>
               v === '' || v === null || v === undefined ? (optional ? undefined : NaN) : Number(v),
           })}
         />
       )}
-    </Field>
+    </BoundField>
   );
 }
 
 export function SelectInput({
-  name,
-  label,
-  hint,
-  className,
-  hideLabel,
   options,
+  ...base
 }: BaseProps & { options: Array<{ value: string; label: string }> }) {
   const { register } = useFormContext<FieldValues>();
-  const error = useError(name);
   return (
-    <Field
-      id={fieldId(name)}
-      label={label}
-      error={error}
-      hint={hint}
-      className={className}
-      hideLabel={hideLabel}
-    >
+    <BoundField {...base}>
       {(control) => (
-        <select {...control} {...register(name)}>
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+        <select {...control} {...register(base.name)}>
+          <Options options={options} />
         </select>
       )}
-    </Field>
+    </BoundField>
   );
 }
 
@@ -152,13 +140,12 @@ export function ParsedTextInput<T>({
   placeholder,
 }: ParsedTextProps<T>) {
   const { control } = useFormContext<FieldValues>();
-  const error = useError(name, true);
   return (
     <Controller
       control={control}
       name={name}
       render={({ field }) => (
-        <Field id={fieldId(name)} label={label} error={error} hint={hint} className={className}>
+        <BoundField name={name} label={label} hint={hint} className={className} under>
           {(props) => (
             <SyncedText
               {...props}
@@ -172,7 +159,7 @@ export function ParsedTextInput<T>({
               inputRef={field.ref}
             />
           )}
-        </Field>
+        </BoundField>
       )}
     />
   );

@@ -2,7 +2,7 @@ import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import { defaultLoadBalancer, type WizardAnswers } from '../../../../blueprint/answers';
 import { Field } from '../../../components/form/field';
 import { errorAt, fieldId } from '../form-errors';
-import { NumberInput, TextInput } from './form-controls';
+import { NumberInput, Options, TextInput } from './form-controls';
 
 export function ServiceStep() {
   const { control, setValue, getValues } = useFormContext<WizardAnswers>();
@@ -100,11 +100,7 @@ export function ServiceStep() {
                   }}
                 >
                   {options.length === 0 && <option value="">(none)</option>}
-                  {options.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
+                  <Options options={options} />
                 </select>
               )}
             </Field>

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm, type Resolver } from 'react-hook-form';
 import { Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { defaultAnswers, wizardAnswersSchema, type WizardAnswers } from '../../../../blueprint/answers';
@@ -59,20 +59,23 @@ function Wizard({ index }: { index: number }) {
     reValidateMode: 'onChange',
     shouldFocusError: true,
   });
-  const { handleSubmit, subscribe, trigger, formState, reset, getValues } = form;
+  const { handleSubmit, subscribe, trigger, clearErrors, formState, reset, getValues } = form;
+  // The step whose Next failed last: only that step shows its errors again when the user comes back to it.
+  const [failedStep, setFailedStep] = useState<number | null>(null);
 
   useEffect(
     () => subscribe({ formState: { values: true }, callback: ({ values }) => wizardDraft.save(values) }),
     [subscribe],
   );
 
-  // On a new step: re-check with that step's schema if a Next already failed, then focus a linked field.
-  const submitCount = formState.submitCount;
+  // On a new step: re-check with that step's schema if its Next failed, then focus a linked field. Any
+  // other step (e.g. going Back after a failed Next) starts without errors until its own Next.
   useEffect(() => {
     let cancelled = false;
     void (async () => {
       // Arriving from a link to a field (the error summary) shows that step's errors too.
-      if (submitCount > 0 || location.hash) await trigger();
+      if (failedStep === index || location.hash) await trigger();
+      else clearErrors();
       if (cancelled || !location.hash) return;
       document.getElementById(decodeURIComponent(location.hash.slice(1)))?.focus();
     })();
@@ -82,7 +85,7 @@ function Wizard({ index }: { index: number }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- run when the step or the linked field changes
   }, [index, location.hash]);
 
-  const errors: FlatError[] = formState.submitCount > 0 ? flattenErrors(formState.errors) : [];
+  const errors: FlatError[] = failedStep === index ? flattenErrors(formState.errors) : [];
   const isReview = current.id === 'review';
   const review = isReview ? wizardAnswersSchema.safeParse(getValues()) : null;
   const reviewErrors: FlatError[] =
@@ -90,10 +93,14 @@ function Wizard({ index }: { index: number }) {
       ? review.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
       : [];
 
-  const onNext = handleSubmit(() => {
-    const next = steps[index + 1];
-    if (next) void navigate(`/get-started/${next.id}`);
-  });
+  const onNext = handleSubmit(
+    () => {
+      setFailedStep((failed) => (failed === index ? null : failed));
+      const next = steps[index + 1];
+      if (next) void navigate(`/get-started/${next.id}`);
+    },
+    () => setFailedStep(index),
+  );
 
   const onLaunch = () => {
     if (!review?.success) return;
@@ -103,6 +110,7 @@ function Wizard({ index }: { index: number }) {
 
   const onReset = () => {
     wizardDraft.clear();
+    setFailedStep(null);
     reset(defaultAnswers);
     void navigate('/get-started/task-definition');
   };

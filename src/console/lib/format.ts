@@ -1,3 +1,5 @@
+/** Display helpers shared by the dashboards. */
+
 /** Short local date-time for tables, e.g. "Nov 25, 09:14:03". */
 export function formatTime(d: Date | undefined): string {
   if (!d) return '—';
@@ -10,10 +12,13 @@ export function formatTime(d: Date | undefined): string {
   });
 }
 
-/** `arn:...:task-definition/web:3` -> `web:3`. */
-export function shortTaskDefinition(arn: string | undefined): string {
+/** The last part of an ARN: a task id, `family:revision`, a container instance id. */
+export function lastPart(arn: string | undefined): string {
   return arn ? (arn.split('/').pop() ?? arn) : '—';
 }
 
 export const linkClass =
   'font-medium text-orange-800 underline-offset-2 hover:underline dark:text-orange-300';
+
+export const selectClass =
+  'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
