@@ -13,7 +13,10 @@ export async function benchBundle(): Promise<void> {
     const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('vite build failed');
   }
-  const r = spawnSync(process.execPath, ['e2e/bundle-size.mjs', 'dist/console'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['e2e/bundle-size.mjs', 'dist/console'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`bundle-size failed: ${r.stderr}`);
   console.log(`  ${r.stdout.trim()}`);
 }

@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL]`: runs each benchmark and prints its figures.
+ * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
+ * and prints its figures. NAME: ecs-api, stack, bundle, dashboard. --sdk-client makes the ECS API bench use
+ * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
 import { benchEcsApi } from './ecs-api';

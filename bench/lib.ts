@@ -102,7 +102,8 @@ export class Latencies {
 
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  // Nearest rank: the smallest value with at least q of the samples at or below it.
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))] as number;
 }
 
 /** Runs `work` for each item with at most `concurrency` in flight. */

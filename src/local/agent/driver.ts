@@ -215,7 +215,8 @@ export class TaskDriver {
   /** One look at one task (inside the batch transaction). */
   private visit(arn: string, now: number, fx: Effects): void {
     if (this.inFlight.has(arn)) return; // its completion looks again
-    const rec = this.col.tasks.get(arn);
+    // Shared and frozen (Collection.peek): every change below writes a new record.
+    const rec = this.col.tasks.peek(arn);
     if (!rec) return;
     const t = rec.task;
     if (t.lastStatus === 'STOPPED') {
@@ -228,18 +229,23 @@ export class TaskDriver {
     const next = nextStatus(t.lastStatus, t.desiredStatus);
     if (next === null) {
       if (rec.nextTransitionAt !== undefined) {
-        delete rec.nextTransitionAt;
-        this.col.tasks.put(arn, rec);
+        const { nextTransitionAt: _done, ...atRest } = rec;
+        this.col.tasks.putShared(arn, atRest);
       }
       return;
     }
     if (rec.nextTransitionAt === undefined) {
       // First look at a new task (or at a stop request): the step comes one delay from now.
-      rec.nextTransitionAt = now + this.deps.config.taskStepMs;
-      if (rec.history.length === 0)
-        rec.history.push({ status: t.lastStatus, at: t.createdAt ?? epochSeconds(now) });
-      this.col.tasks.put(arn, rec);
-      this.queue.schedule(arn, rec.nextTransitionAt);
+      const due = now + this.deps.config.taskStepMs;
+      this.col.tasks.putShared(arn, {
+        ...rec,
+        nextTransitionAt: due,
+        history:
+          rec.history.length === 0
+            ? [{ status: t.lastStatus, at: t.createdAt ?? epochSeconds(now) }]
+            : rec.history,
+      });
+      this.queue.schedule(arn, due);
       return;
     }
     if (rec.nextTransitionAt > now) {
@@ -271,7 +277,7 @@ export class TaskDriver {
     });
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
-    this.col.tasks.put(arn, updated);
+    this.col.tasks.putShared(arn, updated);
     if (updated.nextTransitionAt !== undefined) this.queue.schedule(arn, updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
     if ((to === 'RUNNING' || to === 'STOPPED') && rec.serviceArn)
@@ -281,7 +287,7 @@ export class TaskDriver {
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
     const updated = kill(rec, reason, now);
     this.release(updated, fx);
-    this.col.tasks.put(updated.task.taskArn, updated);
+    this.col.tasks.putShared(updated.task.taskArn, updated);
     fx.close.push(updated.task.taskArn);
     if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
     this.scheduleDeletion(updated, now);
@@ -292,10 +298,10 @@ export class TaskDriver {
     const ciArn = rec.task.containerInstanceArn;
     fx.clusters.add(rec.task.clusterArn);
     if (!ciArn) return;
-    const instance = this.col.containerInstances.get(ciArn);
+    const instance = this.col.containerInstances.peek(ciArn);
     if (!instance) return;
     const booking = { cpu: rec.reservedCpu, memory: rec.reservedMemory, ports: rec.ports };
-    this.col.containerInstances.put(ciArn, {
+    this.col.containerInstances.putShared(ciArn, {
       ...instance,
       containerInstance: releaseResources(instance.containerInstance, booking),
     });
@@ -320,14 +326,14 @@ export class TaskDriver {
 
   private addressOf(rec: TaskRecord): string {
     const ciArn = rec.task.containerInstanceArn;
-    const instance = ciArn ? this.col.containerInstances.get(ciArn) : undefined;
+    const instance = ciArn ? this.col.containerInstances.peek(ciArn) : undefined;
     return instance?.address ?? this.deps.config.fallbackAddress;
   }
 
   private toServe(rec: TaskRecord, withPrevious: boolean): TaskToServe {
     const t = rec.task;
     const ciArn = t.containerInstanceArn ?? '';
-    const instance = ciArn ? this.col.containerInstances.get(ciArn) : undefined;
+    const instance = ciArn ? this.col.containerInstances.peek(ciArn) : undefined;
     const previous = new Map<string, NetworkBinding>();
     if (withPrevious) {
       for (const c of t.containers ?? []) {

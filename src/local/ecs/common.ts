@@ -135,9 +135,10 @@ function memberArn(
   return ecsArn(s, `${kind}/${clusterName}/${ref}`);
 }
 
+/** The task (shared and frozen, see Collection.peek: copy before changing it). */
 export function findTask(s: Scope, cluster: ClusterRecord, ref: string): TaskRecord | null {
   const key = memberArn(s, cluster, 'task', ref);
-  return key ? (s.col.tasks.get(key) ?? null) : null;
+  return key ? (s.col.tasks.peek(key) ?? null) : null;
 }
 
 export function findInstance(s: Scope, cluster: ClusterRecord, ref: string): ContainerInstanceRecord | null {

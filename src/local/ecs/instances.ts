@@ -311,7 +311,7 @@ export function describeInstance(
 ): WireContainerInstance {
   let running = 0;
   let pending = 0;
-  for (const t of s.col.tasks.find({ instance: rec.containerInstance.containerInstanceArn })) {
+  for (const t of s.col.tasks.peekMany({ instance: rec.containerInstance.containerInstanceArn })) {
     if (t.task.lastStatus === 'RUNNING') running++;
     else if (PENDING_STATUSES.has(t.task.lastStatus)) pending++;
   }

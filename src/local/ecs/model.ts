@@ -100,6 +100,12 @@ export interface ServiceRecord {
   region: string;
 }
 
+/**
+ * Parsed documents kept for `peek` (placement reads every instance of a cluster on each launch,
+ * DescribeTasks reads up to 100 tasks): see Collection.peek.
+ */
+const CACHE = { cacheSize: 20_000 };
+
 /** The ECS collections, created once per Db. Index keys are part of the contract: */
 export function ecsCollections(db: Db) {
   return {
@@ -111,16 +117,24 @@ export function ecsCollections(db: Db) {
       { name: 'family', key: (r) => `${r.region}|${r.taskDefinition.family}` },
       { name: 'regionStatus', key: (r) => `${r.region}|${r.taskDefinition.status}` },
     ]),
-    containerInstances: db.collection<ContainerInstanceRecord>('ecs_container_instances', [
-      { name: 'cluster', key: (r) => r.clusterArn },
-      { name: 'ec2InstanceId', key: (r) => r.containerInstance.ec2InstanceId },
-    ]),
+    containerInstances: db.collection<ContainerInstanceRecord>(
+      'ecs_container_instances',
+      [
+        { name: 'cluster', key: (r) => r.clusterArn },
+        { name: 'ec2InstanceId', key: (r) => r.containerInstance.ec2InstanceId },
+      ],
+      CACHE,
+    ),
     /** Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. */
-    tasks: db.collection<TaskRecord>('ecs_tasks', [
-      { name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` },
-      { name: 'instance', key: (r) => r.task.containerInstanceArn ?? null },
-      { name: 'service', key: (r) => r.serviceArn ?? null },
-    ]),
+    tasks: db.collection<TaskRecord>(
+      'ecs_tasks',
+      [
+        { name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` },
+        { name: 'instance', key: (r) => r.task.containerInstanceArn ?? null },
+        { name: 'service', key: (r) => r.serviceArn ?? null },
+      ],
+      CACHE,
+    ),
     services: db.collection<ServiceRecord>('ecs_services', [
       { name: 'cluster', key: (r) => r.service.clusterArn },
       { name: 'clusterName', key: (r) => `${r.service.clusterArn}|${r.service.serviceName}` },

@@ -290,7 +290,7 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
 export function describeService(s: Scope, rec: ServiceRecord, withTags: boolean): WireService {
   let running = 0;
   let pending = 0;
-  for (const t of s.col.tasks.find({ service: rec.service.serviceArn })) {
+  for (const t of s.col.tasks.peekMany({ service: rec.service.serviceArn })) {
     if (t.task.lastStatus === 'RUNNING') running++;
     else if (PENDING_STATUSES.has(t.task.lastStatus) && t.task.desiredStatus === 'RUNNING') pending++;
   }

@@ -253,7 +253,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
         version: (rec.task.version ?? 1) + 1,
       },
     };
-    s.col.tasks.put(updated.task.taskArn, updated);
+    s.col.tasks.putShared(updated.task.taskArn, updated);
     return { record: updated, changed: true };
   });
   if (changed) {

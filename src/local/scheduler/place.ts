@@ -103,7 +103,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     strategies: startTask ? [] : strategiesOf(launch.placementStrategy),
   };
 
-  const records = col.containerInstances.find({ cluster: launch.clusterArn });
+  const records = col.containerInstances.peekMany({ cluster: launch.clusterArn });
   const groups = groupCounts(col, launch, req);
   const view = (r: ContainerInstanceRecord) => placementView(r.containerInstance, groups, req);
   const failures: Wire<ecs.Failure>[] = [];
@@ -138,7 +138,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   // Instances as booked so far in this call; each is written once at the end.
   const booked = new Map<string, ContainerInstanceRecord>();
   for (const p of placed) {
-    const current = booked.get(p.instance) ?? col.containerInstances.get(p.instance);
+    const current = booked.get(p.instance) ?? col.containerInstances.peek(p.instance);
     const booking = { cpu: req.cpu, memory: req.memory, ports: p.ports };
     // Apply-time verification against the instance as stored now (Nomad's plan apply).
     const refusal = applyTimeRefusal(current, booking);
@@ -154,7 +154,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     });
     tasks.push(task);
   }
-  for (const [arn, rec] of booked) col.containerInstances.put(arn, rec);
+  for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
   // Hints after the caller's transaction has finished (a rolled-back hint is harmless).
   queueMicrotask(() => {
     for (const t of tasks) {
@@ -186,7 +186,7 @@ export function daemonInstances(
   ]);
   const noGroups = new Map<string, Map<string, number>>();
   return col.containerInstances
-    .find({ cluster: clusterArn })
+    .peekMany({ cluster: clusterArn })
     .filter((r) => r.containerInstance.status === 'ACTIVE')
     .filter((r) => {
       const view = placementView(r.containerInstance, noGroups, { requiredAttributes: [] });
@@ -265,34 +265,74 @@ function groupCounts(
   return counts;
 }
 
+/** What the placement view takes from the instance document alone. */
+interface InstanceView {
+  /** The view when no task group counts and no required attributes are added (shared, read-only). */
+  bare: PlacementInstance;
+  reportsCapabilities: boolean;
+}
+
+const NO_GROUPS: ReadonlyMap<string, number> = new Map();
+const NO_TASK_GROUPS: ReadonlySet<string> = new Set();
+
+/**
+ * Views of frozen (cached, see Collection.peek) instance documents: a document never changes, a
+ * write stores a new one, so the view is computed once per version of the instance. Placement
+ * never mutates a view (it copies what it changes).
+ */
+const instanceViews = new WeakMap<WireContainerInstance, InstanceView>();
+
+function instanceView(ci: WireContainerInstance): InstanceView {
+  const cached = instanceViews.get(ci);
+  if (cached) return cached;
+  const attributes = new Map<string, string>();
+  for (const a of ci.attributes ?? []) if (a.name) attributes.set(a.name, a.value ?? '');
+  const view: InstanceView = {
+    bare: {
+      arn: ci.containerInstanceArn,
+      status: ci.status,
+      agentConnected: ci.agentConnected !== false,
+      ...(ci.versionInfo?.agentVersion ? { agentVersion: ci.versionInfo.agentVersion } : {}),
+      ec2InstanceId: ci.ec2InstanceId,
+      ...(ci.registeredAt !== undefined ? { registeredAt: ci.registeredAt } : {}),
+      runningTasksCount: 0,
+      attributes,
+      taskGroups: NO_TASK_GROUPS,
+      groups: NO_GROUPS,
+      remaining: remainingCapacity(ci),
+    },
+    reportsCapabilities: [...attributes.keys()].some((k) => CAPABILITY_PREFIXES.some((p) => k.startsWith(p))),
+  };
+  if (Object.isFrozen(ci)) instanceViews.set(ci, view);
+  return view;
+}
+
 function placementView(
   ci: WireContainerInstance,
   groups: Map<string, Map<string, number>>,
   req: Pick<TaskRequirements, 'requiredAttributes'>,
 ): PlacementInstance {
-  const attributes = new Map<string, string>();
-  for (const a of ci.attributes ?? []) if (a.name) attributes.set(a.name, a.value ?? '');
-  const reportsCapabilities = [...attributes.keys()].some((k) =>
-    CAPABILITY_PREFIXES.some((p) => k.startsWith(p)),
-  );
+  const { bare, reportsCapabilities } = instanceView(ci);
+  const own = groups.get(ci.containerInstanceArn);
   // Instances registered without capability attributes (e.g. through the API by hand) are taken to
   // have them all, so required attributes only filter instances whose agent reports capabilities.
-  if (!reportsCapabilities) for (const a of req.requiredAttributes) attributes.set(a.name, a.value ?? '');
-  const own = groups.get(ci.containerInstanceArn) ?? new Map<string, number>();
+  const addAttributes = !reportsCapabilities && req.requiredAttributes.length > 0;
+  if (!own && !addAttributes) return bare;
+  let attributes = bare.attributes;
+  if (addAttributes) {
+    const withRequired = new Map(attributes);
+    for (const a of req.requiredAttributes) withRequired.set(a.name, a.value ?? '');
+    attributes = withRequired;
+  }
+  const counts = own ?? new Map<string, number>();
   let running = 0;
-  for (const n of own.values()) running += n;
+  for (const n of counts.values()) running += n;
   return {
-    arn: ci.containerInstanceArn,
-    status: ci.status,
-    agentConnected: ci.agentConnected !== false,
-    ...(ci.versionInfo?.agentVersion ? { agentVersion: ci.versionInfo.agentVersion } : {}),
-    ec2InstanceId: ci.ec2InstanceId,
-    ...(ci.registeredAt !== undefined ? { registeredAt: ci.registeredAt } : {}),
-    runningTasksCount: running,
+    ...bare,
     attributes,
-    taskGroups: new Set(own.keys()),
-    groups: own,
-    remaining: remainingCapacity(ci),
+    runningTasksCount: running,
+    taskGroups: new Set(counts.keys()),
+    groups: counts,
   };
 }
 

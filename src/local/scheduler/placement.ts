@@ -171,6 +171,7 @@ function staticPortsFree(used: ReadonlySet<number>, ports: PortRequest[], protoc
 
 /** Host ports for the task's mappings on this instance: static as asked, dynamic from the free range. */
 export function assignPorts(remaining: InstanceCapacity, ports: PortRequest[]): PortBinding[] | null {
+  if (ports.length === 0) return [];
   const taken = { tcp: new Set(remaining.tcp), udp: new Set(remaining.udp) };
   for (const p of ports) if (p.hostPort !== 0) taken[p.protocol].add(p.hostPort);
   const next = { tcp: DYNAMIC_PORT_FIRST, udp: DYNAMIC_PORT_FIRST };
@@ -276,20 +277,22 @@ export function placeTasks(
   const failure = state.map((i) => firstFailure(i, req));
   const score = scorers(req, state, random);
   const placements: Placement[] = [];
+  // Two score buffers, swapped when a candidate becomes the best (no array per candidate).
+  let scores: number[] = new Array<number>(score.length).fill(0);
+  let bestScores: number[] = new Array<number>(score.length).fill(0);
   for (let n = 0; n < count; n++) {
     let best = -1;
-    let bestScores: number[] = [];
     for (let k = 0; k < state.length; k++) {
       if (failure[k] !== -1) continue;
       const candidate = state[k] as PlacementInstance;
-      const scores = score.map((f) => f.score(candidate));
+      for (let j = 0; j < score.length; j++) scores[j] = (score[j] as Scorer).score(candidate);
       const order =
         best < 0
           ? -1
           : compareScores(scores, bestScores) || compareArns(candidate, state[best] as PlacementInstance);
       if (order < 0) {
         best = k;
-        bestScores = scores;
+        [bestScores, scores] = [scores, bestScores];
       }
     }
     if (best < 0) return { placements, ...refusals(state, failure) };

@@ -6,6 +6,15 @@ export interface IndexSpec<T> {
   key: (doc: T) => string | null | undefined;
 }
 
+export interface CollectionOptions {
+  /**
+   * Keep up to this many parsed documents in memory for `peek`/`peekMany` (default 0: none). The
+   * table stays the source of truth: a write drops the entry, a rolled-back transaction (Db.tx)
+   * drops them all, and the next peek reads the row again.
+   */
+  cacheSize?: number;
+}
+
 export interface FindOptions {
   /** Only ids strictly greater than this (stable pagination in id order). */
   after?: string;
@@ -18,12 +27,17 @@ export class Collection<T> {
   private readonly table: string;
   private readonly columnOf = new Map<string, string>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** id -> frozen parsed document, in insertion order (the oldest is dropped first). */
+  private readonly cache = new Map<string, T>();
+  private readonly cacheSize: number;
 
   constructor(
     private readonly sql: Database.Database,
     name: string,
     private readonly indexes: IndexSpec<T>[],
+    options: CollectionOptions = {},
   ) {
+    this.cacheSize = options.cacheSize ?? 0;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     if (indexes.length > COLUMNS.length) throw new Error('at most three indexes');
     this.table = `c_${name}`;
@@ -52,6 +66,44 @@ export class Collection<T> {
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
+  /**
+   * The document, shared and deeply frozen: read it, never mutate it (copy what you change, e.g.
+   * `{ ...doc, field }`, then `put`). Served from memory when cached; `get` when the collection
+   * keeps no cache.
+   */
+  peek(id: string): T | undefined {
+    const hit = this.cache.get(id);
+    if (hit !== undefined) return hit;
+    const doc = this.get(id);
+    if (doc === undefined || this.cacheSize === 0) return doc;
+    this.remember(id, deepFreeze(doc));
+    return doc;
+  }
+
+  private remember(id: string, doc: T): void {
+    this.cache.delete(id);
+    if (this.cache.size >= this.cacheSize) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(id, doc);
+  }
+
+  /** `find` through `peek`: shared frozen documents, in id order. */
+  peekMany(where: Record<string, string> = {}): T[] {
+    const out: T[] = [];
+    for (const id of this.ids(where)) {
+      const doc = this.peek(id);
+      if (doc !== undefined) out.push(doc);
+    }
+    return out;
+  }
+
+  /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
+  dropCache(): void {
+    this.cache.clear();
+  }
+
   has(id: string): boolean {
     return this.stmt('has', () => `SELECT 1 FROM ${this.table} WHERE id = ?`).get(id) !== undefined;
   }
@@ -69,9 +121,20 @@ export class Collection<T> {
         `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
     ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc));
+    this.cache.delete(id);
+  }
+
+  /**
+   * `put`, keeping `doc` itself (deeply frozen) as the cached document for `peek`: for a caller
+   * that built `doc` for this write and never changes it afterwards.
+   */
+  putShared(id: string, doc: T): void {
+    this.put(id, doc);
+    if (this.cacheSize > 0) this.remember(id, deepFreeze(doc));
   }
 
   delete(id: string): boolean {
+    this.cache.delete(id);
     return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
   }
 
@@ -145,4 +208,13 @@ export class Collection<T> {
     const clause = parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
     return { clause, values, shape: clause };
   }
+}
+
+/** Freezes a JSON document (objects and arrays) all the way down. */
+function deepFreeze<D>(doc: D): D {
+  if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) {
+    Object.freeze(doc);
+    for (const v of Object.values(doc)) deepFreeze(v);
+  }
+  return doc;
 }

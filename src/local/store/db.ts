@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Collection, type IndexSpec } from './collection';
+import { Collection, type CollectionOptions, type IndexSpec } from './collection';
 
 export class Db {
   readonly sql: Database.Database;
@@ -15,26 +15,53 @@ export class Db {
   constructor(file: string | null) {
     const path = file ?? ':memory:';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.sql = new Database(path);
-    this.sql.pragma('journal_mode = WAL');
+    // A short busy timeout: within the one owning process there is no contention to wait for.
+    this.sql = new Database(path, { timeout: 200 });
+    // One process owns a state file: the collections cache documents, which is only sound when no
+    // other process writes behind them. The exclusive lock is taken by the first write below and
+    // held until close; the OS drops it when the process dies, so a restart after SIGKILL gets it.
+    this.sql.pragma('locking_mode = EXCLUSIVE');
+    try {
+      this.sql.pragma('journal_mode = WAL');
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+      this.sql
+        .prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('opened-at', ?)`)
+        .run(String(Date.now()));
+    } catch (err) {
+      this.sql.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new Error(`state file ${path} is in use by another ecs-console process`);
+      }
+      throw err;
+    }
     this.sql.pragma('synchronous = NORMAL');
-    this.sql.pragma('busy_timeout = 5000');
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   }
 
-  /** Runs `fn` in one transaction (nested calls become savepoints). Throwing rolls everything back. */
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints). Throwing rolls everything back,
+   * and drops the collections' cached documents (they may hold rolled-back writes).
+   */
   tx<T>(fn: () => T): T {
-    return this.sql.transaction(fn)();
+    try {
+      return this.sql.transaction(fn)();
+    } catch (err) {
+      this.dropCaches();
+      throw err;
+    }
+  }
+
+  private dropCaches(): void {
+    for (const c of this.collections.values()) c.dropCache();
   }
 
   /**
    * A named document collection with up to three indexed string keys. Calling it twice with the
-   * same name returns the same collection.
+   * same name returns the same collection (the first call's options apply).
    */
-  collection<T>(name: string, indexes: IndexSpec<T>[] = []): Collection<T> {
+  collection<T>(name: string, indexes: IndexSpec<T>[] = [], options: CollectionOptions = {}): Collection<T> {
     const existing = this.collections.get(name);
     if (existing) return existing as Collection<T>;
-    const c = new Collection<T>(this.sql, name, indexes);
+    const c = new Collection<T>(this.sql, name, indexes, options);
     this.collections.set(name, c as Collection<unknown>);
     return c;
   }
@@ -75,6 +102,7 @@ export class Db {
     this.tx(() => {
       for (const t of tables) this.sql.exec(`DELETE FROM "${t.name}"`);
     });
+    this.dropCaches();
   }
 
   close(): void {
