@@ -30,7 +30,7 @@ export class Db {
     } catch (err) {
       this.sql.close();
       if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error(`state file ${path} is in use by another ecs-console process`);
+        throw new Error(`state file ${path} is in use by another ecs-console process`, { cause: err });
       }
       throw err;
     }
