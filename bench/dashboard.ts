@@ -19,19 +19,8 @@ import { Agent } from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Request } from 'playwright-core';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { fmt, pool, root, startEcsConsole, table } from './lib';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface ScrollFigures {
   frames: number;
@@ -152,9 +141,9 @@ export async function benchDashboard(argv: string[]): Promise<void> {
   console.log(
     `\n## dashboard: ${size.services} services, ${size.services * size.tasksPerService} tasks, ${size.instances} container instances`,
   );
-  if (!existsSync(CHROMIUM)) {
-    if (process.env['ECS_CONSOLE_REQUIRE_TOOLS'] === '1') throw new Error(`${CHROMIUM} is missing`);
-    console.log(`skipped: ${CHROMIUM} is not installed`);
+  if (!chromiumLaunchOptions.executablePath) {
+    if (process.env['ECS_CONSOLE_REQUIRE_TOOLS'] === '1') throw new Error('/usr/bin/chromium is missing');
+    console.log('skipped: /usr/bin/chromium is not installed');
     return;
   }
   if (!existsSync(join(root, 'dist/console/index.html'))) {
@@ -166,7 +155,7 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     ['serve', '--port', '0', '--ephemeral', '--task-step-ms', '50'],
     /ecs-console console: (http:\/\/\S+)/,
   );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const { cluster, seconds } = await populate(server.url, size);
     console.log(`populated in ${fmt(seconds)} s`);

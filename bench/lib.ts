@@ -1,10 +1,9 @@
 /** Shared helpers for the benchmarks: child servers, latency stats, RSS. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { BIN, REPO, freePort, startProcess, stopProcess } from '../src/testing/process';
 
-export const root = fileURLToPath(new URL('..', import.meta.url));
+export const root = REPO;
 
 export interface Started {
   url: string;
@@ -13,14 +12,16 @@ export interface Started {
 }
 
 /** Starts `ecs-console <command> ... --port 0` and waits for the line that carries its URL. */
-export function startEcsConsole(args: string[], urlPattern: RegExp): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/ecs-console.mjs', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+export async function startEcsConsole(args: string[], urlPattern: RegExp): Promise<Started> {
+  const p = await startProcess(process.execPath, [BIN, ...args], {
+    url: urlPattern,
+    timeoutMs: 120_000,
+    spawn: { cwd: REPO },
   });
-  return waitForUrl(child, urlPattern);
+  return { url: p.url.replace(/\/$/, ''), child: p.child, stop: () => p.stop('SIGTERM') };
 }
 
+/** Waits for a URL printed on stdout or stderr (moto_server logs to stderr). */
 export function waitForUrl(child: ChildProcess, urlPattern: RegExp, timeoutMs = 60_000): Promise<Started> {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -30,7 +31,7 @@ export function waitForUrl(child: ChildProcess, urlPattern: RegExp, timeoutMs = 
       const m = urlPattern.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: (m[1] ?? m[0]).replace(/\/$/, ''), child, stop: () => stopChild(child) });
+        resolve({ url: (m[1] ?? m[0]).replace(/\/$/, ''), child, stop: () => stopProcess(child, 'SIGTERM') });
       }
     };
     child.stdout?.on('data', onData);
@@ -42,25 +43,7 @@ export function waitForUrl(child: ChildProcess, urlPattern: RegExp, timeoutMs = 
   });
 }
 
-export function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+export { freePort };
 
 /** Peak resident set size of a process (VmHWM), in MiB; null where /proc is missing. */
 export function peakRssMiB(pid: number | undefined): number | null {

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium';
 
 // The SDK versions this package pins support Node 20; its notice about future versions is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
-// The system Chromium when there is one (the CI image has it), else Playwright's own download.
-const systemChromium = '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: '.',
@@ -24,18 +21,6 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     // Traces on demand: `npm run e2e -- --trace on`.
     trace: 'off',
-    launchOptions: {
-      executablePath: existsSync(systemChromium) ? systemChromium : undefined,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });
