@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { LocalDeps } from '../deps';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext, ServiceDefinition } from '../protocol/types';
-import { bool, int, obj, objList, str, strList, type Params } from '../ec2/params';
+import { bool, int, obj, objList, str, strList, type Params } from '../protocol/params';
 import {
   autoScalingStore,
   groupKey,

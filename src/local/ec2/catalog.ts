@@ -12,7 +12,7 @@ import {
   type LaunchTemplateVersion,
 } from './model';
 import { zoneId } from './network';
-import { keyValues, obj, objList, str, strList, type Params } from './params';
+import { keyValues, obj, objList, str, strList, type Params } from '../protocol/params';
 
 /** The one image every region offers: the ECS-optimized Amazon Linux 2 AMI. */
 export const ECS_OPTIMIZED_AMI = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cidrContains, cidrOverlaps, parseCidr } from './context';
 import { zoneId } from './network';
-import { wildcardMatch } from './params';
+import { wildcardMatch } from '../protocol/params';
 
 describe('CIDR helpers', () => {
   it('parses and compares IPv4 blocks', () => {

@@ -15,7 +15,7 @@ import {
   type SubnetRecord,
   type VpcRecord,
 } from './model';
-import { objList, str, strList, wildcardMatch } from './params';
+import { objList, str, strList, wildcardMatch } from '../protocol/params';
 
 export const ec2Errors = {
   invalid: (message: string) => new AwsError('InvalidParameterValue', message, 400),

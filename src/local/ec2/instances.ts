@@ -7,7 +7,7 @@ import { ec2Errors, readFilters, type Ec2Context } from './context';
 import { instanceTypeInfo } from './instance-types';
 import type { InstanceLifecycle } from './lifecycle';
 import { STATE_CODES, type InstanceRecord, type LaunchTemplateData, type SubnetRecord } from './model';
-import { int, obj, str, strList, type Params } from './params';
+import { int, obj, str, strList, type Params } from '../protocol/params';
 import { resolveLaunchTemplate } from './catalog';
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;

@@ -13,7 +13,7 @@ import type {
   SubnetRecord,
   VpcRecord,
 } from './model';
-import { int, objList, str, strList, type Params } from './params';
+import { int, objList, str, strList, type Params } from '../protocol/params';
 
 const ok = { return: true };
 

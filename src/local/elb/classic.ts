@@ -7,7 +7,7 @@ import { poolAddress } from '../common/addresses';
 import type { LocalDeps } from '../deps';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext, ServiceDefinition } from '../protocol/types';
-import { int, keyValues, obj, objList, str, strList, type Params } from '../ec2/params';
+import { int, keyValues, obj, objList, str, strList, type Params } from '../protocol/params';
 import {
   elbStore,
   type ClassicInstance,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LocalDeps } from '../deps';
 import { AwsError } from '../protocol/errors';
 import type { ActionHandler, ServiceDefinition } from '../protocol/types';
-import { int, keyValues, str, type Params } from '../ec2/params';
+import { int, keyValues, str, type Params } from '../protocol/params';
 
 interface RoleRecord {
   name: string;

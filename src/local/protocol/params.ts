@@ -2,7 +2,7 @@
  * Reading structured query input (all scalars are strings, lists are arrays). Shared by the query
  * providers in ec2/, autoscaling/, elb/ and iam/; each passes its own error for bad values.
  */
-import type { AwsError } from '../protocol/errors';
+import type { AwsError } from './errors';
 
 export type Params = Record<string, unknown>;
 export type Invalid = (message: string) => AwsError;
