@@ -13,33 +13,13 @@ import {
   DescribeServicesCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/testing/process';
+import { requireTool } from '../src/testing/tools';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
-
-function hasMoto(): boolean {
-  const r = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  if (!r.error && r.status === 0) return true;
-  if (process.env['ECS_CONSOLE_REQUIRE_TOOLS'] === '1') {
-    throw new Error('moto_server is required (ECS_CONSOLE_REQUIRE_TOOLS=1) but was not found on PATH');
-  }
-  console.warn('SKIPPED endpoint-mode journey: moto_server not found on PATH');
-  return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -76,7 +56,7 @@ async function expectNoCrash(page: Page, errors: string[]): Promise<void> {
 
 test.describe('endpoint mode against moto', () => {
   test.describe.configure({ mode: 'serial' });
-  test.skip(!hasMoto(), 'moto_server not installed');
+  test.skip(!requireTool('moto_server', 'endpoint-mode journey'), 'moto_server not installed');
 
   let moto: ChildProcess | undefined;
   let serve: ChildProcess | undefined;

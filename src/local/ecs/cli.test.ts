@@ -2,53 +2,19 @@
  * The ECS API through the real AWS CLI (`aws --endpoint-url`): a representative set of commands,
  * JSON output parsed, and service errors as non-zero exit codes with the error code on stderr.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli, requireTool, type CliResult } from '../../testing/tools';
 import { sampleTaskDefinition, startTestPlane, type TestPlane } from './testing';
 
-const hasAws = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!hasAws) {
-  if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1')
-    throw new Error('the AWS CLI (aws) is required but not installed');
-  console.log('skipped: the AWS CLI (aws) is not installed');
-}
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const hasAws = requireTool('aws', 'ECS with the AWS CLI');
 
 let t: TestPlane;
 let dir: string;
 
-function aws(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      ['--endpoint-url', t.url, '--output', 'json', 'ecs', ...args],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_PAGER: '',
-        },
-        timeout: 30_000,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const aws = (...args: string[]): Promise<CliResult> => awsCli(t.url, ['ecs', ...args]);
 
 async function awsJson<T>(...args: string[]): Promise<T> {
   const r = await aws(...args);

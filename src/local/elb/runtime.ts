@@ -170,7 +170,16 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
     if (group) checkGroup(group, false);
   };
 
-  const sync = async (): Promise<void> => {
+  // Syncs run one after another: two interleaved syncs could otherwise reopen a listener that the
+  // later one (reading newer state) had just closed, e.g. a deleted load balancer answering again.
+  let queue: Promise<void> = Promise.resolve();
+  const sync = (): Promise<void> => {
+    const run = queue.then(syncNow, syncNow);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  const syncNow = async (): Promise<void> => {
     if (!active) return;
     const wanted = new Map(source.listeners().map((l) => [l.key, l]));
     for (const [key, entry] of [...servers]) {
@@ -216,6 +225,7 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
     },
     async stop() {
       active = false;
+      await queue; // a sync in flight finishes before its listeners are closed
       if (housekeeping) clearInterval(housekeeping);
       for (const t of checkTimers.values()) clearInterval(t.timer);
       checkTimers.clear();
