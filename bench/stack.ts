@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { fmt, peakRssMiB, root, startEcsConsole } from './lib';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const template = readFileSync(`${root}/src/local/walkthrough/cluster-2015.yaml`, 'utf8');
+const template = readFileSync(`${root}/src/local/cloudformation/fixtures/cluster-2015.yaml`, 'utf8');
 
 async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

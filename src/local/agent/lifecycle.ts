@@ -60,7 +60,7 @@ export interface TransitionInput {
  * (absent when the task is at rest). Returns a new record; the argument is not modified.
  */
 export function applyTransition(record: TaskRecord, input: TransitionInput): TaskRecord {
-  const r = structuredClone(record);
+  const r = editableCopy(record);
   const t = r.task;
   const now = epochSeconds(input.nowMs);
   const wasRunning = !STARTING.includes(t.lastStatus);
@@ -112,6 +112,19 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
   return r;
 }
 
+/**
+ * A copy of exactly what a transition changes (task fields, each container's fields, the history),
+ * sharing the rest: records may come frozen from the store's cache, and a deep copy on every
+ * lifecycle step of 10,000 tasks is measurable. Nested values (bindings, overrides) are replaced, never edited.
+ */
+function editableCopy(record: TaskRecord): TaskRecord {
+  return {
+    ...record,
+    task: { ...record.task, containers: record.task.containers?.map((c) => ({ ...c })) },
+    history: [...record.history],
+  };
+}
+
 function stopContainers(r: TaskRecord, exitCode: number | undefined): void {
   for (const c of r.task.containers ?? []) {
     if (c.lastStatus === 'STOPPED') continue;
@@ -135,7 +148,7 @@ export interface KillReason {
  * to start): everything STOPPED now, with the given codes.
  */
 export function kill(record: TaskRecord, reason: KillReason, nowMs: number): TaskRecord {
-  const r = structuredClone(record);
+  const r = editableCopy(record);
   const t = r.task;
   const now = epochSeconds(nowMs);
   t.desiredStatus = 'STOPPED';

@@ -11,7 +11,9 @@ import type { LocalControlPlane } from '../index';
 import { startTestPlane, waitFor } from '../../testing/plane';
 import { awsJson, requireTool } from '../../testing/tools';
 
-const template = fileURLToPath(new URL('./cluster-2015.yaml', import.meta.url));
+// The 2015-style cluster stack, and its variant with a classic ELB (and an ALB), from the CloudFormation fixtures.
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../cloudformation/fixtures/${name}`, import.meta.url));
 const haveCli = requireTool('aws', 'walk-through with the AWS CLI');
 
 /** Polls every 300 ms (the CLI is slow) for up to `timeoutMs`. */
@@ -48,12 +50,11 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
       '--stack-name',
       name,
       '--template-body',
-      `file://${template}`,
+      `file://${fixture(elb ? 'cluster-2015-elb.yaml' : 'cluster-2015.yaml')}`,
       '--capabilities',
       'CAPABILITY_IAM',
       '--parameters',
       `ParameterKey=EcsClusterName,ParameterValue=${cluster}`,
-      `ParameterKey=CreateElasticLoadBalancer,ParameterValue=${elb}`,
     );
     return until(
       `${name} CREATE_COMPLETE`,
@@ -214,7 +215,7 @@ describe.skipIf(!haveCli)('seed walk-through with the AWS CLI', () => {
     await aws('ecs', 'create-cluster', '--cluster-name', 'walkelb');
     const stack = await stackUp('EC2ContainerService-walkelb', 'walkelb', true);
     const elbName = stack.Outputs?.find((o) => o.OutputKey === 'EcsElbName')?.OutputValue;
-    const elbDns = stack.Outputs?.find((o) => o.OutputKey === 'EcsElbDns')?.OutputValue;
+    const elbDns = stack.Outputs?.find((o) => o.OutputKey === 'EcsElbDnsName')?.OutputValue;
     expect(elbName).toBeTruthy();
     await instancesIn('walkelb', 3);
     await aws(
