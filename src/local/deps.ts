@@ -19,6 +19,8 @@ export interface LocalConfig {
   fallbackAddress: string;
   /** Whether 127.0.x.y addresses other than 127.0.0.1 can be bound (true on Linux). */
   perInstanceAddresses: boolean;
+  /** Which address block this plane hands out addresses from (set when it starts; see common/addresses.ts). */
+  addressBlock: number;
 }
 
 export interface LocalDeps {
@@ -47,4 +49,5 @@ export const defaultConfig: LocalConfig = {
   stoppedTaskRetentionMs: 3_600_000,
   fallbackAddress: '127.0.0.1',
   perInstanceAddresses: process.platform === 'linux',
+  addressBlock: 0,
 };

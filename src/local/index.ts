@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { claimAddressBlock, type AddressBlockClaim } from './common/addresses';
 import { Bus } from './common/bus';
 import { systemClock, type Clock } from './common/clock';
 import { defaultConfig, type LocalConfig, type LocalDeps, type Runnable } from './deps';
@@ -37,6 +38,7 @@ export class LocalControlPlane {
   private readonly parts: Runnable[] = [];
   private server: Server | null = null;
   private started = false;
+  private addressClaim: AddressBlockClaim | null = null;
 
   constructor(private readonly options: LocalOptions) {
     const config: LocalConfig = { ...defaultConfig, ...stripUndefined(options) };
@@ -71,12 +73,39 @@ export class LocalControlPlane {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.claimAddresses();
     this.parts.push(
       createAgentHost(this.deps, { stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs }),
       createServiceScheduler(this.deps),
     );
     for (const s of this.services) if (s.background) this.parts.push(s.background);
     for (const p of this.parts) await p.start();
+  }
+
+  /**
+   * Claims this plane's address block before anything is addressed: the one its state was built
+   * with when that is free, so instances and load balancers keep their addresses across restarts.
+   */
+  private async claimAddresses(): Promise<void> {
+    const { db, config, log } = this.deps;
+    if (!this.addressClaim) {
+      const stored = db.getMeta('address-block');
+      const preferred = this.options.addressBlock ?? (stored === undefined ? 0 : Number(stored));
+      const claim = await claimAddressBlock(preferred, config.perInstanceAddresses);
+      if (!claim.claimed && config.perInstanceAddresses) {
+        log('every loopback address block is in use by other control planes; addresses may collide', {
+          block: claim.block,
+        });
+      } else if (stored !== undefined && claim.block !== Number(stored)) {
+        log("this state's address block is in use by another control plane; new hosts use another block", {
+          stored: Number(stored),
+          block: claim.block,
+        });
+      }
+      this.addressClaim = claim;
+      config.addressBlock = claim.block;
+    }
+    if (db.getMeta('address-block') === undefined) db.setMeta('address-block', String(config.addressBlock));
   }
 
   /** Handles one HTTP request: the AWS wire protocols, plus the reset hook when enabled. */
@@ -132,6 +161,8 @@ export class LocalControlPlane {
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
+    await this.addressClaim?.release();
+    this.addressClaim = null;
     this.deps.db.close();
   }
 }

@@ -43,7 +43,7 @@ function setup(respond: (call: Call) => unknown = () => ({})) {
 const running = (userData: string, instanceId = 'i-0aaaaaaaaaaaaaaaa') => ({
   instanceId,
   instanceType: 't2.micro',
-  address: '127.1.0.9',
+  address: '127.78.0.9',
   userData: Buffer.from(userData).toString('base64'),
   region: 'eu-west-1',
   accountId: '000000000000',

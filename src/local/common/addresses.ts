@@ -4,17 +4,94 @@
  *   127.1.x.y  EC2 instances (their private and public IP)
  *   127.2.x.y  container instances registered through the API with no EC2 instance behind them
  *   127.3.x.y  load balancers
+ * Several control planes can run on one machine (two `ecs-console local` processes, or test files
+ * running in parallel). Each one claims an address block at start (see `claimAddressBlock`): block b
+ * owns the third octets 16b..16b+15 of every pool, so two planes never hand out the same address.
  * Where per-host addresses are not available, everything uses the fallback address.
  */
+import { createServer, type Server } from 'node:net';
+import type { LocalDeps } from '../deps';
+
 export type AddressPool = 'ec2' | 'container-instance' | 'load-balancer';
 
 const SECOND_OCTET: Record<AddressPool, number> = { ec2: 1, 'container-instance': 2, 'load-balancer': 3 };
+/** The persisted counter of each pool (names kept from before blocks existed). */
+const SEQUENCE: Record<AddressPool, string> = {
+  ec2: 'ec2-address',
+  'container-instance': 'ci-address',
+  'load-balancer': 'lb-address',
+};
 
-/** The n-th address (n >= 1) of a pool: 127.P.(n / 254).(n % 254 + 1). */
-export function poolAddress(pool: AddressPool, n: number, perHost: boolean, fallback = '127.0.0.1'): string {
+export const ADDRESS_BLOCKS = 16;
+const OCTETS_PER_BLOCK = 256 / ADDRESS_BLOCKS;
+/** Addresses per pool in one block (x.y.z.0 and x.y.z.255 are not used). */
+export const ADDRESSES_PER_BLOCK = OCTETS_PER_BLOCK * 254;
+
+/** The n-th address (n >= 1) of a pool in a block: 127.P.(16 block + (n-1) / 254).((n-1) % 254 + 1). */
+export function poolAddress(
+  pool: AddressPool,
+  n: number,
+  perHost: boolean,
+  fallback = '127.0.0.1',
+  block = 0,
+): string {
   if (!perHost) return fallback;
-  const index = n - 1;
-  const third = Math.floor(index / 254) % 256;
+  const index = (n - 1) % ADDRESSES_PER_BLOCK;
+  const third = (block % ADDRESS_BLOCKS) * OCTETS_PER_BLOCK + Math.floor(index / 254);
   const fourth = (index % 254) + 1;
   return `127.${SECOND_OCTET[pool]}.${third}.${fourth}`;
+}
+
+/** Allocates the next address of a pool for this plane (persisted counter, inside the caller's transaction). */
+export function allocateAddress(deps: LocalDeps, pool: AddressPool): string {
+  return poolAddress(
+    pool,
+    deps.db.nextSeq(SEQUENCE[pool]),
+    deps.config.perInstanceAddresses,
+    deps.config.fallbackAddress,
+    deps.config.addressBlock,
+  );
+}
+
+/** Where a plane holds its claim on block b: a listening socket no simulated host ever uses. */
+const CLAIM_PORT = 47_999;
+const claimAddress = (block: number) => `127.255.${block}.1`;
+
+export interface AddressBlockClaim {
+  block: number;
+  release(): Promise<void>;
+}
+
+/**
+ * Claims an address block for this process, trying `preferred` first: a block is held by a
+ * listening socket on its claim address, so the claim ends when the process does, however it ends.
+ * When every block is taken, block `preferred` is used unclaimed (addresses may then collide).
+ */
+export async function claimAddressBlock(
+  preferred: number,
+  perHost: boolean,
+): Promise<AddressBlockClaim & { claimed: boolean }> {
+  const none = { block: preferred, claimed: false, release: async () => {} };
+  if (!perHost) return none;
+  for (let i = 0; i < ADDRESS_BLOCKS; i++) {
+    const block = (preferred + i) % ADDRESS_BLOCKS;
+    const server = await listenOn(claimAddress(block), CLAIM_PORT);
+    if (server) {
+      server.unref();
+      return {
+        block,
+        claimed: true,
+        release: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    }
+  }
+  return none;
+}
+
+function listenOn(host: string, port: number): Promise<Server | null> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', () => resolve(null));
+    server.listen({ host, port, exclusive: true }, () => resolve(server));
+  });
 }

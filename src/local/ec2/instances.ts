@@ -1,5 +1,5 @@
 /** EC2 instance actions: RunInstances, TerminateInstances, DescribeInstances. */
-import { poolAddress } from '../common/addresses';
+import { allocateAddress } from '../common/addresses';
 import { ec2Id } from '../common/ids';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext } from '../protocol/types';
@@ -244,12 +244,7 @@ export function instanceActions(c: Ec2Context, lifecycle: InstanceLifecycle): Re
             securityGroupIds: groupIds,
             iamInstanceProfile: profile,
             userData,
-            address: poolAddress(
-              'ec2',
-              deps.db.nextSeq('ec2-address'),
-              deps.config.perInstanceAddresses,
-              deps.config.fallbackAddress,
-            ),
+            address: allocateAddress(deps, 'ec2'),
             state: 'pending',
             launchTime: now,
             stateSince: now,

@@ -7,7 +7,7 @@
  * released by the agent at STOPPED (scheduler/resources.ts).
  */
 import type * as ecs from '@aws-sdk/client-ecs';
-import { poolAddress } from '../common/addresses';
+import { allocateAddress } from '../common/addresses';
 import { ec2Id, hexId } from '../common/ids';
 import {
   QuerySyntaxError,
@@ -266,12 +266,7 @@ export function registerContainerInstance(s: Scope, input: Wire<ecs.RegisterCont
       const ec2InstanceId = identity.instanceId ?? ec2Id('i');
       const address =
         identity.privateIp ??
-        poolAddress(
-          'container-instance',
-          s.deps.db.nextSeq('ci-address'),
-          s.deps.config.perInstanceAddresses,
-          s.deps.config.fallbackAddress,
-        );
+        allocateAddress(s.deps, 'container-instance');
       const containerInstance: WireContainerInstance = {
         containerInstanceArn: arn,
         ec2InstanceId,

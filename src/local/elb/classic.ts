@@ -3,7 +3,7 @@
  * with listeners LoadBalancerPort -> InstancePort, registered EC2 instances, one health check.
  * Also a real proxy on its own loopback address.
  */
-import { poolAddress } from '../common/addresses';
+import { allocateAddress } from '../common/addresses';
 import type { LocalDeps } from '../deps';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext, ServiceDefinition } from '../protocol/types';
@@ -269,12 +269,7 @@ export function createElbClassicService(deps: LocalDeps): ServiceDefinition {
       };
       db.tx(() => {
         if (store.has(key(ctx.region, name))) return;
-        lb.address = poolAddress(
-          'load-balancer',
-          db.nextSeq('lb-address'),
-          deps.config.perInstanceAddresses,
-          deps.config.fallbackAddress,
-        );
+        lb.address = allocateAddress(deps, 'load-balancer');
         store.put(key(ctx.region, name), lb);
       });
       await sync();

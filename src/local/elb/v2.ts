@@ -3,7 +3,7 @@
  * (also their DNSName), target groups with health checks, listeners that really proxy HTTP.
  */
 import { randomBytes } from 'node:crypto';
-import { poolAddress } from '../common/addresses';
+import { allocateAddress } from '../common/addresses';
 import type { LocalDeps } from '../deps';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext, ServiceDefinition } from '../protocol/types';
@@ -369,12 +369,7 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
           accountId: ctx.accountId,
           type,
           scheme: str(input.Scheme) ?? 'internet-facing',
-          address: poolAddress(
-            'load-balancer',
-            db.nextSeq('lb-address'),
-            deps.config.perInstanceAddresses,
-            deps.config.fallbackAddress,
-          ),
+          address: allocateAddress(deps, 'load-balancer'),
           vpcId: subnets[0]?.vpcId,
           subnets: subnets.map((s) => ({ subnetId: s.subnetId, zoneName: s.zoneName })),
           securityGroups: strList(input.SecurityGroups),

@@ -95,6 +95,7 @@ export class Harness {
         stoppedTaskRetentionMs: 3_600_000,
         fallbackAddress: '127.0.0.1',
         perInstanceAddresses: false,
+        addressBlock: 0,
         ...config,
       },
       log: () => {},
