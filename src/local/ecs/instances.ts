@@ -264,9 +264,7 @@ export function registerContainerInstance(s: Scope, input: Wire<ecs.RegisterCont
       const id = hexId();
       const arn = instanceArnOf(s, clusterName, id);
       const ec2InstanceId = identity.instanceId ?? ec2Id('i');
-      const address =
-        identity.privateIp ??
-        allocateAddress(s.deps, 'container-instance');
+      const address = identity.privateIp ?? allocateAddress(s.deps, 'container-instance');
       const containerInstance: WireContainerInstance = {
         containerInstanceArn: arn,
         ec2InstanceId,
