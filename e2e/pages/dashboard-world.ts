@@ -75,34 +75,7 @@ export async function createDashboardWorld(): Promise<DashboardWorld> {
   const service = 'web';
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
 
-  const run = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-0a7a1e5e0c5c0ffee',
-      InstanceType: 't3.small',
-      MinCount: 2,
-      MaxCount: 2,
-    }),
-  );
-  const instances: string[] = [];
-  for (const i of run.Instances ?? []) {
-    await ecs.send(
-      new RegisterContainerInstanceCommand({
-        cluster,
-        instanceIdentityDocument: JSON.stringify({
-          instanceId: i.InstanceId,
-          instanceType: 't3.small',
-          privateIp: i.PrivateIpAddress,
-          region: 'us-east-1',
-          availabilityZone: i.Placement?.AvailabilityZone ?? 'us-east-1a',
-        }),
-        totalResources: [
-          { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-          { name: 'MEMORY', type: 'INTEGER', integerValue: 1900 },
-        ],
-      }),
-    );
-    instances.push(i.InstanceId ?? '');
-  }
+  const instances = await addInstances(ec2, ecs, cluster, 2, 1900);
 
   await ecs.send(
     new RegisterTaskDefinitionCommand({
@@ -143,4 +116,47 @@ export async function createDashboardWorld(): Promise<DashboardWorld> {
       cfn.destroy();
     },
   };
+}
+
+/**
+ * Runs `count` t3.small EC2 instances and registers each with `cluster` as a container instance
+ * with 2048 CPU units and `memory` MiB (what the journeys size their tasks against). Their EC2 ids.
+ */
+export async function addInstances(
+  ec2: EC2Client,
+  ecs: ECSClient,
+  cluster: string,
+  count: number,
+  memory: number,
+): Promise<string[]> {
+  const run = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-0a7a1e5e0c5c0ffee',
+      InstanceType: 't3.small',
+      MinCount: count,
+      MaxCount: count,
+    }),
+  );
+  const ids: string[] = [];
+  for (const i of run.Instances ?? []) {
+    if (!i.InstanceId) throw new Error('RunInstances returned an instance without an id');
+    await ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster,
+        instanceIdentityDocument: JSON.stringify({
+          instanceId: i.InstanceId,
+          instanceType: 't3.small',
+          privateIp: i.PrivateIpAddress,
+          region: 'us-east-1',
+          availabilityZone: i.Placement?.AvailabilityZone ?? 'us-east-1a',
+        }),
+        totalResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+          { name: 'MEMORY', type: 'INTEGER', integerValue: memory },
+        ],
+      }),
+    );
+    ids.push(i.InstanceId);
+  }
+  return ids;
 }

@@ -1,13 +1,16 @@
 import { renderToStaticMarkup } from 'react-dom/server';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { RegionProvider, type BackendInfo } from '../aws/backend';
 import { BackendBadge } from './backend-badge';
 
-const render = (info: BackendInfo) =>
+const render = (info: BackendInfo, url = '/clusters') =>
   renderToStaticMarkup(
-    <RegionProvider info={info}>
-      <BackendBadge info={info} />
-    </RegionProvider>,
+    <MemoryRouter initialEntries={[url]}>
+      <RegionProvider info={info}>
+        <BackendBadge info={info} />
+      </RegionProvider>
+    </MemoryRouter>,
   );
 const base = { region: 'eu-west-1', regions: ['us-east-1', 'eu-west-1'], version: '0.1.0' };
 
@@ -23,6 +26,10 @@ describe('BackendBadge', () => {
     expect(html).toContain('AWS 123456789012');
     expect(html).toContain('>Region</label>');
     expect(html).toMatch(/<option value="eu-west-1" selected="">eu-west-1<\/option>/);
+  });
+  it("selects the URL's region in AWS mode", () => {
+    const html = render({ ...base, mode: 'aws', accountId: '123456789012' }, '/clusters?region=us-east-1');
+    expect(html).toMatch(/<option value="us-east-1" selected="">us-east-1<\/option>/);
   });
   it('shows the endpoint URL', () => {
     expect(render({ ...base, mode: 'endpoint', endpoint: 'http://127.0.0.1:5000' })).toContain(

@@ -50,6 +50,22 @@ describe('regionalClients', () => {
     expect(latestThrottle()).toMatchObject({ action: 'ListClusters', retries: 3 });
   });
 
+  it('does not retry a throttled call on top of the server, which already did', async () => {
+    const sent: Sent[] = [];
+    const client = fakeEcs(
+      400,
+      { 'x-ecs-console-retries': '3' },
+      '{"__type":"ThrottlingException","message":"Rate exceeded"}',
+      sent,
+    );
+    const error = await client('us-east-1')
+      .send(new ListClustersCommand({}))
+      .catch((e: unknown) => e);
+    expect(toAwsError(error)).toMatchObject({ code: 'ThrottlingException', status: 400 });
+    expect(sent).toHaveLength(1);
+    expect(latestThrottle()).toMatchObject({ action: 'ListClusters', retries: 3 });
+  });
+
   it('names the operation an endpoint does not support', async () => {
     const client = fakeEcs(
       400,

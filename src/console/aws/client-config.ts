@@ -26,6 +26,9 @@ export function clientConfig(service: AwsService, region: string) {
     region,
     endpoint: `${window.location.origin}/aws/${service}`,
     credentials: { accessKeyId: 'ecs-console', secretAccessKey: 'ecs-console' },
+    // One attempt: the console server already retries throttling with backoff, and TanStack Query retries
+    // reads. The SDK's own 3 attempts on top made one throttled read cost 3 x 3 x 4 = 36 upstream calls.
+    maxAttempts: 1,
   };
 }
 

@@ -10,7 +10,11 @@ export async function describeCluster(region: string, cluster: string): Promise<
   );
   const found = out.clusters?.[0];
   if (!found || found.status === 'INACTIVE') {
-    throw Object.assign(new Error(`Cluster ${cluster} not found.`), { name: 'ClusterNotFoundException' });
+    // A 400 like the API's own errors: not retried, shown at once.
+    throw Object.assign(new Error(`Cluster ${cluster} not found.`), {
+      name: 'ClusterNotFoundException',
+      $metadata: { httpStatusCode: 400 },
+    });
   }
   return found;
 }

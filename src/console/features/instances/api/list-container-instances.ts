@@ -51,6 +51,9 @@ export function containerInstancesQuery(region: string, cluster: string) {
     queryKey: awsQueryKey(region, 'ecs', 'ListContainerInstances+DescribeContainerInstances', { cluster }),
     queryFn: () => listContainerInstances(region, cluster),
     placeholderData: keepPreviousData,
+    // Tasks placed or stopped elsewhere (scaling a service, stopping a task) change these counts, and
+    // the tab polls slowly at rest: coming back to it must not show counts from before that change.
+    refetchOnMount: 'always',
     refetchInterval: (q) => instancesPollMs(q.state.data),
     refetchIntervalInBackground: false,
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { INSTANCES_POLL_MS, TRANSITION_POLL_MS, instancesPollMs } from './list-container-instances';
+import {
+  INSTANCES_POLL_MS,
+  TRANSITION_POLL_MS,
+  containerInstancesQuery,
+  instancesPollMs,
+} from './list-container-instances';
 
 describe('instancesPollMs', () => {
   it('is slow for settled instances and fast while one drains with tasks left', () => {
@@ -8,5 +13,8 @@ describe('instancesPollMs', () => {
     );
     expect(instancesPollMs([{ status: 'DRAINING', runningTasksCount: 1 }])).toBe(TRANSITION_POLL_MS);
     expect(instancesPollMs([{ status: 'DRAINING', runningTasksCount: 0 }])).toBe(INSTANCES_POLL_MS);
+  });
+  it('reads the instances again whenever the tab is opened, however recent the cached counts', () => {
+    expect(containerInstancesQuery('us-east-1', 'web').refetchOnMount).toBe('always');
   });
 });

@@ -1,5 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -11,7 +11,7 @@ import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useServiceLoadBalancers } from '../api/describe-load-balancers';
 import { useService } from '../api/describe-service';
-import { inTransition } from '../api/poll';
+import { inTransition, TRANSITION_POLL_MS } from '../api/poll';
 import { mergeServiceEvents } from '../events';
 import { formatTime, linkClass } from '../../../lib/format';
 import { EventsTimeline } from './events-timeline';
@@ -38,9 +38,11 @@ const deploymentColumns: Array<Column<Deployment>> = [
 ];
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
+  // An id without spaces: aria-labelledby reads a space-separated list of ids.
+  const id = `section-${title.toLowerCase().replace(/\s+/g, '-')}`;
   return (
-    <section className="mb-8" aria-labelledby={`section-${title}`}>
-      <h2 id={`section-${title}`} className="mb-3 text-lg font-semibold">
+    <section className="mb-8" aria-labelledby={id}>
+      <h2 id={id} className="mb-3 text-lg font-semibold">
         {title}
       </h2>
       {children}
@@ -68,18 +70,13 @@ function LoadBalancers({ service }: { service: Service }) {
               : ''}
           {lb.containerName && ` → ${lb.containerName}:${lb.containerPort ?? ''}`}
           {lb.loadBalancerName && ` · load balancer ${lb.loadBalancerName}`}
-          {lb.dnsName && (
-            <>
-              {' · '}
-              <a
-                className={linkClass}
-                href={`http://${lb.dnsName}/`}
-                target="_blank"
-                rel="noreferrer noopener"
-              >
-                {lb.dnsName}
-              </a>
-            </>
+          {lb.dnsName && ' · '}
+          {lb.url ? (
+            <a className={linkClass} href={lb.url} target="_blank" rel="noreferrer noopener">
+              {lb.dnsName}
+            </a>
+          ) : (
+            lb.dnsName && `${lb.dnsName} (no listener)`
           )}
         </li>
       ))}
@@ -112,6 +109,32 @@ function Placement({ service }: { service: Service }) {
   );
 }
 
+/**
+ * True while `active`, and for `ms` after it turns false. The tasks list and the service are read at
+ * different moments: when the service reads steady, the last fast read of its tasks may predate the old
+ * tasks' stop, and without one more close look the list would show them until the slow poll (6 s).
+ */
+function useLingering(active: boolean, ms: number): boolean {
+  const [wasActive, setWasActive] = useState(active);
+  // How many times `active` has ended, and whether the last end is less than `ms` ago.
+  const [ends, setEnds] = useState(0);
+  const [lingering, setLingering] = useState(false);
+  if (wasActive !== active) {
+    // Adjusting state to a changed prop while rendering (React's documented pattern).
+    setWasActive(active);
+    if (!active) {
+      setEnds(ends + 1);
+      setLingering(true);
+    }
+  }
+  useEffect(() => {
+    if (!lingering) return;
+    const timer = setTimeout(() => setLingering(false), ms);
+    return () => clearTimeout(timer);
+  }, [lingering, ends, ms]);
+  return active || lingering;
+}
+
 /** A service: counts, actions, deployments, events, tasks (given by the app), load balancer, placement. */
 export function ServicePage({
   renderTasks,
@@ -125,6 +148,7 @@ export function ServicePage({
   const service = useService(cluster, name);
   const s = service.data;
   const events = useMemo(() => (s ? mergeServiceEvents([s]) : undefined), [s]);
+  const watchTasks = useLingering(s ? inTransition(s) : false, 2 * TRANSITION_POLL_MS);
   return (
     <>
       <PageHeader
@@ -154,7 +178,7 @@ export function ServicePage({
                 rowKey={(d) => d.id ?? ''}
               />
             </Section>
-            <Section title="Tasks">{renderTasks(cluster, name, inTransition(s))}</Section>
+            <Section title="Tasks">{renderTasks(cluster, name, watchTasks)}</Section>
             <Section title="Events">
               <EventsTimeline
                 events={events}

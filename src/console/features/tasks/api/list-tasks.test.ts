@@ -26,7 +26,7 @@ vi.mock('../../../aws/ecs', () => ({
   }),
 }));
 
-const { streamTasks } = await import('./list-tasks');
+const { streamTasks, tasksQuery } = await import('./list-tasks');
 
 async function collect(filter = {}) {
   const pages: string[][] = [];
@@ -52,5 +52,9 @@ describe('streamTasks', () => {
     sent.length = 0;
     failDescribeAt = 1;
     await expect(collect()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it('re-reads when a tasks view is opened again, whatever the cache holds', () => {
+    expect(tasksQuery('us-east-1', 'web', {}).refetchOnMount).toBe('always');
   });
 });

@@ -93,6 +93,9 @@ export function tasksQuery(region: string, cluster: string, filter: TaskFilter, 
       initialValue: [] as Task[],
     }),
     placeholderData: keepPreviousData,
+    // Tasks started or stopped elsewhere (scaling, a rollout, a drain) must show when the tab is opened
+    // again, not after the next slow poll.
+    refetchOnMount: 'always',
     refetchInterval: (q) => (fast ? TRANSITION_POLL_MS : tasksPollMs(q.state.data)),
     refetchIntervalInBackground: false,
   });
