@@ -12,7 +12,7 @@
 import { epochSeconds } from '../common/clock';
 import { hexId } from '../common/ids';
 import type { LocalDeps } from '../deps';
-import { ecsCollections, type EcsCollections, type TaskRecord } from '../ecs/model';
+import { ecsCollections, type EcsCollections, type TaskRecord, type WireTask } from '../ecs/model';
 import {
   CannotStartContainerError,
   type ContainerRuntime,
@@ -21,6 +21,7 @@ import {
 } from '../runtime/runtime';
 import { releaseResources } from '../scheduler/resources';
 import { DueQueue } from './due-queue';
+import { containerExited, simulatedExit, type SimulatedExit } from './exit';
 import {
   applyTransition,
   kill,
@@ -39,15 +40,30 @@ export interface DriverOptions {
 
 export const defaultDriverOptions: DriverOptions = { stoppedTaskRetentionMs: 60 * 60 * 1000, batchSize: 100 };
 
+/** Told, after commit, of tasks that reached RUNNING or STOPPED (the container logs). */
+export interface TaskObserver {
+  running(task: WireTask): void;
+  stopped(task: WireTask): void;
+}
+
 /** What a batch of steps asks for once its transaction has committed. */
 interface Effects {
   close: string[];
   open: TaskRecord[];
   services: Map<string, string>;
   clusters: Set<string>;
+  running: WireTask[];
+  stopped: WireTask[];
 }
 
-const newEffects = (): Effects => ({ close: [], open: [], services: new Map(), clusters: new Set() });
+const newEffects = (): Effects => ({
+  close: [],
+  open: [],
+  services: new Map(),
+  clusters: new Set(),
+  running: [],
+  stopped: [],
+});
 
 /** Longest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -65,6 +81,7 @@ export class TaskDriver {
     private readonly deps: LocalDeps,
     private readonly runtime: ContainerRuntime,
     private readonly options: DriverOptions = defaultDriverOptions,
+    private readonly observer?: TaskObserver,
   ) {
     this.col = ecsCollections(deps.db);
   }
@@ -136,7 +153,11 @@ export class TaskDriver {
         if (t.lastStatus === 'STOPPED') this.scheduleDeletion(rec, now);
         else if (nextStatus(t.lastStatus, t.desiredStatus) !== null)
           this.queue.schedule(id, rec.nextTransitionAt ?? now);
-        else if (rec.ports.length > 0) reopen.push(rec);
+        else {
+          // RUNNING: its container may be due to exit (simulated), and its ports are served again.
+          if (rec.nextTransitionAt !== undefined) this.queue.schedule(id, rec.nextTransitionAt);
+          if (rec.ports.length > 0) reopen.push(rec);
+        }
       }
     }
     this.arm();
@@ -228,6 +249,12 @@ export class TaskDriver {
     }
     const next = nextStatus(t.lastStatus, t.desiredStatus);
     if (next === null) {
+      const exit = rec.nextTransitionAt !== undefined && t.lastStatus === 'RUNNING' ? this.exitOf(rec) : null;
+      if (exit && rec.nextTransitionAt !== undefined) {
+        if (rec.nextTransitionAt > now) this.queue.schedule(arn, rec.nextTransitionAt);
+        else this.exit(rec, exit, now, fx);
+        return;
+      }
       if (rec.nextTransitionAt !== undefined) {
         const { nextTransitionAt: _done, ...atRest } = rec;
         this.col.tasks.putShared(arn, atRest);
@@ -275,13 +302,37 @@ export class TaskDriver {
       bindings,
       runtimeIds,
     });
+    if (to === 'RUNNING' && updated.task.desiredStatus === 'RUNNING') {
+      const exit = this.exitOf(updated);
+      if (exit) updated.nextTransitionAt = now + (exit.afterMs ?? this.deps.config.taskStepMs);
+    }
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
     this.col.tasks.putShared(arn, updated);
     if (updated.nextTransitionAt !== undefined) this.queue.schedule(arn, updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
+    if (to === 'RUNNING') fx.running.push(updated.task);
+    if (to === 'STOPPED') fx.stopped.push(updated.task);
     if ((to === 'RUNNING' || to === 'STOPPED') && rec.serviceArn)
       fx.services.set(rec.serviceArn, rec.task.clusterArn);
+  }
+
+  /** The essential container that will exit on its own (simulated from its command), if any. */
+  private exitOf(rec: TaskRecord): SimulatedExit | null {
+    const td = this.col.taskDefinitions.peek(rec.task.taskDefinitionArn ?? '');
+    if (!td) return null;
+    return simulatedExit(
+      td.taskDefinition.containerDefinitions ?? [],
+      rec.task.overrides?.containerOverrides,
+    );
+  }
+
+  /** An essential container exited: the task stops, and its service hears of it. */
+  private exit(rec: TaskRecord, exit: SimulatedExit, now: number, fx: Effects): void {
+    const updated = containerExited(rec, exit, now, this.deps.config.taskStepMs);
+    this.col.tasks.putShared(updated.task.taskArn, updated);
+    this.queue.schedule(updated.task.taskArn, updated.nextTransitionAt ?? now);
+    if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
   }
 
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
@@ -289,6 +340,7 @@ export class TaskDriver {
     this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);
     fx.close.push(updated.task.taskArn);
+    fx.stopped.push(updated.task);
     if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
     this.scheduleDeletion(updated, now);
   }
@@ -376,6 +428,8 @@ export class TaskDriver {
     for (const [serviceArn, clusterArn] of fx.services)
       this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn });
     for (const clusterArn of fx.clusters) this.deps.bus.emit('ecs.cluster.dirty', { clusterArn });
+    for (const task of fx.running) this.observer?.running(task);
+    for (const task of fx.stopped) this.observer?.stopped(task);
   }
 
   private startOpen(rec: TaskRecord): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcile, type ReconcileInput, type ReconcileTask } from './reconcile';
+import { circuitBreakerThreshold, reconcile, type ReconcileInput, type ReconcileTask } from './reconcile';
 
 const task = (arn: string, over: Partial<ReconcileTask> = {}): ReconcileTask => ({
   taskArn: arn,
@@ -128,5 +128,74 @@ describe('reconcile', () => {
       }),
     );
     expect(done.serviceStatus).toBe('INACTIVE');
+  });
+});
+
+describe('deployment circuit breaker', () => {
+  const cb = { enable: true, rollback: true };
+  const rollout = (failures: number, over: Partial<ReconcileInput> = {}) =>
+    input({
+      circuitBreaker: cb,
+      deployments: [
+        { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', createdAt: 50, failures },
+        { id: 'old', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 10, failures: 0 },
+        { id: 'older', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 5, failures: 0 },
+      ],
+      tasks: [task('o1', { deploymentId: 'old' }), task('o2', { deploymentId: 'old' })],
+      ...over,
+    });
+
+  it('trips at half the desired count, at least 3 and at most 200', () => {
+    expect([1, 2, 6, 7, 25, 400, 800].map(circuitBreakerThreshold)).toEqual([3, 3, 3, 4, 13, 200, 200]);
+  });
+
+  it('below the threshold, the rollout goes on', () => {
+    const d = reconcile(rollout(2));
+    expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
+    expect(d.events).toEqual([]);
+  });
+
+  it('with rollback, the latest COMPLETED deployment is PRIMARY again and the failed one drains', () => {
+    const d = reconcile(rollout(3, { tasks: [task('o1', { deploymentId: 'old' }), task('n1')] }));
+    expect(d.events.slice(0, 2)).toEqual([
+      { kind: 'deploymentFailed', deploymentId: 'new' },
+      { kind: 'rollingBack', deploymentId: 'old' },
+    ]);
+    const byId = new Map(d.deploymentUpdates.map((u) => [u.id, u]));
+    expect(byId.get('old')).toMatchObject({
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: 'ECS deployment circuit breaker: rolling back to deploymentId old.',
+    });
+    expect(byId.get('new')).toMatchObject({
+      status: 'ACTIVE',
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
+    expect(d.place).toEqual([{ deploymentId: 'old', count: 1 }]);
+  });
+
+  it('without a COMPLETED deployment (or rollback), the deployment FAILS and launches nothing more', () => {
+    for (const over of [{ circuitBreaker: { enable: true, rollback: false } }, {}]) {
+      const base = rollout(3, over);
+      const d = reconcile(
+        'circuitBreaker' in over ? base : { ...base, deployments: base.deployments.slice(0, 1), tasks: [] },
+      );
+      expect(d.events).toEqual([{ kind: 'deploymentFailed', deploymentId: 'new' }]);
+      expect(d.deploymentUpdates[0]).toMatchObject({ id: 'new', status: 'PRIMARY', rolloutState: 'FAILED' });
+      expect(d.place).toEqual([]);
+      expect(d.stop).toEqual([]);
+    }
+    const failed = reconcile(
+      input({ deployments: [{ id: 'new', status: 'PRIMARY', rolloutState: 'FAILED', failures: 9 }] }),
+    );
+    expect(failed.place).toEqual([]);
+    expect(failed.events).toEqual([]);
+  });
+
+  it('is off unless enabled', () => {
+    const d = reconcile(rollout(50, { circuitBreaker: { enable: false, rollback: true } }));
+    expect(d.events).toEqual([]);
+    expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
   });
 });

@@ -7,6 +7,11 @@
  * / 100) tasks are RUNNING or PENDING, and at least ceil(desiredCount x minimumHealthyPercent /
  * 100) stay RUNNING while old ones are stopped. Tasks on DRAINING instances are replaced within
  * the same bounds. Replacing failed tasks and plain scaling are not bounded by maximumPercent.
+ *
+ * The deployment circuit breaker (when enabled) fails an IN_PROGRESS deployment once its consecutive
+ * failed tasks reach the threshold: with rollback, the latest COMPLETED deployment becomes PRIMARY
+ * again and the failed one drains like any old deployment; without, the FAILED deployment launches
+ * nothing more and stops nothing (the service keeps what still runs).
  */
 
 export type InstanceState = 'ACTIVE' | 'DRAINING' | 'GONE';
@@ -21,12 +26,18 @@ export interface ReconcileTask {
   instance: InstanceState;
   /** The container instance (DAEMON services place per instance). */
   instanceArn?: string;
+  /** When it became RUNNING (epoch seconds). */
+  startedAt?: number;
 }
 
 export interface ReconcileDeployment {
   id: string;
   status: string;
   rolloutState?: string;
+  /** Epoch seconds (a rollback goes to the latest COMPLETED deployment). */
+  createdAt?: number;
+  /** Consecutive failed tasks (failed to start, or essential container exited), as in `failedTasks`. */
+  failures?: number;
 }
 
 export interface ReconcileInput {
@@ -43,6 +54,13 @@ export interface ReconcileInput {
   daemonInstances?: string[];
   /** Whether the service's latest event says it reached a steady state. */
   wasSteady: boolean;
+  /**
+   * How long (seconds) a deployment's tasks must have been RUNNING before it counts as COMPLETED
+   * (and the service as steady): a container that crashes right after it starts is not a success.
+   */
+  stableSeconds?: number;
+  /** deploymentConfiguration.deploymentCircuitBreaker. */
+  circuitBreaker?: { enable: boolean; rollback: boolean };
   /** Epoch seconds. */
   now: number;
 }
@@ -58,7 +76,11 @@ export interface DeploymentUpdate {
 }
 
 export type ReconcileEvent =
-  { kind: 'steady' } | { kind: 'deploymentCompleted'; deploymentId: string } | { kind: 'deploymentBlocked' };
+  | { kind: 'steady' }
+  | { kind: 'deploymentCompleted'; deploymentId: string }
+  | { kind: 'deploymentBlocked' }
+  | { kind: 'deploymentFailed'; deploymentId: string }
+  | { kind: 'rollingBack'; deploymentId: string };
 
 export interface Decision {
   /** `instanceArns` (DAEMON): one task on each of these instances; otherwise placement picks. */
@@ -70,12 +92,20 @@ export interface Decision {
   serviceStatus?: 'INACTIVE';
   /** Whether the service is in a steady state once this decision applies with nothing else to do. */
   steady: boolean;
+  /** Seconds after which to look again: tasks that will have been RUNNING long enough by then. */
+  recheckIn?: number;
 }
 
 export const minimumHealthy = (desired: number, percent: number): number =>
   Math.ceil((desired * percent) / 100);
 export const maximumTotal = (desired: number, percent: number): number =>
   Math.floor((desired * percent) / 100);
+
+/** Failed tasks that trip the circuit breaker: half the desired count, at least 3, at most 200. */
+export const circuitBreakerThreshold = (desired: number): number =>
+  Math.min(200, Math.max(3, Math.ceil(desired * 0.5)));
+
+export const CIRCUIT_BREAKER_FAILED = 'ECS deployment circuit breaker: tasks failed to start.';
 
 const scalingReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
 const DRAINING_REASON = 'Container instance is being drained';
@@ -108,10 +138,40 @@ export function reconcile(input: ReconcileInput): Decision {
 
   const daemon = input.daemonInstances !== undefined;
   const desired = daemon ? (input.daemonInstances ?? []).length : Math.max(0, input.desiredCount);
-  const plan = { primary, desired, live, decision, minimumHealthyPercent: input.minimumHealthyPercent };
-  const { excess, started } = daemon
-    ? planDaemon({ ...plan, eligible: new Set(input.daemonInstances), tasks: input.tasks })
-    : planReplica({ ...plan, maximumPercent: input.maximumPercent });
+
+  const cb = input.circuitBreaker;
+  let tripped = false;
+  if (
+    cb?.enable &&
+    primary.rolloutState === 'IN_PROGRESS' &&
+    (primary.failures ?? 0) >= circuitBreakerThreshold(desired)
+  ) {
+    const target = cb.rollback
+      ? input.deployments
+          .filter((d) => d.id !== primary.id && d.rolloutState === 'COMPLETED')
+          .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]
+      : undefined;
+    if (target) return rollBack(input, primary, target);
+    tripped = true;
+  }
+  const failed = tripped || primary.rolloutState === 'FAILED';
+
+  const stableFor = input.stableSeconds ?? 0;
+  // RUNNING long enough to count towards minimumHealthyPercent: a task that just started may crash.
+  const healthy = (t: ReconcileTask) => isHealthy(t) && (t.startedAt ?? 0) + stableFor <= input.now;
+  const plan = {
+    primary,
+    desired,
+    live,
+    decision,
+    minimumHealthyPercent: input.minimumHealthyPercent,
+    healthy,
+  };
+  const { excess, started } = failed
+    ? { excess: 0, started: 0 }
+    : daemon
+      ? planDaemon({ ...plan, eligible: new Set(input.daemonInstances), tasks: input.tasks })
+      : planReplica({ ...plan, maximumPercent: input.maximumPercent });
 
   const stoppedNow = new Set(decision.stop.map((s) => s.taskArn));
   const liveAfter = live.filter((t) => !stoppedNow.has(t.taskArn));
@@ -149,10 +209,19 @@ export function reconcile(input: ReconcileInput): Decision {
     !oldsLeft &&
     !stoppingAfter &&
     liveAfter.length === desired &&
-    primaryRunning.length === desired;
+    primaryRunning.length === desired &&
+    primaryRunning.every(healthy);
+  // Tasks not yet RUNNING long enough change the picture when they are: look again then.
+  const young = liveAfter.filter((t) => isHealthy(t) && !healthy(t)).map((t) => t.startedAt ?? 0);
+  if (young.length) decision.recheckIn = Math.max(0.001, Math.min(...young) + stableFor - input.now);
 
   const update: DeploymentUpdate = { id: primary.id, status: 'PRIMARY', desiredCount: desired };
-  if (settled && primary.rolloutState === 'IN_PROGRESS') {
+  if (tripped) {
+    update.rolloutState = 'FAILED';
+    update.rolloutStateReason = CIRCUIT_BREAKER_FAILED;
+    update.updatedAt = input.now;
+    decision.events.push({ kind: 'deploymentFailed', deploymentId: primary.id });
+  } else if (settled && primary.rolloutState === 'IN_PROGRESS') {
     update.rolloutState = 'COMPLETED';
     update.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     update.updatedAt = input.now;
@@ -164,6 +233,39 @@ export function reconcile(input: ReconcileInput): Decision {
   return decision;
 }
 
+/**
+ * The circuit breaker tripped with rollback: `target` (the latest COMPLETED deployment) is PRIMARY
+ * again, IN_PROGRESS until it completes anew; the failed deployment is an old one that drains.
+ */
+function rollBack(input: ReconcileInput, failed: ReconcileDeployment, target: ReconcileDeployment): Decision {
+  const decision = reconcile({
+    ...input,
+    deployments: input.deployments.map((d) =>
+      d.id === failed.id
+        ? { ...d, status: 'ACTIVE', rolloutState: 'FAILED' }
+        : d.id === target.id
+          ? { ...d, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failures: 0 }
+          : d,
+    ),
+  });
+  for (const u of decision.deploymentUpdates) {
+    if (u.id === failed.id) {
+      u.rolloutState = 'FAILED';
+      u.rolloutStateReason = CIRCUIT_BREAKER_FAILED;
+      u.updatedAt = input.now;
+    } else if (u.id === target.id && u.rolloutState !== 'COMPLETED') {
+      u.rolloutState = 'IN_PROGRESS';
+      u.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
+      u.updatedAt = input.now;
+    }
+  }
+  decision.events.unshift(
+    { kind: 'deploymentFailed', deploymentId: failed.id },
+    { kind: 'rollingBack', deploymentId: target.id },
+  );
+  return decision;
+}
+
 interface Plan {
   primary: ReconcileDeployment;
   desired: number;
@@ -171,6 +273,8 @@ interface Plan {
   live: ReconcileTask[];
   decision: Decision;
   minimumHealthyPercent: number;
+  /** RUNNING long enough to count as healthy. */
+  healthy: (t: ReconcileTask) => boolean;
 }
 
 const isHealthy = (t: ReconcileTask) => t.lastStatus === 'RUNNING';
@@ -186,7 +290,7 @@ function stopWithinMinimum(
 ): void {
   let stoppableHealthy = Math.max(
     0,
-    p.live.filter(isHealthy).length - minimumHealthy(p.desired, p.minimumHealthyPercent),
+    p.live.filter(p.healthy).length - minimumHealthy(p.desired, p.minimumHealthyPercent),
   );
   for (const t of candidates) {
     if (isHealthy(t) && !always(t)) {

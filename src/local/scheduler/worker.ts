@@ -27,6 +27,8 @@ const BACKOFF_FIRST_MS = 50;
 const BACKOFF_MAX_MS = 10_000;
 const PENDING = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 const STEADY = 'has reached a steady state.';
+/** Lifecycle steps a deployment's tasks must stay RUNNING before it is COMPLETED (and the service steady). */
+const STABLE_STEPS = 3;
 const UNABLE = 'was unable to place a task';
 const BLOCKED = 'was unable to stop or start tasks during a deployment';
 
@@ -52,6 +54,7 @@ export class ServiceScheduler implements Runnable {
   private readonly dirtyClusters = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
   private resyncTimer: NodeJS.Timeout | null = null;
   private scheduled = false;
@@ -92,6 +95,7 @@ export class ServiceScheduler implements Runnable {
     this.resyncTimer = null;
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
+    this.rechecks.clear();
     this.queue.clear();
     this.changedTasks.clear();
     this.dirtyClusters.clear();
@@ -153,6 +157,22 @@ export class ServiceScheduler implements Runnable {
       await new Promise((r) => setImmediate(r));
       this.resolveHints();
     }
+  }
+
+  /** Looks at a service again after `ms` (its tasks will have been RUNNING long enough by then). */
+  private recheckLater(key: string, ms: number): void {
+    if (this.rechecks.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        this.rechecks.delete(key);
+        this.retryTimers.delete(timer);
+        this.enqueue(key);
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
+    timer.unref();
+    this.rechecks.set(key, timer);
+    this.retryTimers.add(timer);
   }
 
   private retryLater(key: string, err: unknown): void {
@@ -218,6 +238,8 @@ export class ServiceScheduler implements Runnable {
         id: d.id ?? '',
         status: d.status ?? '',
         ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+        ...(d.createdAt !== undefined ? { createdAt: d.createdAt } : {}),
+        failures: consecutiveFailures(tasks, d.id ?? ''),
       })),
       tasks: tasks.map((t): ReconcileTask => ({
         taskArn: t.task.taskArn,
@@ -227,9 +249,19 @@ export class ServiceScheduler implements Runnable {
         createdAt: t.task.createdAt ?? 0,
         instance: instanceState(t.task.containerInstanceArn),
         ...(t.task.containerInstanceArn ? { instanceArn: t.task.containerInstanceArn } : {}),
+        ...(t.task.startedAt !== undefined ? { startedAt: t.task.startedAt } : {}),
       })),
+      stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
       ...(daemon ? { daemonInstances: daemon } : {}),
       wasSteady: svc.events[0]?.message?.endsWith(STEADY) ?? false,
+      ...(config.deploymentCircuitBreaker
+        ? {
+            circuitBreaker: {
+              enable: config.deploymentCircuitBreaker.enable ?? false,
+              rollback: config.deploymentCircuitBreaker.rollback ?? false,
+            },
+          }
+        : {}),
       now,
     });
 
@@ -270,11 +302,18 @@ export class ServiceScheduler implements Runnable {
         messages.push(
           `(service ${svc.serviceName}) ${BLOCKED} because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
         );
+      } else if (e.kind === 'deploymentFailed') {
+        messages.push(
+          `(service ${svc.serviceName}) (deployment ${e.deploymentId}) deployment failed: tasks failed to start.`,
+        );
+      } else if (e.kind === 'rollingBack') {
+        messages.push(`(service ${svc.serviceName}) rolling back to deployment ${e.deploymentId}.`);
       } else if (e.kind === 'steady') {
         messages.push(`(service ${svc.serviceName}) ${STEADY}`);
       }
     }
 
+    if (decision.recheckIn !== undefined) this.recheckLater(serviceArn, decision.recheckIn * 1000);
     const next = applyDecision(svc, decision, [...byArn.values()], now);
     next.events = withEvents(svc.events, messages, now);
     if (JSON.stringify(next) !== JSON.stringify(svc))
@@ -404,11 +443,31 @@ function stopTask(t: TaskRecord, reason: string, instanceGone: boolean, nowMs: n
   };
 }
 
-/** A task that stopped on its own before it ever ran (ECS counts these as a deployment's failed tasks). */
-function failedToStart(t: TaskRecord): boolean {
-  const stoppedByDecision =
-    t.task.stopCode === 'ServiceSchedulerInitiated' || t.task.stopCode === 'UserInitiated';
-  return !stoppedByDecision && !t.history.some((h) => h.status === 'RUNNING');
+const NOT_A_FAILURE = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'TerminationNotice']);
+
+/** A task that failed on its own: it stopped before it ever ran, or an essential container exited. */
+function failedTask(t: TaskRecord): boolean {
+  if (t.task.lastStatus !== 'STOPPED' || NOT_A_FAILURE.has(t.task.stopCode ?? '')) return false;
+  return t.task.stopCode === 'EssentialContainerExited' || !t.history.some((h) => h.status === 'RUNNING');
+}
+
+/**
+ * A deployment's consecutive failed tasks (its `failedTasks`, what the circuit breaker counts): the
+ * failures since the latest start of one of its tasks that is still RUNNING, since a healthy task
+ * resets the count (resetOnHealthyTask, true by default).
+ */
+function consecutiveFailures(tasks: TaskRecord[], deploymentId: string): number {
+  let healthySince = 0;
+  for (const t of tasks) {
+    if (t.deploymentId !== deploymentId) continue;
+    if (t.task.lastStatus === 'RUNNING' && t.task.desiredStatus === 'RUNNING')
+      healthySince = Math.max(healthySince, t.task.startedAt ?? 0);
+  }
+  let n = 0;
+  for (const t of tasks) {
+    if (t.deploymentId === deploymentId && failedTask(t) && (t.task.stoppedAt ?? 0) >= healthySince) n++;
+  }
+  return n;
 }
 
 /** The service after the decision: deployments with counts from the tasks (running, pending, failed), status. */
@@ -416,10 +475,12 @@ function applyDecision(svc: WireService, decision: Decision, tasks: TaskRecord[]
   const counts = new Map<string, { running: number; pending: number; failed: number }>();
   let running = 0;
   let pending = 0;
+  for (const d of svc.deployments) {
+    counts.set(d.id ?? '', { running: 0, pending: 0, failed: consecutiveFailures(tasks, d.id ?? '') });
+  }
   for (const t of tasks) {
     const c = counts.get(t.deploymentId ?? '') ?? { running: 0, pending: 0, failed: 0 };
     counts.set(t.deploymentId ?? '', c);
-    if (t.task.lastStatus === 'STOPPED' && failedToStart(t)) c.failed++;
     if (t.task.desiredStatus !== 'RUNNING') continue;
     if (t.task.lastStatus === 'RUNNING') {
       c.running++;
@@ -438,7 +499,7 @@ function applyDecision(svc: WireService, decision: Decision, tasks: TaskRecord[]
     return [
       {
         ...d,
-        ...(u ? { desiredCount: u.desiredCount } : {}),
+        ...(u ? { status: u.status, desiredCount: u.desiredCount } : {}),
         ...(u?.rolloutState ? { rolloutState: u.rolloutState } : {}),
         ...(u?.rolloutStateReason ? { rolloutStateReason: u.rolloutStateReason } : {}),
         runningCount: c.running,
@@ -454,8 +515,12 @@ function applyDecision(svc: WireService, decision: Decision, tasks: TaskRecord[]
     ];
   });
   const primary = decision.deploymentUpdates.find((u) => u.status === 'PRIMARY');
+  // PRIMARY first (a rollback makes an older deployment PRIMARY again); the service runs its task definition.
+  deployments.sort((a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'));
+  const primaryTaskDefinition = deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition;
   return {
     ...svc,
+    ...(primaryTaskDefinition ? { taskDefinition: primaryTaskDefinition } : {}),
     // A DAEMON service's desired count is the number of instances it should run on.
     ...(svc.schedulingStrategy === 'DAEMON' && primary ? { desiredCount: primary.desiredCount } : {}),
     ...(decision.serviceStatus ? { status: decision.serviceStatus } : {}),
