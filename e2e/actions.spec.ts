@@ -1,7 +1,7 @@
 /**
  * The console's actions end to end on the embedded control plane (issue 5): force a new deployment (and
- * the service's load balancer section and link), reactivate a drained instance, and a stack that fails
- * and rolls back. Each journey seeds its own uniquely named cluster or stack through the AWS API and
+ * the service's load balancer section and link), reactivate a drained instance, a crash-looping revision
+ * that the deployment circuit breaker rolls back, and a stack that fails and rolls back. Each journey seeds its own uniquely named cluster or stack through the AWS API and
  * never resets the shared server.
  */
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -12,6 +12,8 @@ import {
   DescribeTasksCommand,
   ListContainerInstancesCommand,
   ListTaskDefinitionsCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import type { Page } from '@playwright/test';
 import { expect, screenshot, seriousA11yViolations, test } from './fixtures';
@@ -227,6 +229,75 @@ test('reactivate a drained instance: it is ACTIVE again and new tasks are placed
   // Read again on opening, not left as cached before the scaling until the slow poll (15 s).
   await expect(a.tasks).toHaveText('2 / 0', { timeout: 5_000 });
   await expect(b.tasks).toHaveText('2 / 0');
+
+  await world.ecs.send(new DeleteServiceCommand({ cluster, service: 'web', force: true }));
+});
+
+test('a crash-looping revision: the circuit breaker fails its deployment and rolls back', async ({
+  page,
+}) => {
+  const cluster = await world.createCluster('act-crash');
+  await world.addInstance(cluster);
+  await world.addInstance(cluster);
+  const family = `act-crash-${world.suffix}`;
+  await world.registerFamily(family);
+  // Revision 2 is the same container whose process exits at once (see docs/local-runtime.md).
+  await world.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'public.ecr.aws/nginx/nginx:1.27',
+          essential: true,
+          memory: 128,
+          command: ['sh', '-c', 'exit 1'],
+          portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+        },
+      ],
+    }),
+  );
+  await world.ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: 'web',
+      taskDefinition: `${family}:1`,
+      desiredCount: 2,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    }),
+  );
+  const before = await world.waitSteady(cluster, 'web', 2);
+  const good = before?.deployments?.[0]?.id ?? '';
+
+  const service = new DashboardService(page);
+  await service.goto(cluster, 'web');
+  await expect(service.count('running')).toHaveText('2');
+  await service.updateRevision(`${family}:2`);
+
+  // The failure and the rollback, in ECS's words and coloured as failures; revision 1 is PRIMARY again.
+  const failures = page.locator('[data-testid="events-timeline"] li[data-kind="deployment-failed"]');
+  await expect(failures).toHaveCount(2, { timeout: 30_000 });
+  await expect(failures.filter({ hasText: 'deployment failed: tasks failed to start.' })).toHaveCount(1);
+  await expect(failures.filter({ hasText: `rolling back to deployment ${good}.` })).toHaveCount(1);
+  await expect(service.deployments).toHaveCount(1, { timeout: 30_000 });
+  await expect(service.deployments.first()).toContainText(`${family}:1`);
+  await expect(service.deployments.first()).toContainText('COMPLETED', { timeout: 30_000 });
+  await expect(service.count('running')).toHaveText('2');
+  await scan(page, 'circuit-breaker');
+
+  // The old tasks served throughout (minimumHealthyPercent 100): the crashed ones say why they stopped.
+  const stopped =
+    (await world.ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? [];
+  const crashed = (await world.ecs.send(new DescribeTasksCommand({ cluster, tasks: stopped }))).tasks ?? [];
+  expect(crashed.length).toBeGreaterThanOrEqual(3);
+  for (const t of crashed) {
+    expect(t.taskDefinitionArn).toMatch(new RegExp(`/${family}:2$`));
+    expect(t).toMatchObject({
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+    });
+    expect(t.containers?.[0]?.exitCode).toBe(1);
+  }
 
   await world.ecs.send(new DeleteServiceCommand({ cluster, service: 'web', force: true }));
 });

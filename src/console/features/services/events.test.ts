@@ -17,6 +17,8 @@ describe('classifyEvent', () => {
       'unhealthy',
     ],
     ['(service web) (deployment ecs-svc/1) deployment completed.', 'deployment'],
+    ['(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.', 'deployment-failed'],
+    ['(service web) rolling back to deployment ecs-svc/1.', 'deployment-failed'],
     ['(service web) something new', 'other'],
   ])('%s -> %s', (message, kind) => {
     expect(classifyEvent(message)).toBe(kind);

@@ -10,6 +10,7 @@ export type EventClass =
   | 'deregistered-targets'
   | 'unhealthy'
   | 'deployment'
+  | 'deployment-failed'
   | 'other';
 
 export const EVENT_CLASSES: Array<{
@@ -25,6 +26,7 @@ export const EVENT_CLASSES: Array<{
   { id: 'deregistered-targets', label: 'Deregistered targets', tone: 'neutral' },
   { id: 'unhealthy', label: 'Unhealthy', tone: 'danger' },
   { id: 'deployment', label: 'Deployment', tone: 'progress' },
+  { id: 'deployment-failed', label: 'Deployment failed', tone: 'danger' },
   { id: 'other', label: 'Other', tone: 'neutral' },
 ];
 
@@ -37,6 +39,7 @@ export function classifyEvent(message: string): EventClass {
   if (/\bregistered \d+ targets?\b/.test(m)) return 'registered-targets';
   if (/has started \d+ tasks?/.test(m)) return 'started';
   if (/has stopped \d+ (running )?tasks?/.test(m)) return 'stopped';
+  if (m.includes('deployment failed') || m.includes('rolling back to deployment')) return 'deployment-failed';
   if (m.includes('deployment')) return 'deployment';
   return 'other';
 }
