@@ -272,6 +272,9 @@ test('a crash-looping revision: the circuit breaker fails its deployment and rol
   const service = new DashboardService(page);
   await service.goto(cluster, 'web');
   await expect(service.count('running')).toHaveText('2');
+  await expect(page.getByTestId('deployment-settings')).toHaveText(
+    'Minimum healthy 100 % · maximum 200 % · circuit breaker on, with rollback',
+  );
   await service.updateRevision(`${family}:2`);
 
   // The failure and the rollback, in ECS's words and coloured as failures; revision 1 is PRIMARY again.

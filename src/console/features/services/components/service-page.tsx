@@ -84,6 +84,15 @@ function LoadBalancers({ service }: { service: Service }) {
   );
 }
 
+/** The rollout bounds and the circuit breaker, as one line under the deployments. */
+export function deploymentSettings(service: Service): string {
+  const c = service.deploymentConfiguration;
+  const breaker = c?.deploymentCircuitBreaker?.enable
+    ? `on${c.deploymentCircuitBreaker.rollback ? ', with rollback' : ', without rollback'}`
+    : 'off';
+  return `Minimum healthy ${c?.minimumHealthyPercent ?? 100} % · maximum ${c?.maximumPercent ?? 200} % · circuit breaker ${breaker}`;
+}
+
 function Placement({ service }: { service: Service }) {
   const strategy = service.placementStrategy ?? [];
   const constraints = service.placementConstraints ?? [];
@@ -177,6 +186,12 @@ export function ServicePage({
                 rows={s.deployments}
                 rowKey={(d) => d.id ?? ''}
               />
+              <p
+                className="mt-2 text-sm text-slate-600 dark:text-slate-400"
+                data-testid="deployment-settings"
+              >
+                {deploymentSettings(s)}
+              </p>
             </Section>
             <Section title="Tasks">{renderTasks(cluster, name, watchTasks)}</Section>
             <Section title="Events">
