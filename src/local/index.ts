@@ -19,6 +19,7 @@ import { createAutoScalingService } from './autoscaling/provider';
 import { createElbV2Service, createElbClassicService } from './elb/provider';
 import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
+import { createLogsService } from './logs/provider';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
@@ -62,6 +63,7 @@ export class LocalControlPlane {
       createElbClassicService(this.deps),
       createIamService(this.deps),
       createCloudFormationService(this.deps),
+      createLogsService(this.deps),
     ];
     for (const s of services) endpoint.register(s);
     this.services = services;

@@ -13,6 +13,7 @@ export const consoleServices = [
   'elasticloadbalancing',
   'elasticloadbalancingv2',
   'iam',
+  'logs',
 ] as const;
 export type ConsoleService = (typeof consoleServices)[number];
 
@@ -67,6 +68,7 @@ export const signingNames: Record<ConsoleService | 'sts', string> = {
   elasticloadbalancing: 'elasticloadbalancing',
   elasticloadbalancingv2: 'elasticloadbalancing',
   iam: 'iam',
+  logs: 'logs',
   sts: 'sts',
 };
 

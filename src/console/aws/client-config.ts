@@ -19,7 +19,8 @@ export type AwsService =
   | 'autoscaling'
   | 'elasticloadbalancing'
   | 'elasticloadbalancingv2'
-  | 'iam';
+  | 'iam'
+  | 'logs';
 
 export function clientConfig(service: AwsService, region: string) {
   return {

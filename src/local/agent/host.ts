@@ -6,6 +6,7 @@
 import type { LocalDeps, Runnable } from '../deps';
 import { ecsCollections } from '../ecs/model';
 import type { LocalEvents } from '../common/bus';
+import { createContainerLogWriter } from '../logs/containers';
 import { ContainerRuntime, type RuntimeOptions } from '../runtime/runtime';
 import { defaultDriverOptions, TaskDriver, type DriverOptions } from './driver';
 import { clusterFromUserData, registrationInput } from './registration';
@@ -23,13 +24,20 @@ export interface AgentHost extends Runnable {
 const MAX_RETRY_MS = 30_000;
 
 export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {}): AgentHost {
+  const logs = createContainerLogWriter(deps);
   const runtime = new ContainerRuntime({
     fallbackAddress: deps.config.fallbackAddress,
     log: deps.log,
+    onRequest: logs.requestServed,
     ...options.runtime,
   });
   const { runtime: _runtime, ...driverOverrides } = options;
-  const driver = new TaskDriver(deps, runtime, { ...defaultDriverOptions, ...driverOverrides });
+  const driver = new TaskDriver(
+    deps,
+    runtime,
+    { ...defaultDriverOptions, ...driverOverrides },
+    { running: logs.taskRunning, stopped: logs.taskStopped },
+  );
   const col = ecsCollections(deps.db);
   const retries = new Map<string, NodeJS.Timeout>();
   const unsubscribe: (() => void)[] = [];
@@ -153,6 +161,7 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
       for (const t of retries.values()) clearTimeout(t);
       retries.clear();
       await driver.stop();
+      await logs.stop();
     },
   };
 }

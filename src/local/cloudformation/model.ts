@@ -165,23 +165,12 @@ export interface ExportRecord {
   stackId: string;
 }
 
-export interface LogGroupRecord {
-  /** `${region}|${name}` */
-  id: string;
-  region: string;
-  name: string;
-  arn: string;
-  retentionInDays?: number;
-  createdAt: number;
-}
-
 export interface CfnStore {
   db: Db;
   stacks: Collection<StackRecord>;
   resources: Collection<ResourceRecord>;
   events: Collection<EventRecord>;
   exports: Collection<ExportRecord>;
-  logGroups: Collection<LogGroupRecord>;
 }
 
 export function cfnStore(db: Db): CfnStore {
@@ -201,7 +190,6 @@ export function cfnStore(db: Db): CfnStore {
       { name: 'region', key: (e) => e.region },
       { name: 'stack', key: (e) => e.stackId },
     ]),
-    logGroups: db.collection<LogGroupRecord>('cfn_log_groups', [{ name: 'region', key: (g) => g.region }]),
   };
 }
 

@@ -51,9 +51,9 @@ async function expectError(p: Promise<unknown>, name: string, message: string | 
 const logGroups = () =>
   [
     ...t.plane.deps.db
-      .collection<{ name: string }>('cfn_log_groups')
+      .collection<{ logGroupName: string }>('logs_groups')
       .all()
-      .map((g) => g.name),
+      .map((g) => g.logGroupName),
   ].sort();
 
 describe('templates and validation', () => {
@@ -431,7 +431,7 @@ describe('the engine', () => {
     expect(v3).toEqual(v2);
     expect(logGroups().some((n) => n.startsWith('upd-Added-'))).toBe(false);
     const generated = t.plane.deps.db
-      .collection<{ name: string; retentionInDays?: number }>('cfn_log_groups')
+      .collection<{ logGroupName: string; retentionInDays?: number }>('logs_groups')
       .get(`us-east-1|${v2.Generated}`);
     expect(generated?.retentionInDays).toBeUndefined();
     const rollbackLines = eventLines(await eventsOf(cfn, StackId as string));

@@ -9,7 +9,8 @@ export type ServiceId =
   | 'autoscaling'
   | 'elasticloadbalancing'
   | 'elasticloadbalancingv2'
-  | 'iam';
+  | 'iam'
+  | 'logs';
 
 /** Who is calling and where: derived from the SigV4 credential scope (or given for internal calls). */
 export interface CallContext {

@@ -13,6 +13,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ServedRequest } from '../logs/containers';
 import { containerPage, type ContainerPageInfo } from './page';
 
 /** Offset added to a privileged host port the process may not bind (80 is served on 8080, 443 on 8443). */
@@ -69,6 +70,8 @@ export interface RuntimeOptions {
    * process would (tests of the privileged-port policy when they run as root).
    */
   privilegedPortsBindable?: boolean;
+  /** Told of every HTTP request a container answered (its access log); must return at once. */
+  onRequest?: (request: ServedRequest) => void;
 }
 
 type Listener = { kind: 'tcp'; server: Server } | { kind: 'udp'; socket: UdpSocket };
@@ -271,14 +274,23 @@ export class ContainerRuntime {
       'x-ecs-container-name': binding.page.containerName,
       'cache-control': 'no-store',
     };
-    if (path === '/health') {
-      res
-        .writeHead(200, { ...headers, 'content-type': 'text/plain' })
-        .end(req.method === 'HEAD' ? undefined : 'ok\n');
-      return;
-    }
+    const html = path !== '/health';
+    const body = req.method === 'HEAD' ? undefined : html ? containerPage(binding.page) : 'ok\n';
     res
-      .writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' })
-      .end(req.method === 'HEAD' ? undefined : containerPage(binding.page));
+      .writeHead(200, { ...headers, 'content-type': html ? 'text/html; charset=utf-8' : 'text/plain' })
+      .end(body);
+    this.options.onRequest?.({
+      taskArn: binding.page.taskArn,
+      clusterArn: binding.page.clusterArn,
+      containerName: binding.page.containerName,
+      remoteAddress: req.socket.remoteAddress ?? '-',
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      httpVersion: req.httpVersion,
+      status: 200,
+      bytes: body === undefined ? 0 : Buffer.byteLength(body),
+      ...(req.headers.referer !== undefined && { referer: req.headers.referer }),
+      ...(req.headers['user-agent'] !== undefined && { userAgent: req.headers['user-agent'] }),
+    });
   }
 }

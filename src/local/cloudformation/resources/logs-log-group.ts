@@ -1,7 +1,6 @@
-/** AWS::Logs::LogGroup. There is no local CloudWatch Logs service, so the group lives in our own collection. */
+/** AWS::Logs::LogGroup, through the local CloudWatch Logs service (src/local/logs). */
+import { LOGS } from '../../logs/model';
 import { prop, ResourceFailure, type ResourceProvider } from './types';
-
-const key = (region: string, name: string) => `${region}|${name}`;
 
 function retention(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -13,6 +12,9 @@ function retention(v: string | undefined): number | undefined {
   return n;
 }
 
+const arnOf = (region: string, accountId: string, name: string) =>
+  `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
+
 export const logGroup: ResourceProvider = {
   type: 'AWS::Logs::LogGroup',
   attributes: ['Arn'],
@@ -22,36 +24,39 @@ export const logGroup: ResourceProvider = {
     const name = prop.str(props, 'LogGroupName') ?? ctx.generatedName;
     if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new ResourceFailure(`Invalid log group name ${name}`);
     const retentionInDays = retention(prop.str(props, 'RetentionInDays'));
-    const arn = `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${name}:*`;
-    ctx.store.db.tx(() => {
-      if (ctx.store.logGroups.has(key(ctx.region, name))) {
+    try {
+      await ctx.call(LOGS, 'CreateLogGroup', { logGroupName: name });
+    } catch (err) {
+      if (err instanceof ResourceFailure && err.code === 'ResourceAlreadyExistsException') {
         throw new ResourceFailure(
           `Resource of type 'AWS::Logs::LogGroup' with identifier '${name}' already exists.`,
+          err.code,
         );
       }
-      ctx.store.logGroups.put(key(ctx.region, name), {
-        id: key(ctx.region, name),
-        region: ctx.region,
-        name,
-        arn,
-        retentionInDays,
-        createdAt: ctx.now(),
-      });
-    });
-    return { physicalId: name, attributes: { Arn: arn } };
+      throw err;
+    }
+    ctx.created(name);
+    if (retentionInDays !== undefined)
+      await ctx.call(LOGS, 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
+    return { physicalId: name, attributes: { Arn: arnOf(ctx.region, ctx.accountId, name) } };
   },
   async update(ctx, name, props) {
     const retentionInDays = retention(prop.str(props, 'RetentionInDays'));
-    ctx.store.db.tx(() => {
-      const g = ctx.store.logGroups.get(key(ctx.region, name));
-      if (g) ctx.store.logGroups.put(g.id, { ...g, retentionInDays });
-    });
+    if (retentionInDays === undefined) await ctx.call(LOGS, 'DeleteRetentionPolicy', { logGroupName: name });
+    else await ctx.call(LOGS, 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
   },
   async find(ctx, name) {
-    const g = ctx.store.logGroups.get(key(ctx.region, name));
-    return g ? { physicalId: name, attributes: { Arn: g.arn } } : undefined;
+    const out = await ctx.call<{ logGroups?: { logGroupName?: string; arn?: string }[] }>(
+      LOGS,
+      'DescribeLogGroups',
+      { logGroupNamePrefix: name },
+    );
+    const g = out.logGroups?.find((x) => x.logGroupName === name);
+    return g
+      ? { physicalId: name, attributes: { Arn: g.arn ?? arnOf(ctx.region, ctx.accountId, name) } }
+      : undefined;
   },
   async delete(ctx, name) {
-    ctx.store.logGroups.delete(key(ctx.region, name));
+    await ctx.callIgnoring(LOGS, 'DeleteLogGroup', { logGroupName: name }, ['ResourceNotFoundException']);
   },
 };

@@ -1,5 +1,5 @@
 import type { Container, Task } from '@aws-sdk/client-ecs';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
 import { QueryView } from '../../../components/ui/query-view';
@@ -13,6 +13,12 @@ import { useTask, type TaskDetail } from '../api/describe-task';
 import { useStopTask } from '../api/stop-task';
 import { formatTime, lastPart, linkClass } from '../../../lib/format';
 import { lifecycleSteps, sinceCreated } from '../lifecycle';
+import { LoadingBlock } from '../../../components/ui/skeleton';
+
+/** The Logs section and its CloudWatch Logs client load only when a task page shows. */
+const ContainerLogsSection = lazy(() =>
+  import('./container-logs').then((m) => ({ default: m.ContainerLogsSection })),
+);
 
 function containerColumns(host: string | undefined): Array<Column<Container>> {
   return [
@@ -181,6 +187,9 @@ export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDet
           rowKey={(c) => c.containerArn ?? c.name ?? ''}
         />
       </section>
+      <Suspense fallback={<LoadingBlock label="Loading the logs" lines={2} />}>
+        <ContainerLogsSection task={task} />
+      </Suspense>
       <section aria-labelledby="lifecycle-heading">
         <h2 id="lifecycle-heading" className="mb-3 text-lg font-semibold">
           Lifecycle
