@@ -1,4 +1,7 @@
-/** Journey (e): the wizard with an Application Load Balancer; the external link goes through its DNS name. */
+/**
+ * Journey (e): the wizard with an Application Load Balancer and the deployment circuit breaker; the
+ * external link goes through the load balancer's DNS name, and the service carries the breaker.
+ */
 import { expect, screenshot, test } from './fixtures';
 import { LaunchPage } from './pages/launch-page';
 import { WizardPage } from './pages/wizard-page';
@@ -10,12 +13,14 @@ test('launch behind a load balancer: the link opens the container through it', a
   await page.getByLabel('Use an Application Load Balancer').check();
   await expect(wizard.field('Container to load balance')).toHaveValue('simple-app:80');
   await wizard.fill('Health check path', '/');
+  await wizard.field('Deployment circuit breaker').selectOption('rollback');
   await wizard.next();
   await wizard.fill('Cluster name', 'balanced');
   await wizard.next();
   await wizard.expectStep('review');
   await wizard.tab('Service').click();
   await expect(wizard.tabPanel).toContainText('"containerName": "simple-app"');
+  await expect(wizard.tabPanel).toContainText('"deploymentCircuitBreaker"');
   await wizard.launch();
 
   await launch.waitForStep('stack', 'done', 150_000);
@@ -36,4 +41,9 @@ test('launch behind a load balancer: the link opens the container through it', a
     )
     .toContain('simple-app');
   await container.close();
+
+  await launch.viewServiceButton.click();
+  await expect(page.getByTestId('deployment-settings')).toHaveText(
+    'Minimum healthy 100 % · maximum 200 % · circuit breaker on, with rollback',
+  );
 });

@@ -270,6 +270,13 @@ export const serviceSchema = z
     desiredCount: integer('the desired number of tasks', 0, 1000),
     minimumHealthyPercent: integer('the minimum healthy percent', 0, 100),
     maximumPercent: integer('the maximum percent', 100, 200),
+    /**
+     * The deployment circuit breaker: off, or on (a deployment whose tasks keep failing is FAILED),
+     * optionally rolling back to the last completed deployment. Absent means off.
+     */
+    circuitBreaker: z
+      .enum(['off', 'fail', 'rollback'], { error: 'Choose off, fail, or fail and roll back.' })
+      .optional(),
     loadBalancer: loadBalancerSchema.optional(),
   })
   .superRefine((s, ctx) => {
@@ -458,6 +465,7 @@ export const defaultAnswers: WizardAnswers = {
     desiredCount: 1,
     minimumHealthyPercent: 100,
     maximumPercent: 200,
+    circuitBreaker: 'off',
   },
   cluster: {
     name: 'default',

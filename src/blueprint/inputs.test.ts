@@ -106,6 +106,24 @@ describe('apiInputs', () => {
     expect(createService).not.toHaveProperty('role');
   });
 
+  it('turns the circuit breaker choice into deploymentCircuitBreaker (nothing when off)', () => {
+    const withBreaker = (circuitBreaker: 'off' | 'fail' | 'rollback' | undefined) =>
+      apiInputs({ ...defaultAnswers, service: { ...defaultAnswers.service, circuitBreaker } }).createService
+        .deploymentConfiguration;
+    expect(withBreaker('off')).toEqual({ maximumPercent: 200, minimumHealthyPercent: 100 });
+    expect(withBreaker(undefined)).toEqual({ maximumPercent: 200, minimumHealthyPercent: 100 });
+    expect(withBreaker('fail').deploymentCircuitBreaker).toEqual({ enable: true, rollback: false });
+    expect(withBreaker('rollback').deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+    const bad = wizardAnswersSchema.safeParse({
+      ...defaultAnswers,
+      service: { ...defaultAnswers.service, circuitBreaker: 'sometimes' },
+    });
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: ['service', 'circuitBreaker'],
+      message: 'Choose off, fail, or fail and roll back.',
+    });
+  });
+
   it('fills in the target group ARN from the stack output, without touching the original', () => {
     const { createService } = apiInputs(full);
     const arn = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/Defau-1/0123456789abcdef';

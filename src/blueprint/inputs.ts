@@ -37,7 +37,11 @@ export interface CreateServiceInput {
   /** The family: ECS takes its latest ACTIVE revision, i.e. the one just registered. */
   taskDefinition: string;
   desiredCount: number;
-  deploymentConfiguration: { maximumPercent: number; minimumHealthyPercent: number };
+  deploymentConfiguration: {
+    maximumPercent: number;
+    minimumHealthyPercent: number;
+    deploymentCircuitBreaker?: { enable: boolean; rollback: boolean };
+  };
   loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
@@ -99,6 +103,14 @@ export function apiInputs(answers: WizardAnswers): ApiInputs {
       deploymentConfiguration: {
         maximumPercent: answers.service.maximumPercent,
         minimumHealthyPercent: answers.service.minimumHealthyPercent,
+        ...(answers.service.circuitBreaker && answers.service.circuitBreaker !== 'off'
+          ? {
+              deploymentCircuitBreaker: {
+                enable: true,
+                rollback: answers.service.circuitBreaker === 'rollback',
+              },
+            }
+          : {}),
       },
       ...(lb && {
         loadBalancers: [

@@ -185,6 +185,14 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
             ['Desired tasks', service.desiredCount],
             ['Deployment', `${service.minimumHealthyPercent}% – ${service.maximumPercent}%`],
             [
+              'Circuit breaker',
+              service.circuitBreaker === 'rollback'
+                ? 'On, with rollback'
+                : service.circuitBreaker === 'fail'
+                  ? 'On, without rollback'
+                  : 'Off',
+            ],
+            [
               'Load balancer',
               service.loadBalancer
                 ? `${service.loadBalancer.containerName}:${service.loadBalancer.containerPort} on HTTP :${service.loadBalancer.listenerPort}, health ${service.loadBalancer.healthCheckPath}`

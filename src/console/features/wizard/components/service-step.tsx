@@ -2,7 +2,7 @@ import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import { defaultLoadBalancer, type WizardAnswers } from '../../../../blueprint/answers';
 import { Field } from '../../../components/form/field';
 import { errorAt, fieldId } from '../form-errors';
-import { NumberInput, Options, TextInput } from './form-controls';
+import { NumberInput, Options, SelectInput, TextInput } from './form-controls';
 
 export function ServiceStep() {
   const { control, setValue, getValues } = useFormContext<WizardAnswers>();
@@ -62,6 +62,16 @@ export function ServiceStep() {
           name="service.maximumPercent"
           label="Maximum percent"
           hint="During a deployment, 100–200."
+        />
+        <SelectInput
+          name="service.circuitBreaker"
+          label="Deployment circuit breaker"
+          hint="Fails a deployment whose tasks keep failing to start."
+          options={[
+            { value: 'off', label: 'Off' },
+            { value: 'fail', label: 'On: fail the deployment' },
+            { value: 'rollback', label: 'On: fail and roll back' },
+          ]}
         />
       </div>
 
