@@ -192,6 +192,12 @@ describe('ELB v2 over the wire', () => {
       'draining',
     );
     await waitFor(async () => (await states()).length === 1, SLOW);
+    // Every target left is unhealthy: the ALB fails open and sends to them anyway.
+    for (let i = 0; i < 2; i++) expect((await get(url)).body).toBe('two');
+    await elbv2.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: instances[1]?.id }] }),
+    );
+    await waitFor(async () => (await states()).length === 0, SLOW);
     expect((await get(url)).status).toBe(503);
 
     const tgs = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));

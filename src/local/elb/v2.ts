@@ -110,9 +110,12 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
       if (!tgArn) return [];
       // With health checks disabled every registered target takes traffic, as in AWS.
       const checked = store.targetGroups.get(tgArn)?.health.enabled ?? true;
-      return store.targets
-        .find({ tg: tgArn })
-        .filter((t) => (checked ? t.state === 'healthy' : t.state !== 'draining'))
+      const targets = store.targets.find({ tg: tgArn });
+      const healthy = targets.filter((t) => (checked ? t.state === 'healthy' : t.state !== 'draining'));
+      // When every target has failed its checks, an ALB fails open: it sends to all of them.
+      const chosen =
+        healthy.length > 0 || !checked ? healthy : targets.filter((t) => t.state === 'unhealthy');
+      return chosen
         .sort((a, b) => a.registeredAt - b.registeredAt || targetKey(a).localeCompare(targetKey(b)))
         .map((t) => ({ host: t.address, port: t.port }));
     },
