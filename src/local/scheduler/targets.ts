@@ -5,6 +5,10 @@
  * Calls go through `deps.services` like the wire; a failed call is logged and retried on the next
  * pass. What is registered is remembered in memory and, after a restart, read back once with
  * DescribeTargetHealth / DescribeInstanceHealth.
+ *
+ * As ECS does, a RUNNING task whose target has failed its target group's health checks (once its
+ * service's healthCheckGracePeriodSeconds since the task started have passed) is reported, so that
+ * the worker stops it and the reconciler replaces it.
  */
 import type { LocalDeps } from '../deps';
 import type { EcsCollections, TaskRecord } from '../ecs/model';
@@ -24,6 +28,25 @@ interface Binding {
   containerPort?: number;
 }
 
+/** A RUNNING task whose target failed its health checks: the worker stops it. */
+export interface UnhealthyTask {
+  taskArn: string;
+  /** Service event, in ECS's words. */
+  message: string;
+  /** The task's stoppedReason. */
+  stoppedReason: string;
+}
+
+export interface TargetSync {
+  messages: string[];
+  unhealthy: UnhealthyTask[];
+}
+
+interface TargetHealthDescription {
+  Target?: { Id?: string; Port?: number | string };
+  TargetHealth?: { State?: string; Reason?: string; Description?: string };
+}
+
 const keyOf = (t: Target): string => (t.port === undefined ? t.id : `${t.id}:${t.port}`);
 
 export class LoadBalancerSync {
@@ -35,8 +58,11 @@ export class LoadBalancerSync {
     private readonly col: EcsCollections,
   ) {}
 
-  /** Brings the service's targets in line with its RUNNING tasks; returns service event messages. */
-  async sync(serviceArn: string): Promise<string[]> {
+  /**
+   * Brings the service's targets in line with its RUNNING tasks; returns service event messages and
+   * the tasks whose targets are unhealthy past the grace period.
+   */
+  async sync(serviceArn: string): Promise<TargetSync> {
     const rec = this.col.services.get(serviceArn);
     const active = rec !== undefined && rec.service.status !== 'INACTIVE';
     const bindings: Binding[] = active
@@ -64,7 +90,7 @@ export class LoadBalancerSync {
         bindings.push({ kind: kind === 'classic' ? 'classic' : 'targetGroup', name });
       }
     }
-    if (bindings.length === 0) return [];
+    if (bindings.length === 0) return { messages: [], unhealthy: [] };
 
     const serviceName = rec?.service.serviceName ?? serviceArn.slice(serviceArn.lastIndexOf('/') + 1);
     const tasks = active ? this.col.tasks.find({ service: serviceArn }) : [];
@@ -75,6 +101,7 @@ export class LoadBalancerSync {
       (active ? (rec.service.loadBalancers ?? []) : []).map((lb) => lb.targetGroupArn ?? lb.loadBalancerName),
     );
     const messages: string[] = [];
+    const unhealthy: UnhealthyTask[] = [];
     for (const b of bindings) {
       const desired = configured.has(b.name)
         ? this.desiredTargets(b, runningTasks)
@@ -96,8 +123,55 @@ export class LoadBalancerSync {
         messages.push(`(service ${serviceName}) registered ${add.length} ${unit} in ${where}`);
       }
       if (known.size === 0 && !configured.has(b.name)) this.known.delete(key);
+      if (b.kind === 'targetGroup' && configured.has(b.name) && desired.size > 0 && rec) {
+        const grace = rec.service.healthCheckGracePeriodSeconds ?? 0;
+        unhealthy.push(...(await this.unhealthyTasks(b, runningTasks, serviceName, grace)));
+      }
     }
-    return messages;
+    return { messages, unhealthy };
+  }
+
+  /** The running tasks whose target in `b` is unhealthy, past `graceSeconds` after they started. */
+  private async unhealthyTasks(
+    b: Binding,
+    tasks: TaskRecord[],
+    serviceName: string,
+    graceSeconds: number,
+  ): Promise<UnhealthyTask[]> {
+    let health: TargetHealthDescription[];
+    try {
+      const res = await this.deps.services.call<{ TargetHealthDescriptions?: TargetHealthDescription[] }>(
+        'elasticloadbalancingv2',
+        'DescribeTargetHealth',
+        { TargetGroupArn: b.name },
+      );
+      health = res?.TargetHealthDescriptions ?? [];
+    } catch {
+      return []; // read again on the next pass
+    }
+    const sick = new Map<string, TargetHealthDescription>();
+    for (const d of health) {
+      if (d.TargetHealth?.State !== 'unhealthy' || !d.Target?.Id) continue;
+      sick.set(keyOf({ id: d.Target.Id, port: Number(d.Target.Port) }), d);
+    }
+    if (sick.size === 0) return [];
+    const now = this.deps.clock.now() / 1000;
+    const out: UnhealthyTask[] = [];
+    for (const t of tasks) {
+      if ((t.task.startedAt ?? now) + graceSeconds > now) continue;
+      for (const [key, target] of this.desiredTargets(b, [t])) {
+        const d = sick.get(key);
+        if (!d) continue;
+        const reason = d.TargetHealth?.Description ?? d.TargetHealth?.Reason ?? 'Health checks failed';
+        out.push({
+          taskArn: t.task.taskArn,
+          message: `(service ${serviceName}) (port ${target.port}) is unhealthy in (target-group ${b.name}) due to (reason ${reason}).`,
+          stoppedReason: `Task failed ELB health checks in (target-group ${b.name})`,
+        });
+        break;
+      }
+    }
+    return out;
   }
 
   private desiredTargets(b: Binding, tasks: TaskRecord[]): Map<string, Target> {

@@ -19,7 +19,7 @@ import {
 import { daemonInstances, launchTasks } from './place';
 import { NO_INSTANCES } from './placement';
 import { reconcile, type Decision, type InstanceState, type ReconcileTask } from './reconcile';
-import { LoadBalancerSync } from './targets';
+import { LoadBalancerSync, type UnhealthyTask } from './targets';
 
 const MAX_EVENTS = 100;
 const UNABLE_TO_PLACE_EVERY_S = 60;
@@ -196,9 +196,9 @@ export class ServiceScheduler implements Runnable {
   /** One pass over one service: targets first (async calls), then the reconcile transaction. */
   async process(serviceArn: string): Promise<void> {
     this.passes++;
-    const events = await this.targets.sync(serviceArn);
+    const { messages: events, unhealthy } = await this.targets.sync(serviceArn);
     if (events.length) this.deps.db.tx(() => this.appendEvents(serviceArn, events));
-    const stopped = this.deps.db.tx(() => this.reconcileService(serviceArn));
+    const stopped = this.deps.db.tx(() => this.reconcileService(serviceArn, unhealthy));
     for (const t of stopped) {
       this.deps.bus.emit('ecs.task.changed', {
         clusterArn: t.task.clusterArn,
@@ -219,12 +219,23 @@ export class ServiceScheduler implements Runnable {
   }
 
   /** Reads, decides and applies; returns the tasks it asked to stop. Runs inside a transaction. */
-  private reconcileService(serviceArn: string): TaskRecord[] {
+  private reconcileService(serviceArn: string, unhealthy: UnhealthyTask[] = []): TaskRecord[] {
     const rec = this.col.services.get(serviceArn);
     if (!rec || rec.service.status === 'INACTIVE') return [];
     const svc = rec.service;
     const nowMs = this.deps.clock.now();
     const now = epochSeconds(nowMs);
+    const messages: string[] = [];
+    const stopped: TaskRecord[] = [];
+    // Tasks that failed their load balancer's health checks go first; the reconciler replaces them.
+    for (const u of unhealthy) {
+      const t = this.col.tasks.get(u.taskArn);
+      if (!t || t.task.lastStatus !== 'RUNNING' || t.task.desiredStatus !== 'RUNNING') continue;
+      const next = stopTask(t, u.stoppedReason, false, nowMs);
+      this.col.tasks.put(next.task.taskArn, next);
+      stopped.push(next);
+      messages.push(u.message);
+    }
     const tasks = this.col.tasks.find({ service: serviceArn });
     const instanceState = this.instanceStates(tasks);
     const config = svc.deploymentConfiguration ?? {};
@@ -265,9 +276,7 @@ export class ServiceScheduler implements Runnable {
       now,
     });
 
-    const messages: string[] = [];
     const byArn = new Map(tasks.map((t) => [t.task.taskArn, t]));
-    const stopped: TaskRecord[] = [];
     for (const s of decision.stop) {
       const t = byArn.get(s.taskArn);
       if (!t) continue;
@@ -445,9 +454,14 @@ function stopTask(t: TaskRecord, reason: string, instanceGone: boolean, nowMs: n
 
 const NOT_A_FAILURE = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'TerminationNotice']);
 
-/** A task that failed on its own: it stopped before it ever ran, or an essential container exited. */
+/**
+ * A task that failed: it stopped on its own before it ever ran, an essential container exited, or
+ * it failed its load balancer's health checks.
+ */
 function failedTask(t: TaskRecord): boolean {
-  if (t.task.lastStatus !== 'STOPPED' || NOT_A_FAILURE.has(t.task.stopCode ?? '')) return false;
+  if (t.task.lastStatus !== 'STOPPED') return false;
+  if (t.task.stoppedReason?.startsWith('Task failed ELB health checks')) return true;
+  if (NOT_A_FAILURE.has(t.task.stopCode ?? '')) return false;
   return t.task.stopCode === 'EssentialContainerExited' || !t.history.some((h) => h.status === 'RUNNING');
 }
 
