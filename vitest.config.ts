@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['src/testing/fast-check-seed.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: keep parallelism modest; integration tests start servers and sockets.

@@ -128,7 +128,7 @@ export class Ec2Context {
     if (ids.length) {
       const byId = new Map(all.map((x) => [x.id, x]));
       const missing = ids.find((id) => !byId.has(id));
-      if (missing) throw NOT_FOUND[kind](missing);
+      if (missing !== undefined) throw NOT_FOUND[kind](missing);
       items = ids.map((id) => byId.get(id) as ResourceOf<K>);
     }
     return this.filter(items, readFilters(input), (x) => x.id, fields);
