@@ -1,0 +1,80 @@
+/**
+ * Malformed input never becomes a 5xx: every CloudWatch Logs action, fed random JSON (wrong types,
+ * empty and huge values, bad tokens), either succeeds or throws an AwsError with a 4xx status.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalControlPlane } from '../index';
+import { isAwsError } from '../protocol/errors';
+import { LOGS } from './model';
+import { createLogsService } from './provider';
+
+let plane: LocalControlPlane;
+
+beforeAll(async () => {
+  plane = new LocalControlPlane({ statePath: null, instanceBootMs: 20, taskStepMs: 20 });
+  await plane.start();
+  await plane.endpoint.call(LOGS, 'CreateLogGroup', { logGroupName: '/g' });
+  await plane.endpoint.call(LOGS, 'CreateLogStream', { logGroupName: '/g', logStreamName: 's' });
+});
+afterAll(async () => {
+  await plane.stop();
+});
+
+const KEYS = [
+  'logGroupName',
+  'logGroupNamePrefix',
+  'logStreamName',
+  'logStreamNamePrefix',
+  'logStreamNames',
+  'logEvents',
+  'timestamp',
+  'message',
+  'nextToken',
+  'limit',
+  'startFromHead',
+  'startTime',
+  'endTime',
+  'filterPattern',
+  'orderBy',
+  'descending',
+  'retentionInDays',
+  'sequenceToken',
+];
+
+const scalar = fc.oneof(
+  fc.constantFrom('', '/g', 's', 'f/00000001', 'b/00000001', 'LastEventTime', 'LogStreamName', '*', '"'),
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 1e15),
+);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small' },
+    scalar,
+    fc.array(tie('v'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom(...KEYS), tie('v'), { maxKeys: 3 }),
+  ),
+})).v;
+const input = fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 6 });
+
+describe('random input', () => {
+  it('gets AWS client errors, never an internal failure', async () => {
+    const actions = Object.keys(createLogsService(plane.deps).actions);
+    expect(actions.length).toBeGreaterThan(10);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...actions), input, async (action, params) => {
+        try {
+          await plane.endpoint.call(LOGS, action, params);
+        } catch (e) {
+          if (!isAwsError(e)) throw new Error(`logs:${action} failed internally`, { cause: e });
+          expect(e.status, `logs:${action} ${e.code}`).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
