@@ -141,12 +141,14 @@ export function accessLine(image: string, r: ServedRequest, at: number): string 
 const taskIdOf = (arn: string) => arn.split('/').pop() ?? arn;
 const regionOf = (arn: string) => arn.split(':')[3] ?? '';
 
-/** The awslogs targets of a task's containers, from its task definition. */
-async function targetsOf(deps: LocalDeps, task: WireTask): Promise<Map<string, Target>> {
-  const out = new Map<string, Target>();
-  const arn = task.taskDefinitionArn;
-  const region = regionOf(task.taskArn);
-  if (!arn) return out;
+interface AwslogsContainer {
+  name: string;
+  image?: string;
+  options: Record<string, string>;
+}
+
+/** The containers of a task definition that log with awslogs (and have a group). */
+async function awslogsContainers(deps: LocalDeps, arn: string, region: string): Promise<AwslogsContainer[]> {
   const { taskDefinition } = await deps.services.call<{
     taskDefinition?: {
       containerDefinitions?: {
@@ -156,25 +158,50 @@ async function targetsOf(deps: LocalDeps, task: WireTask): Promise<Map<string, T
       }[];
     };
   }>('ecs', 'DescribeTaskDefinition', { taskDefinition: arn }, { region });
-  for (const def of taskDefinition?.containerDefinitions ?? []) {
+  return (taskDefinition?.containerDefinitions ?? []).flatMap((def) => {
     const log = def.logConfiguration;
-    const group = log?.options?.['awslogs-group'];
-    if (!def.name || log?.logDriver !== 'awslogs' || !group) continue;
-    const prefix = log.options?.['awslogs-stream-prefix'];
+    if (!def.name || log?.logDriver !== 'awslogs' || !log.options?.['awslogs-group']) return [];
+    return [{ name: def.name, ...(def.image ? { image: def.image } : {}), options: log.options }];
+  });
+}
+
+/** The awslogs targets of a task's containers, from its task definition's containers. */
+function targetsOf(task: WireTask, containers: AwslogsContainer[]): Map<string, Target> {
+  const out = new Map<string, Target>();
+  const region = regionOf(task.taskArn);
+  const taskId = taskIdOf(task.taskArn);
+  for (const def of containers) {
+    const prefix = def.options['awslogs-stream-prefix'];
     const container = (task.containers ?? []).find((c) => c.name === def.name);
-    const taskId = taskIdOf(task.taskArn);
     out.set(def.name, {
-      region: log.options?.['awslogs-region'] ?? region,
-      group,
+      region: def.options['awslogs-region'] ?? region,
+      group: def.options['awslogs-group'] ?? '',
       stream: prefix ? `${prefix}/${def.name}/${taskId}` : (container?.runtimeId ?? taskId),
-      createGroup: log.options?.['awslogs-create-group'] === 'true',
+      createGroup: def.options['awslogs-create-group'] === 'true',
       image: def.image ?? container?.image ?? '',
     });
   }
   return out;
 }
 
+/** Task definitions read so far (they never change once registered); bounded. */
+const DEFINITIONS_KEPT = 1000;
+
 export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
+  const definitions = new Map<string, Promise<AwslogsContainer[]>>();
+  /** One DescribeTaskDefinition per task definition, not one per task (10,000 tasks may start at once). */
+  const targetsOfTask = async (task: WireTask): Promise<Map<string, Target>> => {
+    const arn = task.taskDefinitionArn;
+    if (!arn) return new Map();
+    let defs = definitions.get(arn);
+    if (!defs) {
+      if (definitions.size >= DEFINITIONS_KEPT) definitions.clear();
+      defs = awslogsContainers(deps, arn, regionOf(task.taskArn));
+      definitions.set(arn, defs);
+      defs.catch(() => definitions.delete(arn));
+    }
+    return targetsOf(task, await defs);
+  };
   /** Per RUNNING task: its containers' targets (resolved once). */
   const tasks = new Map<string, Promise<Map<string, Target>>>();
   const pending = new Map<string, Pending>();
@@ -208,7 +235,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
 
   /** Reads the task's targets now (replacing what was known) and keeps them for its later lines. */
   const resolve = (task: WireTask): Promise<Map<string, Target>> => {
-    const p = targetsOf(deps, task).catch((err: unknown) => {
+    const p = targetsOfTask(task).catch((err: unknown) => {
       warn('cannot read the task definition', { taskArn: task.taskArn, err: String(err) });
       return new Map<string, Target>();
     });
@@ -231,7 +258,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
       )
       .then((out) => {
         const task = out.tasks?.[0];
-        return task ? targetsOf(deps, task) : new Map<string, Target>();
+        return task ? targetsOfTask(task) : new Map<string, Target>();
       })
       .catch((err: unknown) => {
         warn('cannot read the task', { taskArn, err: String(err) });
@@ -313,7 +340,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
       tasks.delete(task.taskArn);
       // A task that never ran wrote nothing, so it has no stop line either.
       if (!known && task.startedAt === undefined) return;
-      void (known ?? targetsOf(deps, task).catch(() => new Map<string, Target>())).then((targets) => {
+      void (known ?? targetsOfTask(task).catch(() => new Map<string, Target>())).then((targets) => {
         for (const t of targets.values()) enqueue(t, stopLines(t.image, task.stoppedReason, at), at);
       });
     },
