@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { structuredInput } from '../../testing/fuzz-input';
 import { isAwsError } from '../protocol/errors';
 import type { ServiceId } from '../protocol/types';
 import { LocalControlPlane } from '../index';
@@ -86,15 +87,7 @@ const scalar = fc.oneof(
   ),
   fc.string({ maxLength: 12 }),
 );
-const value = fc.letrec((tie) => ({
-  v: fc.oneof(
-    { depthSize: 'small' },
-    scalar,
-    fc.array(tie('v'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom(...KEYS), tie('v'), { maxKeys: 3 }),
-  ),
-})).v;
-const input = fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 6 });
+const input = structuredInput(KEYS, scalar);
 
 let plane: LocalControlPlane;
 beforeAll(async () => {

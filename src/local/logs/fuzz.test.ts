@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { structuredInput } from '../../testing/fuzz-input';
 import { LocalControlPlane } from '../index';
 import { isAwsError } from '../protocol/errors';
 import { LOGS } from './model';
@@ -51,15 +52,7 @@ const scalar = fc.oneof(
   fc.constant(null),
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 1e15),
 );
-const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof(
-    { depthSize: 'small' },
-    scalar,
-    fc.array(tie('v'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom(...KEYS), tie('v'), { maxKeys: 3 }),
-  ),
-})).v;
-const input = fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 6 });
+const input = structuredInput(KEYS, scalar);
 
 describe('random input', () => {
   it('gets AWS client errors, never an internal failure', async () => {
