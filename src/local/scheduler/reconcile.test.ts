@@ -199,3 +199,31 @@ describe('deployment circuit breaker', () => {
     expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
   });
 });
+
+describe('stability', () => {
+  it('keeps old tasks while new ones are young or about to exit, however late it looks', () => {
+    const rollout = (newTask: Partial<ReconcileTask>) =>
+      reconcile(
+        input({
+          desiredCount: 1,
+          now: 100,
+          stableSeconds: 0.6,
+          deployments: [
+            { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+            { id: 'old', status: 'ACTIVE', rolloutState: 'COMPLETED' },
+          ],
+          tasks: [
+            task('o1', { deploymentId: 'old', startedAt: 10 }),
+            task('n1', { startedAt: 99.9, ...newTask }),
+          ],
+        }),
+      );
+    const young = rollout({});
+    expect(young.stop).toEqual([]);
+    expect(young.recheckIn).toBeCloseTo(0.5);
+    expect(rollout({ startedAt: 90 }).stop.map((s) => s.taskArn)).toEqual(['o1']);
+    const exiting = rollout({ startedAt: 90, exiting: true });
+    expect(exiting.stop).toEqual([]);
+    expect(exiting.recheckIn).toBeUndefined();
+  });
+});

@@ -28,6 +28,8 @@ export interface ReconcileTask {
   instanceArn?: string;
   /** When it became RUNNING (epoch seconds). */
   startedAt?: number;
+  /** Its container is due to exit before it would count as healthy: it never does. */
+  exiting?: boolean;
 }
 
 export interface ReconcileDeployment {
@@ -158,7 +160,8 @@ export function reconcile(input: ReconcileInput): Decision {
 
   const stableFor = input.stableSeconds ?? 0;
   // RUNNING long enough to count towards minimumHealthyPercent: a task that just started may crash.
-  const healthy = (t: ReconcileTask) => isHealthy(t) && (t.startedAt ?? 0) + stableFor <= input.now;
+  const healthy = (t: ReconcileTask) =>
+    isHealthy(t) && !t.exiting && (t.startedAt ?? 0) + stableFor <= input.now;
   const plan = {
     primary,
     desired,
@@ -212,7 +215,9 @@ export function reconcile(input: ReconcileInput): Decision {
     primaryRunning.length === desired &&
     primaryRunning.every(healthy);
   // Tasks not yet RUNNING long enough change the picture when they are: look again then.
-  const young = liveAfter.filter((t) => isHealthy(t) && !healthy(t)).map((t) => t.startedAt ?? 0);
+  const young = liveAfter
+    .filter((t) => isHealthy(t) && !t.exiting && !healthy(t))
+    .map((t) => t.startedAt ?? 0);
   if (young.length) decision.recheckIn = Math.max(0.001, Math.min(...young) + stableFor - input.now);
 
   const update: DeploymentUpdate = { id: primary.id, status: 'PRIMARY', desiredCount: desired };

@@ -239,6 +239,7 @@ export class ServiceScheduler implements Runnable {
     const tasks = this.col.tasks.find({ service: serviceArn });
     const instanceState = this.instanceStates(tasks);
     const config = svc.deploymentConfiguration ?? {};
+    const stableMs = STABLE_STEPS * this.deps.config.taskStepMs;
     const daemon = svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined;
     const decision = reconcile({
       status: svc.status,
@@ -261,8 +262,16 @@ export class ServiceScheduler implements Runnable {
         instance: instanceState(t.task.containerInstanceArn),
         ...(t.task.containerInstanceArn ? { instanceArn: t.task.containerInstanceArn } : {}),
         ...(t.task.startedAt !== undefined ? { startedAt: t.task.startedAt } : {}),
+        // A RUNNING task with a step due is a container about to exit (agent/exit.ts): if that comes
+        // before the task would count as healthy, it never does, however late the agent runs.
+        ...(t.task.lastStatus === 'RUNNING' &&
+        t.task.desiredStatus === 'RUNNING' &&
+        t.nextTransitionAt !== undefined &&
+        t.nextTransitionAt <= (t.task.startedAt ?? 0) * 1000 + stableMs
+          ? { exiting: true }
+          : {}),
       })),
-      stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
+      stableSeconds: stableMs / 1000,
       ...(daemon ? { daemonInstances: daemon } : {}),
       wasSteady: svc.events[0]?.message?.endsWith(STEADY) ?? false,
       ...(config.deploymentCircuitBreaker
