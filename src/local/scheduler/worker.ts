@@ -240,6 +240,10 @@ export class ServiceScheduler implements Runnable {
     const instanceState = this.instanceStates(tasks);
     const config = svc.deploymentConfiguration ?? {};
     const stableMs = STABLE_STEPS * this.deps.config.taskStepMs;
+    // Counted once: what the circuit breaker judges is what the deployments report as failedTasks.
+    const failures = new Map(
+      svc.deployments.map((d) => [d.id ?? '', consecutiveFailures(tasks, d.id ?? '')]),
+    );
     const daemon = svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined;
     const decision = reconcile({
       status: svc.status,
@@ -251,7 +255,7 @@ export class ServiceScheduler implements Runnable {
         status: d.status ?? '',
         ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
         ...(d.createdAt !== undefined ? { createdAt: d.createdAt } : {}),
-        failures: consecutiveFailures(tasks, d.id ?? ''),
+        failures: failures.get(d.id ?? '') ?? 0,
       })),
       tasks: tasks.map((t): ReconcileTask => ({
         taskArn: t.task.taskArn,
@@ -332,7 +336,7 @@ export class ServiceScheduler implements Runnable {
     }
 
     if (decision.recheckIn !== undefined) this.recheckLater(serviceArn, decision.recheckIn * 1000);
-    const next = applyDecision(svc, decision, [...byArn.values()], now);
+    const next = applyDecision(svc, decision, [...byArn.values()], failures, now);
     next.events = withEvents(svc.events, messages, now);
     if (JSON.stringify(next) !== JSON.stringify(svc))
       this.col.services.put(serviceArn, { ...rec, service: next });
@@ -494,12 +498,18 @@ function consecutiveFailures(tasks: TaskRecord[], deploymentId: string): number 
 }
 
 /** The service after the decision: deployments with counts from the tasks (running, pending, failed), status. */
-function applyDecision(svc: WireService, decision: Decision, tasks: TaskRecord[], now: number): WireService {
+function applyDecision(
+  svc: WireService,
+  decision: Decision,
+  tasks: TaskRecord[],
+  failures: Map<string, number>,
+  now: number,
+): WireService {
   const counts = new Map<string, { running: number; pending: number; failed: number }>();
   let running = 0;
   let pending = 0;
   for (const d of svc.deployments) {
-    counts.set(d.id ?? '', { running: 0, pending: 0, failed: consecutiveFailures(tasks, d.id ?? '') });
+    counts.set(d.id ?? '', { running: 0, pending: 0, failed: failures.get(d.id ?? '') ?? 0 });
   }
   for (const t of tasks) {
     const c = counts.get(t.deploymentId ?? '') ?? { running: 0, pending: 0, failed: 0 };
