@@ -242,7 +242,7 @@ export class ServiceScheduler implements Runnable {
     const stableMs = STABLE_STEPS * this.deps.config.taskStepMs;
     // Counted once: what the circuit breaker judges is what the deployments report as failedTasks.
     const failures = new Map(
-      svc.deployments.map((d) => [d.id ?? '', consecutiveFailures(tasks, d.id ?? '')]),
+      svc.deployments.map((d) => [d.id ?? '', consecutiveFailures(tasks, d.id ?? '', stableMs, nowMs)]),
     );
     const daemon = svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined;
     const decision = reconcile({
@@ -268,12 +268,7 @@ export class ServiceScheduler implements Runnable {
         ...(t.task.startedAt !== undefined ? { startedAt: t.task.startedAt } : {}),
         // A RUNNING task with a step due is a container about to exit (agent/exit.ts): if that comes
         // before the task would count as healthy, it never does, however late the agent runs.
-        ...(t.task.lastStatus === 'RUNNING' &&
-        t.task.desiredStatus === 'RUNNING' &&
-        t.nextTransitionAt !== undefined &&
-        t.nextTransitionAt <= (t.task.startedAt ?? 0) * 1000 + stableMs
-          ? { exiting: true }
-          : {}),
+        ...(exitsBeforeStable(t, stableMs) ? { exiting: true } : {}),
       })),
       stableSeconds: stableMs / 1000,
       ...(daemon ? { daemonInstances: daemon } : {}),
@@ -478,21 +473,43 @@ function failedTask(t: TaskRecord): boolean {
   return t.task.stopCode === 'EssentialContainerExited' || !t.history.some((h) => h.status === 'RUNNING');
 }
 
+/** Whether a RUNNING task's container is due to exit before it would count as healthy (agent/exit.ts). */
+function exitsBeforeStable(t: TaskRecord, stableMs: number): boolean {
+  return (
+    t.task.lastStatus === 'RUNNING' &&
+    t.task.desiredStatus === 'RUNNING' &&
+    t.nextTransitionAt !== undefined &&
+    t.nextTransitionAt <= (t.task.startedAt ?? 0) * 1000 + stableMs
+  );
+}
+
 /**
  * A deployment's consecutive failed tasks (its `failedTasks`, what the circuit breaker counts): the
- * failures since the latest start of one of its tasks that is still RUNNING, since a healthy task
- * resets the count (resetOnHealthyTask, true by default).
+ * failures since one of its tasks still RUNNING became healthy (RUNNING for `stableMs`, not about to
+ * exit), since a healthy task resets the count (resetOnHealthyTask, true by default).
  */
-function consecutiveFailures(tasks: TaskRecord[], deploymentId: string): number {
+function consecutiveFailures(
+  tasks: TaskRecord[],
+  deploymentId: string,
+  stableMs: number,
+  nowMs: number,
+): number {
   let healthySince = 0;
   for (const t of tasks) {
-    if (t.deploymentId !== deploymentId) continue;
-    if (t.task.lastStatus === 'RUNNING' && t.task.desiredStatus === 'RUNNING')
-      healthySince = Math.max(healthySince, t.task.startedAt ?? 0);
+    if (
+      t.deploymentId !== deploymentId ||
+      t.task.lastStatus !== 'RUNNING' ||
+      t.task.desiredStatus !== 'RUNNING'
+    )
+      continue;
+    const healthyAt = (t.task.startedAt ?? 0) * 1000 + stableMs;
+    if (healthyAt <= nowMs && !exitsBeforeStable(t, stableMs))
+      healthySince = Math.max(healthySince, healthyAt);
   }
   let n = 0;
   for (const t of tasks) {
-    if (t.deploymentId === deploymentId && failedTask(t) && (t.task.stoppedAt ?? 0) >= healthySince) n++;
+    if (t.deploymentId === deploymentId && failedTask(t) && (t.task.stoppedAt ?? 0) * 1000 >= healthySince)
+      n++;
   }
   return n;
 }
