@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalDeps, Runnable } from '../deps';
+import { setOwn } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
 import type { ServiceId } from '../protocol/types';
 import {
@@ -1091,7 +1092,7 @@ export function asQueryWire(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const w = asQueryWire(v);
-      if (w !== undefined) out[k] = w;
+      if (w !== undefined) setOwn(out, k, w);
     }
     return out;
   }
