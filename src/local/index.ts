@@ -23,7 +23,7 @@ import { createLogsService } from './logs/provider';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
-export { AwsEndpoint } from './protocol/endpoint';
+export { AwsEndpoint, credentialScope } from './protocol/endpoint';
 export { isKnownRegion, knownRegions } from './common/regions';
 
 export interface LocalOptions extends Partial<LocalConfig> {

@@ -3,7 +3,7 @@
  * only picks the service (from the path) and the region (from its SigV4 scope, checked against
  * `knownRegions`); host names are never taken from the request.
  */
-import { isKnownRegion } from '../local/index';
+import { credentialScope, isKnownRegion } from '../local/index';
 
 /** Services the SPA talks to, as they appear in `/aws/<service>`. */
 export const consoleServices = [
@@ -70,7 +70,5 @@ export function sigv4Scope(
   authorization: string | undefined,
 ): { accessKeyId: string; region: string; service: string } | null {
   if (!authorization?.startsWith('AWS4-HMAC-SHA256 ')) return null;
-  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
-  if (!m) return null;
-  return { accessKeyId: m[1] as string, region: m[2] as string, service: m[3] as string };
+  return credentialScope(authorization);
 }

@@ -32,14 +32,26 @@ const MAX_BODY = 8 * 1024 * 1024;
  */
 export const MAX_JSON_DEPTH = 1000;
 
-/** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> region and service. */
+/**
+ * `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> access key, region and service. Read by
+ * scanning, not a regular expression: the header is the caller's and may be built to make a
+ * backtracking match slow.
+ */
 export function credentialScope(
   authorization: string | undefined,
-): { region: string; service: string } | null {
+): { accessKeyId: string; region: string; service: string } | null {
   if (!authorization) return null;
-  const m = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
-  if (!m) return null;
-  return { region: m[1] as string, service: m[2] as string };
+  const at = authorization.indexOf('Credential=');
+  if (at < 0) return null;
+  const start = at + 'Credential='.length;
+  let end = start;
+  while (end < authorization.length && !', \t\r\n'.includes(authorization[end] as string)) end++;
+  const [accessKeyId, date, region, service, terminator, ...rest] = authorization
+    .slice(start, end)
+    .split('/');
+  if (rest.length || terminator !== 'aws4_request' || !/^\d{8}$/.test(date ?? '')) return null;
+  if (!accessKeyId || !region || !service) return null;
+  return { accessKeyId, region, service };
 }
 
 export class AwsEndpoint implements ServiceCaller {
