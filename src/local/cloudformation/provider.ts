@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalDeps } from '../deps';
-import { dictFrom } from '../common/safe-object';
+import { dictFrom, own } from '../common/safe-object';
 import { AwsError } from '../protocol/errors';
 import type { CallContext, ServiceDefinition } from '../protocol/types';
 import { StackEngine } from './engine';
@@ -573,7 +573,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       const r = store.resources.find({ stack: stack.stackId }).find((x) => x.logicalId === logical);
       if (!r) throw validationError(`Resource ${logical} does not exist for stack ${stack.stackName}`);
       const { Timestamp, ...rest } = renderResource(stack, r);
-      const metadata = parseTemplate(stack.templateBody).Resources[logical]?.Metadata;
+      const metadata = own(parseTemplate(stack.templateBody).Resources, logical)?.Metadata;
       return {
         StackResourceDetail: {
           ...rest,

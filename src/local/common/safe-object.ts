@@ -32,7 +32,7 @@ export function own<T>(record: Readonly<Record<string, T>> | null | undefined, k
 }
 
 /** Stores `key` as a plain own property, even `__proto__` (an assignment would replace the prototype). */
-export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+export function setOwn<T>(record: Record<string, T>, key: string, value: NoInfer<T>): void {
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isKnownRegion } from '../common/regions';
-import { nestedDeeperThan, own } from '../common/safe-object';
+import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
 import { structureQuery } from './query';
 import { ec2Error, ec2Response, queryError, queryResponse } from './xml';
@@ -293,8 +293,8 @@ function xmlError(service: ServiceDefinition, err: AwsError, requestId: string):
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const headers = dict<string | undefined>();
+  for (const [k, v] of Object.entries(req.headers)) setOwn(headers, k, Array.isArray(v) ? v.join(',') : v);
   return headers;
 }
 

@@ -78,6 +78,8 @@ function place(root: Dict<Building>, segments: string[], value: string): void {
 function plain(value: Building): QueryValue {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(plain);
+  // Plain on purpose (handlers may coerce values to text); no key left is a prototype name.
+  // eslint-disable-next-line no-restricted-syntax
   const out: Record<string, QueryValue> = {};
   for (const [k, v] of Object.entries(value)) setOwn(out, k, plain(v));
   return out;

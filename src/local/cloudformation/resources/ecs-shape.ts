@@ -3,7 +3,7 @@
  * and booleans. Converts one to the other: keys lower-cased at the first letter (except inside
  * free-form maps such as DockerLabels), numeric and boolean fields given as strings converted.
  */
-import { own, setOwn } from '../../common/safe-object';
+import { dict, own, setOwn } from '../../common/safe-object';
 import type { Plain } from '../template/intrinsics';
 
 /** Maps whose keys are user data, not field names. */
@@ -55,7 +55,7 @@ const RENAMES: Record<string, string> = { PlacementStrategies: 'placementStrateg
 export function toEcsShape(value: Plain, topLevelStrings: string[] = [], depth = 0): Plain {
   if (Array.isArray(value)) return value.map((v) => toEcsShape(v, [], depth + 1));
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, Plain> = {};
+  const out = dict<Plain>();
   for (const [k, v] of Object.entries(value)) {
     const key = own(RENAMES, k) ?? k.charAt(0).toLowerCase() + k.slice(1);
     // setOwn: a template key such as `__proto__` stays a key.

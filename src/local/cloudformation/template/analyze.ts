@@ -2,7 +2,7 @@
  * Static checks of a parsed template (functions, references, conditions, attributes, cycles) and
  * what can be known before any value is evaluated: the dependency graph and required capabilities.
  */
-import { hasOwn, own } from '../../common/safe-object';
+import { dict, hasOwn, own } from '../../common/safe-object';
 import { FUNCTIONS, PSEUDO_PARAMETERS, functionName, subVariables, unsupportedFunction } from './intrinsics';
 import { checkParameterDeclarations } from './parameters';
 import { formatError, validationError } from './parse';
@@ -173,7 +173,7 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
   const conditionWalker: Walker = { template, attributes, block: 'Conditions', found: new Set() };
   for (const cond of Object.values(template.Conditions)) walk(cond, conditionWalker, true);
 
-  const dependencies: Record<string, string[]> = {};
+  const dependencies = dict<string[]>();
   for (const [name, decl] of Object.entries(template.Resources)) {
     const w: Walker = { template, attributes, block: 'Resources', found: new Set() };
     if (decl.Condition !== undefined) checkCondition(decl.Condition, w);

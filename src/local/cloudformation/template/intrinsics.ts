@@ -159,7 +159,7 @@ export function evaluate(value: TemplateValue, ctx: EvalContext, inCondition = f
   }
   const fn = functionName(value, inCondition);
   if (fn === null) {
-    const out: Record<string, Evaluated> = {};
+    const out = dict<Evaluated>();
     for (const [k, v] of Object.entries(value)) {
       if (k.startsWith('Fn::')) throw unsupportedFunction(k);
       const e = evaluate(v, ctx, inCondition);
@@ -374,7 +374,7 @@ export function evaluateConditions(
   const waitingOn = new Map<string, Set<string>>();
   const namedBy = new Map<string, string[]>();
   for (const name of names) {
-    const deps = conditionsNamedBy(template.Conditions[name] as TemplateValue, new Set());
+    const deps = conditionsNamedBy(own(template.Conditions, name) as TemplateValue, new Set());
     for (const d of [...deps]) if (!hasOwn(template.Conditions, d)) deps.delete(d);
     waitingOn.set(name, deps);
     for (const d of deps) namedBy.set(d, [...(namedBy.get(d) ?? []), name]);
@@ -383,7 +383,7 @@ export function evaluateConditions(
   const result = dict<boolean>();
   while (ready.length) {
     const name = ready.shift() as string;
-    const v = evaluate(template.Conditions[name] as TemplateValue, { ...ctx, conditions: result }, true);
+    const v = evaluate(own(template.Conditions, name) as TemplateValue, { ...ctx, conditions: result }, true);
     if (typeof v !== 'boolean')
       throw formatError(`Condition ${name} must resolve to a boolean (use Fn::Equals, Fn::And, ...)`);
     setOwn(result, name, v);
