@@ -3,7 +3,7 @@
  * parses the request for that service's protocol, runs the action, and serializes the result or
  * the error in the protocol's own shape. Also the in-process `ServiceCaller` used between services.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
@@ -242,22 +242,46 @@ export class AwsEndpoint implements ServiceCaller {
     }
   }
 
-  /** An error before the request was parsed, in the shape of the protocol its headers name. */
-  private errorFor(
-    headers: Record<string, string | undefined>,
-    err: AwsError,
-    requestId: string,
-  ): AwsResponse {
-    if (headers['x-amz-target']) return jsonError(err, requestId);
-    const scope = credentialScope(headers['authorization']);
+  /** The protocol a request's headers name (awsJson by X-Amz-Target, else its signing service's). */
+  private protocolOf(headers: IncomingHttpHeaders | Record<string, string | undefined>) {
+    const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    if (one(headers['x-amz-target'])) return { protocol: 'json' as const };
+    const scope = credentialScope(one(headers['authorization']));
     const service = scope ? this.byId.get(scope.service as ServiceId) : undefined;
-    if (service?.protocol === 'json') return jsonError(err, requestId);
+    return service ? { protocol: service.protocol, service } : { protocol: 'query' as const };
+  }
+
+  /** An error before the request was parsed, in the shape of the protocol its headers name. */
+  errorFor(
+    headers: IncomingHttpHeaders | Record<string, string | undefined>,
+    err: AwsError,
+    requestId: string = randomUUID(),
+  ): AwsResponse {
+    const { protocol, service } = this.protocolOf(headers);
+    if (protocol === 'json') return jsonError(err, requestId);
     if (service) return xmlError(service, err, requestId);
     return {
       status: err.status,
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
       body: queryError('', err.code, err.message, err.sender, requestId),
     };
+  }
+
+  /** What AWS answers an access key it does not know, in the protocol's own words. */
+  invalidTokenError(headers: IncomingHttpHeaders | Record<string, string | undefined>): AwsError {
+    const message = 'The security token included in the request is invalid.';
+    switch (this.protocolOf(headers).protocol) {
+      case 'json':
+        return new AwsError('UnrecognizedClientException', message, 403);
+      case 'ec2':
+        return new AwsError(
+          'AuthFailure',
+          'AWS was not able to validate the provided access credentials',
+          401,
+        );
+      default:
+        return new AwsError('InvalidClientTokenId', message, 403);
+    }
   }
 
   private asAwsError(e: unknown, ctx: Partial<CallContext>): AwsError {
