@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isLoopback, LocalControlPlane, tokenRefusal } from '../local/index';
+import { convergeSeedInstances, isLoopback, LocalControlPlane, tokenRefusal } from '../local/index';
 
 export const defaultStatePath = (): string =>
   process.env.ECS_CONSOLE_STATE ?? join(homedir(), '.ecs-console', 'state.sqlite');
@@ -17,7 +17,7 @@ const help = `usage: ecs-console local [options]
   --ephemeral          keep state in memory only
   --region R           default region when a request names none (default us-east-1)
   --account-id ID      account id in ARNs (default 000000000000)
-  --instances N        start N simulated container instances...
+  --instances N        keep exactly N simulated container instances (launched or terminated at start)...
   --cluster NAME       ...in this cluster (created if needed; default "default")
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
@@ -80,8 +80,12 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   const url = await plane.listen(port, values.host);
   if (values.instances) {
     const count = Number(values.instances);
-    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('--instances must be 1-1000');
-    await startInstances(plane, values.cluster, values['instance-type'], count);
+    if (!Number.isInteger(count) || count < 0 || count > 1000) throw new Error('--instances must be 0-1000');
+    await convergeSeedInstances(plane.deps.services, {
+      cluster: values.cluster,
+      instanceType: values['instance-type'],
+      count,
+    });
   }
   console.log(`ecs-console local control plane listening on ${url}`);
   console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
@@ -96,35 +100,6 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await new Promise(() => {});
-}
-
-/** --instances: EC2 instances whose UserData names the cluster; their agents register them. */
-async function startInstances(
-  plane: LocalControlPlane,
-  cluster: string,
-  instanceType: string,
-  count: number,
-) {
-  const call = plane.deps.services;
-  await call.call('ecs', 'CreateCluster', { clusterName: cluster });
-  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`).toString(
-    'base64',
-  );
-  const existing = await call.call('ecs', 'ListContainerInstances', { cluster, status: 'ACTIVE' });
-  const missing = count - ((existing.containerInstanceArns as string[] | undefined)?.length ?? 0);
-  if (missing > 0) {
-    // The ECS-optimized AMI, as the wizard's template resolves it through SSM.
-    const images = await call.call('ec2', 'DescribeImages', {});
-    const imageId = (images.imagesSet as { imageId: string }[] | undefined)?.[0]?.imageId;
-    if (!imageId) throw new Error('the local EC2 service offers no ECS-optimized AMI');
-    await call.call('ec2', 'RunInstances', {
-      ImageId: imageId,
-      InstanceType: instanceType,
-      MinCount: String(missing),
-      MaxCount: String(missing),
-      UserData: userData,
-    });
-  }
 }
 
 function millis(value: string | undefined, flag: string): number | undefined {
