@@ -197,8 +197,10 @@ async function serve(
 
   app.get('/api/info', async () => backend.info);
 
+  // Every method reaches the AWS layer, which answers as AWS does (awsJson takes POST only).
+  const awsMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
   app.route({
-    method: ['GET', 'POST'],
+    method: awsMethods,
     url: '/aws/:service',
     handler: async (req, reply) => {
       const { service } = req.params as { service: string };
@@ -209,7 +211,7 @@ async function serve(
   });
 
   app.route({
-    method: ['GET', 'POST'],
+    method: awsMethods,
     url: '/',
     handler: async (req, reply) => {
       if ((req.method === 'GET' || req.method === 'HEAD') && !req.headers.authorization)
