@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { GuessLimiter, sameSecret, tokenRefusal } from './common/access-token';
 import { claimAddressBlock, type AddressBlockClaim } from './common/addresses';
+import { isKnownRegion } from './common/regions';
 import { Bus } from './common/bus';
 import { systemClock, type Clock } from './common/clock';
 import { defaultConfig, type LocalConfig, type LocalDeps, type Runnable } from './deps';
@@ -73,6 +74,7 @@ export class LocalControlPlane {
     }
     this.guesses = options.guessLimiter ?? new GuessLimiter();
     const config: LocalConfig = { ...defaultConfig, ...stripUndefined(options) };
+    if (!isKnownRegion(config.defaultRegion)) throw new Error(`unknown region ${config.defaultRegion}`);
     const db = new Db(options.statePath);
     const bus = new Bus();
     const log = options.log ?? (() => {});

@@ -242,3 +242,12 @@ describe('oversize and deeply nested input', () => {
     expect(c.status, c.text.slice(0, 200)).toBe(200);
   });
 });
+
+describe('the default region', () => {
+  it('must be a known AWS region too', async () => {
+    const { LocalControlPlane } = await import('../index');
+    expect(() => new LocalControlPlane({ statePath: null, defaultRegion: 'not-a-region' })).toThrow(
+      /unknown region not-a-region/,
+    );
+  });
+});
