@@ -49,6 +49,40 @@ const featureZones = features.map((f) => ({
   message: 'features never import each other; share through src/console/components or aws/',
 }));
 
+// Untrusted keys (issue 8): readers of request members, map keys, action names and template names
+// look names up as own properties (src/local/common/safe-object.ts), never through the prototype.
+const untrustedKeys = {
+  files: [
+    'src/local/protocol/**/*.ts',
+    'src/local/cloudformation/**/*.ts',
+    'src/local/ecs/validate.ts',
+    'src/local/common/safe-object.ts',
+  ],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: "BinaryExpression[operator='in']",
+        message:
+          '`name in obj` also finds inherited names (constructor, toString): use hasOwn() from common/safe-object.',
+      },
+      {
+        selector:
+          "MemberExpression[computed=true][property.type!='Literal'][object.property.name=/^(actions|Parameters|Resources|Outputs|Mappings|Conditions|parameters|conditions|mappings|members)$/]",
+        message:
+          'a name from the request may be inherited (constructor, __proto__): read it with own() from common/safe-object.',
+      },
+      {
+        selector:
+          "VariableDeclarator[init.type='ObjectExpression'][init.properties.length=0][id.typeAnnotation.typeAnnotation.typeName.name='Record']",
+        message:
+          'a {}-built dictionary answers for inherited names and `d["__proto__"] = v` replaces its prototype: use dict() (or setOwn) from common/safe-object, or a Map.',
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -64,4 +98,5 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: [...partZones, ...featureZones] }],
     },
   },
+  untrustedKeys,
 );

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalDeps } from '../deps';
+import { dictFrom, own } from '../common/safe-object';
 import { AwsError } from '../protocol/errors';
 import type { CallContext, ServiceDefinition } from '../protocol/types';
 import { StackEngine } from './engine';
@@ -20,11 +21,11 @@ import {
   type Tag,
 } from './model';
 import { STACK_NAME_PATTERN, stackArn } from './naming';
-import { checkAwsParameterValues, checkLiteralImports } from './parameter-checks';
+import { checkAwsParameterValues, checkExportNames, checkLiteralImports } from './parameter-checks';
 import { resourceProvider } from './resources';
 import { resolveSsm } from './ssm';
 import { analyzeTemplate, type TemplateAnalysis } from './template/analyze';
-import { evaluateConditions } from './template/intrinsics';
+import { evaluateConditions, type EvalContext } from './template/intrinsics';
 import {
   resolveParameters,
   ssmNames,
@@ -168,8 +169,8 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
     await checkAwsParameterValues(template, parameters, deps.services, region);
     checkLiteralImports(template, store, region);
     const azs = await availabilityZones(region);
-    const resolved = Object.fromEntries(Object.entries(parameters).map(([k, p]) => [k, p.resolved]));
-    evaluateConditions(template, {
+    const resolved = dictFrom(Object.entries(parameters).map(([k, p]) => [k, p.resolved]));
+    const conditionContext: Omit<EvalContext, 'conditions'> = {
       parameters: resolved,
       pseudo: { region, accountId, ...pseudo, notificationArns: [] },
       mappings: template.Mappings,
@@ -187,7 +188,9 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
         throw validationError(`Template error: Fn::ImportValue ${name} cannot be used in Conditions`);
       },
       availabilityZones: (r) => (r === region ? azs : ['a', 'b', 'c'].map((z) => r + z)),
-    });
+    };
+    const conditions = evaluateConditions(template, conditionContext);
+    checkExportNames(template, { ...conditionContext, conditions });
     return { template, analysis, parameters, azs };
   }
 
@@ -570,7 +573,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       const r = store.resources.find({ stack: stack.stackId }).find((x) => x.logicalId === logical);
       if (!r) throw validationError(`Resource ${logical} does not exist for stack ${stack.stackName}`);
       const { Timestamp, ...rest } = renderResource(stack, r);
-      const metadata = parseTemplate(stack.templateBody).Resources[logical]?.Metadata;
+      const metadata = own(parseTemplate(stack.templateBody).Resources, logical)?.Metadata;
       return {
         StackResourceDetail: {
           ...rest,
