@@ -16,7 +16,6 @@ import {
   type QueryNode,
 } from '../scheduler/query';
 import {
-  PENDING_STATUSES,
   activeCluster,
   anyCluster,
   batch,
@@ -29,7 +28,12 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import type { ContainerInstanceRecord, Wire, WireContainerInstance } from './model';
+import {
+  PENDING_STATUSES,
+  type ContainerInstanceRecord,
+  type Wire,
+  type WireContainerInstance,
+} from './model';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 
