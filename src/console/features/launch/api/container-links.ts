@@ -1,109 +1,12 @@
-/** Live reads of the launch, polled with TanStack Query (faster while something is in progress). */
-import {
-  DescribeStackEventsCommand,
-  DescribeStackResourcesCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
+/** Where the launched service's containers answer: the links the launch page offers once it is steady. */
 import {
   DescribeContainerInstancesCommand,
-  DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { awsQueryKey } from '../../../aws/backend';
-import { cloudFormationClient } from '../../../aws/cloudformation';
 import { ecsClient } from '../../../aws/ecs';
-import { stackPhase } from '../launch-steps';
-
-export const FAST_POLL_MS = 1000;
-export const SLOW_POLL_MS = 10_000;
-
-export function stackQuery(region: string, stackId: string | undefined) {
-  return queryOptions({
-    queryKey: awsQueryKey(region, 'cloudformation', 'DescribeStacks', { stackId }),
-    enabled: Boolean(stackId),
-    queryFn: async () => {
-      const out = await cloudFormationClient(region).send(new DescribeStacksCommand({ StackName: stackId }));
-      const stack = out.Stacks?.[0];
-      if (!stack)
-        throw Object.assign(new Error(`Stack ${stackId} does not exist`), { name: 'ValidationError' });
-      return stack;
-    },
-    refetchInterval: (q) => {
-      const status = q.state.data?.StackStatus;
-      return !status || stackPhase(status) === 'in-progress' || stackPhase(status) === 'deleting'
-        ? FAST_POLL_MS
-        : false;
-    },
-  });
-}
-
-/** Keyed by the stack's status too, so a status change (e.g. to CREATE_COMPLETE) always reads them once more. */
-export function stackResourcesQuery(
-  region: string,
-  stackId: string | undefined,
-  stackStatus: string | undefined,
-) {
-  const inProgress = !stackStatus || /IN_PROGRESS$/.test(stackStatus);
-  return queryOptions({
-    queryKey: awsQueryKey(region, 'cloudformation', 'DescribeStackResources', { stackId, stackStatus }),
-    placeholderData: keepPreviousData,
-    enabled: Boolean(stackId),
-    queryFn: async () => {
-      const out = await cloudFormationClient(region).send(
-        new DescribeStackResourcesCommand({ StackName: stackId }),
-      );
-      return out.StackResources ?? [];
-    },
-    refetchInterval: inProgress ? FAST_POLL_MS : false,
-  });
-}
-
-/** Keyed by the stack's status too, so a status change (e.g. to CREATE_COMPLETE) always reads them once more. */
-export function stackEventsQuery(
-  region: string,
-  stackId: string | undefined,
-  stackStatus: string | undefined,
-) {
-  const inProgress = !stackStatus || /IN_PROGRESS$/.test(stackStatus);
-  return queryOptions({
-    queryKey: awsQueryKey(region, 'cloudformation', 'DescribeStackEvents', { stackId, stackStatus }),
-    placeholderData: keepPreviousData,
-    enabled: Boolean(stackId),
-    queryFn: async () => {
-      const out = await cloudFormationClient(region).send(
-        new DescribeStackEventsCommand({ StackName: stackId }),
-      );
-      return out.StackEvents ?? [];
-    },
-    refetchInterval: inProgress ? FAST_POLL_MS : false,
-  });
-}
-
-export function serviceQuery(
-  region: string,
-  cluster: string,
-  serviceArn: string | undefined,
-  steady: boolean,
-) {
-  return queryOptions({
-    queryKey: awsQueryKey(region, 'ecs', 'DescribeServices', { cluster, serviceArn }),
-    enabled: Boolean(serviceArn),
-    queryFn: async () => {
-      const out = await ecsClient(region).send(
-        new DescribeServicesCommand({ cluster, services: serviceArn ? [serviceArn] : [] }),
-      );
-      const service = out.services?.[0];
-      if (!service) {
-        const reason = out.failures?.[0]?.reason ?? 'MISSING';
-        throw Object.assign(new Error(`DescribeServices: ${reason}`), { name: 'ServiceNotFoundException' });
-      }
-      return service;
-    },
-    refetchInterval: steady ? SLOW_POLL_MS : FAST_POLL_MS,
-  });
-}
 
 export interface ContainerLink {
   taskArn: string;
