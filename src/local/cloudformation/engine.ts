@@ -966,7 +966,6 @@ export class StackEngine implements Runnable {
       logicalId: record.logicalId,
       generatedName: record.name ?? physicalName(stack.stackName, record.logicalId, 255),
       stackTags: stack.tags,
-      store: this.store,
       now: () => this.deps.clock.now(),
       created: (physicalId) => this.setResource(record, { physicalId }),
       call,

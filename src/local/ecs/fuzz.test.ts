@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOTYPE_NAMES, setOwn } from '../common/safe-object';
+import { mulberry32 } from '../../testing/random';
 import { LocalControlPlane } from '../index';
 import { ECS_ACTIONS } from './provider';
 import { inputShapeOf, shapes } from './shapes';
@@ -25,18 +26,6 @@ const AUTH =
   'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
 const MAX_BODY = 7 * 1024 * 1024;
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly random: () => number) {}
@@ -314,7 +303,7 @@ describe('fuzzing the ECS endpoint', () => {
         run[0]?.taskArn ?? '',
       ];
 
-      const g = new Gen(prng(SEED));
+      const g = new Gen(mulberry32(SEED));
       const statuses = new Map<number, number>();
       const codes = new Map<string, number>();
       const perAction = new Map<string, number>();

@@ -216,17 +216,3 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
       : undefined,
   };
 }
-
-/** Resources in an order where every resource comes after its dependencies (ties broken by name). */
-export function creationOrder(dependencies: Record<string, string[]>): string[] {
-  const order: string[] = [];
-  const done = new Set<string>();
-  const visit = (n: string) => {
-    if (done.has(n)) return;
-    done.add(n);
-    for (const d of dependencies[n] ?? []) visit(d);
-    order.push(n);
-  };
-  for (const n of Object.keys(dependencies).sort()) visit(n);
-  return order;
-}

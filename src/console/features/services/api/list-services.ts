@@ -2,7 +2,7 @@ import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { servicesPollMs } from './poll';
+import { servicesPollMs } from '../../../aws/queries/service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { serviceQuery } from './describe-service';
+import { serviceQuery } from '../../../aws/queries/describe-service';
 import { servicesQuery } from './list-services';
 
 export const updateServiceInputSchema = z
