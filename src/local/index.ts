@@ -20,10 +20,19 @@ import { createElbV2Service, createElbClassicService } from './elb/provider';
 import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
+import { hexId } from './common/ids';
+import { DockerEngine } from './runtime/docker/engine';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
 export { AwsEndpoint } from './protocol/endpoint';
+
+/** Which runtime runs the tasks, and whether a Docker Engine answers (for the console's hint). */
+export interface RuntimeInfo {
+  kind: 'simulated' | 'docker';
+  /** The engine's version when one answers (always, with the docker runtime). */
+  dockerEngine?: string;
+}
 
 export interface LocalOptions extends Partial<LocalConfig> {
   /** SQLite file; null keeps state in memory. */
@@ -40,6 +49,8 @@ export class LocalControlPlane {
   private server: Server | null = null;
   private started = false;
   private addressClaim: AddressBlockClaim | null = null;
+  /** This plane's id (labels its Docker containers); kept in the state so a restart finds its own. */
+  private planeId: string | null = null;
 
   constructor(private readonly options: LocalOptions) {
     const config: LocalConfig = { ...defaultConfig, ...stripUndefined(options) };
@@ -76,12 +87,52 @@ export class LocalControlPlane {
     if (this.started) return;
     this.started = true;
     await this.claimAddresses();
+    const docker =
+      this.deps.config.runtime === 'docker'
+        ? { planeId: this.ensurePlaneId(), keepContainersOnShutdown: this.options.statePath !== null }
+        : undefined;
     this.parts.push(
-      createAgentHost(this.deps, { stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs }),
+      createAgentHost(this.deps, {
+        stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs,
+        ...(docker ? { docker } : {}),
+      }),
       createServiceScheduler(this.deps),
     );
     for (const s of this.services) if (s.background) this.parts.push(s.background);
-    for (const p of this.parts) await p.start();
+    try {
+      for (const p of this.parts) await p.start();
+    } catch (err) {
+      // E.g. --runtime docker without an engine: undo what started, so the caller can stop cleanly.
+      for (const p of [...this.parts].reverse()) await Promise.resolve(p.stop()).catch(() => {});
+      this.parts.length = 0;
+      this.started = false;
+      throw err;
+    }
+  }
+
+  /** The id this plane's containers are labelled with: from the state, or new (and stored). */
+  private ensurePlaneId(): string {
+    const { db } = this.deps;
+    const id = db.getMeta('plane-id') ?? this.planeId ?? hexId(8);
+    this.planeId = id;
+    if (db.getMeta('plane-id') === undefined) db.setMeta('plane-id', id);
+    return id;
+  }
+
+  /** Which runtime runs the tasks; with the simulated one, whether a Docker Engine answers anyway. */
+  async runtimeInfo(): Promise<RuntimeInfo> {
+    const kind = this.deps.config.runtime ?? 'simulated';
+    try {
+      const engine = new DockerEngine();
+      try {
+        const v = await engine.connect(kind === 'docker' ? 3000 : 1000);
+        return { kind, dockerEngine: v.Version };
+      } finally {
+        engine.close();
+      }
+    } catch {
+      return { kind };
+    }
   }
 
   /**

@@ -48,6 +48,13 @@ export interface ServedRequest {
   userAgent?: string;
 }
 
+export interface ContainerLines {
+  taskArn: string;
+  clusterArn: string;
+  containerName: string;
+  events: { timestamp: number; message: string }[];
+}
+
 export interface ContainerLogWriter {
   /** The task reached RUNNING (the task as written). */
   taskRunning(task: WireTask): void;
@@ -55,6 +62,10 @@ export interface ContainerLogWriter {
   taskStopped(task: WireTask): void;
   /** One HTTP request served by one of the task's ports. */
   requestServed(r: ServedRequest): void;
+  /** Lines a real container wrote (Docker runtime), each with its own time. */
+  containerOutput(o: ContainerLines): void;
+  /** Time (ms) of the last line in a container's stream, to resume following it without duplicates. */
+  lastEventAt(taskArn: string, clusterArn: string, containerName: string): Promise<number | undefined>;
   /** Sends what is waiting now (tests, shutdown). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -213,15 +224,21 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
 
   const warn = (message: string, detail: Record<string, unknown>) => deps.log(`logs: ${message}`, detail);
 
-  const enqueue = (t: Target, messages: string[], at: number) => {
-    if (stopped || messages.length === 0) return;
+  const enqueue = (t: Target, messages: string[], at: number) =>
+    enqueueEvents(
+      t,
+      messages.map((message) => ({ timestamp: at, message })),
+    );
+
+  const enqueueEvents = (t: Target, events: { timestamp: number; message: string }[]) => {
+    if (stopped || events.length === 0) return;
     const key = `${t.region}|${t.group}|${t.stream}`;
     let p = pending.get(key);
     if (!p) {
       p = { region: t.region, group: t.group, stream: t.stream, createGroup: t.createGroup, events: [] };
       pending.set(key, p);
     }
-    for (const message of messages) p.events.push({ timestamp: at, message });
+    for (const e of events) p.events.push(e);
     if (p.events.length > MAX_PENDING_PER_STREAM)
       p.events.splice(0, p.events.length - MAX_PENDING_PER_STREAM);
     if (!timer) {
@@ -350,6 +367,29 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
         const t = targets.get(r.containerName);
         if (t) enqueue(t, [accessLine(t.image, r, at)], at);
       });
+    },
+    containerOutput(o) {
+      void lookUp(o.taskArn, o.clusterArn).then((targets) => {
+        const t = targets.get(o.containerName);
+        if (t) enqueueEvents(t, o.events);
+      });
+    },
+    async lastEventAt(taskArn, clusterArn, containerName) {
+      const t = (await lookUp(taskArn, clusterArn)).get(containerName);
+      if (!t) return undefined;
+      await flush();
+      try {
+        const out = await call(t.region, 'GetLogEvents', {
+          logGroupName: t.group,
+          logStreamName: t.stream,
+          startFromHead: false,
+          limit: 1,
+        });
+        const events = (out as { events?: { timestamp?: number }[] }).events ?? [];
+        return events[events.length - 1]?.timestamp;
+      } catch {
+        return undefined;
+      }
     },
     flush,
     async stop() {
