@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LocalControlPlane } from '../local/index';
+import { EngineUnreachableError } from '../local/runtime/docker/engine';
 
 export const defaultStatePath = (): string =>
   process.env.ECS_CONSOLE_STATE ?? join(homedir(), '.ecs-console', 'state.sqlite');
@@ -20,6 +21,8 @@ const help = `usage: ecs-console local [options]
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
+  --runtime R          what runs the tasks: simulated (default) or docker (real containers
+                       on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
 
 export async function localCommand(argv: string[]): Promise<number | void> {
@@ -37,6 +40,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
+      runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,8 +56,10 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     console.warn(`warning: binding ${values.host}; the AWS endpoint accepts any SigV4-signed request.`);
   }
+  const runtime = runtimeKind(values.runtime);
   const statePath = values.ephemeral ? null : (values.state ?? defaultStatePath());
   const plane = new LocalControlPlane({
+    runtime,
     statePath,
     defaultRegion: values.region,
     accountId: values['account-id'],
@@ -62,7 +68,17 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
-  const url = await plane.listen(port, values.host);
+  let url: string;
+  try {
+    url = await plane.listen(port, values.host);
+  } catch (err) {
+    if (err instanceof EngineUnreachableError) {
+      console.error(`ecs-console local: ${dockerUnavailable(err)}`);
+      await plane.stop();
+      return 1;
+    }
+    throw err;
+  }
   if (values.instances) {
     const count = Number(values.instances);
     if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('--instances must be 1-1000');
@@ -70,6 +86,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   }
   console.log(`ecs-console local control plane listening on ${url}`);
   console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
+  console.log(`runtime: ${runtime === 'docker' ? 'docker (real containers)' : 'simulated'}`);
   console.log(
     `try: aws --endpoint-url ${url} ecs list-clusters  (any credentials, e.g. AWS_ACCESS_KEY_ID=test)`,
   );
@@ -109,6 +126,20 @@ async function startInstances(
       UserData: userData,
     });
   }
+}
+
+/** --runtime: simulated or docker. */
+export function runtimeKind(value: string | undefined): 'simulated' | 'docker' {
+  if (value === undefined || value === 'simulated' || value === 'docker') return value ?? 'simulated';
+  throw new Error(`--runtime must be simulated or docker, got ${value}`);
+}
+
+/** What to say when --runtime docker finds no engine. */
+export function dockerUnavailable(err: Error): string {
+  return (
+    `--runtime docker: ${err.message}. Start the Docker Engine (or point DOCKER_HOST at one), ` +
+    'or run the simulated runtime (--runtime simulated, the default).'
+  );
 }
 
 function millis(value: string | undefined, flag: string): number | undefined {

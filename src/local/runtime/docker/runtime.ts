@@ -126,6 +126,7 @@ export class DockerRuntime implements TaskRuntime {
   private watching = false;
   private watcher: Promise<void> | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private connected = false;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.col = ecsCollections(options.deps.db);
@@ -145,6 +146,7 @@ export class DockerRuntime implements TaskRuntime {
 
   async ready(): Promise<void> {
     const version = await this.engine.connect();
+    this.connected = true;
     this.log('connected', { engine: this.engine.display, version: version.Version });
     this.eventsSince = (Date.now() / 1000).toFixed(3);
     this.watching = true;
@@ -565,6 +567,11 @@ export class DockerRuntime implements TaskRuntime {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
     for (const t of this.tasks.values()) this.endFollowers(t);
+    if (!this.connected) {
+      this.engine.close();
+      return;
+    }
+    this.connected = false;
     try {
       const mine = await this.listContainers([this.planeLabel]);
       if (this.options.keepContainersOnShutdown) {
