@@ -109,9 +109,7 @@ export function removePlaneContainers(planeId: string): void {
 }
 
 /** `docker inspect` of one container, or null when it is gone. */
-export function inspectContainer(
-  id: string,
-): {
+export function inspectContainer(id: string): {
   State: { Status: string; ExitCode: number; OOMKilled: boolean };
   Config: { Labels: Record<string, string> };
 } | null {
