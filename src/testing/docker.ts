@@ -89,6 +89,11 @@ export function ensureTestImage(): string {
       { input: tar.stdout, encoding: 'utf8', timeout: 120_000 },
     );
     if (imported.status !== 0) throw new Error(`docker import failed: ${imported.stderr}`);
+    const check = docker(['run', '--rm', TEST_IMAGE, '/bin/true']);
+    if (check.status !== 0) {
+      docker(['rmi', TEST_IMAGE]);
+      throw new Error(`the test image does not run (is ${BUSYBOX} static?): ${check.stderr}`);
+    }
     return TEST_IMAGE;
   } finally {
     rmSync(root, { recursive: true, force: true });
