@@ -62,7 +62,9 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     runtime,
     { ...defaultDriverOptions, ...driverOverrides },
     // Real containers write their own lines; simulated ones get lines shaped after their image.
-    runtime.realContainers ? undefined : { running: logs.taskRunning, stopped: logs.taskStopped },
+    runtime.realContainers
+      ? { running: () => {}, stopped: (task) => logs.forget(task.taskArn) }
+      : { running: logs.taskRunning, stopped: logs.taskStopped },
   );
   const col = ecsCollections(deps.db);
   const retries = new Map<string, NodeJS.Timeout>();

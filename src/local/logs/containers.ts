@@ -64,6 +64,8 @@ export interface ContainerLogWriter {
   requestServed(r: ServedRequest): void;
   /** Lines a real container wrote (Docker runtime), each with its own time. */
   containerOutput(o: ContainerLines): void;
+  /** The task is gone (real containers: their lines are all written); forgets what was kept for it. */
+  forget(taskArn: string): void;
   /** Time (ms) of the last line in a container's stream, to resume following it without duplicates. */
   lastEventAt(taskArn: string, clusterArn: string, containerName: string): Promise<number | undefined>;
   /** Sends what is waiting now (tests, shutdown). */
@@ -195,6 +197,8 @@ function targetsOf(task: WireTask, containers: AwslogsContainer[]): Map<string, 
   return out;
 }
 
+/** Tasks whose log targets are kept (RUNNING tasks); past it the oldest entry goes. */
+const TASKS_KEPT = 20_000;
 /** Task definitions read so far (they never change once registered); bounded. */
 const DEFINITIONS_KEPT = 1000;
 
@@ -264,6 +268,8 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
   const lookUp = (taskArn: string, clusterArn: string): Promise<Map<string, Target>> => {
     const known = tasks.get(taskArn);
     if (known) return known;
+    // Bounded: a task whose last lines came after it stopped is never forgotten otherwise.
+    if (tasks.size >= TASKS_KEPT) tasks.delete(tasks.keys().next().value ?? '');
     const p = deps.services
       .call<{ tasks?: WireTask[] }>(
         'ecs',
@@ -373,6 +379,9 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
         const t = targets.get(o.containerName);
         if (t) enqueueEvents(t, o.events);
       });
+    },
+    forget(taskArn) {
+      tasks.delete(taskArn);
     },
     async lastEventAt(taskArn, clusterArn, containerName) {
       const t = (await lookUp(taskArn, clusterArn)).get(containerName);
