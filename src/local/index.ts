@@ -13,7 +13,7 @@ import type { ServiceDefinition } from './protocol/types';
 import { Db } from './store/db';
 import { createEcsService } from './ecs/provider';
 import { createServiceScheduler } from './scheduler/worker';
-import { createAgentHost } from './agent/host';
+import { createAgentHost, type AgentHost } from './agent/host';
 import { createEc2Service } from './ec2/provider';
 import { createAutoScalingService } from './autoscaling/provider';
 import { createElbV2Service, createElbClassicService } from './elb/provider';
@@ -22,6 +22,7 @@ import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
 import { hexId } from './common/ids';
 import { DockerEngine } from './runtime/docker/engine';
+import type { TaskRuntime } from './runtime/types';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
@@ -49,6 +50,7 @@ export class LocalControlPlane {
   private server: Server | null = null;
   private started = false;
   private addressClaim: AddressBlockClaim | null = null;
+  private agentHost: AgentHost | null = null;
   /** This plane's id (labels its Docker containers); kept in the state so a restart finds its own. */
   private planeId: string | null = null;
 
@@ -91,13 +93,11 @@ export class LocalControlPlane {
       this.deps.config.runtime === 'docker'
         ? { planeId: this.ensurePlaneId(), keepContainersOnShutdown: this.options.statePath !== null }
         : undefined;
-    this.parts.push(
-      createAgentHost(this.deps, {
-        stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs,
-        ...(docker ? { docker } : {}),
-      }),
-      createServiceScheduler(this.deps),
-    );
+    this.agentHost = createAgentHost(this.deps, {
+      stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs,
+      ...(docker ? { docker } : {}),
+    });
+    this.parts.push(this.agentHost, createServiceScheduler(this.deps));
     for (const s of this.services) if (s.background) this.parts.push(s.background);
     try {
       for (const p of this.parts) await p.start();
@@ -117,6 +117,11 @@ export class LocalControlPlane {
     this.planeId = id;
     if (db.getMeta('plane-id') === undefined) db.setMeta('plane-id', id);
     return id;
+  }
+
+  /** What runs the tasks while the plane is started (e.g. for the engine's CPU and memory figures). */
+  get taskRuntime(): TaskRuntime | null {
+    return this.started ? (this.agentHost?.runtime ?? null) : null;
   }
 
   /** Which runtime runs the tasks; with the simulated one, whether a Docker Engine answers anyway. */

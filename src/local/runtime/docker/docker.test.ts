@@ -337,6 +337,13 @@ describe.skipIf(!enabled)('the Docker runtime', () => {
       ]);
     }
 
+    // The engine's figures, for metrics: memory in use under the container's limit.
+    const stats = (await t.plane.taskRuntime?.stats(described.tasks[0]?.taskArn ?? '')) ?? [];
+    expect(stats).toHaveLength(1);
+    expect(stats[0]).toMatchObject({ containerName: 'web', memoryLimitBytes: 64 * 1024 * 1024 });
+    expect(stats[0]?.memoryBytes).toBeGreaterThan(0);
+    expect(stats[0]?.runtimeId).toBe(described.tasks[0]?.containers[0]?.runtimeId);
+
     // awslogs: the container's own output (busybox httpd's access lines) in the ECS-named stream.
     const first = described.tasks[0] as Task;
     const stream = `ecs/web/${first.taskArn.split('/').pop() ?? ''}`;
