@@ -110,7 +110,11 @@ interface ContainerInspect {
 }
 
 const NEVER_STARTED = '0001-01-01T00:00:00Z';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, unref = false) =>
+  new Promise((r) => {
+    const timer = setTimeout(r, ms);
+    if (unref) timer.unref();
+  });
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class DockerRuntime implements TaskRuntime {
@@ -514,7 +518,7 @@ export class DockerRuntime implements TaskRuntime {
     );
     if (track) {
       // The last lines reach CloudWatch Logs before the container goes.
-      await Promise.race([Promise.allSettled(track.followed), sleep(3000)]);
+      await Promise.race([Promise.allSettled(track.followed), sleep(3000, true)]);
       this.endFollowers(track);
     }
     const exits: ContainerExit[] = [];
