@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { convergeSeedInstances, isLoopback, LocalControlPlane, tokenRefusal } from '../local/index';
+import {
+  convergeSeedInstances,
+  EngineUnreachableError,
+  isLoopback,
+  LocalControlPlane,
+  tokenRefusal,
+} from '../local/index';
 
 export const defaultStatePath = (): string =>
   process.env.ECS_CONSOLE_STATE ?? join(homedir(), '.ecs-console', 'state.sqlite');
@@ -22,6 +28,8 @@ const help = `usage: ecs-console local [options]
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
+  --runtime R          what runs the tasks: simulated (default) or docker (real containers
+                       on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
 
 export async function localCommand(argv: string[]): Promise<number | void> {
@@ -40,6 +48,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
+      runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -66,8 +75,10 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     console.error(`ecs-console local: ${tokenProblem}`);
     return 2;
   }
+  const runtime = runtimeKind(values.runtime);
   const statePath = values.ephemeral ? null : (values.state ?? defaultStatePath());
   const plane = new LocalControlPlane({
+    runtime,
     statePath,
     defaultRegion: values.region,
     accountId: values['account-id'],
@@ -77,7 +88,17 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
-  const url = await plane.listen(port, values.host);
+  let url: string;
+  try {
+    url = await plane.listen(port, values.host);
+  } catch (err) {
+    if (err instanceof EngineUnreachableError) {
+      console.error(`ecs-console local: ${dockerUnavailable(err)}`);
+      await plane.stop();
+      return 1;
+    }
+    throw err;
+  }
   if (values.instances) {
     const count = Number(values.instances);
     if (!Number.isInteger(count) || count < 0 || count > 1000) throw new Error('--instances must be 0-1000');
@@ -89,6 +110,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   }
   console.log(`ecs-console local control plane listening on ${url}`);
   console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
+  console.log(`runtime: ${runtime === 'docker' ? 'docker (real containers)' : 'simulated'}`);
   console.log(
     `try: aws --endpoint-url ${url} ecs list-clusters  ` +
       (token ? '(with AWS_ACCESS_KEY_ID=<your token>)' : '(any credentials, e.g. AWS_ACCESS_KEY_ID=test)'),
@@ -100,6 +122,20 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await new Promise(() => {});
+}
+
+/** --runtime: simulated or docker. */
+export function runtimeKind(value: string | undefined): 'simulated' | 'docker' {
+  if (value === undefined || value === 'simulated' || value === 'docker') return value ?? 'simulated';
+  throw new Error(`--runtime must be simulated or docker, got ${value}`);
+}
+
+/** What to say when --runtime docker finds no engine. */
+export function dockerUnavailable(err: Error): string {
+  return (
+    `--runtime docker: ${err.message}. Start the Docker Engine (or point DOCKER_HOST at one), ` +
+    'or run the simulated runtime (--runtime simulated, the default).'
+  );
 }
 
 function millis(value: string | undefined, flag: string): number | undefined {

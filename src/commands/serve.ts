@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bindRefusal, startConsoleServer, ServeUsageError, type TargetOptions } from '../server/index';
 import { buildSpa, spaState } from '../server/spa';
-import { tokenRefusal } from '../local/index';
-import { defaultStatePath } from './local';
+import { EngineUnreachableError, tokenRefusal } from '../local/index';
+import { defaultStatePath, dockerUnavailable, runtimeKind } from './local';
 
 const help = `usage: ecs-console serve [options]
 
@@ -17,6 +17,8 @@ target (default: the embedded local control plane):
   --state FILE         local: SQLite state file (default ~/.ecs-console/state.sqlite)
   --ephemeral          local: keep state in memory only
   --task-step-ms MS    local: delay between task lifecycle steps (default 200)
+  --runtime R          local: what runs the tasks, simulated (default) or docker (real
+                       containers on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        local: enable POST /_ecs-console/reset (wipes all state; for test suites)
   --aws                real AWS: credentials from the standard chain, re-signed per request
   --profile P          --aws/--endpoint: the shared-config profile to use
@@ -43,6 +45,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         endpoint: { type: 'string' },
         token: { type: 'string' },
         'task-step-ms': { type: 'string' },
+        runtime: { type: 'string' },
         'allow-reset': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'skip-build': { type: 'boolean', default: false },
@@ -61,7 +64,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return usageError(`--port must be 0-65535, got ${values.port}`);
   if (values.aws && values.endpoint) return usageError('--aws and --endpoint are exclusive');
   const proxied = values.aws || values.endpoint !== undefined;
-  const localOnly = (['state', 'ephemeral', 'task-step-ms', 'allow-reset'] as const).filter(
+  const localOnly = (['state', 'ephemeral', 'task-step-ms', 'allow-reset', 'runtime'] as const).filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (proxied && localOnly.length)
@@ -73,6 +76,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     taskStepMs = Number(values['task-step-ms']);
     if (!Number.isInteger(taskStepMs) || taskStepMs < 0)
       return usageError('--task-step-ms must be a whole number of ms');
+  }
+  let runtime: 'simulated' | 'docker';
+  try {
+    runtime = runtimeKind(values.runtime);
+  } catch (e) {
+    return usageError((e as Error).message);
   }
   const token = values.token ?? process.env.ECS_CONSOLE_TOKEN;
   const refusal = bindRefusal(values.host, token) ?? (token === undefined ? null : tokenRefusal(token));
@@ -91,6 +100,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       allowReset: values['allow-reset'],
       taskStepMs,
       region: values.region,
+      runtime,
     };
   }
 
@@ -108,6 +118,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     });
   } catch (e) {
     if (e instanceof ServeUsageError) return usageError(e.message);
+    if (e instanceof EngineUnreachableError) {
+      console.error(`ecs-console serve: ${dockerUnavailable(e)}`);
+      return 1;
+    }
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(
         `ecs-console serve: port ${port} is in use on ${values.host}; pick another with --port (0 = any free port)`,
@@ -122,6 +136,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (token) console.log(`  first visit: ${url}/?token=<your token> (sets a cookie; then ${url}/ works)`);
   if (info.mode === 'local') {
     console.log(`  backend: embedded local control plane, state ${statePath ?? 'in memory (--ephemeral)'}`);
+    const rt = info.runtime;
+    if (rt?.kind === 'docker')
+      console.log(`  runtime: docker (real containers, Docker Engine ${rt.dockerEngine ?? ''})`);
+    else if (rt?.dockerEngine)
+      console.log(
+        `  runtime: simulated (a Docker Engine ${rt.dockerEngine} answers: --runtime docker runs real containers)`,
+      );
+    else console.log('  runtime: simulated');
   } else if (info.mode === 'aws') {
     console.log(`  backend: AWS account ${info.accountId ?? '(unknown)'}, region ${info.region}`);
   } else console.log(`  backend: endpoint ${info.endpoint}, region ${info.region}`);

@@ -21,6 +21,8 @@ export interface LocalConfig {
   perInstanceAddresses: boolean;
   /** Which address block this plane hands out addresses from (set when it starts; see common/addresses.ts). */
   addressBlock: number;
+  /** What runs the tasks: simulated containers (sockets; the default) or real ones on a Docker Engine. */
+  runtime?: 'simulated' | 'docker';
 }
 
 export interface LocalDeps {
@@ -50,4 +52,5 @@ export const defaultConfig: LocalConfig = {
   fallbackAddress: '127.0.0.1',
   perInstanceAddresses: process.platform === 'linux',
   addressBlock: 0,
+  runtime: 'simulated',
 };

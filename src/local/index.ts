@@ -17,13 +17,16 @@ import type { ServiceDefinition } from './protocol/types';
 import { Db } from './store/db';
 import { createEcsService } from './ecs/provider';
 import { createServiceScheduler } from './scheduler/worker';
-import { createAgentHost } from './agent/host';
+import { createAgentHost, type AgentHost } from './agent/host';
 import { createEc2Service } from './ec2/provider';
 import { createAutoScalingService } from './autoscaling/provider';
 import { createElbV2Service, createElbClassicService } from './elb/provider';
 import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
+import { hexId } from './common/ids';
+import { DockerEngine } from './runtime/docker/engine';
+import type { TaskRuntime } from './runtime/types';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
@@ -40,6 +43,14 @@ export {
   type GuessLimiterOptions,
 } from './common/access-token';
 export { isKnownRegion, knownRegions } from './common/regions';
+export { EngineUnreachableError } from './runtime/docker/engine';
+
+/** Which runtime runs the tasks, and whether a Docker Engine answers (for the console's hint). */
+export interface RuntimeInfo {
+  kind: 'simulated' | 'docker';
+  /** The engine's version when one answers (always, with the docker runtime). */
+  dockerEngine?: string;
+}
 
 export interface LocalOptions extends Partial<LocalConfig> {
   /** SQLite file; null keeps state in memory. */
@@ -64,6 +75,9 @@ export class LocalControlPlane {
   private server: Server | null = null;
   private started = false;
   private addressClaim: AddressBlockClaim | null = null;
+  private agentHost: AgentHost | null = null;
+  /** This plane's id (labels its Docker containers); kept in the state so a restart finds its own. */
+  private planeId: string | null = null;
 
   private readonly guesses: GuessLimiter;
 
@@ -108,12 +122,55 @@ export class LocalControlPlane {
     if (this.started) return;
     this.started = true;
     await this.claimAddresses();
-    this.parts.push(
-      createAgentHost(this.deps, { stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs }),
-      createServiceScheduler(this.deps),
-    );
+    const docker =
+      this.deps.config.runtime === 'docker'
+        ? { planeId: this.ensurePlaneId(), keepContainersOnShutdown: this.options.statePath !== null }
+        : undefined;
+    this.agentHost = createAgentHost(this.deps, {
+      stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs,
+      ...(docker ? { docker } : {}),
+    });
+    this.parts.push(this.agentHost, createServiceScheduler(this.deps));
     for (const s of this.services) if (s.background) this.parts.push(s.background);
-    for (const p of this.parts) await p.start();
+    try {
+      for (const p of this.parts) await p.start();
+    } catch (err) {
+      // E.g. --runtime docker without an engine: undo what started, so the caller can stop cleanly.
+      for (const p of [...this.parts].reverse()) await Promise.resolve(p.stop()).catch(() => {});
+      this.parts.length = 0;
+      this.started = false;
+      throw err;
+    }
+  }
+
+  /** The id this plane's containers are labelled with: from the state, or new (and stored). */
+  private ensurePlaneId(): string {
+    const { db } = this.deps;
+    const id = db.getMeta('plane-id') ?? this.planeId ?? hexId(8);
+    this.planeId = id;
+    if (db.getMeta('plane-id') === undefined) db.setMeta('plane-id', id);
+    return id;
+  }
+
+  /** What runs the tasks while the plane is started (e.g. for the engine's CPU and memory figures). */
+  get taskRuntime(): TaskRuntime | null {
+    return this.started ? (this.agentHost?.runtime ?? null) : null;
+  }
+
+  /** Which runtime runs the tasks; with the simulated one, whether a Docker Engine answers anyway. */
+  async runtimeInfo(): Promise<RuntimeInfo> {
+    const kind = this.deps.config.runtime ?? 'simulated';
+    try {
+      const engine = new DockerEngine();
+      try {
+        const v = await engine.connect(kind === 'docker' ? 3000 : 1000);
+        return { kind, dockerEngine: v.Version };
+      } finally {
+        engine.close();
+      }
+    } catch {
+      return { kind };
+    }
   }
 
   /**

@@ -10,7 +10,13 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { answerClientError, LocalControlPlane, tokenRefusal, type GuessLimiter } from '../local/index';
+import {
+  answerClientError,
+  LocalControlPlane,
+  tokenRefusal,
+  type GuessLimiter,
+  type RuntimeInfo,
+} from '../local/index';
 import {
   awsEndpointTable,
   isConsoleService,
@@ -35,6 +41,8 @@ export type TargetOptions =
       taskStepMs?: number;
       region?: string;
       accountId?: string;
+      /** What runs the tasks (default simulated). */
+      runtime?: 'simulated' | 'docker';
     }
   | {
       mode: 'aws';
@@ -75,6 +83,8 @@ export interface ConsoleInfo {
   endpoint?: string;
   regions: string[];
   version: string;
+  /** Local mode: which runtime runs the tasks, and the Docker Engine's version when one answers. */
+  runtime?: RuntimeInfo;
 }
 
 export interface ConsoleServer {
@@ -275,6 +285,7 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
       statePath: target.statePath,
       allowReset: target.allowReset,
       taskStepMs: target.taskStepMs,
+      runtime: target.runtime,
       defaultRegion: target.region,
       accountId: target.accountId,
       log: (message, detail) => {
@@ -283,7 +294,12 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
         }
       },
     });
-    await plane.start();
+    try {
+      await plane.start();
+    } catch (e) {
+      await plane.stop();
+      throw e;
+    }
     const config = plane.deps.config;
     return {
       info: {
@@ -292,6 +308,7 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
         accountId: config.accountId,
         regions: [...knownRegions],
         version,
+        runtime: await plane.runtimeInfo(),
       },
       notes: [],
       plane,

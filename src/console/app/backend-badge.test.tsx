@@ -21,6 +21,21 @@ describe('BackendBadge', () => {
     expect(html).toContain('eu-west-1');
     expect(html).not.toContain('<select');
   });
+  it('says which runtime runs the tasks, and how to switch when a Docker Engine answers', () => {
+    const docker = render({ ...base, mode: 'local', runtime: { kind: 'docker', dockerEngine: '20.10.24' } });
+    expect(docker).toContain('Docker containers');
+    expect(docker).not.toContain('runtime-switch-hint');
+    const simulated = render({
+      ...base,
+      mode: 'local',
+      runtime: { kind: 'simulated', dockerEngine: '20.10.24' },
+    });
+    expect(simulated).toContain('simulated containers');
+    expect(simulated).toContain('restart with &quot;ecs-console serve --runtime docker&quot;');
+    const noEngine = render({ ...base, mode: 'local', runtime: { kind: 'simulated' } });
+    expect(noEngine).toContain('simulated containers');
+    expect(noEngine).not.toContain('--runtime docker');
+  });
   it('shows the AWS account with a region switcher', () => {
     const html = render({ ...base, mode: 'aws', accountId: '123456789012' });
     expect(html).toContain('AWS 123456789012');

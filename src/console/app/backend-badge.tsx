@@ -13,6 +13,11 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
         ? `AWS ${info.accountId ?? 'account'}`
         : `Endpoint ${info.endpoint ?? ''}`;
   const dot = info.mode === 'aws' ? 'bg-orange-500' : info.mode === 'local' ? 'bg-emerald-500' : 'bg-sky-500';
+  const runtime = info.mode === 'local' ? info.runtime : undefined;
+  const switchHint =
+    runtime?.kind === 'simulated' && runtime.dockerEngine
+      ? `A Docker Engine (${runtime.dockerEngine}) is available: restart with "ecs-console serve --runtime docker" to run tasks as real containers.`
+      : undefined;
   return (
     <div className="flex items-center gap-2 text-xs" data-testid="backend-badge">
       <span className="inline-flex items-center gap-1.5 rounded-full border border-slate-600 px-2.5 py-1 text-slate-200">
@@ -21,7 +26,18 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
           {label}
         </span>
         {info.mode !== 'aws' && <span className="text-slate-400">· {region}</span>}
+        {runtime && (
+          <span className="text-slate-400" data-testid="backend-runtime" title={switchHint}>
+            · {runtime.kind === 'docker' ? 'Docker containers' : 'simulated containers'}
+            {switchHint && <span aria-hidden="true"> · Docker available</span>}
+          </span>
+        )}
       </span>
+      {switchHint && (
+        <span className="sr-only" data-testid="runtime-switch-hint">
+          {switchHint}
+        </span>
+      )}
       {info.mode === 'aws' && (
         <>
           <label htmlFor={selectId} className="sr-only">

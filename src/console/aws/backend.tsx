@@ -16,6 +16,10 @@ export const backendInfoSchema = z.object({
   endpoint: z.string().optional(),
   regions: z.array(z.string()),
   version: z.string(),
+  /** Local mode: what runs the tasks, and the Docker Engine's version when one answers. */
+  runtime: z
+    .object({ kind: z.enum(['simulated', 'docker']), dockerEngine: z.string().optional() })
+    .optional(),
 });
 
 export type BackendInfo = z.infer<typeof backendInfoSchema>;

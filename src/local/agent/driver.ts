@@ -14,12 +14,16 @@ import { hexId } from '../common/ids';
 import type { LocalDeps } from '../deps';
 import { ecsCollections, type EcsCollections, type TaskRecord, type WireTask } from '../ecs/model';
 import {
-  CannotStartContainerError,
-  type ContainerRuntime,
+  TaskStartError,
+  type ContainerExit,
+  type RuntimeEvent,
   type ServedPort,
-  type TaskToServe,
-} from '../runtime/runtime';
+  type StartedTask,
+  type TaskRuntime,
+  type TaskToRun,
+} from '../runtime/types';
 import { releaseResources } from '../scheduler/resources';
+import { withContainerExits, withContainerHealth, withExitedContainer } from './container-events';
 import { DueQueue } from './due-queue';
 import { containerExited, simulatedExit, type SimulatedExit } from './exit';
 import {
@@ -49,6 +53,10 @@ export interface TaskObserver {
 /** What a batch of steps asks for once its transaction has committed. */
 interface Effects {
   close: string[];
+  /** Real containers killed at once (their host is gone). */
+  kill: string[];
+  /** Images to pull before ACTIVATING (real containers). */
+  prepare: TaskRecord[];
   open: TaskRecord[];
   services: Map<string, string>;
   clusters: Set<string>;
@@ -58,6 +66,8 @@ interface Effects {
 
 const newEffects = (): Effects => ({
   close: [],
+  kill: [],
+  prepare: [],
   open: [],
   services: new Map(),
   clusters: new Set(),
@@ -72,6 +82,10 @@ export class TaskDriver {
   private readonly col: EcsCollections;
   private readonly queue = new DueQueue();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Real containers being stopped: STOPPING waits for them, and takes their exit codes. */
+  private readonly stopping = new Map<string, Promise<ContainerExit[]>>();
+  /** Containers that exited while their task was still starting (applied once it is RUNNING). */
+  private readonly earlyExits = new Map<string, RuntimeEvent[]>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerDue = Infinity;
@@ -79,7 +93,7 @@ export class TaskDriver {
 
   constructor(
     private readonly deps: LocalDeps,
-    private readonly runtime: ContainerRuntime,
+    private readonly runtime: TaskRuntime,
     private readonly options: DriverOptions = defaultDriverOptions,
     private readonly observer?: TaskObserver,
   ) {
@@ -95,6 +109,7 @@ export class TaskDriver {
     if (this.running) return;
     this.running = true;
     this.unsubscribe.push(this.deps.bus.on('ecs.task.changed', (e) => this.poke(e.taskArn)));
+    this.unsubscribe.push(this.runtime.subscribe((e) => this.runtimeEvent(e)));
     await this.recover();
   }
 
@@ -106,7 +121,9 @@ export class TaskDriver {
     this.timerDue = Infinity;
     this.queue.clear();
     await Promise.allSettled([...this.inFlight.values()]);
-    await this.runtime.closeAll();
+    await this.runtime.shutdown();
+    this.stopping.clear();
+    this.earlyExits.clear();
   }
 
   /** Look at this task soon (a hint: the record says what, if anything, to do). */
@@ -156,8 +173,11 @@ export class TaskDriver {
         else {
           // RUNNING: its container may be due to exit (simulated), and its ports are served again.
           if (rec.nextTransitionAt !== undefined) this.queue.schedule(id, rec.nextTransitionAt);
-          if (rec.ports.length > 0) reopen.push(rec);
+          if (rec.ports.length > 0 || this.runtime.realContainers) reopen.push(rec);
         }
+        // Real containers that were being stopped when the process ended: stop them again.
+        if (this.runtime.realContainers && (t.lastStatus === 'DEACTIVATING' || t.lastStatus === 'STOPPING'))
+          this.startStop(id, 'graceful');
       }
     }
     this.arm();
@@ -168,8 +188,8 @@ export class TaskDriver {
 
   private async reopen(rec: TaskRecord): Promise<void> {
     const arn = rec.task.taskArn;
-    const work = this.runtime.open(this.toServe(rec, true)).then(
-      (served) => this.complete(arn, () => this.afterReopen(arn, served)),
+    const work = this.runtime.start(this.toServe(rec, true)).then(
+      (started) => this.complete(arn, () => this.afterReopen(arn, started.ports)),
       (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'reopen')),
     );
     this.inFlight.set(arn, work);
@@ -279,21 +299,31 @@ export class TaskDriver {
       this.queue.schedule(arn, rec.nextTransitionAt);
       return;
     }
-    if (next === 'RUNNING' && rec.ports.length > 0) {
+    if (next === 'ACTIVATING' && this.runtime.realContainers) {
+      fx.prepare.push(rec);
+      return;
+    }
+    if (next === 'RUNNING' && (rec.ports.length > 0 || this.runtime.realContainers)) {
       fx.open.push(rec);
+      return;
+    }
+    const stopping = next === 'DEPROVISIONING' ? this.stopping.get(arn) : undefined;
+    if (stopping) {
+      this.waitForStop(arn, stopping);
       return;
     }
     this.transition(rec, next, now, fx);
   }
 
   /** Writes one step (caller holds the transaction) and notes its effects. */
-  private transition(rec: TaskRecord, to: TaskStatus, now: number, fx: Effects, served?: ServedPort[]): void {
+  private transition(rec: TaskRecord, to: TaskStatus, now: number, fx: Effects, started?: StartedTask): void {
     const arn = rec.task.taskArn;
     let runtimeIds: Map<string, string> | undefined;
     let bindings: Map<string, NetworkBinding[]> | undefined;
     if (to === 'RUNNING') {
-      runtimeIds = new Map((rec.task.containers ?? []).map((c) => [c.name ?? '', hexId(32)]));
-      bindings = this.bindingsOf(rec, served ?? []);
+      runtimeIds =
+        started?.runtimeIds ?? new Map((rec.task.containers ?? []).map((c) => [c.name ?? '', hexId(32)]));
+      bindings = this.bindingsOf(rec, started?.ports ?? []);
     }
     const updated = applyTransition(rec, {
       to,
@@ -319,6 +349,7 @@ export class TaskDriver {
 
   /** The essential container that will exit on its own (simulated from its command), if any. */
   private exitOf(rec: TaskRecord): SimulatedExit | null {
+    if (!this.runtime.simulatesExits) return null;
     const td = this.col.taskDefinitions.peek(rec.task.taskDefinitionArn ?? '');
     if (!td) return null;
     return simulatedExit(
@@ -339,7 +370,7 @@ export class TaskDriver {
     const updated = kill(rec, reason, now);
     this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);
-    fx.close.push(updated.task.taskArn);
+    (this.runtime.realContainers ? fx.kill : fx.close).push(updated.task.taskArn);
     fx.stopped.push(updated.task);
     if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
     this.scheduleDeletion(updated, now);
@@ -382,7 +413,7 @@ export class TaskDriver {
     return instance?.address ?? this.deps.config.fallbackAddress;
   }
 
-  private toServe(rec: TaskRecord, withPrevious: boolean): TaskToServe {
+  private toServe(rec: TaskRecord, withPrevious: boolean): TaskToRun {
     const t = rec.task;
     const ciArn = t.containerInstanceArn ?? '';
     const instance = ciArn ? this.col.containerInstances.peek(ciArn) : undefined;
@@ -393,7 +424,10 @@ export class TaskDriver {
           previous.set(`${c.name}|${b.containerPort}|${b.protocol ?? 'tcp'}`, b);
       }
     }
-    const serve: TaskToServe = {
+    const serve: TaskToRun = {
+      task: t,
+      definition: this.col.taskDefinitions.peek(t.taskDefinitionArn ?? '')?.taskDefinition,
+      resume: withPrevious,
       taskArn: t.taskArn,
       taskDefinitionArn: t.taskDefinitionArn ?? '',
       clusterArn: t.clusterArn,
@@ -419,11 +453,9 @@ export class TaskDriver {
   }
 
   private applyEffects(fx: Effects): void {
-    for (const arn of fx.close) {
-      this.runtime
-        .close(arn)
-        .catch((err: unknown) => this.deps.log('agent: close failed', { arn, err: String(err) }));
-    }
+    for (const arn of fx.close) this.startStop(arn, 'graceful');
+    for (const arn of fx.kill) this.startStop(arn, 'kill');
+    for (const rec of fx.prepare) this.startPrepare(rec);
     for (const rec of fx.open) this.startOpen(rec);
     for (const [serviceArn, clusterArn] of fx.services)
       this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn });
@@ -434,15 +466,104 @@ export class TaskDriver {
 
   private startOpen(rec: TaskRecord): void {
     const arn = rec.task.taskArn;
-    const work = this.runtime.open(this.toServe(rec, false)).then(
-      (served) => this.complete(arn, () => this.afterOpen(arn, served)),
+    const work = this.runtime.start(this.toServe(rec, false)).then(
+      (started) => this.complete(arn, () => this.afterOpen(arn, started)),
       (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'start')),
     );
     this.inFlight.set(arn, work);
   }
 
+  // -- Real containers (runtime.realContainers): pulls, stops and container events -------------
+
+  /** PENDING: the runtime pulls the images; ACTIVATING once it has them. */
+  private startPrepare(rec: TaskRecord): void {
+    const arn = rec.task.taskArn;
+    const work = this.runtime.prepare(this.toServe(rec, false)).then(
+      () => this.complete(arn, () => this.afterPrepare(arn)),
+      (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'prepare')),
+    );
+    this.inFlight.set(arn, work);
+  }
+
+  private afterPrepare(arn: string): void {
+    const fx = newEffects();
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec || rec.task.lastStatus !== 'PENDING' || rec.task.desiredStatus === 'STOPPED') return;
+      this.transition(rec, 'ACTIVATING', this.deps.clock.now(), fx);
+    });
+    this.applyEffects(fx);
+    this.poke(arn);
+  }
+
+  /** Asks the runtime to stop the task's containers; STOPPING waits for that (real containers). */
+  private startStop(arn: string, how: 'graceful' | 'kill'): void {
+    const work = this.runtime.stop(arn, how).catch((err: unknown) => {
+      this.deps.log('agent: stopping containers failed', { arn, err: String(err) });
+      return [] as ContainerExit[];
+    });
+    const status = this.col.tasks.peek(arn)?.task.lastStatus;
+    if (this.runtime.realContainers && (status === 'DEACTIVATING' || status === 'STOPPING'))
+      this.stopping.set(arn, work);
+  }
+
+  private waitForStop(arn: string, stopping: Promise<ContainerExit[]>): void {
+    this.stopping.delete(arn);
+    this.inFlight.set(
+      arn,
+      stopping.then((exits) => this.complete(arn, () => this.afterStop(arn, exits))),
+    );
+  }
+
+  /** The containers have stopped: their exit codes, then DEPROVISIONING. */
+  private afterStop(arn: string, exits: ContainerExit[]): void {
+    const fx = newEffects();
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec || rec.task.lastStatus !== 'STOPPING') return;
+      this.transition(withContainerExits(rec, exits), 'DEPROVISIONING', this.deps.clock.now(), fx);
+    });
+    this.applyEffects(fx);
+    this.poke(arn);
+  }
+
+  /** A container exited on its own, or its health changed (reported by the runtime). */
+  private runtimeEvent(e: RuntimeEvent): void {
+    if (!this.running) return;
+    const fx = newEffects();
+    try {
+      this.deps.db.tx(() => {
+        const rec = this.col.tasks.get(e.taskArn);
+        if (!rec || rec.task.lastStatus === 'STOPPED') return;
+        const now = this.deps.clock.now();
+        if (e.kind === 'health') {
+          const defs = this.col.taskDefinitions.peek(rec.task.taskDefinitionArn ?? '')?.taskDefinition
+            .containerDefinitions;
+          const checked = (name: string) =>
+            defs?.some((d) => d.name === name && d.essential !== false && d.healthCheck !== undefined) ??
+            false;
+          this.col.tasks.put(e.taskArn, withContainerHealth(rec, e.containerName, e.healthStatus, checked));
+          return;
+        }
+        if (rec.task.lastStatus !== 'RUNNING' && rec.task.desiredStatus !== 'STOPPED') {
+          // Still starting: the exit is applied once RUNNING is written.
+          this.earlyExits.set(e.taskArn, [...(this.earlyExits.get(e.taskArn) ?? []), e]);
+          return;
+        }
+        const updated = withExitedContainer(rec, e, e.essential, now, this.deps.config.taskStepMs);
+        this.col.tasks.put(e.taskArn, updated);
+        if (updated.nextTransitionAt !== undefined) this.queue.schedule(e.taskArn, updated.nextTransitionAt);
+        if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
+      });
+    } catch (err) {
+      this.deps.log('agent: container event not recorded', { taskArn: e.taskArn, err: String(err) });
+    }
+    this.applyEffects(fx);
+    this.arm();
+  }
+
   /** Ports are open: write RUNNING, unless the task was stopped meanwhile. */
-  private afterOpen(arn: string, served: ServedPort[]): void {
+  private afterOpen(arn: string, started: StartedTask): void {
     const fx = newEffects();
     let abandoned = false;
     this.deps.db.tx(() => {
@@ -451,10 +572,13 @@ export class TaskDriver {
         abandoned = true;
         return;
       }
-      this.transition(rec, 'RUNNING', this.deps.clock.now(), fx, served);
+      this.transition(rec, 'RUNNING', this.deps.clock.now(), fx, started);
     });
     if (abandoned) fx.close.push(arn);
     this.applyEffects(fx);
+    const early = this.earlyExits.get(arn);
+    this.earlyExits.delete(arn);
+    for (const e of early ?? []) this.runtimeEvent(e);
     this.poke(arn);
   }
 
@@ -476,23 +600,24 @@ export class TaskDriver {
       }
       if (changed) this.col.tasks.put(arn, rec);
     });
-    if (!stillRunning) this.runtime.close(arn).catch(() => {});
+    if (!stillRunning) this.startStop(arn, 'graceful');
     this.poke(arn);
   }
 
   /** A port could not be served: the task fails to start (or, after a restart, its container exits). */
-  private afterFailedStart(arn: string, err: unknown, when: 'start' | 'reopen'): void {
-    const message =
-      err instanceof CannotStartContainerError ? err.message : `CannotStartContainerError: ${String(err)}`;
+  private afterFailedStart(arn: string, err: unknown, when: 'prepare' | 'start' | 'reopen'): void {
+    this.earlyExits.delete(arn);
+    const message = err instanceof TaskStartError ? err.message : `CannotStartContainerError: ${String(err)}`;
     this.deps.log('agent: container could not serve its ports', { taskArn: arn, err: message });
     const fx = newEffects();
     this.deps.db.tx(() => {
       const rec = this.col.tasks.get(arn);
       if (!rec || rec.task.lastStatus === 'STOPPED') return;
-      if (when === 'start' && (rec.task.lastStatus !== 'ACTIVATING' || rec.task.desiredStatus === 'STOPPED'))
+      const expected = when === 'prepare' ? 'PENDING' : 'ACTIVATING';
+      if (when !== 'reopen' && (rec.task.lastStatus !== expected || rec.task.desiredStatus === 'STOPPED'))
         return;
       const reason: KillReason =
-        when === 'start'
+        when !== 'reopen'
           ? { stopCode: 'TaskFailedToStart', stoppedReason: message, exitCode: 1, containerReason: message }
           : {
               stopCode: 'EssentialContainerExited',

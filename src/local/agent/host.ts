@@ -7,17 +7,32 @@ import type { LocalDeps, Runnable } from '../deps';
 import { ecsCollections } from '../ecs/model';
 import type { LocalEvents } from '../common/bus';
 import { createContainerLogWriter } from '../logs/containers';
+import { DockerEngine } from '../runtime/docker/engine';
+import { DockerRuntime } from '../runtime/docker/runtime';
 import { ContainerRuntime, type RuntimeOptions } from '../runtime/runtime';
+import type { TaskRuntime } from '../runtime/types';
 import { defaultDriverOptions, TaskDriver, type DriverOptions } from './driver';
 import { clusterFromUserData, registrationInput } from './registration';
 
 export interface AgentHostOptions extends Partial<DriverOptions> {
   runtime?: Pick<RuntimeOptions, 'privilegedPortsBindable'>;
+  /** Run the tasks as real containers on a Docker Engine instead of simulating them. */
+  docker?: DockerHostOptions;
+}
+
+export interface DockerHostOptions {
+  /** This control plane's id: its containers carry it, and only its own are adopted or removed. */
+  planeId: string;
+  /** State kept on disk: containers outlive the process and are adopted at the next start. */
+  keepContainersOnShutdown: boolean;
+  /** The engine (default DOCKER_HOST, else the default socket). */
+  dockerHost?: string;
+  sweepMs?: number;
 }
 
 export interface AgentHost extends Runnable {
   readonly driver: TaskDriver;
-  readonly runtime: ContainerRuntime;
+  readonly runtime: TaskRuntime;
 }
 
 /** Longest wait between two registration attempts (the real ecs-init restarts the agent likewise). */
@@ -25,18 +40,31 @@ const MAX_RETRY_MS = 30_000;
 
 export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {}): AgentHost {
   const logs = createContainerLogWriter(deps);
-  const runtime = new ContainerRuntime({
-    fallbackAddress: deps.config.fallbackAddress,
-    log: deps.log,
-    onRequest: logs.requestServed,
-    ...options.runtime,
-  });
-  const { runtime: _runtime, ...driverOverrides } = options;
+  const runtime: TaskRuntime = options.docker
+    ? new DockerRuntime({
+        engine: new DockerEngine(options.docker.dockerHost),
+        deps,
+        planeId: options.docker.planeId,
+        keepContainersOnShutdown: options.docker.keepContainersOnShutdown,
+        onOutput: logs.containerOutput,
+        lastLogAt: logs.lastEventAt,
+        ...(options.docker.sweepMs !== undefined ? { sweepMs: options.docker.sweepMs } : {}),
+      })
+    : new ContainerRuntime({
+        fallbackAddress: deps.config.fallbackAddress,
+        log: deps.log,
+        onRequest: logs.requestServed,
+        ...options.runtime,
+      });
+  const { runtime: _runtime, docker: _docker, ...driverOverrides } = options;
   const driver = new TaskDriver(
     deps,
     runtime,
     { ...defaultDriverOptions, ...driverOverrides },
-    { running: logs.taskRunning, stopped: logs.taskStopped },
+    // Real containers write their own lines; simulated ones get lines shaped after their image.
+    runtime.realContainers
+      ? { running: () => {}, stopped: (task) => logs.forget(task.taskArn) }
+      : { running: logs.taskRunning, stopped: logs.taskStopped },
   );
   const col = ecsCollections(deps.db);
   const retries = new Map<string, NodeJS.Timeout>();
@@ -133,6 +161,7 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     runtime,
     async start() {
       if (running) return;
+      await runtime.ready();
       running = true;
       unsubscribe.push(
         deps.bus.on('ec2.instance.running', (ev) => {

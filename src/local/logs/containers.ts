@@ -55,6 +55,13 @@ export interface ServedRequest {
   userAgent?: string;
 }
 
+export interface ContainerLines {
+  taskArn: string;
+  clusterArn: string;
+  containerName: string;
+  events: { timestamp: number; message: string }[];
+}
+
 export interface ContainerLogWriter {
   /** The task reached RUNNING (the task as written). */
   taskRunning(task: LoggedTask): void;
@@ -62,6 +69,12 @@ export interface ContainerLogWriter {
   taskStopped(task: LoggedTask): void;
   /** One HTTP request served by one of the task's ports. */
   requestServed(r: ServedRequest): void;
+  /** Lines a real container wrote (Docker runtime), each with its own time. */
+  containerOutput(o: ContainerLines): void;
+  /** The task is gone (real containers: their lines are all written); forgets what was kept for it. */
+  forget(taskArn: string): void;
+  /** Time (ms) of the last line in a container's stream, to resume following it without duplicates. */
+  lastEventAt(taskArn: string, clusterArn: string, containerName: string): Promise<number | undefined>;
   /** Sends what is waiting now (tests, shutdown). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -191,6 +204,8 @@ function targetsOf(task: LoggedTask, containers: AwslogsContainer[]): Map<string
   return out;
 }
 
+/** Tasks whose log targets are kept (RUNNING tasks); past it the oldest entry goes. */
+const TASKS_KEPT = 20_000;
 /** Task definitions read so far (they never change once registered); bounded. */
 const DEFINITIONS_KEPT = 1000;
 
@@ -220,15 +235,21 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
 
   const warn = (message: string, detail: Record<string, unknown>) => deps.log(`logs: ${message}`, detail);
 
-  const enqueue = (t: Target, messages: string[], at: number) => {
-    if (stopped || messages.length === 0) return;
+  const enqueue = (t: Target, messages: string[], at: number) =>
+    enqueueEvents(
+      t,
+      messages.map((message) => ({ timestamp: at, message })),
+    );
+
+  const enqueueEvents = (t: Target, events: { timestamp: number; message: string }[]) => {
+    if (stopped || events.length === 0) return;
     const key = `${t.region}|${t.group}|${t.stream}`;
     let p = pending.get(key);
     if (!p) {
       p = { region: t.region, group: t.group, stream: t.stream, createGroup: t.createGroup, events: [] };
       pending.set(key, p);
     }
-    for (const message of messages) p.events.push({ timestamp: at, message });
+    for (const e of events) p.events.push(e);
     if (p.events.length > MAX_PENDING_PER_STREAM)
       p.events.splice(0, p.events.length - MAX_PENDING_PER_STREAM);
     if (!timer) {
@@ -254,6 +275,8 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
   const lookUp = (taskArn: string, clusterArn: string): Promise<Map<string, Target>> => {
     const known = tasks.get(taskArn);
     if (known) return known;
+    // Bounded: a task whose last lines came after it stopped is never forgotten otherwise.
+    if (tasks.size >= TASKS_KEPT) tasks.delete(tasks.keys().next().value ?? '');
     const p = deps.services
       .call<{ tasks?: LoggedTask[] }>(
         'ecs',
@@ -357,6 +380,32 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
         const t = targets.get(r.containerName);
         if (t) enqueue(t, [accessLine(t.image, r, at)], at);
       });
+    },
+    containerOutput(o) {
+      void lookUp(o.taskArn, o.clusterArn).then((targets) => {
+        const t = targets.get(o.containerName);
+        if (t) enqueueEvents(t, o.events);
+      });
+    },
+    forget(taskArn) {
+      tasks.delete(taskArn);
+    },
+    async lastEventAt(taskArn, clusterArn, containerName) {
+      const t = (await lookUp(taskArn, clusterArn)).get(containerName);
+      if (!t) return undefined;
+      await flush();
+      try {
+        const out = await call(t.region, 'GetLogEvents', {
+          logGroupName: t.group,
+          logStreamName: t.stream,
+          startFromHead: false,
+          limit: 1,
+        });
+        const events = (out as { events?: { timestamp?: number }[] }).events ?? [];
+        return events[events.length - 1]?.timestamp;
+      } catch {
+        return undefined;
+      }
     },
     flush,
     async stop() {

@@ -15,51 +15,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ServedRequest } from '../logs/containers';
 import { containerPage, type ContainerPageInfo } from './page';
+import {
+  CannotStartContainerError,
+  type ContainerExit,
+  type ContainerStats,
+  type PortRequest,
+  type ServedPort,
+  type StartedTask,
+  type TaskRuntime,
+  type TaskToServe,
+} from './types';
 
 /** Offset added to a privileged host port the process may not bind (80 is served on 8080, 443 on 8443). */
 export const PRIVILEGED_PORT_OFFSET = 8000;
 
-export interface PortRequest {
-  containerName: string;
-  containerPort: number;
-  /** The host port booked on the instance. */
-  hostPort: number;
-  protocol: 'tcp' | 'udp';
-  /** A port this binding was served on before (after a restart it is tried first). */
-  previousPort?: number;
-  previousAddress?: string;
-}
-
-export interface TaskToServe {
-  taskArn: string;
-  taskDefinitionArn: string;
-  clusterArn: string;
-  containerInstanceArn: string;
-  ec2InstanceId?: string;
-  /** The container instance's address (its private and public IP). */
-  address: string;
-  /** Image per container name. */
-  images: Map<string, string>;
-  ports: PortRequest[];
-}
-
-export interface ServedPort extends PortRequest {
-  /** Where the socket really listens. */
-  servedAddress: string;
-  servedPort: number;
-  /** Why it is not exactly address:hostPort, when it is not. */
-  note?: string;
-}
-
-export class CannotStartContainerError extends Error {
-  constructor(
-    readonly containerName: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CannotStartContainerError';
-  }
-}
+export { CannotStartContainerError } from './types';
+export type { PortRequest, ServedPort, TaskToServe } from './types';
 
 export interface RuntimeOptions {
   fallbackAddress: string;
@@ -83,11 +54,44 @@ interface Binding {
 
 const keyOf = (protocol: string, address: string, port: number) => `${protocol}:${address}:${port}`;
 
-export class ContainerRuntime {
+export class ContainerRuntime implements TaskRuntime {
+  readonly kind = 'simulated';
+  readonly realContainers = false;
+  readonly simulatesExits = true;
   private readonly bindings = new Map<string, Binding>();
   private readonly byTask = new Map<string, string[]>();
 
   constructor(private readonly options: RuntimeOptions) {}
+
+  // The TaskRuntime interface: ports are all a simulated container has.
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async start(task: TaskToServe): Promise<StartedTask> {
+    return { ports: await this.open(task) };
+  }
+
+  async stop(taskArn: string): Promise<ContainerExit[]> {
+    await this.close(taskArn);
+    return [];
+  }
+
+  shutdown(): Promise<void> {
+    return this.closeAll();
+  }
+
+  subscribe(): () => void {
+    return () => {};
+  }
+
+  stats(): Promise<ContainerStats[]> {
+    return Promise.resolve([]);
+  }
 
   isServing(taskArn: string): boolean {
     return this.byTask.has(taskArn);
