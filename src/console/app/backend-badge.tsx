@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { BackendInfo } from '../aws/backend';
 import { useRegion } from '../aws/backend';
+import { useLiveness } from '../aws/liveness';
 
 /** Which backend the console talks to: local control plane, an AWS account and region, or an endpoint URL. */
 export function BackendBadge({ info }: { info: BackendInfo }) {
@@ -12,7 +13,14 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
       : info.mode === 'aws'
         ? `AWS ${info.accountId ?? 'account'}`
         : `Endpoint ${info.endpoint ?? ''}`;
-  const dot = info.mode === 'aws' ? 'bg-orange-500' : info.mode === 'local' ? 'bg-emerald-500' : 'bg-sky-500';
+  const live = useLiveness();
+  const dot = !live.reachable
+    ? 'bg-red-500'
+    : info.mode === 'aws'
+      ? 'bg-orange-500'
+      : info.mode === 'local'
+        ? 'bg-emerald-500'
+        : 'bg-sky-500';
   return (
     <div className="flex items-center gap-2 text-xs" data-testid="backend-badge">
       <span className="inline-flex items-center gap-1.5 rounded-full border border-slate-600 px-2.5 py-1 text-slate-200">
@@ -21,6 +29,7 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
           {label}
         </span>
         {info.mode !== 'aws' && <span className="text-slate-400">· {region}</span>}
+        {!live.reachable && <span className="font-medium text-red-300">· unreachable</span>}
       </span>
       {info.mode === 'aws' && (
         <>

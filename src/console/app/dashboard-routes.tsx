@@ -4,13 +4,21 @@
  * instances features, which never import each other.
  */
 import { Outlet, type RouteObject } from 'react-router';
+import { useLiveness } from '../aws/liveness';
 import { LiveBar } from '../components/ui/live-bar';
 
+/** The live bar above every dashboard page; the page is dimmed and marked stale while the backend is gone. */
 function DashboardFrame() {
+  const live = useLiveness();
   return (
     <>
       <LiveBar />
-      <Outlet />
+      <div
+        data-stale={!live.reachable || undefined}
+        className={live.reachable ? undefined : 'opacity-60 saturate-50'}
+      >
+        <Outlet />
+      </div>
     </>
   );
 }
