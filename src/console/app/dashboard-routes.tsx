@@ -48,7 +48,7 @@ export const dashboardRoutes: RouteObject[] = [
             import('../features/clusters/components/cluster-page'),
             import('../features/services/components/cluster-services'),
             import('../features/services/components/cluster-events'),
-            import('../features/services/api/list-services'),
+            import('../aws/queries/services'),
             import('../features/tasks/components/cluster-tasks'),
             import('../features/instances/components/instances-table'),
           ]);

@@ -2,7 +2,7 @@ import { DescribeClustersCommand, type Cluster } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { CLUSTERS_POLL_MS } from './list-clusters';
+import { CLUSTERS_POLL_MS } from '../../../aws/queries/clusters';
 
 export async function describeCluster(region: string, cluster: string): Promise<Cluster> {
   const out = await ecsClient(region).send(

@@ -2,7 +2,7 @@ import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { servicesPollMs } from './poll';
+import { servicesPollMs } from '../../../aws/queries/services-poll';
 
 export async function describeService(region: string, cluster: string, service: string): Promise<Service> {
   const out = await ecsClient(region).send(new DescribeServicesCommand({ cluster, services: [service] }));

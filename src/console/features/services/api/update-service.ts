@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
 import { serviceQuery } from './describe-service';
-import { servicesQuery } from './list-services';
+import { servicesQuery } from '../../../aws/queries/services';
 
 export const updateServiceInputSchema = z
   .object({

@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/error-state';
 import { useDeleteService } from '../api/delete-service';
-import { familyOf, useRevisions } from '../api/list-revisions';
+import { familyOf, useRevisions } from '../../../aws/queries/task-definition-revisions';
 import { useUpdateService } from '../api/update-service';
 import { lastPart } from '../../../lib/format';
 
@@ -19,7 +19,8 @@ export function ServiceActions({ cluster, service }: { cluster: string; service:
   const remove = useDeleteService(cluster, name);
   const navigate = useNavigate();
   const family = familyOf(service.taskDefinition ?? '');
-  const revisions = useRevisions(family);
+  const revisionList = useRevisions(family);
+  const revisions = { ...revisionList, data: revisionList.data?.map((r) => r.arn) };
   const [desired, setDesired] = useState(String(service.desiredCount ?? 0));
   const [revision, setRevision] = useState(service.taskDefinition ?? '');
   const [deleting, setDeleting] = useState(false);

@@ -11,7 +11,7 @@ import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useServiceLoadBalancers } from '../api/describe-load-balancers';
 import { useService } from '../api/describe-service';
-import { inTransition, TRANSITION_POLL_MS } from '../api/poll';
+import { inTransition, TRANSITION_POLL_MS } from '../../../aws/queries/services-poll';
 import { mergeServiceEvents } from '../events';
 import { formatTime, linkClass } from '../../../lib/format';
 import { EventsTimeline } from './events-timeline';

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { ButtonLink } from '../../../components/ui/button';
 import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable } from '../../../components/ui/resource-table';
-import { useFamilies } from '../api/list-families';
+import { useFamilies } from '../../../aws/queries/task-definition-families';
 import { linkClass } from '../../../lib/format';
 
 export function FamiliesPage() {

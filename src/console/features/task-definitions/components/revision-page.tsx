@@ -8,7 +8,7 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { LoadingBlock } from '../../../components/ui/skeleton';
-import { useTaskDefinition } from '../api/describe-task-definition';
+import { useTaskDefinition } from '../../../aws/queries/task-definition';
 import { useDeregisterTaskDefinition } from '../api/deregister-task-definition';
 import { useRegisterTaskDefinition } from '../api/register-task-definition';
 import { editableJson, parseRegisterInput } from '../editable';

@@ -1,8 +1,8 @@
 import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
-import { servicesPollMs } from './poll';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
+import { servicesPollMs } from './services-poll';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICES_POLL_MS, TRANSITION_POLL_MS, servicesPollMs } from './poll';
+import { SERVICES_POLL_MS, TRANSITION_POLL_MS, servicesPollMs } from './services-poll';
 
 const steady = {
   status: 'ACTIVE',
