@@ -86,6 +86,13 @@ export const dashboardRoutes: RouteObject[] = [
         lazy: () => import('../features/tasks/components/task-page').then((m) => ({ Component: m.TaskPage })),
       },
       {
+        path: 'create-task-definition',
+        lazy: () =>
+          import('../features/task-definitions/components/task-definition-form-page').then((m) => ({
+            Component: m.TaskDefinitionFormPage,
+          })),
+      },
+      {
         path: 'task-definitions',
         lazy: () =>
           import('../features/task-definitions/components/families-page').then((m) => ({
