@@ -122,7 +122,7 @@ test('force a new deployment behind a load balancer: every task is replaced with
   // The only instance holds two tasks and minimumHealthyPercent is 100: the new PRIMARY deployment
   // cannot place anything until there is room, and the old one keeps both tasks running.
   const sampler = sampleService(cluster, 'web');
-  await page.getByRole('button', { name: 'Force new deployment' }).click();
+  await service.forceNewDeployment();
   await expect(service.deployments).toHaveCount(2);
   await expect(service.deployments.nth(0)).toContainText('PRIMARY');
   await expect(service.deployments.nth(0)).toContainText('IN_PROGRESS');

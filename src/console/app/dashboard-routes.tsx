@@ -82,6 +82,20 @@ export const dashboardRoutes: RouteObject[] = [
         },
       },
       {
+        path: 'clusters/:cluster/create-service',
+        lazy: () =>
+          import('../features/services/components/service-form-page').then((m) => ({
+            Component: m.CreateServicePage,
+          })),
+      },
+      {
+        path: 'clusters/:cluster/services/:service/update',
+        lazy: () =>
+          import('../features/services/components/service-form-page').then((m) => ({
+            Component: m.UpdateServicePage,
+          })),
+      },
+      {
         path: 'clusters/:cluster/tasks/:task',
         lazy: () => import('../features/tasks/components/task-page').then((m) => ({ Component: m.TaskPage })),
       },

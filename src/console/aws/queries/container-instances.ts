@@ -49,6 +49,7 @@ export async function listContainerInstances(region: string, cluster: string): P
 export function containerInstancesQuery(region: string, cluster: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'ecs', 'ListContainerInstances+DescribeContainerInstances', { cluster }),
+    enabled: cluster !== '',
     queryFn: () => listContainerInstances(region, cluster),
     placeholderData: keepPreviousData,
     // Tasks placed or stopped elsewhere (scaling a service, stopping a task) change these counts, and
