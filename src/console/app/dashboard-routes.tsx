@@ -35,6 +35,18 @@ export const dashboardRoutes: RouteObject[] = [
           })),
       },
       {
+        path: 'create-cluster',
+        lazy: () =>
+          import('../features/clusters/components/create-cluster-page').then((m) => ({
+            Component: m.CreateClusterPage,
+          })),
+      },
+      {
+        path: 'clusters/:cluster/run-task',
+        lazy: () =>
+          import('../features/tasks/components/run-task-page').then((m) => ({ Component: m.RunTaskPage })),
+      },
+      {
         path: 'clusters/:cluster',
         lazy: async () => {
           const [

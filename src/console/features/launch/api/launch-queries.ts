@@ -32,9 +32,10 @@ export function stackQuery(region: string, stackId: string | undefined) {
     },
     refetchInterval: (q) => {
       const status = q.state.data?.StackStatus;
-      return !status || stackPhase(status) === 'in-progress' || stackPhase(status) === 'deleting'
-        ? FAST_POLL_MS
-        : false;
+      if (!status || stackPhase(status) === 'in-progress' || stackPhase(status) === 'deleting')
+        return FAST_POLL_MS;
+      // A finished stack is still read now and then: deleted elsewhere, the launch must stop saying "running".
+      return stackPhase(status) === 'deleted' ? false : SLOW_POLL_MS;
     },
   });
 }

@@ -2,6 +2,7 @@ import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
+import { notFound, pollUnlessGone } from '../../../aws/poll';
 import { servicesPollMs } from '../../../aws/queries/services-poll';
 
 export async function describeService(region: string, cluster: string, service: string): Promise<Service> {
@@ -9,9 +10,7 @@ export async function describeService(region: string, cluster: string, service: 
   const found = out.services?.[0];
   if (!found) {
     const reason = out.failures?.[0]?.reason ?? 'MISSING';
-    throw Object.assign(new Error(`Service ${service} in cluster ${cluster}: ${reason}.`), {
-      name: 'ServiceNotFoundException',
-    });
+    throw notFound('ServiceNotFoundException', `Service ${service} in cluster ${cluster}: ${reason}.`);
   }
   return found;
 }
@@ -21,7 +20,7 @@ export function serviceQuery(region: string, cluster: string, service: string) {
     queryKey: awsQueryKey(region, 'ecs', 'DescribeServices', { cluster, service }),
     queryFn: () => describeService(region, cluster, service),
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => servicesPollMs(q.state.data ? [q.state.data] : undefined),
+    refetchInterval: pollUnlessGone((q) => servicesPollMs(q.state.data ? [q.state.data] : undefined)),
     refetchIntervalInBackground: false,
   });
 }

@@ -203,7 +203,6 @@ export function ServicePage({
                 isLoading={false}
                 error={null}
                 onRetry={() => void service.refetch()}
-                limit={50}
               />
             </Section>
             <Section title="Load balancer">
