@@ -74,8 +74,11 @@ const lines = (t: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-/** The RunTask input the form sends (and shows). */
-export function toRunTaskInput(cluster: string, v: RunTaskForm): Record<string, unknown> {
+/**
+ * The RunTask input the form sends (and shows). `clientToken` makes a repeated submit start nothing twice;
+ * the SDK would otherwise add its own, unseen one.
+ */
+export function toRunTaskInput(cluster: string, v: RunTaskForm, clientToken?: string): Record<string, unknown> {
   const overrides = v.overrides.map((o) => ({
     name: o.name.trim(),
     ...(lines(o.command).length > 0 && { command: lines(o.command) }),
@@ -111,5 +114,12 @@ export function toRunTaskInput(cluster: string, v: RunTaskForm): Record<string, 
     ...(v.group.trim() && { group: v.group.trim() }),
     ...(overrides.length > 0 && { overrides: { containerOverrides: overrides } }),
     ...(v.tags.length > 0 && { tags: v.tags.map((t) => ({ key: t.key, value: t.value })) }),
+    ...(clientToken && { clientToken }),
   };
+}
+
+/** A random idempotency token (crypto.randomUUID needs a secure context, which a LAN bind over http is not). */
+export function newClientToken(): string {
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { FormProvider, useFieldArray, useForm, useFormContext, useWatch } from 'react-hook-form';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useFamilies } from '../../../aws/queries/task-definition-families';
@@ -21,7 +21,13 @@ import { PageHeader } from '../../../components/ui/page-header';
 import { lastPart } from '../../../lib/format';
 import { notify } from '../../../lib/notices';
 import { useRunTask } from '../api/run-task';
-import { emptyRunTaskForm, runTaskFormSchema, toRunTaskInput, type RunTaskForm } from '../run-task-form';
+import {
+  emptyRunTaskForm,
+  newClientToken,
+  runTaskFormSchema,
+  toRunTaskInput,
+  type RunTaskForm,
+} from '../run-task-form';
 
 /** /clusters/:cluster/run-task: one-off tasks (count, launch type or strategy, overrides), as RunTask. */
 export function RunTaskPage() {
@@ -33,12 +39,14 @@ export function RunTaskPage() {
     reValidateMode: 'onChange',
   });
   const values = useWatch({ control: form.control }) as RunTaskForm;
-  const input = useMemo(() => toRunTaskInput(cluster, values), [cluster, values]);
+  const [token, setToken] = useState(newClientToken);
+  const input = useMemo(() => toRunTaskInput(cluster, values, token), [cluster, values, token]);
   const run = useRunTask();
   const navigate = useNavigate();
   const onSubmit = form.handleSubmit(() =>
     run.mutate(input, {
       onSuccess: ({ tasks, failures }) => {
+        setToken(newClientToken());
         notify(
           'success',
           `Started ${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}: ${tasks.map((t) => lastPart(t.taskArn)).join(', ')}${failures.length ? ` (${failures.length} not placed: ${failures[0]?.reason ?? ''})` : ''}.`,
