@@ -102,7 +102,12 @@ test('operate: cluster, task definition, service, stuck deployment fixed, tasks,
   await scan(page, 'create-service');
   await narrowAndDark(page, 'create-service');
   const shownService = await form.preview.shown('CreateService');
-  expect(shownService[0]).toMatchObject({ cluster, serviceName: 'web', taskDefinition: family, desiredCount: 2 });
+  expect(shownService[0]).toMatchObject({
+    cluster,
+    serviceName: 'web',
+    taskDefinition: family,
+    desiredCount: 2,
+  });
   await form.submit('Create service');
   await expect(page).toHaveURL(new RegExp(`/clusters/${cluster}/services/web$`));
   expect(await ecs.waitFor('CreateService')).toEqual(shownService);
@@ -204,7 +209,9 @@ test('operate: cluster, task definition, service, stuck deployment fixed, tasks,
   expect(await ecs.waitFor('DeleteService')).toEqual([{ cluster, service: 'web', force: true }]);
   await page.getByRole('button', { name: 'Delete cluster' }).click();
   const deleteCluster = dialog(page, `Delete cluster ${cluster}`);
-  await expect(deleteCluster.getByTestId('delete-cluster-plan')).toContainText(`EC2ContainerService-${cluster}`);
+  await expect(deleteCluster.getByTestId('delete-cluster-plan')).toContainText(
+    `EC2ContainerService-${cluster}`,
+  );
   await scan(page, 'delete-cluster-dialog');
   await deleteCluster.getByLabel('Cluster name').fill(cluster);
   await deleteCluster.getByRole('button', { name: 'Delete cluster' }).click();
@@ -216,7 +223,9 @@ test('operate: cluster, task definition, service, stuck deployment fixed, tasks,
   expect(warnings.filter((w) => /HydrateFallback/.test(w))).toEqual([]);
 });
 
-test('liveness: a lost backend is said and the data marked stale; it recovers by itself', async ({ page }) => {
+test('liveness: a lost backend is said and the data marked stale; it recovers by itself', async ({
+  page,
+}) => {
   await page.goto('/clusters');
   await expect(page.getByTestId('live-status')).toContainText(/updated \d+ s ago/);
   await page.route('**/aws/**', (route) => route.abort('connectionrefused'));

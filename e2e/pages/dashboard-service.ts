@@ -40,6 +40,7 @@ export class DashboardService {
   }
 
   get taskLinks(): Locator {
-    return this.page.getByTestId('task-row').getByRole('link');
+    // The task id links (the instance column links to the EC2 instance, i-...).
+    return this.page.getByTestId('task-row').getByRole('link', { name: /^[0-9a-f]+$/ });
   }
 }

@@ -10,7 +10,10 @@ export class EcsRequests {
     page.on('request', (r: Request) => {
       if (r.method() !== 'POST' || !new URL(r.url()).pathname.startsWith('/aws/ecs')) return;
       const target = r.headers()['x-amz-target'] ?? '';
-      this.sent.push({ operation: target.split('.').pop() ?? target, body: JSON.parse(r.postData() ?? '{}') });
+      this.sent.push({
+        operation: target.split('.').pop() ?? target,
+        body: JSON.parse(r.postData() ?? '{}'),
+      });
     });
   }
   /** The bodies sent for an operation, oldest first. */

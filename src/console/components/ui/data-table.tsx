@@ -222,7 +222,7 @@ export function DataTable<T>({
 
   const header = (
     <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
-      <div className="flex min-w-0 flex-1 flex-col gap-1 sm:max-w-md">
+      <div className="flex w-full min-w-0 flex-col gap-1 sm:w-auto sm:max-w-md sm:flex-1">
         <label htmlFor={filterId} className="text-xs text-slate-600 dark:text-slate-400">
           Filter {resourceName}
         </label>

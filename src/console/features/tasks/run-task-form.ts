@@ -78,7 +78,11 @@ const lines = (t: string) =>
  * The RunTask input the form sends (and shows). `clientToken` makes a repeated submit start nothing twice;
  * the SDK would otherwise add its own, unseen one.
  */
-export function toRunTaskInput(cluster: string, v: RunTaskForm, clientToken?: string): Record<string, unknown> {
+export function toRunTaskInput(
+  cluster: string,
+  v: RunTaskForm,
+  clientToken?: string,
+): Record<string, unknown> {
   const overrides = v.overrides.map((o) => ({
     name: o.name.trim(),
     ...(lines(o.command).length > 0 && { command: lines(o.command) }),
@@ -120,6 +124,8 @@ export function toRunTaskInput(cluster: string, v: RunTaskForm, clientToken?: st
 
 /** A random idempotency token (crypto.randomUUID needs a secure context, which a LAN bind over http is not). */
 export function newClientToken(): string {
-  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -186,14 +186,29 @@ export function StackPage() {
                 id: 'events',
                 label: 'Events',
                 content: (
-                  <ResourceTable
-                    caption={`Events of ${name}`}
-                    resourceName="events"
-                    columns={eventColumns}
-                    rowKey={(e) => e.EventId ?? ''}
-                    {...queryRows(events)}
-                    dense
-                  />
+                  <>
+                    <ResourceTable
+                      caption={`Events of ${name}`}
+                      resourceName="events"
+                      columns={eventColumns}
+                      rowKey={(e) => e.EventId ?? ''}
+                      rows={events.data?.pages.flatMap((p) => p.events)}
+                      isLoading={events.isPending}
+                      error={events.error}
+                      onRetry={() => void events.refetch()}
+                      dense
+                    />
+                    {events.hasNextPage && (
+                      <Button
+                        size="sm"
+                        className="mt-2"
+                        disabled={events.isFetchingNextPage}
+                        onClick={() => void events.fetchNextPage()}
+                      >
+                        {events.isFetchingNextPage ? 'Loading…' : 'Load older events'}
+                      </Button>
+                    )}
+                  </>
                 ),
               },
               {
