@@ -52,6 +52,22 @@ test('operate: cluster, task definition, service, stuck deployment fixed, tasks,
   await form.fill('Cluster name', cluster);
   await form.fill('Number of instances', '2');
   await expect(form.preview.inputs('CreateStack')).toHaveCount(1);
+  // A key pair made on the spot: its private key is downloaded once, and the field takes its name.
+  await page.getByRole('button', { name: 'Create key pair' }).click();
+  const keyDialog = dialog(page, 'Create a key pair');
+  await keyDialog.getByLabel('Key pair name').fill(`ops-key-${suffix}`);
+  await expect(keyDialog.getByTestId('api-input')).toContainText('"KeyName"');
+  await scan(page, 'key-pair-dialog');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    keyDialog.getByRole('button', { name: 'Create and download the private key' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`ops-key-${suffix}.pem`);
+  await expect(keyDialog.getByTestId('key-pair-created')).toContainText(
+    'never returns the private key again',
+  );
+  await keyDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(form.field('Key pair')).toHaveValue(`ops-key-${suffix}`);
   await scan(page, 'create-cluster');
   await narrowAndDark(page, 'create-cluster');
   const shownCluster = await form.preview.shown('CreateCluster');

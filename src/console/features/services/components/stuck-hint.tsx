@@ -1,5 +1,11 @@
 import type { Service } from '@aws-sdk/client-ecs';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { useClusterStack } from '../../../aws/queries/cluster-stack';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { notify } from '../../../lib/notices';
+import { addInstanceInput } from '../add-instance';
+import { useAddInstance } from '../api/add-instance';
 import { useContainerInstances } from '../../../aws/queries/container-instances';
 import { familyOf, revisionOf } from '../../../aws/queries/task-definition-revisions';
 import { useTaskDefinition } from '../../../aws/queries/task-definition';
@@ -44,17 +50,67 @@ function FixLink({ fix, cluster, service }: { fix: Fix; cluster: string; service
       );
     }
     case 'add-instances':
-      return (
-        <li>
-          <ButtonLink size="sm" to={`/clusters/${encodeURIComponent(cluster)}?tab=instances`}>
-            Add instances
-          </ButtonLink>
-          <p className="mt-1 text-xs">
-            More container instances give the new tasks room (the cluster&apos;s ECS Instances tab).
-          </p>
-        </li>
-      );
+      return <AddInstance cluster={cluster} />;
   }
+}
+
+/** One more instance through the cluster's stack (UpdateStack), else a pointer to the instances tab. */
+function AddInstance({ cluster }: { cluster: string }) {
+  const stack = useClusterStack(cluster);
+  const add = useAddInstance();
+  const [open, setOpen] = useState(false);
+  const input = stack.data ? addInstanceInput(stack.data) : null;
+  if (!input || !stack.data?.StackStatus?.endsWith('_COMPLETE'))
+    return (
+      <li>
+        <ButtonLink size="sm" to={`/clusters/${encodeURIComponent(cluster)}?tab=instances`}>
+          Add instances
+        </ButtonLink>
+        <p className="mt-1 text-xs">
+          Register more container instances in the cluster to give the new tasks room.
+        </p>
+      </li>
+    );
+  const size = (input['Parameters'] as Array<{ ParameterKey?: string; ParameterValue?: string }>).find(
+    (p) => p.ParameterKey === 'AsgMaxSize',
+  )?.ParameterValue;
+  return (
+    <li>
+      <Button size="sm" onClick={() => setOpen(true)}>
+        Add an instance
+      </Button>
+      <p className="mt-1 text-xs">
+        The stack {stack.data.StackName} grows its Auto Scaling group to {size}.
+      </p>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Add an instance"
+        confirmLabel="Update the stack"
+        danger={false}
+        calls={[{ service: 'cloudformation', operation: 'UpdateStack', input }]}
+        pending={add.isPending}
+        error={add.error}
+        errorTitle="CloudFormation refused the update"
+        onConfirm={() =>
+          add.mutate(input, {
+            onSuccess: () => {
+              notify(
+                'success',
+                `${stack.data?.StackName ?? 'The stack'} is adding an instance (${size} in all).`,
+              );
+              setOpen(false);
+            },
+          })
+        }
+      >
+        <p>
+          UpdateStack of {stack.data.StackName} with the same template and AsgMaxSize {size}: one more EC2
+          instance joins the cluster, and the deployment can place a task on it.
+        </p>
+      </ConfirmDialog>
+    </li>
+  );
 }
 
 /** When the newest deployment cannot place its tasks: what blocks it, in plain words, and the ways out. */
