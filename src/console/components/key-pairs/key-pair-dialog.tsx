@@ -43,6 +43,8 @@ export function KeyPairButtons({ onAdded }: { onAdded: (name: string) => void })
   };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // React events bubble through portals: the form this dialog was opened from must not submit too.
+    e.stopPropagation();
     if (!valid) return;
     add.mutate(call, {
       onSuccess: (kp) => {

@@ -41,6 +41,8 @@ export function ConfirmDialog({
   const blocked = typeToConfirm !== undefined && typed !== typeToConfirm.value;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // React events bubble through portals: the form this dialog was opened from must not submit too.
+    e.stopPropagation();
     if (!blocked && !pending) onConfirm();
   };
   return (

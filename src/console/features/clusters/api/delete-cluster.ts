@@ -17,7 +17,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DeletePlan {
   cluster: string;
+  /** ACTIVE services: deleted. */
   services: string[];
+  /** Services already being deleted (DRAINING): waited for. */
+  draining?: string[];
   /** The cluster's stack (its Auto Scaling group of instances), by id. */
   stackId?: string;
   stackName?: string;
@@ -81,10 +84,11 @@ export function useDeleteCluster() {
           return !s || s.StackStatus === 'DELETE_COMPLETE';
         });
       }
-      if (plan.services.length) {
+      const waitFor = [...plan.services, ...(plan.draining ?? [])];
+      if (waitFor.length) {
         progress('Waiting for the services to drain (INACTIVE)');
         await until('The services still drain', async () => {
-          const out = await ecs.send(new DescribeServicesCommand({ cluster, services: plan.services }));
+          const out = await ecs.send(new DescribeServicesCommand({ cluster, services: waitFor }));
           return (out.services ?? []).every((s) => s.status === 'INACTIVE');
         });
       }

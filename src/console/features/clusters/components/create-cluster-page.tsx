@@ -4,8 +4,10 @@ import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { instanceTypes } from '../../../../blueprint';
 import { useKeyPairs } from '../../../aws/queries/key-pairs';
+import { Field } from '../../../components/form/field';
 import {
   CheckboxControl,
+  formFieldId,
   FormErrorSummary,
   FormSection,
   SelectControl,
@@ -41,6 +43,7 @@ export function CreateClusterPage() {
   const create = useCreateCluster();
   const navigate = useNavigate();
   const keyPairs = useKeyPairs();
+
   const onSubmit = form.handleSubmit(() =>
     create.mutate(calls, {
       onSuccess: () => {
@@ -96,16 +99,27 @@ export function CreateClusterPage() {
                   />
                   <TextControl name="instanceCount" label="Number of instances" type="number" />
                   <div>
-                    <SelectControl
-                      name="keyName"
-                      label="Key pair"
-                      options={[
-                        { value: '', label: 'None (no SSH access)' },
-                        ...[
-                          ...new Set([...(values.keyName ? [values.keyName] : []), ...(keyPairs.data ?? [])]),
-                        ].map((k) => ({ value: k, label: k })),
-                      ]}
-                    />
+                    <Field id={formFieldId('keyName')} label="Key pair">
+                      {(control) => (
+                        <select
+                          {...control}
+                          value={values.keyName}
+                          onChange={(e) => form.setValue('keyName', e.target.value, { shouldDirty: true })}
+                        >
+                          <option value="">None (no SSH access)</option>
+                          {[
+                            ...new Set([
+                              ...(values.keyName ? [values.keyName] : []),
+                              ...(keyPairs.data ?? []),
+                            ]),
+                          ].map((k) => (
+                            <option key={k} value={k}>
+                              {k}
+                            </option>
+                          ))}
+                        </select>
+                      )}
+                    </Field>
                     <KeyPairButtons
                       onAdded={(name) => form.setValue('keyName', name, { shouldDirty: true })}
                     />

@@ -15,11 +15,13 @@ export function DeleteCluster({ cluster, runningTasks }: { cluster: string; runn
   const stack = useClusterStack(open ? cluster : '');
   const remove = useDeleteCluster();
   const navigate = useNavigate();
-  const live = (services.data ?? []).filter((s) => s.status !== 'INACTIVE');
+  const live = (services.data ?? []).filter((s) => s.status === 'ACTIVE');
+  const draining = (services.data ?? []).filter((s) => s.status === 'DRAINING');
   const stackLive = stack.data && stack.data.StackStatus !== 'DELETE_COMPLETE' ? stack.data : undefined;
   const plan: DeletePlan = {
     cluster,
     services: live.map((s) => s.serviceName ?? ''),
+    draining: draining.map((s) => s.serviceName ?? ''),
     ...(stackLive?.StackId && { stackId: stackLive.StackId, stackName: stackLive.StackName }),
   };
   const ready = services.data !== undefined && stack.data !== undefined;
@@ -54,7 +56,12 @@ export function DeleteCluster({ cluster, runningTasks }: { cluster: string; runn
         <p>This deletes, in order:</p>
         <ul className="list-disc pl-5" data-testid="delete-cluster-plan">
           {!ready && <li>…reading what the cluster holds</li>}
-          {ready && live.length === 0 && <li>no services (there are none)</li>}
+          {ready && live.length === 0 && draining.length === 0 && <li>no services (there are none)</li>}
+          {draining.map((s) => (
+            <li key={s.serviceArn}>
+              service <strong>{s.serviceName}</strong>, already being deleted: its tasks stop first
+            </li>
+          ))}
           {live.map((s) => (
             <li key={s.serviceArn}>
               service <strong>{s.serviceName}</strong> ({s.runningCount ?? 0} running tasks)
