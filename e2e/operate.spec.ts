@@ -98,7 +98,7 @@ test('operate: cluster, task definition, service, stuck deployment fixed, tasks,
         name: 'web',
         memory: 300,
         portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/task' } },
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${family}` } },
       },
     ],
   });

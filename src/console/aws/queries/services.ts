@@ -30,6 +30,7 @@ export async function listServices(region: string, cluster: string): Promise<Ser
 export function servicesQuery(region: string, cluster: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster }),
+    enabled: cluster !== '',
     queryFn: () => listServices(region, cluster),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => servicesPollMs(q.state.data),

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useFieldArray, useForm, useFormContext, useWatch } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useRegion } from '../../../aws/backend';
@@ -222,9 +222,19 @@ function TaskDefinitionFormBody({ initial, deployTo }: { initial: TaskDefinition
 }
 
 function TaskFields() {
-  const { control, getValues } = useFormContext<TaskDefinitionForm>();
+  const { control, getValues, setValue } = useFormContext<TaskDefinitionForm>();
   const { region } = useRegion();
   const containers = useFieldArray({ control, name: 'containers' });
+  // The default log group follows the family (/ecs/<family>, as the AWS console names it) until edited.
+  const family = useWatch({ control, name: 'family' });
+  const previousFamily = useRef(family);
+  useEffect(() => {
+    const before = `/ecs/${previousFamily.current || 'task'}`;
+    previousFamily.current = family;
+    getValues('containers').forEach((c, i) => {
+      if (c.logs.group === before) setValue(`containers.${i}.logs.group`, `/ecs/${family || 'task'}`);
+    });
+  }, [family, getValues, setValue]);
   return (
     <>
       <FormSection title="Task">
