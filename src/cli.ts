@@ -19,7 +19,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   blueprint: blueprintCommand,
 };
 
-const run = command ? commands[command] : undefined;
+const run = command && Object.hasOwn(commands, command) ? commands[command] : undefined;
 if (!run) {
   console.log(usage);
   process.exit(command && command !== '--help' && command !== '-h' ? 2 : 0);

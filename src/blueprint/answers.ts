@@ -11,49 +11,26 @@
  * Rules and messages follow the ECS API (shared/reference/ecs-console-research.md §1.2, §3).
  */
 import { z } from 'zod';
+import {
+  RESERVED_HOST_PORTS,
+  registeredMemoryMiB,
+  STANDALONE_LOG_DRIVERS,
+} from '../facts/container-instance';
+import { INSTANCE_TYPES, WIZARD_INSTANCE_TYPES } from '../facts/instance-types';
 
-/** Instance types offered by the wizard (vCPU count and memory in MiB, as EC2 documents them). */
-export const instanceTypes = [
-  { name: 't2.nano', vcpu: 1, memoryMiB: 512 },
-  { name: 't2.micro', vcpu: 1, memoryMiB: 1024 },
-  { name: 't2.small', vcpu: 1, memoryMiB: 2048 },
-  { name: 't2.medium', vcpu: 2, memoryMiB: 4096 },
-  { name: 't2.large', vcpu: 2, memoryMiB: 8192 },
-  { name: 't3.micro', vcpu: 2, memoryMiB: 1024 },
-  { name: 't3.small', vcpu: 2, memoryMiB: 2048 },
-  { name: 't3.medium', vcpu: 2, memoryMiB: 4096 },
-  { name: 'm4.large', vcpu: 2, memoryMiB: 8192 },
-  { name: 'm4.xlarge', vcpu: 4, memoryMiB: 16384 },
-  { name: 'm5.large', vcpu: 2, memoryMiB: 8192 },
-  { name: 'm5.xlarge', vcpu: 4, memoryMiB: 16384 },
-  { name: 'c4.large', vcpu: 2, memoryMiB: 3840 },
-  { name: 'c5.large', vcpu: 2, memoryMiB: 4096 },
-  { name: 'r4.large', vcpu: 2, memoryMiB: 15616 },
-] as const;
+/** Instance types offered by the wizard, with their vCPU count and memory (MiB) from the one table. */
+export const instanceTypes = WIZARD_INSTANCE_TYPES.map((name) => ({
+  name,
+  vcpu: INSTANCE_TYPES[name].vcpus,
+  memoryMiB: INSTANCE_TYPES[name].memoryMiB,
+}));
 
-/** The memory the ECS agent registers for tasks: the rest stays with the OS (993 MiB on a t2.micro). */
-export function registeredMemoryMiB(memoryMiB: number): number {
-  return Math.floor(memoryMiB * 0.97);
-}
-
-export type InstanceTypeName = (typeof instanceTypes)[number]['name'];
-const instanceTypeNames = instanceTypes.map((t) => t.name) as [InstanceTypeName, ...InstanceTypeName[]];
-
-/** Host ports the ECS agent and Docker reserve on every container instance. */
-export const reservedHostPorts: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
+export type InstanceTypeName = (typeof WIZARD_INSTANCE_TYPES)[number];
 
 /** Keeps the generated template under CloudFormation's 51,200-byte TemplateBody limit. */
 export const MAX_INGRESS_RULES = 20;
 
-export const logDrivers = [
-  'json-file',
-  'syslog',
-  'journald',
-  'gelf',
-  'fluentd',
-  'awslogs',
-  'splunk',
-] as const;
+export const logDrivers = STANDALONE_LOG_DRIVERS;
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,255}$/;
 const IMAGE_RE = /^[A-Za-z0-9_\-:./#]{1,255}$/;
@@ -113,8 +90,8 @@ const checkAnswers = {
 export const portMappingSchema = z.object({
   containerPort: integer('the container port', 1, 65535),
   /** 0 = a dynamic host port chosen by the instance. */
-  hostPort: integer('the host port', 0, 65535).refine((p) => !reservedHostPorts.includes(p), {
-    error: `This host port is reserved on container instances (${reservedHostPorts.join(', ')}). Choose another port.`,
+  hostPort: integer('the host port', 0, 65535).refine((p) => !RESERVED_HOST_PORTS.includes(p), {
+    error: `This host port is reserved on container instances (${RESERVED_HOST_PORTS.join(', ')}). Choose another port.`,
   }),
   protocol: z.enum(['tcp', 'udp'], { error: 'Choose tcp or udp.' }),
 });
@@ -338,7 +315,7 @@ export const ingressRuleSchema = z.object({
 
 export const clusterSchema = z.object({
   name: resourceName('cluster name'),
-  instanceType: z.enum(instanceTypeNames, { error: 'Choose an instance type from the list.' }),
+  instanceType: z.enum(WIZARD_INSTANCE_TYPES, { error: 'Choose an instance type from the list.' }),
   instanceCount: integer('the number of instances', 1, 100),
   /** Empty or absent: no key pair (no SSH access). */
   keyName: z

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LocalControlPlane } from '../local/index';
+import { convergeSeedInstances, isLoopback, LocalControlPlane, tokenRefusal } from '../local/index';
 
 export const defaultStatePath = (): string =>
   process.env.ECS_CONSOLE_STATE ?? join(homedir(), '.ecs-console', 'state.sqlite');
@@ -10,12 +10,14 @@ export const defaultStatePath = (): string =>
 const help = `usage: ecs-console local [options]
 
   --port N             port to listen on (default 4566; 0 picks a free one)
-  --host ADDR          address to bind (default 127.0.0.1)
+  --host ADDR          address to bind (default 127.0.0.1; anything else needs --token)
+  --token T            access token (or env ECS_CONSOLE_TOKEN), at least 16 characters: every
+                       request must carry it as its access key id (AWS_ACCESS_KEY_ID=T)
   --state FILE         SQLite state file (default ~/.ecs-console/state.sqlite)
   --ephemeral          keep state in memory only
   --region R           default region when a request names none (default us-east-1)
   --account-id ID      account id in ARNs (default 000000000000)
-  --instances N        start N simulated container instances...
+  --instances N        keep exactly N simulated container instances (launched or terminated at start)...
   --cluster NAME       ...in this cluster (created if needed; default "default")
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
@@ -28,6 +30,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     options: {
       port: { type: 'string', default: '4566' },
       host: { type: 'string', default: '127.0.0.1' },
+      token: { type: 'string' },
       state: { type: 'string' },
       ephemeral: { type: 'boolean', default: false },
       region: { type: 'string', default: 'us-east-1' },
@@ -49,8 +52,19 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (!/^\d{12}$/.test(values['account-id'])) throw new Error('--account-id must be 12 digits');
-  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
-    console.warn(`warning: binding ${values.host}; the AWS endpoint accepts any SigV4-signed request.`);
+  const token = values.token ?? process.env.ECS_CONSOLE_TOKEN;
+  if (!isLoopback(values.host) && token === undefined) {
+    console.error(
+      `ecs-console local: refusing to bind ${values.host} without --token: anyone who can reach that ` +
+        `address could drive the control plane and the containers it runs. Add --token <secret> (or env ` +
+        `ECS_CONSOLE_TOKEN; clients then use it as AWS_ACCESS_KEY_ID), or bind 127.0.0.1.`,
+    );
+    return 2;
+  }
+  const tokenProblem = token === undefined ? null : tokenRefusal(token);
+  if (tokenProblem) {
+    console.error(`ecs-console local: ${tokenProblem}`);
+    return 2;
   }
   const statePath = values.ephemeral ? null : (values.state ?? defaultStatePath());
   const plane = new LocalControlPlane({
@@ -58,6 +72,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     defaultRegion: values.region,
     accountId: values['account-id'],
     allowReset: values['allow-reset'],
+    token,
     taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
@@ -65,13 +80,18 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   const url = await plane.listen(port, values.host);
   if (values.instances) {
     const count = Number(values.instances);
-    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('--instances must be 1-1000');
-    await startInstances(plane, values.cluster, values['instance-type'], count);
+    if (!Number.isInteger(count) || count < 0 || count > 1000) throw new Error('--instances must be 0-1000');
+    await convergeSeedInstances(plane.deps.services, {
+      cluster: values.cluster,
+      instanceType: values['instance-type'],
+      count,
+    });
   }
   console.log(`ecs-console local control plane listening on ${url}`);
   console.log(`state: ${statePath ?? 'in memory (--ephemeral)'}`);
   console.log(
-    `try: aws --endpoint-url ${url} ecs list-clusters  (any credentials, e.g. AWS_ACCESS_KEY_ID=test)`,
+    `try: aws --endpoint-url ${url} ecs list-clusters  ` +
+      (token ? '(with AWS_ACCESS_KEY_ID=<your token>)' : '(any credentials, e.g. AWS_ACCESS_KEY_ID=test)'),
   );
   const shutdown = async () => {
     await plane.stop();
@@ -80,35 +100,6 @@ export async function localCommand(argv: string[]): Promise<number | void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await new Promise(() => {});
-}
-
-/** --instances: EC2 instances whose UserData names the cluster; their agents register them. */
-async function startInstances(
-  plane: LocalControlPlane,
-  cluster: string,
-  instanceType: string,
-  count: number,
-) {
-  const call = plane.deps.services;
-  await call.call('ecs', 'CreateCluster', { clusterName: cluster });
-  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`).toString(
-    'base64',
-  );
-  const existing = await call.call('ecs', 'ListContainerInstances', { cluster, status: 'ACTIVE' });
-  const missing = count - ((existing.containerInstanceArns as string[] | undefined)?.length ?? 0);
-  if (missing > 0) {
-    // The ECS-optimized AMI, as the wizard's template resolves it through SSM.
-    const images = await call.call('ec2', 'DescribeImages', {});
-    const imageId = (images.imagesSet as { imageId: string }[] | undefined)?.[0]?.imageId;
-    if (!imageId) throw new Error('the local EC2 service offers no ECS-optimized AMI');
-    await call.call('ec2', 'RunInstances', {
-      ImageId: imageId,
-      InstanceType: instanceType,
-      MinCount: String(missing),
-      MaxCount: String(missing),
-      UserData: userData,
-    });
-  }
 }
 
 function millis(value: string | undefined, flag: string): number | undefined {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bindRefusal, startConsoleServer, ServeUsageError, type TargetOptions } from '../server/index';
 import { buildSpa, spaState } from '../server/spa';
+import { tokenRefusal } from '../local/index';
 import { defaultStatePath } from './local';
 
 const help = `usage: ecs-console serve [options]
@@ -74,10 +75,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       return usageError('--task-step-ms must be a whole number of ms');
   }
   const token = values.token ?? process.env.ECS_CONSOLE_TOKEN;
-  const refusal = bindRefusal(values.host, token);
+  const refusal = bindRefusal(values.host, token) ?? (token === undefined ? null : tokenRefusal(token));
   if (refusal) return usageError(refusal);
-  if (token !== undefined && token.length < 16)
-    console.warn('warning: the token is short; use at least 16 random characters');
 
   let statePath: string | null = null;
   let target: TargetOptions;

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { clientSettings } from '../testing/plane';
+import { mulberry32 } from '../testing/random';
 import { startLocalPlane, type RunningProcess } from '../testing/process';
 import type { ContainerInstanceRecord, TaskRecord } from './ecs/model';
 
@@ -33,18 +34,6 @@ const CYCLES = 6;
 const CLUSTER = 'crash';
 const SERVICES = { dyn: { max: 9 }, fixed: { max: 3 } } as const;
 type ServiceName = keyof typeof SERVICES;
-
-/** mulberry32: small, seedable, good enough to pick moments and counts. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-console-crash-'));
 const state = join(dir, 'state.sqlite');
@@ -306,7 +295,7 @@ async function converged(ecs: ECSClient, since: number): Promise<string[]> {
 
 it('loses no acknowledged write, books nothing twice and converges across SIGKILLs', async () => {
   const started = Date.now();
-  const rand = random(SEED);
+  const rand = mulberry32(SEED);
   let ecs = await startChild();
   await setUp(ecs);
   let writes = 0;

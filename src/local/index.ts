@@ -4,11 +4,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GuessLimiter, sameSecret, tokenRefusal } from './common/access-token';
 import { claimAddressBlock, type AddressBlockClaim } from './common/addresses';
+import { isKnownRegion } from './common/regions';
 import { Bus } from './common/bus';
 import { systemClock, type Clock } from './common/clock';
 import { defaultConfig, type LocalConfig, type LocalDeps, type Runnable } from './deps';
-import { AwsEndpoint } from './protocol/endpoint';
+import { answerClientError } from './protocol/client-error';
+import { AwsEndpoint, credentialScope } from './protocol/endpoint';
+import { AwsError } from './protocol/errors';
 import type { ServiceDefinition } from './protocol/types';
 import { Db } from './store/db';
 import { createEcsService } from './ecs/provider';
@@ -23,12 +27,32 @@ import { createLogsService } from './logs/provider';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
-export { AwsEndpoint } from './protocol/endpoint';
+export { AwsEndpoint, credentialScope } from './protocol/endpoint';
+export { answerClientError } from './protocol/client-error';
+export { PROTOTYPE_NAMES } from './common/safe-object';
+export { convergeSeedInstances, SEED_TAG, type SeedInstances } from './seed-instances';
+export {
+  GuessLimiter,
+  isLoopback,
+  MIN_TOKEN_LENGTH,
+  sameSecret,
+  tokenRefusal,
+  type GuessLimiterOptions,
+} from './common/access-token';
+export { isKnownRegion, knownRegions } from './common/regions';
 
 export interface LocalOptions extends Partial<LocalConfig> {
   /** SQLite file; null keeps state in memory. */
   statePath: string | null;
   allowReset?: boolean;
+  /**
+   * Access token: every request must carry it as its SigV4 access key id (`AWS_ACCESS_KEY_ID=<token>`),
+   * as `Authorization: Bearer <token>` or as `x-ecs-console-token`. Wrong tokens are rate-limited per
+   * client address. Required to listen beyond loopback.
+   */
+  token?: string;
+  /** Tests: the rate limit of wrong tokens (default 10 at once, then one per second). */
+  guessLimiter?: GuessLimiter;
   clock?: Clock;
   log?: LocalDeps['log'];
 }
@@ -41,8 +65,16 @@ export class LocalControlPlane {
   private started = false;
   private addressClaim: AddressBlockClaim | null = null;
 
+  private readonly guesses: GuessLimiter;
+
   constructor(private readonly options: LocalOptions) {
+    if (options.token !== undefined) {
+      const refusal = tokenRefusal(options.token);
+      if (refusal) throw new Error(refusal);
+    }
+    this.guesses = options.guessLimiter ?? new GuessLimiter();
     const config: LocalConfig = { ...defaultConfig, ...stripUndefined(options) };
+    if (!isKnownRegion(config.defaultRegion)) throw new Error(`unknown region ${config.defaultRegion}`);
     const db = new Db(options.statePath);
     const bus = new Bus();
     const log = options.log ?? (() => {});
@@ -112,11 +144,19 @@ export class LocalControlPlane {
 
   /** Handles one HTTP request: the AWS wire protocols, plus the reset hook when enabled. */
   handle = async (req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> => {
-    if (req.method === 'POST' && req.url === '/_ecs-console/reset') {
+    const reset = req.method === 'POST' && req.url === '/_ecs-console/reset';
+    const token = this.options.token;
+    if (token !== undefined && !this.tokenAccepted(req, res, token, reset)) return;
+    if (reset) {
       if (!this.options.allowReset) {
         res
           .writeHead(404, { 'content-type': 'text/plain' })
           .end('reset is disabled (start with --allow-reset)');
+        return;
+      }
+      // A custom header, as every other write has (SigV4): a web page cannot send it cross-origin.
+      if (req.headers['x-ecs-console'] !== '1') {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('reset needs the x-ecs-console: 1 header\n');
         return;
       }
       await this.reset();
@@ -125,6 +165,45 @@ export class LocalControlPlane {
     }
     await this.endpoint.handle(req, res, body);
   };
+
+  /**
+   * Whether `req` carries the token; otherwise answers it (403, or 429 while its address guesses
+   * too fast) in the shape of the protocol it speaks.
+   */
+  private tokenAccepted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    token: string,
+    required: boolean,
+  ): boolean {
+    const client = req.socket.remoteAddress ?? '';
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const auth = header('authorization');
+    const offered = [
+      auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
+      header('x-ecs-console-token'),
+      credentialScope(auth)?.accessKeyId,
+    ].filter((c): c is string => c !== undefined);
+    // No credentials at all: the endpoint answers MissingAuthenticationToken (the reset has no such answer).
+    if (offered.length === 0 && !auth && !required) return true;
+    if (!this.guesses.allowed(client)) {
+      const wait = this.guesses.retryAfterMs(client);
+      const r = this.endpoint.errorFor(
+        req.headers,
+        new AwsError('ThrottlingException', `Rate exceeded: too many wrong tokens; retry in ${wait} ms`, 429),
+      );
+      res.writeHead(r.status, { ...r.headers, 'retry-after': String(Math.ceil(wait / 1000)) }).end(r.body);
+      return false;
+    }
+    if (offered.some((c) => sameSecret(c, token))) return true;
+    this.guesses.failed(client);
+    const r = this.endpoint.errorFor(req.headers, this.endpoint.invalidTokenError(req.headers));
+    res.writeHead(r.status, r.headers).end(r.body);
+    return false;
+  }
 
   /** Wipes all state (tests). Background parts are restarted on an empty store. */
   async reset(): Promise<void> {
@@ -143,6 +222,7 @@ export class LocalControlPlane {
         if (!res.headersSent) res.writeHead(400).end();
       });
     });
+    server.on('clientError', answerClientError);
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -3,6 +3,7 @@
  * only picks the service (from the path) and the region (from its SigV4 scope, checked against
  * `knownRegions`); host names are never taken from the request.
  */
+import { credentialScope, isKnownRegion } from '../local/index';
 
 /** Services the SPA talks to, as they appear in `/aws/<service>`. */
 export const consoleServices = [
@@ -20,44 +21,8 @@ export type ConsoleService = (typeof consoleServices)[number];
 export const isConsoleService = (s: string): s is ConsoleService =>
   (consoleServices as readonly string[]).includes(s);
 
-/** Commercial `aws` partition regions (GovCloud and China are other partitions with other hosts). */
-export const knownRegions: readonly string[] = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'af-south-1',
-  'ap-east-1',
-  'ap-east-2',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'ap-southeast-7',
-  'ca-central-1',
-  'ca-west-1',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-north-1',
-  'il-central-1',
-  'me-central-1',
-  'me-south-1',
-  'mx-central-1',
-  'sa-east-1',
-];
-
-export const isKnownRegion = (r: string): boolean => knownRegions.includes(r);
+/** The known regions live with the local control plane, which refuses any other (one list for both). */
+export { isKnownRegion, knownRegions } from '../local/index';
 
 /** SigV4 signing name per service (ELB v1 and v2 share one). */
 export const signingNames: Record<ConsoleService | 'sts', string> = {
@@ -105,7 +70,5 @@ export function sigv4Scope(
   authorization: string | undefined,
 ): { accessKeyId: string; region: string; service: string } | null {
   if (!authorization?.startsWith('AWS4-HMAC-SHA256 ')) return null;
-  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
-  if (!m) return null;
-  return { accessKeyId: m[1] as string, region: m[2] as string, service: m[3] as string };
+  return credentialScope(authorization);
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { LocalControlPlane } from '../local/index';
+import { answerClientError, LocalControlPlane, tokenRefusal, type GuessLimiter } from '../local/index';
 import {
   awsEndpointTable,
   isConsoleService,
@@ -64,6 +64,8 @@ export interface ConsoleServerOptions {
   retryBaseMs?: number;
   /** Where verbose and diagnostic lines go (default stderr). */
   log?: (line: string) => void;
+  /** Tests: the rate limit of wrong tokens (default 10 at once, then one per second per address). */
+  guesses?: GuessLimiter;
 }
 
 export interface ConsoleInfo {
@@ -90,6 +92,7 @@ export interface ConsoleServer {
 export class ServeUsageError extends Error {}
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const BODY_LIMIT = 8 * 1024 * 1024;
 export const defaultSpaDir = `${packageRoot}dist/console`;
 export const version = (JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string })
   .version;
@@ -115,7 +118,8 @@ interface LocalResponse {
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = options.host ?? '127.0.0.1';
-  const refusal = bindRefusal(host, options.token);
+  const refusal =
+    bindRefusal(host, options.token) ?? (options.token === undefined ? null : tokenRefusal(options.token));
   if (refusal) throw new ServeUsageError(refusal);
   const log = options.log ?? ((line: string) => console.error(line));
   const backend = await createBackend(options, log);
@@ -135,17 +139,44 @@ async function serve(
 ): Promise<ConsoleServer> {
   const app = Fastify({
     logger: false,
-    bodyLimit: 8 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     // The SDK posts to `${endpoint}/`, i.e. /aws/ecs/.
     routerOptions: { ignoreTrailingSlash: true },
+    // Oversize headers and malformed requests: an AWS-shaped answer, not a reset connection.
+    clientErrorHandler: answerClientError,
+  });
+  // Errors Fastify raises itself (a body over bodyLimit, a malformed URL) answer as AWS would, in the
+  // protocol of the call.
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) log(`[serve] ${req.method} ${req.url.split('?')[0]} failed: ${firstLine(err)}`);
+    const [code, message] =
+      status === 413
+        ? ['RequestEntityTooLargeException', `Request body exceeds ${BODY_LIMIT} bytes`]
+        : status === 500
+          ? ['InternalFailure', 'The request processing has failed because of an unknown error.']
+          : ['MalformedHttpRequestException', firstLine(err)];
+    const param = (req.params as { service?: unknown } | undefined)?.service;
+    const scope = sigv4Scope(
+      typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined,
+    );
+    const service =
+      (typeof param === 'string' && isConsoleService(param) ? param : null) ??
+      (scope ? serviceForSigningName(scope.service) : null) ??
+      'ecs';
+    const r = localError(service, req.headers, status, code, message);
+    return reply.code(r.status).headers(r.headers).send(r.body);
   });
   // Every body is kept raw: the AWS protocols are parsed (or signed) byte for byte downstream.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   let allowed = new Set<string>();
-  app.addHook('onRequest', createGuard({ allowed: () => allowed, token: options.token }));
+  app.addHook(
+    'onRequest',
+    createGuard({ allowed: () => allowed, token: options.token, guesses: options.guesses }),
+  );
 
   await registerSpa(
     app,
@@ -166,8 +197,10 @@ async function serve(
 
   app.get('/api/info', async () => backend.info);
 
+  // Every method reaches the AWS layer, which answers as AWS does (awsJson takes POST only).
+  const awsMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
   app.route({
-    method: ['GET', 'POST'],
+    method: awsMethods,
     url: '/aws/:service',
     handler: async (req, reply) => {
       const { service } = req.params as { service: string };
@@ -178,7 +211,7 @@ async function serve(
   });
 
   app.route({
-    method: ['GET', 'POST'],
+    method: awsMethods,
     url: '/',
     handler: async (req, reply) => {
       if ((req.method === 'GET' || req.method === 'HEAD') && !req.headers.authorization)

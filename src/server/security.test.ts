@@ -440,7 +440,7 @@ describe('aws mode: the secret key never reaches the browser', () => {
       body: '{}',
     });
     await ask(server.url, { path: '/', headers: { host: 'evil.example' } });
-    await ask(server.url, { method: 'POST', path: '/_ecs-console/reset' });
+    await ask(server.url, { method: 'POST', path: '/_ecs-console/reset', headers: { 'x-ecs-console': '1' } });
 
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200, 400, 403, 404]));
     expect(responses.some((r) => r.body.includes('AKIAEXAMPLESERVER'))).toBe(true); // the upstream's quote got through...

@@ -1,12 +1,15 @@
 /**
- * Request guards, in the order they run before any routing: security headers, Host check (DNS
- * rebinding), access token, then same-origin + custom header for state-changing API calls.
+ * Request guards, in the order they run once the router has matched the request: security headers,
+ * Host check (DNS rebinding), access token (wrong ones rate-limited per address), then same-origin +
+ * custom header for every state-changing call except the SigV4-signed AWS endpoint on `/`. The
+ * guards judge the route the router matched, never the raw path, so no spelling of a path (percent-
+ * encoding, a trailing slash) reaches a handler with fewer guards.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sigv4Scope } from './endpoints';
+import { GuessLimiter, isLoopback, sameSecret } from '../local/index';
+import { isConsoleService, serviceForSigningName, sigv4Scope } from './endpoints';
+import { localError } from './proxy';
 
 export const securityHeaders: Record<string, string> = {
   'content-security-policy':
@@ -19,11 +22,7 @@ export const securityHeaders: Record<string, string> = {
 
 export const tokenCookie = 'ecs_console_token';
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
+export { isLoopback };
 
 const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '[::]';
 
@@ -53,15 +52,21 @@ export interface GuardOptions {
   /** Filled once the server listens (the port may be chosen by the OS). */
   allowed: () => Set<string>;
   token?: string;
+  /** Wrong tokens per client address (default: 10 at once, then one per second). */
+  guesses?: GuessLimiter;
 }
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const raw = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        return raw; // not percent-encoding: compared as sent (and so refused)
+      }
+    }
   }
   return undefined;
 }
@@ -75,10 +80,21 @@ const reject = (reply: FastifyReply, status: number, message: string) =>
   reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 
 const stateChanging = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
-const isApiPath = (path: string) => path.startsWith('/aws/') || path === '/aws' || path.startsWith('/api/');
+
+/** The route the router matched (`/aws/:service`, `/`, ...); undefined when none did. */
+const routeOf = (req: FastifyRequest): string | undefined => req.routeOptions.url;
+
+/** The AWS service a request addresses, for answering it in that service's protocol. */
+function serviceOf(req: FastifyRequest) {
+  const param = (req.params as { service?: unknown } | undefined)?.service;
+  if (typeof param === 'string' && isConsoleService(param)) return param;
+  const scope = sigv4Scope(header(req, 'authorization'));
+  return (scope && serviceForSigningName(scope.service)) ?? 'ecs';
+}
 
 /** The `onRequest` hook implementing every guard. */
 export function createGuard(options: GuardOptions) {
+  const guesses = options.guesses ?? new GuessLimiter();
   return async (req: FastifyRequest, reply: FastifyReply) => {
     // Set on the raw response so that hijacked replies (the reset pass-through) carry them too.
     for (const [k, v] of Object.entries(securityHeaders)) reply.raw.setHeader(k, v);
@@ -95,9 +111,24 @@ export function createGuard(options: GuardOptions) {
 
     if (options.token) {
       const token = options.token;
+      const offered = offeredTokens(req);
+      if (offered.length && !guesses.allowed(req.ip)) {
+        const wait = guesses.retryAfterMs(req.ip);
+        const r = localError(
+          serviceOf(req),
+          req.headers,
+          429,
+          'ThrottlingException',
+          `Rate exceeded: too many wrong tokens from this address; retry in ${wait} ms`,
+        );
+        return reply
+          .code(r.status)
+          .headers({ ...r.headers, 'retry-after': String(Math.ceil(wait / 1000)) })
+          .send(r.body);
+      }
       if (req.method === 'GET' && path === '/') {
-        const offered = new URLSearchParams(req.url.slice(path.length)).get('token');
-        if (offered !== null && sameSecret(offered, token)) {
+        const visit = new URLSearchParams(req.url.slice(path.length)).get('token');
+        if (visit !== null && sameSecret(visit, token)) {
           return reply
             .header(
               'set-cookie',
@@ -107,7 +138,8 @@ export function createGuard(options: GuardOptions) {
             .redirect('/', 302);
         }
       }
-      if (!hasToken(req, token)) {
+      if (!offered.some((c) => sameSecret(c, token))) {
+        if (offered.length) guesses.failed(req.ip);
         return reject(
           reply,
           401,
@@ -122,7 +154,9 @@ export function createGuard(options: GuardOptions) {
       if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
         return reject(reply, 403, 'Forbidden: cross-origin request.');
       }
-      if (isApiPath(path) && header(req, 'x-ecs-console') !== '1') {
+      // Every write but the AWS endpoint on `/` (its SigV4 Authorization is a header no web form can
+      // send) needs the console's custom header: /aws/*, /api/*, the reset hook, and any spelling of them.
+      if (routeOf(req) !== '/' && header(req, 'x-ecs-console') !== '1') {
         return reject(reply, 403, 'Forbidden: missing the x-ecs-console: 1 header.');
       }
     }
@@ -134,13 +168,15 @@ export function createGuard(options: GuardOptions) {
  * header (for SigV4-signed calls whose Authorization is taken), or, for the AWS CLI, as the access
  * key id of the SigV4 signature (`AWS_ACCESS_KEY_ID=<token>`).
  */
-function hasToken(req: FastifyRequest, token: string): boolean {
+function offeredTokens(req: FastifyRequest): string[] {
   const auth = header(req, 'authorization');
-  const candidates = [
+  const path = req.url.split('?')[0] ?? '/';
+  const query = req.method === 'GET' && path === '/' ? new URLSearchParams(req.url.slice(path.length)) : null;
+  return [
     auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
     cookie(header(req, 'cookie'), tokenCookie),
     header(req, 'x-ecs-console-token'),
     sigv4Scope(auth)?.accessKeyId,
-  ];
-  return candidates.some((c) => c !== undefined && sameSecret(c, token));
+    query?.get('token') ?? undefined,
+  ].filter((c): c is string => c !== undefined);
 }

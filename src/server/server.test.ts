@@ -102,7 +102,11 @@ describe('console server, local mode', () => {
   });
 
   it('passes /_ecs-console/reset through to the plane when --allow-reset', async () => {
-    const r = await rawRequest(server.url, { method: 'POST', path: '/_ecs-console/reset' });
+    const r = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/_ecs-console/reset',
+      headers: { 'x-ecs-console': '1' },
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({ reset: true });
     expect(r.headers['x-frame-options']).toBe('DENY');
@@ -178,7 +182,11 @@ describe('console server, defaults', () => {
       await consoleEcsClient(server.url).send(new ListClustersCommand({}));
       expect(lines).toEqual([]);
 
-      const reset = await rawRequest(server.url, { method: 'POST', path: '/_ecs-console/reset' });
+      const reset = await rawRequest(server.url, {
+        method: 'POST',
+        path: '/_ecs-console/reset',
+        headers: { 'x-ecs-console': '1' },
+      });
       expect(reset.status).toBe(404);
 
       for (const path of ['/', '/clusters']) {

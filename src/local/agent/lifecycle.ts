@@ -5,7 +5,7 @@
  * (its containers never started). The driver (driver.ts) decides when; these decide what.
  */
 import { epochSeconds } from '../common/clock';
-import type { TaskRecord, Wire } from '../ecs/model';
+import { PENDING_STATUSES, type TaskRecord, type Wire } from '../ecs/model';
 import type * as ecs from '@aws-sdk/client-ecs';
 
 export type TaskStatus =
@@ -18,7 +18,6 @@ export type TaskStatus =
   | 'DEPROVISIONING'
   | 'STOPPED';
 
-const STARTING: readonly string[] = ['PROVISIONING', 'PENDING', 'ACTIVATING'];
 const NEXT_WHEN_RUNNING: Record<string, TaskStatus> = {
   PROVISIONING: 'PENDING',
   PENDING: 'ACTIVATING',
@@ -35,7 +34,7 @@ const NEXT_WHEN_STOPPING: Record<string, TaskStatus> = {
 export function nextStatus(lastStatus: string, desiredStatus: string): TaskStatus | null {
   if (lastStatus === 'STOPPED') return null;
   if (desiredStatus === 'STOPPED') {
-    if (STARTING.includes(lastStatus)) return 'STOPPED';
+    if (PENDING_STATUSES.has(lastStatus)) return 'STOPPED';
     return NEXT_WHEN_STOPPING[lastStatus] ?? 'STOPPED';
   }
   if (lastStatus === 'RUNNING') return null;
@@ -63,7 +62,7 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
   const r = editableCopy(record);
   const t = r.task;
   const now = epochSeconds(input.nowMs);
-  const wasRunning = !STARTING.includes(t.lastStatus);
+  const wasRunning = !PENDING_STATUSES.has(t.lastStatus);
   switch (input.to) {
     case 'PENDING':
       t.pullStartedAt ??= now;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterFromUserData, registeredMemoryMiB, registrationInput } from './registration';
+import { registeredMemoryMiB } from '../../facts/container-instance';
+import { clusterFromUserData, registrationInput } from './registration';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -40,7 +41,11 @@ describe('registrationInput', () => {
     expect(input.totalResources).toEqual([
       { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
       { name: 'MEMORY', type: 'INTEGER', integerValue: 993 },
-      { name: 'PORTS', type: 'STRINGSET', stringSetValue: ['22', '2375', '2376', '51678', '51679'] },
+      {
+        name: 'PORTS',
+        type: 'STRINGSET',
+        stringSetValue: ['22', '2375', '2376', '51678', '51679', '51680'],
+      },
       { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
     ]);
     expect(JSON.parse(input.instanceIdentityDocument)).toMatchObject({

@@ -2,21 +2,13 @@
  * What the ECS agent on a simulated EC2 instance says to ECS: RegisterContainerInstance with the
  * instance identity document, its resources and versions, as the real agent does at start.
  */
-
-/** The ports the real agent reserves on every instance (SSH, Docker, agent introspection and credentials). */
-export const AGENT_RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
+import { RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 
 export const AGENT_VERSION_INFO = {
   agentVersion: '1.89.2',
   agentHash: 'a3d9c1e7',
   dockerVersion: 'DockerVersion: 25.0.6',
 };
-
-/**
- * Memory the agent does not offer to tasks: what the kernel and the OS keep (the real agent
- * reports what /proc/meminfo says, about 3 % below the nominal size: a t2.micro registers 993 MiB).
- */
-export const registeredMemoryMiB = (memoryMiB: number): number => Math.floor(memoryMiB * 0.97);
 
 /**
  * The cluster the agent joins, from the instance's UserData (base64, as EC2 holds it):
@@ -72,7 +64,7 @@ export function registrationInput(cluster: string, i: InstanceFacts) {
     totalResources: [
       { name: 'CPU', type: 'INTEGER', integerValue: i.vcpus * 1024 },
       { name: 'MEMORY', type: 'INTEGER', integerValue: registeredMemoryMiB(i.memoryMiB) },
-      { name: 'PORTS', type: 'STRINGSET', stringSetValue: [...AGENT_RESERVED_PORTS] },
+      { name: 'PORTS', type: 'STRINGSET', stringSetValue: RESERVED_HOST_PORTS.map(String) },
       { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
     ],
     versionInfo: { ...AGENT_VERSION_INFO },

@@ -20,6 +20,8 @@ describe.runIf(requireTool('aws', 'CloudFormation with the AWS CLI'))('the AWS C
   // The plane runs in this process: the CLI must run asynchronously so the event loop can answer it.
   const aws = (...args: string[]) => awsJson(t.url, ['cloudformation', ...args]);
 
+  // The CLI's stack-create-complete and stack-delete-complete waiters poll every 30 s: two waits that each
+  // miss the first poll take over a minute, however fast the plane is (a loaded machine often does).
   it('creates, describes and deletes the 2015 cluster stack', async () => {
     const template = `file://${join(FIXTURES, 'cluster-2015.yaml')}`;
     const validated = await aws('validate-template', '--template-body', template);
@@ -69,5 +71,5 @@ describe.runIf(requireTool('aws', 'CloudFormation with the AWS CLI'))('the AWS C
       StackSummaries: { StackName: string }[];
     };
     expect(listed.StackSummaries.map((s) => s.StackName)).toContain('cli');
-  });
+  }, 180_000);
 });

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalDeps, Runnable } from '../deps';
+import { dict, own, setOwn } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
 import type { ServiceId } from '../protocol/types';
 import {
@@ -310,7 +311,7 @@ export class StackEngine implements Runnable {
     mode: 'create' | 'update',
   ): Promise<void> {
     const { stack, template } = loaded;
-    const decl = template.Resources[logicalId];
+    const decl = own(template.Resources, logicalId);
     if (!decl) return;
     let record = this.records(stack.stackId).get(logicalId);
     const provider = this.providers(decl.Type);
@@ -416,7 +417,7 @@ export class StackEngine implements Runnable {
   }
 
   private resolveProperties(loaded: Loaded, logicalId: string): Props {
-    const decl = loaded.template.Resources[logicalId];
+    const decl = own(loaded.template.Resources, logicalId);
     const value = toPlain(evaluate(decl?.Properties ?? {}, this.evalContext(loaded)));
     return (value ?? {}) as Props;
   }
@@ -433,7 +434,7 @@ export class StackEngine implements Runnable {
     signal: AbortSignal,
   ): Promise<void> {
     const { stack } = loaded;
-    const decl = loaded.template.Resources[record.logicalId];
+    const decl = own(loaded.template.Resources, record.logicalId);
     const typeChanged = decl !== undefined && decl.Type !== record.type;
     if (
       !evalError &&
@@ -808,7 +809,7 @@ export class StackEngine implements Runnable {
     const ctx = this.evalContext(loaded);
     try {
       for (const [key, decl] of Object.entries(loaded.template.Outputs)) {
-        if (decl.Condition !== undefined && !loaded.conditions[decl.Condition]) continue;
+        if (decl.Condition !== undefined && !own(loaded.conditions, decl.Condition)) continue;
         const value = toPlain(evaluate(decl.Value, ctx));
         const exportName = decl.Export ? toPlain(evaluate(decl.Export.Name, ctx)) : undefined;
         out.push({
@@ -877,8 +878,8 @@ export class StackEngine implements Runnable {
     stack: StackRecord,
     records: Map<string, ResourceRecord>,
   ): Omit<EvalContext, 'conditions'> {
-    const parameters: Record<string, ParameterValue> = {};
-    for (const [k, p] of Object.entries(stack.parameters)) parameters[k] = p.resolved;
+    const parameters = dict<ParameterValue>();
+    for (const [k, p] of Object.entries(stack.parameters)) setOwn(parameters, k, p.resolved);
     return {
       parameters,
       pseudo: {
@@ -965,7 +966,6 @@ export class StackEngine implements Runnable {
       logicalId: record.logicalId,
       generatedName: record.name ?? physicalName(stack.stackName, record.logicalId, 255),
       stackTags: stack.tags,
-      store: this.store,
       now: () => this.deps.clock.now(),
       created: (physicalId) => this.setResource(record, { physicalId }),
       call,
@@ -1088,10 +1088,10 @@ export function asQueryWire(value: unknown): unknown {
     return items.length ? items : undefined;
   }
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     for (const [k, v] of Object.entries(value)) {
       const w = asQueryWire(v);
-      if (w !== undefined) out[k] = w;
+      if (w !== undefined) setOwn(out, k, w);
     }
     return out;
   }

@@ -1,14 +1,15 @@
 /**
  * What CloudFormation checks against the account before it accepts a stack: AWS-specific parameter
- * values must name existing resources (key pairs, VPCs, subnets, security groups, instances), and
- * literal Fn::ImportValue names must be exported.
+ * values must name existing resources (key pairs, VPCs, subnets, security groups, instances),
+ * literal Fn::ImportValue names must be exported, and export names must be unique in the template.
  */
+import { own } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
 import type { ServiceCaller } from '../protocol/types';
 import type { CfnStore } from './model';
-import { functionName } from './template/intrinsics';
+import { evaluate, functionName, toPlain, type EvalContext } from './template/intrinsics';
 import type { ResolvedParameter } from './template/parameters';
-import { validationError } from './template/parse';
+import { formatError, validationError } from './template/parse';
 import type { Template, TemplateValue } from './template/types';
 
 /** Parameter type (without `List<>`) -> the EC2 describe call that finds one value. */
@@ -48,8 +49,8 @@ export async function checkAwsParameterValues(
 ): Promise<void> {
   for (const [name, decl] of Object.entries(template.Parameters)) {
     const type = /^List<(.+)>$/.exec(decl.Type)?.[1] ?? decl.Type;
-    const lookup = LOOKUPS[type];
-    const p = parameters[name];
+    const lookup = own(LOOKUPS, type);
+    const p = own(parameters, name);
     if (!lookup || !p) continue;
     for (const value of Array.isArray(p.resolved) ? p.resolved : [p.resolved]) {
       const missing = () =>
@@ -81,4 +82,48 @@ export function checkLiteralImports(template: Template, store: CfnStore, region:
   };
   for (const r of Object.values(template.Resources)) visit(r.Properties ?? {});
   for (const o of Object.values(template.Outputs)) visit(o.Value);
+}
+
+/**
+ * The export names of the outputs that will exist (their Condition holds), evaluated before anything
+ * is written: an export name may not depend on resources or imports, and no two outputs may export
+ * the same name. `ctx` is the evaluation context of the conditions (parameters, pseudo parameters).
+ */
+export function checkExportNames(template: Template, ctx: EvalContext): void {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const [key, decl] of Object.entries(template.Outputs)) {
+    if (!decl.Export) continue;
+    if (decl.Condition !== undefined && own(ctx.conditions, decl.Condition) !== true) continue;
+    const malformed = () =>
+      formatError(
+        `Output ${key} is malformed. The Name field of Export must not depend on any resources, imported values, or Fn::GetAZs.`,
+      );
+    const name = toPlain(
+      evaluate(decl.Export.Name, {
+        ...ctx,
+        resourceRef: () => {
+          throw malformed();
+        },
+        resourceAttribute: () => {
+          throw malformed();
+        },
+        importValue: () => {
+          throw malformed();
+        },
+        availabilityZones: () => {
+          throw malformed();
+        },
+      }),
+    );
+    if (typeof name !== 'string' && typeof name !== 'number') continue;
+    const text = String(name);
+    if (seen.has(text)) duplicates.add(text);
+    seen.add(text);
+  }
+  if (duplicates.size) {
+    throw formatError(
+      `The Outputs section contains duplicate Export names: [${[...duplicates].join(', ')}]. Specify a unique name for each export.`,
+    );
+  }
 }

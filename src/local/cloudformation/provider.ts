@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalDeps } from '../deps';
+import { dictFrom, own } from '../common/safe-object';
 import { AwsError } from '../protocol/errors';
+import { bool, obj, str, strList } from '../protocol/params';
 import type { CallContext, ServiceDefinition } from '../protocol/types';
 import { StackEngine } from './engine';
 import {
@@ -20,11 +22,11 @@ import {
   type Tag,
 } from './model';
 import { STACK_NAME_PATTERN, stackArn } from './naming';
-import { checkAwsParameterValues, checkLiteralImports } from './parameter-checks';
+import { checkAwsParameterValues, checkExportNames, checkLiteralImports } from './parameter-checks';
 import { resourceProvider } from './resources';
 import { resolveSsm } from './ssm';
 import { analyzeTemplate, type TemplateAnalysis } from './template/analyze';
-import { evaluateConditions } from './template/intrinsics';
+import { evaluateConditions, type EvalContext } from './template/intrinsics';
 import {
   resolveParameters,
   ssmNames,
@@ -40,10 +42,6 @@ const UPDATABLE: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_
 
 type Input = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const strList = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
-const truthy = (v: unknown): boolean => v === true || String(v).toLowerCase() === 'true';
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
@@ -58,10 +56,10 @@ function required(input: Input, key: string, wire: string): string {
 }
 
 function readTags(v: unknown): Tag[] {
-  const tags = list(v).map((t) => {
-    const o = (t ?? {}) as Input;
-    return { Key: str(o.Key) ?? '', Value: str(o.Value) ?? '' };
-  });
+  const tags = (Array.isArray(v) ? v : []).map(obj).map((o) => ({
+    Key: str(o.Key) ?? '',
+    Value: str(o.Value) ?? '',
+  }));
   if (tags.length > 50)
     throw validationError('1 validation error detected: Member must have length less than or equal to 50');
   for (const t of tags) {
@@ -168,8 +166,8 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
     await checkAwsParameterValues(template, parameters, deps.services, region);
     checkLiteralImports(template, store, region);
     const azs = await availabilityZones(region);
-    const resolved = Object.fromEntries(Object.entries(parameters).map(([k, p]) => [k, p.resolved]));
-    evaluateConditions(template, {
+    const resolved = dictFrom(Object.entries(parameters).map(([k, p]) => [k, p.resolved]));
+    const conditionContext: Omit<EvalContext, 'conditions'> = {
       parameters: resolved,
       pseudo: { region, accountId, ...pseudo, notificationArns: [] },
       mappings: template.Mappings,
@@ -187,19 +185,18 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
         throw validationError(`Template error: Fn::ImportValue ${name} cannot be used in Conditions`);
       },
       availabilityZones: (r) => (r === region ? azs : ['a', 'b', 'c'].map((z) => r + z)),
-    });
+    };
+    const conditions = evaluateConditions(template, conditionContext);
+    checkExportNames(template, { ...conditionContext, conditions });
     return { template, analysis, parameters, azs };
   }
 
   function readParameters(v: unknown): ParameterInput[] {
-    return list(v).map((p) => {
-      const o = (p ?? {}) as Input;
-      return {
-        ParameterKey: str(o.ParameterKey),
-        ParameterValue: str(o.ParameterValue),
-        UsePreviousValue: str(o.UsePreviousValue),
-      };
-    });
+    return (Array.isArray(v) ? v : []).map(obj).map((o) => ({
+      ParameterKey: str(o.ParameterKey),
+      ParameterValue: str(o.ParameterValue),
+      UsePreviousValue: str(o.UsePreviousValue),
+    }));
   }
 
   function event(stack: StackRecord, status: StackStatus, reason: string): void {
@@ -280,7 +277,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
             ? p.Default.join(',')
             : String(p.Default),
       ParameterType: summary ? p.Type : undefined,
-      NoEcho: truthy(p.NoEcho),
+      NoEcho: bool(p.NoEcho) === true,
       Description: p.Description,
       ParameterConstraints: !summary
         ? undefined
@@ -351,7 +348,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       }
       const onFailure: OnFailure =
         (onFailureInput as OnFailure | undefined) ??
-        (truthy(input.DisableRollback) ? 'DO_NOTHING' : 'ROLLBACK');
+        (bool(input.DisableRollback) === true ? 'DO_NOTHING' : 'ROLLBACK');
       const token = str(input.ClientRequestToken);
       const existing = store.stacks.find({ active: `${ctx.region}|${stackName}` })[0];
       if (existing) {
@@ -414,7 +411,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       if (!UPDATABLE.includes(stack.status)) {
         throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
       }
-      const usePrevious = truthy(input.UsePreviousTemplate);
+      const usePrevious = bool(input.UsePreviousTemplate) === true;
       const body = usePrevious ? stack.templateBody : str(input.TemplateBody);
       if (usePrevious && input.TemplateBody !== undefined) {
         throw validationError(
@@ -570,7 +567,7 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
       const r = store.resources.find({ stack: stack.stackId }).find((x) => x.logicalId === logical);
       if (!r) throw validationError(`Resource ${logical} does not exist for stack ${stack.stackName}`);
       const { Timestamp, ...rest } = renderResource(stack, r);
-      const metadata = parseTemplate(stack.templateBody).Resources[logical]?.Metadata;
+      const metadata = own(parseTemplate(stack.templateBody).Resources, logical)?.Metadata;
       return {
         StackResourceDetail: {
           ...rest,

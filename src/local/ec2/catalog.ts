@@ -4,7 +4,7 @@ import { ec2Id } from '../common/ids';
 import { AwsError } from '../protocol/errors';
 import type { ActionHandler } from '../protocol/types';
 import { ec2Errors, readFilters, zoneNames, type Ec2Context } from './context';
-import { INSTANCE_TYPES, instanceTypeInfo } from './instance-types';
+import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 import {
   type KeyPairRecord,
   type LaunchTemplateData,

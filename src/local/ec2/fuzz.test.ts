@@ -1,10 +1,12 @@
 /**
  * Malformed input never becomes a 5xx: every action of EC2, Auto Scaling, ELB (v2 and classic) and
- * IAM, fed random structured query input, either succeeds or throws an AwsError with a 4xx status.
+ * IAM, fed random structured query input (prototype names among the keys, the values and the actions),
+ * either succeeds or throws an AwsError with a 4xx status. The same classes over HTTP: protocol/wire-fuzz.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { structuredInput } from '../../testing/fuzz-input';
+import { PROTOTYPE_NAMES } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
 import type { ServiceId } from '../protocol/types';
 import { LocalControlPlane } from '../index';
@@ -68,6 +70,8 @@ const KEYS = [
   'MaxResults',
   'NextToken',
   'MaxItems',
+  // Names every plain object answers for: never a member, never a way into a prototype.
+  ...PROTOTYPE_NAMES,
 ];
 
 const scalar = fc.oneof(
@@ -84,6 +88,8 @@ const scalar = fc.oneof(
     '{}',
     'HTTP:80/',
     'arn:aws:x',
+    '*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b',
+    ...PROTOTYPE_NAMES,
   ),
   fc.string({ maxLength: 12 }),
 );
@@ -107,7 +113,12 @@ describe('random input', () => {
       createElbV2Service(plane.deps),
       createElbClassicService(plane.deps),
       createIamService(plane.deps),
-    ].flatMap((def) => Object.keys(def.actions).map((action): [ServiceId, string] => [def.id, action]));
+    ].flatMap((def) =>
+      [...Object.keys(def.actions), ...PROTOTYPE_NAMES].map((action): [ServiceId, string] => [
+        def.id,
+        action,
+      ]),
+    );
     expect(actions.length).toBeGreaterThan(100);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...actions), input, async ([service, action], params) => {
@@ -118,7 +129,7 @@ describe('random input', () => {
           expect(e.status, `${service}:${action} ${e.code}`).toBeLessThan(500);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 2500 },
     );
   });
 });

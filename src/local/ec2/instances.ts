@@ -4,7 +4,7 @@ import { ec2Id } from '../common/ids';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { ActionHandler, CallContext } from '../protocol/types';
 import { ec2Errors, readFilters, type Ec2Context } from './context';
-import { instanceTypeInfo } from './instance-types';
+import { instanceTypeInfo } from '../../facts/instance-types';
 import type { InstanceLifecycle } from './lifecycle';
 import { STATE_CODES, type InstanceRecord, type LaunchTemplateData, type SubnetRecord } from './model';
 import { int, obj, str, strList, type Params } from '../protocol/params';

@@ -4,7 +4,7 @@
  * resumes them, and every running instance is announced again on start so its agent resumes.
  */
 import type { LocalDeps, Runnable } from '../deps';
-import { instanceTypeInfo } from './instance-types';
+import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 import { tagKey, type Ec2Store, type InstanceRecord } from './model';
 
 export interface InstanceLifecycle extends Runnable {
@@ -63,7 +63,7 @@ export function createInstanceLifecycle(deps: LocalDeps, store: Ec2Store): Insta
   const announce = (inst: InstanceRecord): void => {
     try {
       if (inst.state === 'running') {
-        const info = instanceTypeInfo(inst.instanceType) ?? { vcpus: 1, memoryMiB: 1024 };
+        const info = instanceTypeInfo(inst.instanceType) ?? INSTANCE_TYPES['t2.micro'];
         deps.bus.emit('ec2.instance.running', {
           instanceId: inst.instanceId,
           instanceType: inst.instanceType,

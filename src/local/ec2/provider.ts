@@ -12,7 +12,6 @@ import { ec2Store } from './model';
 import { networkActions } from './network';
 
 export { ECS_OPTIMIZED_AMI } from './catalog';
-export { INSTANCE_TYPES, instanceTypeInfo } from './instance-types';
 
 export function createEc2Service(deps: LocalDeps): ServiceDefinition {
   const store = ec2Store(deps.db);

@@ -7,14 +7,15 @@ import type { LocalDeps } from '../deps';
 import { epochSeconds } from '../common/clock';
 import { AwsError } from '../protocol/errors';
 import type { CallContext } from '../protocol/types';
-import type {
-  ClusterRecord,
-  ContainerInstanceRecord,
-  EcsCollections,
-  ServiceRecord,
-  TaskDefinitionRecord,
-  TaskRecord,
-  Wire,
+import {
+  PENDING_STATUSES,
+  type ClusterRecord,
+  type ContainerInstanceRecord,
+  type EcsCollections,
+  type ServiceRecord,
+  type TaskDefinitionRecord,
+  type TaskRecord,
+  type Wire,
 } from './model';
 
 export interface Scope {
@@ -63,7 +64,6 @@ export const clusterNameOf = (clusterArn: string): string =>
   clusterArn.slice(clusterArn.indexOf(':cluster/') + 9);
 export const serviceArnOf = (s: Scope, cluster: string, name: string) =>
   ecsArn(s, `service/${cluster}/${name}`);
-export const taskArnOf = (s: Scope, cluster: string, id: string) => ecsArn(s, `task/${cluster}/${id}`);
 export const instanceArnOf = (s: Scope, cluster: string, id: string) =>
   ecsArn(s, `container-instance/${cluster}/${id}`);
 export const taskDefinitionArnOf = (s: Scope, family: string, revision: number) =>
@@ -294,8 +294,6 @@ export function mergeTags(existing: ecs.Tag[] | undefined, added: ecs.Tag[]): ec
 
 // ---------------------------------------------------------------------------------------------
 // Task state shared by describe/list of clusters, instances and services
-
-export const PENDING_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Tasks of a cluster that are not at rest in STOPPED (desired RUNNING, or stopping). */
 export function liveTasksOfCluster(s: Scope, clusterArn: string): TaskRecord[] {

@@ -1,7 +1,8 @@
 /**
  * Fuzzing the ECS endpoint over HTTP: thousands of seeded random and malformed requests to every
  * action (wrong types at any depth, missing and unknown members, huge strings, bad JSON, non-object
- * bodies, unknown actions, missing auth). Checked for every request: no status >= 500; every error
+ * bodies, unknown actions and actions named after Object.prototype members, prototype names as keys
+ * at any depth, every HTTP method, nesting beyond the endpoint's limit, missing auth). Checked for every request: no status >= 500; every error
  * is AWS-shaped ({__type, message}); and a rejected request leaves the stored state byte for byte
  * as it was (the whole SQLite database is compared, which covers every List/Describe answer).
  *
@@ -11,6 +12,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOTYPE_NAMES, setOwn } from '../common/safe-object';
+import { mulberry32 } from '../../testing/random';
 import { LocalControlPlane } from '../index';
 import { ECS_ACTIONS } from './provider';
 import { inputShapeOf, shapes } from './shapes';
@@ -23,18 +26,6 @@ const AUTH =
   'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
 const MAX_BODY = 7 * 1024 * 1024;
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly random: () => number) {}
@@ -155,6 +146,8 @@ function value(g: Gen, shapeName: string, depth: number, liveCluster: string[]):
         if (g.chance(required ? 0.9 : 0.3)) out[member] = value(g, memberShape, depth + 1, liveCluster);
       }
       if (g.chance(0.05)) out[`unknown${g.int(3)}`] = g.pick([1, 'x', { a: [1, { b: null }] }, null]);
+      // A prototype name as a key (setOwn: `__proto__` stays a key, so the JSON carries it).
+      if (g.chance(0.05)) setOwn(out, g.pick(PROTOTYPE_NAMES), g.pick([1, 'x', { required: 'x' }, null]));
       if (g.chance(0.03)) out[g.pick(Object.keys(shape.members).concat('x'))] = null;
       return out;
     }
@@ -165,7 +158,10 @@ function value(g: Gen, shapeName: string, depth: number, liveCluster: string[]):
     }
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (let i = g.int(3); i > 0; i--) out[g.pick(STRINGS)] = value(g, shape.value, depth + 1, liveCluster);
+      for (let i = g.int(3); i > 0; i--) {
+        const key = g.chance(0.2) ? g.pick(PROTOTYPE_NAMES) : g.pick(STRINGS);
+        setOwn(out, key, value(g, shape.value, depth + 1, liveCluster));
+      }
       return out;
     }
     case 'string': {
@@ -188,6 +184,7 @@ interface Request {
   target: string | null;
   body: string;
   auth: boolean;
+  method?: string;
 }
 
 function request(g: Gen, live: string[]): Request {
@@ -196,7 +193,7 @@ function request(g: Gen, live: string[]): Request {
   const target = `${TARGET}.${action}`;
   if (roll < 0.04)
     return {
-      target: `${TARGET}.${g.pick(['Nope', 'createCluster', 'DescribeTaskSets', ''])}`,
+      target: `${TARGET}.${g.pick(['Nope', 'createCluster', 'DescribeTaskSets', '', ...PROTOTYPE_NAMES])}`,
       body: '{}',
       auth: true,
     };
@@ -210,8 +207,13 @@ function request(g: Gen, live: string[]): Request {
     };
   if (roll < 0.14) {
     let nested: unknown = {};
-    for (let i = 0; i < 2000; i++) nested = { a: [nested] };
+    for (let i = 0, n = g.pick([200, 2000]); i < n; i++) nested = { a: [nested] };
     return { target, body: JSON.stringify(nested), auth: true };
+  }
+  if (roll < 0.16) {
+    // Any method but POST names no awsJson operation, whatever the body.
+    const body = JSON.stringify(value(g, inputShapeOf[action] as string, 0, live));
+    return { target, body, auth: true, method: g.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) };
   }
   const input = value(g, inputShapeOf[action] as string, 0, live);
   const body = JSON.stringify(input);
@@ -231,7 +233,8 @@ async function send(r: Request): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
   if (r.target !== null) headers['x-amz-target'] = r.target;
   if (r.auth) headers.authorization = AUTH;
-  const res = await fetch(url, { method: 'POST', headers, body: r.body });
+  const method = r.method ?? 'POST';
+  const res = await fetch(url, { method, headers, body: method === 'GET' ? undefined : r.body });
   return { status: res.status, text: await res.text() };
 }
 
@@ -270,66 +273,74 @@ describe('fuzzing the ECS endpoint', () => {
     await plane.stop();
   });
 
-  it(`survives ${REQUESTS} random requests (seed ${SEED}) with AWS-shaped errors and no change on rejection`, async () => {
-    await call('CreateCluster', { clusterName: 'fuzz' });
-    await call('CreateCluster', {});
-    const ci = (await call('RegisterContainerInstance', { cluster: 'fuzz' })).containerInstance as {
-      containerInstanceArn: string;
-    };
-    await call('RegisterTaskDefinition', {
-      family: 'fuzz-td',
-      containerDefinitions: [
-        { name: 'app', image: 'nginx:latest', memory: 32, portMappings: [{ containerPort: 80 }] },
-      ],
-    });
-    await call('CreateService', {
-      cluster: 'fuzz',
-      serviceName: 'web',
-      taskDefinition: 'fuzz-td',
-      desiredCount: 1,
-    });
-    const run = (await call('RunTask', { cluster: 'fuzz', taskDefinition: 'fuzz-td' })).tasks as {
-      taskArn: string;
-    }[];
-    const live = [
-      ci.containerInstanceArn,
-      ci.containerInstanceArn.split('/').pop() as string,
-      run[0]?.taskArn ?? '',
-    ];
+  it(
+    `survives ${REQUESTS} random requests (seed ${SEED}) with AWS-shaped errors and no change on rejection`,
+    { timeout: 180_000 },
+    async () => {
+      await call('CreateCluster', { clusterName: 'fuzz' });
+      await call('CreateCluster', {});
+      const ci = (await call('RegisterContainerInstance', { cluster: 'fuzz' })).containerInstance as {
+        containerInstanceArn: string;
+      };
+      await call('RegisterTaskDefinition', {
+        family: 'fuzz-td',
+        containerDefinitions: [
+          { name: 'app', image: 'nginx:latest', memory: 32, portMappings: [{ containerPort: 80 }] },
+        ],
+      });
+      await call('CreateService', {
+        cluster: 'fuzz',
+        serviceName: 'web',
+        taskDefinition: 'fuzz-td',
+        desiredCount: 1,
+      });
+      const run = (await call('RunTask', { cluster: 'fuzz', taskDefinition: 'fuzz-td' })).tasks as {
+        taskArn: string;
+      }[];
+      const live = [
+        ci.containerInstanceArn,
+        ci.containerInstanceArn.split('/').pop() as string,
+        run[0]?.taskArn ?? '',
+      ];
 
-    const g = new Gen(prng(SEED));
-    const statuses = new Map<number, number>();
-    const codes = new Map<string, number>();
-    const perAction = new Map<string, number>();
-    let accepted = 0;
-    let before = snapshot();
-    for (let i = 0; i < REQUESTS; i++) {
-      const r = request(g, live);
-      const res = await send(r);
-      const action = r.target?.slice(TARGET.length + 1) ?? '';
-      perAction.set(action, (perAction.get(action) ?? 0) + 1);
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const where = `request ${i} (seed ${SEED}): ${r.target} ${r.body.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
-      expect(res.status, where).toBeLessThan(500);
-      if (res.status === 200) {
-        accepted++;
-        JSON.parse(res.text);
-        before = snapshot();
-        continue;
+      const g = new Gen(mulberry32(SEED));
+      const statuses = new Map<number, number>();
+      const codes = new Map<string, number>();
+      const perAction = new Map<string, number>();
+      let accepted = 0;
+      let before = snapshot();
+      const prototypes = () =>
+        `${Object.getOwnPropertyNames(Object.prototype)}|${Object.getOwnPropertyNames(Array.prototype)}`;
+      const pristine = prototypes();
+      for (let i = 0; i < REQUESTS; i++) {
+        const r = request(g, live);
+        const res = await send(r);
+        expect(prototypes(), `request ${i} (seed ${SEED}) changed a prototype`).toBe(pristine);
+        const action = r.target?.slice(TARGET.length + 1) ?? '';
+        perAction.set(action, (perAction.get(action) ?? 0) + 1);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        const where = `request ${i} (seed ${SEED}): ${r.target} ${r.body.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
+        expect(res.status, where).toBeLessThan(500);
+        if (res.status === 200) {
+          accepted++;
+          JSON.parse(res.text);
+          before = snapshot();
+          continue;
+        }
+        const err = JSON.parse(res.text) as { __type?: unknown; message?: unknown };
+        expect(typeof err.__type, where).toBe('string');
+        expect(typeof err.message, where).toBe('string');
+        codes.set(err.__type as string, (codes.get(err.__type as string) ?? 0) + 1);
+        const after = snapshot();
+        expect(after === before, `state changed by a rejected ${where}`).toBe(true);
       }
-      const err = JSON.parse(res.text) as { __type?: unknown; message?: unknown };
-      expect(typeof err.__type, where).toBe('string');
-      expect(typeof err.message, where).toBe('string');
-      codes.set(err.__type as string, (codes.get(err.__type as string) ?? 0) + 1);
-      const after = snapshot();
-      expect(after === before, `state changed by a rejected ${where}`).toBe(true);
-    }
-    console.log(
-      `fuzz seed ${SEED}: ${REQUESTS} requests, ${accepted} accepted; statuses ${JSON.stringify(Object.fromEntries(statuses))}; errors ${JSON.stringify(Object.fromEntries(codes))}`,
-    );
-    expect(accepted).toBeGreaterThan(0);
-    for (const action of ECS_ACTIONS)
-      expect(perAction.get(action) ?? 0, action).toBeGreaterThan(REQUESTS / 100);
-    expect(codes.size).toBeGreaterThan(3);
-  });
+      console.log(
+        `fuzz seed ${SEED}: ${REQUESTS} requests, ${accepted} accepted; statuses ${JSON.stringify(Object.fromEntries(statuses))}; errors ${JSON.stringify(Object.fromEntries(codes))}`,
+      );
+      expect(accepted).toBeGreaterThan(0);
+      for (const action of ECS_ACTIONS)
+        expect(perAction.get(action) ?? 0, action).toBeGreaterThan(REQUESTS / 100);
+      expect(codes.size).toBeGreaterThan(3);
+    },
+  );
 });

@@ -16,7 +16,6 @@ import {
   type QueryNode,
 } from '../scheduler/query';
 import {
-  PENDING_STATUSES,
   activeCluster,
   anyCluster,
   batch,
@@ -29,44 +28,18 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import type { ContainerInstanceRecord, Wire, WireContainerInstance } from './model';
-import { RESERVED_PORTS } from './task-definitions';
+import {
+  PENDING_STATUSES,
+  type ContainerInstanceRecord,
+  type Wire,
+  type WireContainerInstance,
+} from './model';
+import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
+import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 
 type Resource = Wire<ecs.Resource>;
 
-/** vCPUs and physical memory (MiB) of the instance types the wizard offers and a few common ones. */
-const INSTANCE_TYPES: Record<string, [number, number]> = {
-  't2.nano': [1, 512],
-  't2.micro': [1, 1024],
-  't2.small': [1, 2048],
-  't2.medium': [2, 4096],
-  't2.large': [2, 8192],
-  't3.micro': [2, 1024],
-  't3.small': [2, 2048],
-  't3.medium': [2, 4096],
-  't3.large': [2, 8192],
-  'm4.large': [2, 8192],
-  'm5.large': [2, 8192],
-  'm5.xlarge': [4, 16384],
-  'c5.large': [2, 4096],
-  'c5.xlarge': [4, 8192],
-};
-
-/** ECS registers a little less memory than the instance has (the OS and agent keep the rest). */
-const registrableMemory = (physicalMiB: number) => Math.floor(physicalMiB * 0.96);
-
 const DOCKER_API_VERSIONS = Array.from({ length: 28 }, (_, i) => `1.${17 + i}`);
-const LOG_DRIVERS = [
-  'json-file',
-  'syslog',
-  'journald',
-  'gelf',
-  'fluentd',
-  'awslogs',
-  'splunk',
-  'awsfirelens',
-  'none',
-];
 
 function defaultAttributes(instanceType: string, zone: string, amiId: string): Wire<ecs.Attribute>[] {
   return [
@@ -77,7 +50,7 @@ function defaultAttributes(instanceType: string, zone: string, amiId: string): W
     { name: 'ecs.ami-id', value: amiId },
     { name: 'ecs.cpu-architecture', value: 'x86_64' },
     ...DOCKER_API_VERSIONS.map((v) => ({ name: `com.amazonaws.ecs.capability.docker-remote-api.${v}` })),
-    ...LOG_DRIVERS.map((d) => ({ name: `com.amazonaws.ecs.capability.logging-driver.${d}` })),
+    ...AGENT_LOG_DRIVERS.map((d) => ({ name: `com.amazonaws.ecs.capability.logging-driver.${d}` })),
     { name: 'com.amazonaws.ecs.capability.privileged-container' },
     { name: 'com.amazonaws.ecs.capability.ecr-auth' },
     { name: 'com.amazonaws.ecs.capability.task-iam-role' },
@@ -178,10 +151,10 @@ function resourcesOf(
   input: Wire<ecs.RegisterContainerInstanceRequest>,
   instanceType: string,
 ): { cpu: number; memory: number; tcp: number[]; udp: number[] } {
-  const [vcpus, physical] = INSTANCE_TYPES[instanceType] ?? [1, 1024];
+  const { vcpus, memoryMiB } = instanceTypeInfo(instanceType) ?? INSTANCE_TYPES['t2.micro'];
   let cpu = vcpus * 1024;
-  let memory = registrableMemory(physical);
-  const tcp = new Set(RESERVED_PORTS);
+  let memory = registeredMemoryMiB(memoryMiB);
+  const tcp = new Set(RESERVED_HOST_PORTS);
   const udp = new Set<number>();
   for (const r of input.totalResources ?? []) {
     if (r.name === 'CPU' || r.name === 'MEMORY') {

@@ -95,6 +95,9 @@ export interface TaskRecord {
   history: { status: string; at: number }[];
 }
 
+/** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
+export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+
 export interface ServiceRecord {
   service: WireService;
   region: string;

@@ -9,7 +9,6 @@ import { randomInt } from 'node:crypto';
 import { AwsError } from '../protocol/errors';
 import {
   NAME_RE,
-  PENDING_STATUSES,
   activeCluster,
   anyCluster,
   batch,
@@ -24,7 +23,14 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import type { ServiceRecord, TaskDefinitionRecord, Wire, WireService, WireTaskDefinition } from './model';
+import {
+  PENDING_STATUSES,
+  type ServiceRecord,
+  type TaskDefinitionRecord,
+  type Wire,
+  type WireService,
+  type WireTaskDefinition,
+} from './model';
 import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
 
 type Deployment = Wire<ecs.Deployment>;

@@ -17,13 +17,12 @@ import {
   type Failure,
   type Scope,
 } from './common';
+import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
 import type { TaskDefinitionRecord, Wire, WireTaskDefinition } from './model';
 
 type ContainerDefinition = Wire<ecs.ContainerDefinition>;
 type RegisterInput = Wire<ecs.RegisterTaskDefinitionRequest>;
 
-/** Host ports the ECS agent and Docker keep for themselves on every container instance. */
-export const RESERVED_PORTS = [22, 2375, 2376, 51678, 51679, 51680];
 const MAX_CONTAINERS = 10;
 const MAX_TASK_DEFINITION_BYTES = 65_536;
 const MIN_CONTAINER_MEMORY = 6;
@@ -328,10 +327,10 @@ function normalizePort(
     }
     hostPort = p.containerPort;
   }
-  if (networkMode !== 'awsvpc' && RESERVED_PORTS.includes(hostPort)) {
+  if (networkMode !== 'awsvpc' && RESERVED_HOST_PORTS.includes(hostPort)) {
     throw invalidContainer(
       container,
-      `Host port ${hostPort} is reserved on container instances (reserved: ${RESERVED_PORTS.join(', ')}).`,
+      `Host port ${hostPort} is reserved on container instances (reserved: ${RESERVED_HOST_PORTS.join(', ')}).`,
     );
   }
   return { ...p, containerPort: p.containerPort, hostPort, protocol: p.protocol ?? 'tcp' };

@@ -5,6 +5,7 @@
  * InvalidParameterException. Unknown members are dropped and `null` members count as absent, so
  * handlers only ever see well-typed input.
  */
+import { dict, own, setOwn } from '../common/safe-object';
 import { AwsError } from '../protocol/errors';
 import { inputShapeOf, shapes } from './shapes';
 
@@ -36,16 +37,16 @@ function mismatch(value: unknown, target: string): AwsError {
 const INT32 = { min: -2147483648, max: 2147483647 };
 
 function check(value: unknown, shapeName: string, path: string): unknown {
-  const shape = shapes[shapeName];
+  const shape = own(shapes, shapeName);
   if (!shape) throw new Error(`ECS model has no shape ${shapeName}`);
   switch (shape.t) {
     case 'structure': {
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw mismatch(value, 'a Structure');
       const input = value as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
+      const out = dict<unknown>();
       for (const [member, memberShape] of Object.entries(shape.members)) {
-        const v = input[member];
+        const v = own(input, member);
         if (v === undefined || v === null) continue;
         out[member] = check(v, memberShape, path ? `${path}.${member}` : member);
       }
@@ -71,17 +72,14 @@ function check(value: unknown, shapeName: string, path: string): unknown {
     }
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw mismatch(value, 'a Map');
+      // A plain object (handlers keep it as the user's map); keys are set with setOwn, so a key such
+      // as "__proto__" stays a plain key.
+      // eslint-disable-next-line no-restricted-syntax
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (v === null || v === undefined) continue;
         check(k, shape.key, `${path} key`);
-        // defineProperty: a key such as "__proto__" stays a plain key.
-        Object.defineProperty(out, k, {
-          value: check(v, shape.value, `${path}.${k}`),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        setOwn(out, k, check(v, shape.value, `${path}.${k}`));
       }
       return out;
     }
@@ -131,7 +129,7 @@ const truncate = (s: string, n = 64) => (s.length > n ? `${s.slice(0, n)}...` : 
 
 /** Checks `input` against the action's input shape; returns a copy with only modelled, non-null members. */
 export function validateInput(action: string, input: unknown): Record<string, unknown> {
-  const shapeName = inputShapeOf[action];
+  const shapeName = own(inputShapeOf, action);
   if (!shapeName) throw new Error(`ECS model has no input for ${action}`);
   return check(input ?? {}, shapeName, '') as Record<string, unknown>;
 }

@@ -13,9 +13,16 @@
  * missing group).
  */
 import type { LocalDeps } from '../deps';
-import type { WireTask } from '../ecs/model';
+import type * as ecs from '@aws-sdk/client-ecs';
 import { isAwsError } from '../protocol/errors';
 import { LOGS } from './model';
+
+/** A task as ECS's DescribeTasks gives it on the wire, as far as its log lines need it. */
+export interface LoggedTask extends Pick<ecs.Task, 'taskDefinitionArn' | 'stoppedReason'> {
+  taskArn: string;
+  startedAt?: number;
+  containers?: Pick<ecs.Container, 'name' | 'runtimeId' | 'image' | 'networkBindings'>[];
+}
 
 /** How long lines wait before they are sent (ms). */
 export const FLUSH_DELAY_MS = 200;
@@ -50,9 +57,9 @@ export interface ServedRequest {
 
 export interface ContainerLogWriter {
   /** The task reached RUNNING (the task as written). */
-  taskRunning(task: WireTask): void;
+  taskRunning(task: LoggedTask): void;
   /** The task reached STOPPED. */
-  taskStopped(task: WireTask): void;
+  taskStopped(task: LoggedTask): void;
   /** One HTTP request served by one of the task's ports. */
   requestServed(r: ServedRequest): void;
   /** Sends what is waiting now (tests, shutdown). */
@@ -166,7 +173,7 @@ async function awslogsContainers(deps: LocalDeps, arn: string, region: string): 
 }
 
 /** The awslogs targets of a task's containers, from its task definition's containers. */
-function targetsOf(task: WireTask, containers: AwslogsContainer[]): Map<string, Target> {
+function targetsOf(task: LoggedTask, containers: AwslogsContainer[]): Map<string, Target> {
   const out = new Map<string, Target>();
   const region = regionOf(task.taskArn);
   const taskId = taskIdOf(task.taskArn);
@@ -190,7 +197,7 @@ const DEFINITIONS_KEPT = 1000;
 export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
   const definitions = new Map<string, Promise<AwslogsContainer[]>>();
   /** One DescribeTaskDefinition per task definition, not one per task (10,000 tasks may start at once). */
-  const targetsOfTask = async (task: WireTask): Promise<Map<string, Target>> => {
+  const targetsOfTask = async (task: LoggedTask): Promise<Map<string, Target>> => {
     const arn = task.taskDefinitionArn;
     if (!arn) return new Map();
     let defs = definitions.get(arn);
@@ -234,7 +241,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
   };
 
   /** Reads the task's targets now (replacing what was known) and keeps them for its later lines. */
-  const resolve = (task: WireTask): Promise<Map<string, Target>> => {
+  const resolve = (task: LoggedTask): Promise<Map<string, Target>> => {
     const p = targetsOfTask(task).catch((err: unknown) => {
       warn('cannot read the task definition', { taskArn: task.taskArn, err: String(err) });
       return new Map<string, Target>();
@@ -248,7 +255,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
     const known = tasks.get(taskArn);
     if (known) return known;
     const p = deps.services
-      .call<{ tasks?: WireTask[] }>(
+      .call<{ tasks?: LoggedTask[] }>(
         'ecs',
         'DescribeTasks',
         { cluster: clusterArn, tasks: [taskArn] },

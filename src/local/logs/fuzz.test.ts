@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { structuredInput } from '../../testing/fuzz-input';
 import { LocalControlPlane } from '../index';
+import { PROTOTYPE_NAMES } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
 import { LOGS } from './model';
 import { createLogsService } from './provider';
@@ -41,6 +42,8 @@ const KEYS = [
   'descending',
   'retentionInDays',
   'sequenceToken',
+  'tags',
+  ...PROTOTYPE_NAMES,
 ];
 
 const scalar = fc.oneof(
@@ -51,12 +54,13 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 1e15),
+  fc.constantFrom(...PROTOTYPE_NAMES),
 );
 const input = structuredInput(KEYS, scalar);
 
 describe('random input', () => {
   it('gets AWS client errors, never an internal failure', async () => {
-    const actions = Object.keys(createLogsService(plane.deps).actions);
+    const actions = [...Object.keys(createLogsService(plane.deps).actions), ...PROTOTYPE_NAMES];
     expect(actions.length).toBeGreaterThan(10);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...actions), input, async (action, params) => {
@@ -67,7 +71,7 @@ describe('random input', () => {
           expect(e.status, `logs:${action} ${e.code}`).toBeLessThan(500);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 2500 },
     );
   });
 });

@@ -3,8 +3,10 @@
  * parses the request for that service's protocol, runs the action, and serializes the result or
  * the error in the protocol's own shape. Also the in-process `ServiceCaller` used between services.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { isKnownRegion } from '../common/regions';
+import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
 import { structureQuery } from './query';
 import { ec2Error, ec2Response, queryError, queryResponse } from './xml';
@@ -24,15 +26,32 @@ export interface AwsResponse {
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
+/**
+ * Deepest JSON body accepted (arrays and objects): the nesting limit of the JSON parser AWS's Java
+ * services use (Jackson's default, 1000). No ECS or Logs input shape is more than ~10 deep.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
-/** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> region and service. */
+/**
+ * `Credential=AKID/20260101/us-east-1/ecs/aws4_request` -> access key, region and service. Read by
+ * scanning, not a regular expression: the header is the caller's and may be built to make a
+ * backtracking match slow.
+ */
 export function credentialScope(
   authorization: string | undefined,
-): { region: string; service: string } | null {
+): { accessKeyId: string; region: string; service: string } | null {
   if (!authorization) return null;
-  const m = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization);
-  if (!m) return null;
-  return { region: m[1] as string, service: m[2] as string };
+  const at = authorization.indexOf('Credential=');
+  if (at < 0) return null;
+  const start = at + 'Credential='.length;
+  let end = start;
+  while (end < authorization.length && !', \t\r\n'.includes(authorization[end] as string)) end++;
+  const [accessKeyId, date, region, service, terminator, ...rest] = authorization
+    .slice(start, end)
+    .split('/');
+  if (rest.length || terminator !== 'aws4_request' || !/^\d{8}$/.test(date ?? '')) return null;
+  if (!accessKeyId || !region || !service) return null;
+  return { accessKeyId, region, service };
 }
 
 export class AwsEndpoint implements ServiceCaller {
@@ -60,7 +79,7 @@ export class AwsEndpoint implements ServiceCaller {
     ctx: Partial<CallContext> = {},
   ): Promise<T> {
     const def = this.byId.get(service);
-    const handler = def?.actions[action];
+    const handler = own(def?.actions, action);
     if (!def || !handler) throw commonErrors.unknownOperation(`${service}:${action}`);
     const full: CallContext = {
       service,
@@ -80,10 +99,9 @@ export class AwsEndpoint implements ServiceCaller {
       raw = body ?? (await readBody(req));
     } catch (e) {
       const err = isAwsError(e) ? e : commonErrors.serialization('Could not read the request body');
-      return send(res, jsonError(err, randomUUID()));
+      return send(res, this.errorFor(flatHeaders(req), err, randomUUID()));
     }
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const headers = flatHeaders(req);
     const response = await this.dispatch(req.method ?? 'GET', req.url ?? '/', headers, raw);
     send(res, response);
   }
@@ -104,7 +122,11 @@ export class AwsEndpoint implements ServiceCaller {
       const dot = target.lastIndexOf('.');
       const service = this.byTarget.get(target.slice(0, dot));
       const action = target.slice(dot + 1);
+      // awsJson operations are bound to POST; any other method names no operation.
+      if (method !== 'POST')
+        return jsonError(commonErrors.unknownOperation(`${method} ${target}`, 404), requestId);
       if (!scope) return jsonError(commonErrors.missingAuth(), requestId);
+      if (!isKnownRegion(region)) return jsonError(commonErrors.invalidRegion(region, 'json'), requestId);
       if (!service) return jsonError(commonErrors.unknownOperation(target), requestId);
       return this.runJson(service, action, raw, region, requestId);
     }
@@ -140,10 +162,12 @@ export class AwsEndpoint implements ServiceCaller {
         body: queryError('', 'InvalidAction', `Unknown service ${scope.service}`, true, requestId),
       };
     }
+    if (!isKnownRegion(region))
+      return xmlError(service, commonErrors.invalidRegion(region, 'query'), requestId);
     if (!action) {
       return xmlError(service, new AwsError('MissingAction', 'Missing Action parameter', 400), requestId);
     }
-    const handler = service.actions[action];
+    const handler = own(service.actions, action);
     if (!handler) return xmlError(service, commonErrors.invalidAction(action), requestId);
     const ctx: CallContext = {
       service: service.id,
@@ -175,7 +199,7 @@ export class AwsEndpoint implements ServiceCaller {
     region: string,
     requestId: string,
   ): Promise<AwsResponse> {
-    const handler = service.actions[action];
+    const handler = own(service.actions, action);
     if (!handler) return jsonError(commonErrors.unknownOperation(action), requestId);
     let input: unknown;
     try {
@@ -190,6 +214,12 @@ export class AwsEndpoint implements ServiceCaller {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       return jsonError(
         commonErrors.serialization('Start of structure or map found where not expected.'),
+        requestId,
+      );
+    }
+    if (nestedDeeperThan(input, MAX_JSON_DEPTH)) {
+      return jsonError(
+        commonErrors.serialization(`The request nests more than ${MAX_JSON_DEPTH} levels of JSON.`),
         requestId,
       );
     }
@@ -209,6 +239,48 @@ export class AwsEndpoint implements ServiceCaller {
       };
     } catch (e) {
       return jsonError(this.asAwsError(e, ctx), requestId);
+    }
+  }
+
+  /** The protocol a request's headers name (awsJson by X-Amz-Target, else its signing service's). */
+  private protocolOf(headers: IncomingHttpHeaders | Record<string, string | undefined>) {
+    const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    if (one(headers['x-amz-target'])) return { protocol: 'json' as const };
+    const scope = credentialScope(one(headers['authorization']));
+    const service = scope ? this.byId.get(scope.service as ServiceId) : undefined;
+    return service ? { protocol: service.protocol, service } : { protocol: 'query' as const };
+  }
+
+  /** An error before the request was parsed, in the shape of the protocol its headers name. */
+  errorFor(
+    headers: IncomingHttpHeaders | Record<string, string | undefined>,
+    err: AwsError,
+    requestId: string = randomUUID(),
+  ): AwsResponse {
+    const { protocol, service } = this.protocolOf(headers);
+    if (protocol === 'json') return jsonError(err, requestId);
+    if (service) return xmlError(service, err, requestId);
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: queryError('', err.code, err.message, err.sender, requestId),
+    };
+  }
+
+  /** What AWS answers an access key it does not know, in the protocol's own words. */
+  invalidTokenError(headers: IncomingHttpHeaders | Record<string, string | undefined>): AwsError {
+    const message = 'The security token included in the request is invalid.';
+    switch (this.protocolOf(headers).protocol) {
+      case 'json':
+        return new AwsError('UnrecognizedClientException', message, 403);
+      case 'ec2':
+        return new AwsError(
+          'AuthFailure',
+          'AWS was not able to validate the provided access credentials',
+          401,
+        );
+      default:
+        return new AwsError('InvalidClientTokenId', message, 403);
     }
   }
 
@@ -244,6 +316,12 @@ function xmlError(service: ServiceDefinition, err: AwsError, requestId: string):
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }
 
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const headers = dict<string | undefined>();
+  for (const [k, v] of Object.entries(req.headers)) setOwn(headers, k, Array.isArray(v) ? v.join(',') : v);
+  return headers;
+}
+
 function send(res: ServerResponse, r: AwsResponse): void {
   res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
   res.end(r.body);
@@ -260,7 +338,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer
     });
     req.on('end', () => {
       if (size > limit)
-        reject(new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413));
+        reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${limit} bytes`, 413));
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);

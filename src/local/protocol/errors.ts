@@ -20,12 +20,22 @@ export const isAwsError = (e: unknown): e is AwsError => e instanceof AwsError;
 
 /** Errors shared by every protocol, before a provider is reached. */
 export const commonErrors = {
-  unknownOperation: (action: string) =>
-    new AwsError('UnknownOperationException', `Unknown operation ${action}`, 400),
+  unknownOperation: (action: string, status = 400) =>
+    new AwsError('UnknownOperationException', `Unknown operation ${action}`, status),
   invalidAction: (action: string) =>
     new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400),
   serialization: (message: string) => new AwsError('SerializationException', message, 400),
   missingAuth: () =>
     new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
   incompleteSignature: (message: string) => new AwsError('IncompleteSignature', message, 403),
+  /**
+   * A SigV4 credential scope naming no AWS region: AWS answers that the signature is scoped wrongly
+   * (awsJson: InvalidSignatureException; awsQuery and ec2Query: SignatureDoesNotMatch), 403.
+   */
+  invalidRegion: (region: string, protocol: 'json' | 'query') =>
+    new AwsError(
+      protocol === 'json' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch',
+      `Credential should be scoped to a valid region, not '${region}'.`,
+      403,
+    ),
 };

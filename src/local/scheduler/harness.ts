@@ -20,7 +20,8 @@ import {
 } from '../ecs/model';
 import type { ServiceId } from '../protocol/types';
 import { Db } from '../store/db';
-import { RESERVED_PORTS, registeredCapacity, releaseResources, remainingCapacity } from './resources';
+import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
+import { registeredCapacity, releaseResources, remainingCapacity } from './resources';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
@@ -119,7 +120,7 @@ export class Harness {
     const registered: Wire<ecs.Resource>[] = [
       { name: 'CPU', type: 'INTEGER', integerValue: f.cpu ?? 1024 },
       { name: 'MEMORY', type: 'INTEGER', integerValue: f.memory ?? 993 },
-      { name: 'PORTS', type: 'STRINGSET', stringSetValue: RESERVED_PORTS.map(String) },
+      { name: 'PORTS', type: 'STRINGSET', stringSetValue: RESERVED_HOST_PORTS.map(String) },
       { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
     ];
     const attributes = {

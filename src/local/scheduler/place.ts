@@ -17,6 +17,7 @@ import {
   type WireContainerInstance,
   type WireTaskDefinition,
 } from '../ecs/model';
+import { clusterNameOf } from '../ecs/common';
 import { AwsError } from '../protocol/errors';
 import {
   parseConstraints,
@@ -357,10 +358,6 @@ function withPlaced(
   const groups = new Map(instance.groups);
   groups.set(req.group, (groups.get(req.group) ?? 0) + mine.length);
   return { ...instance, remaining, groups, taskGroups: new Set([...instance.taskGroups, req.group]) };
-}
-
-function clusterNameOf(clusterArn: string): string {
-  return clusterArn.slice(clusterArn.indexOf(':cluster/') + ':cluster/'.length);
 }
 
 function newTask(

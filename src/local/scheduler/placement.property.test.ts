@@ -7,7 +7,7 @@ import {
   type Strategy,
   type TaskRequirements,
 } from './placement';
-import { RESERVED_PORTS } from './resources';
+import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
 
 const instanceArb = fc
   .record({
@@ -29,7 +29,7 @@ const instanceArb = fc
     remaining: {
       cpu: f.cpu,
       memory: f.memory,
-      tcp: new Set([...RESERVED_PORTS, ...f.usedTcp]),
+      tcp: new Set([...RESERVED_HOST_PORTS, ...f.usedTcp]),
       udp: new Set(f.usedUdp),
     },
   }));

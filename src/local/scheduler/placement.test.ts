@@ -10,7 +10,7 @@ import {
   type PlacementInstance,
   type TaskRequirements,
 } from './placement';
-import { RESERVED_PORTS } from './resources';
+import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
 
 let n = 0;
 function instance(over: Partial<PlacementInstance> & { zone?: string } = {}): PlacementInstance {
@@ -28,7 +28,7 @@ function instance(over: Partial<PlacementInstance> & { zone?: string } = {}): Pl
     ]),
     taskGroups: new Set(),
     groups: new Map(),
-    remaining: { cpu: 1024, memory: 993, tcp: new Set(RESERVED_PORTS), udp: new Set() },
+    remaining: { cpu: 1024, memory: 993, tcp: new Set(RESERVED_HOST_PORTS), udp: new Set() },
     ...rest,
   };
 }

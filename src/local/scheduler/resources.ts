@@ -4,10 +4,8 @@
  * reserved ports included). Booking happens at placement (scheduler/place.ts), release when the
  * task reaches STOPPED (the agent). Pure: every function returns a new instance object.
  */
+import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
 import type { PortBinding, WireContainerInstance } from '../ecs/model';
-
-/** Host ports the ECS agent reserves on every instance. */
-export const RESERVED_PORTS = [22, 2375, 2376, 51678, 51679, 51680];
 
 export interface InstanceCapacity {
   cpu: number;
@@ -38,7 +36,7 @@ function portSet(resources: Resources, name: string): Set<number> | undefined {
 /** Ports the instance registered as taken before any task (reserved ports). */
 function registeredPorts(ci: WireContainerInstance): { tcp: Set<number>; udp: Set<number> } {
   return {
-    tcp: portSet(ci.registeredResources, 'PORTS') ?? new Set(RESERVED_PORTS),
+    tcp: portSet(ci.registeredResources, 'PORTS') ?? new Set(RESERVED_HOST_PORTS),
     udp: portSet(ci.registeredResources, 'PORTS_UDP') ?? new Set(),
   };
 }

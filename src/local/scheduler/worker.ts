@@ -11,6 +11,7 @@ import { uuid } from '../common/ids';
 import type { LocalDeps, Runnable } from '../deps';
 import {
   ecsCollections,
+  PENDING_STATUSES,
   type EcsCollections,
   type TaskRecord,
   type Wire,
@@ -25,7 +26,6 @@ const MAX_EVENTS = 100;
 const UNABLE_TO_PLACE_EVERY_S = 60;
 const BACKOFF_FIRST_MS = 50;
 const BACKOFF_MAX_MS = 10_000;
-const PENDING = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 const STEADY = 'has reached a steady state.';
 /** Lifecycle steps a deployment's tasks must stay RUNNING before it is COMPLETED (and the service steady). */
 const STABLE_STEPS = 3;
@@ -535,7 +535,7 @@ function applyDecision(
     if (t.task.lastStatus === 'RUNNING') {
       c.running++;
       running++;
-    } else if (PENDING.has(t.task.lastStatus)) {
+    } else if (PENDING_STATUSES.has(t.task.lastStatus)) {
       c.pending++;
       pending++;
     }

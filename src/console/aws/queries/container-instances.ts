@@ -6,11 +6,11 @@ import {
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
+import { TRANSITION_POLL_MS } from '../poll';
 
 /** DescribeContainerInstances takes at most 100 instances per call. */
 const DESCRIBE_BATCH = 100;
 export const INSTANCES_POLL_MS = 15_000;
-export const TRANSITION_POLL_MS = 2_000;
 
 /** Draining with tasks still on it, or tasks pending: watch closely. */
 export function instancesPollMs(instances: ContainerInstance[] | undefined): number {

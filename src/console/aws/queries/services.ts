@@ -2,7 +2,7 @@ import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
-import { servicesPollMs } from './services-poll';
+import { servicesPollMs } from './service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;

@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Blueprint, WizardAnswers } from '../../../blueprint';
 import { useRegion } from '../../aws/backend';
@@ -11,13 +11,10 @@ import {
   deleteLaunch,
   registerTaskDefinition,
 } from './api/launch-calls';
-import {
-  containerLinksQuery,
-  serviceQuery,
-  stackEventsQuery,
-  stackQuery,
-  stackResourcesQuery,
-} from './api/launch-queries';
+import type { PollRates } from '../../aws/poll';
+import { serviceQuery } from '../../aws/queries/describe-service';
+import { useStackDetails } from '../../aws/queries/use-stack-details';
+import { containerLinksQuery } from './api/container-links';
 import {
   deriveSteps,
   isSteady,
@@ -34,10 +31,15 @@ import {
 
 type OneShot = Exclude<LaunchStepId, 'steady'>;
 
+/** The launch is watched live, step by step: every second while something changes, every 10 s after. */
+const LAUNCH_POLL: PollRates = { changing: 1_000, settled: 10_000 };
+
 /** Runs the launch step by step, polls its progress, and offers retry and delete. */
 export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blueprint) {
   const { region } = useRegion();
   const cluster = answers.cluster.name;
+  const serviceName = answers.service.name;
+  const queryClient = useQueryClient();
   const [results, setResults] = useState<LaunchResults>(() => record.results as LaunchResults);
   const [startedAt, setStartedAt] = useState(record.startedAt);
   const [actions, setActions] = useState<Partial<Record<LaunchStepId, ActionState>>>({});
@@ -47,12 +49,13 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
     launchSession.save({ ...record, startedAt, results: { ...results } as Record<string, string> });
   }, [record, results, startedAt]);
 
-  const stack = useQuery(stackQuery(region, results.stackId));
+  const { stack, resources, events } = useStackDetails(results.stackId, { poll: LAUNCH_POLL });
   const stackStatus = stack.data?.StackStatus;
   const phase = stackStatus ? stackPhase(stackStatus) : undefined;
-  const resources = useQuery(stackResourcesQuery(region, results.stackId, stackStatus));
-  const events = useQuery(stackEventsQuery(region, results.stackId, stackStatus));
-  const service = useQuery(serviceQuery(region, cluster, results.serviceArn, Boolean(results.steadyAt)));
+  // By name, as the service page reads it; only once this launch has created the service.
+  const service = useQuery(
+    serviceQuery(region, cluster, results.serviceArn ? serviceName : undefined, LAUNCH_POLL),
+  );
 
   const serviceFacts: ServiceFacts | undefined = service.data
     ? {
@@ -106,6 +109,8 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
             break;
           case 'service':
             update = { serviceArn: await createService(region, bp, stackData) };
+            // A service of the same name read before (an earlier launch, the service page) is not this one.
+            queryClient.removeQueries({ queryKey: serviceQuery(region, cluster, serviceName).queryKey });
             break;
         }
         setResults((r) => ({ ...r, ...update }));
@@ -116,7 +121,7 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
         inFlight.current = false;
       }
     },
-    [region, bp, stackData],
+    [region, bp, stackData, queryClient, cluster, serviceName],
   );
 
   useEffect(() => {

@@ -1,5 +1,6 @@
 /** Whether the wizard's choices leave the service's first new deployment no room to proceed. Pure. */
-import { instanceTypes, registeredMemoryMiB, type WizardAnswers } from '../../../blueprint/answers';
+import { instanceTypes, type WizardAnswers } from '../../../blueprint/answers';
+import { registeredMemoryMiB } from '../../../facts/container-instance';
 import { minimumHealthyToStopOne, rolloutBlocked } from '../../lib/rollout';
 
 export interface DeploymentWarning {

@@ -23,6 +23,34 @@ export async function retag(
   if (now.length) await ctx.call('ec2', 'CreateTags', { ResourceId: [resourceId], Tag: now });
 }
 
+/**
+ * Deletes an EC2 resource that other resources may still use: EC2 answers DependencyViolation until
+ * they are gone (instances terminating, subnets deleted), so the call is retried until it succeeds or
+ * `timeoutMs` passes, as CloudFormation does. A resource already gone counts as deleted.
+ */
+export async function deleteWhenUnused(
+  ctx: ResourceContext,
+  what: string,
+  action: string,
+  input: Record<string, string>,
+  notFound: string[],
+  timeoutMs: number,
+): Promise<void> {
+  await ctx.waitUntil(
+    `${what} to have no dependencies`,
+    async () => {
+      try {
+        await ctx.callIgnoring('ec2', action, input, notFound);
+        return true;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'DependencyViolation') return false;
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
+}
+
 /** A security group rule as the template writes it -> the query API's IpPermissions entry. */
 export function ipPermission(rule: Props) {
   const cidr = prop.str(rule, 'CidrIp');

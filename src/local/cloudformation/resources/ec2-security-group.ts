@@ -1,5 +1,5 @@
 /** AWS::EC2::SecurityGroup and AWS::EC2::SecurityGroupIngress */
-import { NOT_FOUND, ipPermission, retag, tagSpecification } from './ec2-common';
+import { deleteWhenUnused, NOT_FOUND, ipPermission, retag, tagSpecification } from './ec2-common';
 import { prop, type Props, type ResourceContext, type ResourceProvider } from './types';
 
 async function authorize(
@@ -73,17 +73,12 @@ export const securityGroup: ResourceProvider = {
   },
   async delete(ctx, id) {
     // Instances that use the group may still be terminating: AWS retries DependencyViolation too.
-    await ctx.waitUntil(
-      `security group ${id} to have no dependencies`,
-      async () => {
-        try {
-          await ctx.callIgnoring('ec2', 'DeleteSecurityGroup', { GroupId: id }, NOT_FOUND.sg);
-          return true;
-        } catch (e) {
-          if ((e as { code?: string }).code === 'DependencyViolation') return false;
-          throw e;
-        }
-      },
+    await deleteWhenUnused(
+      ctx,
+      `security group ${id}`,
+      'DeleteSecurityGroup',
+      { GroupId: id },
+      NOT_FOUND.sg,
       120_000,
     );
   },

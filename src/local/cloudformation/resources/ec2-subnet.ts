@@ -1,5 +1,5 @@
 /** AWS::EC2::Subnet */
-import { NOT_FOUND, retag, tagSpecification } from './ec2-common';
+import { deleteWhenUnused, NOT_FOUND, retag, tagSpecification } from './ec2-common';
 import { prop, type Props, type ResourceContext, type ResourceProvider } from './types';
 
 async function setPublicIp(ctx: ResourceContext, id: string, props: Props): Promise<void> {
@@ -60,18 +60,6 @@ export const subnet: ResourceProvider = {
     await retag(ctx, id, props, previous);
   },
   async delete(ctx, id) {
-    await ctx.waitUntil(
-      `subnet ${id} to have no dependencies`,
-      async () => {
-        try {
-          await ctx.callIgnoring('ec2', 'DeleteSubnet', { SubnetId: id }, NOT_FOUND.subnet);
-          return true;
-        } catch (e) {
-          if ((e as { code?: string }).code === 'DependencyViolation') return false;
-          throw e;
-        }
-      },
-      60_000,
-    );
+    await deleteWhenUnused(ctx, `subnet ${id}`, 'DeleteSubnet', { SubnetId: id }, NOT_FOUND.subnet, 60_000);
   },
 };

@@ -1,5 +1,5 @@
 /** AWS::EC2::VPC */
-import { NOT_FOUND, retag, tagSpecification } from './ec2-common';
+import { deleteWhenUnused, NOT_FOUND, retag, tagSpecification } from './ec2-common';
 import { prop, type ResourceProvider } from './types';
 
 export const vpc: ResourceProvider = {
@@ -39,18 +39,6 @@ export const vpc: ResourceProvider = {
     await retag(ctx, id, props, previous);
   },
   async delete(ctx, id) {
-    await ctx.waitUntil(
-      `VPC ${id} to have no dependencies`,
-      async () => {
-        try {
-          await ctx.callIgnoring('ec2', 'DeleteVpc', { VpcId: id }, NOT_FOUND.vpc);
-          return true;
-        } catch (e) {
-          if ((e as { code?: string }).code === 'DependencyViolation') return false;
-          throw e;
-        }
-      },
-      60_000,
-    );
+    await deleteWhenUnused(ctx, `VPC ${id}`, 'DeleteVpc', { VpcId: id }, NOT_FOUND.vpc, 60_000);
   },
 };

@@ -3,6 +3,7 @@
  * and booleans. Converts one to the other: keys lower-cased at the first letter (except inside
  * free-form maps such as DockerLabels), numeric and boolean fields given as strings converted.
  */
+import { dict, own, setOwn } from '../../common/safe-object';
 import type { Plain } from '../template/intrinsics';
 
 /** Maps whose keys are user data, not field names. */
@@ -54,19 +55,20 @@ const RENAMES: Record<string, string> = { PlacementStrategies: 'placementStrateg
 export function toEcsShape(value: Plain, topLevelStrings: string[] = [], depth = 0): Plain {
   if (Array.isArray(value)) return value.map((v) => toEcsShape(v, [], depth + 1));
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, Plain> = {};
+  const out = dict<Plain>();
   for (const [k, v] of Object.entries(value)) {
-    const key = RENAMES[k] ?? k.charAt(0).toLowerCase() + k.slice(1);
+    const key = own(RENAMES, k) ?? k.charAt(0).toLowerCase() + k.slice(1);
+    // setOwn: a template key such as `__proto__` stays a key.
     if (OPAQUE.has(k)) {
-      out[key] = v;
+      setOwn(out, key, v);
     } else if (depth === 0 && topLevelStrings.includes(key)) {
-      out[key] = v === null ? null : String(v);
+      setOwn(out, key, v === null ? null : String(v));
     } else if (INTEGERS.has(key) && typeof v === 'string' && /^-?\d+$/.test(v)) {
-      out[key] = Number(v);
+      setOwn(out, key, Number(v));
     } else if (BOOLEANS.has(key) && typeof v === 'string' && /^(true|false)$/i.test(v)) {
-      out[key] = v.toLowerCase() === 'true';
+      setOwn(out, key, v.toLowerCase() === 'true');
     } else {
-      out[key] = toEcsShape(v, [], depth + 1);
+      setOwn(out, key, toEcsShape(v, [], depth + 1));
     }
   }
   return out;

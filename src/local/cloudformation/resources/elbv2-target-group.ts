@@ -1,4 +1,5 @@
 /** AWS::ElasticLoadBalancingV2::TargetGroup */
+import { dict } from '../../common/safe-object';
 import { prop, tagList, type Props, type ResourceContext, type ResourceProvider } from './types';
 
 interface TargetGroup {
@@ -19,7 +20,7 @@ const HEALTH = [
 ] as const;
 
 function healthCheck(props: Props): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
+  const out = dict<string | undefined>();
   for (const k of HEALTH) out[k] = prop.str(props, k);
   const matcher = prop.obj(props, 'Matcher');
   if (matcher) out['Matcher.HttpCode'] = prop.str(matcher, 'HttpCode');

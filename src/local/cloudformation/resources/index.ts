@@ -60,4 +60,3 @@ const ALL: ResourceProvider[] = [
 const BY_TYPE = new Map(ALL.map((p) => [p.type, p]));
 
 export const resourceProvider = (type: string): ResourceProvider | undefined => BY_TYPE.get(type);
-export const supportedResourceTypes = (): string[] => [...BY_TYPE.keys()].sort();

@@ -1,5 +1,4 @@
 /** AWS::Logs::LogGroup, through the local CloudWatch Logs service (src/local/logs). */
-import { LOGS } from '../../logs/model';
 import { prop, ResourceFailure, type ResourceProvider } from './types';
 
 function retention(v: string | undefined): number | undefined {
@@ -25,7 +24,7 @@ export const logGroup: ResourceProvider = {
     if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new ResourceFailure(`Invalid log group name ${name}`);
     const retentionInDays = retention(prop.str(props, 'RetentionInDays'));
     try {
-      await ctx.call(LOGS, 'CreateLogGroup', { logGroupName: name });
+      await ctx.call('logs', 'CreateLogGroup', { logGroupName: name });
     } catch (err) {
       if (err instanceof ResourceFailure && err.code === 'ResourceAlreadyExistsException') {
         throw new ResourceFailure(
@@ -37,17 +36,18 @@ export const logGroup: ResourceProvider = {
     }
     ctx.created(name);
     if (retentionInDays !== undefined)
-      await ctx.call(LOGS, 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
+      await ctx.call('logs', 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
     return { physicalId: name, attributes: { Arn: arnOf(ctx.region, ctx.accountId, name) } };
   },
   async update(ctx, name, props) {
     const retentionInDays = retention(prop.str(props, 'RetentionInDays'));
-    if (retentionInDays === undefined) await ctx.call(LOGS, 'DeleteRetentionPolicy', { logGroupName: name });
-    else await ctx.call(LOGS, 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
+    if (retentionInDays === undefined)
+      await ctx.call('logs', 'DeleteRetentionPolicy', { logGroupName: name });
+    else await ctx.call('logs', 'PutRetentionPolicy', { logGroupName: name, retentionInDays });
   },
   async find(ctx, name) {
     const out = await ctx.call<{ logGroups?: { logGroupName?: string; arn?: string }[] }>(
-      LOGS,
+      'logs',
       'DescribeLogGroups',
       { logGroupNamePrefix: name },
     );
@@ -57,6 +57,6 @@ export const logGroup: ResourceProvider = {
       : undefined;
   },
   async delete(ctx, name) {
-    await ctx.callIgnoring(LOGS, 'DeleteLogGroup', { logGroupName: name }, ['ResourceNotFoundException']);
+    await ctx.callIgnoring('logs', 'DeleteLogGroup', { logGroupName: name }, ['ResourceNotFoundException']);
   },
 };

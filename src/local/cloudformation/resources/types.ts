@@ -1,6 +1,6 @@
 /** The contract between the engine and one resource type's provider. */
 import type { ServiceId } from '../../protocol/types';
-import type { CfnStore, Tag } from '../model';
+import type { Tag } from '../model';
 import type { Plain } from '../template/intrinsics';
 
 export type Props = Record<string, Plain>;
@@ -44,7 +44,6 @@ export interface ResourceContext {
   ): Promise<T | undefined>;
   /** Polls `check` until it returns true (or throws), failing after `timeoutMs` with `what`. */
   waitUntil(what: string, check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
-  store: CfnStore;
   now(): number;
 }
 

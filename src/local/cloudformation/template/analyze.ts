@@ -2,6 +2,7 @@
  * Static checks of a parsed template (functions, references, conditions, attributes, cycles) and
  * what can be known before any value is evaluated: the dependency graph and required capabilities.
  */
+import { dict, hasOwn, own } from '../../common/safe-object';
 import { FUNCTIONS, PSEUDO_PARAMETERS, functionName, subVariables, unsupportedFunction } from './intrinsics';
 import { checkParameterDeclarations } from './parameters';
 import { formatError, validationError } from './parse';
@@ -29,8 +30,8 @@ interface Walker {
 }
 
 function checkRef(name: string, w: Walker): void {
-  if (PSEUDO.has(name) || name in w.template.Parameters) return;
-  if (w.block !== 'Conditions' && name in w.template.Resources) {
+  if (PSEUDO.has(name) || hasOwn(w.template.Parameters, name)) return;
+  if (w.block !== 'Conditions' && hasOwn(w.template.Resources, name)) {
     w.found.add(name);
     return;
   }
@@ -38,7 +39,7 @@ function checkRef(name: string, w: Walker): void {
 }
 
 function checkGetAtt(resource: string, attribute: TemplateValue, w: Walker): void {
-  const decl = w.template.Resources[resource];
+  const decl = own(w.template.Resources, resource);
   if (!decl || w.block === 'Conditions') {
     throw formatError(
       `Unresolved resource dependencies [${resource}] in the ${w.block} block of the template`,
@@ -55,7 +56,7 @@ function checkGetAtt(resource: string, attribute: TemplateValue, w: Walker): voi
 }
 
 function checkCondition(name: TemplateValue, w: Walker): void {
-  if (typeof name !== 'string' || !(name in w.template.Conditions)) {
+  if (typeof name !== 'string' || !hasOwn(w.template.Conditions, name)) {
     throw formatError(
       `Unresolved condition dependencies [${String(name)}] in the ${w.block} block of the template`,
     );
@@ -104,7 +105,7 @@ function walk(value: TemplateValue, w: Walker, inCondition: boolean): void {
       if (typeof text !== 'string')
         throw validationError('Template error: the first argument of Fn::Sub must be a string');
       for (const name of subVariables(text)) {
-        if (name in vars) continue;
+        if (hasOwn(vars, name)) continue;
         const dot = name.indexOf('.');
         if (dot > 0 && !name.startsWith('AWS::')) checkGetAtt(name.slice(0, dot), name.slice(dot + 1), w);
         else checkRef(name, w);
@@ -124,7 +125,7 @@ function walk(value: TemplateValue, w: Walker, inCondition: boolean): void {
       walk(arg, w, true);
       return;
     case 'Fn::FindInMap':
-      if (Array.isArray(arg) && typeof arg[0] === 'string' && !(arg[0] in w.template.Mappings)) {
+      if (Array.isArray(arg) && typeof arg[0] === 'string' && !hasOwn(w.template.Mappings, arg[0])) {
         throw validationError(`Template error: Unable to get mapping for ${arg[0]}`);
       }
       walk(arg, w, inCondition);
@@ -172,7 +173,7 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
   const conditionWalker: Walker = { template, attributes, block: 'Conditions', found: new Set() };
   for (const cond of Object.values(template.Conditions)) walk(cond, conditionWalker, true);
 
-  const dependencies: Record<string, string[]> = {};
+  const dependencies = dict<string[]>();
   for (const [name, decl] of Object.entries(template.Resources)) {
     const w: Walker = { template, attributes, block: 'Resources', found: new Set() };
     if (decl.Condition !== undefined) checkCondition(decl.Condition, w);
@@ -184,7 +185,7 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
           ? [decl.DependsOn]
           : decl.DependsOn;
     for (const d of dependsOn) {
-      if (!(d in template.Resources)) {
+      if (!hasOwn(template.Resources, d)) {
         throw formatError(`Unresolved resource dependencies [${d}] in the Resources block of the template`);
       }
       w.found.add(d);
@@ -202,7 +203,7 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
 
   const iam = Object.values(template.Resources).filter((r) => r.Type.startsWith('AWS::IAM::'));
   const named = iam.some((r) => {
-    const prop = NAMED_IAM[r.Type];
+    const prop = own(NAMED_IAM, r.Type);
     return prop !== undefined && r.Properties?.[prop] !== undefined;
   });
   const capabilities = iam.length === 0 ? [] : [named ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'];
@@ -214,18 +215,4 @@ export function analyzeTemplate(template: Template, attributes: AttributeCatalog
       ? `The following resource(s) require capabilities: [${types.join(', ')}]`
       : undefined,
   };
-}
-
-/** Resources in an order where every resource comes after its dependencies (ties broken by name). */
-export function creationOrder(dependencies: Record<string, string[]>): string[] {
-  const order: string[] = [];
-  const done = new Set<string>();
-  const visit = (n: string) => {
-    if (done.has(n)) return;
-    done.add(n);
-    for (const d of dependencies[n] ?? []) visit(d);
-    order.push(n);
-  };
-  for (const n of Object.keys(dependencies).sort()) visit(n);
-  return order;
 }

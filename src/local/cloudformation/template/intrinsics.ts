@@ -3,6 +3,7 @@
  * against resolved parameters, pseudo parameters and the attributes of resources already created.
  * Pure: resource values and exports come in through the context.
  */
+import { dict, hasOwn, own, setOwn } from '../../common/safe-object';
 import { formatError, validationError } from './parse';
 import type { ParameterValue, Template, TemplateValue } from './types';
 
@@ -145,7 +146,7 @@ export const partitionOf = (region: string): string =>
 
 function ref(name: string, ctx: EvalContext): Evaluated {
   if (name.startsWith('AWS::')) return pseudoValue(name, ctx.pseudo);
-  const param = ctx.parameters[name];
+  const param = own(ctx.parameters, name);
   if (param !== undefined) return Array.isArray(param) ? [...param] : param;
   return ctx.resourceRef(name);
 }
@@ -158,11 +159,12 @@ export function evaluate(value: TemplateValue, ctx: EvalContext, inCondition = f
   }
   const fn = functionName(value, inCondition);
   if (fn === null) {
-    const out: Record<string, Evaluated> = {};
+    const out = dict<Evaluated>();
     for (const [k, v] of Object.entries(value)) {
       if (k.startsWith('Fn::')) throw unsupportedFunction(k);
       const e = evaluate(v, ctx, inCondition);
-      if (e !== NO_VALUE) out[k] = e;
+      // A property named `__proto__` stays a property (an assignment would replace the prototype).
+      if (e !== NO_VALUE) setOwn(out, k, e);
     }
     return out;
   }
@@ -179,7 +181,7 @@ function call(fn: string, arg: TemplateValue, ctx: EvalContext, inCondition: boo
     }
     case 'Condition': {
       const name = arg as string;
-      const c = ctx.conditions[name];
+      const c = own(ctx.conditions, name);
       if (c === undefined)
         throw formatError(
           `Unresolved condition dependencies [${name}] in the Conditions block of the template`,
@@ -224,7 +226,7 @@ function call(fn: string, arg: TemplateValue, ctx: EvalContext, inCondition: boo
       const [cond, whenTrue, whenFalse] = args(arg, fn, 3);
       if (typeof cond !== 'string')
         throw validationError('Template error: Fn::If requires a condition name as its first argument');
-      const c = ctx.conditions[cond];
+      const c = own(ctx.conditions, cond);
       if (c === undefined)
         throw formatError(
           `Unresolved condition dependencies [${cond}] in the Resources block of the template`,
@@ -247,19 +249,17 @@ function call(fn: string, arg: TemplateValue, ctx: EvalContext, inCondition: boo
     case 'Fn::FindInMap': {
       const parts = args(arg, fn, [3, 4]);
       const [map, top, second] = parts.slice(0, 3).map((p) => asString(ev(p), 'Fn::FindInMap key'));
-      const found = ctx.mappings[map as string]?.[top as string]?.[second as string];
+      const found = own(own(own(ctx.mappings, map as string), top as string), second as string);
       if (found === undefined) {
         const fallback = parts[3];
         if (
           fallback &&
           typeof fallback === 'object' &&
           !Array.isArray(fallback) &&
-          'DefaultValue' in fallback
+          hasOwn(fallback, 'DefaultValue')
         ) {
           return ev(fallback.DefaultValue as TemplateValue);
         }
-        if (!((map as string) in ctx.mappings))
-          throw validationError(`Template error: Unable to get mapping for ${map}::${top}::${second}`);
         throw validationError(`Template error: Unable to get mapping for ${map}::${top}::${second}`);
       }
       return ev(found);
@@ -288,7 +288,7 @@ function plainText(v: Evaluated): string {
 
 function sub(arg: TemplateValue, ctx: EvalContext, inCondition: boolean): string {
   let text: TemplateValue;
-  let vars: Record<string, Evaluated> = {};
+  const vars: Record<string, Evaluated> = dict();
   if (typeof arg === 'string') {
     text = arg;
   } else {
@@ -297,7 +297,7 @@ function sub(arg: TemplateValue, ctx: EvalContext, inCondition: boolean): string
     if (map === null || typeof map !== 'object' || Array.isArray(map)) {
       throw validationError('Template error: the second argument of Fn::Sub must be a map of variables');
     }
-    vars = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, evaluate(v, ctx, inCondition)]));
+    for (const [k, v] of Object.entries(map)) setOwn(vars, k, evaluate(v, ctx, inCondition));
   }
   if (typeof text !== 'string')
     throw validationError('Template error: the first argument of Fn::Sub must be a string');
@@ -305,7 +305,7 @@ function sub(arg: TemplateValue, ctx: EvalContext, inCondition: boolean): string
     const name = raw.trim();
     if (name.startsWith('!')) return `\${${name.slice(1)}}`;
     let v: Evaluated;
-    if (name in vars) v = vars[name] as Evaluated;
+    if (hasOwn(vars, name)) v = vars[name] as Evaluated;
     else if (name.includes('.') && !name.startsWith('AWS::')) {
       const dot = name.indexOf('.');
       v = ctx.resourceAttribute(name.slice(0, dot), name.slice(dot + 1));
@@ -347,29 +347,54 @@ export function cidr(block: string, count: number, bits: number): string[] {
   return Array.from({ length: count }, (_, i) => `${intToIp(base + i * size)}/${subnetPrefix}`);
 }
 
-/** Evaluates every condition (conditions may reference each other; cycles are errors). */
+/** The conditions a condition's definition names (`{Condition: X}`, and Fn::If's first argument). */
+function conditionsNamedBy(value: TemplateValue, out: Set<string>): Set<string> {
+  if (value === null || typeof value !== 'object') return out;
+  if (Array.isArray(value)) {
+    for (const v of value) conditionsNamedBy(v, out);
+    return out;
+  }
+  const fn = functionName(value, true);
+  if (fn === 'Condition') out.add(value.Condition as string);
+  const ifArgs = fn === 'Fn::If' ? value['Fn::If'] : undefined;
+  if (Array.isArray(ifArgs) && typeof ifArgs[0] === 'string') out.add(ifArgs[0]);
+  for (const v of Object.values(value)) conditionsNamedBy(v, out);
+  return out;
+}
+
+/**
+ * Evaluates every condition. Conditions may name each other: they are evaluated in dependency order
+ * (so a long chain never becomes deep recursion), and a cycle is an error.
+ */
 export function evaluateConditions(
   template: Template,
   ctx: Omit<EvalContext, 'conditions'>,
 ): Record<string, boolean> {
-  const result: Record<string, boolean> = {};
-  const visiting = new Set<string>();
-  const lazy: Record<string, boolean> = new Proxy(result, {
-    get(target, prop: string) {
-      if (prop in target) return target[prop];
-      if (!(prop in template.Conditions)) return undefined;
-      if (visiting.has(prop))
-        throw formatError(`Circular dependency between conditions: [${[...visiting, prop].join(', ')}]`);
-      visiting.add(prop);
-      const v = evaluate(template.Conditions[prop] as TemplateValue, { ...ctx, conditions: lazy }, true);
-      visiting.delete(prop);
-      if (typeof v !== 'boolean')
-        throw formatError(`Condition ${prop} must resolve to a boolean (use Fn::Equals, Fn::And, ...)`);
-      target[prop] = v;
-      return v;
-    },
-  });
-  for (const name of Object.keys(template.Conditions)) void lazy[name];
+  const names = Object.keys(template.Conditions);
+  const waitingOn = new Map<string, Set<string>>();
+  const namedBy = new Map<string, string[]>();
+  for (const name of names) {
+    const deps = conditionsNamedBy(own(template.Conditions, name) as TemplateValue, new Set());
+    for (const d of [...deps]) if (!hasOwn(template.Conditions, d)) deps.delete(d);
+    waitingOn.set(name, deps);
+    for (const d of deps) namedBy.set(d, [...(namedBy.get(d) ?? []), name]);
+  }
+  const ready = names.filter((n) => waitingOn.get(n)?.size === 0);
+  const result = dict<boolean>();
+  while (ready.length) {
+    const name = ready.shift() as string;
+    const v = evaluate(own(template.Conditions, name) as TemplateValue, { ...ctx, conditions: result }, true);
+    if (typeof v !== 'boolean')
+      throw formatError(`Condition ${name} must resolve to a boolean (use Fn::Equals, Fn::And, ...)`);
+    setOwn(result, name, v);
+    for (const next of namedBy.get(name) ?? []) {
+      const deps = waitingOn.get(next) as Set<string>;
+      deps.delete(name);
+      if (deps.size === 0) ready.push(next);
+    }
+  }
+  const cyclic = names.filter((n) => !hasOwn(result, n));
+  if (cyclic.length) throw formatError(`Circular dependency between conditions: [${cyclic.join(', ')}]`);
   return result;
 }
 

@@ -1,4 +1,6 @@
 /** Parameter declarations: types, defaults, constraints, and resolution of the values given to a stack. */
+import { RE2JS } from 're2js';
+import { dict, hasOwn, own, setOwn } from '../../common/safe-object';
 import { formatError, validationError } from './parse';
 import type { ParameterDeclaration, ParameterValue, Template, TemplateValue } from './types';
 
@@ -78,15 +80,36 @@ export function checkParameterDeclarations(template: Template): void {
       if (v !== undefined && !Number.isFinite(Number(v)))
         throw formatError(`[/Parameters/${name}/${key}] must be a number.`);
     }
-    if (decl.AllowedPattern !== undefined) {
-      try {
-        new RegExp(String(decl.AllowedPattern));
-      } catch {
-        throw formatError(`[/Parameters/${name}/AllowedPattern] is not a valid regular expression.`);
-      }
-    }
+    if (decl.AllowedPattern !== undefined) allowedPattern(name, decl.AllowedPattern);
   }
 }
+
+/**
+ * A parameter's AllowedPattern, compiled for RE2: matching takes time linear in the value whatever
+ * the pattern (a backtracking engine spends seconds on `(a+)+` against "aaaa...!"). CloudFormation's
+ * patterns are Java regular expressions; the features RE2 cannot run in linear time
+ * (backreferences, lookaround, possessive quantifiers, atomic groups) are refused as invalid.
+ */
+function allowedPattern(name: string, pattern: TemplateValue): RE2JS {
+  if (pattern === null || typeof pattern === 'object')
+    throw formatError(`[/Parameters/${name}/AllowedPattern] AllowedPattern must be a string.`);
+  const source = String(pattern);
+  const cached = patterns.get(source);
+  if (cached) return cached;
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(source);
+  } catch (e) {
+    throw formatError(
+      `[/Parameters/${name}/AllowedPattern] is not a valid regular expression or uses a feature that ` +
+        `cannot be matched in linear time (backreferences, lookaround): ${(e as Error).message}`,
+    );
+  }
+  if (patterns.size >= 1000) patterns.clear();
+  patterns.set(source, compiled);
+  return compiled;
+}
+const patterns = new Map<string, RE2JS>();
 
 /**
  * Resolves the stack's parameter values: given values, previous values (UpdateStack), defaults; then
@@ -103,7 +126,7 @@ export function resolveParameters(
   const unknown: string[] = [];
   for (const p of input) {
     const key = p.ParameterKey ?? '';
-    if (!(key in declared)) {
+    if (!hasOwn(declared, key)) {
       unknown.push(key);
       continue;
     }
@@ -113,7 +136,7 @@ export function resolveParameters(
           `Invalid input for parameter key ${key}. Cannot specify usePreviousValue as true and non empty value for a parameter`,
         );
       }
-      const prev = previous[key];
+      const prev = own(previous, key);
       if (prev === undefined) {
         throw validationError(
           `Invalid input for parameter key ${key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`,
@@ -128,14 +151,14 @@ export function resolveParameters(
     throw validationError(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
 
   const missing: string[] = [];
-  const out: Record<string, ResolvedParameter> = {};
+  const out = dict<ResolvedParameter>();
   for (const [name, decl] of Object.entries(declared)) {
     const value = given.get(name) ?? scalarText(decl.Default);
     if (value === undefined) {
       missing.push(name);
       continue;
     }
-    out[name] = resolveOne(name, decl, value, ssm);
+    setOwn(out, name, resolveOne(name, decl, value, ssm));
   }
   if (missing.length) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
   return out;
@@ -174,7 +197,8 @@ function resolveOne(
     if (decl.AllowedValues && !decl.AllowedValues.map((a) => String(a)).includes(item)) {
       throw validationError(`Parameter '${name}' must be one of AllowedValues`);
     }
-    if (decl.AllowedPattern !== undefined && !new RegExp(`^(?:${String(decl.AllowedPattern)})$`).test(item)) {
+    // Like Java's String.matches: the whole value must match.
+    if (decl.AllowedPattern !== undefined && !allowedPattern(name, decl.AllowedPattern).matches(item)) {
       fail(`Parameter '${name}' must match pattern ${String(decl.AllowedPattern)}`);
     }
     if (decl.MinLength !== undefined && item.length < Number(decl.MinLength)) {
@@ -205,7 +229,7 @@ export function ssmNames(
     const given = input.find((p) => p.ParameterKey === name);
     const value = given
       ? truthy(given.UsePreviousValue)
-        ? previous[name]
+        ? own(previous, name)
         : given.ParameterValue
       : scalarText(decl.Default);
     if (value) names.add(value);

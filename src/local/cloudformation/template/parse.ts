@@ -3,7 +3,9 @@
  * `!Sub`), then the structural checks CloudFormation makes before looking at any value.
  */
 import { parseDocument, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import { dictFrom, nestedDeeperThan, setOwn } from '../../common/safe-object';
 import { AwsError } from '../../protocol/errors';
+import { isRecognizedResourceType } from '../resource-types';
 import type { Template, TemplateObject, TemplateValue } from './types';
 
 export const validationError = (message: string): AwsError => new AwsError('ValidationError', message, 400);
@@ -64,6 +66,16 @@ export function parseBody(body: string): unknown {
       throw formatError(`JSON not well-formed. (${(e as Error).message})`);
     }
   }
+  try {
+    return parseYaml(body);
+  } catch (e) {
+    // The YAML composer recurses per level of nesting: a body built to exhaust the stack is malformed.
+    if (e instanceof RangeError) throw tooDeep();
+    throw e;
+  }
+}
+
+function parseYaml(body: string): unknown {
   const doc = parseDocument(body, { customTags, prettyErrors: false, uniqueKeys: true });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
@@ -121,6 +133,18 @@ const PARAMETER_KEYS = new Set([
   'ConstraintDescription',
 ]);
 export const MAX_BODY_BYTES = 51_200;
+/** CloudFormation's template quotas (cloudformation-limits): resources, parameters, outputs, mappings. */
+export const MAX_RESOURCES = 500;
+export const MAX_PARAMETERS = 200;
+export const MAX_OUTPUTS = 200;
+export const MAX_MAPPINGS = 200;
+/**
+ * Deepest nesting of objects and lists accepted anywhere in a template. Real templates stay under ~20
+ * levels; the bound keeps every recursive walk (analysis, evaluation, resource properties) shallow.
+ */
+export const MAX_TEMPLATE_DEPTH = 100;
+const tooDeep = () =>
+  formatError(`The template nests objects and lists more than ${MAX_TEMPLATE_DEPTH} levels deep.`);
 
 const isObject = (v: unknown): v is TemplateObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -135,6 +159,7 @@ export function parseTemplate(body: string): Template {
   }
   const raw = parseBody(body);
   if (!isObject(raw)) throw formatError('template is not a JSON or YAML object.');
+  if (nestedDeeperThan(raw, MAX_TEMPLATE_DEPTH)) throw tooDeep();
   const unknown = Object.keys(raw).filter((k) => !SECTIONS.has(k));
   if (unknown.length) throw formatError(`Invalid template property or properties [${unknown.join(', ')}]`);
   const version = raw.AWSTemplateFormatVersion;
@@ -152,9 +177,13 @@ export function parseTemplate(body: string): Template {
       throw formatError(`The ${section} section must be an object.`);
     }
   }
-  const resources = (raw.Resources ?? {}) as TemplateObject;
-  if (Object.keys(resources).length === 0)
-    throw formatError('At least one Resources member must be defined.');
+  // Sections keyed by the template's names become prototype-free: a name such as `constructor` or
+  // `toString` is only there when the template declares it.
+  const resources = section(raw.Resources);
+  const count = Object.keys(resources).length;
+  if (count === 0) throw formatError('At least one Resources member must be defined.');
+  if (count > MAX_RESOURCES)
+    throw formatError(`Number of resources, ${count}, is greater than maximum allowed, ${MAX_RESOURCES}`);
   for (const [name, decl] of Object.entries(resources)) {
     checkLogicalId(name, 'Resources');
     if (!isObject(decl) || typeof decl.Type !== 'string') {
@@ -178,7 +207,14 @@ export function parseTemplate(body: string): Template {
       throw formatError(`[/Resources/${name}/Condition] Condition must be a string.`);
     }
   }
-  const parameters = (raw.Parameters ?? {}) as TemplateObject;
+  const unrecognized = [...new Set(Object.values(resources).map((r) => (r as { Type: string }).Type))].filter(
+    (type) => !isRecognizedResourceType(type),
+  );
+  if (unrecognized.length) throw formatError(`Unrecognized resource types: [${unrecognized.join(', ')}]`);
+  const parameters = section(raw.Parameters);
+  const parameterCount = Object.keys(parameters).length;
+  if (parameterCount > MAX_PARAMETERS)
+    throw formatError(`Parameter count ${parameterCount} is greater than max allowed ${MAX_PARAMETERS}`);
   for (const [name, decl] of Object.entries(parameters)) {
     checkLogicalId(name, 'Parameters');
     if (!isObject(decl) || typeof decl.Type !== 'string') {
@@ -190,7 +226,10 @@ export function parseTemplate(body: string): Template {
       throw formatError(`[/Parameters/${name}/AllowedValues] AllowedValues must be a list.`);
     }
   }
-  const outputs = (raw.Outputs ?? {}) as TemplateObject;
+  const outputs = section(raw.Outputs);
+  const outputCount = Object.keys(outputs).length;
+  if (outputCount > MAX_OUTPUTS)
+    throw formatError(`Outputs count ${outputCount} is greater than max allowed ${MAX_OUTPUTS}`);
   for (const [name, decl] of Object.entries(outputs)) {
     checkLogicalId(name, 'Outputs');
     if (!isObject(decl) || decl.Value === undefined) {
@@ -200,11 +239,16 @@ export function parseTemplate(body: string): Template {
       throw formatError(`[/Outputs/${name}/Export] Export must contain a Name.`);
     }
   }
-  const mappings = (raw.Mappings ?? {}) as TemplateObject;
+  const mappings = section(raw.Mappings);
+  const mappingCount = Object.keys(mappings).length;
+  if (mappingCount > MAX_MAPPINGS)
+    throw formatError(`Mappings count ${mappingCount} is greater than max allowed ${MAX_MAPPINGS}`);
   for (const [name, map] of Object.entries(mappings)) {
     if (!isObject(map) || !Object.values(map).every(isObject)) {
       throw formatError(`Mappings attribute for ${name} must be a map of maps.`);
     }
+    // Fn::FindInMap looks up two more levels of names: they are the template's too.
+    setOwn(mappings, name, section(dictFrom(Object.entries(map).map(([k, v]) => [k, section(v)]))));
   }
   return {
     AWSTemplateFormatVersion: version === undefined ? undefined : String(version),
@@ -212,10 +256,15 @@ export function parseTemplate(body: string): Template {
     Metadata: raw.Metadata,
     Parameters: parameters as unknown as Template['Parameters'],
     Mappings: mappings as unknown as Template['Mappings'],
-    Conditions: (raw.Conditions ?? {}) as Template['Conditions'],
+    Conditions: section(raw.Conditions) as Template['Conditions'],
     Resources: resources as unknown as Template['Resources'],
     Outputs: outputs as unknown as Template['Outputs'],
   };
+}
+
+/** A section (or a mapping level) as a prototype-free dictionary of its own names. */
+function section(value: TemplateValue | undefined): TemplateObject {
+  return dictFrom(Object.entries(isObject(value) ? value : {}));
 }
 
 function checkLogicalId(name: string, section: string): void {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  INSTANCES_POLL_MS,
-  TRANSITION_POLL_MS,
-  containerInstancesQuery,
-  instancesPollMs,
-} from './list-container-instances';
+import { TRANSITION_POLL_MS } from '../../../aws/poll';
+import { INSTANCES_POLL_MS, containerInstancesQuery, instancesPollMs } from './list-container-instances';
 
 describe('instancesPollMs', () => {
   it('is slow for settled instances and fast while one drains with tasks left', () => {

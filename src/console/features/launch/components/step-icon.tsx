@@ -24,5 +24,3 @@ export function StepIcon({ state }: { state: StepState }) {
     </span>
   );
 }
-
-export const stepStateLabel = labels;

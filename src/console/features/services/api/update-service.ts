@@ -2,8 +2,8 @@ import { UpdateServiceCommand, type UpdateServiceCommandInput } from '@aws-sdk/c
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
+import { serviceQuery } from '../../../aws/queries/describe-service';
 import { servicesQuery } from '../../../aws/queries/services';
-import { serviceQuery } from './describe-service';
 
 /** UpdateService with exactly the input given (the form built and showed it). */
 export function useUpdateService(cluster: string, service: string) {

@@ -22,7 +22,7 @@ import { QueryView } from '../../../components/ui/query-view';
 import { linkClass } from '../../../lib/format';
 import { notify } from '../../../lib/notices';
 import { useCreateService } from '../api/create-service';
-import { useService } from '../api/describe-service';
+import { useService } from '../../../aws/queries/describe-service';
 import { useUpdateService } from '../api/update-service';
 import {
   applyUrlChanges,

@@ -10,8 +10,9 @@ import { ResourceTable, type Column } from '../../../components/ui/resource-tabl
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useServiceLoadBalancers } from '../api/describe-load-balancers';
-import { useService } from '../api/describe-service';
-import { inTransition, TRANSITION_POLL_MS } from '../../../aws/queries/services-poll';
+import { TRANSITION_POLL_MS } from '../../../aws/poll';
+import { useService } from '../../../aws/queries/describe-service';
+import { inTransition } from '../../../aws/queries/service-poll';
 import { mergeServiceEvents } from '../events';
 import { formatTime, linkClass } from '../../../lib/format';
 import { EventsTimeline } from './events-timeline';

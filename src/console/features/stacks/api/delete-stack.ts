@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { cloudFormationClient } from '../../../aws/cloudformation';
-import { stackQuery } from './describe-stack';
+import { stackQuery } from '../../../aws/queries/describe-stack';
 import { stacksQuery } from './list-stacks';
 
 export const deleteStackInputSchema = z.object({ stackName: z.string().min(1) });

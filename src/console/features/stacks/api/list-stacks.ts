@@ -2,7 +2,8 @@ import { ListStacksCommand, StackStatus, type StackSummary } from '@aws-sdk/clie
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { cloudFormationClient } from '../../../aws/cloudformation';
-import { stackInProgress, stackPollMs } from './poll';
+import { pollMs } from '../../../aws/poll';
+import { STACK_POLL, stackInProgress } from '../../../aws/queries/stack-poll';
 
 /** Every status but DELETE_COMPLETE: deleted stacks are history, not something to act on. */
 const LIVE_STATUSES = Object.values(StackStatus).filter((status) => status !== StackStatus.DELETE_COMPLETE);
@@ -23,7 +24,8 @@ export function stacksQuery(region: string) {
       return out.sort((a, b) => (b.CreationTime?.getTime() ?? 0) - (a.CreationTime?.getTime() ?? 0));
     },
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => stackPollMs(Boolean(q.state.data?.some((s) => stackInProgress(s.StackStatus)))),
+    refetchInterval: (q) =>
+      pollMs(STACK_POLL, Boolean(q.state.data?.some((s) => stackInProgress(s.StackStatus)))),
     refetchIntervalInBackground: false,
   });
 }

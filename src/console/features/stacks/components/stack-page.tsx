@@ -13,10 +13,7 @@ import { LoadingBlock } from '../../../components/ui/skeleton';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { Tabs, useTabParam } from '../../../components/ui/tabs';
 import { useDeleteStack } from '../api/delete-stack';
-import { useStack } from '../api/describe-stack';
-import { stackInProgress } from '../api/poll';
-import { useStackEvents } from '../api/stack-events';
-import { useStackResources } from '../api/stack-resources';
+import { useStackDetails } from '../../../aws/queries/use-stack-details';
 import { useStackTemplate } from '../api/stack-template';
 import { formatTime } from '../../../lib/format';
 
@@ -138,12 +135,8 @@ export function StackPage() {
   const [tab, selectTab] = useTabParam(TABS, 'resources', { replace: true });
   // After DeleteStack, read by stack id: a deleted stack is no longer found by name.
   const [stackId, setStackId] = useState<string | null>(null);
-  const stack = useStack(stackId ?? name);
+  const { stack, resources, events } = useStackDetails(stackId ?? name, { keepPrevious: true });
   const s = stack.data;
-  const key = stackId ?? name;
-  const inProgress = !s || stackInProgress(s.StackStatus);
-  const resources = useStackResources(key, inProgress);
-  const events = useStackEvents(key, inProgress);
   return (
     <>
       <PageHeader
@@ -186,29 +179,14 @@ export function StackPage() {
                 id: 'events',
                 label: 'Events',
                 content: (
-                  <>
-                    <ResourceTable
-                      caption={`Events of ${name}`}
-                      resourceName="events"
-                      columns={eventColumns}
-                      rowKey={(e) => e.EventId ?? ''}
-                      rows={events.data?.pages.flatMap((p) => p.events)}
-                      isLoading={events.isPending}
-                      error={events.error}
-                      onRetry={() => void events.refetch()}
-                      dense
-                    />
-                    {events.hasNextPage && (
-                      <Button
-                        size="sm"
-                        className="mt-2"
-                        disabled={events.isFetchingNextPage}
-                        onClick={() => void events.fetchNextPage()}
-                      >
-                        {events.isFetchingNextPage ? 'Loading…' : 'Load older events'}
-                      </Button>
-                    )}
-                  </>
+                  <ResourceTable
+                    caption={`Events of ${name}`}
+                    resourceName="events"
+                    columns={eventColumns}
+                    rowKey={(e) => e.EventId ?? ''}
+                    {...queryRows(events)}
+                    dense
+                  />
                 ),
               },
               {
@@ -224,7 +202,7 @@ export function StackPage() {
                   />
                 ),
               },
-              { id: 'template', label: 'Template', content: <Template stack={key} /> },
+              { id: 'template', label: 'Template', content: <Template stack={stackId ?? name} /> },
               {
                 id: 'parameters',
                 label: 'Parameters',

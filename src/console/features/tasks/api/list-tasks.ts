@@ -8,7 +8,8 @@ import {
 } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { TRANSITION_POLL_MS, tasksPollMs } from './poll';
+import { TRANSITION_POLL_MS } from '../../../aws/poll';
+import { tasksPollMs } from './poll';
 
 /** DescribeTasks takes at most 100 tasks per call; ListTasks returns at most 100 per page. */
 const DESCRIBE_BATCH = 100;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASKS_POLL_MS, TRANSITION_POLL_MS, tasksPollMs } from './poll';
+import { TRANSITION_POLL_MS } from '../../../aws/poll';
+import { TASKS_POLL_MS, tasksPollMs } from './poll';
 
 describe('tasksPollMs', () => {
   it('uses the tasks waiter cadence for settled tasks', () => {

@@ -1,8 +1,8 @@
 import type { Task } from '@aws-sdk/client-ecs';
+import { TRANSITION_POLL_MS } from '../../../aws/poll';
 
 /** The ECS tasks-running/stopped waiters poll every 6 s; a task in transition is watched every 2 s. */
 export const TASKS_POLL_MS = 6_000;
-export const TRANSITION_POLL_MS = 2_000;
 
 const transitional = new Set([
   'PROVISIONING',

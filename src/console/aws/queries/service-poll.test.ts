@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICES_POLL_MS, TRANSITION_POLL_MS, servicesPollMs } from './services-poll';
+import { TRANSITION_POLL_MS } from '../poll';
+import { SERVICE_POLL, servicesPollMs } from './service-poll';
 
 const steady = {
   status: 'ACTIVE',
@@ -11,7 +12,7 @@ const steady = {
 
 describe('servicesPollMs', () => {
   it('uses the services-stable waiter cadence when everything is steady', () => {
-    expect(servicesPollMs([steady])).toBe(SERVICES_POLL_MS);
+    expect(servicesPollMs([steady])).toBe(SERVICE_POLL.settled);
   });
   it('polls fast while a deployment rolls, tasks are pending or counts differ', () => {
     expect(

@@ -1,10 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('./ecs', () => ({
+vi.mock('../aws/ecs', () => ({
   ecsClient: () => ({ send: async () => ({ tasks: [], failures: [{ reason: 'MISSING' }] }) }),
 }));
-vi.mock('./cloudformation', () => ({
+vi.mock('../aws/cloudformation', () => ({
   cloudFormationClient: () => ({
     send: async () => {
       throw Object.assign(new Error('Stack with id nope does not exist'), {
@@ -16,8 +16,8 @@ vi.mock('./cloudformation', () => ({
 }));
 
 const { taskQuery } = await import('../features/tasks/api/describe-task');
-const { stackQuery } = await import('../features/stacks/api/describe-stack');
-const { createQueryClient } = await import('../app/provider');
+const { stackQuery } = await import('../aws/queries/describe-stack');
+const { createQueryClient } = await import('./provider');
 
 /** Fetches a query once (with the app's retry rules) and returns the poll interval it asks for next. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any query's options

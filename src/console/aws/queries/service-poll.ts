@@ -1,9 +1,10 @@
 import type { Service } from '@aws-sdk/client-ecs';
+import { pollMs, TRANSITION_POLL_MS, type PollRates } from '../poll';
 
 /** The ECS services-stable waiter polls every 15 s; a rollout in progress is watched every 2 s. */
-export const SERVICES_POLL_MS = 15_000;
-export const TRANSITION_POLL_MS = 2_000;
+export const SERVICE_POLL: PollRates = { changing: TRANSITION_POLL_MS, settled: 15_000 };
 
+/** Deploying, scaling, draining or with tasks pending: what the service shows is about to change. */
 export function inTransition(s: Service): boolean {
   return (
     (s.pendingCount ?? 0) > 0 ||
@@ -14,6 +15,6 @@ export function inTransition(s: Service): boolean {
   );
 }
 
-export function servicesPollMs(services: Service[] | undefined): number {
-  return services?.some(inTransition) ? TRANSITION_POLL_MS : SERVICES_POLL_MS;
+export function servicesPollMs(services: Service[] | undefined, poll: PollRates = SERVICE_POLL) {
+  return pollMs(poll, services?.some(inTransition) ?? false);
 }

@@ -1,6 +1,7 @@
 /**
- * The EC2 instance types the local control plane knows: vCPUs and memory as AWS publishes them.
- * The agent registers `vcpus * 1024` CPU units and the memory (less what the real agent reserves).
+ * EC2 instance types: vCPUs and installed memory (MiB) as EC2 publishes them. One table for the
+ * wizard (which offers `wizardInstanceTypes`), the local EC2 (DescribeInstanceTypes, RunInstances)
+ * and ECS (what a container instance of that type registers). Plain data: imports nothing.
  */
 export interface InstanceTypeInfo {
   vcpus: number;
@@ -9,7 +10,7 @@ export interface InstanceTypeInfo {
 
 const GIB = 1024;
 
-export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeInfo>> = {
+export const INSTANCE_TYPES = {
   'm1.small': { vcpus: 1, memoryMiB: 1740 },
   't2.nano': { vcpus: 1, memoryMiB: 512 },
   't2.micro': { vcpus: 1, memoryMiB: 1 * GIB },
@@ -63,8 +64,30 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeInfo>> = {
   'i2.4xlarge': { vcpus: 16, memoryMiB: 124928 },
   'i2.8xlarge': { vcpus: 32, memoryMiB: 249856 },
   'g2.2xlarge': { vcpus: 8, memoryMiB: 15360 },
-};
+} as const satisfies Readonly<Record<string, InstanceTypeInfo>>;
 
+export type InstanceTypeName = keyof typeof INSTANCE_TYPES;
+
+/** The type's vCPUs and memory, or undefined for a type the table does not know (never a prototype key). */
 export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
-  return Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, type) ? INSTANCE_TYPES[type] : undefined;
+  return Object.hasOwn(INSTANCE_TYPES, type) ? INSTANCE_TYPES[type as InstanceTypeName] : undefined;
 }
+
+/** The instance types the first-run wizard offers, in the order it lists them. */
+export const WIZARD_INSTANCE_TYPES = [
+  't2.nano',
+  't2.micro',
+  't2.small',
+  't2.medium',
+  't2.large',
+  't3.micro',
+  't3.small',
+  't3.medium',
+  'm4.large',
+  'm4.xlarge',
+  'm5.large',
+  'm5.xlarge',
+  'c4.large',
+  'c5.large',
+  'r4.large',
+] as const satisfies readonly InstanceTypeName[];
