@@ -122,7 +122,7 @@ test('force a new deployment behind a load balancer: every task is replaced with
   // The only instance holds two tasks and minimumHealthyPercent is 100: the new PRIMARY deployment
   // cannot place anything until there is room, and the old one keeps both tasks running.
   const sampler = sampleService(cluster, 'web');
-  await page.getByRole('button', { name: 'Force new deployment' }).click();
+  await service.forceNewDeployment();
   await expect(service.deployments).toHaveCount(2);
   await expect(service.deployments.nth(0)).toContainText('PRIMARY');
   await expect(service.deployments.nth(0)).toContainText('IN_PROGRESS');
@@ -199,14 +199,14 @@ test('reactivate a drained instance: it is ACTIVE again and new tasks are placed
   await expect(a.tasks).toHaveText('2 / 0');
   await expect(b.tasks).toHaveText('0 / 0');
 
-  await a.drainButton.click();
+  await a.drain();
   await expect(a.status).toHaveText('DRAINING');
   await expect(a.activateButton).toBeVisible();
   await expect(a.tasks).toHaveText('0 / 0', { timeout: 30_000 });
   await expect(b.tasks).toHaveText('2 / 0', { timeout: 30_000 });
   await scan(page, 'instance-draining');
 
-  await a.activateButton.click();
+  await a.activate();
   await expect(a.status).toHaveText('ACTIVE');
   await expect(a.drainButton).toBeVisible();
   await expect(a.activateButton).toHaveCount(0);

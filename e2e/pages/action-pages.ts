@@ -43,6 +43,24 @@ export class InstanceRow {
   get activateButton(): Locator {
     return this.page.getByRole('button', { name: `Activate ${this.ec2InstanceId}` });
   }
+
+  /** Drain, confirmed in its dialog. */
+  async drain(): Promise<void> {
+    await this.drainButton.click();
+    await this.page
+      .getByRole('dialog', { name: `Drain ${this.ec2InstanceId}` })
+      .getByRole('button', { name: 'Drain', exact: true })
+      .click();
+  }
+
+  /** Activate, confirmed in its dialog. */
+  async activate(): Promise<void> {
+    await this.activateButton.click();
+    await this.page
+      .getByRole('dialog', { name: `Activate ${this.ec2InstanceId}` })
+      .getByRole('button', { name: 'Activate', exact: true })
+      .click();
+  }
 }
 
 /** A stack's Resources or Events table, in the selected tab: the rows of one logical id. */

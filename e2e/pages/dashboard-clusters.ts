@@ -36,6 +36,10 @@ export class DashboardClusters {
 
   async drain(ec2InstanceId: string): Promise<void> {
     await this.page.getByRole('button', { name: `Drain ${ec2InstanceId}` }).click();
+    await this.page
+      .getByRole('dialog', { name: `Drain ${ec2InstanceId}` })
+      .getByRole('button', { name: 'Drain', exact: true })
+      .click();
   }
 
   get events(): Locator {

@@ -22,6 +22,15 @@ export class DashboardService {
     await this.page.getByRole('button', { name: 'Update revision' }).click();
   }
 
+  /** Force new deployment, confirmed in its dialog. */
+  async forceNewDeployment(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Force new deployment' }).click();
+    await this.page
+      .getByRole('dialog', { name: /^Force a new deployment/ })
+      .getByRole('button', { name: 'Force new deployment' })
+      .click();
+  }
+
   get deployments(): Locator {
     return this.page.getByRole('table', { name: /Deployments of/ }).locator('tbody tr');
   }
@@ -31,6 +40,7 @@ export class DashboardService {
   }
 
   get taskLinks(): Locator {
-    return this.page.getByTestId('task-row').getByRole('link');
+    // The task id links (the instance column links to the EC2 instance, i-...).
+    return this.page.getByTestId('task-row').getByRole('link', { name: /^[0-9a-f]+$/ });
   }
 }

@@ -16,13 +16,15 @@ export class DashboardTaskDefinitions {
     await this.page.goto(`/task-definitions/${encodeURIComponent(family)}/${revision}`);
   }
 
+  /** "Create new revision", then the form's JSON view: the editor holding the RegisterTaskDefinition input. */
   async openEditor(): Promise<Locator> {
-    await this.page.getByRole('button', { name: 'Register a new revision' }).click();
-    return this.page.getByLabel(/Task definition JSON/);
+    await this.page.getByRole('link', { name: 'Create new revision' }).click();
+    await this.page.getByRole('button', { name: 'JSON', exact: true }).click();
+    return this.page.getByLabel('RegisterTaskDefinition input (JSON)');
   }
 
   async register(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Register new revision' }).click();
+    await this.page.getByRole('button', { name: 'Register task definition' }).click();
   }
 
   /** The read-only JSON of the revision shown. */

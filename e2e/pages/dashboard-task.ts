@@ -12,9 +12,12 @@ export class DashboardTask {
     return this.page.getByRole('link', { name: /^Open .* on http/ });
   }
 
+  /** Stop task, then the reason and the confirmation in its dialog. */
   async stop(reason: string): Promise<void> {
-    await this.page.getByLabel('Stop reason').fill(reason);
     await this.page.getByRole('button', { name: 'Stop task' }).click();
+    const dialog = this.page.getByRole('dialog', { name: /^Stop task/ });
+    await dialog.getByLabel('Stop reason').fill(reason);
+    await dialog.getByRole('button', { name: 'Stop task' }).click();
   }
 
   get stoppedReason(): Locator {

@@ -502,3 +502,29 @@ describe('helpers', () => {
     });
   });
 });
+
+describe('every error at once (no rounds)', () => {
+  it('reports cross-field errors even when a number field is empty (NaN)', () => {
+    const td = structuredClone(defaultAnswers);
+    const first = td.taskDefinition.containers[0]!;
+    td.taskDefinition.containers = [{ ...first, cpu: NaN }, { ...first }];
+    const paths = taskDefinitionStepSchema.safeParse(td).error?.issues.map((i) => i.path.join('.'));
+    expect(paths).toContain('taskDefinition.containers.0.cpu');
+    expect(paths).toContain('taskDefinition.containers.1.name');
+
+    const cluster = structuredClone(defaultAnswers);
+    cluster.cluster.instanceCount = NaN;
+    cluster.cluster.instanceType = 't2.nano';
+    cluster.taskDefinition.containers[0]!.memory = 600;
+    const clusterPaths = clusterStepSchema.safeParse(cluster).error?.issues.map((i) => i.path.join('.'));
+    expect(clusterPaths).toEqual(['cluster.instanceCount', 'cluster.instanceType']);
+  });
+  it('never throws on input whose lists are not lists', () => {
+    for (const bad of [
+      { taskDefinition: { family: 'x', containers: 'nope' }, service: {}, cluster: {} },
+      { taskDefinition: { family: 'x', containers: [{ name: 'a' }] }, service: null, cluster: 1 },
+    ]) {
+      expect(wizardAnswersSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+});

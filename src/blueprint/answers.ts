@@ -65,6 +65,28 @@ export function isValidIpv4Cidr(value: string): boolean {
   return octets.every((o) => o <= 255) && prefix <= 32;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const listsOf = (v: unknown, keys: string[]) => isRecord(v) && keys.every((k) => Array.isArray(v[k]));
+const containersShaped = (td: unknown) =>
+  isRecord(td) &&
+  Array.isArray(td['containers']) &&
+  td['containers'].every((c) => listsOf(c, ['portMappings', 'environment', 'links']));
+
+/**
+ * Cross-field checks run even when another field failed its type (an emptied number input is NaN, which
+ * otherwise skips every refinement above it), so the form shows all its errors at once, never in rounds;
+ * only the lists they walk must be lists.
+ */
+const checkContainer = { when: (p: { value: unknown }) => listsOf(p.value, ['portMappings', 'environment']) };
+const checkTaskDefinition = { when: (p: { value: unknown }) => containersShaped(p.value) };
+const checkAnswers = {
+  when: (p: { value: unknown }) =>
+    isRecord(p.value) &&
+    containersShaped(p.value['taskDefinition']) &&
+    isRecord(p.value['service']) &&
+    (p.value['cluster'] === undefined || listsOf(p.value['cluster'], ['ingress'])),
+};
+
 export const portMappingSchema = z.object({
   containerPort: integer('the container port', 1, 65535),
   /** 0 = a dynamic host port chosen by the instance. */
@@ -164,7 +186,7 @@ export const containerSchema = z
         });
       }
     });
-  });
+  }, checkContainer);
 
 export const taskDefinitionSchema = z
   .object({
@@ -228,7 +250,7 @@ export const taskDefinitionSchema = z
         hostPorts.set(key, c.name);
       });
     });
-  });
+  }, checkTaskDefinition);
 
 export const loadBalancerSchema = z.object({
   containerName: resourceName('container name'),
@@ -256,16 +278,19 @@ export const serviceSchema = z
       .optional(),
     loadBalancer: loadBalancerSchema.optional(),
   })
-  .superRefine((s, ctx) => {
-    if (s.desiredCount > 0 && s.minimumHealthyPercent === 100 && s.maximumPercent === 100) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['maximumPercent'],
-        message:
-          'With a minimum of 100% and a maximum of 100%, a deployment can neither start nor stop a task. Raise the maximum or lower the minimum.',
-      });
-    }
-  });
+  .superRefine(
+    (s, ctx) => {
+      if (s.desiredCount > 0 && s.minimumHealthyPercent === 100 && s.maximumPercent === 100) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maximumPercent'],
+          message:
+            'With a minimum of 100% and a maximum of 100%, a deployment can neither start nor stop a task. Raise the maximum or lower the minimum.',
+        });
+      }
+    },
+    { when: (p) => isRecord(p.value) },
+  );
 
 export const instanceRoleSchema = z.discriminatedUnion('kind', [
   /** Use an existing instance profile, e.g. ecsInstanceRole. */
@@ -400,8 +425,9 @@ function checkCluster(a: WizardAnswers, ctx: RefineCtx): void {
 
 export const taskDefinitionStepSchema = z.object({ taskDefinition: taskDefinitionSchema });
 
-export const serviceStepSchema = serviceStepShape.superRefine((a, ctx) =>
-  checkLoadBalancer(a.taskDefinition, a.service, ctx),
+export const serviceStepSchema = serviceStepShape.superRefine(
+  (a, ctx) => checkLoadBalancer(a.taskDefinition, a.service, ctx),
+  checkAnswers,
 );
 
 const answersShape = z.object({
@@ -414,8 +440,8 @@ export type WizardAnswers = z.infer<typeof answersShape>;
 
 export const clusterStepSchema = answersShape.superRefine((a, ctx) => {
   checkLoadBalancer(a.taskDefinition, a.service, ctx);
-  checkCluster(a, ctx);
-});
+  if (isRecord(a.cluster)) checkCluster(a, ctx);
+}, checkAnswers);
 
 /** The whole wizard: what the review step, the launch and `ecs-console blueprint` accept. */
 export const wizardAnswersSchema = clusterStepSchema;

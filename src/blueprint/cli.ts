@@ -3,15 +3,10 @@
  * same order. `AWS="aws --endpoint-url http://127.0.0.1:PORT" bash script.sh` runs it against any endpoint.
  */
 import type { WizardAnswers } from './answers';
+import { shellQuote } from './cli-command';
 import { apiInputs } from './inputs';
 import { templateToJson } from './render';
 import { cloudFormationTemplate, stackName, stackParameters } from './template';
-
-/** Quotes a value for bash: safe for any string, including quotes, `$`, backticks and newlines. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * A quoted heredoc writing `content` to `path`. With a quoted delimiter bash expands nothing inside; the

@@ -19,7 +19,8 @@ export type {
 export { cloudFormationTemplate, stackName, stackParameters, ECS_AMI_SSM_PARAMETER } from './template';
 export type { CfnTemplate } from './template';
 export { templateToJson, templateToYaml } from './render';
-export { cliScript, shellQuote } from './cli';
+export { cliScript } from './cli';
+export { apiInputJson, cliCommand, cliOperation, cliScriptOf, shellQuote, type ApiCall } from './cli-command';
 
 export interface Blueprint {
   inputs: ApiInputs;

@@ -75,3 +75,35 @@ describe('ecs-console serve (the command)', () => {
     }
   });
 });
+
+describe('compressed assets', () => {
+  it('sends the pre-compressed .br or .gz of an asset to a browser that accepts it, else the file', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { registerSpa } = await import('./spa');
+    const { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } = await import('node:zlib');
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-console-dist-'));
+    mkdirSync(join(dir, 'assets'));
+    const js = `export const x = ${JSON.stringify('console '.repeat(400))};\n`;
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+    writeFileSync(join(dir, 'assets/app-abc.js'), js);
+    writeFileSync(join(dir, 'assets/app-abc.js.br'), brotliCompressSync(js));
+    writeFileSync(join(dir, 'assets/app-abc.js.gz'), gzipSync(js));
+    const app = Fastify();
+    await registerSpa(app, dir, 'unused');
+    try {
+      const br = await app.inject({ url: '/assets/app-abc.js', headers: { 'accept-encoding': 'gzip, br' } });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['cache-control']).toContain('immutable');
+      expect(brotliDecompressSync(br.rawPayload).toString()).toBe(js);
+      expect(br.rawPayload.length).toBeLessThan(js.length / 4);
+      const gz = await app.inject({ url: '/assets/app-abc.js', headers: { 'accept-encoding': 'gzip' } });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).toString()).toBe(js);
+      const plain = await app.inject({ url: '/assets/app-abc.js' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.payload).toBe(js);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export async function registerSpa(app: FastifyInstance, dir: string, missingReas
       // Files are looked up per request, so a rebuild while the server runs is served at once.
       wildcard: true,
       index: false,
+      // The build writes .br and .gz beside each asset (vite.config.ts): sent to browsers that accept them.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: (res, filePath) => {
         const rel = relative(dir, filePath).split(sep).join('/');

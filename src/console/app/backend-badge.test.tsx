@@ -1,4 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { RegionProvider, type BackendInfo } from '../aws/backend';
@@ -6,11 +7,13 @@ import { BackendBadge } from './backend-badge';
 
 const render = (info: BackendInfo, url = '/clusters') =>
   renderToStaticMarkup(
-    <MemoryRouter initialEntries={[url]}>
-      <RegionProvider info={info}>
-        <BackendBadge info={info} />
-      </RegionProvider>
-    </MemoryRouter>,
+    <QueryClientProvider client={new QueryClient()}>
+      <MemoryRouter initialEntries={[url]}>
+        <RegionProvider info={info}>
+          <BackendBadge info={info} />
+        </RegionProvider>
+      </MemoryRouter>
+    </QueryClientProvider>,
   );
 const base = { region: 'eu-west-1', regions: ['us-east-1', 'eu-west-1'], version: '0.1.0' };
 

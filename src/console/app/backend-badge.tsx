@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { BackendInfo } from '../aws/backend';
 import { useRegion } from '../aws/backend';
+import { useLiveness } from '../aws/liveness';
 
 /** Which backend the console talks to: local control plane, an AWS account and region, or an endpoint URL. */
 export function BackendBadge({ info }: { info: BackendInfo }) {
@@ -12,7 +13,14 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
       : info.mode === 'aws'
         ? `AWS ${info.accountId ?? 'account'}`
         : `Endpoint ${info.endpoint ?? ''}`;
-  const dot = info.mode === 'aws' ? 'bg-orange-500' : info.mode === 'local' ? 'bg-emerald-500' : 'bg-sky-500';
+  const live = useLiveness();
+  const dot = !live.reachable
+    ? 'bg-red-500'
+    : info.mode === 'aws'
+      ? 'bg-orange-500'
+      : info.mode === 'local'
+        ? 'bg-emerald-500'
+        : 'bg-sky-500';
   const runtime = info.mode === 'local' ? info.runtime : undefined;
   const switchHint =
     runtime?.kind === 'simulated' && runtime.dockerEngine
@@ -32,6 +40,7 @@ export function BackendBadge({ info }: { info: BackendInfo }) {
             {switchHint && <span aria-hidden="true"> · Docker available</span>}
           </span>
         )}
+        {!live.reachable && <span className="font-medium text-red-300">· unreachable</span>}
       </span>
       {switchHint && (
         <span className="sr-only" data-testid="runtime-switch-hint">

@@ -4,13 +4,21 @@
  * instances features, which never import each other.
  */
 import { Outlet, type RouteObject } from 'react-router';
+import { useLiveness } from '../aws/liveness';
 import { LiveBar } from '../components/ui/live-bar';
 
+/** The live bar above every dashboard page; the page is dimmed and marked stale while the backend is gone. */
 function DashboardFrame() {
+  const live = useLiveness();
   return (
     <>
       <LiveBar />
-      <Outlet />
+      <div
+        data-stale={!live.reachable || undefined}
+        className={live.reachable ? undefined : 'opacity-60 saturate-50'}
+      >
+        <Outlet />
+      </div>
     </>
   );
 }
@@ -27,6 +35,18 @@ export const dashboardRoutes: RouteObject[] = [
           })),
       },
       {
+        path: 'create-cluster',
+        lazy: () =>
+          import('../features/clusters/components/create-cluster-page').then((m) => ({
+            Component: m.CreateClusterPage,
+          })),
+      },
+      {
+        path: 'clusters/:cluster/run-task',
+        lazy: () =>
+          import('../features/tasks/components/run-task-page').then((m) => ({ Component: m.RunTaskPage })),
+      },
+      {
         path: 'clusters/:cluster',
         lazy: async () => {
           const [
@@ -40,7 +60,7 @@ export const dashboardRoutes: RouteObject[] = [
             import('../features/clusters/components/cluster-page'),
             import('../features/services/components/cluster-services'),
             import('../features/services/components/cluster-events'),
-            import('../features/services/api/list-services'),
+            import('../aws/queries/services'),
             import('../features/tasks/components/cluster-tasks'),
             import('../features/instances/components/instances-table'),
           ]);
@@ -74,8 +94,29 @@ export const dashboardRoutes: RouteObject[] = [
         },
       },
       {
+        path: 'clusters/:cluster/create-service',
+        lazy: () =>
+          import('../features/services/components/service-form-page').then((m) => ({
+            Component: m.CreateServicePage,
+          })),
+      },
+      {
+        path: 'clusters/:cluster/services/:service/update',
+        lazy: () =>
+          import('../features/services/components/service-form-page').then((m) => ({
+            Component: m.UpdateServicePage,
+          })),
+      },
+      {
         path: 'clusters/:cluster/tasks/:task',
         lazy: () => import('../features/tasks/components/task-page').then((m) => ({ Component: m.TaskPage })),
+      },
+      {
+        path: 'create-task-definition',
+        lazy: () =>
+          import('../features/task-definitions/components/task-definition-form-page').then((m) => ({
+            Component: m.TaskDefinitionFormPage,
+          })),
       },
       {
         path: 'task-definitions',

@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from 'react-
 import { RegionProvider, useBackendInfo } from '../aws/backend';
 import { Dialog } from '../components/ui/dialog';
 import { ErrorState } from '../components/ui/error-state';
+import { Notices } from '../components/ui/notices';
 import { LoadingBlock } from '../components/ui/skeleton';
 import { cn } from '../lib/cn';
 import { useTheme } from '../lib/use-theme';
@@ -135,6 +136,7 @@ export function AppLayout() {
         {body}
       </main>
       <ThrottleNotice />
+      <Notices />
       <Dialog open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts">
         <table className="w-full text-sm">
           <caption className="sr-only">Keyboard shortcuts</caption>

@@ -3,6 +3,7 @@ import { AppLayout } from './layout';
 import { dashboardRoutes } from './dashboard-routes';
 import { NotFound } from './routes/not-found';
 import { RouteError } from './routes/route-error';
+import { RouteLoading } from './routes/route-loading';
 
 /** Feature pages load on demand, so the first chunk holds only the shell. */
 export const router = createBrowserRouter([
@@ -10,6 +11,8 @@ export const router = createBrowserRouter([
     path: '/',
     element: <AppLayout />,
     errorElement: <RouteError />,
+    // Shown while the first route's code loads on a full page load (React Router warns without one).
+    HydrateFallback: RouteLoading,
     children: [
       { index: true, element: <Navigate to="/get-started" replace /> },
       { path: 'get-started', element: <Navigate to="/get-started/task-definition" replace /> },

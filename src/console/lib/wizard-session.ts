@@ -73,3 +73,12 @@ export const launchSession = {
     return record;
   },
 };
+
+/** The record of "Launch again": a new start time, the results kept (e.g. the cluster and revision). */
+export function relaunched(
+  record: LaunchRecord,
+  results: Record<string, string>,
+  now = new Date(),
+): LaunchRecord {
+  return { ...record, startedAt: now.toISOString(), results: { ...results } };
+}

@@ -2,7 +2,7 @@ import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
-import type { PollRates } from '../poll';
+import { notFound, pollUnlessGone, type PollRates } from '../poll';
 import { SERVICE_POLL, servicesPollMs } from './service-poll';
 
 export async function describeService(region: string, cluster: string, service: string): Promise<Service> {
@@ -10,9 +10,7 @@ export async function describeService(region: string, cluster: string, service: 
   const found = out.services?.[0];
   if (!found) {
     const reason = out.failures?.[0]?.reason ?? 'MISSING';
-    throw Object.assign(new Error(`Service ${service} in cluster ${cluster}: ${reason}.`), {
-      name: 'ServiceNotFoundException',
-    });
+    throw notFound('ServiceNotFoundException', `Service ${service} in cluster ${cluster}: ${reason}.`);
   }
   return found;
 }
@@ -28,7 +26,7 @@ export function serviceQuery(
     queryKey: awsQueryKey(region, 'ecs', 'DescribeServices', { cluster, service }),
     enabled: Boolean(service),
     queryFn: () => describeService(region, cluster, service ?? ''),
-    refetchInterval: (q) => servicesPollMs(q.state.data ? [q.state.data] : undefined, poll),
+    refetchInterval: pollUnlessGone((q) => servicesPollMs(q.state.data ? [q.state.data] : undefined, poll)),
     refetchIntervalInBackground: false,
   });
 }

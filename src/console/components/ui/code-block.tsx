@@ -9,6 +9,7 @@ interface CodeBlockProps {
   mimeType?: string;
   /** Accessible name of the code region. */
   label: string;
+  testId?: string;
 }
 
 async function copyText(text: string): Promise<void> {
@@ -43,7 +44,7 @@ function download(text: string, filename: string, mimeType: string): void {
 }
 
 /** Generated text with Copy (and a visible "Copied" confirmation) and Download. */
-export function CodeBlock({ code, filename, mimeType = 'text/plain', label }: CodeBlockProps) {
+export function CodeBlock({ code, filename, mimeType = 'text/plain', label, testId }: CodeBlockProps) {
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -90,6 +91,7 @@ export function CodeBlock({ code, filename, mimeType = 'text/plain', label }: Co
       <pre
         tabIndex={0}
         aria-label={label}
+        data-testid={testId}
         className="max-h-[32rem] overflow-auto bg-white p-4 font-mono text-xs leading-relaxed text-slate-800 dark:bg-slate-950 dark:text-slate-200"
       >
         <code>{code}</code>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { Button } from './button';
 
 interface DialogProps {
@@ -8,7 +9,10 @@ interface DialogProps {
   children: ReactNode;
 }
 
-/** A modal on the native <dialog>: focus is trapped and Escape closes it. */
+/**
+ * A modal on the native <dialog>: focus is trapped and Escape closes it. Rendered at the end of <body>, so a
+ * dialog opened from inside a form (a key pair from the cluster form) never nests its own form in it.
+ */
 export function Dialog({ open, onClose, title, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -18,7 +22,7 @@ export function Dialog({ open, onClose, title, children }: DialogProps) {
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
-  return (
+  return createPortal(
     <dialog
       ref={ref}
       aria-labelledby={titleId}
@@ -34,6 +38,7 @@ export function Dialog({ open, onClose, title, children }: DialogProps) {
         </Button>
       </div>
       <div className="px-5 py-4">{children}</div>
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

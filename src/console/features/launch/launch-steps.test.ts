@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deriveSteps,
   isSteady,
+  launchGone,
   nextAction,
   stackFailure,
   stackPhase,
@@ -90,5 +91,15 @@ describe('launch steps', () => {
 
   it('does nothing after the launch was deleted', () => {
     expect(nextAction({ results: { deletedAt: 'now' }, actions: {} })).toBeNull();
+  });
+});
+
+describe('a launch whose resources went away', () => {
+  it('is gone when its stack is deleted or its service is no longer ACTIVE', () => {
+    expect(launchGone({ stackStatus: 'CREATE_COMPLETE', serviceStatus: 'ACTIVE' })).toBe(false);
+    expect(launchGone({ stackStatus: 'DELETE_COMPLETE', serviceStatus: 'ACTIVE' })).toBe(true);
+    expect(launchGone({ stackStatus: 'DELETE_IN_PROGRESS' })).toBe(true);
+    expect(launchGone({ stackStatus: 'CREATE_COMPLETE', serviceStatus: 'INACTIVE' })).toBe(true);
+    expect(launchGone({ stackStatus: 'CREATE_COMPLETE', serviceMissing: true })).toBe(true);
   });
 });

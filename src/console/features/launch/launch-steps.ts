@@ -136,3 +136,22 @@ export function nextAction(f: LaunchFacts): Exclude<LaunchStepId, 'steady'> | nu
 export function taskDefinitionName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
+
+/**
+ * A finished launch whose service or stack went away outside this page (deleted from the stacks page, the
+ * CLI...): the page must stop saying "Your service is running".
+ */
+export function launchGone(f: {
+  stackStatus?: string;
+  serviceStatus?: string;
+  /** DescribeServices answered that the service does not exist. */
+  serviceMissing?: boolean;
+}): boolean {
+  const phase = f.stackStatus ? stackPhase(f.stackStatus) : undefined;
+  return (
+    phase === 'deleted' ||
+    phase === 'deleting' ||
+    Boolean(f.serviceMissing) ||
+    (f.serviceStatus !== undefined && f.serviceStatus !== 'ACTIVE')
+  );
+}

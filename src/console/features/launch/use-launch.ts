@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Blueprint, WizardAnswers } from '../../../blueprint';
 import { useRegion } from '../../aws/backend';
 import { toAwsError } from '../../aws/errors';
-import { launchSession, type LaunchRecord } from '../../lib/wizard-session';
+import { launchSession, relaunched, type LaunchRecord } from '../../lib/wizard-session';
 import {
   createCluster,
   createService,
@@ -18,6 +18,7 @@ import { containerLinksQuery } from './api/container-links';
 import {
   deriveSteps,
   isSteady,
+  launchGone,
   nextAction,
   stackFailure,
   stackPhase,
@@ -40,12 +41,13 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
   const serviceName = answers.service.name;
   const queryClient = useQueryClient();
   const [results, setResults] = useState<LaunchResults>(() => record.results as LaunchResults);
+  const [startedAt, setStartedAt] = useState(record.startedAt);
   const [actions, setActions] = useState<Partial<Record<LaunchStepId, ActionState>>>({});
   const inFlight = useRef(false);
 
   useEffect(() => {
-    launchSession.save({ ...record, results: { ...results } as Record<string, string> });
-  }, [record, results]);
+    launchSession.save({ ...record, startedAt, results: { ...results } as Record<string, string> });
+  }, [record, results, startedAt]);
 
   const { stack, resources, events } = useStackDetails(results.stackId, { poll: LAUNCH_POLL });
   const stackStatus = stack.data?.StackStatus;
@@ -146,7 +148,9 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
   const launchAgain = () => {
     setActions({});
     remove.reset();
-    setResults((r) => ({ clusterArn: r.clusterArn, taskDefinitionArn: r.taskDefinitionArn }));
+    const kept = { clusterArn: results.clusterArn, taskDefinitionArn: results.taskDefinitionArn };
+    setStartedAt(relaunched(record, kept as Record<string, string>).startedAt);
+    setResults(kept);
   };
 
   const loadBalancer = answers.service.loadBalancer;
@@ -155,6 +159,15 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
   );
   const lbDns = stack.data?.Outputs?.find((o) => o.OutputKey === 'LoadBalancerDNS')?.OutputValue;
   const loadBalancerUrl = loadBalancer && lbDns ? `http://${lbDns}:${loadBalancer.listenerPort}/` : undefined;
+
+  const gone =
+    Boolean(results.steadyAt) &&
+    !results.deletedAt &&
+    launchGone({
+      stackStatus,
+      serviceStatus: service.data?.status,
+      serviceMissing: service.isError && toAwsError(service.error).code === 'ServiceNotFoundException',
+    });
 
   const totalResources = useMemo(() => Object.keys(bp.template.Resources).length, [bp]);
 
@@ -172,7 +185,9 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
     launchAgain,
     links,
     loadBalancerUrl,
-    finished: Boolean(results.steadyAt) && !results.deletedAt,
+    startedAt,
+    gone,
+    finished: Boolean(results.steadyAt) && !results.deletedAt && !gone,
   };
 }
 

@@ -2,7 +2,8 @@ import { DescribeClustersCommand, type Cluster } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { CLUSTERS_POLL_MS } from './list-clusters';
+import { pollUnlessGone } from '../../../aws/poll';
+import { CLUSTERS_POLL_MS } from '../../../aws/queries/clusters';
 
 export async function describeCluster(region: string, cluster: string): Promise<Cluster> {
   const out = await ecsClient(region).send(
@@ -24,7 +25,7 @@ export function clusterQuery(region: string, cluster: string) {
     queryKey: awsQueryKey(region, 'ecs', 'DescribeClusters', { cluster }),
     queryFn: () => describeCluster(region, cluster),
     placeholderData: keepPreviousData,
-    refetchInterval: CLUSTERS_POLL_MS,
+    refetchInterval: pollUnlessGone(() => CLUSTERS_POLL_MS),
     refetchIntervalInBackground: false,
   });
 }

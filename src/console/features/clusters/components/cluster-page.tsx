@@ -5,7 +5,11 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { Stat } from '../../../components/ui/stat';
 import { Tabs, useTabParam } from '../../../components/ui/tabs';
+import { TagsSection } from '../../../components/tags/tags-section';
 import { useCluster } from '../api/describe-cluster';
+import { ClusterStackBanner } from './cluster-stack-banner';
+import { DeleteCluster } from './delete-cluster';
+import { ButtonLink } from '../../../components/ui/button';
 
 export const CLUSTER_TABS = ['services', 'tasks', 'instances', 'events'] as const;
 export type ClusterTab = (typeof CLUSTER_TABS)[number];
@@ -32,6 +36,17 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
         eyebrow={<Breadcrumbs trail={[{ to: '/clusters', label: 'Clusters' }]} />}
         title={<StatusTitle name={cluster} status={c?.status} />}
         description={c?.clusterArn}
+        actions={
+          c && (
+            <>
+              <ButtonLink variant="primary" to={`/clusters/${encodeURIComponent(cluster)}/create-service`}>
+                Create service
+              </ButtonLink>
+              <ButtonLink to={`/clusters/${encodeURIComponent(cluster)}/run-task`}>Run task</ButtonLink>
+              <DeleteCluster cluster={cluster} runningTasks={c.runningTasksCount ?? 0} />
+            </>
+          )
+        }
       />
       {info.error ? (
         <ErrorState
@@ -41,6 +56,7 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
         />
       ) : (
         <>
+          <ClusterStackBanner cluster={cluster} />
           <dl className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-5">
             <Stat label="Container instances" value={c?.registeredContainerInstancesCount} />
             <Stat label="Active services" value={c?.activeServicesCount} />
@@ -54,6 +70,11 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
             onSelect={selectTab}
             tabs={CLUSTER_TABS.map((id) => ({ id, label: tabLabels[id], content: tabs[id](cluster) }))}
           />
+          {c?.clusterArn && (
+            <div className="mt-8">
+              <TagsSection resourceArn={c.clusterArn} resourceName={`cluster ${cluster}`} />
+            </div>
+          )}
         </>
       )}
     </>

@@ -1,5 +1,5 @@
 import { PageHeader } from '../../../components/ui/page-header';
-import { useClusters } from '../api/list-clusters';
+import { useClusters } from '../../../aws/queries/clusters';
 import { ClustersList } from './clusters-list';
 
 export function ClustersPage() {

@@ -1,8 +1,10 @@
 import type { ContainerInstance, Resource } from '@aws-sdk/client-ecs';
 import { Button } from '../../../components/ui/button';
-import { ErrorState } from '../../../components/ui/error-state';
 import { ProgressBar } from '../../../components/ui/progress-bar';
-import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { notify } from '../../../lib/notices';
+import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useContainerInstances } from '../api/list-container-instances';
 import { useUpdateInstancesState } from '../api/update-instances-state';
@@ -37,11 +39,12 @@ function Usage({
 function columns(
   onState: (arn: string, status: 'ACTIVE' | 'DRAINING') => void,
   busy: boolean,
-): Array<Column<ContainerInstance>> {
+): Array<DataColumn<ContainerInstance>> {
   return [
     {
       id: 'instance',
       header: 'Instance',
+      value: (i) => i.ec2InstanceId,
       cell: (i) => (
         <div>
           <p className="font-mono text-xs">{i.ec2InstanceId}</p>
@@ -52,10 +55,16 @@ function columns(
         </div>
       ),
     },
-    { id: 'status', header: 'Status', cell: (i) => <StatusBadge status={i.status ?? '—'} /> },
+    {
+      id: 'status',
+      header: 'Status',
+      value: (i) => i.status,
+      cell: (i) => <StatusBadge status={i.status ?? '—'} />,
+    },
     {
       id: 'agent',
       header: 'Agent',
+      value: (i) => (i.agentConnected ? 'connected' : 'disconnected'),
       cell: (i) => (
         <StatusBadge
           status={i.agentConnected ? 'Connected' : 'Disconnected'}
@@ -66,6 +75,7 @@ function columns(
     {
       id: 'tasks',
       header: 'Running / pending',
+      value: (i) => i.runningTasksCount ?? 0,
       className: 'tabular-nums',
       cell: (i) => (
         <span data-testid={`instance-tasks-${i.ec2InstanceId ?? ''}`}>
@@ -73,8 +83,18 @@ function columns(
         </span>
       ),
     },
-    { id: 'cpu', header: 'CPU', cell: (i) => <Usage instance={i} name="CPU" unit="units" /> },
-    { id: 'memory', header: 'Memory', cell: (i) => <Usage instance={i} name="MEMORY" unit="MiB" /> },
+    {
+      id: 'cpu',
+      header: 'CPU',
+      value: (i) => amount(i.remainingResources, 'CPU'),
+      cell: (i) => <Usage instance={i} name="CPU" unit="units" />,
+    },
+    {
+      id: 'memory',
+      header: 'Memory',
+      value: (i) => amount(i.remainingResources, 'MEMORY'),
+      cell: (i) => <Usage instance={i} name="MEMORY" unit="MiB" />,
+    },
     {
       id: 'actions',
       header: 'Actions',
@@ -92,20 +112,21 @@ function columns(
   ];
 }
 
-/** The ECS Instances tab: capacity as bars, agent and status, drain / activate. */
+/** The ECS Instances tab: capacity as bars, agent and status, drain / activate after a confirmation. */
 export function ClusterInstances({ cluster }: { cluster: string }) {
   const instances = useContainerInstances(cluster);
   const update = useUpdateInstancesState(cluster);
+  const [pending, setPending] = useState<{ arn: string; status: 'ACTIVE' | 'DRAINING' } | null>(null);
+  const target = (instances.data ?? []).find((i) => i.containerInstanceArn === pending?.arn);
+  const id = target?.ec2InstanceId ?? '';
+  const input = pending ? { cluster, containerInstances: [pending.arn], status: pending.status } : null;
   return (
     <div className="space-y-3">
-      {update.isError && <ErrorState title="Could not change the instance state" error={update.error} />}
-      <ResourceTable
+      <DataTable
+        tableId="instances"
         caption={`Container instances in cluster ${cluster}`}
         resourceName="container instances"
-        columns={columns(
-          (arn, status) => update.mutate({ containerInstances: [arn], status }),
-          update.isPending,
-        )}
+        columns={columns((arn, status) => setPending({ arn, status }), update.isPending)}
         rows={instances.data}
         rowKey={(i) => i.containerInstanceArn ?? ''}
         isLoading={instances.isPending}
@@ -114,9 +135,43 @@ export function ClusterInstances({ cluster }: { cluster: string }) {
         empty={{
           title: 'No container instances',
           description:
-            'EC2 instances join the cluster when their agent registers (ECS_CLUSTER in the user data).',
+            'EC2 instances join the cluster when their agent registers (ECS_CLUSTER in the user data). "Create cluster" with EC2 instances makes an Auto Scaling group that does this.',
         }}
       />
+      <ConfirmDialog
+        open={pending !== null}
+        onClose={() => setPending(null)}
+        title={pending?.status === 'DRAINING' ? `Drain ${id}` : `Activate ${id}`}
+        confirmLabel={pending?.status === 'DRAINING' ? 'Drain' : 'Activate'}
+        danger={pending?.status === 'DRAINING'}
+        calls={input ? [{ service: 'ecs', operation: 'UpdateContainerInstancesState', input }] : undefined}
+        pending={update.isPending}
+        error={update.error}
+        errorTitle="Could not change the instance state"
+        onConfirm={() => {
+          if (!pending) return;
+          update.mutate(
+            { containerInstances: [pending.arn], status: pending.status },
+            {
+              onSuccess: () => {
+                notify(
+                  'success',
+                  pending.status === 'DRAINING'
+                    ? `${id} is draining: its service tasks move to other instances.`
+                    : `${id} is ACTIVE again: new tasks may be placed on it.`,
+                );
+                setPending(null);
+              },
+            },
+          );
+        }}
+      >
+        <p>
+          {pending?.status === 'DRAINING'
+            ? `ECS places no new task on ${id} and replaces its service tasks elsewhere (${target?.runningTasksCount ?? 0} running now). Standalone tasks keep running.`
+            : `ECS may place new tasks on ${id} again.`}
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }

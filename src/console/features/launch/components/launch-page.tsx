@@ -69,7 +69,7 @@ function Launch({ record, answers }: { record: LaunchRecord; answers: WizardAnsw
         description={
           <>
             Service <strong>{answers.service.name}</strong> on cluster <strong>{answers.cluster.name}</strong>{' '}
-            in {launch.region}. Started {new Date(record.startedAt).toLocaleString()}.
+            in {launch.region}. Started {new Date(launch.startedAt).toLocaleString()}.
           </>
         }
         actions={
@@ -135,6 +135,25 @@ function Launch({ record, answers }: { record: LaunchRecord; answers: WizardAnsw
       )}
 
       {launch.finished && <LaunchResult launch={launch} answers={answers} />}
+      {launch.gone && (
+        <div
+          className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          data-testid="launch-gone"
+        >
+          <p className="font-medium">
+            This launch is no longer running: its stack {bp.stackName} or its service {answers.service.name}{' '}
+            was deleted outside this page.
+          </p>
+          <div className="mt-3 flex gap-2">
+            <Button variant="primary" size="sm" onClick={launch.launchAgain}>
+              Launch again
+            </Button>
+            <ButtonLink to="/get-started/task-definition" size="sm">
+              Edit in the wizard
+            </ButtonLink>
+          </div>
+        </div>
+      )}
 
       <ol className="space-y-3" aria-label="Launch steps">
         {launch.steps.map((step) => (

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { servicesQuery } from './list-services';
+import { servicesQuery } from '../../../aws/queries/services';
 
 export const deleteServiceInputSchema = z.object({ force: z.boolean() });
 export type DeleteServiceInput = z.infer<typeof deleteServiceInputSchema>;

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useServices } from '../api/list-services';
+import { useServices } from '../../../aws/queries/services';
 import { mergeServiceEvents } from '../events';
 import { EventsTimeline } from './events-timeline';
 

@@ -1,4 +1,4 @@
-import { useServices } from '../api/list-services';
+import { useServices } from '../../../aws/queries/services';
 import { ServicesTable } from './services-table';
 
 /** The Services tab of a cluster. */

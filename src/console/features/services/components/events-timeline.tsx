@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { Button } from '../../../components/ui/button';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { FilterSelect, useUrlFilters } from '../../../components/ui/filters';
@@ -22,7 +24,7 @@ interface EventsTimelineProps {
   onRetry: () => void;
   /** Service names offered in the service filter; omit on a single service's page. */
   serviceNames?: string[];
-  /** Most events shown (the newest). */
+  /** Events shown per page (the newest first); "Show more" adds a page. */
   limit?: number;
 }
 
@@ -33,9 +35,10 @@ export function EventsTimeline({
   error,
   onRetry,
   serviceNames,
-  limit = 200,
+  limit = 25,
 }: EventsTimelineProps) {
   const [params, setFilter] = useUrlFilters();
+  const [pages, setPages] = useState(1);
   const kind = params.get('event') ?? '';
   const service = params.get('service') ?? '';
   if (error) return <ErrorState title="Could not load the events" error={error} onRetry={onRetry} />;
@@ -64,7 +67,9 @@ export function EventsTimeline({
           </FilterSelect>
         )}
         <span className="text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
-          {events ? `${shown.length} of ${events.length} events` : ''}
+          {events
+            ? `${Math.min(shown.length, pages * limit)} shown · ${shown.length} of ${events.length} events match`
+            : ''}
         </span>
       </div>
       {isLoading || !events ? (
@@ -76,7 +81,7 @@ export function EventsTimeline({
         />
       ) : (
         <ol aria-label="Service events, newest first" className="space-y-1.5" data-testid="events-timeline">
-          {shown.slice(0, limit).map((e) => {
+          {shown.slice(0, pages * limit).map((e) => {
             const c = EVENT_CLASSES.find((x) => x.id === e.kind) ?? EVENT_CLASSES[EVENT_CLASSES.length - 1];
             return (
               <li
@@ -97,6 +102,11 @@ export function EventsTimeline({
             );
           })}
         </ol>
+      )}
+      {shown.length > pages * limit && (
+        <Button size="sm" className="mt-2" onClick={() => setPages((p) => p + 1)}>
+          Show {Math.min(limit, shown.length - pages * limit)} older events
+        </Button>
       )}
     </div>
   );

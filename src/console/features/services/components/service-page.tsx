@@ -17,6 +17,8 @@ import { mergeServiceEvents } from '../events';
 import { formatTime, linkClass } from '../../../lib/format';
 import { EventsTimeline } from './events-timeline';
 import { ServiceActions } from './service-actions';
+import { StuckHint } from './stuck-hint';
+import { TagsSection } from '../../../components/tags/tags-section';
 import { taskDefinitionLink } from './services-table';
 
 const deploymentColumns: Array<Column<Deployment>> = [
@@ -179,6 +181,7 @@ export function ServicePage({
               <Count label="Pending" value={s.pendingCount ?? 0} />
             </dl>
             <ServiceActions key={`${s.taskDefinition}/${s.desiredCount}`} cluster={cluster} service={s} />
+            <StuckHint cluster={cluster} service={s} />
             <Section title="Deployments">
               <ResourceTable
                 caption={`Deployments of ${name}`}
@@ -201,7 +204,6 @@ export function ServicePage({
                 isLoading={false}
                 error={null}
                 onRetry={() => void service.refetch()}
-                limit={50}
               />
             </Section>
             <Section title="Load balancer">
@@ -210,6 +212,7 @@ export function ServicePage({
             <Section title="Placement">
               <Placement service={s} />
             </Section>
+            <TagsSection resourceArn={s.serviceArn ?? ''} resourceName={`service ${name}`} />
           </>
         )}
       </QueryView>

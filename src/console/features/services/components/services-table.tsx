@@ -1,6 +1,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { Link } from 'react-router';
-import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { ButtonLink } from '../../../components/ui/button';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { linkClass, lastPart } from '../../../lib/format';
 
@@ -15,11 +16,12 @@ function taskDefinitionLink(arn: string | undefined) {
   );
 }
 
-function columns(cluster: string): Array<Column<Service>> {
+function columns(cluster: string): Array<DataColumn<Service>> {
   return [
     {
       id: 'name',
       header: 'Service',
+      value: (s) => s.serviceName,
       cell: (s) => (
         <Link
           className={linkClass}
@@ -29,10 +31,16 @@ function columns(cluster: string): Array<Column<Service>> {
         </Link>
       ),
     },
-    { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.status ?? 'UNKNOWN'} /> },
+    {
+      id: 'status',
+      header: 'Status',
+      value: (s) => s.status,
+      cell: (s) => <StatusBadge status={s.status ?? 'UNKNOWN'} />,
+    },
     {
       id: 'counts',
       header: 'Desired / running / pending',
+      value: (s) => s.runningCount,
       className: 'tabular-nums',
       cell: (s) => (
         <span data-testid={`service-counts-${s.serviceName ?? ''}`}>
@@ -40,10 +48,23 @@ function columns(cluster: string): Array<Column<Service>> {
         </span>
       ),
     },
-    { id: 'taskdef', header: 'Task definition', cell: (s) => taskDefinitionLink(s.taskDefinition) },
+    {
+      id: 'taskDefinition',
+      header: 'Task definition',
+      value: (s) => lastPart(s.taskDefinition),
+      cell: (s) => taskDefinitionLink(s.taskDefinition),
+    },
+    {
+      id: 'launchType',
+      header: 'Launch type',
+      value: (s) => s.launchType,
+      cell: (s) => s.launchType ?? '—',
+      hiddenByDefault: true,
+    },
     {
       id: 'deployments',
       header: 'Deployments',
+      value: (s) => (s.deployments ?? []).map((d) => d.rolloutState ?? d.status).join(' '),
       cell: (s) => (
         <ul className="space-y-1">
           {(s.deployments ?? []).map((d) => (
@@ -69,8 +90,14 @@ interface ServicesTableProps {
 }
 
 export function ServicesTable({ cluster, services, isLoading, error, onRetry }: ServicesTableProps) {
+  const create = (
+    <ButtonLink to={`/clusters/${encodeURIComponent(cluster)}/create-service`} variant="primary" size="sm">
+      Create service
+    </ButtonLink>
+  );
   return (
-    <ResourceTable
+    <DataTable
+      tableId="services"
       caption={`Services in cluster ${cluster}`}
       resourceName="services"
       columns={columns(cluster)}
@@ -79,7 +106,18 @@ export function ServicesTable({ cluster, services, isLoading, error, onRetry }: 
       isLoading={isLoading}
       error={error}
       onRetry={onRetry}
-      empty={{ title: 'No services in this cluster' }}
+      defaultSort={{ id: 'name', desc: false }}
+      toolbar={create}
+      empty={{
+        title: 'No services in this cluster',
+        description:
+          'A service keeps a number of tasks of a task definition running, and replaces them when they stop.',
+        action: (
+          <ButtonLink to={`/clusters/${encodeURIComponent(cluster)}/create-service`} variant="primary">
+            Create service
+          </ButtonLink>
+        ),
+      }}
     />
   );
 }

@@ -1,25 +1,46 @@
 import type { StackSummary } from '@aws-sdk/client-cloudformation';
 import { Link } from 'react-router';
 import { PageHeader } from '../../../components/ui/page-header';
-import { ResourceTable, type Column } from '../../../components/ui/resource-table';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useStacks } from '../api/list-stacks';
 import { formatTime, linkClass } from '../../../lib/format';
 
-const columns: Array<Column<StackSummary>> = [
+const columns: Array<DataColumn<StackSummary>> = [
   {
     id: 'name',
     header: 'Stack',
+    value: (s) => s.StackName,
     cell: (s) => (
       <Link className={linkClass} to={`/stacks/${encodeURIComponent(s.StackName ?? '')}`}>
         {s.StackName}
       </Link>
     ),
   },
-  { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.StackStatus ?? '—'} /> },
-  { id: 'created', header: 'Created', cell: (s) => formatTime(s.CreationTime) },
-  { id: 'updated', header: 'Updated', cell: (s) => formatTime(s.LastUpdatedTime) },
-  { id: 'description', header: 'Description', cell: (s) => s.TemplateDescription ?? '' },
+  {
+    id: 'status',
+    header: 'Status',
+    value: (s) => s.StackStatus,
+    cell: (s) => <StatusBadge status={s.StackStatus ?? '—'} />,
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    value: (s) => s.CreationTime?.toISOString(),
+    cell: (s) => formatTime(s.CreationTime),
+  },
+  {
+    id: 'updated',
+    header: 'Updated',
+    value: (s) => s.LastUpdatedTime?.toISOString(),
+    cell: (s) => formatTime(s.LastUpdatedTime),
+  },
+  {
+    id: 'description',
+    header: 'Description',
+    value: (s) => s.TemplateDescription,
+    cell: (s) => s.TemplateDescription ?? '',
+  },
 ];
 
 export function StacksPage() {
@@ -30,7 +51,9 @@ export function StacksPage() {
         title="Stacks"
         description="CloudFormation stacks in the region (deleted stacks are not listed)."
       />
-      <ResourceTable
+      <DataTable
+        tableId="stacks"
+        defaultSort={{ id: 'created', desc: true }}
         caption="CloudFormation stacks"
         resourceName="stacks"
         columns={columns}

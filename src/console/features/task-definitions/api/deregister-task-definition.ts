@@ -3,8 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
-import { taskDefinitionQuery } from './describe-task-definition';
-import { revisionsQuery } from './list-revisions';
+import { taskDefinitionQuery } from '../../../aws/queries/task-definition';
+import { revisionsQuery } from '../../../aws/queries/task-definition-revisions';
 
 export const deregisterInputSchema = z.object({
   family: z.string().min(1),

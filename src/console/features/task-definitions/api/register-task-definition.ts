@@ -3,8 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
 import { registerInputSchema, type RegisterInput } from '../editable';
-import { familiesQuery } from './list-families';
-import { revisionsQuery } from './list-revisions';
+import { familiesQuery } from '../../../aws/queries/task-definition-families';
+import { revisionsQuery } from '../../../aws/queries/task-definition-revisions';
 
 /** RegisterTaskDefinition from the edited JSON (checked by `registerInputSchema`; the server checks the rest). */
 export function useRegisterTaskDefinition() {

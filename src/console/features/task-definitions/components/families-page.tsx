@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { ButtonLink } from '../../../components/ui/button';
 import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable } from '../../../components/ui/resource-table';
-import { useFamilies } from '../api/list-families';
+import { useFamilies } from '../../../aws/queries/task-definition-families';
 import { linkClass } from '../../../lib/format';
 
 export function FamiliesPage() {
@@ -12,6 +12,11 @@ export function FamiliesPage() {
       <PageHeader
         title="Task definitions"
         description="Task definition families with at least one ACTIVE revision."
+        actions={
+          <ButtonLink to="/create-task-definition" variant="primary">
+            Create task definition
+          </ButtonLink>
+        }
       />
       <ResourceTable
         caption="Task definition families"
@@ -34,9 +39,10 @@ export function FamiliesPage() {
         onRetry={() => void families.refetch()}
         empty={{
           title: 'No task definitions',
+          description: 'A task definition describes the containers of a task: image, memory, ports, logs.',
           action: (
-            <ButtonLink to="/get-started" variant="primary">
-              Open the wizard
+            <ButtonLink to="/create-task-definition" variant="primary">
+              Create task definition
             </ButtonLink>
           ),
         }}

@@ -1,82 +1,17 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
-import { Button } from '../../../components/ui/button';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { Button, ButtonLink } from '../../../components/ui/button';
+import { TagsSection } from '../../../components/tags/tags-section';
+import { DeployRevision } from './deploy-revision';
 import { CodeBlock } from '../../../components/ui/code-block';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { LoadingBlock } from '../../../components/ui/skeleton';
-import { useTaskDefinition } from '../api/describe-task-definition';
+import { useTaskDefinition } from '../../../aws/queries/task-definition';
 import { useDeregisterTaskDefinition } from '../api/deregister-task-definition';
-import { useRegisterTaskDefinition } from '../api/register-task-definition';
-import { editableJson, parseRegisterInput } from '../editable';
-
-/** Edit the JSON and register it as a new revision; syntax and shape errors show beside the editor. */
-function RegisterRevision({ initial }: { initial: string }) {
-  const [text, setText] = useState(initial);
-  const [errors, setErrors] = useState<string[]>([]);
-  const register = useRegisterTaskDefinition();
-  const navigate = useNavigate();
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = parseRegisterInput(text);
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    setErrors([]);
-    register.mutate(parsed.value, {
-      onSuccess: (td) => {
-        if (td?.family && td.revision)
-          void navigate(`/task-definitions/${encodeURIComponent(td.family)}/${td.revision}`);
-      },
-    });
-  };
-  return (
-    <form
-      onSubmit={onSubmit}
-      className="grid gap-4 lg:grid-cols-[2fr_1fr]"
-      aria-label="Register a new revision"
-    >
-      <label className="flex flex-col gap-1 text-sm">
-        <span className="font-medium">Task definition JSON (RegisterTaskDefinition input)</span>
-        <textarea
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          spellCheck={false}
-          rows={24}
-          aria-invalid={errors.length > 0 || undefined}
-          aria-describedby="register-errors"
-          className="rounded-md border border-slate-300 bg-white p-3 font-mono text-xs dark:border-slate-600 dark:bg-slate-950"
-        />
-      </label>
-      <div className="space-y-3">
-        <div id="register-errors" aria-live="polite">
-          {errors.length > 0 && (
-            <div
-              role="alert"
-              data-testid="json-errors"
-              className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
-            >
-              <p className="font-semibold">Fix the JSON before registering</p>
-              <ul className="mt-1 list-disc pl-5">
-                {errors.map((e) => (
-                  <li key={e}>{e}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </div>
-        {register.isError && <ErrorState title="ECS refused the new revision" error={register.error} />}
-        <Button type="submit" variant="primary" disabled={register.isPending}>
-          Register new revision
-        </Button>
-      </div>
-    </form>
-  );
-}
 
 function Deregister({ td }: { td: TaskDefinition }) {
   const [open, setOpen] = useState(false);
@@ -109,13 +44,12 @@ function Deregister({ td }: { td: TaskDefinition }) {
   );
 }
 
-/** One revision: JSON view, deregister, and an editor to register the next revision. */
+/** One revision: JSON view, tags, deploy to a service, deregister, and "create new revision" (the form). */
 export function RevisionPage() {
   const params = useParams();
   const family = params['family'] ?? '';
   const revision = Number(params['revision']);
   const td = useTaskDefinition(family, Number.isInteger(revision) ? revision : undefined);
-  const [editing, setEditing] = useState(false);
   const data = td.data;
   return (
     <>
@@ -133,9 +67,13 @@ export function RevisionPage() {
         actions={
           data && (
             <>
-              <Button onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
-                {editing ? 'Close the editor' : 'Register a new revision'}
-              </Button>
+              <ButtonLink
+                variant="primary"
+                to={`/create-task-definition?from=${encodeURIComponent(`${family}:${revision}`)}`}
+              >
+                Create new revision
+              </ButtonLink>
+              <DeployRevision td={data.taskDefinition} />
               <Deregister td={data.taskDefinition} />
             </>
           )
@@ -151,7 +89,10 @@ export function RevisionPage() {
         <LoadingBlock label="Loading the task definition" lines={8} />
       ) : (
         <div className="space-y-6">
-          {editing && <RegisterRevision initial={editableJson(data.taskDefinition, data.tags)} />}
+          <TagsSection
+            resourceArn={data.taskDefinition.taskDefinitionArn ?? ''}
+            resourceName={`${family}:${revision}`}
+          />
           <CodeBlock
             code={JSON.stringify(data.taskDefinition, null, 2)}
             filename={`${family}-${revision}.json`}

@@ -10,6 +10,7 @@ import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ec2Client } from '../../../aws/ec2';
 import { toAwsError, type AwsErrorInfo } from '../../../aws/errors';
 import { ecsClient } from '../../../aws/ecs';
+import { notFound, pollUnlessGone } from '../../../aws/poll';
 import { tasksPollMs } from './poll';
 
 export interface TaskDetail {
@@ -28,9 +29,7 @@ export async function describeTask(region: string, cluster: string, taskId: stri
   const task = out.tasks?.[0];
   if (!task) {
     const reason = out.failures?.[0]?.reason ?? 'MISSING';
-    throw Object.assign(new Error(`Task ${taskId} in cluster ${cluster}: ${reason}.`), {
-      name: 'TaskNotFound',
-    });
+    throw notFound('TaskNotFound', `Task ${taskId} in cluster ${cluster}: ${reason}.`);
   }
   if (!task.containerInstanceArn) return { task };
   const ci = await ecs.send(
@@ -54,7 +53,7 @@ export function taskQuery(region: string, cluster: string, taskId: string) {
     queryKey: awsQueryKey(region, 'ecs', 'DescribeTasks', { cluster, taskId }),
     queryFn: () => describeTask(region, cluster, taskId),
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => tasksPollMs(q.state.data ? [q.state.data.task] : undefined),
+    refetchInterval: pollUnlessGone((q) => tasksPollMs(q.state.data ? [q.state.data.task] : undefined)),
     refetchIntervalInBackground: false,
   });
 }

@@ -42,13 +42,6 @@ export function ClusterTasks({
             ))}
           </FilterSelect>
         )}
-        <span
-          className="text-xs text-slate-600 dark:text-slate-400"
-          aria-live="polite"
-          data-testid="tasks-count"
-        >
-          {tasks.data ? `${tasks.data.length} tasks` : ''}
-        </span>
       </div>
       <TasksTable
         cluster={cluster}

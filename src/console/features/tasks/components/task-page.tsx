@@ -1,16 +1,18 @@
 import type { Container, Task } from '@aws-sdk/client-ecs';
-import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
 import { QueryView } from '../../../components/ui/query-view';
 import { Button } from '../../../components/ui/button';
-import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader } from '../../../components/ui/page-header';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { cn } from '../../../lib/cn';
 import { useTask, type TaskDetail } from '../api/describe-task';
-import { useStopTask } from '../api/stop-task';
+import { useStopTasks } from '../api/stop-tasks';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { TagsSection } from '../../../components/tags/tags-section';
+import { notify } from '../../../lib/notices';
 import { formatTime, lastPart, linkClass } from '../../../lib/format';
 import { lifecycleSteps, sinceCreated } from '../lifecycle';
 import { LoadingBlock } from '../../../components/ui/skeleton';
@@ -94,29 +96,49 @@ function Lifecycle({ task }: { task: Task }) {
 
 function StopTask({ cluster, task }: { cluster: string; task: Task }) {
   const id = lastPart(task.taskArn);
-  const stop = useStopTask(cluster, id);
+  const stop = useStopTasks();
+  const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('Stopped from the ECS console');
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    stop.mutate({ reason });
-  };
   if (task.desiredStatus === 'STOPPED') return null;
+  const input = { cluster, task: task.taskArn ?? id, ...(reason.trim() && { reason: reason.trim() }) };
   return (
-    <form onSubmit={onSubmit} className="mb-6 flex flex-wrap items-end gap-2" aria-label="Stop the task">
-      <label className="flex flex-col gap-1 text-sm">
-        <span className="text-xs text-slate-600 dark:text-slate-400">Stop reason</span>
-        <input
-          value={reason}
-          maxLength={255}
-          onChange={(e) => setReason(e.target.value)}
-          className="w-80 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-        />
-      </label>
-      <Button type="submit" variant="danger" disabled={stop.isPending}>
+    <div className="mb-6">
+      <Button variant="danger" onClick={() => setOpen(true)}>
         Stop task
       </Button>
-      {stop.isError && <ErrorState title="Could not stop the task" error={stop.error} />}
-    </form>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Stop task ${id}`}
+        confirmLabel="Stop task"
+        calls={[{ service: 'ecs', operation: 'StopTask', input }]}
+        pending={stop.isPending}
+        error={stop.error}
+        errorTitle="Could not stop the task"
+        onConfirm={() =>
+          stop.mutate([input], {
+            onSuccess: () => {
+              notify('success', `Task ${id} is stopping.`);
+              setOpen(false);
+            },
+          })
+        }
+      >
+        <p>
+          ECS stops the task&apos;s containers
+          {task.group?.startsWith('service:') ? '; its service starts a replacement' : ''}.
+        </p>
+        <label className="flex flex-col gap-1">
+          <span>Stop reason</span>
+          <input
+            value={reason}
+            maxLength={255}
+            onChange={(e) => setReason(e.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+          />
+        </label>
+      </ConfirmDialog>
+    </div>
   );
 }
 
@@ -190,6 +212,7 @@ export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDet
       <Suspense fallback={<LoadingBlock label="Loading the logs" lines={2} />}>
         <ContainerLogsSection task={task} />
       </Suspense>
+      <TagsSection resourceArn={task.taskArn ?? ''} resourceName={`task ${lastPart(task.taskArn)}`} />
       <section aria-labelledby="lifecycle-heading">
         <h2 id="lifecycle-heading" className="mb-3 text-lg font-semibold">
           Lifecycle

@@ -1,16 +1,17 @@
 import type { Task } from '@aws-sdk/client-ecs';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import type { RowSelectionState } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { EmptyState } from '../../../components/ui/empty-state';
-import { ErrorState } from '../../../components/ui/error-state';
-import { LoadingBlock } from '../../../components/ui/skeleton';
+import { useContainerInstances } from '../../../aws/queries/container-instances';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { formatTime, lastPart, linkClass } from '../../../lib/format';
+import { notify } from '../../../lib/notices';
+import { useStopTasks } from '../api/stop-tasks';
 
 const ROW_HEIGHT = 37;
-const grid =
-  'grid grid-cols-[minmax(10rem,1.4fr)_7rem_7rem_minmax(8rem,1fr)_minmax(7rem,0.8fr)_9rem_minmax(10rem,1.5fr)] items-center gap-x-3 px-3';
 
 interface TasksTableProps {
   cluster: string;
@@ -19,13 +20,114 @@ interface TasksTableProps {
   error: unknown;
   onRetry: () => void;
   caption: string;
-  /** Rows kept in view at once; the rest are rendered only when scrolled to. */
   height?: number;
 }
 
+const time = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+
+function columns(cluster: string, ec2Of: Map<string, string>): Array<DataColumn<Task>> {
+  const c = encodeURIComponent(cluster);
+  return [
+    {
+      id: 'task',
+      header: 'Task',
+      track: 'minmax(10rem,1.4fr)',
+      className: 'font-mono text-xs',
+      value: (t) => lastPart(t.taskArn),
+      cell: (t) => (
+        <Link className={linkClass} to={`/clusters/${c}/tasks/${lastPart(t.taskArn)}`}>
+          {lastPart(t.taskArn)}
+        </Link>
+      ),
+    },
+    {
+      id: 'status',
+      header: 'Last status',
+      track: '7rem',
+      value: (t) => t.lastStatus,
+      cell: (t) => <StatusBadge status={t.lastStatus ?? '—'} />,
+    },
+    {
+      id: 'desired',
+      header: 'Desired',
+      track: '6rem',
+      className: 'text-xs',
+      value: (t) => t.desiredStatus,
+      cell: (t) => t.desiredStatus,
+    },
+    {
+      id: 'taskDefinition',
+      header: 'Task definition',
+      track: 'minmax(8rem,1fr)',
+      value: (t) => lastPart(t.taskDefinitionArn),
+      cell: (t) => lastPart(t.taskDefinitionArn),
+    },
+    {
+      id: 'instance',
+      header: 'Instance',
+      track: 'minmax(10rem,0.9fr)',
+      className: 'font-mono text-xs',
+      value: (t) => ec2Of.get(t.containerInstanceArn ?? '') ?? '',
+      cell: (t) => {
+        const id = ec2Of.get(t.containerInstanceArn ?? '');
+        if (!t.containerInstanceArn) return '—';
+        return id ? (
+          <Link className={linkClass} to={`/clusters/${c}?tab=instances&q=${encodeURIComponent(id)}`}>
+            {id}
+          </Link>
+        ) : (
+          lastPart(t.containerInstanceArn).slice(0, 12)
+        );
+      },
+    },
+    {
+      id: 'started',
+      header: 'Started',
+      track: '9rem',
+      className: 'text-xs',
+      value: (t) => time(t.startedAt),
+      cell: (t) => formatTime(t.startedAt),
+    },
+    {
+      id: 'stopped',
+      header: 'Stopped',
+      track: '9rem',
+      className: 'text-xs',
+      value: (t) => time(t.stoppedAt),
+      cell: (t) => formatTime(t.stoppedAt),
+    },
+    {
+      id: 'stopCode',
+      header: 'Stop code',
+      track: 'minmax(8rem,0.8fr)',
+      className: 'text-xs',
+      value: (t) => t.stopCode,
+      cell: (t) => t.stopCode ?? '',
+    },
+    {
+      id: 'reason',
+      header: 'Stop reason',
+      track: 'minmax(10rem,1.5fr)',
+      className: 'text-xs',
+      value: (t) => t.stoppedReason,
+      cell: (t) => <span title={t.stoppedReason}>{t.stoppedReason ?? ''}</span>,
+    },
+    {
+      id: 'group',
+      header: 'Group',
+      track: 'minmax(8rem,1fr)',
+      className: 'text-xs',
+      value: (t) => t.group,
+      cell: (t) => t.group ?? '',
+      hiddenByDefault: true,
+    },
+  ];
+}
+
 /**
- * A virtualised task table (only the visible rows are in the DOM), so 10,000 tasks scroll smoothly.
- * ARIA table roles on a CSS grid, since a virtual list needs absolutely positioned rows.
+ * The tasks of a cluster or service (TanStack Table on TanStack Virtual: 10,000 rows scroll smoothly),
+ * newest start first; the instance column names the EC2 instance and links to it; select tasks and stop
+ * them together, with a reason, after a confirmation.
  */
 export function TasksTable({
   cluster,
@@ -36,91 +138,83 @@ export function TasksTable({
   caption,
   height = 560,
 }: TasksTableProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const rows = tasks ?? [];
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  if (error) return <ErrorState title="Could not load tasks" error={error} onRetry={onRetry} />;
-  if (isLoading || !tasks) return <LoadingBlock label="Loading tasks" lines={6} />;
-  if (rows.length === 0) return <EmptyState title="No tasks" description="No task matches the filters." />;
-  const items = virtualizer.getVirtualItems();
+  const instances = useContainerInstances(cluster);
+  const ec2Of = useMemo(
+    () => new Map((instances.data ?? []).map((i) => [i.containerInstanceArn ?? '', i.ec2InstanceId ?? ''])),
+    [instances.data],
+  );
+  const cols = useMemo(() => columns(cluster, ec2Of), [cluster, ec2Of]);
+  const [selected, setSelected] = useState<RowSelectionState>({});
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('Stopped from the ECS console');
+  const stop = useStopTasks();
+  const chosen = (tasks ?? []).filter((t) => selected[t.taskArn ?? ''] && t.desiredStatus !== 'STOPPED');
+  const inputs = chosen.map((t) => ({
+    cluster,
+    task: t.taskArn ?? '',
+    ...(reason.trim() && { reason: reason.trim() }),
+  }));
   return (
-    <div
-      role="table"
-      aria-label={caption}
-      aria-rowcount={rows.length + 1}
-      className="rounded-lg border border-slate-200 text-sm dark:border-slate-800"
-    >
-      <div
-        role="rowgroup"
-        className="bg-slate-100 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400"
+    <>
+      <DataTable
+        tableId="tasks"
+        caption={caption}
+        resourceName="tasks"
+        columns={cols}
+        rows={tasks}
+        rowKey={(t) => t.taskArn ?? ''}
+        isLoading={isLoading}
+        error={error}
+        onRetry={onRetry}
+        defaultSort={{ id: 'started', desc: true }}
+        selection={{ selected, onChange: setSelected }}
+        countTestId="tasks-count"
+        toolbar={
+          <Button
+            size="sm"
+            variant="danger"
+            disabled={chosen.length === 0}
+            onClick={() => setConfirming(true)}
+          >
+            Stop selected{chosen.length ? ` (${chosen.length})` : ''}
+          </Button>
+        }
+        virtual={{ height, rowHeight: ROW_HEIGHT, scrollTestId: 'tasks-scroll', rowTestId: 'task-row' }}
+        empty={{ title: 'No tasks', description: 'No task matches the filters.' }}
+      />
+      <ConfirmDialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Stop ${chosen.length} ${chosen.length === 1 ? 'task' : 'tasks'}`}
+        confirmLabel={`Stop ${chosen.length === 1 ? 'task' : 'tasks'}`}
+        calls={inputs.map((input) => ({ service: 'ecs', operation: 'StopTask', input }))}
+        pending={stop.isPending}
+        error={stop.error}
+        errorTitle="ECS refused to stop a task"
+        onConfirm={() =>
+          stop.mutate(inputs, {
+            onSuccess: (n) => {
+              notify('success', `Stopping ${n} ${n === 1 ? 'task' : 'tasks'}.`);
+              setSelected({});
+              setConfirming(false);
+            },
+          })
+        }
       >
-        <div role="row" aria-rowindex={1} className={`${grid} py-2 font-medium`}>
-          {['Task', 'Last status', 'Desired', 'Task definition', 'Instance', 'Started', 'Stop reason'].map(
-            (h) => (
-              <div key={h} role="columnheader">
-                {h}
-              </div>
-            ),
-          )}
-        </div>
-      </div>
-      <div
-        ref={scrollRef}
-        tabIndex={0}
-        aria-label={`${caption}: scrollable`}
-        role="rowgroup"
-        data-testid="tasks-scroll"
-        className="overflow-auto bg-white dark:bg-slate-950"
-        style={{ height: Math.min(height, rows.length * ROW_HEIGHT + 2) }}
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const t = rows[item.index];
-            if (!t) return null;
-            const id = lastPart(t.taskArn);
-            return (
-              <div
-                key={t.taskArn}
-                role="row"
-                aria-rowindex={item.index + 2}
-                data-testid="task-row"
-                className={`${grid} absolute inset-x-0 border-b border-slate-100 hover:bg-slate-50 dark:border-slate-900 dark:hover:bg-slate-900`}
-                style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-              >
-                <div role="cell" className="truncate font-mono text-xs">
-                  <Link className={linkClass} to={`/clusters/${encodeURIComponent(cluster)}/tasks/${id}`}>
-                    {id}
-                  </Link>
-                </div>
-                <div role="cell">
-                  <StatusBadge status={t.lastStatus ?? '—'} />
-                </div>
-                <div role="cell" className="text-xs">
-                  {t.desiredStatus}
-                </div>
-                <div role="cell" className="truncate">
-                  {lastPart(t.taskDefinitionArn)}
-                </div>
-                <div role="cell" className="truncate font-mono text-xs">
-                  {t.containerInstanceArn ? lastPart(t.containerInstanceArn).slice(0, 12) : '—'}
-                </div>
-                <div role="cell" className="text-xs">
-                  {formatTime(t.startedAt)}
-                </div>
-                <div role="cell" className="truncate text-xs" title={t.stoppedReason}>
-                  {t.stoppedReason ?? ''}
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </div>
-    </div>
+        <p>
+          ECS stops {chosen.map((t) => lastPart(t.taskArn)).join(', ')}. A service starts replacements for its
+          own tasks.
+        </p>
+        <label className="flex flex-col gap-1">
+          <span>Reason (shown as the tasks&apos; stopped reason)</span>
+          <input
+            value={reason}
+            maxLength={255}
+            onChange={(e) => setReason(e.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+          />
+        </label>
+      </ConfirmDialog>
+    </>
   );
 }

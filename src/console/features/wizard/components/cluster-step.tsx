@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useFieldArray, useFormContext, useFormState, useWatch } from 'react-hook-form';
 import { instanceTypes, type WizardAnswers } from '../../../../blueprint/answers';
 import { Field } from '../../../components/form/field';
@@ -5,7 +6,7 @@ import { Button } from '../../../components/ui/button';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { useInstanceProfiles } from '../api/list-instance-profiles';
-import { useKeyPairs } from '../api/list-key-pairs';
+import { useKeyPairs } from '../../../aws/queries/key-pairs';
 import { errorAt, errorsUnder, fieldId } from '../form-errors';
 import { NumberInput, SelectInput, TextInput } from './form-controls';
 
@@ -14,6 +15,11 @@ function formatMemory(mib: number): string {
 }
 
 const CREATE_ROLE = '__create__';
+
+// Creating or importing a key pair is rare: its dialog loads when the step shows, not with the wizard.
+const KeyPairButtons = lazy(() =>
+  import('../../../components/key-pairs/key-pair-dialog').then((m) => ({ default: m.KeyPairButtons })),
+);
 
 export function ClusterStep() {
   const { control, setValue } = useFormContext<WizardAnswers>();
@@ -61,7 +67,7 @@ export function ClusterStep() {
           error={keyError}
           hint={
             keyPairs.data && keyPairs.data.length === 0
-              ? 'No key pairs in this region: instances get no SSH access.'
+              ? 'No key pairs in this region yet: create or import one, or choose none (no SSH access).'
               : 'Without one there is no SSH access to the instances.'
           }
         >
@@ -90,6 +96,15 @@ export function ClusterStep() {
             )
           }
         </Field>
+        <div className="sm:col-start-2">
+          <Suspense fallback={null}>
+            <KeyPairButtons
+              onAdded={(name) =>
+                setValue('cluster.keyName', name, { shouldDirty: true, shouldValidate: isSubmitted })
+              }
+            />
+          </Suspense>
+        </div>
       </div>
       {keyPairs.isError && (
         <ErrorState

@@ -9,6 +9,7 @@ import { LoadingBlock } from '../../../components/ui/skeleton';
 import { PageHeader } from '../../../components/ui/page-header';
 import { launchSession, wizardDraft } from '../../../lib/wizard-session';
 import { restoreDraft } from '../draft';
+import { firstDeploymentWarning } from '../deployment-warning';
 import { flattenErrors, type FlatError } from '../form-errors';
 import { stepIndex, steps } from '../steps';
 import { ClusterStep } from './cluster-step';
@@ -155,6 +156,18 @@ function Wizard({ index }: { index: number }) {
         {current.id === 'task-definition' && <TaskDefinitionStep />}
         {current.id === 'service' && <ServiceStep />}
         {current.id === 'cluster' && <ClusterStep />}
+        {(() => {
+          const warning = review?.success ? firstDeploymentWarning(review.data) : null;
+          return warning ? (
+            <p
+              role="note"
+              data-testid="deployment-warning"
+              className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+            >
+              {warning.message}
+            </p>
+          ) : null;
+        })()}
         {isReview && review?.success && (
           <Suspense fallback={<LoadingBlock label="Generating the templates" lines={6} />}>
             <ReviewStep answers={review.data} />

@@ -1,8 +1,8 @@
 import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
-import { servicesPollMs } from '../../../aws/queries/service-poll';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
+import { servicesPollMs } from './service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;
@@ -30,6 +30,7 @@ export async function listServices(region: string, cluster: string): Promise<Ser
 export function servicesQuery(region: string, cluster: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster }),
+    enabled: cluster !== '',
     queryFn: () => listServices(region, cluster),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => servicesPollMs(q.state.data),

@@ -1,7 +1,7 @@
 import { ListTaskDefinitionFamiliesCommand } from '@aws-sdk/client-ecs';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
 
 /** ListTaskDefinitionFamilies (ACTIVE), every page. */
 export function familiesQuery(region: string) {

@@ -1,7 +1,7 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
 
 /** DescribeTaskDefinition of `family:revision`, with its tags. A revision never changes, except its status. */
 export function taskDefinitionQuery(region: string, family: string, revision: number | undefined) {

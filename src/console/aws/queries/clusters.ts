@@ -1,7 +1,7 @@
 import { DescribeClustersCommand, ListClustersCommand, type Cluster } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
 
 /** DescribeClusters takes at most 100 clusters per call. */
 const DESCRIBE_BATCH = 100;

@@ -1,7 +1,7 @@
 import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { awsQueryKey, useRegion } from '../../../aws/backend';
-import { ecsClient } from '../../../aws/ecs';
+import { awsQueryKey, useRegion } from '../backend';
+import { ecsClient } from '../ecs';
 
 export interface Revision {
   arn: string;
@@ -35,4 +35,16 @@ export function revisionsQuery(region: string, family: string) {
 export function useRevisions(family: string) {
   const { region } = useRegion();
   return useQuery(revisionsQuery(region, family));
+}
+
+/** The family of a task definition ARN or `family:revision` (`...:task-definition/web:3` -> `web`). */
+export function familyOf(taskDefinition: string): string {
+  const name = taskDefinition.split('/').pop() ?? taskDefinition;
+  return name.replace(/:\d+$/, '');
+}
+
+/** The revision number of a task definition ARN or `family:revision`, else undefined. */
+export function revisionOf(taskDefinition: string): number | undefined {
+  const m = /:(\d+)$/.exec(taskDefinition);
+  return m ? Number(m[1]) : undefined;
 }

@@ -1,0 +1,553 @@
+/**
+ * The resource tables operators work with (clusters, services, tasks, instances, stacks...), on TanStack
+ * Table: sort on any column, a text filter with `property:value` terms, paging, column choices kept in
+ * localStorage, optional row selection. `virtual` renders only the visible rows (TanStack Virtual), for
+ * lists of thousands. Filter and sort live in the URL (`q`, `sort`), so a filtered view is a link.
+ */
+import {
+  flexRender,
+  getCoreRowModel,
+  getFilteredRowModel,
+  getPaginationRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type ColumnDef,
+  type RowSelectionState,
+  type SortingState,
+  type VisibilityState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { cn } from '../../lib/cn';
+import { matchesFilter, parseFilter, type ParsedFilter } from '../../lib/table-filter';
+import { loadHiddenColumns, saveHiddenColumns } from '../../lib/table-prefs';
+import { Button } from './button';
+import { EmptyState } from './empty-state';
+import { ErrorState } from './error-state';
+import { LoadingBlock, Skeleton } from './skeleton';
+
+export interface DataColumn<T> {
+  id: string;
+  header: string;
+  cell: (row: T) => ReactNode;
+  /** What the column sorts and filters by; without it the column neither sorts nor filters. */
+  value?: (row: T) => string | number | undefined;
+  className?: string;
+  /** The CSS grid track of the column in the virtual layout, e.g. `9rem` or `minmax(10rem,1.4fr)`. */
+  track?: string;
+  hiddenByDefault?: boolean;
+}
+
+interface DataTableProps<T> {
+  /** Names the column choices in localStorage, e.g. `tasks`. */
+  tableId: string;
+  caption: string;
+  resourceName: string;
+  columns: Array<DataColumn<T>>;
+  rows: T[] | undefined;
+  rowKey: (row: T) => string;
+  isLoading?: boolean;
+  error?: unknown;
+  onRetry?: () => void;
+  empty?: { title: string; description?: ReactNode; action?: ReactNode };
+  /** Initial sort when the URL has none. */
+  defaultSort?: { id: string; desc: boolean };
+  /** Row selection, kept by the caller (keys from rowKey). */
+  selection?: { selected: RowSelectionState; onChange: (next: RowSelectionState) => void };
+  /** Buttons shown beside the filter (e.g. "Stop selected"). */
+  toolbar?: ReactNode;
+  /** Render only the visible rows in a scroll box of this height (no paging). */
+  virtual?: { height: number; rowHeight: number; scrollTestId?: string; rowTestId?: string };
+  /** More pages behind a nextToken: a "Load more" button under the table. */
+  more?: { hasMore: boolean; loading: boolean; onLoadMore: () => void; label?: string };
+  /** Count shown beside the filter ("12 tasks"), with this test id. */
+  countTestId?: string;
+  pageSize?: number;
+}
+
+const SORT_PARAM = 'sort';
+const FILTER_PARAM = 'q';
+
+function sortFromUrl(raw: string | null, fallback?: { id: string; desc: boolean }): SortingState {
+  if (!raw) return fallback ? [fallback] : [];
+  const [id, dir] = raw.split(':');
+  return id ? [{ id, desc: dir === 'desc' }] : [];
+}
+
+export function DataTable<T>({
+  tableId,
+  caption,
+  resourceName,
+  columns,
+  rows,
+  rowKey,
+  isLoading,
+  error,
+  onRetry,
+  empty,
+  defaultSort,
+  selection,
+  toolbar,
+  virtual,
+  more,
+  countTestId,
+  pageSize = 25,
+}: DataTableProps<T>) {
+  const [params, setParams] = useSearchParams();
+  const filterText = params.get(FILTER_PARAM) ?? '';
+  const sorting = useMemo(() => sortFromUrl(params.get(SORT_PARAM), defaultSort), [params, defaultSort]);
+  const setParam = (key: string, value: string) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+
+  const [visibility, setVisibility] = useState<VisibilityState>(() => {
+    const hidden = loadHiddenColumns(tableId) ?? columns.filter((c) => c.hiddenByDefault).map((c) => c.id);
+    return Object.fromEntries(hidden.map((id) => [id, false]));
+  });
+  useEffect(() => {
+    saveHiddenColumns(
+      tableId,
+      Object.entries(visibility)
+        .filter(([, v]) => !v)
+        .map(([k]) => k),
+    );
+  }, [tableId, visibility]);
+
+  const propertyKeys = useMemo(() => columns.filter((c) => c.value).map((c) => c.id), [columns]);
+  const parsed: ParsedFilter = useMemo(
+    () => parseFilter(filterText, propertyKeys),
+    [filterText, propertyKeys],
+  );
+
+  const defs = useMemo<Array<ColumnDef<T>>>(() => {
+    const out: Array<ColumnDef<T>> = columns.map((c) => ({
+      id: c.id,
+      header: c.header,
+      accessorFn: c.value ? (row: T) => c.value?.(row) ?? '' : undefined,
+      enableSorting: Boolean(c.value),
+      sortUndefined: 'last',
+      cell: (info) => c.cell(info.row.original),
+      meta: { className: c.className, track: c.track },
+    }));
+    if (selection) {
+      out.unshift({
+        id: '__select',
+        enableHiding: false,
+        enableSorting: false,
+        header: ({ table }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select all ${resourceName} shown`}
+            checked={table.getIsAllPageRowsSelected()}
+            ref={(el) => {
+              if (el) el.indeterminate = table.getIsSomePageRowsSelected();
+            }}
+            onChange={table.getToggleAllPageRowsSelectedHandler()}
+            className="size-4 accent-orange-600"
+          />
+        ),
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select ${row.id}`}
+            checked={row.getIsSelected()}
+            disabled={!row.getCanSelect()}
+            onChange={row.getToggleSelectedHandler()}
+            className="size-4 accent-orange-600"
+          />
+        ),
+        meta: { track: '2rem' },
+      });
+    }
+    return out;
+  }, [columns, selection, resourceName]);
+
+  const data = useMemo(() => rows ?? [], [rows]);
+  const valuesOf = useMemo(() => {
+    const cache = new WeakMap<object, Map<string, string>>();
+    return (row: T): Map<string, string> => {
+      const key = row as unknown as object;
+      let m = cache.get(key);
+      if (!m) {
+        m = new Map(columns.filter((c) => c.value).map((c) => [c.id, String(c.value?.(row) ?? '')]));
+        cache.set(key, m);
+      }
+      return m;
+    };
+  }, [columns]);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table returns fresh functions by design
+  const table = useReactTable<T>({
+    data,
+    columns: defs,
+    getRowId: (row) => rowKey(row),
+    state: {
+      sorting,
+      globalFilter: filterText,
+      columnVisibility: visibility,
+      ...(selection ? { rowSelection: selection.selected } : {}),
+    },
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const first = next[0];
+      setParam(SORT_PARAM, first ? `${first.id}:${first.desc ? 'desc' : 'asc'}` : 'none');
+    },
+    onColumnVisibilityChange: setVisibility,
+    onRowSelectionChange: (updater) => {
+      if (!selection) return;
+      selection.onChange(typeof updater === 'function' ? updater(selection.selected) : updater);
+    },
+    enableRowSelection: Boolean(selection),
+    globalFilterFn: (row) => matchesFilter(valuesOf(row.original), parsed),
+    getColumnCanGlobalFilter: () => true,
+    getCoreRowModel: getCoreRowModel(),
+    getFilteredRowModel: getFilteredRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    ...(virtual ? {} : { getPaginationRowModel: getPaginationRowModel() }),
+    initialState: { pagination: { pageSize, pageIndex: 0 } },
+    autoResetPageIndex: false,
+  });
+
+  const filterId = useId();
+  const shown = table.getFilteredRowModel().rows.length;
+  const selectedCount = selection ? Object.values(selection.selected).filter(Boolean).length : 0;
+
+  const header = (
+    <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
+      <div className="flex w-full min-w-0 flex-col gap-1 sm:w-auto sm:max-w-md sm:flex-1">
+        <label htmlFor={filterId} className="text-xs text-slate-600 dark:text-slate-400">
+          Filter {resourceName}
+        </label>
+        <input
+          id={filterId}
+          type="search"
+          value={filterText}
+          onChange={(e) => {
+            setParam(FILTER_PARAM, e.target.value);
+            table.setPageIndex(0);
+          }}
+          placeholder={`Words, or ${propertyKeys
+            .slice(0, 2)
+            .map((k) => `${k}:…`)
+            .join(' ')}`}
+          aria-describedby={`${filterId}-hint`}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+        />
+        <span id={`${filterId}-hint`} className="sr-only">
+          Property filters: {propertyKeys.map((k) => `${k}:value`).join(', ')}
+        </span>
+      </div>
+      <ColumnChooser table={table} />
+      {toolbar}
+      <span
+        className="text-xs text-slate-600 dark:text-slate-400"
+        aria-live="polite"
+        data-testid={countTestId}
+      >
+        {rows
+          ? `${shown === rows.length ? `${rows.length}` : `${shown} of ${rows.length}`} ${resourceName}${selectedCount ? ` · ${selectedCount} selected` : ''}`
+          : ''}
+      </span>
+    </div>
+  );
+
+  if (error) return <ErrorState title={`Could not load ${resourceName}`} error={error} onRetry={onRetry} />;
+  if (!isLoading && rows && rows.length === 0) {
+    return (
+      <EmptyState
+        title={empty?.title ?? `No ${resourceName}`}
+        description={empty?.description}
+        action={empty?.action}
+      />
+    );
+  }
+  if (virtual) {
+    if (isLoading || !rows)
+      return (
+        <>
+          {header}
+          <LoadingBlock label={`Loading ${resourceName}`} lines={6} />
+        </>
+      );
+    return (
+      <>
+        {header}
+        <VirtualGrid table={table} caption={caption} virtual={virtual} />
+        {shown === 0 && <p className="mt-2 text-sm">No {resourceName} match the filter.</p>}
+        {more && <LoadMore more={more} />}
+      </>
+    );
+  }
+  const pageRows = table.getRowModel().rows;
+  const pageCount = table.getPageCount();
+  return (
+    <div>
+      {header}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+        <table className="w-full text-left text-sm" aria-busy={isLoading || undefined}>
+          <caption className="sr-only">{caption}</caption>
+          <thead className="bg-slate-100 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
+            {table.getHeaderGroups().map((g) => (
+              <tr key={g.id}>
+                {g.headers.map((h) => (
+                  <th
+                    key={h.id}
+                    scope="col"
+                    className="px-3 py-2 font-medium whitespace-nowrap"
+                    aria-sort={
+                      h.column.getIsSorted() === 'asc'
+                        ? 'ascending'
+                        : h.column.getIsSorted() === 'desc'
+                          ? 'descending'
+                          : undefined
+                    }
+                  >
+                    <HeaderCell header={h} />
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody className="divide-y divide-slate-200 bg-white dark:divide-slate-800 dark:bg-slate-950">
+            {isLoading || !rows
+              ? Array.from({ length: 3 }, (_, i) => (
+                  <tr key={i}>
+                    {table.getVisibleLeafColumns().map((c) => (
+                      <td key={c.id} className="px-3 py-2">
+                        <Skeleton className="h-4 w-3/4" />
+                      </td>
+                    ))}
+                  </tr>
+                ))
+              : pageRows.map((row) => (
+                  <tr
+                    key={row.id}
+                    className={cn(
+                      'hover:bg-slate-50 dark:hover:bg-slate-900',
+                      row.getIsSelected() && 'bg-orange-50 dark:bg-orange-950/40',
+                    )}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td
+                        key={cell.id}
+                        className={cn(
+                          'px-3 py-2 align-top',
+                          (cell.column.columnDef.meta as { className?: string } | undefined)?.className,
+                        )}
+                      >
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+          </tbody>
+        </table>
+      </div>
+      {rows && shown === 0 && <p className="mt-2 text-sm">No {resourceName} match the filter.</p>}
+      {pageCount > 1 && (
+        <nav
+          aria-label={`Pages of ${resourceName}`}
+          className="mt-2 flex flex-wrap items-center gap-2 text-sm"
+        >
+          <Button size="sm" disabled={!table.getCanPreviousPage()} onClick={() => table.previousPage()}>
+            Previous page
+          </Button>
+          <span className="tabular-nums">
+            Page {table.getState().pagination.pageIndex + 1} of {pageCount}
+          </span>
+          <Button size="sm" disabled={!table.getCanNextPage()} onClick={() => table.nextPage()}>
+            Next page
+          </Button>
+          <label className="ml-2 flex items-center gap-1 text-xs">
+            Rows per page
+            <select
+              value={table.getState().pagination.pageSize}
+              onChange={(e) => table.setPageSize(Number(e.target.value))}
+              className="rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-600 dark:bg-slate-900"
+            >
+              {[10, 25, 50, 100].map((n) => (
+                <option key={n}>{n}</option>
+              ))}
+            </select>
+          </label>
+        </nav>
+      )}
+      {more && <LoadMore more={more} />}
+    </div>
+  );
+}
+
+type AnyTable<T> = ReturnType<typeof useReactTable<T>>;
+type AnyHeader<T> = ReturnType<AnyTable<T>['getFlatHeaders']>[number];
+
+function HeaderCell<T>({ header }: { header: AnyHeader<T> }) {
+  const label = flexRender(header.column.columnDef.header, header.getContext());
+  if (!header.column.getCanSort()) return <>{label}</>;
+  const sorted = header.column.getIsSorted();
+  return (
+    <button
+      type="button"
+      onClick={header.column.getToggleSortingHandler()}
+      className="inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white"
+      title="Sort"
+    >
+      {label}
+      <span aria-hidden="true" className="w-3">
+        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕'}
+      </span>
+    </button>
+  );
+}
+
+function ColumnChooser<T>({ table }: { table: AnyTable<T> }) {
+  const hideable = table.getAllLeafColumns().filter((c) => c.getCanHide());
+  return (
+    <details className="relative">
+      <summary className="cursor-pointer rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm dark:border-slate-600 dark:bg-slate-800">
+        Columns
+      </summary>
+      <fieldset className="absolute z-20 mt-1 w-56 space-y-1 rounded-md border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+        <legend className="sr-only">Columns shown</legend>
+        {hideable.map((c) => (
+          <label key={c.id} className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={c.getIsVisible()}
+              onChange={c.getToggleVisibilityHandler()}
+              className="size-4 accent-orange-600"
+            />
+            {String(c.columnDef.header)}
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
+}
+
+function LoadMore({ more }: { more: NonNullable<DataTableProps<unknown>['more']> }) {
+  if (!more.hasMore) return null;
+  return (
+    <div className="mt-2">
+      <Button size="sm" disabled={more.loading} onClick={more.onLoadMore}>
+        {more.loading ? 'Loading…' : (more.label ?? 'Load more')}
+      </Button>
+    </div>
+  );
+}
+
+/** ARIA table roles on a CSS grid: a virtual list needs absolutely positioned rows. */
+function VirtualGrid<T>({
+  table,
+  caption,
+  virtual,
+}: {
+  table: AnyTable<T>;
+  caption: string;
+  virtual: NonNullable<DataTableProps<T>['virtual']>;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rows = table.getRowModel().rows;
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => virtual.rowHeight,
+    overscan: 12,
+  });
+  const columns = table.getVisibleLeafColumns();
+  const track = (c: (typeof columns)[number]) =>
+    (c.columnDef.meta as { track?: string } | undefined)?.track ?? 'minmax(8rem,1fr)';
+  const template = columns.map(track).join(' ');
+  const grid = 'grid items-center gap-x-3 px-3';
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 text-sm dark:border-slate-800">
+      <div role="table" aria-label={caption} aria-rowcount={rows.length + 1} className="min-w-max">
+        <div
+          role="rowgroup"
+          className="bg-slate-100 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400"
+        >
+          {table.getHeaderGroups().map((g) => (
+            <div
+              key={g.id}
+              role="row"
+              aria-rowindex={1}
+              className={`${grid} py-2 font-medium`}
+              style={{ gridTemplateColumns: template }}
+            >
+              {g.headers.map((h) => (
+                <div
+                  key={h.id}
+                  role="columnheader"
+                  aria-sort={
+                    h.column.getIsSorted() === 'asc'
+                      ? 'ascending'
+                      : h.column.getIsSorted() === 'desc'
+                        ? 'descending'
+                        : undefined
+                  }
+                >
+                  <HeaderCell header={h} />
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+        <div
+          ref={scrollRef}
+          tabIndex={0}
+          aria-label={`${caption}: scrollable`}
+          role="rowgroup"
+          data-testid={virtual.scrollTestId}
+          className="overflow-y-auto bg-white dark:bg-slate-950"
+          style={{ height: Math.min(virtual.height, rows.length * virtual.rowHeight + 2) }}
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={row.id}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  data-testid={virtual.rowTestId}
+                  className={cn(
+                    grid,
+                    'absolute inset-x-0 border-b border-slate-100 hover:bg-slate-50 dark:border-slate-900 dark:hover:bg-slate-900',
+                    row.getIsSelected() && 'bg-orange-50 dark:bg-orange-950/40',
+                  )}
+                  style={{
+                    height: virtual.rowHeight,
+                    transform: `translateY(${item.start}px)`,
+                    gridTemplateColumns: template,
+                  }}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <div
+                      key={cell.id}
+                      role="cell"
+                      className={cn(
+                        'min-w-0 truncate',
+                        (cell.column.columnDef.meta as { className?: string } | undefined)?.className,
+                      )}
+                    >
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
