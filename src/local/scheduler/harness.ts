@@ -69,6 +69,8 @@ export class Harness {
   readonly calls: RecordedCall[] = [];
   /** Make calls to a service action fail (e.g. ELB not there yet). */
   failing = new Set<string>();
+  /** Answers for `${service}:${action}` calls (the default is an empty answer). */
+  readonly answers = new Map<string, (input: unknown) => unknown>();
   /** Frozen: time moves when a test says (`clock.advance`, or `nowMs +=`), timers fire then. */
   readonly clock = new ManualClock({ start: 1_700_000_000_000 });
   readonly deps: LocalDeps;
@@ -85,6 +87,8 @@ export class Harness {
           if (this.failing.has(`${service}:${action}`))
             throw new Error(`${service} ${action} is not available`);
           this.calls.push({ service, action, input });
+          const answer = this.answers.get(`${service}:${action}`);
+          if (answer) return answer(input) as T;
           return (action === 'DescribeTargetHealth' ? { TargetHealthDescriptions: [] } : {}) as T;
         },
       },
