@@ -22,7 +22,7 @@ import {
   type WireService,
 } from '../ecs/model';
 import { applyDecision, stoppedByScheduler } from './apply-decision';
-import { daemonInstances, launchTasks } from './place';
+import { daemonInstances, launchTasks } from './launch';
 import { reconcile } from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
 import {
