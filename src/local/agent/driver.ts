@@ -128,6 +128,20 @@ export class TaskDriver {
     this.earlyExits.clear();
   }
 
+  /** Whether a task step is due now or a port opening is in flight. */
+  busy(): boolean {
+    return this.queue.busy || this.inFlight.size > 0;
+  }
+
+  /** Resolves once no task step is due now and no port opening is in flight (tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.queue.idle();
+      if (this.inFlight.size === 0) return;
+      await Promise.allSettled([...this.inFlight.values()]);
+    }
+  }
+
   /** Look at this task soon (a hint: the record says what, if anything, to do). */
   poke(taskArn: string): void {
     this.queue.add(taskArn);

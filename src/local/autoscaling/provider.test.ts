@@ -442,8 +442,9 @@ describe('Auto Scaling across a restart', () => {
       const e2 = new EC2Client(second.client);
       try {
         await waitFor(async () => inService(await group(a2, 'g')).length === 4);
-        // Give the worker a few more rounds: the count must stay at exactly four.
-        await new Promise((r) => setTimeout(r, 300));
+        // One more pass (a no-op change makes the worker look), every loop idle: still exactly four.
+        await a2.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'g', DesiredCapacity: 4 }));
+        await second.plane.idle();
         expect(await liveInstances(e2, 'g')).toHaveLength(4);
         expect((await group(a2, 'g'))?.Instances).toHaveLength(4);
       } finally {

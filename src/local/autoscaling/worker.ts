@@ -25,6 +25,7 @@ export interface CapacityWorker extends Runnable {
   kick(key: string): void;
   /** Resolves once no group is due (tests). */
   idle(): Promise<void>;
+  busy(): boolean;
 }
 
 /** An instance as EC2's handlers return it (ec2Query wire names). */
@@ -428,6 +429,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
   return {
     kick: (key) => queue.add(key),
     idle: () => queue.idle(),
+    busy: () => queue.busy,
     start() {
       upgradeActivities();
       unsubscribe.push(

@@ -112,6 +112,10 @@ export class StackEngine implements Runnable {
     return this.queue.idle();
   }
 
+  busy(): boolean {
+    return this.queue.busy;
+  }
+
   /** Makes sure a runner looks at the stack (after it was written by an action). */
   kick(stackId: string): void {
     this.queue.add(stackId);

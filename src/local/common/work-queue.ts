@@ -143,6 +143,11 @@ export class WorkQueue {
     return this.failures.get(key) ?? 0;
   }
 
+  /** Whether a key is due now or being handled. */
+  get busy(): boolean {
+    return !this.isIdle();
+  }
+
   /** Resolves once nothing is due now and nothing is being handled (tests and benchmarks). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

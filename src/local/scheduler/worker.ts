@@ -105,6 +105,10 @@ export class ServiceScheduler implements Runnable {
     return this.queue.idle();
   }
 
+  busy(): boolean {
+    return this.queue.busy;
+  }
+
   enqueue(serviceArn: string): void {
     this.queue.add(serviceArn);
   }
