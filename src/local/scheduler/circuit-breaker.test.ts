@@ -189,17 +189,22 @@ describe('deployment circuit breaker', () => {
       rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
     });
     expect(failed.deployments?.[0]?.failedTasks).toBeGreaterThanOrEqual(3);
-    // Tasks already launched when it tripped finish failing...
-    const live = async () =>
-      (
-        await ecs.send(
-          new ListTasksCommand({ cluster: CLUSTER, serviceName: 'lone', desiredStatus: 'RUNNING' }),
-        )
-      ).taskArns ?? [];
-    const settled = await waitFor(async () => {
-      const s = await service('lone');
-      return (await live()).length === 0 && s.runningCount === 0 && s.pendingCount === 0 ? s : undefined;
+    // Tasks already launched when it tripped finish failing (all STOPPED, every loop idle)...
+    const tasksOf = async (desiredStatus: 'RUNNING' | 'STOPPED') =>
+      (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'lone', desiredStatus })))
+        .taskArns ?? [];
+    const live = () => tasksOf('RUNNING');
+    await waitFor(async () => {
+      if ((await live()).length > 0) return false;
+      const stopping = await tasksOf('STOPPED');
+      const described = stopping.length
+        ? ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: stopping }))).tasks ?? [])
+        : [];
+      return described.every((x) => x.lastStatus === 'STOPPED');
     }, 10_000);
+    await t.plane.idle();
+    const settled = await service('lone');
+    expect(settled.runningCount! + settled.pendingCount!).toBe(0);
     // ...then nothing more is launched: ten minutes later, every loop having looked again.
     clock.advance(10 * 60_000);
     await t.plane.idle();

@@ -82,6 +82,22 @@ describe('reconcile', () => {
     expect(d.events).toEqual([{ kind: 'deploymentBlocked' }]);
   });
 
+  it('is not blocked while a new task is still becoming stable (found by the property tests)', () => {
+    // Two wanted, one on a draining instance, its replacement RUNNING but young: wait, do not report.
+    const d = reconcile(
+      input({
+        minimumHealthyPercent: 1,
+        maximumPercent: 100,
+        stableSeconds: 1,
+        tasks: [task('old', { instance: 'DRAINING', startedAt: 10 }), task('young', { startedAt: 99.5 })],
+      }),
+    );
+    expect(d.stop).toEqual([]);
+    expect(d.place).toEqual([]);
+    expect(d.events).toEqual([]);
+    expect(d.recheckIn).toBeCloseTo(0.5);
+  });
+
   it('completes the deployment and reports a steady state once', () => {
     const tasks = [task('a'), task('b')];
     const d = reconcile(input({ tasks }));

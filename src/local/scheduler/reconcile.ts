@@ -272,7 +272,8 @@ function decide(input: ReconcileInput, failures: Map<string, number>): Decision 
   const stoppedFrom = new Set(decision.stop.map((s) => deploymentOf.get(s.taskArn)));
 
   if (excess > 0 && started === 0 && decision.stop.length === gone.length) {
-    const inFlight = live.some((t) => !isRunning(t)) || stoppingAfter;
+    // Blocked only when nothing can change by itself: no task still starting, becoming stable or about to exit.
+    const inFlight = live.some((t) => !healthy(t)) || stoppingAfter;
     if (!inFlight) decision.events.push({ kind: 'deploymentBlocked' });
   }
 
