@@ -100,6 +100,8 @@ export class TaskDriver {
       log: deps.log,
       handle: (arns) => this.step(arns),
       batchSize: options.batchSize,
+      // As the agent always did: a timer between batches, so API requests keep their pace during a burst.
+      betweenBatches: 'setTimeout',
       backoff: { firstMs: Math.max(1000, deps.config.taskStepMs), maxMs: 30_000 },
     });
   }

@@ -32,6 +32,12 @@ export interface WorkQueueOptions {
   backoff?: { firstMs: number; maxMs: number };
   /** Every `everyMs`, and once on start, adds every key `keys()` lists (a key in backoff keeps waiting). */
   resync?: { everyMs: number; keys: () => Iterable<string> };
+  /**
+   * How the queue lets the rest of the process run between batches: the next turn of the event
+   * loop (`setImmediate`, the default), or a zero-delay timer (`setTimeout`), which waits for I/O a
+   * little longer: for a loop whose batches are long and many (the agent), so requests keep their pace.
+   */
+  betweenBatches?: 'setImmediate' | 'setTimeout';
 }
 
 interface Entry {
@@ -202,7 +208,8 @@ export class WorkQueue {
     if (this.pumpScheduled || this.handling >= this.concurrency) return;
     this.pumpScheduled = true;
     // A macrotask, so requests and other loops run between batches.
-    setImmediate(this.pump);
+    if (this.options.betweenBatches === 'setTimeout') setTimeout(this.pump, 0);
+    else setImmediate(this.pump);
   }
 
   private readonly pump = (): void => {
