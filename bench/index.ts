@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
- * and prints its figures. NAME: ecs-api, stack, bundle, dashboard, runtime. --sdk-client makes the ECS API bench use
+ * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime. --sdk-client makes the ECS API bench use
  * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
 import { benchEcsApi } from './ecs-api';
 import { benchStack } from './stack';
+import { benchAgent } from './agent';
 import { benchBundle } from './bundle';
 import { benchDashboard } from './dashboard';
 import { benchRuntime } from './runtime';
@@ -16,6 +17,7 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefi
 const benches: Record<string, (argv: string[]) => Promise<void>> = {
   'ecs-api': benchEcsApi,
   stack: benchStack,
+  agent: benchAgent,
   bundle: benchBundle,
   dashboard: benchDashboard,
   runtime: benchRuntime,

@@ -39,6 +39,10 @@ export interface LocalDeps {
 export interface Runnable {
   start(): void | Promise<void>;
   stop(): void | Promise<void>;
+  /** Loops on a work queue: resolves once nothing is due now (tests drive a ManualClock, then wait). */
+  idle?(): Promise<void>;
+  /** Loops on a work queue: whether something is due now or being handled. */
+  busy?(): boolean;
 }
 
 /** Defaults for `LocalConfig` (the CLI's flags override them). */

@@ -174,6 +174,20 @@ export class LocalControlPlane {
   }
 
   /**
+   * Resolves once no background loop has anything due now. A test moves a `ManualClock`, then waits
+   * for this instead of sleeping: every loop has then looked at what the new time made due. Loops
+   * hand work to each other (the agent's steps wake the scheduler), so it goes round until a round
+   * finds them all quiet.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      for (const p of this.parts) await p.idle?.();
+      await new Promise((r) => setImmediate(r));
+      if (!this.parts.some((p) => p.busy?.())) return;
+    }
+  }
+
+  /**
    * Claims this plane's address block before anything is addressed: the one its state was built
    * with when that is free, so instances and load balancers keep their addresses across restarts.
    */

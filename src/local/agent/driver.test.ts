@@ -251,9 +251,9 @@ describe('TaskDriver', () => {
     );
   });
 
-  it('drives 10,000 tasks on 1,000 instances to RUNNING with one timer', async () => {
+  it('drives 2,000 tasks on 200 instances to RUNNING through one queue (speed: bench/agent.ts)', async () => {
     const s = setup();
-    const instances = Array.from({ length: 1000 }, (_, i) =>
+    const instances = Array.from({ length: 200 }, (_, i) =>
       instanceRecord(i, `127.77.${2 + (i >> 8)}.${(i & 255) + 1}`, 20480, 40000),
     );
     const arns: string[] = [];
@@ -267,25 +267,19 @@ describe('TaskDriver', () => {
         s.col.containerInstances.put(ci.containerInstance.containerInstanceArn, ci);
       }
     });
-    const started = Date.now();
-    const cpu = process.cpuUsage();
     await s.driver.start();
     await waitFor(
       () =>
-        s.col.tasks.count({ clusterDesired: `${instances[0]?.clusterArn}|RUNNING` }) === 10_000 &&
+        s.col.tasks.count({ clusterDesired: `${instances[0]?.clusterArn}|RUNNING` }) === 2000 &&
         s.driver.pending === 0,
       60_000,
       'all RUNNING',
     );
-    const elapsed = Date.now() - started;
-    const sample = arns.filter((_, i) => i % 500 === 0).map((a) => statusOf(s.col, a));
-    expect(new Set(sample)).toEqual(new Set(['RUNNING']));
-    const used = process.cpuUsage(cpu);
-    console.log(
-      `10,000 tasks PROVISIONING -> RUNNING (3 steps of 20 ms) in ${elapsed} ms, ` +
-        `${Math.round((used.user + used.system) / 1000)} ms CPU`,
-    );
-    // Cheap: CPU, not wall time, since the machine may be shared (40,000 looks, each a record write).
-    expect((used.user + used.system) / 1000).toBeLessThan(10_000);
+    const statuses = new Set(arns.map((a) => statusOf(s.col, a)));
+    expect(statuses).toEqual(new Set(['RUNNING']));
+    // Each walked PROVISIONING -> PENDING -> ACTIVATING -> RUNNING, one step at a time.
+    const history = s.col.tasks.get(arns[1234]!)!.history.map((h) => h.status);
+    expect(history).toEqual(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
+    expect(s.deps.logs.filter((l) => l.includes('failed'))).toEqual([]);
   }, 90_000);
 });

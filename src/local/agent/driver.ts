@@ -2,15 +2,17 @@
  * Walks every task of the store through its lifecycle, on whichever container instance it runs
  * (simulated EC2 instances and instances registered through the API alike).
  *
- * Level-triggered: a `DueQueue` says when to look at a task; looking re-reads the record and takes
- * at most one step. `ecs.task.changed` only pokes the queue, and on start a scan of the store
- * refills it (recovery after a restart: `nextTransitionAt` is persisted with every step). One timer
- * serves all tasks. Every step is one `db.tx`: the status write and, at STOPPED, the release of
- * the resources booked on the instance. A task reaching RUNNING first gets its ports opened by the
+ * Level-triggered, on the common work queue (common/work-queue.ts) keyed by task ARN: a key waits
+ * until its next step is due; looking re-reads the record and takes at most one step.
+ * `ecs.task.changed` only adds the key, and on start a scan of the store refills the queue
+ * (recovery after a restart: `nextTransitionAt` is persisted with every step). One timer serves all
+ * tasks. Due tasks are looked at in batches, each batch one `db.tx`: the status writes and, at
+ * STOPPED, the release of the resources booked on the instance. A task reaching RUNNING first gets its ports opened by the
  * runtime (asynchronously); the RUNNING write then records the ports actually served.
  */
 import { epochSeconds } from '../common/clock';
 import { hexId } from '../common/ids';
+import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps } from '../deps';
 import { ecsCollections, type EcsCollections, type TaskRecord, type WireTask } from '../ecs/model';
 import {
@@ -24,7 +26,6 @@ import {
 } from '../runtime/types';
 import { releaseResources } from '../scheduler/resources';
 import { withContainerExits, withContainerHealth, withExitedContainer } from './container-events';
-import { DueQueue } from './due-queue';
 import { containerExited, simulatedExit, type SimulatedExit } from './exit';
 import {
   applyTransition,
@@ -75,20 +76,15 @@ const newEffects = (): Effects => ({
   stopped: [],
 });
 
-/** Longest delay setTimeout accepts. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class TaskDriver {
   private readonly col: EcsCollections;
-  private readonly queue = new DueQueue();
+  private readonly queue: WorkQueue;
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Real containers being stopped: STOPPING waits for them, and takes their exit codes. */
   private readonly stopping = new Map<string, Promise<ContainerExit[]>>();
   /** Containers that exited while their task was still starting (applied once it is RUNNING). */
   private readonly earlyExits = new Map<string, RuntimeEvent[]>();
   private readonly unsubscribe: (() => void)[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private timerDue = Infinity;
   private running = false;
 
   constructor(
@@ -98,6 +94,16 @@ export class TaskDriver {
     private readonly observer?: TaskObserver,
   ) {
     this.col = ecsCollections(deps.db);
+    this.queue = new WorkQueue({
+      name: 'agent',
+      clock: deps.clock,
+      log: deps.log,
+      handle: (arns) => this.step(arns),
+      batchSize: options.batchSize,
+      // As the agent always did: a timer between batches, so API requests keep their pace during a burst.
+      betweenBatches: 'setTimeout',
+      backoff: { firstMs: Math.max(1000, deps.config.taskStepMs), maxMs: 30_000 },
+    });
   }
 
   /** Tasks the driver has not yet taken (at rest tasks are not counted). For tests. */
@@ -110,27 +116,37 @@ export class TaskDriver {
     this.running = true;
     this.unsubscribe.push(this.deps.bus.on('ecs.task.changed', (e) => this.poke(e.taskArn)));
     this.unsubscribe.push(this.runtime.subscribe((e) => this.runtimeEvent(e)));
+    this.queue.start();
     await this.recover();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     for (const u of this.unsubscribe.splice(0)) u();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerDue = Infinity;
-    this.queue.clear();
+    await this.queue.stop();
     await Promise.allSettled([...this.inFlight.values()]);
     await this.runtime.shutdown();
     this.stopping.clear();
     this.earlyExits.clear();
   }
 
+  /** Whether a task step is due now or a port opening is in flight. */
+  busy(): boolean {
+    return this.queue.busy || this.inFlight.size > 0;
+  }
+
+  /** Resolves once no task step is due now and no port opening is in flight (tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.queue.idle();
+      if (this.inFlight.size === 0) return;
+      await Promise.allSettled([...this.inFlight.values()]);
+    }
+  }
+
   /** Look at this task soon (a hint: the record says what, if anything, to do). */
   poke(taskArn: string): void {
-    if (!this.running) return;
-    this.queue.schedule(taskArn, this.deps.clock.now());
-    this.arm();
+    this.queue.add(taskArn);
   }
 
   /**
@@ -169,10 +185,10 @@ export class TaskDriver {
         const t = rec.task;
         if (t.lastStatus === 'STOPPED') this.scheduleDeletion(rec, now);
         else if (nextStatus(t.lastStatus, t.desiredStatus) !== null)
-          this.queue.schedule(id, rec.nextTransitionAt ?? now);
+          this.queue.addAt(id, rec.nextTransitionAt ?? now);
         else {
           // RUNNING: its container may be due to exit (simulated), and its ports are served again.
-          if (rec.nextTransitionAt !== undefined) this.queue.schedule(id, rec.nextTransitionAt);
+          if (rec.nextTransitionAt !== undefined) this.queue.addAt(id, rec.nextTransitionAt);
           if (rec.ports.length > 0 || this.runtime.realContainers) reopen.push(rec);
         }
         // Real containers that were being stopped when the process ended: stop them again.
@@ -180,7 +196,6 @@ export class TaskDriver {
           this.startStop(id, 'graceful');
       }
     }
-    this.arm();
     for (let i = 0; i < reopen.length; i += 50) {
       await Promise.all(reopen.slice(i, i + 50).map((rec) => this.reopen(rec)));
     }
@@ -196,49 +211,21 @@ export class TaskDriver {
     await work;
   }
 
-  private arm(): void {
-    if (!this.running) return;
-    const due = this.queue.peek();
-    if (due === undefined) return;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = due;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - this.deps.clock.now()));
-    this.timer = setTimeout(this.tick, delay);
-    this.timer.unref();
-  }
-
-  private readonly tick = (): void => {
-    this.timer = null;
-    this.timerDue = Infinity;
-    if (!this.running) return;
+  /** One batch of due tasks, one transaction: a step each at most. A task whose step throws retries alone. */
+  private step(arns: string[]): void {
     const now = this.deps.clock.now();
-    const arns = this.queue.popDue(now, this.options.batchSize);
-    let fx = newEffects();
-    if (arns.length > 0) {
-      try {
-        this.deps.db.tx(() => {
-          for (const arn of arns) {
-            try {
-              this.visit(arn, now, fx);
-            } catch (err) {
-              this.retryLater(arn, err);
-            }
-          }
-        });
-      } catch (err) {
-        // The whole batch rolled back: nothing happened, so nothing is to be done about it.
-        fx = newEffects();
-        for (const arn of arns) this.retryLater(arn, err);
+    const fx = newEffects();
+    // If the transaction itself fails, nothing happened: the queue retries the whole batch.
+    this.deps.db.tx(() => {
+      for (const arn of arns) {
+        try {
+          this.visit(arn, now, fx);
+        } catch (err) {
+          this.queue.retry(arn, err);
+        }
       }
-    }
+    });
     this.applyEffects(fx);
-    this.arm();
-  };
-
-  private retryLater(arn: string, err: unknown): void {
-    this.deps.log('agent: task step failed', { taskArn: arn, err: String((err as Error)?.stack ?? err) });
-    this.queue.schedule(arn, this.deps.clock.now() + Math.max(1000, this.deps.config.taskStepMs));
   }
 
   /** Runs a completion (after the runtime answered) without letting an error escape the promise chain. */
@@ -248,8 +235,7 @@ export class TaskDriver {
     try {
       fn();
     } catch (err) {
-      this.retryLater(arn, err);
-      this.arm();
+      this.queue.retry(arn, err);
     }
   }
 
@@ -271,7 +257,7 @@ export class TaskDriver {
     if (next === null) {
       const exit = rec.nextTransitionAt !== undefined && t.lastStatus === 'RUNNING' ? this.exitOf(rec) : null;
       if (exit && rec.nextTransitionAt !== undefined) {
-        if (rec.nextTransitionAt > now) this.queue.schedule(arn, rec.nextTransitionAt);
+        if (rec.nextTransitionAt > now) this.queue.addAt(arn, rec.nextTransitionAt);
         else this.exit(rec, exit, now, fx);
         return;
       }
@@ -292,11 +278,11 @@ export class TaskDriver {
             ? [{ status: t.lastStatus, at: t.createdAt ?? epochSeconds(now) }]
             : rec.history,
       });
-      this.queue.schedule(arn, due);
+      this.queue.addAt(arn, due);
       return;
     }
     if (rec.nextTransitionAt > now) {
-      this.queue.schedule(arn, rec.nextTransitionAt);
+      this.queue.addAt(arn, rec.nextTransitionAt);
       return;
     }
     if (next === 'ACTIVATING' && this.runtime.realContainers) {
@@ -339,7 +325,7 @@ export class TaskDriver {
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
     this.col.tasks.putShared(arn, updated);
-    if (updated.nextTransitionAt !== undefined) this.queue.schedule(arn, updated.nextTransitionAt);
+    if (updated.nextTransitionAt !== undefined) this.queue.addAt(arn, updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
     if (to === 'RUNNING') fx.running.push(updated.task);
     if (to === 'STOPPED') fx.stopped.push(updated.task);
@@ -362,7 +348,7 @@ export class TaskDriver {
   private exit(rec: TaskRecord, exit: SimulatedExit, now: number, fx: Effects): void {
     const updated = containerExited(rec, exit, now, this.deps.config.taskStepMs);
     this.col.tasks.putShared(updated.task.taskArn, updated);
-    this.queue.schedule(updated.task.taskArn, updated.nextTransitionAt ?? now);
+    this.queue.addAt(updated.task.taskArn, updated.nextTransitionAt ?? now);
     if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
   }
 
@@ -552,14 +538,13 @@ export class TaskDriver {
         }
         const updated = withExitedContainer(rec, e, e.essential, now, this.deps.config.taskStepMs);
         this.col.tasks.put(e.taskArn, updated);
-        if (updated.nextTransitionAt !== undefined) this.queue.schedule(e.taskArn, updated.nextTransitionAt);
+        if (updated.nextTransitionAt !== undefined) this.queue.addAt(e.taskArn, updated.nextTransitionAt);
         if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);
       });
     } catch (err) {
       this.deps.log('agent: container event not recorded', { taskArn: e.taskArn, err: String(err) });
     }
     this.applyEffects(fx);
-    this.arm();
   }
 
   /** Ports are open: write RUNNING, unless the task was stopped meanwhile. */
@@ -638,6 +623,6 @@ export class TaskDriver {
 
   private scheduleDeletion(rec: TaskRecord, now: number): void {
     if (!Number.isFinite(this.options.stoppedTaskRetentionMs)) return;
-    this.queue.schedule(rec.task.taskArn, this.deletionDue(rec, now));
+    this.queue.addAt(rec.task.taskArn, this.deletionDue(rec, now));
   }
 }

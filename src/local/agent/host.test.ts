@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ecsCollections, type TaskRecord } from '../ecs/model';
+import { ManualClock } from '../common/clock';
 import { AwsError } from '../protocol/errors';
 import { Db } from '../store/db';
 import { createAgentHost, type AgentHost } from './host';
@@ -19,9 +20,10 @@ afterEach(async () => {
   }
 });
 
-function setup(respond: (call: Call) => unknown = () => ({})) {
+function setup(respond: (call: Call) => unknown = () => ({}), clock?: ManualClock) {
   const db = new Db(null);
   const deps = testDeps(db);
+  if (clock) deps.clock = clock;
   const calls: Call[] = [];
   deps.services = {
     call: async <T>(
@@ -81,18 +83,32 @@ describe('agent host', () => {
     ]);
   });
 
-  it('retries while the cluster does not exist, as ecs-init restarts the agent', async () => {
+  it('retries while the cluster does not exist, with backoff, as ecs-init restarts the agent', async () => {
     let attempts = 0;
+    const clock = new ManualClock();
     const s = setup((c) => {
       if (c.action === 'RegisterContainerInstance' && ++attempts < 3) {
         throw new AwsError('ClusterNotFoundException', 'Cluster not found.', 400);
       }
       return {};
-    });
+    }, clock);
     await s.host.start();
     s.deps.bus.emit('ec2.instance.running', running('echo ECS_CLUSTER=later >> /etc/ecs/ecs.config'));
-    await waitFor(() => attempts >= 3, 5000, 'third attempt');
-    expect(s.deps.logs.filter((l) => l.startsWith('agent: registration failed')).length).toBe(2);
+    await s.host.idle();
+    expect(attempts).toBe(1);
+    clock.advance(499);
+    await s.host.idle();
+    expect(attempts).toBe(1);
+    clock.advance(1);
+    await s.host.idle();
+    expect(attempts).toBe(2);
+    clock.advance(1000); // the delay doubles
+    await s.host.idle();
+    expect(attempts).toBe(3);
+    expect(s.deps.logs.filter((l) => l.startsWith('agent: instance: failed, retrying')).length).toBe(2);
+    clock.advance(60_000);
+    await s.host.idle();
+    expect(attempts).toBe(3);
   });
 
   it('stops the tasks of a terminated instance and deregisters it with force', async () => {

@@ -2,10 +2,15 @@
  * The simulated container instances: one agent per EC2 instance whose UserData configures ECS
  * (registration, deregistration when the instance terminates), one task driver for every task of
  * the store, and the runtime that serves the containers' ports.
+ *
+ * Registration and deregistration run on a work queue keyed by EC2 instance id: the EC2 events
+ * only record what happened and add the key; a failed call is retried with backoff (the real
+ * ecs-init restarts the agent likewise), and a terminated instance wins over a pending registration.
  */
 import type { LocalDeps, Runnable } from '../deps';
 import { ecsCollections } from '../ecs/model';
 import type { LocalEvents } from '../common/bus';
+import { WorkQueue } from '../common/work-queue';
 import { createContainerLogWriter } from '../logs/containers';
 import { DockerEngine } from '../runtime/docker/engine';
 import { DockerRuntime } from '../runtime/docker/runtime';
@@ -33,10 +38,10 @@ export interface DockerHostOptions {
 export interface AgentHost extends Runnable {
   readonly driver: TaskDriver;
   readonly runtime: TaskRuntime;
+  /** Resolves once no registration, deregistration or task step is due, nor a port opening (tests). */
+  idle(): Promise<void>;
+  busy(): boolean;
 }
-
-/** Longest wait between two registration attempts (the real ecs-init restarts the agent likewise). */
-const MAX_RETRY_MS = 30_000;
 
 export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {}): AgentHost {
   const logs = createContainerLogWriter(deps);
@@ -67,44 +72,51 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
       : { running: logs.taskRunning, stopped: logs.taskStopped },
   );
   const col = ecsCollections(deps.db);
-  const retries = new Map<string, NodeJS.Timeout>();
+  /** EC2 instances to register (their launch event and cluster) and to deregister, by instance id. */
+  const launched = new Map<string, { ev: LocalEvents['ec2.instance.running']; cluster: string }>();
+  const terminatedIds = new Map<string, LocalEvents['ec2.instance.terminated']>();
   const unsubscribe: (() => void)[] = [];
   let running = false;
+  const queue = new WorkQueue({
+    name: 'agent: instance',
+    clock: deps.clock,
+    log: deps.log,
+    handle: ([instanceId]) => (instanceId === undefined ? undefined : instanceStep(instanceId)),
+    concurrency: Infinity,
+    backoff: { firstMs: 500, maxMs: 30_000 },
+  });
+
+  /** One look at an instance: deregister it if it terminated, else register it if it is not yet. */
+  async function instanceStep(instanceId: string): Promise<void> {
+    const gone = terminatedIds.get(instanceId);
+    if (gone) {
+      launched.delete(instanceId);
+      await terminated(gone);
+      terminatedIds.delete(instanceId);
+      return;
+    }
+    const pending = launched.get(instanceId);
+    if (!pending) return;
+    await register(pending.ev, pending.cluster);
+    launched.delete(instanceId);
+  }
 
   const registered = (instanceId: string, region: string) =>
     col.containerInstances
       .find({ ec2InstanceId: instanceId })
       .filter((ci) => ci.region === region && ci.containerInstance.status !== 'INACTIVE');
 
-  async function register(ev: LocalEvents['ec2.instance.running'], cluster: string, attempt: number) {
-    retries.delete(ev.instanceId);
+  async function register(ev: LocalEvents['ec2.instance.running'], cluster: string) {
     if (!running || registered(ev.instanceId, ev.region).length > 0) return;
     const ctx = { region: ev.region, accountId: ev.accountId };
-    try {
-      // The agent creates the default cluster when it is missing; any other must exist.
-      if (cluster === 'default')
-        await deps.services.call('ecs', 'CreateCluster', { clusterName: 'default' }, ctx);
-      await deps.services.call('ecs', 'RegisterContainerInstance', registrationInput(cluster, ev), ctx);
-      deps.log('agent: registered', { instanceId: ev.instanceId, cluster });
-    } catch (err) {
-      if (!running) return;
-      const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** attempt);
-      deps.log('agent: registration failed, retrying', {
-        instanceId: ev.instanceId,
-        cluster,
-        delay,
-        err: String(err),
-      });
-      const timer = setTimeout(() => void register(ev, cluster, attempt + 1), delay);
-      timer.unref();
-      retries.set(ev.instanceId, timer);
-    }
+    // The agent creates the default cluster when it is missing; any other must exist.
+    if (cluster === 'default')
+      await deps.services.call('ecs', 'CreateCluster', { clusterName: 'default' }, ctx);
+    await deps.services.call('ecs', 'RegisterContainerInstance', registrationInput(cluster, ev), ctx);
+    deps.log('agent: registered', { instanceId: ev.instanceId, cluster });
   }
 
   async function terminated(ev: LocalEvents['ec2.instance.terminated']) {
-    const retry = retries.get(ev.instanceId);
-    if (retry) clearTimeout(retry);
-    retries.delete(ev.instanceId);
     if (!running) return;
     for (const ci of registered(ev.instanceId, ev.region)) {
       const arn = ci.containerInstance.containerInstanceArn;
@@ -149,8 +161,10 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
       for (const r of out.reservationSet ?? []) {
         for (const i of r.instancesSet ?? []) {
           const accountId = i.instanceId ? accounts.get(i.instanceId) : undefined;
-          if (i.instanceId && accountId !== undefined)
-            await terminated({ instanceId: i.instanceId, region, accountId });
+          if (i.instanceId && accountId !== undefined) {
+            terminatedIds.set(i.instanceId, { instanceId: i.instanceId, region, accountId });
+            queue.add(i.instanceId);
+          }
         }
       }
     }
@@ -159,24 +173,29 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
   return {
     driver,
     runtime,
+    async idle() {
+      await queue.idle();
+      await driver.idle();
+    },
+    busy: () => queue.busy || driver.busy(),
     async start() {
       if (running) return;
       await runtime.ready();
       running = true;
+      // The queue handles keys on a later turn: the events may be emitted inside the EC2 provider's transaction.
       unsubscribe.push(
         deps.bus.on('ec2.instance.running', (ev) => {
           const cluster = clusterFromUserData(ev.userData);
-          // Deferred: the event may be emitted inside the EC2 provider's transaction.
-          if (cluster) setImmediate(() => void register(ev, cluster, 0));
+          if (!cluster) return;
+          launched.set(ev.instanceId, { ev, cluster });
+          queue.add(ev.instanceId);
         }),
         deps.bus.on('ec2.instance.terminated', (ev) => {
-          setImmediate(() =>
-            terminated(ev).catch((err: unknown) =>
-              deps.log('agent: deregistration failed', { instanceId: ev.instanceId, err: String(err) }),
-            ),
-          );
+          terminatedIds.set(ev.instanceId, ev);
+          queue.add(ev.instanceId);
         }),
       );
+      queue.start();
       await driver.start();
       setImmediate(() =>
         terminatedWhileDown().catch((err: unknown) =>
@@ -187,8 +206,9 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     async stop() {
       running = false;
       for (const u of unsubscribe.splice(0)) u();
-      for (const t of retries.values()) clearTimeout(t);
-      retries.clear();
+      await queue.stop();
+      launched.clear();
+      terminatedIds.clear();
       await driver.stop();
       await logs.stop();
     },

@@ -94,6 +94,8 @@ export interface ActivityRecord {
   statusCode: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
   statusMessage?: string;
   progress: number;
+  /** The instance the activity launches or terminates (the worker completes it when the instance is gone). */
+  instanceId?: string;
 }
 
 /** A scaling activity of `g` starting at `now`; its cause gets AWS's `At <time>Z ` prefix. */

@@ -155,10 +155,20 @@ describe('Auto Scaling over the wire', () => {
       }),
     );
     expect(out.Activity?.Description).toBe(`Terminating EC2 instance: ${victim}`);
+    expect(out.Activity?.StatusCode).toBe('InProgress');
     await waitFor(async () => {
       const g = await group(asg, 'ecs-asg');
       return g?.DesiredCapacity === 2 && g.Instances?.length === 2 && inService(g).length === 2;
     });
+    // The activity completes once its instance is gone (it keeps the instance id, not just the words).
+    const done = await waitFor(async () => {
+      const all = await asg.send(
+        new DescribeScalingActivitiesCommand({ ActivityIds: [out.Activity!.ActivityId!] }),
+      );
+      const a = all.Activities?.[0];
+      return a?.StatusCode === 'Successful' ? a : undefined;
+    });
+    expect(done.Progress).toBe(100);
 
     await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'ecs-asg', DesiredCapacity: 1 }));
     await waitFor(async () => (await liveInstances(ec2, 'ecs-asg')).length === 1);
@@ -432,8 +442,9 @@ describe('Auto Scaling across a restart', () => {
       const e2 = new EC2Client(second.client);
       try {
         await waitFor(async () => inService(await group(a2, 'g')).length === 4);
-        // Give the worker a few more rounds: the count must stay at exactly four.
-        await new Promise((r) => setTimeout(r, 300));
+        // One more pass (a no-op change makes the worker look), every loop idle: still exactly four.
+        await a2.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'g', DesiredCapacity: 4 }));
+        await second.plane.idle();
         expect(await liveInstances(e2, 'g')).toHaveLength(4);
         expect((await group(a2, 'g'))?.Instances).toHaveLength(4);
       } finally {

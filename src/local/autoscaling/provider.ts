@@ -525,7 +525,7 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
           `Terminating EC2 instance: ${instanceId}`,
           `instance ${instanceId} was taken out of service in response to a user request${shouldDecrement ? `, shrinking the capacity from ${g.desiredCapacity + 1} to ${g.desiredCapacity}` : ''}.`,
         );
-        store.activities.put(a.activityId, a);
+        store.activities.put(a.activityId, { ...a, instanceId });
         store.groups.put(groupKey(g.region, g.name), g);
         return { g, a };
       });

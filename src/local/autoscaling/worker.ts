@@ -1,11 +1,13 @@
 /**
- * Level-triggered capacity worker: for each group it re-reads the group and its instances' EC2
- * states, then launches or terminates through EC2 until the group holds its desired capacity.
- * Launches are recorded (with a client token) before RunInstances is called, so a restart retries
- * the same launch instead of duplicating it. Events only enqueue a group; a periodic resync
- * replays everything.
+ * Level-triggered capacity worker on the common work queue (common/work-queue.ts), keyed by group:
+ * for each group it re-reads the group and its instances' EC2 states, then launches or terminates
+ * through EC2 until the group holds its desired capacity. Launches are recorded (with a client
+ * token) before RunInstances is called, so a restart retries the same launch instead of
+ * duplicating it. Events only add a group's key; the queue's resync adds every group, and a pass
+ * that throws is retried with backoff. Groups are worked on concurrently, each by one pass at a time.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
 import { isAwsError } from '../protocol/errors';
 import {
@@ -19,7 +21,11 @@ import {
 } from './model';
 
 export interface CapacityWorker extends Runnable {
+  /** Look at the group with this key (a hint: the worker re-reads it). */
   kick(key: string): void;
+  /** Resolves once no group is due (tests). */
+  idle(): Promise<void>;
+  busy(): boolean;
 }
 
 /** An instance as EC2's handlers return it (ec2Query wire names). */
@@ -32,33 +38,19 @@ interface Ec2Instance {
 }
 
 const LAUNCH_BACKOFF_MS = 5000;
+const ACTIVITY_MARKER = 'autoscaling:activity-instance';
 
 export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): CapacityWorker {
-  const dirty = new Set<string>();
-  const inFlight = new Set<string>();
   const unsubscribe: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let active = false;
-
-  const kick = (key: string): void => {
-    if (!active) return;
-    dirty.add(key);
-    queueMicrotask(pump);
-  };
-
-  const pump = (): void => {
-    for (const key of [...dirty]) {
-      if (inFlight.has(key)) continue;
-      dirty.delete(key);
-      inFlight.add(key);
-      reconcile(key)
-        .catch((err) => deps.log('autoscaling: reconcile failed', { group: key, err: String(err) }))
-        .finally(() => {
-          inFlight.delete(key);
-          if (dirty.has(key) && active) pump();
-        });
-    }
-  };
+  const queue = new WorkQueue({
+    name: 'autoscaling',
+    clock: deps.clock,
+    log: deps.log,
+    handle: ([key]) => (key === undefined ? undefined : reconcile(key)),
+    concurrency: Infinity,
+    backoff: { firstMs: 200, maxMs: 10_000 },
+    resync: { everyMs: Math.max(50, Math.min(deps.config.resyncMs, 1000)), keys: () => store.groups.ids() },
+  });
 
   /** Applies `fn` to the freshly read group inside one transaction. */
   const mutate = (key: string, fn: (g: GroupRecord) => void): GroupRecord | undefined =>
@@ -72,19 +64,20 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
 
   const activity = (
     g: GroupRecord,
+    instanceId: string | undefined,
     description: string,
     cause: string,
     status: ActivityRecord['statusCode'],
     message?: string,
   ) => {
     const a = newActivity(g, deps.clock.now(), description, cause, status, message);
-    store.activities.put(a.activityId, a);
+    store.activities.put(a.activityId, instanceId ? { ...a, instanceId } : a);
   };
 
   /** Completes the in-progress activities about an instance once it is gone. */
   const finishActivities = (key: string, instanceId: string): void => {
     for (const a of store.activities.find({ group: key })) {
-      if (a.statusCode !== 'InProgress' || !a.description.endsWith(instanceId)) continue;
+      if (a.statusCode !== 'InProgress' || a.instanceId !== instanceId) continue;
       store.activities.put(a.activityId, {
         ...a,
         statusCode: 'Successful',
@@ -188,6 +181,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         cur.instances.push(member);
         activity(
           cur,
+          inst.instanceId,
           `Launching a new EC2 instance: ${inst.instanceId}`,
           `an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${cur.instances.length - 1} to ${cur.instances.length}.`,
           'Successful',
@@ -200,6 +194,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         cur.launchBackoffUntil = deps.clock.now() + LAUNCH_BACKOFF_MS;
         activity(
           cur,
+          undefined,
           'Launching a new EC2 instance.  Status Reason: ' + e.message,
           'an instance was started in response to a difference between desired and actual capacity.',
           'Failed',
@@ -293,6 +288,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         if (gone) {
           activity(
             cur,
+            m.instanceId,
             `Terminating EC2 instance: ${m.instanceId}`,
             `an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`,
             'Successful',
@@ -320,6 +316,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
           m.lifecycleState = 'Terminating';
           activity(
             cur,
+            m.instanceId,
             `Terminating EC2 instance: ${m.instanceId}`,
             'an instance was taken out of service in response to an ELB system health check failure.',
             'InProgress',
@@ -369,6 +366,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
           toTerminate.push(victim.instanceId);
           activity(
             cur,
+            victim.instanceId,
             `Terminating EC2 instance: ${victim.instanceId}`,
             `a user request explicitly set group desired capacity changing the desired capacity, shrinking the capacity from ${live.length} to ${cur.desiredCapacity}.`,
             'Successful',
@@ -401,35 +399,49 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         store.groups.delete(key);
         for (const a of store.activities.find({ group: key })) store.activities.delete(a.activityId);
       });
+      return;
     }
+    // 6. Launches held back after a failure: look again when the hold ends.
+    if (final?.launchBackoffUntil !== undefined && final.launchBackoffUntil > deps.clock.now())
+      queue.addAt(key, final.launchBackoffUntil);
   }
 
-  const resyncAll = (): void => {
-    for (const key of store.groups.ids()) kick(key);
+  /**
+   * Activities written before they kept their instance id: derive it once (a meta marker) from
+   * the description AWS words it in ("...: i-..."), so an in-progress one still completes.
+   */
+  const upgradeActivities = (): void => {
+    if (deps.db.getMeta(ACTIVITY_MARKER)) return;
+    deps.db.tx(() => {
+      for (const a of store.activities.all()) {
+        const instanceId = /: (i-[0-9a-f]+)$/.exec(a.description)?.[1];
+        if (a.instanceId === undefined && instanceId)
+          store.activities.put(a.activityId, { ...a, instanceId });
+      }
+      deps.db.setMeta(ACTIVITY_MARKER, '1');
+    });
+  };
+
+  const addAll = (): void => {
+    for (const key of store.groups.ids()) queue.add(key);
   };
 
   return {
-    kick,
+    kick: (key) => queue.add(key),
+    idle: () => queue.idle(),
+    busy: () => queue.busy,
     start() {
-      active = true;
-      const onInstance = () => resyncAll();
+      upgradeActivities();
       unsubscribe.push(
-        deps.bus.on('ec2.instance.running', onInstance),
-        deps.bus.on('ec2.instance.terminated', onInstance),
+        deps.bus.on('ec2.instance.running', addAll),
+        deps.bus.on('ec2.instance.terminated', addAll),
       );
-      const every = Math.max(50, Math.min(deps.config.resyncMs, 1000));
-      timer = setInterval(resyncAll, every);
-      timer.unref?.();
-      resyncAll();
+      queue.start();
     },
     async stop() {
-      active = false;
-      if (timer) clearInterval(timer);
       for (const u of unsubscribe.splice(0)) u();
-      dirty.clear();
-      // Let in-flight reconciles finish their current step so nothing writes after stop.
-      const deadline = Date.now() + 2000;
-      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // Waits for the passes in flight, so nothing writes after stop.
+      await queue.stop();
     },
   };
 }

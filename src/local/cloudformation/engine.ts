@@ -4,8 +4,15 @@
  * background part re-reads every stack left *_IN_PROGRESS and carries on: creations complete (or roll
  * back), deletions finish. Independent resources run concurrently; dependents wait for their
  * dependencies; deletion runs in reverse dependency order.
+ *
+ * The engine is a controller on the common work queue (common/work-queue.ts) keyed by stack id:
+ * actions only add the stack's key, stacks progress concurrently (each driven by one runner at a
+ * time), a runner that throws is retried with backoff, and the queue's resync (on start, then
+ * periodically) adds every stack left *_IN_PROGRESS.
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../common/clock';
+import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
 import { dict, own, setOwn } from '../common/safe-object';
 import { isAwsError } from '../protocol/errors';
@@ -13,6 +20,7 @@ import type { ServiceId } from '../protocol/types';
 import {
   isInProgress,
   resourceKey,
+  STACK_STATUSES,
   type CfnStore,
   type OutputRecord,
   type PhysicalState,
@@ -65,47 +73,56 @@ interface Loaded {
   desired: string[];
 }
 
+const IN_PROGRESS = STACK_STATUSES.filter(isInProgress);
+
 export class StackEngine implements Runnable {
   private started = false;
-  private readonly runners = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly queue: WorkQueue;
   private readonly phases = new Map<string, AbortController>();
 
   constructor(
     private readonly deps: LocalDeps,
     private readonly store: CfnStore,
     private readonly providers: ProviderRegistry,
-  ) {}
+  ) {
+    this.queue = new WorkQueue({
+      name: 'cloudformation',
+      clock: deps.clock,
+      log: deps.log,
+      handle: ([stackId]) => (stackId === undefined ? undefined : this.drive(stackId)),
+      concurrency: Infinity,
+      backoff: { firstMs: 1000, maxMs: 60_000 },
+      resync: { everyMs: Math.max(1000, deps.config.resyncMs), keys: () => this.inProgress() },
+    });
+  }
 
   start(): void {
     this.started = true;
-    for (const stack of this.store.stacks.all()) if (isInProgress(stack.status)) this.kick(stack.stackId);
+    this.queue.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     for (const c of this.phases.values()) c.abort(new Interrupted('stop'));
-    await Promise.allSettled([...this.runners.values()]);
+    await this.queue.stop();
+  }
+
+  /** Resolves once no stack is being driven or due (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  busy(): boolean {
+    return this.queue.busy;
   }
 
   /** Makes sure a runner looks at the stack (after it was written by an action). */
   kick(stackId: string): void {
-    if (!this.started) return;
-    if (this.runners.has(stackId)) {
-      this.again.add(stackId);
-      return;
-    }
-    const run = (async () => {
-      do {
-        this.again.delete(stackId);
-        await this.drive(stackId);
-      } while (this.again.has(stackId) && this.started);
-    })()
-      .catch((err) =>
-        this.deps.log('cloudformation engine failed', { stackId, err: String((err as Error)?.stack ?? err) }),
-      )
-      .finally(() => this.runners.delete(stackId));
-    this.runners.set(stackId, run);
+    this.queue.add(stackId);
+  }
+
+  private inProgress(): string[] {
+    return IN_PROGRESS.flatMap((status) => this.store.stacks.ids({ status }));
   }
 
   /** Interrupts the current phase (DeleteStack while CREATE_IN_PROGRESS), then looks at the stack again. */
@@ -234,17 +251,14 @@ export class StackEngine implements Runnable {
     signal.addEventListener('abort', onAbort);
     // CreateStack's TimeoutInMinutes: when it passes, whatever is still creating is cancelled.
     let timedOut = false;
-    let timer: ReturnType<typeof setInterval> | undefined;
+    let cancelTimeout: (() => void) | undefined;
     const timeout = new Promise<void>((resolve) => {
       const deadline = stack.timeoutAt;
       if (mode !== 'create' || deadline === undefined) return;
-      const check = () => {
-        if (this.deps.clock.now() < deadline) return;
+      cancelTimeout = this.deps.clock.after(deadline - this.deps.clock.now(), () => {
         timedOut = true;
         resolve();
-      };
-      timer = setInterval(check, 250);
-      check();
+      });
     });
     try {
       for (;;) {
@@ -287,7 +301,7 @@ export class StackEngine implements Runnable {
         await Promise.race([...inflight.values(), timeout]);
       }
     } finally {
-      clearInterval(timer);
+      cancelTimeout?.();
       signal.removeEventListener('abort', onAbort);
     }
   }
@@ -983,7 +997,7 @@ export class StackEngine implements Runnable {
           if (signal.aborted) throw signal.reason;
           if (await check()) return;
           if (this.deps.clock.now() > deadline) throw new ResourceFailure(`Timed out waiting for ${what}`);
-          await sleep(pollMs, signal);
+          await sleep(this.deps.clock, pollMs, signal);
         }
       },
     };
@@ -1116,15 +1130,16 @@ function reasonOf(e: unknown): string {
   return `Internal failure: ${String((e as Error)?.message ?? e)}`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms` by the clock, or until `signal` aborts. */
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const cancel = clock.after(ms, () => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    });
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       reject(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -13,6 +13,7 @@ import {
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
 import { eventsOf, fixture, outputsOf, settle, startCfnPlane, type CfnTestPlane } from './testing';
 
 let t: CfnTestPlane;
@@ -358,8 +359,8 @@ describe('the 2015 cluster stacks', () => {
   });
 
   it('TimeoutInMinutes cancels a creation that takes too long, and the stack rolls back', async () => {
-    let offset = 0;
-    const slow = await startCfnPlane({ instanceBootMs: 2000, clock: { now: () => Date.now() + offset } });
+    const clock = new ManualClock({ running: true, start: Date.now() });
+    const slow = await startCfnPlane({ instanceBootMs: 2000, clock });
     const { StackId } = await slow.cfn.send(
       new CreateStackCommand({
         StackName: 'slow',
@@ -373,7 +374,7 @@ describe('the 2015 cluster stacks', () => {
       if (r.StackResources?.some((x) => x.LogicalResourceId === 'EcsInstanceAsg')) break;
       await new Promise((res) => setTimeout(res, 5));
     }
-    offset = 6 * 60_000;
+    clock.advance(6 * 60_000);
     const stack = await settle(slow.cfn, StackId as string, 30_000);
     expect(stack.StackStatus).toBe('ROLLBACK_COMPLETE');
     const events = await eventsOf(slow.cfn, StackId as string);

@@ -14,7 +14,7 @@ import {
   evaluateClusterQuery,
   parseClusterQuery,
   type QueryNode,
-} from '../scheduler/query';
+} from '../scheduler/cluster-query';
 import {
   activeCluster,
   anyCluster,
@@ -353,7 +353,7 @@ export function describeContainerInstances(s: Scope, input: Wire<ecs.DescribeCon
   return { containerInstances, failures };
 }
 
-/** The query-language view of an instance (scheduler/query.ts). */
+/** The query-language view of an instance (scheduler/cluster-query.ts). */
 function queryTarget(s: Scope, rec: ContainerInstanceRecord) {
   const tasks = s.col.tasks
     .find({ instance: rec.containerInstance.containerInstanceArn })

@@ -93,14 +93,27 @@ export interface TaskRecord {
   nextTransitionAt?: number;
   /** Every lastStatus the task went through, with the time (epoch seconds), for the timeline view. */
   history: { status: string; at: number }[];
+  /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */
+  stopCause?: SchedulerStopCause;
 }
 
 /** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
+/** Why the service scheduler stops a task. */
+export type SchedulerStopCause =
+  | { kind: 'scaling'; deploymentId: string }
+  | { kind: 'instanceDraining' }
+  | { kind: 'instanceGone' }
+  | { kind: 'unhealthyTarget'; targetGroupArn: string };
+
 export interface ServiceRecord {
   service: WireService;
   region: string;
+  /** Set while the service is in a steady state: when it reached it (epoch seconds). Written by the scheduler. */
+  steadySince?: number;
+  /** When the scheduler last reported it could not place a task, or a blocked deployment (epoch seconds). */
+  lastNotice?: { unableToPlace?: number; deploymentBlocked?: number };
 }
 
 /**

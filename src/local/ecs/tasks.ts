@@ -1,10 +1,10 @@
 /**
  * RunTask, StartTask, StopTask, DescribeTasks, ListTasks. This file validates and records intent;
- * placement and booking are the scheduler's (scheduler/place.ts launchTasks), the lifecycle the
+ * placement and booking are the scheduler's (scheduler/launch.ts launchTasks), the lifecycle the
  * agent's: StopTask only sets desiredStatus.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
-import { launchTasks, type TaskLaunch } from '../scheduler/place';
+import { launchTasks, type TaskLaunch } from '../scheduler/launch';
 import {
   activeCluster,
   anyCluster,

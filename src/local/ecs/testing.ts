@@ -1,9 +1,17 @@
 /** Test fixtures for the ECS provider: a control plane on a loopback port and an SDK client for it. */
-import { ECSClient, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import {
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  type ContainerDefinition,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import { expect } from 'vitest';
 import { LocalControlPlane } from '../index';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const ACCOUNT = '000000000000';
+export const REGION = 'us-east-1';
+export const arnPrefix = `arn:aws:ecs:${REGION}:${ACCOUNT}`;
 
 export interface TestPlane {
   plane: LocalControlPlane;
@@ -97,3 +105,40 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** RegisterContainerInstance in `cluster` (with an identity document when `instanceId` is given). */
+export async function registerInstance(
+  ecs: ECSClient,
+  cluster: string,
+  opts: { memory?: number; cpu?: number; instanceId?: string } = {},
+) {
+  const out = await ecs.send(
+    new RegisterContainerInstanceCommand({
+      cluster,
+      ...(opts.instanceId
+        ? {
+            instanceIdentityDocument: JSON.stringify({
+              instanceId: opts.instanceId,
+              region: REGION,
+              instanceType: 't2.micro',
+              privateIp: '127.0.0.1',
+              availabilityZone: 'us-east-1b',
+            }),
+          }
+        : {}),
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: opts.cpu ?? 1024 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: opts.memory ?? 993 },
+      ],
+    }),
+  );
+  return out.containerInstance!;
+}
+
+/** A container definition (nginx, 128 MiB) with `overrides`. */
+export const container = (overrides: Partial<ContainerDefinition> = {}): ContainerDefinition => ({
+  name: 'web',
+  image: 'nginx:1.25',
+  memory: 128,
+  ...overrides,
+});

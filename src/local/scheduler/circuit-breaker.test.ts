@@ -1,7 +1,9 @@
 /**
  * Crash loops and the deployment circuit breaker, end to end over HTTP: containers whose command
  * exits (agent/exit.ts) stop as ECS stops them, and a rollout of such a revision fails and rolls
- * back to the last completed deployment, in ECS's own words.
+ * back to the last completed deployment, in ECS's own words. The plane runs on a running
+ * ManualClock: to show that something does not happen, a test jumps the clock far ahead, waits
+ * for every background loop to be idle (a positive signal), and only then looks.
  */
 import {
   CreateClusterCommand,
@@ -9,6 +11,7 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -17,13 +20,15 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
+import { ManualClock } from '../common/clock';
 
 let t: TestPlane;
 let ecs: ECSClient;
 const CLUSTER = 'breaker';
+const clock = new ManualClock({ running: true, start: Date.now() });
 
 beforeAll(async () => {
-  t = await startTestPlane({ resyncMs: 200 });
+  t = await startTestPlane({ resyncMs: 200, clock });
   ecs = new ECSClient(t.client);
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   for (let i = 0; i < 2; i++) {
@@ -65,6 +70,9 @@ const register = async (family: string, command?: string[]) =>
 const service = async (name: string): Promise<Service> =>
   (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services![0]!;
 
+const task = async (arn: string) =>
+  (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }))).tasks?.[0];
+
 describe('containers that exit', () => {
   it('stop the task with EssentialContainerExited and the exit code', async () => {
     const td = await register('crash', ['sh', '-c', 'exit 3']);
@@ -82,24 +90,29 @@ describe('containers that exit', () => {
     expect(stopped.containers?.[0]).toMatchObject({ name: 'app', lastStatus: 'STOPPED', exitCode: 3 });
     expect(stopped.startedAt).toBeDefined();
 
-    // A container override decides too: this one keeps running.
-    const kept = await ecs.send(
-      new RunTaskCommand({
-        cluster: CLUSTER,
-        taskDefinition: td,
-        overrides: { containerOverrides: [{ name: 'app', command: ['httpd-foreground'] }] },
-      }),
-    );
-    const keptArn = kept.tasks![0]!.taskArn!;
-    await waitFor(async () => {
-      const task = (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [keptArn] })))
-        .tasks?.[0];
-      return task?.lastStatus === 'RUNNING';
+    // A container override decides too: this one keeps running, while one that sleeps a minute exits.
+    const runWith = async (command: string[]) =>
+      (
+        await ecs.send(
+          new RunTaskCommand({
+            cluster: CLUSTER,
+            taskDefinition: td,
+            overrides: { containerOverrides: [{ name: 'app', command }] },
+          }),
+        )
+      ).tasks![0]!.taskArn!;
+    const keptArn = await runWith(['httpd-foreground']);
+    const sleeperArn = await runWith(['sh', '-c', 'sleep 60; exit 0']);
+    for (const arn of [keptArn, sleeperArn])
+      await waitFor(async () => (await task(arn))?.lastStatus === 'RUNNING', 10_000);
+    clock.advance(10 * 60_000);
+    const slept = await waitFor(async () => {
+      const x = await task(sleeperArn);
+      return x?.lastStatus === 'STOPPED' ? x : undefined;
     }, 10_000);
-    await new Promise((r) => setTimeout(r, 200));
-    const still = (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [keptArn] })))
-      .tasks?.[0];
-    expect(still?.lastStatus).toBe('RUNNING');
+    expect(slept.containers?.[0]?.exitCode).toBe(0);
+    await t.plane.idle();
+    expect((await task(keptArn))?.lastStatus).toBe('RUNNING');
   });
 });
 
@@ -176,11 +189,27 @@ describe('deployment circuit breaker', () => {
       rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
     });
     expect(failed.deployments?.[0]?.failedTasks).toBeGreaterThanOrEqual(3);
-    // Tasks already launched when it tripped finish failing; then nothing more is launched.
-    await new Promise((r) => setTimeout(r, 400));
+    // Tasks already launched when it tripped finish failing (all STOPPED, every loop idle)...
+    const tasksOf = async (desiredStatus: 'RUNNING' | 'STOPPED') =>
+      (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'lone', desiredStatus })))
+        .taskArns ?? [];
+    const live = () => tasksOf('RUNNING');
+    await waitFor(async () => {
+      if ((await live()).length > 0) return false;
+      const stopping = await tasksOf('STOPPED');
+      const described = stopping.length
+        ? ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: stopping }))).tasks ?? [])
+        : [];
+      return described.every((x) => x.lastStatus === 'STOPPED');
+    }, 10_000);
+    await t.plane.idle();
     const settled = await service('lone');
-    await new Promise((r) => setTimeout(r, 600));
+    expect(settled.runningCount! + settled.pendingCount!).toBe(0);
+    // ...then nothing more is launched: ten minutes later, every loop having looked again.
+    clock.advance(10 * 60_000);
+    await t.plane.idle();
     const later = await service('lone');
+    expect(await live()).toEqual([]);
     expect(later.runningCount! + later.pendingCount!).toBe(0);
     expect(later.deployments?.[0]?.failedTasks).toBe(settled.deployments?.[0]?.failedTasks);
     expect(later.deployments?.[0]?.rolloutState).toBe('FAILED');

@@ -6,7 +6,7 @@
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import { Bus } from '../common/bus';
-import { epochSeconds } from '../common/clock';
+import { ManualClock, epochSeconds } from '../common/clock';
 import { hexId } from '../common/ids';
 import type { LocalConfig, LocalDeps } from '../deps';
 import {
@@ -69,7 +69,10 @@ export class Harness {
   readonly calls: RecordedCall[] = [];
   /** Make calls to a service action fail (e.g. ELB not there yet). */
   failing = new Set<string>();
-  nowMs = 1_700_000_000_000;
+  /** Answers for `${service}:${action}` calls (the default is an empty answer). */
+  readonly answers = new Map<string, (input: unknown) => unknown>();
+  /** Frozen: time moves when a test says (`clock.advance`, or `nowMs +=`), timers fire then. */
+  readonly clock = new ManualClock({ start: 1_700_000_000_000 });
   readonly deps: LocalDeps;
   readonly clusterArn: string;
   private instanceCount = 0;
@@ -78,12 +81,14 @@ export class Harness {
     this.deps = {
       db: this.db,
       bus: this.bus,
-      clock: { now: () => this.nowMs },
+      clock: this.clock,
       services: {
         call: async <T>(service: ServiceId, action: string, input: unknown): Promise<T> => {
           if (this.failing.has(`${service}:${action}`))
             throw new Error(`${service} ${action} is not available`);
           this.calls.push({ service, action, input });
+          const answer = this.answers.get(`${service}:${action}`);
+          if (answer) return answer(input) as T;
           return (action === 'DescribeTargetHealth' ? { TargetHealthDescriptions: [] } : {}) as T;
         },
       },
@@ -102,6 +107,15 @@ export class Harness {
       log: () => {},
     };
     this.clusterArn = this.addCluster('default');
+  }
+
+  get nowMs(): number {
+    return this.clock.now();
+  }
+
+  /** Moves the clock forward to `ms` (never back), firing the timers due on the way. */
+  set nowMs(ms: number) {
+    this.clock.advance(ms - this.clock.now());
   }
 
   addCluster(name: string): string {

@@ -20,48 +20,37 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import {
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  joinCluster,
+  serviceClients,
+  targetGroupBehindListener,
+  type ServiceClients,
+} from '../../testing/ecs-fixtures';
+import { startTestPlane, type TestPlane } from '../../testing/plane';
 import { ecsCollections } from '../ecs/model';
 import { LocalControlPlane } from '../index';
 
-let plane: LocalControlPlane;
+let t: TestPlane;
+let c: ServiceClients;
 let ecs: ECSClient;
-let ec2: EC2Client;
 let elb: ElasticLoadBalancingV2Client;
 
 beforeAll(async () => {
-  plane = new LocalControlPlane({ statePath: null, taskStepMs: 20, instanceBootMs: 20, resyncMs: 300 });
-  const endpoint = await plane.listen(0, '127.0.0.1');
-  const config = {
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  ecs = new ECSClient(config);
-  ec2 = new EC2Client(config);
-  elb = new ElasticLoadBalancingV2Client(config);
+  t = await startTestPlane({ resyncMs: 300 });
+  c = serviceClients(t.client);
+  ({ ecs, elb } = c);
 });
 
 afterAll(async () => {
-  ecs?.destroy();
-  ec2?.destroy();
-  elb?.destroy();
-  await plane?.stop();
+  c?.destroy();
+  await t?.plane.stop();
 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -269,40 +258,8 @@ describe('service scheduling through the API', () => {
 
   it('registers the service tasks with its target group, so the load balancer reaches them', async () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'lb' }));
-    const userData = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=lb >> /etc/ecs/ecs.config\n').toString(
-      'base64',
-    );
-    await ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-12345678',
-        MinCount: 2,
-        MaxCount: 2,
-        InstanceType: 't2.micro',
-        UserData: userData,
-      }),
-    );
-    await until('two agents registered', async () => {
-      const r = await ecs.send(new ListContainerInstancesCommand({ cluster: 'lb' }));
-      return r.containerInstanceArns?.length === 2 ? true : undefined;
-    });
-    const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0]!.VpcId!;
-    const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((x) => x.SubnetId!);
-    const tgArn = (
-      await elb.send(
-        new CreateTargetGroupCommand({ Name: 'sched-web', Protocol: 'HTTP', Port: 80, VpcId: vpcId }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
-    const lb = (
-      await elb.send(new CreateLoadBalancerCommand({ Name: 'sched-web', Subnets: subnets.slice(0, 2) }))
-    ).LoadBalancers![0]!;
-    await elb.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: lb.LoadBalancerArn!,
-        Protocol: 'HTTP',
-        Port: 8080,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
-      }),
-    );
+    await joinCluster(c, 'lb', 2);
+    const { targetGroupArn: tgArn, dnsName } = await targetGroupBehindListener(c, 'sched-web', 8080);
     const td = await registerTaskDefinition('sched-lb', 'httpd:2.4');
     await ecs.send(
       new CreateServiceCommand({
@@ -330,7 +287,7 @@ describe('service scheduling through the API', () => {
       return th.length === 2 && th.every((t) => t.TargetHealth?.State === 'healthy') ? th : undefined;
     });
     expect(healthy.every((t) => t.Target?.Id?.startsWith('i-') && Number(t.Target.Port) >= 49153)).toBe(true);
-    const page = await fetch(`http://${lb.DNSName}:8080/`, { signal: AbortSignal.timeout(3000) });
+    const page = await fetch(`http://${dnsName}:8080/`, { signal: AbortSignal.timeout(3000) });
     expect(page.status).toBe(200);
 
     await ecs.send(new UpdateServiceCommand({ cluster: 'lb', service: 'web', desiredCount: 1 }));

@@ -5,7 +5,7 @@
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import type { PortBinding, Wire, WireTaskDefinition } from '../ecs/model';
-import { evaluateClusterQuery, parseClusterQuery, type QueryNode, type QueryTarget } from './query';
+import { evaluateClusterQuery, parseClusterQuery, type QueryNode, type QueryTarget } from './cluster-query';
 import { fits, type InstanceCapacity } from './resources';
 
 export const DYNAMIC_PORT_FIRST = 49153;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { circuitBreakerThreshold, reconcile, type ReconcileInput, type ReconcileTask } from './reconcile';
+import {
+  circuitBreakerThreshold,
+  consecutiveFailures,
+  exitsBeforeStable,
+  failedTask,
+  reconcile,
+  type ReconcileInput,
+  type ReconcileTask,
+} from './reconcile';
 
 const task = (arn: string, over: Partial<ReconcileTask> = {}): ReconcileTask => ({
   taskArn: arn,
@@ -36,7 +44,7 @@ describe('reconcile', () => {
       }),
     );
     expect(d.stop.map((s) => s.taskArn)).toEqual(['b', 'c']);
-    expect(d.stop[0]?.reason).toBe('Scaling activity initiated by (deployment new)');
+    expect(d.stop[0]?.cause).toEqual({ kind: 'scaling', deploymentId: 'new' });
   });
 
   it('rolls out: starts new tasks up to maximumPercent, stops old ones only while minimumHealthyPercent stays RUNNING', () => {
@@ -74,6 +82,22 @@ describe('reconcile', () => {
     expect(d.events).toEqual([{ kind: 'deploymentBlocked' }]);
   });
 
+  it('is not blocked while a new task is still becoming stable (found by the property tests)', () => {
+    // Two wanted, one on a draining instance, its replacement RUNNING but young: wait, do not report.
+    const d = reconcile(
+      input({
+        minimumHealthyPercent: 1,
+        maximumPercent: 100,
+        stableSeconds: 1,
+        tasks: [task('old', { instance: 'DRAINING', startedAt: 10 }), task('young', { startedAt: 99.5 })],
+      }),
+    );
+    expect(d.stop).toEqual([]);
+    expect(d.place).toEqual([]);
+    expect(d.events).toEqual([]);
+    expect(d.recheckIn).toBeCloseTo(0.5);
+  });
+
   it('completes the deployment and reports a steady state once', () => {
     const tasks = [task('a'), task('b')];
     const d = reconcile(input({ tasks }));
@@ -106,14 +130,14 @@ describe('reconcile', () => {
       }),
     );
     expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
-    expect(d.stop).toEqual([{ taskArn: 'gone', reason: 'Container instance was deregistered' }]);
+    expect(d.stop).toEqual([{ taskArn: 'gone', cause: { kind: 'instanceGone' } }]);
     const later = reconcile(
       input({
         minimumHealthyPercent: 50,
         tasks: [task('draining', { instance: 'DRAINING' }), task('n1'), task('n2')],
       }),
     );
-    expect(later.stop).toEqual([{ taskArn: 'draining', reason: 'Container instance is being drained' }]);
+    expect(later.stop).toEqual([{ taskArn: 'draining', cause: { kind: 'instanceDraining' } }]);
   });
 
   it('a DRAINING service stops everything, then becomes INACTIVE', () => {
@@ -133,16 +157,31 @@ describe('reconcile', () => {
 
 describe('deployment circuit breaker', () => {
   const cb = { enable: true, rollback: true };
+  /** `failures` tasks of the new deployment whose essential container exited. */
+  const crashed = (failures: number) =>
+    Array.from({ length: failures }, (_, i) =>
+      task(`f${i}`, {
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        everRunning: true,
+        startedAt: 60 + i,
+        stoppedAt: 61 + i,
+      }),
+    );
   const rollout = (failures: number, over: Partial<ReconcileInput> = {}) =>
     input({
       circuitBreaker: cb,
       deployments: [
-        { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', createdAt: 50, failures },
-        { id: 'old', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 10, failures: 0 },
-        { id: 'older', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 5, failures: 0 },
+        { id: 'new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', createdAt: 50 },
+        { id: 'old', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 10 },
+        { id: 'older', status: 'ACTIVE', rolloutState: 'COMPLETED', createdAt: 5 },
       ],
-      tasks: [task('o1', { deploymentId: 'old' }), task('o2', { deploymentId: 'old' })],
       ...over,
+      tasks: [
+        ...crashed(failures),
+        ...(over.tasks ?? [task('o1', { deploymentId: 'old' }), task('o2', { deploymentId: 'old' })]),
+      ],
     });
 
   it('trips at half the desired count, at least 3 and at most 200', () => {
@@ -153,6 +192,7 @@ describe('deployment circuit breaker', () => {
     const d = reconcile(rollout(2));
     expect(d.place).toEqual([{ deploymentId: 'new', count: 2 }]);
     expect(d.events).toEqual([]);
+    expect(d.failedTasks.get('new')).toBe(2);
   });
 
   it('with rollback, the latest COMPLETED deployment is PRIMARY again and the failed one drains', () => {
@@ -179,7 +219,9 @@ describe('deployment circuit breaker', () => {
     for (const over of [{ circuitBreaker: { enable: true, rollback: false } }, {}]) {
       const base = rollout(3, over);
       const d = reconcile(
-        'circuitBreaker' in over ? base : { ...base, deployments: base.deployments.slice(0, 1), tasks: [] },
+        'circuitBreaker' in over
+          ? base
+          : { ...base, deployments: base.deployments.slice(0, 1), tasks: crashed(3) },
       );
       expect(d.events).toEqual([{ kind: 'deploymentFailed', deploymentId: 'new' }]);
       expect(d.deploymentUpdates[0]).toMatchObject({ id: 'new', status: 'PRIMARY', rolloutState: 'FAILED' });
@@ -187,7 +229,10 @@ describe('deployment circuit breaker', () => {
       expect(d.stop).toEqual([]);
     }
     const failed = reconcile(
-      input({ deployments: [{ id: 'new', status: 'PRIMARY', rolloutState: 'FAILED', failures: 9 }] }),
+      input({
+        deployments: [{ id: 'new', status: 'PRIMARY', rolloutState: 'FAILED' }],
+        tasks: crashed(9),
+      }),
     );
     expect(failed.place).toEqual([]);
     expect(failed.events).toEqual([]);
@@ -222,8 +267,53 @@ describe('stability', () => {
     expect(young.stop).toEqual([]);
     expect(young.recheckIn).toBeCloseTo(0.5);
     expect(rollout({ startedAt: 90 }).stop.map((s) => s.taskArn)).toEqual(['o1']);
-    const exiting = rollout({ startedAt: 90, exiting: true });
+    const exiting = rollout({ startedAt: 90, nextStepAt: 90.3 });
     expect(exiting.stop).toEqual([]);
     expect(exiting.recheckIn).toBeUndefined();
+  });
+});
+
+describe('failure and health rules', () => {
+  const stopped = (over: Partial<ReconcileTask>) =>
+    task('x', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: 50, ...over });
+
+  it('a failed task stopped on its own before it ran, had an essential container exit, or failed its health checks', () => {
+    expect(failedTask(stopped({ stopCode: 'TaskFailedToStart' }))).toBe(true);
+    expect(failedTask(stopped({ stopCode: 'EssentialContainerExited', everRunning: true }))).toBe(true);
+    expect(
+      failedTask(
+        stopped({ stopCode: 'ServiceSchedulerInitiated', stopCause: 'unhealthyTarget', everRunning: true }),
+      ),
+    ).toBe(true);
+    // Stopped by someone: never a failure, even before it ran.
+    for (const stopCode of ['UserInitiated', 'ServiceSchedulerInitiated', 'TerminationNotice'])
+      expect(failedTask(stopped({ stopCode }))).toBe(false);
+    expect(failedTask(stopped({ stopCode: 'ServiceSchedulerInitiated', stopCause: 'scaling' }))).toBe(false);
+    expect(failedTask(task('y', { stopCode: 'EssentialContainerExited' }))).toBe(false); // not STOPPED yet
+  });
+
+  it('a RUNNING task exits before it is stable when its next step comes first (in whole ms)', () => {
+    const running = (nextStepAt?: number) =>
+      task('r', { startedAt: 100.1, ...(nextStepAt ? { nextStepAt } : {}) });
+    expect(exitsBeforeStable(running(100.16), 0.06)).toBe(true); // exactly at the stability time
+    expect(exitsBeforeStable(running(100.161), 0.06)).toBe(false);
+    expect(exitsBeforeStable(running(), 0.06)).toBe(false);
+    expect(exitsBeforeStable({ ...running(100.12), desiredStatus: 'STOPPED' }, 0.06)).toBe(false);
+  });
+
+  it('counts failures since the last task of the deployment became healthy', () => {
+    const failures = [
+      stopped({ taskArn: 'f1', stopCode: 'TaskFailedToStart', stoppedAt: 10 }),
+      stopped({ taskArn: 'f2', stopCode: 'EssentialContainerExited', everRunning: true, stoppedAt: 20 }),
+      stopped({ taskArn: 'f3', stopCode: 'TaskFailedToStart', stoppedAt: 40 }),
+      stopped({ taskArn: 'other', deploymentId: 'old', stopCode: 'TaskFailedToStart', stoppedAt: 40 }),
+    ];
+    expect(consecutiveFailures(failures, 'new', 5, 100)).toBe(3);
+    // Healthy since 30 (started at 25, stable for 5): only f3 counts.
+    const healthy = task('h', { startedAt: 25 });
+    expect(consecutiveFailures([...failures, healthy], 'new', 5, 100)).toBe(1);
+    // Not healthy yet at 29, nor when it is about to exit: no reset.
+    expect(consecutiveFailures([...failures, healthy], 'new', 5, 29)).toBe(3);
+    expect(consecutiveFailures([...failures, { ...healthy, nextStepAt: 27 }], 'new', 5, 100)).toBe(3);
   });
 });

@@ -12,7 +12,12 @@
  * failed tasks reach the threshold: with rollback, the latest COMPLETED deployment becomes PRIMARY
  * again and the failed one drains like any old deployment; without, the FAILED deployment launches
  * nothing more and stops nothing (the service keeps what still runs).
+ *
+ * The failure and health rules live here too (`failedTask`, `exitsBeforeStable`,
+ * `consecutiveFailures`): what counts as a failed task, when a RUNNING task counts as healthy, and
+ * how many failures in a row a deployment has. Times are epoch seconds, compared in whole ms.
  */
+import type { SchedulerStopCause } from '../ecs/model';
 
 export type InstanceState = 'ACTIVE' | 'DRAINING' | 'GONE';
 
@@ -28,8 +33,19 @@ export interface ReconcileTask {
   instanceArn?: string;
   /** When it became RUNNING (epoch seconds). */
   startedAt?: number;
-  /** Its container is due to exit before it would count as healthy: it never does. */
-  exiting?: boolean;
+  /**
+   * When the agent's next step is due (epoch seconds). For a task RUNNING and desired RUNNING that
+   * is its container exiting (agent/exit.ts): if that comes before it would count as healthy, it never does.
+   */
+  nextStepAt?: number;
+  /** When it reached STOPPED (epoch seconds). */
+  stoppedAt?: number;
+  /** ECS's stopCode (TaskFailedToStart, EssentialContainerExited, UserInitiated, ...). */
+  stopCode?: string;
+  /** Why the scheduler stopped it (stopCode ServiceSchedulerInitiated). */
+  stopCause?: SchedulerStopCause['kind'];
+  /** Whether it was ever RUNNING. */
+  everRunning?: boolean;
 }
 
 export interface ReconcileDeployment {
@@ -38,8 +54,6 @@ export interface ReconcileDeployment {
   rolloutState?: string;
   /** Epoch seconds (a rollback goes to the latest COMPLETED deployment). */
   createdAt?: number;
-  /** Consecutive failed tasks (failed to start, or essential container exited), as in `failedTasks`. */
-  failures?: number;
 }
 
 export interface ReconcileInput {
@@ -48,13 +62,14 @@ export interface ReconcileInput {
   minimumHealthyPercent: number;
   maximumPercent: number;
   deployments: ReconcileDeployment[];
+  /** The service's tasks, STOPPED ones included (they are its failures). */
   tasks: ReconcileTask[];
   /**
    * DAEMON services only: the ACTIVE container instances that satisfy the service's constraints.
    * One task runs on each, and desiredCount is their number.
    */
   daemonInstances?: string[];
-  /** Whether the service's latest event says it reached a steady state. */
+  /** Whether the service was in a steady state after the previous pass (a new steady state is an event). */
   wasSteady: boolean;
   /**
    * How long (seconds) a deployment's tasks must have been RUNNING before it counts as COMPLETED
@@ -87,7 +102,9 @@ export type ReconcileEvent =
 export interface Decision {
   /** `instanceArns` (DAEMON): one task on each of these instances; otherwise placement picks. */
   place: { deploymentId: string; count: number; instanceArns?: string[] }[];
-  stop: { taskArn: string; reason: string }[];
+  stop: { taskArn: string; cause: SchedulerStopCause }[];
+  /** Each deployment's consecutive failed tasks (its `failedTasks`, what the circuit breaker counts). */
+  failedTasks: Map<string, number>;
   deploymentUpdates: DeploymentUpdate[];
   events: ReconcileEvent[];
   /** Set when a DRAINING service has nothing left and becomes INACTIVE. */
@@ -109,9 +126,65 @@ export const circuitBreakerThreshold = (desired: number): number =>
 
 export const CIRCUIT_BREAKER_FAILED = 'ECS deployment circuit breaker: tasks failed to start.';
 
-const scalingReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
-const DRAINING_REASON = 'Container instance is being drained';
-const GONE_REASON = 'Container instance was deregistered';
+const scaling = (deploymentId: string): SchedulerStopCause => ({ kind: 'scaling', deploymentId });
+
+/** Epoch seconds to whole milliseconds, so sums of seconds compare exactly. */
+const ms = (seconds: number): number => Math.round(seconds * 1000);
+
+const NOT_A_FAILURE = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'TerminationNotice']);
+
+/**
+ * A task that failed: it stopped on its own before it ever ran, an essential container exited, or
+ * the scheduler stopped it because it failed its load balancer's health checks.
+ */
+export function failedTask(t: ReconcileTask): boolean {
+  if (t.lastStatus !== 'STOPPED') return false;
+  if (t.stopCause === 'unhealthyTarget') return true;
+  if (NOT_A_FAILURE.has(t.stopCode ?? '')) return false;
+  return t.stopCode === 'EssentialContainerExited' || !t.everRunning;
+}
+
+/** Whether a RUNNING task's container is due to exit before it would count as healthy. */
+export function exitsBeforeStable(t: ReconcileTask, stableSeconds: number): boolean {
+  return (
+    t.lastStatus === 'RUNNING' &&
+    t.desiredStatus === 'RUNNING' &&
+    t.nextStepAt !== undefined &&
+    ms(t.nextStepAt) <= ms(t.startedAt ?? 0) + ms(stableSeconds)
+  );
+}
+
+/** Whether a task counts as healthy at `now`: RUNNING for `stableSeconds`, desired RUNNING, not about to exit. */
+export function healthyAt(t: ReconcileTask, stableSeconds: number, now: number): boolean {
+  return (
+    t.lastStatus === 'RUNNING' &&
+    t.desiredStatus === 'RUNNING' &&
+    !exitsBeforeStable(t, stableSeconds) &&
+    ms(t.startedAt ?? 0) + ms(stableSeconds) <= ms(now)
+  );
+}
+
+/**
+ * A deployment's consecutive failed tasks: the failures since one of its tasks still RUNNING became
+ * healthy, since a healthy task resets the count (resetOnHealthyTask, true by default).
+ */
+export function consecutiveFailures(
+  tasks: ReconcileTask[],
+  deploymentId: string,
+  stableSeconds: number,
+  now: number,
+): number {
+  let healthySince = 0;
+  for (const t of tasks) {
+    if (t.deploymentId === deploymentId && healthyAt(t, stableSeconds, now))
+      healthySince = Math.max(healthySince, ms(t.startedAt ?? 0) + ms(stableSeconds));
+  }
+  let n = 0;
+  for (const t of tasks) {
+    if (t.deploymentId === deploymentId && failedTask(t) && ms(t.stoppedAt ?? 0) >= healthySince) n++;
+  }
+  return n;
+}
 
 /** Stop order: not yet RUNNING first, then on draining instances, then the newest. */
 function stopOrder(a: ReconcileTask, b: ReconcileTask): number {
@@ -120,19 +193,35 @@ function stopOrder(a: ReconcileTask, b: ReconcileTask): number {
 }
 
 export function reconcile(input: ReconcileInput): Decision {
+  const stable = input.stableSeconds ?? 0;
+  // Counted once: what the circuit breaker judges is what the deployments report as failedTasks.
+  const failures = new Map(
+    input.deployments.map((d) => [d.id, consecutiveFailures(input.tasks, d.id, stable, input.now)]),
+  );
+  return { ...decide(input, failures), failedTasks: failures };
+}
+
+function decide(input: ReconcileInput, failures: Map<string, number>): Decision {
   const primary = input.deployments.find((d) => d.status === 'PRIMARY');
-  const decision: Decision = { place: [], stop: [], deploymentUpdates: [], events: [], steady: false };
+  const decision: Decision = {
+    place: [],
+    stop: [],
+    failedTasks: failures,
+    deploymentUpdates: [],
+    events: [],
+    steady: false,
+  };
   const stopping = (t: ReconcileTask) => t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED';
   const alive = input.tasks.filter((t) => t.desiredStatus !== 'STOPPED' && t.lastStatus !== 'STOPPED');
 
   // Tasks whose instance is gone never come back: stop them and count them as nothing.
   const gone = alive.filter((t) => t.instance === 'GONE');
-  for (const t of gone) decision.stop.push({ taskArn: t.taskArn, reason: GONE_REASON });
+  for (const t of gone) decision.stop.push({ taskArn: t.taskArn, cause: { kind: 'instanceGone' } });
   const live = alive.filter((t) => t.instance !== 'GONE');
 
   if (input.status === 'DRAINING' || !primary) {
-    const reason = scalingReason(primary?.id ?? input.deployments[0]?.id ?? 'unknown');
-    for (const t of live) decision.stop.push({ taskArn: t.taskArn, reason });
+    const cause = scaling(primary?.id ?? input.deployments[0]?.id ?? 'unknown');
+    for (const t of live) decision.stop.push({ taskArn: t.taskArn, cause });
     const anyStopping = input.tasks.some((t) => stopping(t) && t.instance !== 'GONE');
     if (input.status === 'DRAINING' && live.length === 0 && !anyStopping) decision.serviceStatus = 'INACTIVE';
     return decision;
@@ -146,22 +235,21 @@ export function reconcile(input: ReconcileInput): Decision {
   if (
     cb?.enable &&
     primary.rolloutState === 'IN_PROGRESS' &&
-    (primary.failures ?? 0) >= circuitBreakerThreshold(desired)
+    (failures.get(primary.id) ?? 0) >= circuitBreakerThreshold(desired)
   ) {
     const target = cb.rollback
       ? input.deployments
           .filter((d) => d.id !== primary.id && d.rolloutState === 'COMPLETED')
           .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]
       : undefined;
-    if (target) return rollBack(input, primary, target);
+    if (target) return rollBack(input, failures, primary, target);
     tripped = true;
   }
   const failed = tripped || primary.rolloutState === 'FAILED';
 
   const stableFor = input.stableSeconds ?? 0;
   // RUNNING long enough to count towards minimumHealthyPercent: a task that just started may crash.
-  const healthy = (t: ReconcileTask) =>
-    isHealthy(t) && !t.exiting && (t.startedAt ?? 0) + stableFor <= input.now;
+  const healthy = (t: ReconcileTask) => healthyAt(t, stableFor, input.now);
   const plan = {
     primary,
     desired,
@@ -184,7 +272,8 @@ export function reconcile(input: ReconcileInput): Decision {
   const stoppedFrom = new Set(decision.stop.map((s) => deploymentOf.get(s.taskArn)));
 
   if (excess > 0 && started === 0 && decision.stop.length === gone.length) {
-    const inFlight = live.some((t) => !isHealthy(t)) || stoppingAfter;
+    // Blocked only when nothing can change by itself: no task still starting, becoming stable or about to exit.
+    const inFlight = live.some((t) => !healthy(t)) || stoppingAfter;
     if (!inFlight) decision.events.push({ kind: 'deploymentBlocked' });
   }
 
@@ -204,7 +293,7 @@ export function reconcile(input: ReconcileInput): Decision {
   const oldsLeft = decision.deploymentUpdates.some((u) => u.status !== 'INACTIVE');
 
   const primaryRunning = liveAfter.filter(
-    (t) => t.deploymentId === primary.id && isHealthy(t) && t.instance === 'ACTIVE',
+    (t) => t.deploymentId === primary.id && isRunning(t) && t.instance === 'ACTIVE',
   );
   const settled =
     decision.place.length === 0 &&
@@ -216,7 +305,7 @@ export function reconcile(input: ReconcileInput): Decision {
     primaryRunning.every(healthy);
   // Tasks not yet RUNNING long enough change the picture when they are: look again then.
   const young = liveAfter
-    .filter((t) => isHealthy(t) && !t.exiting && !healthy(t))
+    .filter((t) => isRunning(t) && !exitsBeforeStable(t, stableFor) && !healthy(t))
     .map((t) => t.startedAt ?? 0);
   if (young.length) decision.recheckIn = Math.max(0.001, Math.min(...young) + stableFor - input.now);
 
@@ -242,17 +331,27 @@ export function reconcile(input: ReconcileInput): Decision {
  * The circuit breaker tripped with rollback: `target` (the latest COMPLETED deployment) is PRIMARY
  * again, IN_PROGRESS until it completes anew; the failed deployment is an old one that drains.
  */
-function rollBack(input: ReconcileInput, failed: ReconcileDeployment, target: ReconcileDeployment): Decision {
-  const decision = reconcile({
-    ...input,
-    deployments: input.deployments.map((d) =>
-      d.id === failed.id
-        ? { ...d, status: 'ACTIVE', rolloutState: 'FAILED' }
-        : d.id === target.id
-          ? { ...d, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failures: 0 }
-          : d,
-    ),
-  });
+function rollBack(
+  input: ReconcileInput,
+  failures: Map<string, number>,
+  failed: ReconcileDeployment,
+  target: ReconcileDeployment,
+): Decision {
+  // The target starts over: its old failures do not trip the breaker again.
+  const decision = decide(
+    {
+      ...input,
+      deployments: input.deployments.map((d) =>
+        d.id === failed.id
+          ? { ...d, status: 'ACTIVE', rolloutState: 'FAILED' }
+          : d.id === target.id
+            ? { ...d, status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }
+            : d,
+      ),
+    },
+    new Map(failures).set(target.id, 0),
+  );
+  decision.failedTasks = failures;
   for (const u of decision.deploymentUpdates) {
     if (u.id === failed.id) {
       u.rolloutState = 'FAILED';
@@ -282,7 +381,7 @@ interface Plan {
   healthy: (t: ReconcileTask) => boolean;
 }
 
-const isHealthy = (t: ReconcileTask) => t.lastStatus === 'RUNNING';
+const isRunning = (t: ReconcileTask) => t.lastStatus === 'RUNNING';
 
 /**
  * Stops `candidates` in order; a RUNNING one only while more than minimumHealthyPercent would
@@ -298,15 +397,15 @@ function stopWithinMinimum(
     p.live.filter(p.healthy).length - minimumHealthy(p.desired, p.minimumHealthyPercent),
   );
   for (const t of candidates) {
-    if (isHealthy(t) && !always(t)) {
+    if (isRunning(t) && !always(t)) {
       if (stoppableHealthy === 0) continue;
       stoppableHealthy--;
     }
-    const reason =
+    const cause: SchedulerStopCause =
       t.instance === 'DRAINING' && t.deploymentId === p.primary.id
-        ? DRAINING_REASON
-        : scalingReason(p.primary.id);
-    p.decision.stop.push({ taskArn: t.taskArn, reason });
+        ? { kind: 'instanceDraining' }
+        : scaling(p.primary.id);
+    p.decision.stop.push({ taskArn: t.taskArn, cause });
   }
 }
 

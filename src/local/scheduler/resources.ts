@@ -1,7 +1,7 @@
 /**
  * Booked resources on a container instance, as ECS reports them in `remainingResources`:
  * CPU and MEMORY (integerValue), PORTS and PORTS_UDP (stringSetValue of host ports in use, the
- * reserved ports included). Booking happens at placement (scheduler/place.ts), release when the
+ * reserved ports included). Booking happens at placement (scheduler/launch.ts), release when the
  * task reaches STOPPED (the agent). Pure: every function returns a new instance object.
  */
 import { RESERVED_HOST_PORTS } from '../../facts/container-instance';

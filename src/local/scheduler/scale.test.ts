@@ -29,6 +29,7 @@ describe('scheduler at scale', () => {
     for (const arn of services) worker.enqueue(arn);
     await worker.idle();
     const steadyMs = performance.now() - t1;
+    expect(services.every((arn) => h.service(arn).steadySince !== undefined)).toBe(true);
     expect(
       services.every((arn) => h.service(arn).service.events[0]?.message?.endsWith('steady state.')),
     ).toBe(true);
@@ -38,7 +39,8 @@ describe('scheduler at scale', () => {
     h.db.tx(() => h.setLastStatus(victim, 'STOPPED'));
     const passesBefore = worker.passes;
     const t2 = performance.now();
-    h.bus.emit('ecs.task.changed', { clusterArn: h.clusterArn, taskArn: victim.task.taskArn });
+    // The hint the agent gives when a service's task stops.
+    h.bus.emit('ecs.service.dirty', { clusterArn: h.clusterArn, serviceArn: services[7]! });
     await worker.idle();
     const hintMs = performance.now() - t2;
     expect(h.liveTasks(services[7])).toHaveLength(100);

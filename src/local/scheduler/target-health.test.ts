@@ -4,55 +4,38 @@
  * over, with ECS's event and stop reason, and such tasks count as failed for the circuit breaker.
  */
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
-  ListContainerInstancesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  CreateClusterCommand,
+  UpdateServiceCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
-import {
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  joinCluster,
+  serviceClients,
+  targetGroupBehindListener,
+  type ServiceClients,
+} from '../../testing/ecs-fixtures';
 import { startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
+import { ManualClock } from '../common/clock';
 
 let t: TestPlane;
-let ecs: ECSClient;
-let ec2: EC2Client;
-let elb: ElasticLoadBalancingV2Client;
+let c: ServiceClients;
 const CLUSTER = 'health';
+/** Running with real time; a test jumps it over a grace period instead of waiting it out. */
+const clock = new ManualClock({ running: true, start: Date.now() });
 
 beforeAll(async () => {
-  t = await startTestPlane({ resyncMs: 200 });
-  ecs = new ECSClient(t.client);
-  ec2 = new EC2Client(t.client);
-  elb = new ElasticLoadBalancingV2Client(t.client);
-  await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-  const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString(
-    'base64',
-  );
-  await ec2.send(
-    new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 2, MaxCount: 2, UserData: userData }),
-  );
-  await waitFor(async () => {
-    const r = await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }));
-    return r.containerInstanceArns?.length === 2;
-  }, 10_000);
-  await ecs.send(
+  t = await startTestPlane({ resyncMs: 200, clock });
+  c = serviceClients(t.client);
+  await c.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  await joinCluster(c, CLUSTER, 2);
+  await c.ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'web',
       containerDefinitions: [
@@ -69,48 +52,28 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of [ecs, ec2, elb]) c?.destroy();
+  c?.destroy();
   await t?.plane.stop();
 });
 
 /** A target group whose health check expects 301 (the containers answer 200), behind a listener. */
-async function misconfiguredTargetGroup(name: string, port: number): Promise<string> {
-  const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0]!.VpcId!;
-  const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((s) => s.SubnetId!);
-  const tg = (
-    await elb.send(
-      new CreateTargetGroupCommand({
-        Name: name,
-        Protocol: 'HTTP',
-        Port: 80,
-        VpcId: vpcId,
-        Matcher: { HttpCode: '301' },
-        HealthCheckIntervalSeconds: 1,
-        HealthCheckTimeoutSeconds: 1,
-        UnhealthyThresholdCount: 2,
-      }),
-    )
-  ).TargetGroups![0]!.TargetGroupArn!;
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Subnets: subnets.slice(0, 2) })))
-    .LoadBalancers![0]!;
-  await elb.send(
-    new CreateListenerCommand({
-      LoadBalancerArn: lb.LoadBalancerArn!,
-      Protocol: 'HTTP',
-      Port: port,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }],
-    }),
-  );
-  return tg;
-}
+const misconfiguredTargetGroup = async (name: string, port: number): Promise<string> =>
+  (
+    await targetGroupBehindListener(c, name, port, {
+      Matcher: { HttpCode: '301' },
+      HealthCheckIntervalSeconds: 1,
+      HealthCheckTimeoutSeconds: 1,
+      UnhealthyThresholdCount: 2,
+    })
+  ).targetGroupArn;
 
 const service = async (name: string): Promise<Service> =>
-  (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services![0]!;
+  (await c.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services![0]!;
 
 describe('unhealthy targets', () => {
   it('are stopped and replaced after the grace period, in ECS words', async () => {
     const tg = await misconfiguredTargetGroup('sick', 8181);
-    await ecs.send(
+    await c.ecs.send(
       new CreateServiceCommand({
         cluster: CLUSTER,
         serviceName: 'sick',
@@ -135,12 +98,12 @@ describe('unhealthy targets', () => {
     );
     const stopped = await waitFor(async () => {
       const arns = (
-        await ecs.send(
+        await c.ecs.send(
           new ListTasksCommand({ cluster: CLUSTER, serviceName: 'sick', desiredStatus: 'STOPPED' }),
         )
       ).taskArns;
       if (!arns?.length) return undefined;
-      return (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks?.[0];
+      return (await c.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks?.[0];
     }, 10_000);
     expect(stopped).toMatchObject({
       stopCode: 'ServiceSchedulerInitiated',
@@ -153,9 +116,9 @@ describe('unhealthy targets', () => {
     }, 10_000);
   });
 
-  it('are left alone during healthCheckGracePeriodSeconds', async () => {
+  it('are left alone during healthCheckGracePeriodSeconds, then replaced', async () => {
     const tg = await misconfiguredTargetGroup('patient', 8182);
-    await ecs.send(
+    await c.ecs.send(
       new CreateServiceCommand({
         cluster: CLUSTER,
         serviceName: 'patient',
@@ -166,17 +129,38 @@ describe('unhealthy targets', () => {
       }),
     );
     await waitFor(async () => (await service('patient')).runningCount === 1, 10_000);
-    // The target is unhealthy (2 failed checks), and stays in service while the grace period lasts.
+    const [first] =
+      (await c.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'patient' }))).taskArns ?? [];
+    // The target is unhealthy (2 failed checks), and stays in service while the grace period lasts...
     await waitFor(async () => {
-      const h = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
+      const h = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
       return h.TargetHealthDescriptions?.[0]?.TargetHealth?.State === 'unhealthy';
     }, 10_000);
-    await new Promise((r) => setTimeout(r, 1000));
-    const x = await service('patient');
-    expect(x.events?.some((e) => e.message?.includes('is unhealthy in'))).toBe(false);
-    const stopped = await ecs.send(
-      new ListTasksCommand({ cluster: CLUSTER, serviceName: 'patient', desiredStatus: 'STOPPED' }),
+    // A change to the service makes the scheduler look at it now; once every loop is idle it has.
+    await c.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'patient', desiredCount: 1 }));
+    await t.plane.idle();
+    const within = (await c.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first!] })))
+      .tasks?.[0];
+    expect(within?.desiredStatus).toBe('RUNNING');
+    expect((await service('patient')).events?.some((e) => e.message?.includes('is unhealthy in'))).toBe(
+      false,
     );
-    expect(stopped.taskArns).toEqual([]);
+    // ...which ends five minutes later by the plane's clock: then it is replaced.
+    clock.advance(300_000);
+    const stopped = await waitFor(async () => {
+      const task = (await c.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first!] })))
+        .tasks?.[0];
+      return task?.desiredStatus === 'STOPPED' ? task : undefined;
+    }, 10_000);
+    expect(stopped.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${tg})`);
+    // Decided not a moment before the grace period was over, by the clock that ran the plane.
+    const decided = (await service('patient')).events!.find((e) => e.message?.includes('is unhealthy in'))!;
+    expect(decided.createdAt!.getTime() - stopped.startedAt!.getTime()).toBeGreaterThanOrEqual(300_000);
+    // Replaced by a new task, which has a grace period of its own.
+    await waitFor(async () => {
+      const arns =
+        (await c.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'patient' }))).taskArns ?? [];
+      return arns.length === 1 && arns[0] !== first && (await service('patient')).runningCount === 1;
+    }, 10_000);
   });
 });

@@ -31,10 +31,11 @@ interface Binding {
 /** A RUNNING task whose target failed its health checks: the worker stops it. */
 export interface UnhealthyTask {
   taskArn: string;
-  /** Service event, in ECS's words. */
-  message: string;
-  /** The task's stoppedReason. */
-  stoppedReason: string;
+  targetGroupArn: string;
+  /** The target's port. */
+  port: number;
+  /** The target group's description of the failure. */
+  reason: string;
 }
 
 export interface TargetSync {
@@ -125,7 +126,7 @@ export class LoadBalancerSync {
       if (known.size === 0 && !configured.has(b.name)) this.known.delete(key);
       if (b.kind === 'targetGroup' && configured.has(b.name) && desired.size > 0 && rec) {
         const grace = rec.service.healthCheckGracePeriodSeconds ?? 0;
-        unhealthy.push(...(await this.unhealthyTasks(b, runningTasks, serviceName, grace)));
+        unhealthy.push(...(await this.unhealthyTasks(b, runningTasks, grace)));
       }
     }
     return { messages, unhealthy };
@@ -135,7 +136,6 @@ export class LoadBalancerSync {
   private async unhealthyTasks(
     b: Binding,
     tasks: TaskRecord[],
-    serviceName: string,
     graceSeconds: number,
   ): Promise<UnhealthyTask[]> {
     let health: TargetHealthDescription[];
@@ -162,11 +162,11 @@ export class LoadBalancerSync {
       for (const [key, target] of this.desiredTargets(b, [t])) {
         const d = sick.get(key);
         if (!d) continue;
-        const reason = d.TargetHealth?.Description ?? d.TargetHealth?.Reason ?? 'Health checks failed';
         out.push({
           taskArn: t.task.taskArn,
-          message: `(service ${serviceName}) (port ${target.port}) is unhealthy in (target-group ${b.name}) due to (reason ${reason}).`,
-          stoppedReason: `Task failed ELB health checks in (target-group ${b.name})`,
+          targetGroupArn: b.name,
+          port: target.port ?? 0,
+          reason: d.TargetHealth?.Description ?? d.TargetHealth?.Reason ?? 'Health checks failed',
         });
         break;
       }

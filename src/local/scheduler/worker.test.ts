@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from './harness';
-import { ServiceScheduler, unableToPlace } from './worker';
+import { unableToPlace } from './service-events';
+import { upgradeSchedulerRecords } from './upgrade';
+import { ServiceScheduler } from './worker';
 
 let h: Harness;
 let worker: ServiceScheduler;
@@ -235,7 +237,7 @@ describe('service scheduler', () => {
 });
 
 describe('service scheduler failures', () => {
-  it('requeues a failed pass with backoff and converges', async () => {
+  it('requeues a failed pass with backoff (50 ms, then 100 ms: by the clock) and converges', async () => {
     setup();
     h.addInstance();
     const td = h.taskDefinition('web', [{ memory: 100 }]);
@@ -243,6 +245,7 @@ describe('service scheduler failures', () => {
     const logged: string[] = [];
     h.deps.log = (message) => logged.push(message);
     worker = new ServiceScheduler(h.deps);
+    worker.start(); // its first pass comes on the next turn of the event loop, after this test's setup
     const tx = h.db.tx.bind(h.db);
     let failuresLeft = 2;
     h.db.tx = <T>(fn: () => T): T => {
@@ -252,10 +255,20 @@ describe('service scheduler failures', () => {
       }
       return tx(fn);
     };
-    worker.start();
-    const deadline = Date.now() + 5000;
-    while (h.liveTasks(arn).length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await worker.idle();
+    expect(failuresLeft).toBe(1);
+    h.clock.advance(49);
+    await worker.idle();
+    expect(failuresLeft).toBe(1); // not retried before its backoff
+    h.clock.advance(1);
+    await worker.idle();
+    expect(failuresLeft).toBe(0);
+    expect(h.liveTasks(arn)).toHaveLength(0);
+    h.clock.advance(99);
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(0);
+    h.clock.advance(1);
+    await worker.idle();
     expect(h.liveTasks(arn)).toHaveLength(1);
     expect(logged.filter((m) => m.includes('retrying'))).toHaveLength(2);
   });
@@ -316,5 +329,144 @@ describe('DAEMON services', () => {
       [id, 'COMPLETED'],
     ]);
     expect(h.bookingViolations()).toEqual([]);
+  });
+});
+
+describe('state kept in fields, never read back from words', () => {
+  const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
+
+  /** A service of one task behind TG, whose target the load balancer reports unhealthy. */
+  async function unhealthyService(graceSeconds: number) {
+    h.addInstance();
+    const td = h.taskDefinition('web', [{ name: 'web', memory: 100, ports: [{ containerPort: 80 }] }]);
+    const arn = h.addService({
+      name: 's',
+      taskDefinition: td,
+      desiredCount: 1,
+      loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 80 }],
+    }).service.serviceArn;
+    h.updateService(arn, { healthCheckGracePeriodSeconds: graceSeconds });
+    await worker.process(arn);
+    h.settle();
+    const [t] = h.liveTasks(arn);
+    const startedAt = h.nowMs / 1000;
+    h.col.tasks.put(t!.task.taskArn, { ...t!, task: { ...t!.task, startedAt } });
+    const ec2 = h.col.containerInstances.get(t!.task.containerInstanceArn!)!.containerInstance.ec2InstanceId;
+    h.answers.set('elasticloadbalancingv2:DescribeTargetHealth', () => ({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: ec2, Port: String(t!.ports[0]!.hostPort) },
+          TargetHealth: {
+            State: 'unhealthy',
+            Reason: 'Target.ResponseCodeMismatch',
+            Description: 'Health checks failed',
+          },
+        },
+      ],
+    }));
+    return { arn, taskArn: t!.task.taskArn, startedAt };
+  }
+
+  it('a steady state is a field: other events on top do not make it steady again', async () => {
+    setup();
+    h.addInstance();
+    const td = h.taskDefinition('web', [{ memory: 100 }]);
+    const arn = h.addService({ name: 's', taskDefinition: td, desiredCount: 1 }).service.serviceArn;
+    await converge(arn);
+    const since = h.service(arn).steadySince;
+    expect(since).toBeDefined();
+    const steadyEvents = () => messages(arn).filter((m) => m === '(service s) has reached a steady state.');
+    expect(steadyEvents()).toHaveLength(1);
+    // A newer event of any wording on top: still steady, nothing new to say.
+    const svc = h.service(arn).service;
+    h.updateService(arn, {
+      events: [{ id: 'x', createdAt: h.nowMs / 1000, message: 'reworded' }, ...svc.events],
+    });
+    h.nowMs += 5000;
+    await worker.process(arn);
+    expect(steadyEvents()).toHaveLength(1);
+    expect(h.service(arn).steadySince).toBe(since);
+    // Scaling up leaves the steady state; reaching it again is news, with a new time.
+    h.updateService(arn, { desiredCount: 2 });
+    await worker.process(arn);
+    expect(h.service(arn).steadySince).toBeUndefined();
+    await converge(arn);
+    expect(steadyEvents()).toHaveLength(2);
+    expect(h.service(arn).steadySince).toBeGreaterThan(since!);
+  });
+
+  it('a task stopped for failing its health checks keeps that cause, and counts as failed whatever its words', async () => {
+    setup();
+    const { arn, taskArn } = await unhealthyService(0);
+    h.nowMs += 1000;
+    await worker.process(arn);
+    const stopped = h.col.tasks.get(taskArn)!;
+    expect(stopped.stopCause).toEqual({ kind: 'unhealthyTarget', targetGroupArn: TG });
+    expect(stopped.task).toMatchObject({
+      desiredStatus: 'STOPPED',
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: `Task failed ELB health checks in (target-group ${TG})`,
+    });
+    expect(messages(arn)).toContain(
+      `(service s) (port ${stopped.ports[0]!.hostPort}) is unhealthy in (target-group ${TG}) due to (reason Health checks failed).`,
+    );
+    h.settle((t) => t.task.taskArn === taskArn);
+    h.col.tasks.put(taskArn, {
+      ...h.col.tasks.get(taskArn)!,
+      task: { ...h.col.tasks.get(taskArn)!.task, stoppedAt: h.nowMs / 1000, stoppedReason: 'reworded' },
+    });
+    await worker.process(arn);
+    expect(h.service(arn).service.deployments[0]!.failedTasks).toBe(1);
+  });
+
+  it('an unhealthy target is left alone until healthCheckGracePeriodSeconds after its task started (by the clock)', async () => {
+    setup();
+    const { arn, taskArn, startedAt } = await unhealthyService(300);
+    h.nowMs = startedAt * 1000 + 299_999;
+    await worker.process(arn);
+    expect(h.col.tasks.get(taskArn)!.task.desiredStatus).toBe('RUNNING');
+    expect(messages(arn).some((m) => m.includes('is unhealthy in'))).toBe(false);
+    h.nowMs += 1;
+    await worker.process(arn);
+    expect(h.col.tasks.get(taskArn)!.stopCause).toEqual({ kind: 'unhealthyTarget', targetGroupArn: TG });
+  });
+
+  it('derives the fields of records written before they existed, once', async () => {
+    setup();
+    h.addInstance();
+    const td = h.taskDefinition('web', [{ memory: 100 }]);
+    const arn = h.addService({ name: 's', taskDefinition: td, desiredCount: 1 }).service.serviceArn;
+    await converge(arn);
+    // As an older version left them: the steady state only in the newest event, the cause only in words.
+    const { steadySince, ...old } = h.service(arn);
+    expect(steadySince).toBeDefined();
+    h.col.services.put(arn, old);
+    const [t] = h.liveTasks(arn);
+    const reason = `Task failed ELB health checks in (target-group ${TG})`;
+    h.col.tasks.put(t!.task.taskArn, {
+      ...t!,
+      task: {
+        ...t!.task,
+        desiredStatus: 'STOPPED',
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: reason,
+      },
+    });
+    h.settle((x) => x.task.taskArn === t!.task.taskArn);
+    const steadyAt = old.service.events.find((e) => e.message?.endsWith('steady state.'))?.createdAt;
+    upgradeSchedulerRecords(h.deps, h.col);
+    expect(h.service(arn).steadySince).toBe(steadyAt);
+    expect(h.col.tasks.get(t!.task.taskArn)!.stopCause).toEqual({
+      kind: 'unhealthyTarget',
+      targetGroupArn: TG,
+    });
+    // Once per state file: a later start leaves records alone.
+    h.col.services.put(arn, old);
+    upgradeSchedulerRecords(h.deps, h.col);
+    expect(h.service(arn).steadySince).toBeUndefined();
+    // And the scheduler judges by the fields: the task failed, a replacement starts.
+    await worker.process(arn);
+    expect(h.service(arn).service.deployments[0]!.failedTasks).toBe(1);
+    expect(h.liveTasks(arn)).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalEvents } from '../common/bus';
 import { AwsError } from '../protocol/errors';
 import { Harness, REGION } from './harness';
-import { launchTasks, type TaskLaunch } from './place';
+import { launchTasks, type TaskLaunch } from './launch';
 import { remainingCapacity } from './resources';
 
 let h: Harness;

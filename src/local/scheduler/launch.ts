@@ -29,7 +29,7 @@ import {
   type Strategy,
   type TaskRequirements,
 } from './placement';
-import { evaluateClusterQuery, QuerySyntaxError, type QueryNode } from './query';
+import { evaluateClusterQuery, QuerySyntaxError, type QueryNode } from './cluster-query';
 import { bookResources, fits, remainingCapacity, type Booking } from './resources';
 
 export interface TaskLaunch {

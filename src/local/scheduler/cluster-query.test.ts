@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateClusterQuery, parseClusterQuery, QuerySyntaxError, type QueryTarget } from './query';
+import { evaluateClusterQuery, parseClusterQuery, QuerySyntaxError, type QueryTarget } from './cluster-query';
 
 const target = (over: Partial<QueryTarget> = {}): QueryTarget => ({
   agentConnected: true,
