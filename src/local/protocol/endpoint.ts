@@ -8,9 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
+import { paramTree, readQuery } from './model/query-reader';
+import { checkInput } from './model/validate';
+import { coralValidation } from './model/validation-styles';
+import { writeXmlResponse } from './model/xml-writer';
 import { structureQuery } from './query';
 import { ec2Error, ec2Response, queryError, queryResponse } from './xml';
-import type { CallContext, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+import type { CallContext, CallOptions, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+
+const defaultStyle = coralValidation('ValidationError');
 
 export interface EndpointOptions {
   accountId: string;
@@ -54,9 +60,13 @@ export function credentialScope(
   return { accessKeyId, region, service };
 }
 
+const protocolOf = (s: ServiceDefinition) => s.model?.metadata.protocol ?? s.protocol ?? 'json';
+
 export class AwsEndpoint implements ServiceCaller {
   private readonly byTarget = new Map<string, ServiceDefinition>();
   private readonly byId = new Map<ServiceId, ServiceDefinition>();
+  /** Query services by SigV4 signing name; several share one (ELB classic and v2) and differ by API version. */
+  private readonly bySigningName = new Map<string, ServiceDefinition[]>();
 
   constructor(
     services: ServiceDefinition[],
@@ -67,17 +77,26 @@ export class AwsEndpoint implements ServiceCaller {
 
   register(service: ServiceDefinition): void {
     this.byId.set(service.id, service);
-    if (service.targetPrefix) this.byTarget.set(service.targetPrefix, service);
+    const meta = service.model?.metadata;
+    const targetPrefix = meta?.targetPrefix ?? service.targetPrefix;
+    if (targetPrefix) this.byTarget.set(targetPrefix, service);
+    if (protocolOf(service) !== 'json') {
+      const signingName = meta?.signingName ?? service.id.replace(/v2$/, '');
+      const same = (this.bySigningName.get(signingName) ?? []).filter((s) => s.id !== service.id);
+      this.bySigningName.set(signingName, [...same, service]);
+    }
+  }
+
+  /** The query service a request is for: by signing name, then by the `Version` parameter. */
+  private queryService(signingName: string, version: string): ServiceDefinition | undefined {
+    const candidates = this.bySigningName.get(signingName);
+    if (!candidates) return undefined;
+    return candidates.find((s) => (s.model?.metadata.apiVersion ?? s.version) === version) ?? candidates[0];
   }
 
   /** In-process call between services, with the same validation as over the wire. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async call<T = any>(
-    service: ServiceId,
-    action: string,
-    input: unknown,
-    ctx: Partial<CallContext> = {},
-  ): Promise<T> {
+  async call<T = any>(service: ServiceId, action: string, input: unknown, ctx: CallOptions = {}): Promise<T> {
     const def = this.byId.get(service);
     const handler = own(def?.actions, action);
     if (!def || !handler) throw commonErrors.unknownOperation(`${service}:${action}`);
@@ -88,7 +107,14 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: ctx.accountId ?? this.options.accountId,
       requestId: ctx.requestId ?? randomUUID(),
     };
-    const out = await handler(structuredClone(input ?? {}), full);
+    // The same checks and normalisation as over the wire; an unknown member is a caller's bug.
+    const typed = def.model
+      ? checkInput(def.model, action, input, def.validation ?? defaultStyle, {
+          strictMembers: true,
+          coerce: ctx.coerce,
+        })
+      : structuredClone(input ?? {});
+    const out = await handler(typed, full);
     return (out === undefined ? {} : JSON.parse(JSON.stringify(out))) as T;
   }
 
@@ -151,11 +177,8 @@ export class AwsEndpoint implements ServiceCaller {
         ),
       };
     }
-    let service = this.byId.get(scope.service as ServiceId);
-    if (scope.service === 'elasticloadbalancing' && version === '2015-12-01') {
-      service = this.byId.get('elasticloadbalancingv2');
-    }
-    if (!service || service.protocol === 'json') {
+    const service = this.queryService(scope.service, version);
+    if (!service) {
       return {
         status: 400,
         headers: { 'content-type': 'text/xml' },
@@ -176,12 +199,24 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: this.options.accountId,
       requestId,
     };
+    const model = service.model;
+    const protocol = protocolOf(service);
     try {
-      const result = await handler(structureQuery(params), ctx);
-      const xml =
-        service.protocol === 'ec2'
-          ? ec2Response(action, service.xmlns ?? '', result ?? {}, requestId)
-          : queryResponse(action, service.xmlns ?? '', result, requestId);
+      let xml: string;
+      if (model) {
+        const style = service.validation ?? defaultStyle;
+        const read = readQuery(model, protocol, action, paramTree(params));
+        if (read.violations.length) throw style(read.violations);
+        const input = checkInput(model, action, read.input, style);
+        const result = await handler(input, ctx);
+        xml = writeXmlResponse(model, protocol, action, result, requestId);
+      } else {
+        const result = await handler(structureQuery(params), ctx);
+        xml =
+          protocol === 'ec2'
+            ? ec2Response(action, service.xmlns ?? '', result ?? {}, requestId)
+            : queryResponse(action, service.xmlns ?? '', result, requestId);
+      }
       return {
         status: 200,
         headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
@@ -231,7 +266,10 @@ export class AwsEndpoint implements ServiceCaller {
       requestId,
     };
     try {
-      const result = (await handler(input, ctx)) ?? {};
+      const typed = service.model
+        ? checkInput(service.model, action, input, service.validation ?? defaultStyle)
+        : input;
+      const result = (await handler(typed, ctx)) ?? {};
       return {
         status: 200,
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
@@ -310,9 +348,15 @@ function jsonError(err: AwsError, requestId: string): AwsResponse {
 
 function xmlError(service: ServiceDefinition, err: AwsError, requestId: string): AwsResponse {
   const body =
-    service.protocol === 'ec2'
+    protocolOf(service) === 'ec2'
       ? ec2Error(err.code, err.message, requestId)
-      : queryError(service.xmlns ?? '', err.code, err.message, err.sender, requestId);
+      : queryError(
+          service.model?.metadata.xmlNamespace ?? service.xmlns ?? '',
+          err.code,
+          err.message,
+          err.sender,
+          requestId,
+        );
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }
 

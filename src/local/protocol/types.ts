@@ -1,3 +1,6 @@
+import type { ServiceModel } from './model/types';
+import type { ValidationStyle } from './model/validate';
+
 /** The wire protocols AWS uses for the services the local control plane speaks. */
 export type WireProtocol = 'json' | 'query' | 'ec2';
 
@@ -33,7 +36,14 @@ export type ActionHandler = (input: any, ctx: CallContext) => unknown;
 
 export interface ServiceDefinition {
   id: ServiceId;
-  protocol: WireProtocol;
+  /**
+   * The service model (generated `shapes.gen.ts`): protocol, target prefix, XML namespace, API
+   * version, signing name, and the shapes every input is checked and normalised against.
+   */
+  model?: ServiceModel;
+  /** How the service words a rejected input (default: `ValidationError`, Coral's words). */
+  validation?: ValidationStyle;
+  protocol?: WireProtocol;
   /** awsJson target prefix, e.g. AmazonEC2ContainerServiceV20141113 */
   targetPrefix?: string;
   /** XML namespace for query/ec2 responses. */
@@ -52,5 +62,14 @@ export interface ServiceDefinition {
  */
 export interface ServiceCaller {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  call<T = any>(service: ServiceId, action: string, input: unknown, ctx?: Partial<CallContext>): Promise<T>;
+  call<T = any>(service: ServiceId, action: string, input: unknown, ctx?: CallOptions): Promise<T>;
+}
+
+/** Who calls an action in process, and how its input is read. */
+export interface CallOptions extends Partial<CallContext> {
+  /**
+   * Convert scalars to the model's types (`'80'` for an integer member, `80` for a string member),
+   * as CloudFormation does with template property values. Without it, input must be typed.
+   */
+  coerce?: boolean;
 }
