@@ -946,7 +946,13 @@ export class StackEngine implements Runnable {
     const call = async <T>(service: ServiceId, action: string, input: unknown): Promise<T> => {
       try {
         const wire = service === 'ecs' ? input : asQueryWire(input);
-        return await services.call<T>(service, action, wire, { region, accountId: stack.accountId });
+        // Template values arrive as written (`Port: "80"`); like CloudFormation, convert them to the
+        // types the service's model declares.
+        return await services.call<T>(service, action, wire, {
+          region,
+          accountId: stack.accountId,
+          coerce: true,
+        });
       } catch (e) {
         if (isAwsError(e)) {
           throw new ResourceFailure(

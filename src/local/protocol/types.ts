@@ -4,6 +4,18 @@ import type { ValidationStyle } from './model/validate';
 /** The wire protocols AWS uses for the services the local control plane speaks. */
 export type WireProtocol = 'json' | 'query' | 'ec2';
 
+/**
+ * An SDK type as handlers take and return it: the model's member names, with `Date` replaced by
+ * epoch seconds (as awsJson puts timestamps on the wire; the query serializer writes ISO 8601).
+ */
+export type Wire<T> = T extends Date
+  ? number
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
 /** Service ids as they appear in the SigV4 credential scope. */
 export type ServiceId =
   | 'ecs'
