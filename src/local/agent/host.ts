@@ -139,18 +139,18 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     }
     for (const [region, accounts] of byRegion) {
       const out = await deps.services.call<{
-        reservationSet?: { instancesSet?: { instanceId?: string }[] }[];
+        Reservations?: { Instances?: { InstanceId?: string }[] }[];
       }>(
         'ec2',
         'DescribeInstances',
-        { Filter: [{ Name: 'instance-state-name', Value: ['terminated'] }] },
+        { Filters: [{ Name: 'instance-state-name', Values: ['terminated'] }] },
         { region },
       );
-      for (const r of out.reservationSet ?? []) {
-        for (const i of r.instancesSet ?? []) {
-          const accountId = i.instanceId ? accounts.get(i.instanceId) : undefined;
-          if (i.instanceId && accountId !== undefined)
-            await terminated({ instanceId: i.instanceId, region, accountId });
+      for (const r of out.Reservations ?? []) {
+        for (const i of r.Instances ?? []) {
+          const accountId = i.InstanceId ? accounts.get(i.InstanceId) : undefined;
+          if (i.InstanceId && accountId !== undefined)
+            await terminated({ instanceId: i.InstanceId, region, accountId });
         }
       }
     }

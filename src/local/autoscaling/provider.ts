@@ -68,14 +68,19 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
     }
     try {
       const out = await deps.services.call<{
-        launchTemplates?: { launchTemplateId: string; launchTemplateName: string }[];
-      }>('ec2', 'DescribeLaunchTemplates', id ? { LaunchTemplateId: [id] } : { LaunchTemplateName: [name] }, {
-        region: ctx.region,
-      });
-      const t = out.launchTemplates?.[0];
+        LaunchTemplates?: { LaunchTemplateId: string; LaunchTemplateName: string }[];
+      }>(
+        'ec2',
+        'DescribeLaunchTemplates',
+        id ? { LaunchTemplateIds: [id] } : { LaunchTemplateNames: [name] },
+        {
+          region: ctx.region,
+        },
+      );
+      const t = out.LaunchTemplates?.[0];
       return {
-        launchTemplateId: t?.launchTemplateId,
-        launchTemplateName: t?.launchTemplateName,
+        launchTemplateId: t?.LaunchTemplateId,
+        launchTemplateName: t?.LaunchTemplateName,
         version: str(spec.Version) ?? '$Default',
       };
     } catch (e) {
@@ -92,16 +97,16 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
       .filter(Boolean);
     if (ids.length === 0) return [];
     try {
-      const out = await deps.services.call<{ subnetSet?: { subnetId: string; availabilityZone: string }[] }>(
+      const out = await deps.services.call<{ Subnets?: { SubnetId: string; AvailabilityZone: string }[] }>(
         'ec2',
         'DescribeSubnets',
-        { SubnetId: ids },
+        { SubnetIds: ids },
         { region: ctx.region },
       );
       return ids.map((id) => {
-        const s = out.subnetSet?.find((x) => x.subnetId === id);
+        const s = out.Subnets?.find((x) => x.SubnetId === id);
         if (!s) throw invalid(`The subnet ID '${id}' does not exist`);
-        return { subnetId: id, availabilityZone: s.availabilityZone };
+        return { subnetId: id, availabilityZone: s.AvailabilityZone };
       });
     } catch (e) {
       if (!isAwsError(e)) throw e;
@@ -111,13 +116,13 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
 
   const zonesOf = async (ctx: CallContext, requested: string[]): Promise<string[]> => {
     if (requested.length === 0) return [];
-    const out = await deps.services.call<{ availabilityZoneInfo?: { zoneName: string }[] }>(
+    const out = await deps.services.call<{ AvailabilityZones?: { ZoneName: string }[] }>(
       'ec2',
       'DescribeAvailabilityZones',
       {},
       { region: ctx.region },
     );
-    const known = new Set((out.availabilityZoneInfo ?? []).map((z) => z.zoneName));
+    const known = new Set((out.AvailabilityZones ?? []).map((z) => z.ZoneName));
     const bad = requested.find((z) => !known.has(z));
     if (bad) throw invalid(`Invalid Availability Zone: ${bad}`);
     return requested;

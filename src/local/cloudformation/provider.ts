@@ -134,13 +134,13 @@ export function createCloudFormationService(deps: LocalDeps): ServiceDefinition 
 
   async function availabilityZones(region: string): Promise<string[]> {
     try {
-      const out = await deps.services.call<{ availabilityZoneInfo?: { zoneName: string }[] }>(
+      const out = await deps.services.call<{ AvailabilityZones?: { ZoneName: string }[] }>(
         'ec2',
         'DescribeAvailabilityZones',
         {},
         { region },
       );
-      const zones = (out.availabilityZoneInfo ?? []).map((z) => z.zoneName);
+      const zones = (out.AvailabilityZones ?? []).map((z) => z.ZoneName);
       if (zones.length) return zones;
     } catch (e) {
       deps.log('cloudformation: DescribeAvailabilityZones failed, using a/b/c', { region, err: String(e) });

@@ -219,14 +219,14 @@ export function createElbClassicService(deps: LocalDeps): ServiceDefinition {
       let vpcId: string | undefined;
       if (subnetIds.length) {
         try {
-          const out = await deps.services.call<{ subnetSet?: { availabilityZone: string; vpcId: string }[] }>(
+          const out = await deps.services.call<{ Subnets?: { AvailabilityZone: string; VpcId: string }[] }>(
             'ec2',
             'DescribeSubnets',
-            { SubnetId: subnetIds },
+            { SubnetIds: subnetIds },
             { region: ctx.region },
           );
-          zones = [...new Set((out.subnetSet ?? []).map((s) => s.availabilityZone))];
-          vpcId = out.subnetSet?.[0]?.vpcId;
+          zones = [...new Set((out.Subnets ?? []).map((s) => s.AvailabilityZone))];
+          vpcId = out.Subnets?.[0]?.VpcId;
         } catch (e) {
           if (!isAwsError(e)) throw e;
           throw new AwsError('SubnetNotFound', e.message, 400);

@@ -35,12 +35,12 @@ async function subnetsOf(
   if (ids.length === 0) return [];
   try {
     const out = await s.deps.services.call<{
-      subnetSet?: { subnetId: string; availabilityZone: string; vpcId: string }[];
-    }>('ec2', 'DescribeSubnets', { SubnetId: ids }, { region: s.region });
-    return (out.subnetSet ?? []).map((x) => ({
-      subnetId: x.subnetId,
-      zoneName: x.availabilityZone,
-      vpcId: x.vpcId,
+      Subnets?: { SubnetId: string; AvailabilityZone: string; VpcId: string }[];
+    }>('ec2', 'DescribeSubnets', { SubnetIds: ids }, { region: s.region });
+    return (out.Subnets ?? []).map((x) => ({
+      subnetId: x.SubnetId,
+      zoneName: x.AvailabilityZone,
+      vpcId: x.VpcId,
     }));
   } catch (e) {
     if (!isAwsError(e)) throw e;

@@ -99,7 +99,7 @@ export async function createTargetGroup(
   if (port === undefined) throw err.invalid('A port must be specified');
   if (!vpcId) throw err.invalid('A VPC ID must be specified');
   try {
-    await s.deps.services.call('ec2', 'DescribeVpcs', { VpcId: [vpcId] }, { region: s.region });
+    await s.deps.services.call('ec2', 'DescribeVpcs', { VpcIds: [vpcId] }, { region: s.region });
   } catch (e) {
     if (!isAwsError(e)) throw e;
     throw err.invalid(`The VPC ID '${vpcId}' is not found`);

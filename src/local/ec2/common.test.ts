@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, cidrOverlaps, parseCidr } from './context';
-import { zoneId } from './network';
+import { cidrContains, cidrOverlaps, parseCidr, zoneId } from './common';
 import { wildcardMatch } from '../protocol/params';
 
 describe('CIDR helpers', () => {
