@@ -78,6 +78,11 @@ SERVICES = [
         'actions': """CreateLoadBalancer DescribeLoadBalancers DeleteLoadBalancer ConfigureHealthCheck
             RegisterInstancesWithLoadBalancer DeregisterInstancesFromLoadBalancer DescribeInstanceHealth
             AddTags DescribeTags""",
+        # Faster health checks than AWS allows, as for ELB v2 below.
+        'overrides': {
+            'HealthCheckInterval': {'min': 1},
+            'HealthCheckTimeout': {'min': 1},
+        },
     },
     {
         'id': 'elasticloadbalancingv2',
