@@ -464,8 +464,8 @@ describe('Auto Scaling across a restart', () => {
     await call('autoscaling', 'CreateAutoScalingGroup', {
       AutoScalingGroupName: 'crash',
       LaunchConfigurationName: 'crash-lc',
-      MinSize: '1',
-      MaxSize: '1',
+      MinSize: 1,
+      MaxSize: 1,
       AvailabilityZones: ['us-east-1a'],
     });
     const launched = await call('ec2', 'RunInstances', {
