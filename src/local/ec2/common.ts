@@ -6,7 +6,6 @@ import type * as ec2 from '@aws-sdk/client-ec2';
 import type { LocalDeps } from '../deps';
 import { ec2Id } from '../common/ids';
 import { AwsError } from '../protocol/errors';
-import { wildcardMatch } from '../protocol/params';
 import type { CallContext, Wire } from '../protocol/types';
 import {
   resourceTypeOf,
@@ -271,6 +270,45 @@ export function tagSpec(specs: Wire<ec2.TagSpecification>[] | undefined, resourc
     for (const t of spec.Tags ?? []) if (t.Key) out.push({ key: t.Key, value: t.Value ?? '' });
   }
   return out;
+}
+
+/**
+ * EC2 filter values accept `*` (any run of characters) and `?` (any one character); a backslash
+ * makes the next character literal (`\*amazon\?\\` is the text `*amazon?\`). A hand matcher, not a
+ * RegExp: a pattern such as `*a*a*a*...*b` makes a backtracking engine take exponential time, this
+ * one at most pattern length x value length steps.
+ */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  // Tokens: a literal character, or a wildcard.
+  const tokens: { wild?: '*' | '?'; char?: string }[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\' && i + 1 < pattern.length) tokens.push({ char: pattern[++i] as string });
+    else if (c === '*' || c === '?') tokens.push({ wild: c });
+    else tokens.push({ char: c });
+  }
+  let t = 0;
+  let v = 0;
+  let star = -1; // token index of the last `*` seen
+  let resume = 0; // value index that `*` would absorb up to, when retried
+  while (v < value.length) {
+    const token = tokens[t];
+    if (token && (token.wild === '?' || token.char === value[v])) {
+      t++;
+      v++;
+    } else if (token?.wild === '*') {
+      star = t++;
+      resume = v;
+    } else if (star >= 0) {
+      // The last `*` takes one more character, and matching resumes after it.
+      t = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.wild === '*') t++;
+  return t === tokens.length;
 }
 
 /** `10.0.1.0/24` -> [network as uint32, prefix length], or undefined when malformed. */

@@ -139,18 +139,14 @@ describe('random input', () => {
       fc.asyncProperty(fc.constantFrom(...actions), input, style, async ([def, action], params, how) => {
         const pairs: [string, string][] = [];
         flatten(params, '', how, pairs);
-        const meta = def.model?.metadata;
-        const body = new URLSearchParams([
-          ['Action', action],
-          ['Version', meta?.apiVersion ?? def.version ?? ''],
-          ...pairs,
-        ]);
+        const meta = def.model.metadata;
+        const body = new URLSearchParams([['Action', action], ['Version', meta.apiVersion], ...pairs]);
         const res = await plane.endpoint.dispatch(
           'POST',
           '/',
           {
             'content-type': 'application/x-www-form-urlencoded',
-            authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${meta?.signingName ?? def.id}/aws4_request, SignedHeaders=host, Signature=0`,
+            authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${meta.signingName}/aws4_request, SignedHeaders=host, Signature=0`,
           },
           Buffer.from(body.toString()),
         );

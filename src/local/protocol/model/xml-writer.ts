@@ -1,5 +1,6 @@
 /**
- * awsQuery / ec2Query responses rendered by the operation's output shape: element names come from
+ * The XML documents of awsQuery / ec2Query: error documents, and responses rendered by the
+ * operation's output shape: element names come from
  * the model (`xml`: locationName), list items are wrapped in the list's member name (`member`, ec2's
  * `item`) or repeated when flattened, maps as `entry`/`key`/`value`, timestamps in the model's
  * format (ISO 8601 by default). Handlers return the output under the model's member names (as the
@@ -128,5 +129,26 @@ export function writeXmlResponse(
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${xmlns}">${result}` +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`
+  );
+}
+
+export function queryError(
+  xmlns: string,
+  code: string,
+  message: string,
+  sender: boolean,
+  requestId: string,
+): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${xmlns}"><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type>` +
+    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`
+  );
+}
+
+export function ec2Error(code: string, message: string, requestId: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code>` +
+    `<Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`
   );
 }
