@@ -209,7 +209,7 @@ export async function updateAutoScalingGroup(
     if (input.DefaultCooldown !== undefined) g.defaultCooldown = input.DefaultCooldown;
     if (input.HealthCheckType) g.healthCheckType = input.HealthCheckType;
     if (input.HealthCheckGracePeriod !== undefined) g.healthCheckGracePeriod = input.HealthCheckGracePeriod;
-    if (input.TerminationPolicies !== undefined) g.terminationPolicies = input.TerminationPolicies;
+    if (input.TerminationPolicies?.length) g.terminationPolicies = input.TerminationPolicies;
     delete g.launchBackoffUntil;
     s.store.groups.put(groupKey(s.region, g.name), g);
   });

@@ -190,7 +190,10 @@ export function runInstances(lifecycle: InstanceLifecycle) {
       }
       const vpcId = subnet.vpcId;
       const groupIds = [...(input.SecurityGroupIds ?? [])];
-      if (groupIds.length === 0 && !input.SecurityGroups) groupIds.push(...(template.SecurityGroupId ?? []));
+      // An empty list is as good as none: the template's groups apply.
+      const names = input.SecurityGroups?.length ? input.SecurityGroups : (template.SecurityGroup ?? []);
+      if (groupIds.length === 0 && !input.SecurityGroups?.length)
+        groupIds.push(...(template.SecurityGroupId ?? []));
       for (const id of groupIds) {
         const g = s.get('sg', id);
         if (g.vpcId !== vpcId) {
@@ -201,7 +204,7 @@ export function runInstances(lifecycle: InstanceLifecycle) {
           );
         }
       }
-      for (const name of input.SecurityGroups ?? template.SecurityGroup ?? []) {
+      for (const name of names) {
         const g = s.list('sg').find((x) => x.groupName === name && x.vpcId === vpcId);
         if (!g) {
           throw ec2Errors.notFound(
