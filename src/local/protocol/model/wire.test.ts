@@ -66,6 +66,28 @@ async function rejection(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const wrong = (v: unknown): any => v;
 
+describe('the generated models', () => {
+  it('cover every action every service serves', () => {
+    const ids: ServiceId[] = [
+      'ecs',
+      'cloudformation',
+      'ec2',
+      'autoscaling',
+      'elasticloadbalancing',
+      'elasticloadbalancingv2',
+      'iam',
+      'logs',
+    ];
+    for (const id of ids) {
+      const def = t.plane.endpoint.service(id);
+      expect(def?.model.metadata.id, id).toBe(id);
+      for (const action of Object.keys(def?.actions ?? {})) {
+        expect(Object.hasOwn(def?.model.operations ?? {}, action), `${id}:${action}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe('every service rejects input its model rules out, in its own words', () => {
   it('ECS: SerializationException for a wrong type, InvalidParameterException otherwise', async () => {
     const ecs = new ECSClient(t.client);
