@@ -52,9 +52,6 @@ export const zoneNames = (region: string): string[] => ['a', 'b', 'c'].map((s) =
 /** Stored epoch milliseconds as the wire's epoch seconds. */
 export const seconds = (ms: number): number => ms / 1000;
 
-/** `{return: true}`, what EC2's Boolean actions answer. */
-export const ok = { Return: true };
-
 /** One EC2 call: the store as the caller's region sees it. */
 export class Scope {
   constructor(
