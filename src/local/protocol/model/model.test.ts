@@ -106,7 +106,7 @@ describe('query input read by its shape', () => {
       Ids: ['x'],
       Attributes: JSON.parse('{"__proto__":"p"}'),
     });
-    expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(input)).toBeNull(); // prototype-free: no inherited name answers
     expect(Object.hasOwn(input, 'constructor')).toBe(false);
   });
 

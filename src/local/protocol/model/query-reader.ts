@@ -3,12 +3,14 @@
  * (`Tags.member.1.Key`, ec2's `Filter.1.Value.1`, maps' `Attributes.entry.1.key`) become typed
  * values (numbers, booleans, epoch-second timestamps) under the model's member names, exactly as
  * a JSON caller would have given them. Only keys the model names are ever read: unknown keys are
- * ignored and never become property names, keys are split into at most MAX_SEGMENTS parts, and the
- * parameters are held in Maps, so hostile input cannot reach an object prototype or deep recursion.
+ * ignored and never become property names, keys are split into at most MAX_SEGMENTS parts, the
+ * parameters are held in Maps and the input is built of prototype-free dictionaries (safe-object.ts),
+ * so hostile input cannot reach an object prototype or deep recursion.
  *
  * Values that do not parse as their type are reported as `type` violations; the caller turns
  * them into the service's error together with the constraint checks (validate.ts).
  */
+import { dict, setOwn } from '../../common/safe-object';
 import type { Member, Protocol, ServiceModel, Shape } from './types';
 import { newChecker, type PathStep, type ScalarType, type Violation } from './validate';
 
@@ -77,9 +79,8 @@ class Reader {
     switch (shape.type) {
       case 'structure': {
         if (!node.children) return undefined;
-        const out: Record<string, unknown> = {};
-        for (const name in shape.members) {
-          const m = shape.members[name] as Member;
+        const out = dict<unknown>();
+        for (const [name, m] of Object.entries(shape.members)) {
           const child = node.children.get(m.wire ?? name);
           if (!child) continue;
           const v = this.read(child, m.shape, m, { parent: path, name, wire: m.wire });
@@ -100,14 +101,15 @@ class Reader {
         const flat = shape.flattened || member?.flattened;
         const entries = flat ? node : node.children?.get('entry');
         if (!entries) return node.value === '' && !node.children ? {} : undefined;
+        // A plain object, as a JSON map arrives (validate.ts); setOwn keeps "__proto__" a plain key.
+        // eslint-disable-next-line no-restricted-syntax
         const out: Record<string, unknown> = {};
         for (const entry of indexed(entries)) {
           const key = entry.children?.get(shape.keyName ?? 'key')?.value;
           const valueNode = entry.children?.get(shape.valueName ?? 'value');
           if (key === undefined || !valueNode) continue;
           const value = this.read(valueNode, shape.value, undefined, { parent: path, key });
-          // defineProperty: a key such as "__proto__" stays a plain key.
-          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+          setOwn(out, key, value);
         }
         return out;
       }

@@ -13,6 +13,7 @@
  * `coerce` converts scalars given as strings (and numbers/booleans given to string members) the way
  * the query reader does: what CloudFormation does with template property values.
  */
+import { dict, setOwn } from '../../common/safe-object';
 import { AwsError } from '../errors';
 import type { Member, ServiceModel, Shape } from './types';
 
@@ -151,19 +152,16 @@ class Checker {
       case 'map': {
         if (typeof value !== 'object' || value === null || Array.isArray(value))
           throw mismatch(value, 'a Map');
+        // A plain object (handlers keep it as the user's map); keys are set with setOwn, so a key such
+        // as "__proto__" stays a plain key.
+        // eslint-disable-next-line no-restricted-syntax
         const out: Record<string, unknown> = {};
         let size = 0;
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           if (v === null || v === undefined) continue;
           const step: PathStep = { parent: path, key: k };
           this.check(k, shape.key, step);
-          // defineProperty: a key such as "__proto__" stays a plain key.
-          Object.defineProperty(out, k, {
-            value: this.check(v, shape.value, step),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+          setOwn(out, k, this.check(v, shape.value, step));
           size++;
         }
         this.count(shape, size, 'map', value, path);
@@ -220,7 +218,7 @@ class Checker {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw mismatch(value, 'a Structure');
     const input = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     const members = shape.members;
     if (this.options.strictMembers) {
       for (const k of Object.keys(input)) {

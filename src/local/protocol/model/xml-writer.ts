@@ -80,11 +80,10 @@ class Writer {
 
   members(value: Record<string, unknown>, shape: Extract<Shape, { type: 'structure' }>): string {
     let out = '';
-    for (const name in shape.members) {
+    for (const [name, member] of Object.entries(shape.members)) {
       if (!Object.hasOwn(value, name)) continue;
       const v = value[name];
       if (v === undefined || v === null) continue;
-      const member = shape.members[name] as Member;
       const tag = member.xml ?? name;
       const target = this.model.shapes[member.shape];
       if (target?.type === 'list' && (target.flattened || member.flattened) && Array.isArray(v)) {
