@@ -19,8 +19,9 @@ export interface SeedInstances {
 }
 
 interface Ec2Instance {
-  instanceId: string;
-  launchTime: string;
+  InstanceId: string;
+  /** Epoch seconds. */
+  LaunchTime: number;
 }
 
 export async function convergeSeedInstances(
@@ -28,26 +29,26 @@ export async function convergeSeedInstances(
   seed: SeedInstances,
 ): Promise<{ launched: number; terminated: string[] }> {
   await services.call('ecs', 'CreateCluster', { clusterName: seed.cluster });
-  const out = await services.call<{ reservationSet?: { instancesSet?: Ec2Instance[] }[] }>(
+  const out = await services.call<{ Reservations?: { Instances?: Ec2Instance[] }[] }>(
     'ec2',
     'DescribeInstances',
     {
-      Filter: [
-        { Name: `tag:${SEED_TAG}`, Value: [seed.cluster] },
-        { Name: 'instance-state-name', Value: ['pending', 'running'] },
+      Filters: [
+        { Name: `tag:${SEED_TAG}`, Values: [seed.cluster] },
+        { Name: 'instance-state-name', Values: ['pending', 'running'] },
       ],
     },
   );
-  const live = (out.reservationSet ?? [])
-    .flatMap((r) => r.instancesSet ?? [])
-    .sort((a, b) => a.launchTime.localeCompare(b.launchTime) || a.instanceId.localeCompare(b.instanceId));
-  const extra = live.slice(seed.count).map((i) => i.instanceId);
-  if (extra.length) await services.call('ec2', 'TerminateInstances', { InstanceId: extra });
+  const live = (out.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .sort((a, b) => a.LaunchTime - b.LaunchTime || a.InstanceId.localeCompare(b.InstanceId));
+  const extra = live.slice(seed.count).map((i) => i.InstanceId);
+  if (extra.length) await services.call('ec2', 'TerminateInstances', { InstanceIds: extra });
   const missing = seed.count - live.length;
   if (missing > 0) {
     // The ECS-optimized AMI, as the wizard's template resolves it through SSM.
-    const images = await services.call<{ imagesSet?: { imageId: string }[] }>('ec2', 'DescribeImages', {});
-    const imageId = images.imagesSet?.[0]?.imageId;
+    const images = await services.call<{ Images?: { ImageId: string }[] }>('ec2', 'DescribeImages', {});
+    const imageId = images.Images?.[0]?.ImageId;
     if (!imageId) throw new Error('the local EC2 service offers no ECS-optimized AMI');
     const userData = Buffer.from(
       `#!/bin/bash\necho ECS_CLUSTER=${seed.cluster} >> /etc/ecs/ecs.config\n`,
@@ -55,13 +56,13 @@ export async function convergeSeedInstances(
     await services.call('ec2', 'RunInstances', {
       ImageId: imageId,
       InstanceType: seed.instanceType,
-      MinCount: String(missing),
-      MaxCount: String(missing),
+      MinCount: missing,
+      MaxCount: missing,
       UserData: userData,
-      TagSpecification: [
+      TagSpecifications: [
         {
           ResourceType: 'instance',
-          Tag: [
+          Tags: [
             { Key: SEED_TAG, Value: seed.cluster },
             { Key: 'Name', Value: `ecs-console ${seed.cluster}` },
           ],

@@ -25,10 +25,10 @@ const sigv4 = (region = 'us-east-1', akid = 'ecs-console') =>
   `AWS4-HMAC-SHA256 Credential=${akid}/20260101/${region}/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
 
 function probeEcs(server: ConsoleServer) {
+  const ecs = server.plane?.endpoint.service('ecs');
+  if (!ecs) throw new Error('local mode has the ECS service');
   server.plane?.endpoint.register({
-    id: 'ecs',
-    protocol: 'json',
-    targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+    ...ecs,
     actions: { ListClusters: () => ({ clusterArns: ['arn:aws:ecs:us-east-1:000000000000:cluster/probe'] }) },
   });
 }

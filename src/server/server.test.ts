@@ -14,10 +14,13 @@ import { awsJson, requireTool } from '../testing/tools';
 function installProbes(server: ConsoleServer) {
   const plane = server.plane;
   if (!plane) throw new Error('local mode has a plane');
+  const real = (id: 'ecs' | 'ec2') => {
+    const def = plane.endpoint.service(id);
+    if (!def) throw new Error(`no ${id} service`);
+    return def;
+  };
   plane.endpoint.register({
-    id: 'ecs',
-    protocol: 'json',
-    targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+    ...real('ecs'),
     actions: {
       ListClusters: (_input, ctx) => ({
         clusterArns: [`arn:aws:ecs:${ctx.region}:${ctx.accountId}:cluster/probe`],
@@ -25,12 +28,10 @@ function installProbes(server: ConsoleServer) {
     },
   });
   plane.endpoint.register({
-    id: 'ec2',
-    protocol: 'ec2',
-    xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+    ...real('ec2'),
     actions: {
-      DescribeRegions: (input: Record<string, unknown>, ctx) => ({
-        regionInfo: [{ regionName: ctx.region, regionEndpoint: String(input.Probe ?? 'no-query') }],
+      DescribeRegions: (input: { RegionNames?: string[] }, ctx) => ({
+        Regions: [{ RegionName: ctx.region, Endpoint: input.RegionNames?.[0] ?? 'no-query' }],
       }),
     },
   });
@@ -74,7 +75,7 @@ describe('console server, local mode', () => {
     const ec2 = consoleClient(EC2Client, 'ec2', server.url, 'ap-south-1');
     ec2.middlewareStack.add(
       (next) => async (args) => {
-        (args.request as { query: Record<string, string> }).query.Probe = 'from-query';
+        (args.request as { query: Record<string, string> }).query['RegionName.1'] = 'from-query';
         return next(args);
       },
       { step: 'build' },

@@ -28,8 +28,8 @@ it('registers an EC2 instance whose UserData names the cluster, runs its tasks, 
   await call.call('ec2', 'RunInstances', {
     ImageId: 'ami-0123456789abcdef0',
     InstanceType: 't2.micro',
-    MinCount: '1',
-    MaxCount: '1',
+    MinCount: 1,
+    MaxCount: 1,
     UserData: userData,
   });
   const list = async () =>
@@ -89,19 +89,19 @@ it('registers an EC2 instance whose UserData names the cluster, runs its tasks, 
     return t.lastStatus === 'RUNNING' && t;
   });
   // The instance's own loopback address is its private IP, which the agent reported.
-  const instances = await call.call<{ reservationSet: { instancesSet: { privateIpAddress: string }[] }[] }>(
+  const instances = await call.call<{ Reservations: { Instances: { PrivateIpAddress: string }[] }[] }>(
     'ec2',
     'DescribeInstances',
-    { InstanceId: [ci.ec2InstanceId] },
+    { InstanceIds: [ci.ec2InstanceId] },
   );
-  const ip = instances.reservationSet[0]?.instancesSet[0]?.privateIpAddress;
+  const ip = instances.Reservations[0]?.Instances[0]?.PrivateIpAddress;
   const page = await (
     await fetch(`http://${ip}:${running.containers[0]?.networkBindings[0]?.hostPort}/`)
   ).text();
   expect(page).toContain('Congratulations!');
   expect(page).toContain(ci.ec2InstanceId);
 
-  await call.call('ec2', 'TerminateInstances', { InstanceId: [ci.ec2InstanceId] });
+  await call.call('ec2', 'TerminateInstances', { InstanceIds: [ci.ec2InstanceId] });
   const stopped = await waitFor(async () => {
     const t = await task();
     return t.lastStatus === 'STOPPED' && t;

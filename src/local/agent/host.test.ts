@@ -150,7 +150,7 @@ describe('agent host', () => {
   it('after a restart, cleans up instances whose EC2 instance terminated while it was down', async () => {
     const s = setup((c) =>
       c.action === 'DescribeInstances'
-        ? { reservationSet: [{ instancesSet: [{ instanceId: 'i-0ddddddddddddddddd' }] }] }
+        ? { Reservations: [{ Instances: [{ InstanceId: 'i-0ddddddddddddddddd' }] }] }
         : {},
     );
     const ci = instanceRecord(8, '127.77.3.2');
@@ -166,7 +166,7 @@ describe('agent host', () => {
     );
     expect(s.calls[0]).toMatchObject({
       action: 'DescribeInstances',
-      input: { Filter: [{ Name: 'instance-state-name', Value: ['terminated'] }] },
+      input: { Filters: [{ Name: 'instance-state-name', Values: ['terminated'] }] },
     });
     expect(s.col.tasks.get(rec.task.taskArn)?.task.stopCode).toBe('TerminationNotice');
   });

@@ -151,19 +151,19 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     }
     for (const [region, accounts] of byRegion) {
       const out = await deps.services.call<{
-        reservationSet?: { instancesSet?: { instanceId?: string }[] }[];
+        Reservations?: { Instances?: { InstanceId?: string }[] }[];
       }>(
         'ec2',
         'DescribeInstances',
-        { Filter: [{ Name: 'instance-state-name', Value: ['terminated'] }] },
+        { Filters: [{ Name: 'instance-state-name', Values: ['terminated'] }] },
         { region },
       );
-      for (const r of out.reservationSet ?? []) {
-        for (const i of r.instancesSet ?? []) {
-          const accountId = i.instanceId ? accounts.get(i.instanceId) : undefined;
-          if (i.instanceId && accountId !== undefined) {
-            terminatedIds.set(i.instanceId, { instanceId: i.instanceId, region, accountId });
-            queue.add(i.instanceId);
+      for (const r of out.Reservations ?? []) {
+        for (const i of r.Instances ?? []) {
+          const accountId = i.InstanceId ? accounts.get(i.InstanceId) : undefined;
+          if (i.InstanceId && accountId !== undefined) {
+            terminatedIds.set(i.InstanceId, { instanceId: i.InstanceId, region, accountId });
+            queue.add(i.InstanceId);
           }
         }
       }

@@ -475,19 +475,19 @@ describe('Auto Scaling across a restart', () => {
     await call('autoscaling', 'CreateAutoScalingGroup', {
       AutoScalingGroupName: 'crash',
       LaunchConfigurationName: 'crash-lc',
-      MinSize: '1',
-      MaxSize: '1',
+      MinSize: 1,
+      MaxSize: 1,
       AvailabilityZones: ['us-east-1a'],
     });
     const launched = await call('ec2', 'RunInstances', {
       ImageId: ECS_OPTIMIZED_AMI.imageId,
       InstanceType: 't2.micro',
-      MinCount: '1',
-      MaxCount: '1',
+      MinCount: 1,
+      MaxCount: 1,
       ClientToken: 'launch-before-crash',
       Placement: { AvailabilityZone: 'us-east-1a' },
-      TagSpecification: [
-        { ResourceType: 'instance', Tag: [{ Key: 'aws:autoscaling:groupName', Value: 'crash' }] },
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'crash' }] },
       ],
     });
     const store = autoScalingStore(plane.deps.db);
@@ -509,7 +509,7 @@ describe('Auto Scaling across a restart', () => {
         const cur = await group(a, 'crash');
         return inService(cur).length === 1 ? cur : undefined;
       });
-      expect(adopted.Instances?.[0]?.InstanceId).toBe(launched.instancesSet[0].instanceId);
+      expect(adopted.Instances?.[0]?.InstanceId).toBe(launched.Instances[0].InstanceId);
       await new Promise((r) => setTimeout(r, 300));
       expect(await liveInstances(e, 'crash')).toHaveLength(1);
     } finally {

@@ -28,13 +28,13 @@ export interface CapacityWorker extends Runnable {
   busy(): boolean;
 }
 
-/** An instance as EC2's handlers return it (ec2Query wire names). */
+/** An instance as EC2's DescribeInstances returns it. */
 interface Ec2Instance {
-  instanceId: string;
-  instanceType: string;
-  imageId: string;
-  instanceState: { name: string };
-  placement: { availabilityZone: string };
+  InstanceId: string;
+  InstanceType: string;
+  ImageId: string;
+  State: { Name: string };
+  Placement: { AvailabilityZone: string };
 }
 
 const LAUNCH_BACKOFF_MS = 5000;
@@ -97,15 +97,15 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
   const describe = async (g: GroupRecord, ids: string[]): Promise<Map<string, Ec2Instance>> => {
     const out = new Map<string, Ec2Instance>();
     if (ids.length === 0) return out;
-    const res = await call<{ reservationSet?: { instancesSet?: Ec2Instance[] }[] }>(
+    const res = await call<{ Reservations?: { Instances?: Ec2Instance[] }[] }>(
       g,
       'ec2',
       'DescribeInstances',
       {
-        Filter: [{ Name: 'instance-id', Value: ids }],
+        Filters: [{ Name: 'instance-id', Values: ids }],
       },
     );
-    for (const r of res.reservationSet ?? []) for (const i of r.instancesSet ?? []) out.set(i.instanceId, i);
+    for (const r of res.Reservations ?? []) for (const i of r.Instances ?? []) out.set(i.InstanceId, i);
     return out;
   };
 
@@ -115,10 +115,10 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
     const propagated = g.tags.filter((t) => t.propagateAtLaunch).map((t) => ({ Key: t.key, Value: t.value }));
     const tags = [{ Key: 'aws:autoscaling:groupName', Value: g.name }, ...propagated];
     const base = {
-      MinCount: '1',
-      MaxCount: '1',
+      MinCount: 1,
+      MaxCount: 1,
       ClientToken: intent.clientToken,
-      TagSpecification: [{ ResourceType: 'instance', Tag: tags }],
+      TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
       ...(intent.subnetId
         ? { SubnetId: intent.subnetId }
         : { Placement: { AvailabilityZone: intent.availabilityZone } }),
@@ -152,8 +152,8 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         InstanceType: lc.instanceType,
         KeyName: lc.keyName,
         UserData: lc.userData === undefined ? undefined : asBase64(lc.userData),
-        SecurityGroupId: lc.securityGroups.filter((s) => s.startsWith('sg-')),
-        SecurityGroup: lc.securityGroups.filter((s) => !s.startsWith('sg-')),
+        SecurityGroupIds: lc.securityGroups.filter((s) => s.startsWith('sg-')),
+        SecurityGroups: lc.securityGroups.filter((s) => !s.startsWith('sg-')),
         IamInstanceProfile: profile
           ? profile.startsWith('arn:')
             ? { Arn: profile }
@@ -162,16 +162,16 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
       };
     }
     try {
-      const res = await call<{ instancesSet: Ec2Instance[] }>(g, 'ec2', 'RunInstances', input);
-      const inst = res.instancesSet[0];
+      const res = await call<{ Instances: Ec2Instance[] }>(g, 'ec2', 'RunInstances', input);
+      const inst = res.Instances[0];
       mutate(key, (cur) => {
         cur.intents = cur.intents.filter((i) => i.clientToken !== intent.clientToken);
-        if (!inst || cur.instances.some((m) => m.instanceId === inst.instanceId)) return;
+        if (!inst || cur.instances.some((m) => m.instanceId === inst.InstanceId)) return;
         const member: GroupInstance = {
-          instanceId: inst.instanceId,
-          availabilityZone: inst.placement.availabilityZone,
-          instanceType: inst.instanceType,
-          imageId: inst.imageId,
+          instanceId: inst.InstanceId,
+          availabilityZone: inst.Placement.AvailabilityZone,
+          instanceType: inst.InstanceType,
+          imageId: inst.ImageId,
           lifecycleState: 'Pending',
           healthStatus: 'Healthy',
           launchConfigurationName: cur.launchTemplate ? undefined : cur.launchConfigurationName,
@@ -181,8 +181,8 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         cur.instances.push(member);
         activity(
           cur,
-          inst.instanceId,
-          `Launching a new EC2 instance: ${inst.instanceId}`,
+          inst.InstanceId,
+          `Launching a new EC2 instance: ${inst.InstanceId}`,
           `an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${cur.instances.length - 1} to ${cur.instances.length}.`,
           'Successful',
         );
@@ -278,7 +278,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
     g = mutate(key, (cur) => {
       const kept: GroupInstance[] = [];
       for (const m of cur.instances) {
-        const state = states.get(m.instanceId)?.instanceState.name ?? 'terminated';
+        const state = states.get(m.instanceId)?.State.Name ?? 'terminated';
         const gone = state === 'terminated' || state === 'shutting-down';
         if (m.lifecycleState === 'Terminating') {
           if (state !== 'terminated') kept.push(m);
@@ -381,12 +381,12 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
       .filter((m) => m.lifecycleState === 'Terminating')
       .map((m) => m.instanceId)
       .filter((id) => {
-        const s = states.get(id)?.instanceState.name;
+        const s = states.get(id)?.State.Name;
         return s === undefined || s === 'pending' || s === 'running' || toTerminate.includes(id);
       });
     if (stillAlive.length) {
       await registerTargets(g, stillAlive, false);
-      await call(g, 'ec2', 'TerminateInstances', { InstanceId: stillAlive }).catch((err) =>
+      await call(g, 'ec2', 'TerminateInstances', { InstanceIds: stillAlive }).catch((err) =>
         deps.log('autoscaling: terminate failed', { group: key, err: String(err) }),
       );
     }

@@ -959,8 +959,13 @@ export class StackEngine implements Runnable {
     const region = stack.region;
     const call = async <T>(service: ServiceId, action: string, input: unknown): Promise<T> => {
       try {
-        const wire = service === 'ecs' ? input : asQueryWire(input);
-        return await services.call<T>(service, action, wire, { region, accountId: stack.accountId });
+        // Template values arrive as written (`Port: "80"`); like CloudFormation, convert them to the
+        // types the service's model declares.
+        return await services.call<T>(service, action, input, {
+          region,
+          accountId: stack.accountId,
+          coerce: true,
+        });
       } catch (e) {
         if (isAwsError(e)) {
           throw new ResourceFailure(
@@ -1090,26 +1095,6 @@ export function needsReplacement(provider: ResourceProvider, before: Props, afte
   ]);
   for (const k of keys) if (createOnly.has(k) && !sameJson(before[k], after[k])) return true;
   return false;
-}
-
-/**
- * What a query-protocol request can carry: an empty list or an absent value sends no parameter at all,
- * so in-process calls drop them too (services then see the same input the wire would give them).
- */
-export function asQueryWire(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(asQueryWire).filter((v) => v !== undefined);
-    return items.length ? items : undefined;
-  }
-  if (value && typeof value === 'object') {
-    const out = dict<unknown>();
-    for (const [k, v] of Object.entries(value)) {
-      const w = asQueryWire(v);
-      if (w !== undefined) setOwn(out, k, w);
-    }
-    return out;
-  }
-  return value === null ? undefined : value;
 }
 
 function snapshot(r: ResourceRecord): PhysicalState {

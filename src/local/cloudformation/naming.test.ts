@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { asQueryWire } from './engine';
 import { physicalName, stackArn } from './naming';
 
 describe('physical names', () => {
@@ -21,17 +20,5 @@ describe('physical names', () => {
     expect(stackArn('eu-west-1', '123456789012', 'web', 'u-u-i-d')).toBe(
       'arn:aws:cloudformation:eu-west-1:123456789012:stack/web/u-u-i-d',
     );
-  });
-});
-
-describe('query wire shape of in-process calls', () => {
-  it('drops what the query protocol cannot send: empty lists, undefined and null', () => {
-    expect(
-      asQueryWire({ A: [], B: undefined, C: null, D: '', E: [{ F: [] }, 'x'], G: { H: undefined } }),
-    ).toEqual({
-      D: '',
-      E: [{}, 'x'],
-      G: {},
-    });
   });
 });

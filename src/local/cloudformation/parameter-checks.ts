@@ -16,27 +16,27 @@ import type { Template, TemplateValue } from './template/types';
 const LOOKUPS: Record<string, { action: string; input: (v: string) => unknown; notFound: string[] }> = {
   'AWS::EC2::KeyPair::KeyName': {
     action: 'DescribeKeyPairs',
-    input: (v) => ({ KeyName: [v] }),
+    input: (v) => ({ KeyNames: [v] }),
     notFound: ['InvalidKeyPair.NotFound'],
   },
   'AWS::EC2::VPC::Id': {
     action: 'DescribeVpcs',
-    input: (v) => ({ VpcId: [v] }),
+    input: (v) => ({ VpcIds: [v] }),
     notFound: ['InvalidVpcID.NotFound', 'InvalidVpcID.Malformed'],
   },
   'AWS::EC2::Subnet::Id': {
     action: 'DescribeSubnets',
-    input: (v) => ({ SubnetId: [v] }),
+    input: (v) => ({ SubnetIds: [v] }),
     notFound: ['InvalidSubnetID.NotFound', 'InvalidSubnetID.Malformed'],
   },
   'AWS::EC2::SecurityGroup::Id': {
     action: 'DescribeSecurityGroups',
-    input: (v) => ({ GroupId: [v] }),
+    input: (v) => ({ GroupIds: [v] }),
     notFound: ['InvalidGroup.NotFound', 'InvalidGroupId.Malformed'],
   },
   'AWS::EC2::Instance::Id': {
     action: 'DescribeInstances',
-    input: (v) => ({ InstanceId: [v] }),
+    input: (v) => ({ InstanceIds: [v] }),
     notFound: ['InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'],
   },
 };

@@ -152,12 +152,12 @@ describe('templates and validation', () => {
 
   it('checks AWS-specific parameter values and literal imports against the account', async () => {
     const call = t.plane.deps.services;
-    const vpcs = await call.call<{ vpcSet: { vpcId: string; isDefault: boolean }[] }>(
+    const vpcs = await call.call<{ Vpcs: { VpcId: string; IsDefault: boolean }[] }>(
       'ec2',
       'DescribeVpcs',
       {},
     );
-    const vpc = vpcs.vpcSet.find((v) => v.isDefault)?.vpcId as string;
+    const vpc = vpcs.Vpcs.find((v) => v.IsDefault)?.VpcId as string;
     const params = (key: string) => [
       { ParameterKey: 'KeyName', ParameterValue: key },
       { ParameterKey: 'VpcId', ParameterValue: vpc },

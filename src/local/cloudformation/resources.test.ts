@@ -172,22 +172,22 @@ describe('EC2 instance resources', () => {
     expect(out.PublicIp).toMatch(/^127\./);
     expect(out.AvailabilityZone).toMatch(/^us-east-1[a-z]$/);
     expect(out.TemplateVersion).toBe('1');
-    const reservations = await call('ec2', 'DescribeInstances', { InstanceId: [out.InstanceId] });
-    const instance = reservations.reservationSet[0].instancesSet[0];
-    expect(instance.instanceState.name).toBe('running');
-    expect(instance.groupSet.map((g: { groupId: string }) => g.groupId)).toEqual([ids.Group]);
-    const groups = await call('ec2', 'DescribeSecurityGroups', { GroupId: [ids.Group] });
-    expect(JSON.stringify(groups.securityGroupInfo[0])).toContain('10.0.0.0/8');
+    const reservations = await call('ec2', 'DescribeInstances', { InstanceIds: [out.InstanceId] });
+    const instance = reservations.Reservations[0].Instances[0];
+    expect(instance.State.Name).toBe('running');
+    expect(instance.SecurityGroups.map((g: { GroupId: string }) => g.GroupId)).toEqual([ids.Group]);
+    const groups = await call('ec2', 'DescribeSecurityGroups', { GroupIds: [ids.Group] });
+    expect(JSON.stringify(groups.SecurityGroups[0])).toContain('10.0.0.0/8');
     const policy = await call('iam', 'GetRolePolicy', { RoleName: ids.Role, PolicyName: 'read-only' });
     expect(decodeURIComponent(policy.PolicyDocument)).toContain('ecs:Describe*');
 
     await cfn.send(new DeleteStackCommand({ StackName: 'box' }));
     expect((await settle(cfn, StackId as string)).StackStatus).toBe('DELETE_COMPLETE');
-    const after = await call('ec2', 'DescribeInstances', { InstanceId: [out.InstanceId] });
-    expect(after.reservationSet[0].instancesSet[0].instanceState.name).toBe('terminated');
+    const after = await call('ec2', 'DescribeInstances', { InstanceIds: [out.InstanceId] });
+    expect(after.Reservations[0].Instances[0].State.Name).toBe('terminated');
     await expect(call('iam', 'GetRole', { RoleName: ids.Role })).rejects.toThrow();
     await expect(
-      call('ec2', 'DescribeLaunchTemplates', { LaunchTemplateId: [ids.Template] }),
+      call('ec2', 'DescribeLaunchTemplates', { LaunchTemplateIds: [ids.Template] }),
     ).rejects.toThrow();
   });
 });
@@ -257,18 +257,18 @@ describe('the 2015 cluster stacks', () => {
     expect(
       group.Instances.filter((i: { LifecycleState: string }) => i.LifecycleState === 'InService'),
     ).toHaveLength(3);
-    const subnets = await call('ec2', 'DescribeSubnets', { SubnetId: [ids.PubSubnetAz1, ids.PubSubnetAz2] });
-    expect(subnets.subnetSet.map((s: { vpcId: string }) => s.vpcId)).toEqual([ids.Vpc, ids.Vpc]);
+    const subnets = await call('ec2', 'DescribeSubnets', { SubnetIds: [ids.PubSubnetAz1, ids.PubSubnetAz2] });
+    expect(subnets.Subnets.map((s: { VpcId: string }) => s.VpcId)).toEqual([ids.Vpc, ids.Vpc]);
     expect(outputsOf(stack).SecurityGroupId).toBe(ids.EcsSecurityGroup);
 
     await cfn.send(new DeleteStackCommand({ StackName: 'EC2ContainerService-default' }));
     expect((await settle(cfn, StackId as string, 60_000)).StackStatus).toBe('DELETE_COMPLETE');
     const vpcs = await call('ec2', 'DescribeVpcs', {});
-    expect(vpcs.vpcSet.map((v: { vpcId: string }) => v.vpcId)).not.toContain(ids.Vpc);
+    expect(vpcs.Vpcs.map((v: { VpcId: string }) => v.VpcId)).not.toContain(ids.Vpc);
     const instances = await call('ec2', 'DescribeInstances', {});
-    const live = instances.reservationSet
-      .flatMap((r: { instancesSet: { instanceState: { name: string } }[] }) => r.instancesSet)
-      .filter((i: { instanceState: { name: string } }) => i.instanceState.name !== 'terminated');
+    const live = instances.Reservations.flatMap(
+      (r: { Instances: { State: { Name: string } }[] }) => r.Instances,
+    ).filter((i: { State: { Name: string } }) => i.State.Name !== 'terminated');
     expect(live).toEqual([]);
   });
 
@@ -307,7 +307,7 @@ describe('the 2015 cluster stacks', () => {
     });
     expect(groups.AutoScalingGroups).toEqual([]);
     const vpcs = await call('ec2', 'DescribeVpcs', {});
-    expect(vpcs.vpcSet.filter((v: { isDefault: boolean }) => !v.isDefault)).toEqual([]);
+    expect(vpcs.Vpcs.filter((v: { IsDefault: boolean }) => !v.IsDefault)).toEqual([]);
     await slow.stop();
   });
 

@@ -31,14 +31,14 @@ export async function resolveSsm(
     if (!m) continue;
     for (const pattern of patterns(m[1] as string)) {
       const images = await services
-        .call<{ imagesSet?: { imageId: string }[] }>(
+        .call<{ Images?: { ImageId: string }[] }>(
           'ec2',
           'DescribeImages',
-          { Owner: ['amazon'], Filter: [{ Name: 'name', Value: [pattern] }] },
+          { Owners: ['amazon'], Filters: [{ Name: 'name', Values: [pattern] }] },
           { region },
         )
-        .catch(() => ({ imagesSet: [] }));
-      const id = images.imagesSet?.[0]?.imageId;
+        .catch(() => ({ Images: [] }));
+      const id = images.Images?.[0]?.ImageId;
       if (id) {
         out.set(name, id);
         break;

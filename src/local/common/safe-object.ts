@@ -38,8 +38,8 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: NoInfer
 
 /**
  * Names every plain object answers for without storing them. No AWS request member has one of these
- * names; readers that must hand plain objects on drop such keys (see protocol/query.ts). The fuzz
- * tests send them as keys everywhere.
+ * names; the protocol readers read only the model's names, so such keys are never read (see
+ * protocol/model/query-reader.ts). The fuzz tests send them as keys everywhere.
  */
 export const PROTOTYPE_NAMES: readonly string[] = [
   '__proto__',

@@ -16,8 +16,8 @@ import { PROTOTYPE_NAMES, setOwn } from '../common/safe-object';
 import { mulberry32 } from '../../testing/random';
 import { LocalControlPlane } from '../index';
 import { ECS_ACTIONS } from './provider';
-import { inputShapeOf, shapes } from './shapes';
-import type { Shape } from './validate';
+import type { Member, Shape } from '../protocol/model/types';
+import { model } from './shapes.gen';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
@@ -117,7 +117,7 @@ const NUMBERS = [
 function wrongValue(g: Gen, shape: Shape): unknown {
   const options: unknown[] = ['str', 7, true, [], {}, [1, 'a', null], { nested: { deep: [{}] } }];
   const wrong = options.filter((v) => {
-    switch (shape.t) {
+    switch (shape.type) {
       case 'structure':
       case 'map':
         return typeof v !== 'object' || Array.isArray(v);
@@ -135,13 +135,13 @@ function wrongValue(g: Gen, shape: Shape): unknown {
 }
 
 function value(g: Gen, shapeName: string, depth: number, liveCluster: string[]): unknown {
-  const shape = shapes[shapeName] as Shape;
+  const shape = model.shapes[shapeName] as Shape;
   if (g.chance(0.04)) return wrongValue(g, shape);
-  switch (shape.t) {
+  switch (shape.type) {
     case 'structure': {
       const out: Record<string, unknown> = {};
       if (depth > 5) return out;
-      for (const [member, memberShape] of Object.entries(shape.members)) {
+      for (const [member, { shape: memberShape }] of Object.entries<Member>(shape.members)) {
         const required = shape.required?.includes(member);
         if (g.chance(required ? 0.9 : 0.3)) out[member] = value(g, memberShape, depth + 1, liveCluster);
       }
@@ -173,8 +173,11 @@ function value(g: Gen, shapeName: string, depth: number, liveCluster: string[]):
     case 'integer':
     case 'long':
     case 'double':
+    case 'float':
     case 'timestamp':
       return g.pick(NUMBERS);
+    case 'blob':
+      return g.pick(STRINGS);
     case 'boolean':
       return g.chance(0.5);
   }
@@ -212,10 +215,10 @@ function request(g: Gen, live: string[]): Request {
   }
   if (roll < 0.16) {
     // Any method but POST names no awsJson operation, whatever the body.
-    const body = JSON.stringify(value(g, inputShapeOf[action] as string, 0, live));
+    const body = JSON.stringify(value(g, model.operations[action]?.input as string, 0, live));
     return { target, body, auth: true, method: g.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) };
   }
-  const input = value(g, inputShapeOf[action] as string, 0, live);
+  const input = value(g, model.operations[action]?.input as string, 0, live);
   const body = JSON.stringify(input);
   // Bodies over the endpoint's 8 MiB limit are cut off at the socket (see the report); keep below it.
   return {

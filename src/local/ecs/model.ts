@@ -10,14 +10,9 @@
 import type * as ecs from '@aws-sdk/client-ecs';
 import type { Db } from '../store/db';
 
-/** SDK type with Date replaced by epoch seconds, as awsJson1_1 puts it on the wire. */
-export type Wire<T> = T extends Date
-  ? number
-  : T extends (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
+import type { Wire } from '../protocol/types';
+
+export type { Wire };
 
 export type WireCluster = Wire<ecs.Cluster> & { clusterArn: string; clusterName: string; status: string };
 export type WireTaskDefinition = Wire<ecs.TaskDefinition> & {

@@ -1,7 +1,7 @@
 /**
- * The ECS provider (awsJson1_1, `AmazonEC2ContainerServiceV20141113.<Action>`). Every action first
- * has its input checked against the service model (validate.ts), then runs with a `Scope` for the
- * caller's region and account. Handlers validate everything before they write, and write inside
+ * The ECS provider (awsJson1_1, `AmazonEC2ContainerServiceV20141113.<Action>`). The endpoint checks
+ * every action's input against the service model (`shapes.gen.ts`) before it runs, over the wire and
+ * in process alike; the action then runs with a `Scope` for the caller's region and account. Handlers validate everything before they write, and write inside
  * one `deps.db.tx`, so a rejected call changes nothing.
  */
 import type { LocalDeps } from '../deps';
@@ -41,9 +41,10 @@ import {
   registerTaskDefinition,
 } from './task-definitions';
 import { describeTasks, listTasks, runTask, startTask, stopTask } from './tasks';
-import { validateInput } from './validate';
+import { ecsValidation } from '../protocol/model/validation-styles';
+import { model } from './shapes.gen';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own request shape, checked by validateInput
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own request shape, checked against the model by the endpoint
 type Action = (s: Scope, input: any) => unknown;
 
 const ACTIONS: Record<string, Action> = {
@@ -89,7 +90,7 @@ export function createEcsService(deps: LocalDeps): ServiceDefinition {
   const col = ecsCollections(deps.db);
   const actions: Record<string, ActionHandler> = {};
   for (const [name, action] of Object.entries(ACTIONS)) {
-    actions[name] = (input, ctx) => action(scopeOf(deps, col, ctx), validateInput(name, input));
+    actions[name] = (input, ctx) => action(scopeOf(deps, col, ctx), input);
   }
-  return { id: 'ecs', protocol: 'json', targetPrefix: 'AmazonEC2ContainerServiceV20141113', actions };
+  return { id: 'ecs', model, validation: ecsValidation, actions };
 }

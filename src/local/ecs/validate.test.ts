@@ -1,9 +1,12 @@
-/** Type checking of ECS input against the service model. */
+/** ECS input checked against the service model (the endpoint does it for every action). */
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../protocol/errors';
+import { checkInput } from '../protocol/model/validate';
+import { ecsValidation } from '../protocol/model/validation-styles';
 import { ECS_ACTIONS } from './provider';
-import { inputShapeOf } from './shapes';
-import { validateInput } from './validate';
+import { model } from './shapes.gen';
+
+const validateInput = (action: string, input: unknown) => checkInput(model, action, input, ecsValidation);
 
 function errorOf(action: string, input: unknown): { code: string; message: string } | null {
   try {
@@ -15,9 +18,9 @@ function errorOf(action: string, input: unknown): { code: string; message: strin
   }
 }
 
-describe('validateInput', () => {
+describe('ECS input against the model', () => {
   it('has a model input shape for every action the provider serves', () => {
-    for (const action of ECS_ACTIONS) expect(inputShapeOf[action], action).toBeDefined();
+    for (const action of ECS_ACTIONS) expect(model.operations[action]?.input, action).toBeDefined();
   });
 
   it('drops unknown members and null values, keeps the rest', () => {

@@ -18,22 +18,22 @@ export async function resolveInstances(
   const out = new Map<string, ResolvedInstance>();
   if (ids.length === 0) return out;
   const res = await deps.services.call<{
-    reservationSet?: {
-      instancesSet?: {
-        instanceId: string;
-        privateIpAddress?: string;
-        instanceState: { name: string };
-        placement: { availabilityZone: string };
+    Reservations?: {
+      Instances?: {
+        InstanceId: string;
+        PrivateIpAddress?: string;
+        State: { Name: string };
+        Placement: { AvailabilityZone: string };
       }[];
     }[];
-  }>('ec2', 'DescribeInstances', { Filter: [{ Name: 'instance-id', Value: ids }] }, { region });
-  for (const r of res.reservationSet ?? []) {
-    for (const i of r.instancesSet ?? []) {
-      out.set(i.instanceId, {
-        instanceId: i.instanceId,
-        address: i.privateIpAddress ?? '',
-        state: i.instanceState.name,
-        availabilityZone: i.placement.availabilityZone,
+  }>('ec2', 'DescribeInstances', { Filters: [{ Name: 'instance-id', Values: ids }] }, { region });
+  for (const r of res.Reservations ?? []) {
+    for (const i of r.Instances ?? []) {
+      out.set(i.InstanceId, {
+        instanceId: i.InstanceId,
+        address: i.PrivateIpAddress ?? '',
+        state: i.State.Name,
+        availabilityZone: i.Placement.AvailabilityZone,
       });
     }
   }

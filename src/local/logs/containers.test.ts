@@ -20,14 +20,14 @@ beforeAll(async () => {
   const userData = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=logs >> /etc/ecs/ecs.config\n').toString(
     'base64',
   );
-  const run = await call.call<{ instancesSet: { instanceId: string }[] }>('ec2', 'RunInstances', {
+  const run = await call.call<{ Instances: { InstanceId: string }[] }>('ec2', 'RunInstances', {
     ImageId: 'ami-0123456789abcdef0',
     InstanceType: 't2.micro',
-    MinCount: '1',
-    MaxCount: '1',
+    MinCount: 1,
+    MaxCount: 1,
     UserData: userData,
   });
-  const instanceId = run.instancesSet[0]?.instanceId;
+  const instanceId = run.Instances[0]?.InstanceId;
   await waitFor(
     async () =>
       (
@@ -39,12 +39,12 @@ beforeAll(async () => {
     20,
     'registration',
   );
-  const instances = await call.call<{ reservationSet: { instancesSet: { privateIpAddress: string }[] }[] }>(
+  const instances = await call.call<{ Reservations: { Instances: { PrivateIpAddress: string }[] }[] }>(
     'ec2',
     'DescribeInstances',
-    { InstanceId: [instanceId] },
+    { InstanceIds: [instanceId] },
   );
-  ip = instances.reservationSet[0]?.instancesSet[0]?.privateIpAddress ?? '';
+  ip = instances.Reservations[0]?.Instances[0]?.PrivateIpAddress ?? '';
 });
 afterAll(async () => {
   logs?.destroy();

@@ -1,16 +1,23 @@
 /**
- * The AWS wire endpoint: picks the service from `X-Amz-Target` or the SigV4 credential scope,
- * parses the request for that service's protocol, runs the action, and serializes the result or
- * the error in the protocol's own shape. Also the in-process `ServiceCaller` used between services.
+ * The AWS wire endpoint: picks the service from `X-Amz-Target` or the SigV4 credential scope (and
+ * the `Version` parameter, which tells ELB classic from v2), reads the request for that service's
+ * protocol by its model, checks and normalises the input against the model (validate.ts), runs the
+ * action, and writes the result (query/ec2: by the output shape) or the error in the protocol's own
+ * shape. Also the in-process `ServiceCaller` used between services, which checks and normalises
+ * input the same way, so a handler sees the same input whoever calls it.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
-import { structureQuery } from './query';
-import { ec2Error, ec2Response, queryError, queryResponse } from './xml';
-import type { CallContext, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+import { paramTree, readQuery } from './model/query-reader';
+import { checkInput } from './model/validate';
+import { coralValidation } from './model/validation-styles';
+import { ec2Error, queryError, writeXmlResponse } from './model/xml-writer';
+import type { CallContext, CallOptions, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+
+const defaultStyle = coralValidation('ValidationError');
 
 export interface EndpointOptions {
   accountId: string;
@@ -54,9 +61,13 @@ export function credentialScope(
   return { accessKeyId, region, service };
 }
 
+const protocolOf = (s: ServiceDefinition) => s.model.metadata.protocol;
+
 export class AwsEndpoint implements ServiceCaller {
   private readonly byTarget = new Map<string, ServiceDefinition>();
   private readonly byId = new Map<ServiceId, ServiceDefinition>();
+  /** Query services by SigV4 signing name; several share one (ELB classic and v2) and differ by API version. */
+  private readonly bySigningName = new Map<string, ServiceDefinition[]>();
 
   constructor(
     services: ServiceDefinition[],
@@ -67,17 +78,29 @@ export class AwsEndpoint implements ServiceCaller {
 
   register(service: ServiceDefinition): void {
     this.byId.set(service.id, service);
-    if (service.targetPrefix) this.byTarget.set(service.targetPrefix, service);
+    const meta = service.model.metadata;
+    if (meta.targetPrefix) this.byTarget.set(meta.targetPrefix, service);
+    if (meta.protocol !== 'json') {
+      const same = (this.bySigningName.get(meta.signingName) ?? []).filter((s) => s.id !== service.id);
+      this.bySigningName.set(meta.signingName, [...same, service]);
+    }
+  }
+
+  /** A registered service's definition (tests wrap it to probe what reaches a handler). */
+  service(id: ServiceId): ServiceDefinition | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The query service a request is for: by signing name, then by the `Version` parameter. */
+  private queryService(signingName: string, version: string): ServiceDefinition | undefined {
+    const candidates = this.bySigningName.get(signingName);
+    if (!candidates) return undefined;
+    return candidates.find((s) => s.model.metadata.apiVersion === version) ?? candidates[0];
   }
 
   /** In-process call between services, with the same validation as over the wire. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async call<T = any>(
-    service: ServiceId,
-    action: string,
-    input: unknown,
-    ctx: Partial<CallContext> = {},
-  ): Promise<T> {
+  async call<T = any>(service: ServiceId, action: string, input: unknown, ctx: CallOptions = {}): Promise<T> {
     const def = this.byId.get(service);
     const handler = own(def?.actions, action);
     if (!def || !handler) throw commonErrors.unknownOperation(`${service}:${action}`);
@@ -88,7 +111,12 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: ctx.accountId ?? this.options.accountId,
       requestId: ctx.requestId ?? randomUUID(),
     };
-    const out = await handler(structuredClone(input ?? {}), full);
+    // The same checks and normalisation as over the wire; an unknown member is a caller's bug.
+    const typed = checkInput(def.model, action, input, def.validation ?? defaultStyle, {
+      strictMembers: true,
+      coerce: ctx.coerce,
+    });
+    const out = await handler(typed, full);
     return (out === undefined ? {} : JSON.parse(JSON.stringify(out))) as T;
   }
 
@@ -151,11 +179,8 @@ export class AwsEndpoint implements ServiceCaller {
         ),
       };
     }
-    let service = this.byId.get(scope.service as ServiceId);
-    if (scope.service === 'elasticloadbalancing' && version === '2015-12-01') {
-      service = this.byId.get('elasticloadbalancingv2');
-    }
-    if (!service || service.protocol === 'json') {
+    const service = this.queryService(scope.service, version);
+    if (!service) {
       return {
         status: 400,
         headers: { 'content-type': 'text/xml' },
@@ -176,12 +201,15 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: this.options.accountId,
       requestId,
     };
+    const { model } = service;
+    const protocol = protocolOf(service);
     try {
-      const result = await handler(structureQuery(params), ctx);
-      const xml =
-        service.protocol === 'ec2'
-          ? ec2Response(action, service.xmlns ?? '', result ?? {}, requestId)
-          : queryResponse(action, service.xmlns ?? '', result, requestId);
+      const style = service.validation ?? defaultStyle;
+      const read = readQuery(model, protocol, action, paramTree(params));
+      if (read.violations.length) throw style(read.violations);
+      const input = checkInput(model, action, read.input, style);
+      const result = await handler(input, ctx);
+      const xml = writeXmlResponse(model, protocol, action, result, requestId);
       return {
         status: 200,
         headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
@@ -231,7 +259,8 @@ export class AwsEndpoint implements ServiceCaller {
       requestId,
     };
     try {
-      const result = (await handler(input, ctx)) ?? {};
+      const typed = checkInput(service.model, action, input, service.validation ?? defaultStyle);
+      const result = (await handler(typed, ctx)) ?? {};
       return {
         status: 200,
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
@@ -243,12 +272,12 @@ export class AwsEndpoint implements ServiceCaller {
   }
 
   /** The protocol a request's headers name (awsJson by X-Amz-Target, else its signing service's). */
-  private protocolOf(headers: IncomingHttpHeaders | Record<string, string | undefined>) {
+  private requestProtocol(headers: IncomingHttpHeaders | Record<string, string | undefined>) {
     const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
     if (one(headers['x-amz-target'])) return { protocol: 'json' as const };
     const scope = credentialScope(one(headers['authorization']));
-    const service = scope ? this.byId.get(scope.service as ServiceId) : undefined;
-    return service ? { protocol: service.protocol, service } : { protocol: 'query' as const };
+    const service = scope ? this.bySigningName.get(scope.service)?.[0] : undefined;
+    return service ? { protocol: protocolOf(service), service } : { protocol: 'query' as const };
   }
 
   /** An error before the request was parsed, in the shape of the protocol its headers name. */
@@ -257,7 +286,7 @@ export class AwsEndpoint implements ServiceCaller {
     err: AwsError,
     requestId: string = randomUUID(),
   ): AwsResponse {
-    const { protocol, service } = this.protocolOf(headers);
+    const { protocol, service } = this.requestProtocol(headers);
     if (protocol === 'json') return jsonError(err, requestId);
     if (service) return xmlError(service, err, requestId);
     return {
@@ -270,7 +299,7 @@ export class AwsEndpoint implements ServiceCaller {
   /** What AWS answers an access key it does not know, in the protocol's own words. */
   invalidTokenError(headers: IncomingHttpHeaders | Record<string, string | undefined>): AwsError {
     const message = 'The security token included in the request is invalid.';
-    switch (this.protocolOf(headers).protocol) {
+    switch (this.requestProtocol(headers).protocol) {
       case 'json':
         return new AwsError('UnrecognizedClientException', message, 403);
       case 'ec2':
@@ -310,9 +339,9 @@ function jsonError(err: AwsError, requestId: string): AwsResponse {
 
 function xmlError(service: ServiceDefinition, err: AwsError, requestId: string): AwsResponse {
   const body =
-    service.protocol === 'ec2'
+    protocolOf(service) === 'ec2'
       ? ec2Error(err.code, err.message, requestId)
-      : queryError(service.xmlns ?? '', err.code, err.message, err.sender, requestId);
+      : queryError(service.model.metadata.xmlNamespace ?? '', err.code, err.message, err.sender, requestId);
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }
 

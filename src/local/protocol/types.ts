@@ -1,5 +1,17 @@
-/** The wire protocols AWS uses for the services the local control plane speaks. */
-export type WireProtocol = 'json' | 'query' | 'ec2';
+import type { ServiceModel } from './model/types';
+import type { ValidationStyle } from './model/validate';
+
+/**
+ * An SDK type as handlers take and return it: the model's member names, with `Date` replaced by
+ * epoch seconds (as awsJson puts timestamps on the wire; the query serializer writes ISO 8601).
+ */
+export type Wire<T> = T extends Date
+  ? number
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
 
 /** Service ids as they appear in the SigV4 credential scope. */
 export type ServiceId =
@@ -22,24 +34,24 @@ export interface CallContext {
 }
 
 /**
- * One operation. `input` is the parsed request: the JSON body for awsJson services, or the
- * structured form of the query parameters for awsQuery/ec2Query services (`A.member.1.B=x` becomes
- * `{A: [{B: 'x'}]}`; all scalars stay strings). The return value is the response object in the
- * service's own field casing; the serializer renders it (awsJson: as JSON; query: arrays become
- * `<member>` lists inside `<ActionResult>`; ec2: arrays become `<item>` lists).
+ * One operation. `input` is the request as the model names it (the SDK's member names), checked
+ * and normalised against the input shape by the endpoint, whatever the protocol or caller: numbers,
+ * booleans, lists and structures typed, timestamps as epoch seconds, unknown members dropped. The
+ * return value is the output under the model's member names (`Wire<SDK output>`); the endpoint
+ * writes it as JSON (awsJson) or as XML by the output shape (query, ec2).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ActionHandler = (input: any, ctx: CallContext) => unknown;
 
 export interface ServiceDefinition {
   id: ServiceId;
-  protocol: WireProtocol;
-  /** awsJson target prefix, e.g. AmazonEC2ContainerServiceV20141113 */
-  targetPrefix?: string;
-  /** XML namespace for query/ec2 responses. */
-  xmlns?: string;
-  /** Query API version (distinguishes ELB classic 2012-06-01 from v2 2015-12-01). */
-  version?: string;
+  /**
+   * The service model (generated `shapes.gen.ts`): protocol, target prefix, XML namespace, API
+   * version, signing name, and the shapes every input is checked and normalised against.
+   */
+  model: ServiceModel;
+  /** How the service words a rejected input (default: `ValidationError`, Coral's words). */
+  validation?: ValidationStyle;
   actions: Record<string, ActionHandler>;
   /** Background work the service needs (workers, proxies); started and stopped by index.ts. */
   background?: { start(): void | Promise<void>; stop(): void | Promise<void> };
@@ -52,5 +64,14 @@ export interface ServiceDefinition {
  */
 export interface ServiceCaller {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  call<T = any>(service: ServiceId, action: string, input: unknown, ctx?: Partial<CallContext>): Promise<T>;
+  call<T = any>(service: ServiceId, action: string, input: unknown, ctx?: CallOptions): Promise<T>;
+}
+
+/** Who calls an action in process, and how its input is read. */
+export interface CallOptions extends Partial<CallContext> {
+  /**
+   * Convert scalars to the model's types (`'80'` for an integer member, `80` for a string member),
+   * as CloudFormation does with template property values. Without it, input must be typed.
+   */
+  coerce?: boolean;
 }

@@ -16,12 +16,12 @@ import { createAutoScalingService } from '../autoscaling/provider';
 import { createCloudFormationService } from '../cloudformation/provider';
 import { createEc2Service } from '../ec2/provider';
 import { ECS_ACTIONS } from './../ecs/provider';
-import { shapes } from '../ecs/shapes';
+import { model as ecsModel } from '../ecs/shapes.gen';
 import { createElbClassicService, createElbV2Service } from '../elb/provider';
 import { createIamService } from '../iam/provider';
 import { LocalControlPlane } from '../index';
 import { createLogsService } from '../logs/provider';
-import type { Shape } from '../ecs/validate';
+import type { Shape } from './model/types';
 import { ECS_TARGET, LOGS_TARGET, awsJson, awsQuery, wireError, type WireResponse } from '../../testing/wire';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2000);
@@ -57,8 +57,8 @@ const deepJson = (depth: number, kind: 'array' | 'object') =>
 
 const ecsMembers = [
   ...new Set(
-    Object.values(shapes as Record<string, Shape>).flatMap((s) =>
-      s.t === 'structure' ? Object.keys(s.members) : [],
+    Object.values<Shape>(ecsModel.shapes).flatMap((s) =>
+      s.type === 'structure' ? Object.keys(s.members) : [],
     ),
   ),
 ];

@@ -250,7 +250,7 @@ export class LoadBalancerSync {
           TargetGroupArn: b.name,
           Targets: targets.map((t) => ({
             Id: t.id,
-            ...(t.port !== undefined ? { Port: String(t.port) } : {}),
+            ...(t.port !== undefined ? { Port: t.port } : {}),
           })),
         });
       }

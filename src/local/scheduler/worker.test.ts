@@ -193,14 +193,14 @@ describe('service scheduler', () => {
     const t = h.liveTasks(arn)[0]!;
     const ec2 = h.col.containerInstances.get(t.task.containerInstanceArn!)!.containerInstance.ec2InstanceId;
     expect(h.calls.filter((c) => c.action === 'RegisterTargets').map((c) => c.input)).toEqual([
-      { TargetGroupArn: tg, Targets: [{ Id: ec2, Port: String(t.ports[0]!.hostPort) }] },
+      { TargetGroupArn: tg, Targets: [{ Id: ec2, Port: t.ports[0]!.hostPort }] },
     ]);
     expect(messages(arn)).toContain(`(service s) registered 1 targets in (target-group ${tg})`);
     h.updateService(arn, { desiredCount: 0 });
     await worker.process(arn);
     await worker.process(arn);
     expect(h.calls.filter((c) => c.action === 'DeregisterTargets').map((c) => c.input)).toEqual([
-      { TargetGroupArn: tg, Targets: [{ Id: ec2, Port: String(t.ports[0]!.hostPort) }] },
+      { TargetGroupArn: tg, Targets: [{ Id: ec2, Port: t.ports[0]!.hostPort }] },
     ]);
     expect(messages(arn)).toContain(`(service s) deregistered 1 targets in (target-group ${tg})`);
   });

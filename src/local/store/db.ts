@@ -10,6 +10,8 @@ import { Collection, type CollectionOptions, type IndexSpec } from './collection
 export class Db {
   readonly sql: Database.Database;
   private readonly collections = new Map<string, Collection<unknown>>();
+  /** Seeds known to be in this state (see `seedOnce`). */
+  private readonly seeded = new Set<string>();
 
   /** `file` null or ':memory:' keeps state in memory (ephemeral). */
   constructor(file: string | null) {
@@ -94,6 +96,22 @@ export class Db {
       .run(key, value);
   }
 
+  /**
+   * Default data a service starts with (a region's default VPC, IAM's default roles), written the
+   * first time `key` is asked for in this state: `seed` runs in one transaction with a `meta`
+   * marker, so once per state file, across restarts and concurrent first calls; after a wipe it is
+   * written again when next asked for.
+   */
+  seedOnce(key: string, seed: () => void): void {
+    if (this.seeded.has(key)) return;
+    this.tx(() => {
+      if (this.getMeta(key) !== undefined) return;
+      seed();
+      this.setMeta(key, '1');
+    });
+    this.seeded.add(key);
+  }
+
   /** Deletes every row of every table (POST /_ecs-console/reset). */
   wipe(): void {
     const tables = this.sql.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
@@ -102,6 +120,7 @@ export class Db {
     this.tx(() => {
       for (const t of tables) this.sql.exec(`DELETE FROM "${t.name}"`);
     });
+    this.seeded.clear();
     this.dropCaches();
   }
 

@@ -2,10 +2,10 @@
 import type { Props, ResourceContext } from './types';
 import { prop, tagList } from './types';
 
-/** `TagSpecification` for an EC2 Create* call: the resource's Tags plus the stack's tags. */
+/** `TagSpecifications` for an EC2 Create* call: the resource's Tags plus the stack's tags. */
 export function tagSpecification(resourceType: string, props: Props, ctx: ResourceContext) {
   const tags = tagList(props, ctx);
-  return tags.length ? [{ ResourceType: resourceType, Tag: tags }] : undefined;
+  return tags.length ? [{ ResourceType: resourceType, Tags: tags }] : undefined;
 }
 
 /** Re-applies tags after an update: removes the keys that went away, sets the rest. */
@@ -19,8 +19,8 @@ export async function retag(
   const before = tagList(previous, ctx);
   const gone = before.filter((t) => !now.some((n) => n.Key === t.Key));
   if (gone.length)
-    await ctx.call('ec2', 'DeleteTags', { ResourceId: [resourceId], Tag: gone.map((t) => ({ Key: t.Key })) });
-  if (now.length) await ctx.call('ec2', 'CreateTags', { ResourceId: [resourceId], Tag: now });
+    await ctx.call('ec2', 'DeleteTags', { Resources: [resourceId], Tags: gone.map((t) => ({ Key: t.Key })) });
+  if (now.length) await ctx.call('ec2', 'CreateTags', { Resources: [resourceId], Tags: now });
 }
 
 /**
@@ -51,7 +51,7 @@ export async function deleteWhenUnused(
   );
 }
 
-/** A security group rule as the template writes it -> the query API's IpPermissions entry. */
+/** A security group rule as the template writes it -> the API's IpPermissions entry. */
 export function ipPermission(rule: Props) {
   const cidr = prop.str(rule, 'CidrIp');
   const group = prop.str(rule, 'SourceSecurityGroupId') ?? prop.str(rule, 'DestinationSecurityGroupId');
@@ -61,7 +61,7 @@ export function ipPermission(rule: Props) {
     FromPort: prop.str(rule, 'FromPort'),
     ToPort: prop.str(rule, 'ToPort'),
     IpRanges: cidr ? [{ CidrIp: cidr, Description: prop.str(rule, 'Description') }] : undefined,
-    Groups: group ? [{ GroupId: group }] : undefined,
+    UserIdGroupPairs: group ? [{ GroupId: group }] : undefined,
   };
 }
 

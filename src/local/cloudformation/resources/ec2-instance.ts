@@ -3,23 +3,23 @@ import { launchTemplateSpec, tagSpecification } from './ec2-common';
 import { prop, ResourceFailure, type ResourceContext, type ResourceProvider } from './types';
 
 interface Instance {
-  instanceId: string;
-  instanceState?: { name: string };
-  privateIpAddress?: string;
-  ipAddress?: string;
-  privateDnsName?: string;
-  dnsName?: string;
-  placement?: { availabilityZone?: string };
+  InstanceId: string;
+  State?: { Name: string };
+  PrivateIpAddress?: string;
+  PublicIpAddress?: string;
+  PrivateDnsName?: string;
+  PublicDnsName?: string;
+  Placement?: { AvailabilityZone?: string };
 }
 
 async function describe(ctx: ResourceContext, id: string): Promise<Instance | undefined> {
-  const out = await ctx.callIgnoring<{ reservationSet?: { instancesSet?: Instance[] }[] }>(
+  const out = await ctx.callIgnoring<{ Reservations?: { Instances?: Instance[] }[] }>(
     'ec2',
     'DescribeInstances',
-    { InstanceId: [id] },
+    { InstanceIds: [id] },
     ['InvalidInstanceID.NotFound'],
   );
-  return out?.reservationSet?.[0]?.instancesSet?.[0];
+  return out?.Reservations?.[0]?.Instances?.[0];
 }
 
 export const instance: ResourceProvider = {
@@ -27,13 +27,13 @@ export const instance: ResourceProvider = {
   attributes: ['AvailabilityZone', 'PrivateDnsName', 'PrivateIp', 'PublicDnsName', 'PublicIp', 'InstanceId'],
   async create(ctx, props) {
     const profile = prop.str(props, 'IamInstanceProfile');
-    const out = await ctx.call<{ instancesSet: Instance[] }>('ec2', 'RunInstances', {
+    const out = await ctx.call<{ Instances: Instance[] }>('ec2', 'RunInstances', {
       ImageId: prop.str(props, 'ImageId'),
       InstanceType: prop.str(props, 'InstanceType'),
       KeyName: prop.str(props, 'KeyName'),
       SubnetId: prop.str(props, 'SubnetId'),
-      SecurityGroupId: prop.strList(props, 'SecurityGroupIds'),
-      SecurityGroup: prop.strList(props, 'SecurityGroups'),
+      SecurityGroupIds: prop.strList(props, 'SecurityGroupIds'),
+      SecurityGroups: prop.strList(props, 'SecurityGroups'),
       UserData: prop.str(props, 'UserData'),
       IamInstanceProfile: profile
         ? profile.startsWith('arn:')
@@ -41,20 +41,20 @@ export const instance: ResourceProvider = {
           : { Name: profile }
         : undefined,
       LaunchTemplate: launchTemplateSpec(props),
-      MinCount: '1',
-      MaxCount: '1',
+      MinCount: 1,
+      MaxCount: 1,
       ClientToken: `${ctx.stackId}|${ctx.logicalId}`.slice(-64),
-      TagSpecification: tagSpecification('instance', props, ctx),
+      TagSpecifications: tagSpecification('instance', props, ctx),
     });
-    const first = out.instancesSet[0];
+    const first = out.Instances[0];
     if (!first) throw new ResourceFailure('RunInstances returned no instance');
-    return { physicalId: first.instanceId, attributes: { InstanceId: first.instanceId } };
+    return { physicalId: first.InstanceId, attributes: { InstanceId: first.InstanceId } };
   },
   async stabilize(ctx, id) {
     let found: Instance | undefined;
     await ctx.waitUntil(`instance ${id} to be running`, async () => {
       found = await describe(ctx, id);
-      const state = found?.instanceState?.name;
+      const state = found?.State?.Name;
       if (!found || state === 'terminated' || state === 'shutting-down') {
         throw new ResourceFailure(`Instance ${id} did not stabilize (state ${state ?? 'unknown'}).`);
       }
@@ -63,18 +63,20 @@ export const instance: ResourceProvider = {
     const i = found as Instance;
     return {
       InstanceId: id,
-      AvailabilityZone: i.placement?.availabilityZone ?? null,
-      PrivateIp: i.privateIpAddress ?? null,
-      PublicIp: i.ipAddress ?? null,
-      PrivateDnsName: i.privateDnsName ?? null,
-      PublicDnsName: i.dnsName ?? null,
+      AvailabilityZone: i.Placement?.AvailabilityZone ?? null,
+      PrivateIp: i.PrivateIpAddress ?? null,
+      PublicIp: i.PublicIpAddress ?? null,
+      PrivateDnsName: i.PrivateDnsName ?? null,
+      PublicDnsName: i.PublicDnsName ?? null,
     };
   },
   async delete(ctx, id) {
-    await ctx.callIgnoring('ec2', 'TerminateInstances', { InstanceId: [id] }, ['InvalidInstanceID.NotFound']);
+    await ctx.callIgnoring('ec2', 'TerminateInstances', { InstanceIds: [id] }, [
+      'InvalidInstanceID.NotFound',
+    ]);
     await ctx.waitUntil(`instance ${id} to terminate`, async () => {
       const i = await describe(ctx, id);
-      return !i || i.instanceState?.name === 'terminated';
+      return !i || i.State?.Name === 'terminated';
     });
   },
 };

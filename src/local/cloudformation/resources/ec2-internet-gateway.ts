@@ -6,14 +6,12 @@ export const internetGateway: ResourceProvider = {
   type: 'AWS::EC2::InternetGateway',
   attributes: ['InternetGatewayId'],
   async create(ctx, props) {
-    const out = await ctx.call<{ internetGateway: { internetGatewayId: string } }>(
+    const out = await ctx.call<{ InternetGateway: { InternetGatewayId: string } }>(
       'ec2',
       'CreateInternetGateway',
-      {
-        TagSpecification: tagSpecification('internet-gateway', props, ctx),
-      },
+      { TagSpecifications: tagSpecification('internet-gateway', props, ctx) },
     );
-    const id = out.internetGateway.internetGatewayId;
+    const id = out.InternetGateway.InternetGatewayId;
     return { physicalId: id, attributes: { InternetGatewayId: id } };
   },
   async update(ctx, id, props, previous) {

@@ -8,7 +8,7 @@ import {
   type ResourceProvider,
 } from './types';
 
-/** The template's LaunchTemplateData (CloudFormation names) -> the query API's LaunchTemplateData. */
+/** The template's LaunchTemplateData (CloudFormation names) -> the API's LaunchTemplateData. */
 export function launchTemplateData(data: Props) {
   const profile = prop.obj(data, 'IamInstanceProfile');
   return {
@@ -16,31 +16,31 @@ export function launchTemplateData(data: Props) {
     InstanceType: prop.str(data, 'InstanceType'),
     KeyName: prop.str(data, 'KeyName'),
     UserData: prop.str(data, 'UserData'),
-    SecurityGroupId: prop.strList(data, 'SecurityGroupIds'),
-    SecurityGroup: prop.strList(data, 'SecurityGroups'),
+    SecurityGroupIds: prop.strList(data, 'SecurityGroupIds'),
+    SecurityGroups: prop.strList(data, 'SecurityGroups'),
     IamInstanceProfile: profile
       ? { Arn: prop.str(profile, 'Arn'), Name: prop.str(profile, 'Name') }
       : undefined,
-    TagSpecification: prop.objList(data, 'TagSpecifications').map((s) => ({
+    TagSpecifications: prop.objList(data, 'TagSpecifications').map((s) => ({
       ResourceType: prop.str(s, 'ResourceType'),
-      Tag: prop.objList(s, 'Tags').map((t) => ({ Key: prop.str(t, 'Key'), Value: prop.str(t, 'Value') })),
+      Tags: prop.objList(s, 'Tags').map((t) => ({ Key: prop.str(t, 'Key'), Value: prop.str(t, 'Value') })),
     })),
   };
 }
 
 async function describe(ctx: ResourceContext, id: string) {
   const out = await ctx.call<{
-    launchTemplates?: {
-      launchTemplateId: string;
-      latestVersionNumber: number;
-      defaultVersionNumber: number;
+    LaunchTemplates?: {
+      LaunchTemplateId: string;
+      LatestVersionNumber: number;
+      DefaultVersionNumber: number;
     }[];
-  }>('ec2', 'DescribeLaunchTemplates', { LaunchTemplateId: [id] });
-  const t = out.launchTemplates?.[0];
+  }>('ec2', 'DescribeLaunchTemplates', { LaunchTemplateIds: [id] });
+  const t = out.LaunchTemplates?.[0];
   return {
     LaunchTemplateId: id,
-    LatestVersionNumber: String(t?.latestVersionNumber ?? 1),
-    DefaultVersionNumber: String(t?.defaultVersionNumber ?? 1),
+    LatestVersionNumber: String(t?.LatestVersionNumber ?? 1),
+    DefaultVersionNumber: String(t?.DefaultVersionNumber ?? 1),
   };
 }
 
@@ -53,24 +53,24 @@ export const launchTemplate: ResourceProvider = {
     const data = prop.obj(props, 'LaunchTemplateData');
     if (!data) throw new ResourceFailure('Property LaunchTemplateData cannot be empty.');
     const tags = tagList({}, ctx);
-    const out = await ctx.call<{ launchTemplate: { launchTemplateId: string } }>(
+    const out = await ctx.call<{ LaunchTemplate: { LaunchTemplateId: string } }>(
       'ec2',
       'CreateLaunchTemplate',
       {
         LaunchTemplateName: prop.str(props, 'LaunchTemplateName') ?? ctx.generatedName,
         VersionDescription: prop.str(props, 'VersionDescription'),
         LaunchTemplateData: launchTemplateData(data),
-        TagSpecification: tags.length ? [{ ResourceType: 'launch-template', Tag: tags }] : undefined,
+        TagSpecifications: tags.length ? [{ ResourceType: 'launch-template', Tags: tags }] : undefined,
       },
     );
-    const id = out.launchTemplate.launchTemplateId;
+    const id = out.LaunchTemplate.LaunchTemplateId;
     ctx.created(id);
     return { physicalId: id, attributes: await describe(ctx, id) };
   },
   /** A changed LaunchTemplateData becomes a new version, made the default (as CloudFormation does). */
   async update(ctx, id, props) {
     const data = prop.obj(props, 'LaunchTemplateData') ?? {};
-    const out = await ctx.call<{ launchTemplateVersion: { versionNumber: number } }>(
+    const out = await ctx.call<{ LaunchTemplateVersion: { VersionNumber: number } }>(
       'ec2',
       'CreateLaunchTemplateVersion',
       {
@@ -81,20 +81,20 @@ export const launchTemplate: ResourceProvider = {
     );
     await ctx.call('ec2', 'ModifyLaunchTemplate', {
       LaunchTemplateId: id,
-      DefaultVersion: String(out.launchTemplateVersion.versionNumber),
+      DefaultVersion: String(out.LaunchTemplateVersion.VersionNumber),
     });
     return describe(ctx, id);
   },
   async find(ctx, name) {
-    const out = await ctx.callIgnoring<{ launchTemplates?: { launchTemplateId: string }[] }>(
+    const out = await ctx.callIgnoring<{ LaunchTemplates?: { LaunchTemplateId: string }[] }>(
       'ec2',
       'DescribeLaunchTemplates',
-      { LaunchTemplateName: [name] },
+      { LaunchTemplateNames: [name] },
       ['InvalidLaunchTemplateName.NotFoundException'],
     );
-    const t = out?.launchTemplates?.[0];
+    const t = out?.LaunchTemplates?.[0];
     return t
-      ? { physicalId: t.launchTemplateId, attributes: await describe(ctx, t.launchTemplateId) }
+      ? { physicalId: t.LaunchTemplateId, attributes: await describe(ctx, t.LaunchTemplateId) }
       : undefined;
   },
   async delete(ctx, id) {

@@ -7,11 +7,11 @@ export const routeTable: ResourceProvider = {
   attributes: ['RouteTableId'],
   createOnly: ['VpcId'],
   async create(ctx, props) {
-    const out = await ctx.call<{ routeTable: { routeTableId: string } }>('ec2', 'CreateRouteTable', {
+    const out = await ctx.call<{ RouteTable: { RouteTableId: string } }>('ec2', 'CreateRouteTable', {
       VpcId: prop.required(props, 'VpcId'),
-      TagSpecification: tagSpecification('route-table', props, ctx),
+      TagSpecifications: tagSpecification('route-table', props, ctx),
     });
-    const id = out.routeTable.routeTableId;
+    const id = out.RouteTable.RouteTableId;
     return { physicalId: id, attributes: { RouteTableId: id } };
   },
   async update(ctx, id, props, previous) {
@@ -75,11 +75,11 @@ export const subnetRouteTableAssociation: ResourceProvider = {
   type: 'AWS::EC2::SubnetRouteTableAssociation',
   attributes: ['Id'],
   async create(ctx, props) {
-    const out = await ctx.call<{ associationId: string }>('ec2', 'AssociateRouteTable', {
+    const out = await ctx.call<{ AssociationId: string }>('ec2', 'AssociateRouteTable', {
       RouteTableId: prop.required(props, 'RouteTableId'),
       SubnetId: prop.required(props, 'SubnetId'),
     });
-    return { physicalId: out.associationId, attributes: { Id: out.associationId } };
+    return { physicalId: out.AssociationId, attributes: { Id: out.AssociationId } };
   },
   async delete(ctx, id) {
     await ctx.callIgnoring('ec2', 'DisassociateRouteTable', { AssociationId: id }, [

@@ -23,18 +23,18 @@ export const securityGroup: ResourceProvider = {
   generatedNameLength: 255,
   createOnly: ['GroupDescription', 'VpcId'],
   async create(ctx, props) {
-    const out = await ctx.call<{ groupId: string }>('ec2', 'CreateSecurityGroup', {
+    const out = await ctx.call<{ GroupId: string }>('ec2', 'CreateSecurityGroup', {
       GroupName: prop.str(props, 'GroupName') ?? ctx.generatedName,
-      GroupDescription: prop.required(props, 'GroupDescription'),
+      Description: prop.required(props, 'GroupDescription'),
       VpcId: prop.str(props, 'VpcId'),
-      TagSpecification: tagSpecification('security-group', props, ctx),
+      TagSpecifications: tagSpecification('security-group', props, ctx),
     });
-    ctx.created(out.groupId);
-    await authorize(ctx, out.groupId, prop.objList(props, 'SecurityGroupIngress'), 'Ingress');
-    await authorize(ctx, out.groupId, prop.objList(props, 'SecurityGroupEgress'), 'Egress');
+    ctx.created(out.GroupId);
+    await authorize(ctx, out.GroupId, prop.objList(props, 'SecurityGroupIngress'), 'Ingress');
+    await authorize(ctx, out.GroupId, prop.objList(props, 'SecurityGroupEgress'), 'Egress');
     return {
-      physicalId: out.groupId,
-      attributes: { GroupId: out.groupId, VpcId: prop.str(props, 'VpcId') ?? null },
+      physicalId: out.GroupId,
+      attributes: { GroupId: out.GroupId, VpcId: prop.str(props, 'VpcId') ?? null },
     };
   },
   async update(ctx, id, props, previous) {
@@ -59,16 +59,14 @@ export const securityGroup: ResourceProvider = {
     await retag(ctx, id, props, previous);
   },
   async find(ctx, name) {
-    const out = await ctx.call<{ securityGroupInfo?: { groupId: string; vpcId?: string }[] }>(
+    const out = await ctx.call<{ SecurityGroups?: { GroupId: string; VpcId?: string }[] }>(
       'ec2',
       'DescribeSecurityGroups',
-      {
-        Filter: [{ Name: 'group-name', Value: [name] }],
-      },
+      { Filters: [{ Name: 'group-name', Values: [name] }] },
     );
-    const g = out.securityGroupInfo?.[0];
+    const g = out.SecurityGroups?.[0];
     return g
-      ? { physicalId: g.groupId, attributes: { GroupId: g.groupId, VpcId: g.vpcId ?? null } }
+      ? { physicalId: g.GroupId, attributes: { GroupId: g.GroupId, VpcId: g.VpcId ?? null } }
       : undefined;
   },
   async delete(ctx, id) {

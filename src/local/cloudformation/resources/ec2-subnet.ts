@@ -7,7 +7,7 @@ async function setPublicIp(ctx: ResourceContext, id: string, props: Props): Prom
   if (value === undefined) return;
   await ctx.call('ec2', 'ModifySubnetAttribute', {
     SubnetId: id,
-    MapPublicIpOnLaunch: { Value: String(value) },
+    MapPublicIpOnLaunch: { Value: value },
   });
 }
 
@@ -25,30 +25,30 @@ export const subnet: ResourceProvider = {
   createOnly: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'Ipv6CidrBlock'],
   async create(ctx, props) {
     const out = await ctx.call<{
-      subnet: {
-        subnetId: string;
-        availabilityZone: string;
-        availabilityZoneId?: string;
-        cidrBlock: string;
-        vpcId: string;
+      Subnet: {
+        SubnetId: string;
+        AvailabilityZone: string;
+        AvailabilityZoneId?: string;
+        CidrBlock: string;
+        VpcId: string;
       };
     }>('ec2', 'CreateSubnet', {
       VpcId: prop.required(props, 'VpcId'),
       CidrBlock: prop.required(props, 'CidrBlock'),
       AvailabilityZone: prop.str(props, 'AvailabilityZone'),
-      TagSpecification: tagSpecification('subnet', props, ctx),
+      TagSpecifications: tagSpecification('subnet', props, ctx),
     });
-    const s = out.subnet;
-    ctx.created(s.subnetId);
-    await setPublicIp(ctx, s.subnetId, props);
+    const s = out.Subnet;
+    ctx.created(s.SubnetId);
+    await setPublicIp(ctx, s.SubnetId, props);
     return {
-      physicalId: s.subnetId,
+      physicalId: s.SubnetId,
       attributes: {
-        SubnetId: s.subnetId,
-        AvailabilityZone: s.availabilityZone,
-        AvailabilityZoneId: s.availabilityZoneId ?? null,
-        CidrBlock: s.cidrBlock,
-        VpcId: s.vpcId,
+        SubnetId: s.SubnetId,
+        AvailabilityZone: s.AvailabilityZone,
+        AvailabilityZoneId: s.AvailabilityZoneId ?? null,
+        CidrBlock: s.CidrBlock,
+        VpcId: s.VpcId,
         Ipv6CidrBlocks: [],
       },
     };

@@ -7,20 +7,20 @@ export const vpc: ResourceProvider = {
   attributes: ['CidrBlock', 'DefaultSecurityGroup', 'VpcId', 'CidrBlockAssociations', 'Ipv6CidrBlocks'],
   createOnly: ['CidrBlock', 'InstanceTenancy', 'EnableDnsSupport', 'EnableDnsHostnames', 'Ipv4IpamPoolId'],
   async create(ctx, props) {
-    const out = await ctx.call<{ vpc: { vpcId: string; cidrBlock: string } }>('ec2', 'CreateVpc', {
+    const out = await ctx.call<{ Vpc: { VpcId: string; CidrBlock: string } }>('ec2', 'CreateVpc', {
       CidrBlock: prop.required(props, 'CidrBlock'),
       InstanceTenancy: prop.str(props, 'InstanceTenancy'),
-      TagSpecification: tagSpecification('vpc', props, ctx),
+      TagSpecifications: tagSpecification('vpc', props, ctx),
     });
-    const id = out.vpc.vpcId;
+    const id = out.Vpc.VpcId;
     ctx.created(id);
-    const groups = await ctx.call<{ securityGroupInfo?: { groupId: string }[] }>(
+    const groups = await ctx.call<{ SecurityGroups?: { GroupId: string }[] }>(
       'ec2',
       'DescribeSecurityGroups',
       {
-        Filter: [
-          { Name: 'vpc-id', Value: [id] },
-          { Name: 'group-name', Value: ['default'] },
+        Filters: [
+          { Name: 'vpc-id', Values: [id] },
+          { Name: 'group-name', Values: ['default'] },
         ],
       },
     );
@@ -28,8 +28,8 @@ export const vpc: ResourceProvider = {
       physicalId: id,
       attributes: {
         VpcId: id,
-        CidrBlock: out.vpc.cidrBlock,
-        DefaultSecurityGroup: groups.securityGroupInfo?.[0]?.groupId ?? null,
+        CidrBlock: out.Vpc.CidrBlock,
+        DefaultSecurityGroup: groups.SecurityGroups?.[0]?.GroupId ?? null,
         CidrBlockAssociations: [],
         Ipv6CidrBlocks: [],
       },

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, cidrOverlaps, parseCidr } from './context';
-import { zoneId } from './network';
-import { wildcardMatch } from '../protocol/params';
+import { cidrContains, cidrOverlaps, parseCidr, wildcardMatch, zoneId } from './common';
 
 describe('CIDR helpers', () => {
   it('parses and compares IPv4 blocks', () => {
@@ -25,6 +23,11 @@ describe('EC2 filter values and zone ids', () => {
     expect(wildcardMatch('amzn2-ami-ecs-hvm-*', 'amzn2-ami-ecs-hvm-2.0.1-x86_64-ebs')).toBe(true);
     expect(wildcardMatch('web?', 'web1')).toBe(true);
     expect(wildcardMatch('a.b', 'axb')).toBe(false);
+    expect(wildcardMatch('*', '')).toBe(true);
+    expect(wildcardMatch('a*b*c', 'aXXbYYc')).toBe(true);
+    expect(wildcardMatch('a*b*c', 'aXXbYY')).toBe(false);
+    // A pattern that makes a backtracking regular expression take exponential time answers at once.
+    expect(wildcardMatch(`${'*a'.repeat(30)}b`, 'a'.repeat(5000))).toBe(false);
   });
   it('derives AWS-shaped zone ids', () => {
     expect(zoneId('us-east-1a')).toBe('use1-az1');

@@ -1,8 +1,12 @@
-/** What the EC2 action groups share: the store, default VPC seeding, tags, filters and errors. */
+/**
+ * What every EC2 action shares: the call `Scope` (the store, seen from the caller's region), EC2's
+ * errors, tags, Describe* filters, the default VPC, and CIDR arithmetic.
+ */
+import type * as ec2 from '@aws-sdk/client-ec2';
 import type { LocalDeps } from '../deps';
 import { ec2Id } from '../common/ids';
 import { AwsError } from '../protocol/errors';
-import type { CallContext } from '../protocol/types';
+import type { CallContext, Wire } from '../protocol/types';
 import {
   resourceTypeOf,
   tagKey,
@@ -15,7 +19,6 @@ import {
   type SubnetRecord,
   type VpcRecord,
 } from './model';
-import { objList, str, strList, wildcardMatch } from '../protocol/params';
 
 export const ec2Errors = {
   invalid: (message: string) => new AwsError('InvalidParameterValue', message, 400),
@@ -41,33 +44,36 @@ const NOT_FOUND: Record<ResourceKind, (id: string) => AwsError> = {
   key: (id) => ec2Errors.notFound('InvalidKeyPair.NotFound', `The key pair '${id}' does not exist`),
 };
 
-export type Filters = { name: string; values: string[] }[];
-
-export function readFilters(input: Record<string, unknown>): Filters {
-  return objList(input.Filter).map((f) => ({ name: str(f.Name) ?? '', values: strList(f.Value) }));
-}
+export type Filters = Wire<ec2.Filter>[] | undefined;
+export type Tag = { key: string; value: string };
 
 export const zoneNames = (region: string): string[] => ['a', 'b', 'c'].map((s) => `${region}${s}`);
 
-export class Ec2Context {
+/** Stored epoch milliseconds as the wire's epoch seconds. */
+export const seconds = (ms: number): number => ms / 1000;
+
+/** One EC2 call: the store as the caller's region sees it. */
+export class Scope {
   constructor(
     readonly deps: LocalDeps,
     readonly store: Ec2Store,
+    readonly region: string,
+    readonly accountId: string,
   ) {}
 
   now(): number {
     return this.deps.clock.now();
   }
 
-  /** A resource of a kind in the caller's region, or that kind's NotFound error. */
-  get<K extends ResourceKind>(kind: K, id: string | undefined, region: string): ResourceOf<K> {
+  /** A resource of a kind in this region, or that kind's NotFound error. */
+  get<K extends ResourceKind>(kind: K, id: string | undefined): ResourceOf<K> {
     const found = id ? this.store.resources.get(id) : undefined;
-    if (!found || found.kind !== kind || found.region !== region) throw NOT_FOUND[kind](id ?? '');
+    if (!found || found.kind !== kind || found.region !== this.region) throw NOT_FOUND[kind](id ?? '');
     return found as ResourceOf<K>;
   }
 
-  list<K extends ResourceKind>(kind: K, region: string): ResourceOf<K>[] {
-    return this.store.resources.find({ scope: `${region}/${kind}` }) as ResourceOf<K>[];
+  list<K extends ResourceKind>(kind: K): ResourceOf<K>[] {
+    return this.store.resources.find({ scope: `${this.region}/${kind}` }) as ResourceOf<K>[];
   }
 
   inVpc(vpcId: string): Ec2Resource[] {
@@ -78,17 +84,22 @@ export class Ec2Context {
     this.store.resources.put(resource.id, resource);
   }
 
-  tagsOf(resourceId: string): { key: string; value: string }[] {
+  tagsOf(resourceId: string): Tag[] {
     return this.store.tags.find({ resource: resourceId }).map((t) => ({ key: t.key, value: t.value }));
   }
 
-  setTags(resourceId: string, region: string, tags: { key: string; value: string }[]): void {
+  /** A resource's tags as the wire lists them (`tagSet`). */
+  tagList(resourceId: string): Wire<ec2.Tag>[] {
+    return this.tagsOf(resourceId).map((t) => ({ Key: t.key, Value: t.value }));
+  }
+
+  setTags(resourceId: string, tags: Tag[]): void {
     const resourceType = resourceTypeOf(resourceId) ?? 'instance';
     for (const t of tags) {
       this.store.tags.put(tagKey(resourceId, t.key), {
         resourceId,
         resourceType,
-        region,
+        region: this.region,
         key: t.key,
         value: t.value,
       });
@@ -100,10 +111,14 @@ export class Ec2Context {
       this.store.tags.delete(tagKey(resourceId, t.key));
   }
 
-  /** Stores a new resource with the tags its TagSpecification input gives `resourceType`. */
-  create<R extends Ec2Resource>(resource: R, input: Record<string, unknown>, resourceType: string): R {
+  /** Stores a new resource with the tags its TagSpecifications give `resourceType`. */
+  create<R extends Ec2Resource>(
+    resource: R,
+    specs: Wire<ec2.TagSpecification>[] | undefined,
+    resourceType: string,
+  ): R {
     this.put(resource);
-    this.setTags(resource.id, resource.region, this.tagSpec(input, resourceType));
+    this.setTags(resource.id, tagSpec(specs, resourceType));
     return resource;
   }
 
@@ -120,31 +135,18 @@ export class Ec2Context {
   describe<K extends ResourceKind>(
     kind: K,
     all: ResourceOf<K>[],
-    ids: string[],
-    input: Record<string, unknown>,
+    ids: string[] | undefined,
+    filters: Filters,
     fields: (item: ResourceOf<K>) => Record<string, unknown>,
   ): ResourceOf<K>[] {
     let items = all;
-    if (ids.length) {
+    if (ids?.length) {
       const byId = new Map(all.map((x) => [x.id, x]));
       const missing = ids.find((id) => !byId.has(id));
       if (missing !== undefined) throw NOT_FOUND[kind](missing);
       items = ids.map((id) => byId.get(id) as ResourceOf<K>);
     }
-    return this.filter(items, readFilters(input), (x) => x.id, fields);
-  }
-
-  /** Tags for one resource type from TagSpecification input. */
-  tagSpec(input: Record<string, unknown>, resourceType: string): { key: string; value: string }[] {
-    const out: { key: string; value: string }[] = [];
-    for (const spec of objList(input.TagSpecification)) {
-      if (str(spec.ResourceType) !== resourceType) continue;
-      for (const t of objList(spec.Tag)) {
-        const key = str(t.Key);
-        if (key) out.push({ key, value: str(t.Value) ?? '' });
-      }
-    }
-    return out;
+    return this.filter(items, filters, (x) => x.id, fields);
   }
 
   /**
@@ -157,10 +159,10 @@ export class Ec2Context {
     idOf: (item: T) => string,
     fields: (item: T) => Record<string, unknown>,
   ): T[] {
-    if (filters.length === 0) return items;
+    if (!filters?.length) return items;
     return items.filter((item) => {
       const f = fields(item);
-      for (const { name, values } of filters) {
+      for (const { Name: name = '', Values: values = [] } of filters) {
         let have: string[];
         if (name.startsWith('tag:')) {
           const key = name.slice(4);
@@ -171,7 +173,7 @@ export class Ec2Context {
           have = this.tagsOf(idOf(item)).map((t) => t.key);
         } else if (name === 'tag-value') {
           have = this.tagsOf(idOf(item)).map((t) => t.value);
-        } else if (Object.prototype.hasOwnProperty.call(f, name)) {
+        } else if (Object.hasOwn(f, name)) {
           const v = f[name];
           have = (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined && x !== null).map(String);
         } else {
@@ -183,40 +185,9 @@ export class Ec2Context {
     });
   }
 
-  /** Creates the default VPC of a region (subnets in a, b, c; gateway; main route table; default group) once. */
-  ensureDefaults(ctx: CallContext): void {
-    const region = ctx.region;
-    const marker = `ec2-defaults:${region}`;
-    if (this.deps.db.getMeta(marker)) return;
-    this.deps.db.tx(() => {
-      if (this.deps.db.getMeta(marker)) return;
-      const vpc = this.createVpcRecords(region, '172.31.0.0/16', true);
-      zoneNames(region).forEach((zone, i) => {
-        const subnet: SubnetRecord = {
-          kind: 'subnet',
-          id: ec2Id('subnet'),
-          region,
-          vpcId: vpc.id,
-          cidrBlock: `172.31.${i * 16}.0/20`,
-          availabilityZone: zone,
-          defaultForAz: true,
-          mapPublicIpOnLaunch: true,
-        };
-        this.put(subnet);
-      });
-      const igw = { kind: 'igw' as const, id: ec2Id('igw'), region, vpcId: vpc.id };
-      this.put(igw);
-      const main = this.mainRouteTable(vpc.id);
-      if (main) {
-        main.routes.push({ destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id, origin: 'CreateRoute' });
-        this.put(main);
-      }
-      this.deps.db.setMeta(marker, vpc.id);
-    });
-  }
-
   /** A VPC with its main route table (local route) and its `default` security group. */
-  createVpcRecords(region: string, cidrBlock: string, isDefault: boolean): VpcRecord {
+  createVpcRecords(cidrBlock: string, isDefault: boolean): VpcRecord {
+    const region = this.region;
     const vpc: VpcRecord = { kind: 'vpc', id: ec2Id('vpc'), region, cidrBlock, isDefault };
     this.put(vpc);
     const rtb: RouteTableRecord = {
@@ -244,13 +215,97 @@ export class Ec2Context {
     return vpc;
   }
 
-  defaultVpc(region: string): VpcRecord | undefined {
-    return this.list('vpc', region).find((v) => v.isDefault);
+  defaultVpc(): VpcRecord | undefined {
+    return this.list('vpc').find((v) => v.isDefault);
   }
 
   mainRouteTable(vpcId: string): RouteTableRecord | undefined {
     return this.inVpc(vpcId).find((r): r is RouteTableRecord => r.kind === 'rtb' && r.main);
   }
+}
+
+/**
+ * The scope of one call. The first call in a region creates that region's default VPC (subnets in
+ * a, b, c; an internet gateway; the main route table's default route; the default group), once per
+ * state file (`Db.seedOnce`).
+ */
+export function scopeOf(deps: LocalDeps, store: Ec2Store, ctx: CallContext): Scope {
+  const s = new Scope(deps, store, ctx.region, ctx.accountId);
+  deps.db.seedOnce(`ec2-defaults:${ctx.region}`, () => createDefaultVpc(s));
+  return s;
+}
+
+function createDefaultVpc(s: Scope): void {
+  const vpc = s.createVpcRecords('172.31.0.0/16', true);
+  zoneNames(s.region).forEach((zone, i) => {
+    const subnet: SubnetRecord = {
+      kind: 'subnet',
+      id: ec2Id('subnet'),
+      region: s.region,
+      vpcId: vpc.id,
+      cidrBlock: `172.31.${i * 16}.0/20`,
+      availabilityZone: zone,
+      defaultForAz: true,
+      mapPublicIpOnLaunch: true,
+    };
+    s.put(subnet);
+  });
+  const igw = { kind: 'igw' as const, id: ec2Id('igw'), region: s.region, vpcId: vpc.id };
+  s.put(igw);
+  const main = s.mainRouteTable(vpc.id);
+  if (main) {
+    main.routes.push({ destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id, origin: 'CreateRoute' });
+    s.put(main);
+  }
+}
+
+/** Tags for one resource type from TagSpecifications input. */
+export function tagSpec(specs: Wire<ec2.TagSpecification>[] | undefined, resourceType: string): Tag[] {
+  const out: Tag[] = [];
+  for (const spec of specs ?? []) {
+    if (spec.ResourceType !== resourceType) continue;
+    for (const t of spec.Tags ?? []) if (t.Key) out.push({ key: t.Key, value: t.Value ?? '' });
+  }
+  return out;
+}
+
+/**
+ * EC2 filter values accept `*` (any run of characters) and `?` (any one character); a backslash
+ * makes the next character literal (`\*amazon\?\\` is the text `*amazon?\`). A hand matcher, not a
+ * RegExp: a pattern such as `*a*a*a*...*b` makes a backtracking engine take exponential time, this
+ * one at most pattern length x value length steps.
+ */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  // Tokens: a literal character, or a wildcard.
+  const tokens: { wild?: '*' | '?'; char?: string }[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\' && i + 1 < pattern.length) tokens.push({ char: pattern[++i] as string });
+    else if (c === '*' || c === '?') tokens.push({ wild: c });
+    else tokens.push({ char: c });
+  }
+  let t = 0;
+  let v = 0;
+  let star = -1; // token index of the last `*` seen
+  let resume = 0; // value index that `*` would absorb up to, when retried
+  while (v < value.length) {
+    const token = tokens[t];
+    if (token && (token.wild === '?' || token.char === value[v])) {
+      t++;
+      v++;
+    } else if (token?.wild === '*') {
+      star = t++;
+      resume = v;
+    } else if (star >= 0) {
+      // The last `*` takes one more character, and matching resumes after it.
+      t = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.wild === '*') t++;
+  return t === tokens.length;
 }
 
 /** `10.0.1.0/24` -> [network as uint32, prefix length], or undefined when malformed. */
@@ -272,4 +327,18 @@ export function cidrContains(outer: [number, number], inner: [number, number]): 
 
 export function cidrOverlaps(a: [number, number], b: [number, number]): boolean {
   return cidrContains(a, b) || cidrContains(b, a);
+}
+
+/** `us-east-1a` -> `use1-az1` (the shape of AWS zone ids). */
+export function zoneId(zone: string): string {
+  const m = /^([a-z]+)-([a-z]+)-(\d+)([a-z])$/.exec(zone);
+  if (!m) return zone;
+  const [, a, b, n, letter] = m as unknown as [string, string, string, string, string];
+  const dir = b
+    .replace(/north/, 'n')
+    .replace(/south/, 's')
+    .replace(/east/, 'e')
+    .replace(/west/, 'w')
+    .replace(/central/, 'c');
+  return `${a}${dir}${n}-az${letter.charCodeAt(0) - 96}`;
 }
