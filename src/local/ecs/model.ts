@@ -111,15 +111,81 @@ export interface ServiceRecord {
   lastNotice?: { unableToPlace?: number; deploymentBlocked?: number };
 }
 
+/** An account setting as PutAccountSetting stores it: a principal's own value (the root user's is the account default). */
+export interface AccountSettingRecord {
+  region: string;
+  principalArn: string;
+  name: string;
+  value: string;
+}
+
+export type WireServiceDeployment = Wire<ecs.ServiceDeployment> & {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: string;
+  createdAt: number;
+};
+
+/**
+ * A service deployment (DescribeServiceDeployments), kept after its deployment leaves the
+ * service's `deployments`. The ids tie it to the service's deployments (`ecs-svc/...`): the one
+ * that runs its target revision, those that ran the source revisions, and the one a rollback
+ * made PRIMARY. The scheduler advances `status` from these (scheduler/deployment-history.ts).
+ */
+export interface ServiceDeploymentRecord {
+  deployment: WireServiceDeployment;
+  region: string;
+  targetDeploymentId: string;
+  sourceDeploymentIds: string[];
+  rollbackDeploymentId?: string;
+}
+
+export type WireServiceRevision = Wire<ecs.ServiceRevision> & {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+};
+
+/** A service revision: the service's configuration a deployment ran (DescribeServiceRevisions). */
+export interface ServiceRevisionRecord {
+  revision: WireServiceRevision;
+  region: string;
+}
+
 /**
  * Parsed documents kept for `peek` (placement reads every instance of a cluster on each launch,
  * DescribeTasks reads up to 100 tasks): see Collection.peek.
  */
 const CACHE = { cacheSize: 20_000 };
 
+/** Service deployment statuses that do not change any more. */
+export const FINISHED_DEPLOYMENT: ReadonlySet<string> = new Set([
+  'SUCCESSFUL',
+  'STOPPED',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+]);
+
 /** The ECS collections, created once per Db. Index keys are part of the contract: */
 export function ecsCollections(db: Db) {
   return {
+    /** Keyed by `${region}|${principalArn}|${name}`. */
+    accountSettings: db.collection<AccountSettingRecord>('ecs_account_settings', [
+      { name: 'principal', key: (r) => `${r.region}|${r.principalArn}` },
+    ]),
+    /** Keyed by service deployment ARN. */
+    serviceDeployments: db.collection<ServiceDeploymentRecord>('ecs_service_deployments', [
+      { name: 'service', key: (r) => r.deployment.serviceArn },
+      {
+        name: 'open',
+        key: (r) => (FINISHED_DEPLOYMENT.has(r.deployment.status) ? null : r.deployment.serviceArn),
+      },
+    ]),
+    /** Keyed by service revision ARN. */
+    serviceRevisions: db.collection<ServiceRevisionRecord>('ecs_service_revisions', [
+      { name: 'service', key: (r) => r.revision.serviceArn },
+    ]),
     clusters: db.collection<ClusterRecord>('ecs_clusters', [
       { name: 'region', key: (r) => r.region },
       { name: 'status', key: (r) => r.cluster.status },

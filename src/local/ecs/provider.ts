@@ -7,6 +7,12 @@
 import type { LocalDeps } from '../deps';
 import type { ActionHandler, ServiceDefinition } from '../protocol/types';
 import {
+  deleteAccountSetting,
+  listAccountSettings,
+  putAccountSetting,
+  putAccountSettingDefault,
+} from './account-settings';
+import {
   createCluster,
   deleteCluster,
   describeClusters,
@@ -81,6 +87,10 @@ const ACTIONS: Record<string, Action> = {
   PutAttributes: putAttributes,
   ListAttributes: listAttributes,
   DeleteAttributes: deleteAttributes,
+  PutAccountSetting: putAccountSetting,
+  PutAccountSettingDefault: putAccountSettingDefault,
+  ListAccountSettings: listAccountSettings,
+  DeleteAccountSetting: deleteAccountSetting,
 };
 
 /** The actions this provider serves. */

@@ -36,7 +36,17 @@ SERVICES = [
             DescribeContainerInstances ListContainerInstances UpdateContainerInstancesState RunTask
             StartTask StopTask DescribeTasks ListTasks CreateService UpdateService DeleteService
             DescribeServices ListServices TagResource UntagResource ListTagsForResource PutAttributes
-            ListAttributes DeleteAttributes UpdateCluster UpdateClusterSettings""",
+            ListAttributes DeleteAttributes UpdateCluster UpdateClusterSettings
+            PutAccountSetting PutAccountSettingDefault ListAccountSettings DeleteAccountSetting
+            CreateTaskSet DescribeTaskSets UpdateTaskSet DeleteTaskSet UpdateServicePrimaryTaskSet
+            ListServiceDeployments DescribeServiceDeployments DescribeServiceRevisions
+            StopServiceDeployment ContinueServiceDeployment DiscoverPollEndpoint GetTaskProtection
+            UpdateTaskProtection ListServicesByNamespace SubmitTaskStateChange SubmitContainerStateChange
+            SubmitAttachmentStateChanges ExecuteCommand UpdateContainerAgent CreateDaemon UpdateDaemon
+            DeleteDaemon DescribeDaemon ListDaemons ListDaemonDeployments DescribeDaemonDeployments
+            DescribeDaemonRevisions RegisterDaemonTaskDefinition DescribeDaemonTaskDefinition
+            ListDaemonTaskDefinitions DeleteDaemonTaskDefinition CreateExpressGatewayService
+            UpdateExpressGatewayService DeleteExpressGatewayService DescribeExpressGatewayService""",
     },
     {
         'id': 'cloudformation',
