@@ -29,6 +29,13 @@ import {
   updateContainerInstancesState,
 } from './instances';
 import { ecsCollections } from './model';
+import {
+  continueServiceDeployment,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './service-deployments';
 import { createService, deleteService, describeServices, listServices, updateService } from './services';
 import {
   deleteAttributes,
@@ -91,6 +98,11 @@ const ACTIONS: Record<string, Action> = {
   PutAccountSettingDefault: putAccountSettingDefault,
   ListAccountSettings: listAccountSettings,
   DeleteAccountSetting: deleteAccountSetting,
+  ListServiceDeployments: listServiceDeployments,
+  DescribeServiceDeployments: describeServiceDeployments,
+  DescribeServiceRevisions: describeServiceRevisions,
+  StopServiceDeployment: stopServiceDeployment,
+  ContinueServiceDeployment: continueServiceDeployment,
 };
 
 /** The actions this provider serves. */

@@ -31,6 +31,7 @@ import {
   type WireService,
   type WireTaskDefinition,
 } from './model';
+import { currentServiceRevisions, startServiceDeployment } from './history';
 import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
 
 type Deployment = Wire<ecs.Deployment>;
@@ -279,7 +280,10 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
       enableExecuteCommand: input.enableExecuteCommand ?? false,
       availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? 'DISABLED',
     };
-    const rec: ServiceRecord = { service, region: s.region };
+    const rec: ServiceRecord = {
+      service: startServiceDeployment(s.col, service, td, s.now, s.region),
+      region: s.region,
+    };
     s.col.services.put(arn, rec);
     return { record: rec, created: true };
   });
@@ -301,6 +305,8 @@ export function describeService(s: Scope, rec: ServiceRecord, withTags: boolean)
     else if (PENDING_STATUSES.has(t.task.lastStatus) && t.task.desiredStatus === 'RUNNING') pending++;
   }
   const out: WireService = { ...rec.service, runningCount: running, pendingCount: pending };
+  if (rec.service.currentServiceDeployment)
+    out.currentServiceRevisions = currentServiceRevisions(rec.service);
   if (!withTags) delete out.tags;
   return out;
 }
@@ -395,6 +401,7 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
           : {}),
       },
     };
+    if (newSpec) updated.service = startServiceDeployment(s.col, updated.service, td, s.now, s.region);
     s.col.services.put(svc.serviceArn, updated);
     return updated;
   });

@@ -22,6 +22,7 @@ import {
   type WireService,
 } from '../ecs/model';
 import { applyDecision, stoppedByScheduler } from './apply-decision';
+import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
 import { reconcile } from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
@@ -206,6 +207,7 @@ export class ServiceScheduler implements Runnable {
 
     const service = applyDecision(svc, decision, [...byArn.values()], now);
     service.events = withEvents(svc.events, messages, now);
+    recordServiceDeployments(this.col, service, decision.events, now);
     const { steadySince: _, lastNotice: __, ...base } = rec;
     const steadySince = decision.steady ? (rec.steadySince ?? now) : undefined;
     this.putService(rec, {
