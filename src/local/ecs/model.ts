@@ -109,6 +109,8 @@ export interface ServiceRecord {
   steadySince?: number;
   /** When the scheduler last reported it could not place a task, or a blocked deployment (epoch seconds). */
   lastNotice?: { unableToPlace?: number; deploymentBlocked?: number };
+  /** CreateTaskSet's recent clientTokens and the task sets they created (idempotent retries). */
+  taskSetTokens?: { token: string; taskSetId: string }[];
 }
 
 /** An account setting as PutAccountSetting stores it: a principal's own value (the root user's is the account default). */

@@ -53,6 +53,13 @@ import {
   listTaskDefinitions,
   registerTaskDefinition,
 } from './task-definitions';
+import {
+  createTaskSet,
+  deleteTaskSet,
+  describeTaskSets,
+  updateServicePrimaryTaskSet,
+  updateTaskSet,
+} from './task-sets';
 import { describeTasks, listTasks, runTask, startTask, stopTask } from './tasks';
 import { ecsValidation } from '../protocol/model/validation-styles';
 import { model } from './shapes.gen';
@@ -103,6 +110,11 @@ const ACTIONS: Record<string, Action> = {
   DescribeServiceRevisions: describeServiceRevisions,
   StopServiceDeployment: stopServiceDeployment,
   ContinueServiceDeployment: continueServiceDeployment,
+  CreateTaskSet: createTaskSet,
+  DescribeTaskSets: describeTaskSets,
+  UpdateTaskSet: updateTaskSet,
+  DeleteTaskSet: deleteTaskSet,
+  UpdateServicePrimaryTaskSet: updateServicePrimaryTaskSet,
 };
 
 /** The actions this provider serves. */
