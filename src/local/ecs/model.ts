@@ -90,6 +90,8 @@ export interface TaskRecord {
   history: { status: string; at: number }[];
   /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */
   stopCause?: SchedulerStopCause;
+  /** Scale-in protection (UpdateTaskProtection) until then (epoch seconds). */
+  protectedUntil?: number;
 }
 
 /** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
@@ -155,6 +157,13 @@ export interface ServiceRevisionRecord {
   region: string;
 }
 
+/** A daemon task definition revision (RegisterDaemonTaskDefinition). */
+export interface DaemonTaskDefinitionRecord {
+  definition: Wire<ecs.DaemonTaskDefinition> & { daemonTaskDefinitionArn: string };
+  tags: ecs.Tag[];
+  region: string;
+}
+
 /**
  * Parsed documents kept for `peek` (placement reads every instance of a cluster on each launch,
  * DescribeTasks reads up to 100 tasks): see Collection.peek.
@@ -183,6 +192,10 @@ export function ecsCollections(db: Db) {
         name: 'open',
         key: (r) => (FINISHED_DEPLOYMENT.has(r.deployment.status) ? null : r.deployment.serviceArn),
       },
+    ]),
+    /** Keyed by daemon task definition ARN. */
+    daemonTaskDefinitions: db.collection<DaemonTaskDefinitionRecord>('ecs_daemon_task_definitions', [
+      { name: 'family', key: (r) => `${r.region}|${r.definition.family ?? ''}` },
     ]),
     /** Keyed by service revision ARN. */
     serviceRevisions: db.collection<ServiceRevisionRecord>('ecs_service_revisions', [

@@ -30,6 +30,36 @@ import {
 } from './instances';
 import { ecsCollections } from './model';
 import {
+  discoverPollEndpoint,
+  submitAttachmentStateChanges,
+  submitContainerStateChange,
+  submitTaskStateChange,
+  updateContainerAgent,
+} from './agent-api';
+import {
+  deleteDaemonTaskDefinition,
+  describeDaemonTaskDefinition,
+  listDaemonTaskDefinitions,
+  registerDaemonTaskDefinition,
+} from './daemon-task-definitions';
+import { getTaskProtection, updateTaskProtection } from './task-protection';
+import {
+  createDaemon,
+  createExpressGatewayService,
+  deleteDaemon,
+  deleteExpressGatewayService,
+  describeDaemon,
+  describeDaemonDeployments,
+  describeDaemonRevisions,
+  describeExpressGatewayService,
+  executeCommand,
+  listDaemonDeployments,
+  listDaemons,
+  listServicesByNamespace,
+  updateDaemon,
+  updateExpressGatewayService,
+} from './unavailable';
+import {
   continueServiceDeployment,
   describeServiceDeployments,
   describeServiceRevisions,
@@ -115,6 +145,32 @@ const ACTIONS: Record<string, Action> = {
   UpdateTaskSet: updateTaskSet,
   DeleteTaskSet: deleteTaskSet,
   UpdateServicePrimaryTaskSet: updateServicePrimaryTaskSet,
+  GetTaskProtection: getTaskProtection,
+  UpdateTaskProtection: updateTaskProtection,
+  DiscoverPollEndpoint: discoverPollEndpoint,
+  SubmitTaskStateChange: submitTaskStateChange,
+  SubmitContainerStateChange: submitContainerStateChange,
+  SubmitAttachmentStateChanges: submitAttachmentStateChanges,
+  UpdateContainerAgent: updateContainerAgent,
+  RegisterDaemonTaskDefinition: registerDaemonTaskDefinition,
+  DescribeDaemonTaskDefinition: describeDaemonTaskDefinition,
+  ListDaemonTaskDefinitions: listDaemonTaskDefinitions,
+  DeleteDaemonTaskDefinition: deleteDaemonTaskDefinition,
+  // Answered as AWS answers when the feature behind them is missing (unavailable.ts says why).
+  ExecuteCommand: executeCommand,
+  ListServicesByNamespace: listServicesByNamespace,
+  CreateDaemon: createDaemon,
+  UpdateDaemon: updateDaemon,
+  DeleteDaemon: deleteDaemon,
+  DescribeDaemon: describeDaemon,
+  ListDaemons: listDaemons,
+  ListDaemonDeployments: listDaemonDeployments,
+  DescribeDaemonDeployments: describeDaemonDeployments,
+  DescribeDaemonRevisions: describeDaemonRevisions,
+  CreateExpressGatewayService: createExpressGatewayService,
+  UpdateExpressGatewayService: updateExpressGatewayService,
+  DeleteExpressGatewayService: deleteExpressGatewayService,
+  DescribeExpressGatewayService: describeExpressGatewayService,
 };
 
 /** The actions this provider serves. */

@@ -202,7 +202,7 @@ export class ServiceScheduler implements Runnable {
       notices.unableToPlace = now;
     }
     for (const e of decision.events) {
-      if (e.kind === 'deploymentBlocked') {
+      if (e.kind === 'deploymentBlocked' || e.kind === 'scaleInProtected') {
         if (!due(notices.deploymentBlocked)) continue;
         notices.deploymentBlocked = now;
       }
