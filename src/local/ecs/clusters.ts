@@ -84,6 +84,11 @@ export function describeCluster(s: Scope, rec: ClusterRecord, include: Set<strin
   if (!include.has('TAGS')) delete out.tags;
   if (!include.has('SETTINGS')) delete out.settings;
   if (!include.has('CONFIGURATIONS')) delete out.configuration;
+  if (include.has('ATTACHMENTS')) out.attachments = c.attachments ?? [];
+  else {
+    delete out.attachments;
+    delete out.attachmentsStatus;
+  }
   if (c.status !== 'ACTIVE') {
     return {
       ...out,
