@@ -47,6 +47,8 @@ SERVICES = [
             DescribeDaemonRevisions RegisterDaemonTaskDefinition DescribeDaemonTaskDefinition
             ListDaemonTaskDefinitions DeleteDaemonTaskDefinition CreateExpressGatewayService
             UpdateExpressGatewayService DeleteExpressGatewayService DescribeExpressGatewayService""",
+        # Every operation of the model, served or not (docs/ecs-operations.md is checked against it).
+        'allOperations': True,
     },
     {
         'id': 'cloudformation',
@@ -286,6 +288,10 @@ class Generator:
             lines.append('    %s: %s,' % (key(name), dumps(self.out[name])))
         lines.append('  },')
         lines.append('};')
+        if self.spec.get('allOperations'):
+            lines.append('')
+            lines.append('/** Every operation of the model, served or not. */')
+            lines.append('export const modelOperations: readonly string[] = %s;' % dumps(sorted(self.model['operations'])))
         return '\n'.join(lines) + '\n'
 
     def types_import(self):
