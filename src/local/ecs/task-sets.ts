@@ -331,11 +331,23 @@ export function updateTaskSetService(s: Scope, input: Wire<ecs.UpdateServiceRequ
   return { service: describeService(s, record, false) };
 }
 
+/** A set given a new computed desired count: STABILIZING until the scheduler has caught up. */
+function resized(x: TaskSet, computed: number, now: number): TaskSet {
+  if (computed === x.computedDesiredCount) return { ...x, updatedAt: now };
+  return {
+    ...x,
+    computedDesiredCount: computed,
+    updatedAt: now,
+    stabilityStatus: 'STABILIZING',
+    stabilityStatusAt: now,
+  };
+}
+
 /** The service's task sets with their computed desired counts for `desiredCount`. */
 function withCounts(svc: WireService, desiredCount: number, now: number): TaskSet[] {
   return (svc.taskSets ?? []).map((x) => {
     const computed = computedDesiredCount(desiredCount, x.scale?.value ?? 100);
-    return computed === x.computedDesiredCount ? x : { ...x, computedDesiredCount: computed, updatedAt: now };
+    return computed === x.computedDesiredCount ? x : resized(x, computed, now);
   });
 }
 
@@ -470,12 +482,7 @@ export function updateTaskSet(s: Scope, input: Wire<ecs.UpdateTaskSetRequest>) {
     return {
       sets: (svc.taskSets ?? []).map((x) =>
         x.id === found.id
-          ? {
-              ...x,
-              scale,
-              computedDesiredCount: computedDesiredCount(svc.desiredCount, scale.value ?? 100),
-              updatedAt: s.now,
-            }
+          ? { ...resized(x, computedDesiredCount(svc.desiredCount, scale.value ?? 100), s.now), scale }
           : x,
       ),
     };
