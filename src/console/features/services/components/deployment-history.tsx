@@ -70,7 +70,7 @@ function columns(onRollBack: (d: DeploymentEntry) => void): Array<Column<Deploym
           {d.rollback && (
             <p className="text-xs text-slate-600 dark:text-slate-400">
               Rolled back to revision {lastPart(d.rollback.serviceRevisionArn)}
-              {d.rollback.reason ? `: ${d.rollback.reason}` : ''}
+              {d.rollback.reason && d.rollback.reason !== d.statusReason ? `: ${d.rollback.reason}` : ''}
             </p>
           )}
         </div>
