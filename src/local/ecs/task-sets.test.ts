@@ -9,7 +9,10 @@ import {
   DeleteTaskSetCommand,
   DescribeServicesCommand,
   DescribeTaskSetsCommand,
+  ListTagsForResourceCommand,
   ListTasksCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   CreateClusterCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
@@ -222,6 +225,20 @@ describe('EXTERNAL deployment controller', () => {
     );
     expect(tagged.taskSets?.map((x) => x.id)).toEqual([green.id]);
     expect(tagged.failures).toEqual([{ arn: 'ecs-svc/1', reason: 'MISSING' }]);
+
+    // Task sets take tags by ARN like the other ECS resources; a drained set is gone.
+    await c.ecs.send(
+      new TagResourceCommand({ resourceArn: green.taskSetArn, tags: [{ key: 'colour', value: 'green' }] }),
+    );
+    const tagsOf = async (arn: string | undefined) =>
+      (await c.ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
+    expect(await tagsOf(green.taskSetArn)).toEqual([{ key: 'colour', value: 'green' }]);
+    await c.ecs.send(new UntagResourceCommand({ resourceArn: green.taskSetArn, tagKeys: ['colour'] }));
+    expect(await tagsOf(green.taskSetArn)).toEqual([]);
+    expect(await errorOf(tagsOf(blue.taskSetArn))).toMatchObject({
+      name: 'ResourceNotFoundException',
+      status: 400,
+    });
   });
 
   it('answers bad requests as ECS does and changes nothing', async () => {
