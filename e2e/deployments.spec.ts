@@ -4,7 +4,8 @@
  * finish SUCCESSFUL with its target revision), then to revision 3, which asks for more memory than
  * any instance has, so its deployment stays IN_PROGRESS. "Roll back" opens a dialog showing the
  * StopServiceDeployment input and CLI command; the console sends exactly that input, the deployment
- * ends ROLLBACK_SUCCESSFUL and the service is back on revision 2. The Account settings page, linked
+ * ends ROLLBACK_SUCCESSFUL and the service is back on revision 2. With the circuit breaker on, a
+ * revision whose container exits trips it and the history gives the verdict. The Account settings page, linked
  * from the navigation, shows a setting put through the API.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -20,6 +21,7 @@ import {
   ListContainerInstancesCommand,
   PutAccountSettingCommand,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { Page } from '@playwright/test';
 import { expect, screenshot, seriousA11yViolations, test } from './fixtures';
@@ -49,10 +51,17 @@ test('deployments: history of an update, rollback of a stuck deployment; account
   const service = 'web';
   const requests = new EcsRequests(page);
 
-  // Two instances of 1900 MiB; revisions 1 and 2 fit (256 MiB), revision 3 (4000 MiB) fits nowhere.
+  // Two instances of 1900 MiB; revisions 1 and 2 fit (256 MiB), revision 3 (4000 MiB) fits nowhere,
+  // revision 4's container exits at once.
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   await addInstances(ec2, ecs, cluster, 2, 1900);
-  for (const memory of [256, 256, 4000]) {
+  const revisions = [
+    { memory: 256 },
+    { memory: 256 },
+    { memory: 4000 },
+    { memory: 256, command: ['sh', '-c', 'exit 1'] },
+  ];
+  for (const { memory, command } of revisions) {
     await ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
@@ -62,6 +71,7 @@ test('deployments: history of an update, rollback of a stuck deployment; account
             image: 'public.ecr.aws/nginx/nginx:1.27',
             essential: true,
             memory,
+            ...(command ? { command } : {}),
             portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
           },
         ],
@@ -145,7 +155,23 @@ test('deployments: history of an update, rollback of a stuck deployment; account
   expect(after?.runningCount).toBe(2);
   await scan(page, 'service-rolled-back');
 
-  // 6. Account settings, from the navigation: a setting put through the API shows as effective.
+  // 6. With the circuit breaker on, revision 4's failing tasks trip it: ECS rolls back by itself, and
+  // the history gives the breaker's verdict.
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster,
+      service,
+      taskDefinition: `${family}:4`,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    }),
+  );
+  await expect(rows).toHaveCount(4, { timeout: 15_000 });
+  await expect(rows.first()).toContainText(`${family}:4`);
+  await expect(rows.first()).toContainText('ROLLBACK_SUCCESSFUL', { timeout: 60_000 });
+  await expect(rows.first()).toContainText(/Triggered \(\d+ of \d+ failed tasks\)/);
+  await scan(page, 'circuit-breaker');
+
+  // 7. Account settings, from the navigation: a setting put through the API shows as effective.
   await ecs.send(new PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled' }));
   try {
     await page
