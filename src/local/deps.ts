@@ -23,6 +23,8 @@ export interface LocalConfig {
   addressBlock: number;
   /** What runs the tasks: simulated containers (sockets; the default) or real ones on a Docker Engine. */
   runtime?: 'simulated' | 'docker';
+  /** The URL the control plane listens on (set by `listen`; agents poll it: DiscoverPollEndpoint). */
+  endpoint?: string;
 }
 
 export interface LocalDeps {

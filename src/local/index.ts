@@ -301,7 +301,9 @@ export class LocalControlPlane {
     });
     this.server = server;
     const addr = server.address() as AddressInfo;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    this.deps.config.endpoint = url;
+    return url;
   }
 
   async stop(): Promise<void> {

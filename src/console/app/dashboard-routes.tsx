@@ -140,6 +140,13 @@ export const dashboardRoutes: RouteObject[] = [
           })),
       },
       {
+        path: 'account-settings',
+        lazy: () =>
+          import('../features/account/components/account-settings-page').then((m) => ({
+            Component: m.AccountSettingsPage,
+          })),
+      },
+      {
         path: 'stacks',
         lazy: () =>
           import('../features/stacks/components/stacks-page').then((m) => ({ Component: m.StacksPage })),

@@ -17,6 +17,7 @@ const nav = [
   { to: '/clusters', label: 'Clusters' },
   { to: '/task-definitions', label: 'Task definitions' },
   { to: '/stacks', label: 'Stacks' },
+  { to: '/account-settings', label: 'Account settings' },
 ];
 
 const headerButton =

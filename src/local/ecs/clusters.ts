@@ -20,6 +20,7 @@ import {
   type Scope,
 } from './common';
 import type { ClusterRecord, Wire, WireCluster } from './model';
+import { accountSetting } from './account-settings';
 
 const SUPPORTED_CAPACITY_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 
@@ -58,7 +59,11 @@ export function createCluster(s: Scope, input: Wire<ecs.CreateClusterRequest>) {
       activeServicesCount: 0,
       statistics: [],
       tags,
-      settings: mergeSettings([{ name: 'containerInsights', value: 'disabled' }], input.settings ?? []),
+      // The account's containerInsights setting is the default of a new cluster's (account-settings.ts).
+      settings: mergeSettings(
+        [{ name: 'containerInsights', value: accountSetting(s, 'containerInsights') }],
+        input.settings ?? [],
+      ),
       capacityProviders: input.capacityProviders ?? [],
       defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
       ...(input.configuration ? { configuration: input.configuration } : {}),
@@ -79,6 +84,11 @@ export function describeCluster(s: Scope, rec: ClusterRecord, include: Set<strin
   if (!include.has('TAGS')) delete out.tags;
   if (!include.has('SETTINGS')) delete out.settings;
   if (!include.has('CONFIGURATIONS')) delete out.configuration;
+  if (include.has('ATTACHMENTS')) out.attachments = c.attachments ?? [];
+  else {
+    delete out.attachments;
+    delete out.attachmentsStatus;
+  }
   if (c.status !== 'ACTIVE') {
     return {
       ...out,

@@ -20,7 +20,7 @@ import type { Member, Shape } from '../protocol/model/types';
 import { model } from './shapes.gen';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
 const TARGET = 'AmazonEC2ContainerServiceV20141113';
 const AUTH =
   'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
@@ -90,6 +90,22 @@ const STRINGS = [
   '{"instanceId":"i-0123456789abcdef0","privateIp":"127.0.0.1"}',
   '{"instanceId": 5}',
   'eyJhIjoiYiIsInEiOiJ4In0',
+  'ecs-svc/1234567890123456789',
+  'EXTERNAL',
+  'CODE_DEPLOY',
+  'ROLLBACK',
+  'containerInsights',
+  'enabled',
+  'enhanced',
+  'on',
+  'arn:aws:iam::000000000000:root',
+  'arn:aws:iam::000000000000:role/fuzz',
+  `${ARN}:service-deployment/fuzz/web/AAAAAAAAAAAAAAAAAAAA`,
+  `${ARN}:service-revision/fuzz/web/1`,
+  `${ARN}:task-set/fuzz/ext/ecs-svc/1`,
+  `${ARN}:daemon-task-definition/fuzz-daemon:1`,
+  'fuzz-daemon',
+  'ext',
 ];
 const NUMBERS = [
   0,
@@ -300,10 +316,34 @@ describe('fuzzing the ECS endpoint', () => {
       const run = (await call('RunTask', { cluster: 'fuzz', taskDefinition: 'fuzz-td' })).tasks as {
         taskArn: string;
       }[];
+      // Task sets, service deployments and daemon task definitions to hit.
+      const web = (
+        (await call('DescribeServices', { cluster: 'fuzz', services: ['web'] })).services as {
+          currentServiceDeployment: string;
+          currentServiceRevisions: { arn: string }[];
+        }[]
+      )[0];
+      await call('CreateService', {
+        cluster: 'fuzz',
+        serviceName: 'ext',
+        desiredCount: 1,
+        deploymentController: { type: 'EXTERNAL' },
+      });
+      const set = (
+        await call('CreateTaskSet', { cluster: 'fuzz', service: 'ext', taskDefinition: 'fuzz-td' })
+      ).taskSet as { id: string; taskSetArn: string };
+      await call('RegisterDaemonTaskDefinition', {
+        family: 'fuzz-daemon',
+        containerDefinitions: [{ name: 'agent', image: 'busybox' }],
+      });
       const live = [
         ci.containerInstanceArn,
         ci.containerInstanceArn.split('/').pop() as string,
         run[0]?.taskArn ?? '',
+        web?.currentServiceDeployment ?? '',
+        web?.currentServiceRevisions[0]?.arn ?? '',
+        set.id,
+        set.taskSetArn,
       ];
 
       const g = new Gen(mulberry32(SEED));
@@ -341,8 +381,9 @@ describe('fuzzing the ECS endpoint', () => {
         `fuzz seed ${SEED}: ${REQUESTS} requests, ${accepted} accepted; statuses ${JSON.stringify(Object.fromEntries(statuses))}; errors ${JSON.stringify(Object.fromEntries(codes))}`,
       );
       expect(accepted).toBeGreaterThan(0);
+      // Every action gets at least half of its fair share of the requests.
       for (const action of ECS_ACTIONS)
-        expect(perAction.get(action) ?? 0, action).toBeGreaterThan(REQUESTS / 100);
+        expect(perAction.get(action) ?? 0, action).toBeGreaterThan(REQUESTS / ECS_ACTIONS.length / 2);
       expect(codes.size).toBeGreaterThan(3);
     },
   );

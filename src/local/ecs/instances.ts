@@ -288,7 +288,19 @@ export function describeInstance(
   };
   if (!include.has('TAGS')) delete out.tags;
   if (include.has('CONTAINER_INSTANCE_HEALTH')) {
-    out.healthStatus = { overallStatus: 'OK', details: [] };
+    // The container runtime check, as the agent reports it while it is connected.
+    const status = out.agentConnected === false ? 'INSUFFICIENT_DATA' : 'OK';
+    out.healthStatus = {
+      overallStatus: status,
+      details: [
+        {
+          type: 'CONTAINER_RUNTIME',
+          status,
+          lastUpdated: s.now,
+          ...(out.registeredAt !== undefined ? { lastStatusChange: out.registeredAt } : {}),
+        },
+      ],
+    };
   }
   return out;
 }

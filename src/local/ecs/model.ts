@@ -90,6 +90,8 @@ export interface TaskRecord {
   history: { status: string; at: number }[];
   /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */
   stopCause?: SchedulerStopCause;
+  /** Scale-in protection (UpdateTaskProtection) until then (epoch seconds). */
+  protectedUntil?: number;
 }
 
 /** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
@@ -109,6 +111,57 @@ export interface ServiceRecord {
   steadySince?: number;
   /** When the scheduler last reported it could not place a task, or a blocked deployment (epoch seconds). */
   lastNotice?: { unableToPlace?: number; deploymentBlocked?: number };
+  /** CreateTaskSet's recent clientTokens and the task sets they created (idempotent retries). */
+  taskSetTokens?: { token: string; taskSetId: string }[];
+}
+
+/** An account setting as PutAccountSetting stores it: a principal's own value (the root user's is the account default). */
+export interface AccountSettingRecord {
+  region: string;
+  principalArn: string;
+  name: string;
+  value: string;
+}
+
+export type WireServiceDeployment = Wire<ecs.ServiceDeployment> & {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: string;
+  createdAt: number;
+};
+
+/**
+ * A service deployment (DescribeServiceDeployments), kept after its deployment leaves the
+ * service's `deployments`. The ids tie it to the service's deployments (`ecs-svc/...`): the one
+ * that runs its target revision, those that ran the source revisions, and the one a rollback
+ * made PRIMARY. The scheduler advances `status` from these (scheduler/deployment-history.ts).
+ */
+export interface ServiceDeploymentRecord {
+  deployment: WireServiceDeployment;
+  region: string;
+  targetDeploymentId: string;
+  sourceDeploymentIds: string[];
+  rollbackDeploymentId?: string;
+}
+
+export type WireServiceRevision = Wire<ecs.ServiceRevision> & {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+};
+
+/** A service revision: the service's configuration a deployment ran (DescribeServiceRevisions). */
+export interface ServiceRevisionRecord {
+  revision: WireServiceRevision;
+  region: string;
+}
+
+/** A daemon task definition revision (RegisterDaemonTaskDefinition). */
+export interface DaemonTaskDefinitionRecord {
+  definition: Wire<ecs.DaemonTaskDefinition> & { daemonTaskDefinitionArn: string };
+  tags: ecs.Tag[];
+  region: string;
 }
 
 /**
@@ -117,9 +170,37 @@ export interface ServiceRecord {
  */
 const CACHE = { cacheSize: 20_000 };
 
+/** Service deployment statuses that do not change any more. */
+export const FINISHED_DEPLOYMENT: ReadonlySet<string> = new Set([
+  'SUCCESSFUL',
+  'STOPPED',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+]);
+
 /** The ECS collections, created once per Db. Index keys are part of the contract: */
 export function ecsCollections(db: Db) {
   return {
+    /** Keyed by `${region}|${principalArn}|${name}`. */
+    accountSettings: db.collection<AccountSettingRecord>('ecs_account_settings', [
+      { name: 'principal', key: (r) => `${r.region}|${r.principalArn}` },
+    ]),
+    /** Keyed by service deployment ARN. */
+    serviceDeployments: db.collection<ServiceDeploymentRecord>('ecs_service_deployments', [
+      { name: 'service', key: (r) => r.deployment.serviceArn },
+      {
+        name: 'open',
+        key: (r) => (FINISHED_DEPLOYMENT.has(r.deployment.status) ? null : r.deployment.serviceArn),
+      },
+    ]),
+    /** Keyed by daemon task definition ARN. */
+    daemonTaskDefinitions: db.collection<DaemonTaskDefinitionRecord>('ecs_daemon_task_definitions', [
+      { name: 'family', key: (r) => `${r.region}|${r.definition.family ?? ''}` },
+    ]),
+    /** Keyed by service revision ARN. */
+    serviceRevisions: db.collection<ServiceRevisionRecord>('ecs_service_revisions', [
+      { name: 'service', key: (r) => r.revision.serviceArn },
+    ]),
     clusters: db.collection<ClusterRecord>('ecs_clusters', [
       { name: 'region', key: (r) => r.region },
       { name: 'status', key: (r) => r.cluster.status },

@@ -7,6 +7,12 @@
 import type { LocalDeps } from '../deps';
 import type { ActionHandler, ServiceDefinition } from '../protocol/types';
 import {
+  deleteAccountSetting,
+  listAccountSettings,
+  putAccountSetting,
+  putAccountSettingDefault,
+} from './account-settings';
+import {
   createCluster,
   deleteCluster,
   describeClusters,
@@ -23,6 +29,43 @@ import {
   updateContainerInstancesState,
 } from './instances';
 import { ecsCollections } from './model';
+import {
+  discoverPollEndpoint,
+  submitAttachmentStateChanges,
+  submitContainerStateChange,
+  submitTaskStateChange,
+  updateContainerAgent,
+} from './agent-api';
+import {
+  deleteDaemonTaskDefinition,
+  describeDaemonTaskDefinition,
+  listDaemonTaskDefinitions,
+  registerDaemonTaskDefinition,
+} from './daemon-task-definitions';
+import { getTaskProtection, updateTaskProtection } from './task-protection';
+import {
+  createDaemon,
+  createExpressGatewayService,
+  deleteDaemon,
+  deleteExpressGatewayService,
+  describeDaemon,
+  describeDaemonDeployments,
+  describeDaemonRevisions,
+  describeExpressGatewayService,
+  executeCommand,
+  listDaemonDeployments,
+  listDaemons,
+  listServicesByNamespace,
+  updateDaemon,
+  updateExpressGatewayService,
+} from './unavailable';
+import {
+  continueServiceDeployment,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './service-deployments';
 import { createService, deleteService, describeServices, listServices, updateService } from './services';
 import {
   deleteAttributes,
@@ -40,6 +83,13 @@ import {
   listTaskDefinitions,
   registerTaskDefinition,
 } from './task-definitions';
+import {
+  createTaskSet,
+  deleteTaskSet,
+  describeTaskSets,
+  updateServicePrimaryTaskSet,
+  updateTaskSet,
+} from './task-sets';
 import { describeTasks, listTasks, runTask, startTask, stopTask } from './tasks';
 import { ecsValidation } from '../protocol/model/validation-styles';
 import { model } from './shapes.gen';
@@ -81,6 +131,46 @@ const ACTIONS: Record<string, Action> = {
   PutAttributes: putAttributes,
   ListAttributes: listAttributes,
   DeleteAttributes: deleteAttributes,
+  PutAccountSetting: putAccountSetting,
+  PutAccountSettingDefault: putAccountSettingDefault,
+  ListAccountSettings: listAccountSettings,
+  DeleteAccountSetting: deleteAccountSetting,
+  ListServiceDeployments: listServiceDeployments,
+  DescribeServiceDeployments: describeServiceDeployments,
+  DescribeServiceRevisions: describeServiceRevisions,
+  StopServiceDeployment: stopServiceDeployment,
+  ContinueServiceDeployment: continueServiceDeployment,
+  CreateTaskSet: createTaskSet,
+  DescribeTaskSets: describeTaskSets,
+  UpdateTaskSet: updateTaskSet,
+  DeleteTaskSet: deleteTaskSet,
+  UpdateServicePrimaryTaskSet: updateServicePrimaryTaskSet,
+  GetTaskProtection: getTaskProtection,
+  UpdateTaskProtection: updateTaskProtection,
+  DiscoverPollEndpoint: discoverPollEndpoint,
+  SubmitTaskStateChange: submitTaskStateChange,
+  SubmitContainerStateChange: submitContainerStateChange,
+  SubmitAttachmentStateChanges: submitAttachmentStateChanges,
+  UpdateContainerAgent: updateContainerAgent,
+  RegisterDaemonTaskDefinition: registerDaemonTaskDefinition,
+  DescribeDaemonTaskDefinition: describeDaemonTaskDefinition,
+  ListDaemonTaskDefinitions: listDaemonTaskDefinitions,
+  DeleteDaemonTaskDefinition: deleteDaemonTaskDefinition,
+  // Answered as AWS answers when the feature behind them is missing (unavailable.ts says why).
+  ExecuteCommand: executeCommand,
+  ListServicesByNamespace: listServicesByNamespace,
+  CreateDaemon: createDaemon,
+  UpdateDaemon: updateDaemon,
+  DeleteDaemon: deleteDaemon,
+  DescribeDaemon: describeDaemon,
+  ListDaemons: listDaemons,
+  ListDaemonDeployments: listDaemonDeployments,
+  DescribeDaemonDeployments: describeDaemonDeployments,
+  DescribeDaemonRevisions: describeDaemonRevisions,
+  CreateExpressGatewayService: createExpressGatewayService,
+  UpdateExpressGatewayService: updateExpressGatewayService,
+  DeleteExpressGatewayService: deleteExpressGatewayService,
+  DescribeExpressGatewayService: describeExpressGatewayService,
 };
 
 /** The actions this provider serves. */

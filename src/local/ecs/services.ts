@@ -31,6 +31,8 @@ import {
   type WireService,
   type WireTaskDefinition,
 } from './model';
+import { currentServiceRevisions, startServiceDeployment } from './history';
+import { createTaskSetService, taskSetController, updateTaskSetService } from './task-sets';
 import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
 
 type Deployment = Wire<ecs.Deployment>;
@@ -68,7 +70,7 @@ function newDeployment(
 }
 
 /** A task definition a service may use: latest ACTIVE of a family or an exact ACTIVE revision. */
-function serviceTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord {
+export function serviceTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord {
   const rec = findTaskDefinition(s, ref);
   if (!rec || rec.taskDefinition.status === 'DELETE_IN_PROGRESS')
     throw errors.invalid('TaskDefinition not found.');
@@ -76,7 +78,7 @@ function serviceTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord {
   return rec;
 }
 
-function deploymentConfiguration(
+export function deploymentConfiguration(
   given: DeploymentConfiguration | undefined,
   base: DeploymentConfiguration,
 ): DeploymentConfiguration {
@@ -99,7 +101,10 @@ function deploymentConfiguration(
   return { ...merged, maximumPercent: max, minimumHealthyPercent: min };
 }
 
-function validateLoadBalancers(td: WireTaskDefinition, lbs: Wire<ecs.LoadBalancer>[] | undefined): void {
+export function validateLoadBalancers(
+  td: WireTaskDefinition,
+  lbs: Wire<ecs.LoadBalancer>[] | undefined,
+): void {
   if ((lbs ?? []).length > 5) throw errors.invalid('A service can have at most 5 target groups.');
   for (const lb of lbs ?? []) {
     if ((lb.targetGroupArn === undefined) === (lb.loadBalancerName === undefined)) {
@@ -134,7 +139,7 @@ function validateLoadBalancers(td: WireTaskDefinition, lbs: Wire<ecs.LoadBalance
  * Each target group must exist and sit behind a load balancer (asked of ELB, as ECS does), before
  * anything is written.
  */
-async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[]): Promise<void> {
+export async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[]): Promise<void> {
   for (const lb of lbs) {
     if (lb.targetGroupArn === undefined) continue;
     let groups: { LoadBalancerArns?: string[] }[] | undefined;
@@ -161,7 +166,7 @@ async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[]): Promi
   }
 }
 
-function validateGracePeriod(value: number | undefined, lbs: unknown[]): void {
+export function validateGracePeriod(value: number | undefined, lbs: unknown[]): void {
   if (value === undefined) return;
   if (value < 0) throw errors.invalid('healthCheckGracePeriodSeconds must not be negative.');
   if (lbs.length === 0) {
@@ -171,10 +176,12 @@ function validateGracePeriod(value: number | undefined, lbs: unknown[]): void {
   }
 }
 
-const roleArnOf = (s: Scope, role: string) =>
+export const roleArnOf = (s: Scope, role: string) =>
   role.startsWith('arn:') ? role : `arn:aws:iam::${s.accountId}:role/${role.replace(/^\/+/, '')}`;
 
 export async function createService(s: Scope, input: Wire<ecs.CreateServiceRequest>) {
+  // EXTERNAL and CODE_DEPLOY services run their tasks in task sets (task-sets.ts).
+  if ((input.deploymentController?.type ?? 'ECS') !== 'ECS') return createTaskSetService(s, input);
   const name = input.serviceName ?? '';
   if (!NAME_RE.test(name)) {
     throw errors.invalid(
@@ -195,9 +202,6 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
   }
   const desiredCount = input.desiredCount ?? 0;
   if (desiredCount < 0) throw errors.invalid('desiredCount must not be negative.');
-  const controller = input.deploymentController?.type ?? 'ECS';
-  if (controller !== 'ECS')
-    throw errors.invalid(`Deployment controller ${controller} is not supported here; use ECS.`);
   if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition must be specified.');
   validatePlacement(input.placementConstraints, input.placementStrategy);
   const tags = validateTags(input.tags);
@@ -279,7 +283,10 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
       enableExecuteCommand: input.enableExecuteCommand ?? false,
       availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? 'DISABLED',
     };
-    const rec: ServiceRecord = { service, region: s.region };
+    const rec: ServiceRecord = {
+      service: startServiceDeployment(s.col, service, td, s.now, s.region),
+      region: s.region,
+    };
     s.col.services.put(arn, rec);
     return { record: rec, created: true };
   });
@@ -301,11 +308,14 @@ export function describeService(s: Scope, rec: ServiceRecord, withTags: boolean)
     else if (PENDING_STATUSES.has(t.task.lastStatus) && t.task.desiredStatus === 'RUNNING') pending++;
   }
   const out: WireService = { ...rec.service, runningCount: running, pendingCount: pending };
+  if (rec.service.currentServiceDeployment)
+    out.currentServiceRevisions = currentServiceRevisions(rec.service);
   if (!withTags) delete out.tags;
+  if (!withTags && out.taskSets) out.taskSets = out.taskSets.map(({ tags: _, ...set }) => set);
   return out;
 }
 
-function activeService(
+export function activeService(
   s: Scope,
   clusterRef: string | undefined,
   serviceRef: string | undefined,
@@ -320,10 +330,9 @@ function activeService(
 export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceRequest>) {
   if (input.desiredCount !== undefined && input.desiredCount < 0)
     throw errors.invalid('desiredCount must not be negative.');
+  if (taskSetController(s, input.cluster, input.service)) return updateTaskSetService(s, input);
   if (input.deploymentController?.type !== undefined && input.deploymentController.type !== 'ECS') {
-    throw errors.invalid(
-      `Deployment controller ${input.deploymentController.type} is not supported here; use ECS.`,
-    );
+    throw errors.invalid('The deployment controller of a service cannot be changed.');
   }
   validatePlacement(input.placementConstraints, input.placementStrategy);
   await checkTargetGroups(s, input.loadBalancers ?? []);
@@ -395,6 +404,7 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
           : {}),
       },
     };
+    if (newSpec) updated.service = startServiceDeployment(s.col, updated.service, td, s.now, s.region);
     s.col.services.put(svc.serviceArn, updated);
     return updated;
   });

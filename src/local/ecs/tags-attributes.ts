@@ -57,6 +57,25 @@ function taggedResource(s: Scope, resourceArn: string): Tagged {
         save: (tags) => s.col.tasks.put(resourceArn, { ...rec, task: { ...rec.task, tags } }),
       };
     }
+    case 'task-set': {
+      // task-set/<cluster>/<service>/ecs-svc/<digits>: the set lives on its service.
+      const [, cluster, service] = resource.split('/');
+      const serviceArn = `${resourceArn.slice(0, resourceArn.indexOf(':task-set/'))}:service/${cluster}/${service}`;
+      const rec = s.col.services.get(serviceArn);
+      const set = rec?.service.taskSets?.find((x) => x.taskSetArn === resourceArn);
+      if (!rec || rec.service.status !== 'ACTIVE' || !set) throw notFound();
+      return {
+        tags: set.tags ?? [],
+        save: (tags) =>
+          s.col.services.put(serviceArn, {
+            ...rec,
+            service: {
+              ...rec.service,
+              taskSets: (rec.service.taskSets ?? []).map((x) => (x === set ? { ...x, tags } : x)),
+            },
+          }),
+      };
+    }
     case 'container-instance': {
       const rec = s.col.containerInstances.get(resourceArn);
       if (!rec || rec.containerInstance.status === 'INACTIVE') throw notFound();

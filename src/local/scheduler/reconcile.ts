@@ -46,6 +46,8 @@ export interface ReconcileTask {
   stopCause?: SchedulerStopCause['kind'];
   /** Whether it was ever RUNNING. */
   everRunning?: boolean;
+  /** Scale-in protection (UpdateTaskProtection) until then (epoch seconds): scaling does not stop it. */
+  protectedUntil?: number;
 }
 
 export interface ReconcileDeployment {
@@ -96,6 +98,7 @@ export type ReconcileEvent =
   | { kind: 'steady' }
   | { kind: 'deploymentCompleted'; deploymentId: string }
   | { kind: 'deploymentBlocked' }
+  | { kind: 'scaleInProtected'; tasks: number }
   | { kind: 'deploymentFailed'; deploymentId: string }
   | { kind: 'rollingBack'; deploymentId: string };
 
@@ -113,6 +116,8 @@ export interface Decision {
   steady: boolean;
   /** Seconds after which to look again: tasks that will have been RUNNING long enough by then. */
   recheckIn?: number;
+  /** When the protection of each task it would have stopped but for its protection ends (epoch seconds). */
+  protectedHeld?: number[];
 }
 
 export const minimumHealthy = (desired: number, percent: number): number =>
@@ -257,6 +262,7 @@ function decide(input: ReconcileInput, failures: Map<string, number>): Decision 
     decision,
     minimumHealthyPercent: input.minimumHealthyPercent,
     healthy,
+    isProtected: (t: ReconcileTask) => (t.protectedUntil ?? 0) > input.now,
   };
   const { excess, started } = failed
     ? { excess: 0, started: 0 }
@@ -271,7 +277,9 @@ function decide(input: ReconcileInput, failures: Map<string, number>): Decision 
   const deploymentOf = new Map(input.tasks.map((t) => [t.taskArn, t.deploymentId]));
   const stoppedFrom = new Set(decision.stop.map((s) => deploymentOf.get(s.taskArn)));
 
-  if (excess > 0 && started === 0 && decision.stop.length === gone.length) {
+  const held = decision.protectedHeld ?? [];
+  if (held.length) decision.events.push({ kind: 'scaleInProtected', tasks: held.length });
+  if (excess > 0 && started === 0 && decision.stop.length === gone.length && held.length === 0) {
     // Blocked only when nothing can change by itself: no task still starting, becoming stable or about to exit.
     const inFlight = live.some((t) => !healthy(t)) || stoppingAfter;
     if (!inFlight) decision.events.push({ kind: 'deploymentBlocked' });
@@ -308,6 +316,11 @@ function decide(input: ReconcileInput, failures: Map<string, number>): Decision 
     .filter((t) => isRunning(t) && !exitsBeforeStable(t, stableFor) && !healthy(t))
     .map((t) => t.startedAt ?? 0);
   if (young.length) decision.recheckIn = Math.max(0.001, Math.min(...young) + stableFor - input.now);
+  // Protected tasks that should go are looked at again when their protection ends.
+  if (held.length) {
+    const until = Math.max(0.001, Math.min(...held) - input.now);
+    decision.recheckIn = Math.min(decision.recheckIn ?? until, until);
+  }
 
   const update: DeploymentUpdate = { id: primary.id, status: 'PRIMARY', desiredCount: desired };
   if (tripped) {
@@ -379,6 +392,8 @@ interface Plan {
   minimumHealthyPercent: number;
   /** RUNNING long enough to count as healthy. */
   healthy: (t: ReconcileTask) => boolean;
+  /** Under scale-in protection now. */
+  isProtected: (t: ReconcileTask) => boolean;
 }
 
 const isRunning = (t: ReconcileTask) => t.lastStatus === 'RUNNING';
@@ -405,6 +420,11 @@ function stopWithinMinimum(
       t.instance === 'DRAINING' && t.deploymentId === p.primary.id
         ? { kind: 'instanceDraining' }
         : scaling(p.primary.id);
+    // Scale-in protection keeps a task from scaling and deployments (not from a draining instance).
+    if (cause.kind === 'scaling' && p.isProtected(t)) {
+      (p.decision.protectedHeld ??= []).push(t.protectedUntil ?? 0);
+      continue;
+    }
     p.decision.stop.push({ taskArn: t.taskArn, cause });
   }
 }
@@ -412,10 +432,10 @@ function stopWithinMinimum(
 /** REPLICA: desiredCount tasks of the PRIMARY deployment anywhere, within the percent bounds. */
 function planReplica(p: Plan & { maximumPercent: number }): { excess: number; started: number } {
   const maxTotal = maximumTotal(p.desired, p.maximumPercent);
+  // Protected tasks are kept first: scaling in stops unprotected ones.
   const keepers = p.live
     .filter((t) => t.deploymentId === p.primary.id && t.instance === 'ACTIVE')
-    .sort(stopOrder)
-    .reverse()
+    .sort((a, b) => Number(p.isProtected(b)) - Number(p.isProtected(a)) || stopOrder(b, a))
     .slice(0, p.desired);
   const keeperSet = new Set(keepers.map((t) => t.taskArn));
   // Everything else must go: old deployments, tasks on draining instances, surplus.

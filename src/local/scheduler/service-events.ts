@@ -51,6 +51,8 @@ export function decisionMessage(serviceName: string, e: ReconcileEvent): string 
       return `(service ${serviceName}) has reached a steady state.`;
     case 'deploymentCompleted':
       return `(service ${serviceName}) (deployment ${e.deploymentId}) deployment completed.`;
+    case 'scaleInProtected':
+      return `(service ${serviceName}) was unable to scale in due to (reason ${e.tasks} tasks under protection).`;
     case 'deploymentBlocked':
       return `(service ${serviceName}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`;
     case 'deploymentFailed':

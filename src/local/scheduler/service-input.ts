@@ -62,6 +62,7 @@ export function reconcileTask(t: TaskRecord, instance: InstanceState): Reconcile
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(t.stopCause ? { stopCause: t.stopCause.kind } : {}),
     everRunning: t.history.some((h) => h.status === 'RUNNING'),
+    ...(t.protectedUntil !== undefined ? { protectedUntil: t.protectedUntil } : {}),
   };
 }
 

@@ -12,6 +12,7 @@
  */
 import type { LocalDeps } from '../deps';
 import type { EcsCollections, TaskRecord } from '../ecs/model';
+import { serviceLoadBalancers } from './task-sets';
 
 interface Target {
   /** EC2 instance id. */
@@ -26,6 +27,8 @@ interface Binding {
   name: string;
   containerName?: string;
   containerPort?: number;
+  /** Task sets whose tasks are the targets (all the service's tasks when absent). */
+  owners?: ReadonlySet<string>;
 }
 
 /** A RUNNING task whose target failed its health checks: the worker stops it. */
@@ -66,21 +69,23 @@ export class LoadBalancerSync {
   async sync(serviceArn: string): Promise<TargetSync> {
     const rec = this.col.services.get(serviceArn);
     const active = rec !== undefined && rec.service.status !== 'INACTIVE';
-    const bindings: Binding[] = active
-      ? (rec.service.loadBalancers ?? []).flatMap((lb): Binding[] => {
-          if (lb.targetGroupArn) {
-            return [
-              {
-                kind: 'targetGroup',
-                name: lb.targetGroupArn,
-                ...(lb.containerName ? { containerName: lb.containerName } : {}),
-                ...(lb.containerPort !== undefined ? { containerPort: lb.containerPort } : {}),
-              },
-            ];
-          }
-          return lb.loadBalancerName ? [{ kind: 'classic', name: lb.loadBalancerName }] : [];
-        })
-      : [];
+    // The service's load balancers, and its task sets' (whose targets are that task set's tasks).
+    const entries = active ? serviceLoadBalancers(rec.service) : [];
+    const bindings: Binding[] = entries.flatMap(({ lb, owners }): Binding[] => {
+      const scope = owners ? { owners } : {};
+      if (lb.targetGroupArn) {
+        return [
+          {
+            kind: 'targetGroup',
+            name: lb.targetGroupArn,
+            ...(lb.containerName ? { containerName: lb.containerName } : {}),
+            ...(lb.containerPort !== undefined ? { containerPort: lb.containerPort } : {}),
+            ...scope,
+          },
+        ];
+      }
+      return lb.loadBalancerName ? [{ kind: 'classic', name: lb.loadBalancerName, ...scope }] : [];
+    });
     // Bindings removed from the service (or a deleted service) still need their targets deregistered.
     const prefix = `${serviceArn}|`;
     for (const key of this.known.keys()) {
@@ -98,15 +103,13 @@ export class LoadBalancerSync {
     const runningTasks = tasks.filter(
       (t) => t.task.lastStatus === 'RUNNING' && t.task.desiredStatus === 'RUNNING',
     );
-    const configured = new Set(
-      (active ? (rec.service.loadBalancers ?? []) : []).map((lb) => lb.targetGroupArn ?? lb.loadBalancerName),
-    );
+    const configured = new Set(entries.map(({ lb }) => lb.targetGroupArn ?? lb.loadBalancerName));
+    const tasksOf = (b: Binding) =>
+      b.owners ? runningTasks.filter((t) => b.owners?.has(t.deploymentId ?? '')) : runningTasks;
     const messages: string[] = [];
     const unhealthy: UnhealthyTask[] = [];
     for (const b of bindings) {
-      const desired = configured.has(b.name)
-        ? this.desiredTargets(b, runningTasks)
-        : new Map<string, Target>();
+      const desired = configured.has(b.name) ? this.desiredTargets(b, tasksOf(b)) : new Map<string, Target>();
       const key = `${serviceArn}|${b.kind}|${b.name}`;
       const known = this.known.get(key) ?? (await this.readRegistered(b));
       if (!known) continue;
@@ -126,7 +129,7 @@ export class LoadBalancerSync {
       if (known.size === 0 && !configured.has(b.name)) this.known.delete(key);
       if (b.kind === 'targetGroup' && configured.has(b.name) && desired.size > 0 && rec) {
         const grace = rec.service.healthCheckGracePeriodSeconds ?? 0;
-        unhealthy.push(...(await this.unhealthyTasks(b, runningTasks, grace)));
+        unhealthy.push(...(await this.unhealthyTasks(b, tasksOf(b), grace)));
       }
     }
     return { messages, unhealthy };

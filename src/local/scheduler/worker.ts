@@ -22,8 +22,9 @@ import {
   type WireService,
 } from '../ecs/model';
 import { applyDecision, stoppedByScheduler } from './apply-decision';
+import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
-import { reconcile } from './reconcile';
+import { reconcile, type InstanceState } from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
 import {
   NOTICE_EVERY_S,
@@ -35,6 +36,7 @@ import {
   withEvents,
 } from './service-events';
 import { LoadBalancerSync, type TargetSync } from './targets';
+import { taskSetPass } from './task-set-pass';
 import { upgradeSchedulerRecords } from './upgrade';
 
 /** Lifecycle steps a deployment's tasks must stay RUNNING before it is COMPLETED (and the service steady). */
@@ -160,6 +162,9 @@ export class ServiceScheduler implements Runnable {
     }
     const tasks = this.col.tasks.find({ service: serviceArn });
     const instanceState = instanceStates(this.col, tasks);
+    if ((svc.deploymentController?.type ?? 'ECS') !== 'ECS') {
+      return this.taskSetPass(rec, tasks, instanceState, stopped, messages, nowMs);
+    }
     const decision = reconcile(
       reconcileInput(rec, tasks, instanceState, {
         stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
@@ -197,7 +202,7 @@ export class ServiceScheduler implements Runnable {
       notices.unableToPlace = now;
     }
     for (const e of decision.events) {
-      if (e.kind === 'deploymentBlocked') {
+      if (e.kind === 'deploymentBlocked' || e.kind === 'scaleInProtected') {
         if (!due(notices.deploymentBlocked)) continue;
         notices.deploymentBlocked = now;
       }
@@ -206,6 +211,7 @@ export class ServiceScheduler implements Runnable {
 
     const service = applyDecision(svc, decision, [...byArn.values()], now);
     service.events = withEvents(svc.events, messages, now);
+    recordServiceDeployments(this.col, service, decision.events, now);
     const { steadySince: _, lastNotice: __, ...base } = rec;
     const steadySince = decision.steady ? (rec.steadySince ?? now) : undefined;
     this.putService(rec, {
@@ -218,6 +224,51 @@ export class ServiceScheduler implements Runnable {
       stopped,
       changed: stopped.length > 0 || started.length > 0,
       ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
+    };
+  }
+
+  /** A pass over a service whose tasks run in task sets (EXTERNAL, CODE_DEPLOY): task-set-pass.ts. */
+  private taskSetPass(
+    rec: ServiceRecord,
+    tasks: TaskRecord[],
+    instanceState: (arn: string | undefined) => InstanceState,
+    stopped: TaskRecord[],
+    messages: string[],
+    nowMs: number,
+  ): PassResult {
+    const now = epochSeconds(nowMs);
+    const r = taskSetPass({
+      deps: this.deps,
+      col: this.col,
+      rec,
+      tasks,
+      instanceState,
+      stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
+      placementStrategy: DEFAULT_SERVICE_STRATEGY,
+      nowMs,
+      now,
+    });
+    messages.push(...r.messages);
+    if (r.steady && rec.steadySince === undefined)
+      messages.push(decisionMessage(rec.service.serviceName, { kind: 'steady' }));
+    stopped.push(...r.stopped);
+    r.service.events = withEvents(rec.service.events, messages, now);
+    const { steadySince: _, lastNotice: __, ...base } = rec;
+    const steadySince = r.steady ? (rec.steadySince ?? now) : undefined;
+    const notices = {
+      ...rec.lastNotice,
+      ...(r.unableToPlaceAt !== undefined ? { unableToPlace: r.unableToPlaceAt } : {}),
+    };
+    this.putService(rec, {
+      ...base,
+      service: r.service,
+      ...(steadySince !== undefined ? { steadySince } : {}),
+      ...(Object.keys(notices).length ? { lastNotice: notices } : {}),
+    });
+    return {
+      stopped,
+      changed: r.stopped.length > 0 || r.started.length > 0,
+      ...(r.recheckIn !== undefined ? { recheckIn: r.recheckIn } : {}),
     };
   }
 

@@ -20,6 +20,7 @@ interface Service {
   desiredCount: number;
   runningCount: number;
   deployments?: { status: string; rolloutState?: string; rolloutStateReason?: string }[];
+  deploymentController?: { type?: string };
 }
 
 const clusterOf = (props: Props): string => prop.str(props, 'Cluster') ?? 'default';
@@ -49,6 +50,8 @@ async function waitSteady(ctx: ResourceContext, cluster: string, arn: string): P
         `ECS Deployment Circuit Breaker was triggered: ${primary.rolloutStateReason ?? ''}`.trim(),
       );
     }
+    // An EXTERNAL or CODE_DEPLOY service runs its tasks in task sets, which wait for themselves.
+    if ((found.deploymentController?.type ?? 'ECS') !== 'ECS') return true;
     return (found.deployments ?? []).length <= 1 && found.runningCount === found.desiredCount;
   });
   return found as Service;

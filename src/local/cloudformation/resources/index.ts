@@ -20,6 +20,7 @@ import { vpc } from './ec2-vpc';
 import { ecsCluster } from './ecs-cluster';
 import { ecsService } from './ecs-service';
 import { taskDefinition } from './ecs-task-definition';
+import { ecsPrimaryTaskSet, ecsTaskSet } from './ecs-task-set';
 import { classicLoadBalancer } from './elb-classic-load-balancer';
 import { listener } from './elbv2-listener';
 import { loadBalancerV2 } from './elbv2-load-balancer';
@@ -54,6 +55,8 @@ const ALL: ResourceProvider[] = [
   ecsCluster,
   taskDefinition,
   ecsService,
+  ecsTaskSet,
+  ecsPrimaryTaskSet,
   logGroup,
 ];
 

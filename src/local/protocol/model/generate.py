@@ -36,7 +36,19 @@ SERVICES = [
             DescribeContainerInstances ListContainerInstances UpdateContainerInstancesState RunTask
             StartTask StopTask DescribeTasks ListTasks CreateService UpdateService DeleteService
             DescribeServices ListServices TagResource UntagResource ListTagsForResource PutAttributes
-            ListAttributes DeleteAttributes UpdateCluster UpdateClusterSettings""",
+            ListAttributes DeleteAttributes UpdateCluster UpdateClusterSettings
+            PutAccountSetting PutAccountSettingDefault ListAccountSettings DeleteAccountSetting
+            CreateTaskSet DescribeTaskSets UpdateTaskSet DeleteTaskSet UpdateServicePrimaryTaskSet
+            ListServiceDeployments DescribeServiceDeployments DescribeServiceRevisions
+            StopServiceDeployment ContinueServiceDeployment DiscoverPollEndpoint GetTaskProtection
+            UpdateTaskProtection ListServicesByNamespace SubmitTaskStateChange SubmitContainerStateChange
+            SubmitAttachmentStateChanges ExecuteCommand UpdateContainerAgent CreateDaemon UpdateDaemon
+            DeleteDaemon DescribeDaemon ListDaemons ListDaemonDeployments DescribeDaemonDeployments
+            DescribeDaemonRevisions RegisterDaemonTaskDefinition DescribeDaemonTaskDefinition
+            ListDaemonTaskDefinitions DeleteDaemonTaskDefinition CreateExpressGatewayService
+            UpdateExpressGatewayService DeleteExpressGatewayService DescribeExpressGatewayService""",
+        # Every operation of the model, served or not (docs/ecs-operations.md is checked against it).
+        'allOperations': True,
     },
     {
         'id': 'cloudformation',
@@ -276,6 +288,10 @@ class Generator:
             lines.append('    %s: %s,' % (key(name), dumps(self.out[name])))
         lines.append('  },')
         lines.append('};')
+        if self.spec.get('allOperations'):
+            lines.append('')
+            lines.append('/** Every operation of the model, served or not. */')
+            lines.append('export const modelOperations: readonly string[] = %s;' % dumps(sorted(self.model['operations'])))
         return '\n'.join(lines) + '\n'
 
     def types_import(self):

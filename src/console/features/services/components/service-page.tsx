@@ -15,6 +15,7 @@ import { useService } from '../../../aws/queries/describe-service';
 import { inTransition } from '../../../aws/queries/service-poll';
 import { mergeServiceEvents } from '../events';
 import { formatTime, linkClass } from '../../../lib/format';
+import { DeploymentHistory } from './deployment-history';
 import { EventsTimeline } from './events-timeline';
 import { ServiceActions } from './service-actions';
 import { StuckHint } from './stuck-hint';
@@ -196,6 +197,8 @@ export function ServicePage({
               >
                 {deploymentSettings(s)}
               </p>
+              <h3 className="mt-4 mb-2 font-semibold">History</h3>
+              <DeploymentHistory cluster={cluster} service={name} serviceChanging={watchTasks} />
             </Section>
             <Section title="Tasks">{renderTasks(cluster, name, watchTasks)}</Section>
             <Section title="Events">
