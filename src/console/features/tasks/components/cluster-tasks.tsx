@@ -1,6 +1,7 @@
 import type { DesiredStatus } from '@aws-sdk/client-ecs';
 import { FilterSelect, useUrlFilters } from '../../../components/ui/filters';
-import { useTasks } from '../api/list-tasks';
+import { moreOf } from '../../../aws/paged';
+import { TASKS_PAGE, useTasks } from '../api/list-tasks';
 import { TasksTable } from './tasks-table';
 
 function desiredFrom(value: string | null): DesiredStatus {
@@ -46,10 +47,11 @@ export function ClusterTasks({
       <TasksTable
         cluster={cluster}
         caption={serviceName ? `Tasks of service ${serviceName}` : `Tasks in cluster ${cluster}`}
-        tasks={tasks.data}
+        tasks={tasks.rows}
         isLoading={tasks.isPending}
         error={tasks.error}
-        onRetry={() => void tasks.refetch()}
+        onRetry={tasks.refetch}
+        more={moreOf(tasks, `Load ${TASKS_PAGE} more tasks`)}
       />
     </div>
   );
