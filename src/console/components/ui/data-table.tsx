@@ -96,7 +96,8 @@ const FILTER_PARAM = 'q';
 function sortFromUrl(raw: string | null, fallback?: { id: string; desc: boolean }): SortingState {
   if (!raw) return fallback ? [fallback] : [];
   const [id, dir] = raw.split(':');
-  return id ? [{ id, desc: dir === 'desc' }] : [];
+  // 'none': the operator turned the default sort off.
+  return id && id !== 'none' ? [{ id, desc: dir === 'desc' }] : [];
 }
 
 export function DataTable<T>({
@@ -197,12 +198,15 @@ export function DataTable<T>({
   const data = useMemo(() => rows ?? [], [rows]);
   const valuesOf = useMemo(() => {
     const cache = new WeakMap<object, Map<string, string>>();
+    const compute = (row: T) =>
+      new Map(columns.filter((c) => c.value).map((c) => [c.id, String(c.value?.(row) ?? '')]));
     return (row: T): Map<string, string> => {
-      const key = row as unknown as object;
-      let m = cache.get(key);
+      // Rows may be plain strings (task definition families): a WeakMap only keys objects.
+      if (typeof row !== 'object' || row === null) return compute(row);
+      let m = cache.get(row);
       if (!m) {
-        m = new Map(columns.filter((c) => c.value).map((c) => [c.id, String(c.value?.(row) ?? '')]));
-        cache.set(key, m);
+        m = compute(row);
+        cache.set(row, m);
       }
       return m;
     };
