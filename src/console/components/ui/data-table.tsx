@@ -85,9 +85,16 @@ export function countText(
 ): string {
   const partial = more !== undefined && (more.hasMore || (more.total !== undefined && more.total > loaded));
   const matching = shown === loaded ? '' : `${shown} shown of `;
-  if (!partial) return `${matching}${loaded} ${resourceName}`;
+  if (!partial) return `${matching}${loaded} ${countNoun(resourceName, loaded)}`;
   const of = more.total !== undefined && more.total > loaded ? ` of ${more.total}` : '';
   return `${matching}${loaded}${of} ${resourceName} loaded${of ? '' : ', more to load'}`;
+}
+
+/** "1 service", not "1 services": the plural resource name made singular for a count of one. */
+export function countNoun(resourceName: string, count: number): string {
+  if (count !== 1) return resourceName;
+  if (resourceName.endsWith('ies')) return `${resourceName.slice(0, -3)}y`;
+  return resourceName.endsWith('s') ? resourceName.slice(0, -1) : resourceName;
 }
 
 const SORT_PARAM = 'sort';

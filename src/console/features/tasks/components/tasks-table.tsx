@@ -1,6 +1,6 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import type { RowSelectionState } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useInstancesByArn } from '../../../aws/queries/container-instances';
 import { Button } from '../../../components/ui/button';
@@ -23,6 +23,8 @@ interface TasksTableProps {
   height?: number;
   /** The next page of ListTasks. */
   more?: LoadMoreProps;
+  /** What an empty list says (the caller knows its filters). */
+  empty?: { title: string; description?: ReactNode; action?: ReactNode };
 }
 
 const time = (d: Date | undefined) => (d ? d.toISOString() : undefined);
@@ -140,6 +142,7 @@ export function TasksTable({
   caption,
   height = 560,
   more,
+  empty = { title: 'No tasks', description: 'No task matches the filters.' },
 }: TasksTableProps) {
   const instances = useInstancesByArn(
     cluster,
@@ -187,7 +190,7 @@ export function TasksTable({
           </Button>
         }
         virtual={{ height, rowHeight: ROW_HEIGHT, scrollTestId: 'tasks-scroll', rowTestId: 'task-row' }}
-        empty={{ title: 'No tasks', description: 'No task matches the filters.' }}
+        empty={empty}
       />
       <ConfirmDialog
         open={confirming}
