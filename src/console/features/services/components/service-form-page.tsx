@@ -341,8 +341,8 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
                     label={`Capacity provider ${i + 1}`}
                     placeholder="FARGATE"
                   />
-                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label="Weight" />
-                  <TextControl name={`capacityProviderStrategy.${i}.base`} label="Base" />
+                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label={`Weight (${i + 1})`} />
+                  <TextControl name={`capacityProviderStrategy.${i}.base`} label={`Base (${i + 1})`} />
                   <Button size="sm" variant="ghost" className="mt-6" onClick={() => cps.remove(i)}>
                     Remove<span className="sr-only"> capacity provider {i + 1}</span>
                   </Button>
