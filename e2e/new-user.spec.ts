@@ -66,6 +66,7 @@ test('a new user walks every section from the navigation with the keyboard only'
     ['Clusters', /\/clusters$/, 'Clusters'],
     ['Task definitions', /\/task-definitions$/, 'Task definitions'],
     ['Stacks', /\/stacks$/, 'Stacks'],
+    ['Account settings', /\/account-settings$/, 'Account settings'],
     ['Get started', /\/get-started\/task-definition$/, 'Configure the task definition'],
   ] as const) {
     await tabTo(page, shell.nav(section));
