@@ -218,8 +218,19 @@ test('deregister a revision, then delete the service with confirmation', async (
   const tds = new DashboardTaskDefinitions(page);
   await tds.gotoRevision(world.family, 1);
   await page.getByRole('button', { name: 'Deregister' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Deregister' }).click();
+  const deregister = page.getByRole('dialog', { name: `Deregister ${world.family}:1` });
+  await expect(deregister.getByRole('button', { name: 'Deregister' })).toBeDisabled();
+  await deregister.getByLabel('Revision').fill(`${world.family}:1`);
+  await deregister.getByRole('button', { name: 'Deregister' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('INACTIVE');
+  // An INACTIVE revision can be deleted, through the same dialog.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const remove = page.getByRole('dialog', { name: `Delete ${world.family}:1` });
+  await expect(remove.getByTestId('api-input')).toContainText('"taskDefinitions"');
+  await remove.getByLabel('Revision').fill(`${world.family}:1`);
+  await remove.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page).toHaveURL(/status=INACTIVE$/);
+  await expect(page.getByText('deleted (DELETE_IN_PROGRESS)')).toBeVisible();
 
   const service = new DashboardService(page);
   await service.goto(world.cluster, world.service);

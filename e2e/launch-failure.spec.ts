@@ -67,6 +67,9 @@ test('a failed step shows its AWS error; Retry resumes it; Delete removes stack 
   // Delete: confirm, then the service and the stack are gone.
   await page.getByRole('button', { name: 'Delete stack and service' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Delete the stack and the service?' });
+  // The shared delete dialog: the service's name typed to confirm, the calls it makes shown.
+  await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeDisabled();
+  await dialog.getByLabel('Service name').fill('sample-webapp');
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByTestId('deleted')).toBeVisible({ timeout: 120_000 });
   await page.screenshot(screenshot('failure-02-deleted'));
@@ -123,10 +126,9 @@ test('a refused CreateStack shows the CloudFormation error; Retry creates the st
   await launch.expectNoFailure();
 
   await page.getByRole('button', { name: 'Delete stack and service' }).first().click();
-  await page
-    .getByRole('dialog', { name: 'Delete the stack and the service?' })
-    .getByRole('button', { name: 'Delete', exact: true })
-    .click();
+  const again = page.getByRole('dialog', { name: 'Delete the stack and the service?' });
+  await again.getByLabel('Service name').fill('sample-webapp');
+  await again.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByTestId('deleted')).toBeVisible({ timeout: 120_000 });
   ec2.destroy();
 });

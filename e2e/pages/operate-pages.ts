@@ -40,6 +40,9 @@ export class ApiPreviewPanel {
     await this.scope.getByRole('button', { name: 'AWS CLI' }).first().click();
     return this.scope.getByTestId('api-cli').first();
   }
+  async showJson(): Promise<void> {
+    await this.scope.getByRole('button', { name: 'API input (JSON)' }).first().click();
+  }
 }
 
 /** A form page (create cluster, task definition, service, run task): fields by label, submit. */

@@ -157,7 +157,7 @@ export function AppLayout() {
                 <td className="py-1 pr-4">
                   {s.keys.map((k, i) => (
                     <span key={i}>
-                      {i > 0 && <span className="px-1 text-slate-500">then</span>}
+                      {i > 0 && <span className="px-1 text-slate-500"> then </span>}
                       <kbd className="rounded border border-slate-300 bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:border-slate-600 dark:bg-slate-800">
                         {k}
                       </kbd>

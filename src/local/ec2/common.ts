@@ -5,6 +5,7 @@
 import type * as ec2 from '@aws-sdk/client-ec2';
 import type { LocalDeps } from '../deps';
 import { ec2Id } from '../common/ids';
+import { offsetPage } from '../common/offset-page';
 import { AwsError } from '../protocol/errors';
 import type { CallContext, Wire } from '../protocol/types';
 import {
@@ -126,6 +127,14 @@ export class Scope {
   remove(resourceId: string): void {
     this.store.resources.delete(resourceId);
     this.dropTags(resourceId);
+  }
+
+  /** One page of a Describe* result (MaxResults' range is checked by the model). */
+  page<T>(items: T[], input: { MaxResults?: number; NextToken?: string }, call: string) {
+    const { page, next } = offsetPage(items, input.MaxResults, input.NextToken, call, (token) =>
+      ec2Errors.invalid(`Invalid value '${token.slice(0, 64)}' for nextToken`),
+    );
+    return { items: page, ...(next && { NextToken: next }) };
   }
 
   /**

@@ -257,5 +257,6 @@ export function describeSecurityGroups(
     description: g.description,
     'owner-id': s.accountId,
   }));
-  return { SecurityGroups: groups.map((g) => renderSecurityGroup(s, g)) };
+  const { items, NextToken } = s.page(groups, input, 'DescribeSecurityGroups');
+  return { SecurityGroups: items.map((g) => renderSecurityGroup(s, g)), ...(NextToken && { NextToken }) };
 }

@@ -110,5 +110,6 @@ export function describeSubnets(
     defaultForAz: String(x.defaultForAz),
     state: 'available',
   }));
-  return { Subnets: subnets.map((x) => renderSubnet(s, x)) };
+  const { items, NextToken } = s.page(subnets, input, 'DescribeSubnets');
+  return { Subnets: items.map((x) => renderSubnet(s, x)), ...(NextToken && { NextToken }) };
 }

@@ -83,5 +83,6 @@ export function describeVpcs(s: Scope, input: Wire<ec2.DescribeVpcsRequest>): Wi
     state: 'available',
     'owner-id': s.accountId,
   }));
-  return { Vpcs: vpcs.map((v) => renderVpc(s, v)) };
+  const { items, NextToken } = s.page(vpcs, input, 'DescribeVpcs');
+  return { Vpcs: items.map((v) => renderVpc(s, v)), ...(NextToken && { NextToken }) };
 }

@@ -2,6 +2,7 @@ import { DescribeClustersCommand, ListClustersCommand, type Cluster } from '@aws
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
+import { pagedQuery, usePaged, type Page } from '../paged';
 
 /** DescribeClusters takes at most 100 clusters per call. */
 const DESCRIBE_BATCH = 100;
@@ -26,6 +27,45 @@ export async function listClusters(region: string): Promise<Cluster[]> {
     out.push(...(described.clusters ?? []));
   }
   return out.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
+}
+
+/** ListClusters returns at most 100 ARNs per page, and DescribeClusters takes 100. */
+export const CLUSTERS_PAGE = 100;
+
+/** One page of ListClusters, described in one DescribeClusters call. */
+export async function fetchClustersPage(
+  region: string,
+  nextToken: string | undefined,
+  signal?: AbortSignal,
+): Promise<Page<Cluster>> {
+  const ecs = ecsClient(region);
+  const page = await ecs.send(
+    new ListClustersCommand({ maxResults: CLUSTERS_PAGE, ...(nextToken && { nextToken }) }),
+    { abortSignal: signal },
+  );
+  const arns = page.clusterArns ?? [];
+  const items = arns.length
+    ? ((
+        await ecs.send(new DescribeClustersCommand({ clusters: arns, include: ['STATISTICS', 'TAGS'] }), {
+          abortSignal: signal,
+        })
+      ).clusters ?? [])
+    : [];
+  return { items, ...(page.nextToken && { nextToken: page.nextToken }) };
+}
+
+/** The clusters page: a page at a time; invalidating `clustersQuery`'s key reaches it too. */
+export function clustersPagedQuery(region: string) {
+  return pagedQuery<Cluster>({
+    queryKey: awsQueryKey(region, 'ecs', 'ListClusters+DescribeClusters', { paged: true }),
+    fetchPage: (token, signal) => fetchClustersPage(region, token, signal),
+    pollMs: () => CLUSTERS_POLL_MS,
+  });
+}
+
+export function usePagedClusters() {
+  const { region } = useRegion();
+  return usePaged(clustersPagedQuery(region));
 }
 
 export function clustersQuery(region: string) {

@@ -6,6 +6,7 @@ import {
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
+import { pagedQuery, usePaged, type Page } from '../paged';
 import { TRANSITION_POLL_MS } from '../poll';
 
 /** DescribeContainerInstances takes at most 100 instances per call. */
@@ -46,6 +47,52 @@ export async function listContainerInstances(region: string, cluster: string): P
   return (await Promise.all(described)).flat();
 }
 
+/** One page of ListContainerInstances (100), described in one DescribeContainerInstances call. */
+export async function fetchInstancesPage(
+  region: string,
+  cluster: string,
+  nextToken: string | undefined,
+  signal?: AbortSignal,
+): Promise<Page<ContainerInstance>> {
+  const ecs = ecsClient(region);
+  const page = await ecs.send(
+    new ListContainerInstancesCommand({
+      cluster,
+      maxResults: DESCRIBE_BATCH,
+      ...(nextToken && { nextToken }),
+    }),
+    { abortSignal: signal },
+  );
+  const arns = page.containerInstanceArns ?? [];
+  const items = arns.length
+    ? ((
+        await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }), {
+          abortSignal: signal,
+        })
+      ).containerInstances ?? [])
+    : [];
+  return { items, ...(page.nextToken && { nextToken: page.nextToken }) };
+}
+
+/** The Instances tab: a page of 100 at a time, the pages loaded polled as `containerInstancesQuery`. */
+export function containerInstancesPagedQuery(region: string, cluster: string) {
+  return pagedQuery<ContainerInstance>({
+    queryKey: awsQueryKey(region, 'ecs', 'ListContainerInstances+DescribeContainerInstances', {
+      cluster,
+      paged: true,
+    }),
+    enabled: cluster !== '',
+    fetchPage: (token, signal) => fetchInstancesPage(region, cluster, token, signal),
+    refetchOnMount: 'always',
+    pollMs: instancesPollMs,
+  });
+}
+
+export function usePagedContainerInstances(cluster: string) {
+  const { region } = useRegion();
+  return usePaged(containerInstancesPagedQuery(region, cluster));
+}
+
 export function containerInstancesQuery(region: string, cluster: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'ecs', 'ListContainerInstances+DescribeContainerInstances', { cluster }),
@@ -58,6 +105,43 @@ export function containerInstancesQuery(region: string, cluster: string) {
     refetchInterval: (q) => instancesPollMs(q.state.data),
     refetchIntervalInBackground: false,
   });
+}
+
+/**
+ * The container instances with these ARNs (the ones a page of tasks runs on), in DescribeContainerInstances
+ * calls of 100: a tasks table names each task's EC2 instance without listing the whole cluster.
+ */
+export function instancesByArnQuery(region: string, cluster: string, arns: string[]) {
+  const wanted = [...new Set(arns.filter(Boolean))].sort();
+  return queryOptions({
+    queryKey: awsQueryKey(region, 'ecs', 'DescribeContainerInstances', {
+      cluster,
+      containerInstances: wanted,
+    }),
+    enabled: cluster !== '' && wanted.length > 0,
+    queryFn: async ({ signal }) => {
+      const ecs = ecsClient(region);
+      const batches: string[][] = [];
+      for (let i = 0; i < wanted.length; i += DESCRIBE_BATCH)
+        batches.push(wanted.slice(i, i + DESCRIBE_BATCH));
+      const described = await Promise.all(
+        batches.map((containerInstances) =>
+          ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances }), {
+            abortSignal: signal,
+          }),
+        ),
+      );
+      return described.flatMap((d) => d.containerInstances ?? []);
+    },
+    placeholderData: keepPreviousData,
+    // An instance's EC2 id never changes: no poll.
+    staleTime: Infinity,
+  });
+}
+
+export function useInstancesByArn(cluster: string, arns: string[]) {
+  const { region } = useRegion();
+  return useQuery(instancesByArnQuery(region, cluster, arns));
 }
 
 export function useContainerInstances(cluster: string) {

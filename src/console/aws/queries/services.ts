@@ -2,6 +2,7 @@ import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
+import { pagedQuery, usePaged, type Page } from '../paged';
 import { servicesPollMs } from './service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
@@ -25,6 +26,50 @@ export async function listServices(region: string, cluster: string): Promise<Ser
   return described
     .flatMap((d) => d.services ?? [])
     .sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+}
+
+/** ListServices returns at most 100 ARNs per page. */
+export const SERVICES_PAGE = 100;
+
+/** One page of ListServices (100), described in batches of 10, all at once. */
+export async function fetchServicesPage(
+  region: string,
+  cluster: string,
+  nextToken: string | undefined,
+  signal?: AbortSignal,
+): Promise<Page<Service>> {
+  const ecs = ecsClient(region);
+  const page = await ecs.send(
+    new ListServicesCommand({ cluster, maxResults: SERVICES_PAGE, ...(nextToken && { nextToken }) }),
+    { abortSignal: signal },
+  );
+  const arns = page.serviceArns ?? [];
+  const batches: string[][] = [];
+  for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) batches.push(arns.slice(i, i + DESCRIBE_BATCH));
+  const described = await Promise.all(
+    batches.map((services) =>
+      ecs.send(new DescribeServicesCommand({ cluster, services }), { abortSignal: signal }),
+    ),
+  );
+  return {
+    items: described.flatMap((d) => d.services ?? []),
+    ...(page.nextToken && { nextToken: page.nextToken }),
+  };
+}
+
+/** The Services tab: a page at a time; invalidating `servicesQuery`'s key reaches it too. */
+export function servicesPagedQuery(region: string, cluster: string) {
+  return pagedQuery<Service>({
+    queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster, paged: true }),
+    enabled: cluster !== '',
+    fetchPage: (token, signal) => fetchServicesPage(region, cluster, token, signal),
+    pollMs: (rows) => servicesPollMs(rows),
+  });
+}
+
+export function usePagedServices(cluster: string) {
+  const { region } = useRegion();
+  return usePaged(servicesPagedQuery(region, cluster));
 }
 
 export function servicesQuery(region: string, cluster: string) {

@@ -2,6 +2,7 @@ import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
+import { pagedQuery, usePaged } from '../paged';
 
 export interface Revision {
   arn: string;
@@ -35,6 +36,41 @@ export function revisionsQuery(region: string, family: string) {
 export function useRevisions(family: string) {
   const { region } = useRegion();
   return useQuery(revisionsQuery(region, family));
+}
+
+/** ListTaskDefinitions returns at most 100 ARNs per page. */
+export const REVISIONS_PAGE = 100;
+
+/** The revisions of one family with `status`, newest first, a page at a time (the family page). */
+export function revisionsPagedQuery(region: string, family: string, status: 'ACTIVE' | 'INACTIVE') {
+  return pagedQuery<Revision>({
+    queryKey: awsQueryKey(region, 'ecs', 'ListTaskDefinitions', { family, status, paged: true }),
+    enabled: family !== '',
+    fetchPage: async (token, signal) => {
+      const page = await ecsClient(region).send(
+        new ListTaskDefinitionsCommand({
+          familyPrefix: family,
+          status,
+          sort: 'DESC',
+          maxResults: REVISIONS_PAGE,
+          ...(token && { nextToken: token }),
+        }),
+        { abortSignal: signal },
+      );
+      const items: Revision[] = [];
+      for (const arn of page.taskDefinitionArns ?? []) {
+        const m = /task-definition\/(.+):(\d+)$/.exec(arn);
+        if (m?.[1] === family) items.push({ arn, revision: Number(m[2]) });
+      }
+      return { items, ...(page.nextToken && { nextToken: page.nextToken }) };
+    },
+    pollMs: () => 60_000,
+  });
+}
+
+export function usePagedRevisions(family: string, status: 'ACTIVE' | 'INACTIVE') {
+  const { region } = useRegion();
+  return usePaged(revisionsPagedQuery(region, family, status));
 }
 
 /** The family of a task definition ARN or `family:revision` (`...:task-definition/web:3` -> `web`). */

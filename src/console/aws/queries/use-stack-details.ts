@@ -11,6 +11,8 @@ export interface StackDetailsOptions {
   poll?: PollRates;
   /** Show the previous stack's data while another one loads (a page that switches from name to id). */
   keepPrevious?: boolean;
+  /** Read the first page of events too (the stacks page reads them a page at a time itself). */
+  events?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface StackDetailsOptions {
  * a stack that has just finished shows its resources' and events' final state.
  */
 export function useStackDetails(stack: string | undefined, options: StackDetailsOptions = {}) {
-  const { poll = STACK_POLL, keepPrevious = false } = options;
+  const { poll = STACK_POLL, keepPrevious = false, events: withEvents = true } = options;
   const { region } = useRegion();
   const queryClient = useQueryClient();
   const placeholderData = keepPrevious ? keepPreviousData : undefined;
@@ -27,7 +29,12 @@ export function useStackDetails(stack: string | undefined, options: StackDetails
   const status = described.data?.StackStatus;
   const changing = !status || stackInProgress(status);
   const resources = useQuery({ ...stackResourcesQuery(region, stack, changing, poll), placeholderData });
-  const events = useQuery({ ...stackEventsQuery(region, stack, changing, poll), placeholderData });
+  const eventsQuery = stackEventsQuery(region, stack, changing, poll);
+  const events = useQuery({
+    ...eventsQuery,
+    enabled: withEvents && eventsQuery.enabled,
+    placeholderData,
+  });
 
   const seen = useRef(status);
   useEffect(() => {
@@ -38,7 +45,8 @@ export function useStackDetails(stack: string | undefined, options: StackDetails
       stackResourcesQuery(region, stack, false),
       stackEventsQuery(region, stack, false),
     ]) {
-      void queryClient.invalidateQueries({ queryKey, exact: true });
+      // Not exact: the stacks page's paged events are read again too.
+      void queryClient.invalidateQueries({ queryKey });
     }
   }, [queryClient, region, stack, status]);
 

@@ -123,7 +123,18 @@ export function KeyPairButtons({ onAdded }: { onAdded: (name: string) => void })
                 />
               </label>
             )}
-            {valid && <ApiPreview calls={[{ service: 'ec2', ...call }]} />}
+            {valid && (
+              <ApiPreview
+                calls={[{ service: 'ec2', ...call }]}
+                // PublicKeyMaterial is a blob: CLI v1 reads the JSON's text as its bytes, CLI v2 expects
+                // base64 unless told otherwise.
+                note={
+                  mode === 'import'
+                    ? 'PublicKeyMaterial is sent as the key’s text (the SDK base64-encodes it). With AWS CLI v2, add --cli-binary-format raw-in-base64-out.'
+                    : undefined
+                }
+              />
+            )}
             {add.isError && <ErrorState title="EC2 refused the key pair" error={add.error} />}
             <div className="flex justify-end gap-2">
               <Button onClick={close}>Cancel</Button>

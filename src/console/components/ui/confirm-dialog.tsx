@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiPreview } from './api-preview';
 import type { ApiCall } from '../../../blueprint/cli-command';
 import { Button } from './button';
@@ -22,11 +22,21 @@ interface ConfirmDialogProps {
   danger?: boolean;
 }
 
-/** A confirmation before an action that changes AWS: what it does, optionally the name typed, and the calls. */
-export function ConfirmDialog({
-  open,
+/**
+ * The one confirmation before an action that changes AWS: what it does, the calls it makes (JSON and CLI),
+ * and for every delete the resource's name typed to confirm (`typeToConfirm`). The body is mounted only
+ * while open, so a name typed before a cancel is never still there when the dialog opens again.
+ */
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  return (
+    <Dialog open={props.open} onClose={props.onClose} title={props.title}>
+      {props.open && <ConfirmBody {...props} />}
+    </Dialog>
+  );
+}
+
+function ConfirmBody({
   onClose,
-  title,
   children,
   confirmLabel,
   onConfirm,
@@ -38,7 +48,8 @@ export function ConfirmDialog({
   danger = true,
 }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
-  const blocked = typeToConfirm !== undefined && typed !== typeToConfirm.value;
+  const hintId = useId();
+  const blocked = typeToConfirm !== undefined && typed.trim() !== typeToConfirm.value;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     // React events bubble through portals: the form this dialog was opened from must not submit too.
@@ -46,49 +57,43 @@ export function ConfirmDialog({
     if (!blocked && !pending) onConfirm();
   };
   return (
-    <Dialog
-      open={open}
-      onClose={() => {
-        setTyped('');
-        onClose();
-      }}
-      title={title}
-    >
-      <form onSubmit={onSubmit} className="space-y-3 text-sm">
-        {children}
-        {typeToConfirm && (
-          <label className="flex flex-col gap-1">
-            <span>
-              Type <strong>{typeToConfirm.value}</strong> to confirm ({typeToConfirm.label})
-            </span>
-            <input
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-              aria-label={typeToConfirm.label}
-              className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-            />
-          </label>
-        )}
-        {calls && calls.length > 0 && (
-          <details className="rounded-md border border-slate-200 p-2 dark:border-slate-700">
-            <summary className="cursor-pointer text-sm font-medium">
-              The {calls.length === 1 ? 'request' : `${calls.length} requests`} this sends
-            </summary>
-            <div className="mt-2">
-              <ApiPreview calls={calls} title="Requests" />
-            </div>
-          </details>
-        )}
-        {Boolean(error) && <ErrorState title={errorTitle} error={error} />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant={danger ? 'danger' : 'primary'} disabled={blocked || pending}>
-            {pending ? 'Working…' : confirmLabel}
-          </Button>
+    <form onSubmit={onSubmit} className="space-y-3 text-sm">
+      {children}
+      {typeToConfirm && (
+        <div className="flex flex-col gap-1">
+          <label htmlFor={`${hintId}-input`}>{typeToConfirm.label}</label>
+          <span id={hintId} className="text-xs text-slate-600 dark:text-slate-400">
+            Type <strong className="font-mono break-all">{typeToConfirm.value}</strong> to confirm.
+          </span>
+          <input
+            id={`${hintId}-input`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            data-autofocus
+            aria-describedby={hintId}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 font-mono dark:border-slate-600 dark:bg-slate-900"
+          />
         </div>
-      </form>
-    </Dialog>
+      )}
+      {calls && calls.length > 0 && (
+        <details className="rounded-md border border-slate-200 p-2 dark:border-slate-700">
+          <summary className="cursor-pointer text-sm font-medium">
+            The {calls.length === 1 ? 'request' : `${calls.length} requests`} this sends
+          </summary>
+          <div className="mt-2">
+            <ApiPreview calls={calls} title="Requests" />
+          </div>
+        </details>
+      )}
+      {Boolean(error) && <ErrorState title={errorTitle} error={error} />}
+      <div className="flex justify-end gap-2">
+        <Button onClick={onClose}>Cancel</Button>
+        <Button type="submit" variant={danger ? 'danger' : 'primary'} disabled={blocked || pending}>
+          {pending ? 'Working…' : confirmLabel}
+        </Button>
+      </div>
+    </form>
   );
 }

@@ -17,7 +17,7 @@ import {
   type VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { cn } from '../../lib/cn';
 import { matchesFilter, parseFilter, type ParsedFilter } from '../../lib/table-filter';
@@ -59,11 +59,42 @@ interface DataTableProps<T> {
   toolbar?: ReactNode;
   /** Render only the visible rows in a scroll box of this height (no paging). */
   virtual?: { height: number; rowHeight: number; scrollTestId?: string; rowTestId?: string };
-  /** More pages behind a nextToken: a "Load more" button under the table. */
-  more?: { hasMore: boolean; loading: boolean; onLoadMore: () => void; label?: string };
+  /** More pages behind a nextToken: a "Load more" button under the table (and, when virtual, on scroll). */
+  more?: LoadMoreProps;
   /** Count shown beside the filter ("12 tasks"), with this test id. */
   countTestId?: string;
   pageSize?: number;
+}
+
+export interface LoadMoreProps {
+  hasMore: boolean;
+  loading: boolean;
+  onLoadMore: () => void;
+  /** The button's words, e.g. "Load 100 more tasks". */
+  label?: string;
+  /** How many exist in all, when the API says so elsewhere (a cluster's task counts). */
+  total?: number;
+}
+
+/** "12 tasks", "3 of 12 tasks", "100 tasks loaded, more in AWS", "100 of 250 tasks loaded". */
+export function countText(
+  resourceName: string,
+  loaded: number,
+  shown: number,
+  more?: Pick<LoadMoreProps, 'hasMore' | 'total'>,
+): string {
+  const partial = more !== undefined && (more.hasMore || (more.total !== undefined && more.total > loaded));
+  const matching = shown === loaded ? '' : `${shown} shown of `;
+  if (!partial) return `${matching}${loaded} ${countNoun(resourceName, loaded)}`;
+  const of = more.total !== undefined && more.total > loaded ? ` of ${more.total}` : '';
+  return `${matching}${loaded}${of} ${resourceName} loaded${of ? '' : ', more to load'}`;
+}
+
+/** "1 service", not "1 services": the plural resource name made singular for a count of one. */
+export function countNoun(resourceName: string, count: number): string {
+  if (count !== 1) return resourceName;
+  if (resourceName.endsWith('ies')) return `${resourceName.slice(0, -3)}y`;
+  return resourceName.endsWith('s') ? resourceName.slice(0, -1) : resourceName;
 }
 
 const SORT_PARAM = 'sort';
@@ -72,7 +103,8 @@ const FILTER_PARAM = 'q';
 function sortFromUrl(raw: string | null, fallback?: { id: string; desc: boolean }): SortingState {
   if (!raw) return fallback ? [fallback] : [];
   const [id, dir] = raw.split(':');
-  return id ? [{ id, desc: dir === 'desc' }] : [];
+  // 'none': the operator turned the default sort off.
+  return id && id !== 'none' ? [{ id, desc: dir === 'desc' }] : [];
 }
 
 export function DataTable<T>({
@@ -173,12 +205,15 @@ export function DataTable<T>({
   const data = useMemo(() => rows ?? [], [rows]);
   const valuesOf = useMemo(() => {
     const cache = new WeakMap<object, Map<string, string>>();
+    const compute = (row: T) =>
+      new Map(columns.filter((c) => c.value).map((c) => [c.id, String(c.value?.(row) ?? '')]));
     return (row: T): Map<string, string> => {
-      const key = row as unknown as object;
-      let m = cache.get(key);
+      // Rows may be plain strings (task definition families): a WeakMap only keys objects.
+      if (typeof row !== 'object' || row === null) return compute(row);
+      let m = cache.get(row);
       if (!m) {
-        m = new Map(columns.filter((c) => c.value).map((c) => [c.id, String(c.value?.(row) ?? '')]));
-        cache.set(key, m);
+        m = compute(row);
+        cache.set(row, m);
       }
       return m;
     };
@@ -253,7 +288,7 @@ export function DataTable<T>({
         data-testid={countTestId}
       >
         {rows
-          ? `${shown === rows.length ? `${rows.length}` : `${shown} of ${rows.length}`} ${resourceName}${selectedCount ? ` · ${selectedCount} selected` : ''}`
+          ? `${countText(resourceName, rows.length, shown, more)}${selectedCount ? ` · ${selectedCount} selected` : ''}`
           : ''}
       </span>
     </div>
@@ -280,9 +315,9 @@ export function DataTable<T>({
     return (
       <>
         {header}
-        <VirtualGrid table={table} caption={caption} virtual={virtual} />
+        <VirtualGrid table={table} caption={caption} virtual={virtual} more={more} />
         {shown === 0 && <p className="mt-2 text-sm">No {resourceName} match the filter.</p>}
-        {more && <LoadMore more={more} />}
+        {more && <LoadMore more={more} filtered={shown !== rows.length} resourceName={resourceName} />}
       </>
     );
   }
@@ -380,7 +415,7 @@ export function DataTable<T>({
           </label>
         </nav>
       )}
-      {more && <LoadMore more={more} />}
+      {more && <LoadMore more={more} filtered={shown !== (rows?.length ?? 0)} resourceName={resourceName} />}
     </div>
   );
 }
@@ -432,13 +467,29 @@ function ColumnChooser<T>({ table }: { table: AnyTable<T> }) {
   );
 }
 
-function LoadMore({ more }: { more: NonNullable<DataTableProps<unknown>['more']> }) {
+function LoadMore({
+  more,
+  filtered,
+  resourceName,
+}: {
+  more: LoadMoreProps;
+  filtered: boolean;
+  resourceName: string;
+}) {
   if (!more.hasMore) return null;
   return (
-    <div className="mt-2">
-      <Button size="sm" disabled={more.loading} onClick={more.onLoadMore}>
+    <div className="mt-2 flex flex-wrap items-center gap-3 text-sm">
+      <Button
+        size="sm"
+        disabled={more.loading}
+        onClick={more.onLoadMore}
+        aria-busy={more.loading || undefined}
+      >
         {more.loading ? 'Loading…' : (more.label ?? 'Load more')}
       </Button>
+      <span className="text-xs text-slate-600 dark:text-slate-400">
+        {filtered ? 'The filter and sort' : 'Sorting'} apply to the {resourceName} loaded so far.
+      </span>
     </div>
   );
 }
@@ -448,10 +499,12 @@ function VirtualGrid<T>({
   table,
   caption,
   virtual,
+  more,
 }: {
   table: AnyTable<T>;
   caption: string;
   virtual: NonNullable<DataTableProps<T>['virtual']>;
+  more?: LoadMoreProps;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = table.getRowModel().rows;
@@ -462,6 +515,13 @@ function VirtualGrid<T>({
     estimateSize: () => virtual.rowHeight,
     overscan: 12,
   });
+  // Scrolled to the last rows: read the next page. Only on a scroll, so a filter that leaves a few rows
+  // never walks every page by itself.
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    const nearEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 5 * virtual.rowHeight;
+    if (nearEnd && more?.hasMore && !more.loading) more.onLoadMore();
+  };
   const columns = table.getVisibleLeafColumns();
   const track = (c: (typeof columns)[number]) =>
     (c.columnDef.meta as { track?: string } | undefined)?.track ?? 'minmax(8rem,1fr)';
@@ -506,6 +566,7 @@ function VirtualGrid<T>({
           aria-label={`${caption}: scrollable`}
           role="rowgroup"
           data-testid={virtual.scrollTestId}
+          onScroll={more ? onScroll : undefined}
           className="overflow-y-auto bg-white dark:bg-slate-950"
           style={{ height: Math.min(virtual.height, rows.length * virtual.rowHeight + 2) }}
         >

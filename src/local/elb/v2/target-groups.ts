@@ -5,6 +5,7 @@
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsError, isAwsError } from '../../protocol/errors';
 import type { Wire } from '../../protocol/types';
+import { offsetPage } from '../../common/offset-page';
 import { targetKey, type HealthSettings, type TargetGroupRecord } from '../model';
 import { err, hex16, HTTP_PROTOCOLS, lbArnsOf, lbOf, NAME, pick, readTags, tgOf, type Scope } from './common';
 
@@ -151,7 +152,10 @@ export function describeTargetGroups(
     lbOf(s, lbArn);
     tgs = tgs.filter((t) => lbArnsOf(s.store, t.arn).includes(lbArn));
   }
-  return { TargetGroups: tgs.map((tg) => renderTargetGroup(s, tg)) };
+  const { page, next } = offsetPage(tgs, input.PageSize, input.Marker, 'DescribeTargetGroups', () =>
+    err.invalid('Invalid value for Marker'),
+  );
+  return { TargetGroups: page.map((tg) => renderTargetGroup(s, tg)), ...(next && { NextMarker: next }) };
 }
 
 export async function modifyTargetGroup(

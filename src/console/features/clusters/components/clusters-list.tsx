@@ -1,6 +1,6 @@
 import type { Cluster } from '@aws-sdk/client-ecs';
 import { Link } from 'react-router';
-import { DataTable, type DataColumn } from '../../../components/ui/data-table';
+import { DataTable, type DataColumn, type LoadMoreProps } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { ButtonLink } from '../../../components/ui/button';
 import { linkClass } from '../../../lib/format';
@@ -38,10 +38,11 @@ interface ClustersListProps {
   isLoading: boolean;
   error: unknown;
   onRetry: () => void;
+  more?: LoadMoreProps;
 }
 
 /** The pure renderer of the clusters list (the page fetches). */
-export function ClustersList({ clusters, isLoading, error, onRetry }: ClustersListProps) {
+export function ClustersList({ clusters, isLoading, error, onRetry, more }: ClustersListProps) {
   return (
     <DataTable
       tableId="clusters"
@@ -59,6 +60,7 @@ export function ClustersList({ clusters, isLoading, error, onRetry }: ClustersLi
       isLoading={isLoading}
       error={error}
       onRetry={onRetry}
+      more={more}
       empty={{
         title: 'No clusters in this region',
         description:

@@ -1,9 +1,10 @@
 import { PageHeader } from '../../../components/ui/page-header';
-import { useClusters } from '../../../aws/queries/clusters';
+import { moreOf } from '../../../aws/paged';
+import { CLUSTERS_PAGE, usePagedClusters } from '../../../aws/queries/clusters';
 import { ClustersList } from './clusters-list';
 
 export function ClustersPage() {
-  const clusters = useClusters();
+  const clusters = usePagedClusters();
   return (
     <>
       <PageHeader
@@ -11,10 +12,11 @@ export function ClustersPage() {
         description="Every ECS cluster in the region, with its container instances, services and tasks."
       />
       <ClustersList
-        clusters={clusters.data}
+        clusters={clusters.rows}
         isLoading={clusters.isPending}
         error={clusters.error}
-        onRetry={() => void clusters.refetch()}
+        onRetry={clusters.refetch}
+        more={moreOf(clusters, `Load ${CLUSTERS_PAGE} more clusters`)}
       />
     </>
   );

@@ -1,8 +1,8 @@
 import type { ContainerInstance } from '@aws-sdk/client-ecs';
-import { QueryClient, QueryObserver } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRANSITION_POLL_MS } from '../../../aws/poll';
-import { INSTANCES_POLL_MS, containerInstancesQuery, instancesPollMs } from './list-container-instances';
+import { INSTANCES_POLL_MS, containerInstancesPagedQuery, instancesPollMs } from './list-container-instances';
 
 // TanStack Query only polls in a browser (it looks for `window` when it loads): be one for this file.
 vi.hoisted(() => {
@@ -23,7 +23,7 @@ describe('instancesPollMs', () => {
   });
 });
 
-describe('containerInstancesQuery, run by TanStack Query', () => {
+describe('containerInstancesPagedQuery (the tab), run by TanStack Query', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
@@ -33,14 +33,15 @@ describe('containerInstancesQuery, run by TanStack Query', () => {
     const client = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000 } } });
     const fetches: number[] = [];
     const options = {
-      ...containerInstancesQuery('us-east-1', 'web'),
+      ...containerInstancesPagedQuery('us-east-1', 'web'),
       queryFn: async () => {
         fetches.push(Date.now());
-        return answer();
+        return { items: answer() };
       },
     };
-    if (cached) client.setQueryData(options.queryKey, cached);
-    const observer = new QueryObserver(client, options);
+    if (cached)
+      client.setQueryData(options.queryKey, { pages: [{ items: cached }], pageParams: [undefined] });
+    const observer = new InfiniteQueryObserver(client, options);
     const unsubscribe = observer.subscribe(() => {});
     return { fetches, unsubscribe, client };
   }

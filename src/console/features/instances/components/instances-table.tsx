@@ -6,7 +6,8 @@ import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { notify } from '../../../lib/notices';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { useContainerInstances } from '../api/list-container-instances';
+import { moreOf } from '../../../aws/paged';
+import { usePagedContainerInstances } from '../api/list-container-instances';
 import { useUpdateInstancesState } from '../api/update-instances-state';
 
 function amount(resources: Resource[] | undefined, name: string): number {
@@ -114,10 +115,10 @@ function columns(
 
 /** The ECS Instances tab: capacity as bars, agent and status, drain / activate after a confirmation. */
 export function ClusterInstances({ cluster }: { cluster: string }) {
-  const instances = useContainerInstances(cluster);
+  const instances = usePagedContainerInstances(cluster);
   const update = useUpdateInstancesState(cluster);
   const [pending, setPending] = useState<{ arn: string; status: 'ACTIVE' | 'DRAINING' } | null>(null);
-  const target = (instances.data ?? []).find((i) => i.containerInstanceArn === pending?.arn);
+  const target = (instances.rows ?? []).find((i) => i.containerInstanceArn === pending?.arn);
   const id = target?.ec2InstanceId ?? '';
   const input = pending ? { cluster, containerInstances: [pending.arn], status: pending.status } : null;
   return (
@@ -127,11 +128,12 @@ export function ClusterInstances({ cluster }: { cluster: string }) {
         caption={`Container instances in cluster ${cluster}`}
         resourceName="container instances"
         columns={columns((arn, status) => setPending({ arn, status }), update.isPending)}
-        rows={instances.data}
+        rows={instances.rows}
         rowKey={(i) => i.containerInstanceArn ?? ''}
         isLoading={instances.isPending}
         error={instances.error}
-        onRetry={() => void instances.refetch()}
+        onRetry={instances.refetch}
+        more={moreOf(instances, 'Load 100 more instances')}
         empty={{
           title: 'No container instances',
           description:

@@ -1,3 +1,4 @@
+import type { ApiCall } from '../../../../blueprint/cli-command';
 /** The launch's AWS calls, each sending exactly the blueprint's input. */
 import {
   CreateStackCommand,
@@ -108,20 +109,29 @@ export async function createService(
 
 const gone = (e: unknown) => /ServiceNotFound|ServiceNotActive|ClusterNotFound/.test(toAwsError(e).code);
 
+type DeleteTarget = { cluster: string; serviceArn?: string; stackId?: string };
+
+/** What "Delete stack and service" sends, in order (shown in its confirmation). */
+export function deleteLaunchCalls(target: DeleteTarget): ApiCall[] {
+  const calls: ApiCall[] = [];
+  if (target.serviceArn) {
+    const service = { cluster: target.cluster, service: target.serviceArn };
+    calls.push({ service: 'ecs', operation: 'UpdateService', input: { ...service, desiredCount: 0 } });
+    calls.push({ service: 'ecs', operation: 'DeleteService', input: { ...service, force: true } });
+  }
+  if (target.stackId)
+    calls.push({ service: 'cloudformation', operation: 'DeleteStack', input: { StackName: target.stackId } });
+  return calls;
+}
+
 /** Delete: the service (scaled to 0 first), then the stack, waiting until it is gone. */
-export async function deleteLaunch(
-  region: string,
-  target: { cluster: string; serviceArn?: string; stackId?: string },
-): Promise<void> {
+export async function deleteLaunch(region: string, target: DeleteTarget): Promise<void> {
   if (target.serviceArn) {
     const ecs = ecsClient(region);
+    const service = { cluster: target.cluster, service: target.serviceArn };
     try {
-      await ecs.send(
-        new UpdateServiceCommand({ cluster: target.cluster, service: target.serviceArn, desiredCount: 0 }),
-      );
-      await ecs.send(
-        new DeleteServiceCommand({ cluster: target.cluster, service: target.serviceArn, force: true }),
-      );
+      await ecs.send(new UpdateServiceCommand({ ...service, desiredCount: 0 }));
+      await ecs.send(new DeleteServiceCommand({ ...service, force: true }));
     } catch (e) {
       if (!gone(e)) throw e;
     }

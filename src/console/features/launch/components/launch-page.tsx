@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { blueprint, wizardAnswersSchema, type Blueprint, type WizardAnswers } from '../../../../blueprint';
 import { Button, ButtonLink } from '../../../components/ui/button';
-import { Dialog } from '../../../components/ui/dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader } from '../../../components/ui/page-header';
@@ -14,6 +14,7 @@ import { useLaunch, type LaunchModel } from '../use-launch';
 import { ServiceProgress } from './service-progress';
 import { StackProgress } from './stack-progress';
 import { StepIcon } from './step-icon';
+import { deleteLaunchCalls } from '../api/launch-calls';
 
 export function LaunchPage() {
   const [record] = useState(launchSession.load);
@@ -201,28 +202,27 @@ function Launch({ record, answers }: { record: LaunchRecord; answers: WizardAnsw
         ))}
       </ol>
 
-      <Dialog
+      <ConfirmDialog
         open={confirmDelete}
         onClose={() => setConfirmDelete(false)}
         title="Delete the stack and the service?"
+        confirmLabel="Delete"
+        typeToConfirm={{ label: 'Service name', value: answers.service.name }}
+        calls={deleteLaunchCalls({
+          cluster: answers.cluster.name,
+          serviceArn: results.serviceArn,
+          stackId: results.stackId,
+        })}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          remove.mutate();
+        }}
       >
-        <p className="text-sm">
+        <p>
           This deletes the service <strong>{answers.service.name}</strong> (its tasks stop) and the
           CloudFormation stack <strong>{bp.stackName}</strong> with its instances, network and load balancer.
         </p>
-        <div className="mt-4 flex justify-end gap-2">
-          <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              setConfirmDelete(false);
-              remove.mutate();
-            }}
-          >
-            Delete
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,16 +1,18 @@
-import { useServices } from '../../../aws/queries/services';
+import { moreOf } from '../../../aws/paged';
+import { SERVICES_PAGE, usePagedServices } from '../../../aws/queries/services';
 import { ServicesTable } from './services-table';
 
-/** The Services tab of a cluster. */
+/** The Services tab of a cluster: a page of ListServices at a time. */
 export function ClusterServices({ cluster }: { cluster: string }) {
-  const services = useServices(cluster);
+  const services = usePagedServices(cluster);
   return (
     <ServicesTable
       cluster={cluster}
-      services={services.data}
+      services={services.rows}
       isLoading={services.isPending}
       error={services.error}
-      onRetry={() => void services.refetch()}
+      onRetry={services.refetch}
+      more={moreOf(services, `Load ${SERVICES_PAGE} more services`)}
     />
   );
 }

@@ -108,6 +108,11 @@ export function EventsTimeline({
           Show {Math.min(limit, shown.length - pages * limit)} older events
         </Button>
       )}
+      {events && events.length > 0 && shown.length <= pages * limit && (
+        <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+          ECS keeps the newest 100 events of each service, and DescribeServices has no page of older ones.
+        </p>
+      )}
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { FormProvider, useFieldArray, useForm, useFormContext, useWatch } from '
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useFamilies } from '../../../aws/queries/task-definition-families';
 import { useRevisions } from '../../../aws/queries/task-definition-revisions';
+import { useTaskDefinition } from '../../../aws/queries/task-definition';
+import { NetworkPickers } from '../../../components/pickers/network-pickers';
+import { ContainerPortPicker, TargetGroupField } from '../../../components/pickers/target-group-field';
 import {
   CheckboxControl,
   FormErrorSummary,
@@ -234,6 +237,12 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
   const families = useFamilies();
   const family = useWatch({ control, name: 'family' });
   const revisions = useRevisions(family);
+  // The revision the service will run: its port mappings are the load balancer's container/port choices.
+  const revision = useWatch({ control, name: 'revision' });
+  const taskDefinition = useTaskDefinition(
+    family,
+    revision ? Number(revision) : revisions.data?.[0]?.revision,
+  );
   const strategy = useWatch({ control, name: 'schedulingStrategy' });
   const compute = useWatch({ control, name: 'compute' });
   const awsvpc = useWatch({ control, name: 'awsvpc' });
@@ -332,8 +341,8 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
                     label={`Capacity provider ${i + 1}`}
                     placeholder="FARGATE"
                   />
-                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label="Weight" />
-                  <TextControl name={`capacityProviderStrategy.${i}.base`} label="Base" />
+                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label={`Weight (${i + 1})`} />
+                  <TextControl name={`capacityProviderStrategy.${i}.base`} label={`Base (${i + 1})`} />
                   <Button size="sm" variant="ghost" className="mt-6" onClick={() => cps.remove(i)}>
                     Remove<span className="sr-only"> capacity provider {i + 1}</span>
                   </Button>
@@ -379,12 +388,7 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
         <CheckboxControl name="awsvpc" label="Send an awsvpc network configuration" />
         {awsvpc && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextControl name="subnets" label="Subnets" hint="Subnet ids, comma-separated." />
-            <TextControl
-              name="securityGroups"
-              label="Security groups"
-              hint="Security group ids, comma-separated."
-            />
+            <NetworkPickers subnetsName="subnets" securityGroupsName="securityGroups" />
             <CheckboxControl name="assignPublicIp" label="Assign a public IP" />
           </div>
         )}
@@ -394,9 +398,22 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
         <ul className="space-y-2">
           {lbs.fields.map((f, i) => (
             <li key={f.id} className="grid grid-cols-1 items-start gap-2 sm:grid-cols-[2fr_1fr_1fr_auto]">
-              <TextControl name={`loadBalancers.${i}.targetGroupArn`} label={`Target group ARN (${i + 1})`} />
-              <TextControl name={`loadBalancers.${i}.containerName`} label="Container" />
-              <TextControl name={`loadBalancers.${i}.containerPort`} label="Container port" />
+              <TargetGroupField name={`loadBalancers.${i}.targetGroupArn`} index={i} />
+              <div className="space-y-2 sm:col-span-2">
+                <ContainerPortPicker
+                  taskDefinition={taskDefinition.data?.taskDefinition}
+                  containerName={`loadBalancers.${i}.containerName`}
+                  containerPort={`loadBalancers.${i}.containerPort`}
+                  index={i}
+                />
+                <div className="grid grid-cols-2 gap-2">
+                  <TextControl name={`loadBalancers.${i}.containerName`} label={`Container (${i + 1})`} />
+                  <TextControl
+                    name={`loadBalancers.${i}.containerPort`}
+                    label={`Container port (${i + 1})`}
+                  />
+                </div>
+              </div>
               <Button size="sm" variant="ghost" className="sm:mt-6" onClick={() => lbs.remove(i)}>
                 Remove<span className="sr-only"> load balancer {i + 1}</span>
               </Button>

@@ -1,7 +1,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { Link } from 'react-router';
 import { ButtonLink } from '../../../components/ui/button';
-import { DataTable, type DataColumn } from '../../../components/ui/data-table';
+import { DataTable, type DataColumn, type LoadMoreProps } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { linkClass, lastPart } from '../../../lib/format';
 
@@ -87,9 +87,10 @@ interface ServicesTableProps {
   isLoading: boolean;
   error: unknown;
   onRetry: () => void;
+  more?: LoadMoreProps;
 }
 
-export function ServicesTable({ cluster, services, isLoading, error, onRetry }: ServicesTableProps) {
+export function ServicesTable({ cluster, services, isLoading, error, onRetry, more }: ServicesTableProps) {
   const create = (
     <ButtonLink to={`/clusters/${encodeURIComponent(cluster)}/create-service`} variant="primary" size="sm">
       Create service
@@ -108,6 +109,7 @@ export function ServicesTable({ cluster, services, isLoading, error, onRetry }: 
       onRetry={onRetry}
       defaultSort={{ id: 'name', desc: false }}
       toolbar={create}
+      more={more}
       empty={{
         title: 'No services in this cluster',
         description:

@@ -1,10 +1,10 @@
 import type { Output, Parameter, StackEvent, StackResource } from '@aws-sdk/client-cloudformation';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useParams } from 'react-router';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { Button } from '../../../components/ui/button';
 import { CodeBlock } from '../../../components/ui/code-block';
-import { Dialog } from '../../../components/ui/dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { QueryView } from '../../../components/ui/query-view';
@@ -14,8 +14,12 @@ import { StatusBadge } from '../../../components/ui/status-badge';
 import { Tabs, useTabParam } from '../../../components/ui/tabs';
 import { useDeleteStack } from '../api/delete-stack';
 import { useStackDetails } from '../../../aws/queries/use-stack-details';
+import { usePagedStackEvents } from '../../../aws/queries/describe-stack-events';
+import { moreOf } from '../../../aws/paged';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { useStackTemplate } from '../api/stack-template';
 import { formatTime } from '../../../lib/format';
+import { notify } from '../../../lib/notices';
 
 const TABS = ['resources', 'events', 'outputs', 'template', 'parameters'] as const;
 
@@ -48,11 +52,54 @@ const resourceColumns: Array<Column<StackResource>> = [
   ...stateColumns,
 ];
 
-const eventColumns: Array<Column<StackEvent>> = [
-  { id: 'time', header: 'Time', cell: (e) => formatTime(e.Timestamp) },
-  logicalColumn,
-  ...stateColumns,
+const eventColumns: Array<DataColumn<StackEvent>> = [
+  {
+    id: 'time',
+    header: 'Time',
+    value: (e) => e.Timestamp?.toISOString(),
+    cell: (e) => formatTime(e.Timestamp),
+  },
+  {
+    id: 'logical',
+    header: 'Logical ID',
+    value: (e) => e.LogicalResourceId,
+    cell: (e) => e.LogicalResourceId,
+  },
+  { id: 'type', header: 'Type', value: (e) => e.ResourceType, cell: (e) => e.ResourceType },
+  {
+    id: 'status',
+    header: 'Status',
+    value: (e) => e.ResourceStatus,
+    cell: (e) => <StatusBadge status={e.ResourceStatus ?? '—'} />,
+  },
+  {
+    id: 'reason',
+    header: 'Reason',
+    value: (e) => e.ResourceStatusReason,
+    cell: (e) => e.ResourceStatusReason ?? '',
+  },
 ];
+
+/** Events, newest first, a page of DescribeStackEvents at a time ("Load older events"). */
+function StackEvents({ stack, name, changing }: { stack: string; name: string; changing: boolean }) {
+  const events = usePagedStackEvents(stack, changing);
+  return (
+    <DataTable
+      tableId="stack-events"
+      caption={`Events of ${name}`}
+      resourceName="events"
+      columns={eventColumns}
+      rows={events.rows}
+      rowKey={(e) => e.EventId ?? ''}
+      isLoading={events.isPending}
+      error={events.error}
+      onRetry={events.refetch}
+      defaultSort={{ id: 'time', desc: true }}
+      pageSize={50}
+      more={moreOf(events, 'Load older events')}
+    />
+  );
+}
 
 const outputColumns: Array<Column<Output>> = [
   { id: 'key', header: 'Key', cell: (o) => o.OutputKey },
@@ -83,48 +130,37 @@ function Template({ stack }: { stack: string }) {
 
 function DeleteStack({ stackName, onDeleted }: { stackName: string; onDeleted: () => void }) {
   const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState('');
   const remove = useDeleteStack();
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    remove.mutate(
-      { stackName },
-      {
-        onSuccess: () => {
-          setOpen(false);
-          onDeleted();
-        },
-      },
-    );
-  };
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
         Delete stack
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Delete stack ${stackName}`}>
-        <form onSubmit={onSubmit} className="space-y-3 text-sm">
-          <p>
-            CloudFormation deletes every resource of the stack. Type <strong>{stackName}</strong> to confirm.
-          </p>
-          <label className="flex flex-col gap-1">
-            <span>Stack name</span>
-            <input
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              autoComplete="off"
-              className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-            />
-          </label>
-          {remove.isError && <ErrorState title="Could not delete the stack" error={remove.error} />}
-          <div className="flex justify-end gap-2">
-            <Button onClick={() => setOpen(false)}>Cancel</Button>
-            <Button type="submit" variant="danger" disabled={typed !== stackName || remove.isPending}>
-              Delete
-            </Button>
-          </div>
-        </form>
-      </Dialog>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Delete stack ${stackName}`}
+        confirmLabel="Delete"
+        typeToConfirm={{ label: 'Stack name', value: stackName }}
+        calls={[{ service: 'cloudformation', operation: 'DeleteStack', input: { StackName: stackName } }]}
+        pending={remove.isPending}
+        error={remove.error}
+        errorTitle="Could not delete the stack"
+        onConfirm={() =>
+          remove.mutate(
+            { stackName },
+            {
+              onSuccess: () => {
+                setOpen(false);
+                notify('success', `Deleting stack ${stackName}: CloudFormation deletes its resources.`);
+                onDeleted();
+              },
+            },
+          )
+        }
+      >
+        <p>CloudFormation deletes every resource of the stack.</p>
+      </ConfirmDialog>
     </>
   );
 }
@@ -135,7 +171,10 @@ export function StackPage() {
   const [tab, selectTab] = useTabParam(TABS, 'resources', { replace: true });
   // After DeleteStack, read by stack id: a deleted stack is no longer found by name.
   const [stackId, setStackId] = useState<string | null>(null);
-  const { stack, resources, events } = useStackDetails(stackId ?? name, { keepPrevious: true });
+  const { stack, resources, changing } = useStackDetails(stackId ?? name, {
+    keepPrevious: true,
+    events: false,
+  });
   const s = stack.data;
   return (
     <>
@@ -178,16 +217,7 @@ export function StackPage() {
               {
                 id: 'events',
                 label: 'Events',
-                content: (
-                  <ResourceTable
-                    caption={`Events of ${name}`}
-                    resourceName="events"
-                    columns={eventColumns}
-                    rowKey={(e) => e.EventId ?? ''}
-                    {...queryRows(events)}
-                    dense
-                  />
-                ),
+                content: <StackEvents stack={stackId ?? name} name={name} changing={changing} />,
               },
               {
                 id: 'outputs',

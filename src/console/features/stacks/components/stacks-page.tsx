@@ -1,6 +1,7 @@
 import type { StackSummary } from '@aws-sdk/client-cloudformation';
 import { Link } from 'react-router';
 import { PageHeader } from '../../../components/ui/page-header';
+import { ButtonLink } from '../../../components/ui/button';
 import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useStacks } from '../api/list-stacks';
@@ -62,7 +63,17 @@ export function StacksPage() {
         isLoading={stacks.isPending}
         error={stacks.error}
         onRetry={() => void stacks.refetch()}
-        empty={{ title: 'No stacks in this region' }}
+        empty={{
+          title: 'No stacks in this region',
+          description:
+            'The wizard’s launch and Create cluster with EC2 instances each create a stack; the AWS CLI’s cloudformation create-stack works too.',
+          action: (
+            <span className="flex flex-wrap justify-center gap-2">
+              <ButtonLink to="/get-started">Open the wizard</ButtonLink>
+              <ButtonLink to="/create-cluster">Create cluster</ButtonLink>
+            </span>
+          ),
+        }}
       />
     </>
   );

@@ -1,5 +1,5 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useClusters } from '../../../aws/queries/clusters';
 import { useServices } from '../../../aws/queries/services';
@@ -19,13 +19,21 @@ export function DeployRevision({ td }: { td: TaskDefinition }) {
   const clusters = useClusters();
   const services = useServices(cluster);
   const deploy = useDeployRevision();
+  const uid = useId();
+  // Closed, the dialog forgets its choices and any refusal: opened again it starts afresh.
+  const close = () => {
+    setOpen(false);
+    setCluster('');
+    setService('');
+    deploy.reset();
+  };
   const arn = td.taskDefinitionArn ?? '';
   const input = { cluster, service, taskDefinition: arn };
   if (td.status !== 'ACTIVE') return null;
   return (
     <>
       <Button onClick={() => setOpen(true)}>Deploy this revision</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Deploy ${lastPart(arn)} to a service`}>
+      <Dialog open={open} onClose={close} title={`Deploy ${lastPart(arn)} to a service`}>
         <form
           className="space-y-3 text-sm"
           onSubmit={(e) => {
@@ -33,14 +41,16 @@ export function DeployRevision({ td }: { td: TaskDefinition }) {
             deploy.mutate(input, {
               onSuccess: () => {
                 notify('success', `Service ${service} is deploying ${lastPart(arn)}.`);
-                setOpen(false);
+                close();
               },
             });
           }}
         >
-          <label className="flex flex-col gap-1">
-            <span>Cluster</span>
+          {/* Labelled by id, not wrapped: a wrapping label's name would take in the options' text. */}
+          <div className="flex flex-col gap-1">
+            <label htmlFor={`${uid}-cluster`}>Cluster</label>
             <select
+              id={`${uid}-cluster`}
               className={selectClass}
               value={cluster}
               onChange={(e) => {
@@ -53,10 +63,11 @@ export function DeployRevision({ td }: { td: TaskDefinition }) {
                 <option key={c.clusterArn}>{c.clusterName}</option>
               ))}
             </select>
-          </label>
-          <label className="flex flex-col gap-1">
-            <span>Service</span>
+          </div>
+          <div className="flex flex-col gap-1">
+            <label htmlFor={`${uid}-service`}>Service</label>
             <select
+              id={`${uid}-service`}
               className={selectClass}
               value={service}
               disabled={!cluster}
@@ -71,7 +82,7 @@ export function DeployRevision({ td }: { td: TaskDefinition }) {
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           {cluster && service && (
             <>
               <ApiPreview calls={[{ service: 'ecs', operation: 'UpdateService', input }]} />
@@ -90,7 +101,7 @@ export function DeployRevision({ td }: { td: TaskDefinition }) {
           {clusters.isError && <ErrorState title="Could not list clusters" error={clusters.error} />}
           {deploy.isError && <ErrorState title="ECS refused the update" error={deploy.error} />}
           <div className="flex justify-end gap-2">
-            <Button onClick={() => setOpen(false)}>Cancel</Button>
+            <Button onClick={close}>Cancel</Button>
             <Button type="submit" variant="primary" disabled={!cluster || !service || deploy.isPending}>
               Deploy
             </Button>

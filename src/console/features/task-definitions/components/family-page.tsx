@@ -2,12 +2,17 @@ import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
+import { DataTable, type DataColumn } from '../../../components/ui/data-table';
 import { FilterSelect } from '../../../components/ui/filters';
 import { PageHeader } from '../../../components/ui/page-header';
-import { queryRows, ResourceTable } from '../../../components/ui/resource-table';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { useTaskDefinition } from '../../../aws/queries/task-definition';
-import { useRevisions, type Revision } from '../../../aws/queries/task-definition-revisions';
+import { moreOf } from '../../../aws/paged';
+import {
+  REVISIONS_PAGE,
+  usePagedRevisions,
+  type Revision,
+} from '../../../aws/queries/task-definition-revisions';
 import { sideBySide } from '../diff-rows';
 import { editableJson } from '../editable';
 import { linkClass } from '../../../lib/format';
@@ -29,14 +34,50 @@ function RevisionDiff({ family, a, b }: { family: string; a: number; b: number }
   return <DiffView rows={rows} left={`${family}:${a}`} right={`${family}:${b}`} />;
 }
 
-/** A family: its revisions and a side-by-side diff of two of them (?a=1&b=2). */
+function revisionColumns(family: string): Array<DataColumn<Revision>> {
+  return [
+    {
+      id: 'revision',
+      header: 'Revision',
+      value: (r) => r.revision,
+      cell: (r) => (
+        <Link className={linkClass} to={`/task-definitions/${encodeURIComponent(family)}/${r.revision}`}>
+          {family}:{r.revision}
+        </Link>
+      ),
+    },
+    {
+      id: 'arn',
+      header: 'ARN',
+      value: (r) => r.arn,
+      cell: (r) => <span className="font-mono text-xs break-all">{r.arn}</span>,
+    },
+  ];
+}
+
+/**
+ * A family: its revisions (ACTIVE or INACTIVE, newest first, a page of 100 at a time) and a side-by-side
+ * diff of two of them (?a=1&b=2).
+ */
 export function FamilyPage() {
   const family = useParams()['family'] ?? '';
-  const revisions = useRevisions(family);
   const [params, setParams] = useSearchParams();
-  const list = revisions.data ?? [];
+  const status = params.get('status') === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE';
+  const revisions = usePagedRevisions(family, status);
+  const cols = useMemo(() => revisionColumns(family), [family]);
+  const list = revisions.rows ?? [];
   const a = Number(params.get('a') ?? list[1]?.revision ?? list[0]?.revision ?? 0);
   const b = Number(params.get('b') ?? list[0]?.revision ?? 0);
+  const set = (key: string, value: string) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
   const choose = (key: 'a' | 'b', value: string) =>
     setParams(
       (p) => {
@@ -54,30 +95,32 @@ export function FamilyPage() {
         eyebrow={<Breadcrumbs trail={[{ to: '/task-definitions', label: 'Task definitions' }]} />}
         title={family}
       />
-      <ResourceTable
+      <div className="mb-3 flex flex-wrap items-end gap-3 text-sm">
+        <FilterSelect
+          label="Revision status"
+          value={status}
+          onChange={(v) => set('status', v === 'ACTIVE' ? '' : v)}
+        >
+          <option value="ACTIVE">Active</option>
+          <option value="INACTIVE">Inactive (deregistered)</option>
+        </FilterSelect>
+      </div>
+      <DataTable
+        tableId="task-definition-revisions"
         caption={`Revisions of ${family}`}
         resourceName="revisions"
-        columns={[
-          {
-            id: 'revision',
-            header: 'Revision',
-            cell: (r: Revision) => (
-              <Link
-                className={linkClass}
-                to={`/task-definitions/${encodeURIComponent(family)}/${r.revision}`}
-              >
-                {family}:{r.revision}
-              </Link>
-            ),
-          },
-          {
-            id: 'arn',
-            header: 'ARN',
-            cell: (r: Revision) => <span className="font-mono text-xs">{r.arn}</span>,
-          },
-        ]}
+        columns={cols}
+        rows={revisions.rows}
         rowKey={(r) => r.arn}
-        {...queryRows(revisions)}
+        isLoading={revisions.isPending}
+        error={revisions.error}
+        onRetry={revisions.refetch}
+        defaultSort={{ id: 'revision', desc: true }}
+        more={moreOf(revisions, `Load ${REVISIONS_PAGE} more revisions`)}
+        empty={{
+          title:
+            status === 'ACTIVE' ? `No active revision of ${family}` : `No inactive revision of ${family}`,
+        }}
       />
       {list.length >= 2 && (
         <section className="mt-8" aria-labelledby="diff-heading">

@@ -1,45 +1,84 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { Button, ButtonLink } from '../../../components/ui/button';
 import { TagsSection } from '../../../components/tags/tags-section';
 import { DeployRevision } from './deploy-revision';
 import { CodeBlock } from '../../../components/ui/code-block';
-import { Dialog } from '../../../components/ui/dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { PageHeader, StatusTitle } from '../../../components/ui/page-header';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { useTaskDefinition } from '../../../aws/queries/task-definition';
 import { useDeregisterTaskDefinition } from '../api/deregister-task-definition';
+import { useDeleteTaskDefinition } from '../api/delete-task-definition';
+import { notify } from '../../../lib/notices';
 
-function Deregister({ td }: { td: TaskDefinition }) {
+/**
+ * Deregister an ACTIVE revision, or delete an INACTIVE one: both in the shared dialog, `family:revision`
+ * typed to confirm, with the call shown.
+ */
+function RemoveRevision({ td }: { td: TaskDefinition }) {
   const [open, setOpen] = useState(false);
   const deregister = useDeregisterTaskDefinition();
+  const remove = useDeleteTaskDefinition();
+  const navigate = useNavigate();
   const family = td.family ?? '';
   const revision = td.revision ?? 0;
-  if (td.status !== 'ACTIVE') return null;
+  const name = `${family}:${revision}`;
+  if (td.status !== 'ACTIVE' && td.status !== 'INACTIVE') return null;
+  const active = td.status === 'ACTIVE';
+  const verb = active ? 'Deregister' : 'Delete';
+  const mutation = active ? deregister : remove;
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
-        Deregister
+        {verb}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Deregister ${family}:${revision}`}>
-        <p className="text-sm">
-          The revision becomes INACTIVE: no new task or service can use it; tasks running it keep running.
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`${verb} ${name}`}
+        confirmLabel={verb}
+        typeToConfirm={{ label: 'Revision', value: name }}
+        calls={[
+          active
+            ? { service: 'ecs', operation: 'DeregisterTaskDefinition', input: { taskDefinition: name } }
+            : { service: 'ecs', operation: 'DeleteTaskDefinitions', input: { taskDefinitions: [name] } },
+        ]}
+        pending={mutation.isPending}
+        error={mutation.error}
+        errorTitle={`Could not ${verb.toLowerCase()} ${name}`}
+        onConfirm={() => {
+          if (active)
+            deregister.mutate(
+              { family, revision },
+              {
+                onSuccess: () => {
+                  setOpen(false);
+                  notify('success', `${name} is INACTIVE: it can be deleted now.`);
+                },
+              },
+            );
+          else
+            remove.mutate(
+              { taskDefinitions: [name] },
+              {
+                onSuccess: () => {
+                  notify('success', `${name} is being deleted (DELETE_IN_PROGRESS).`);
+                  void navigate(`/task-definitions/${encodeURIComponent(family)}?status=INACTIVE`);
+                },
+              },
+            );
+        }}
+      >
+        <p>
+          {active
+            ? 'The revision becomes INACTIVE: no new task or service can use it; tasks running it keep running.'
+            : 'ECS deletes the revision once no task or service uses it (DELETE_IN_PROGRESS until then). This cannot be undone.'}
         </p>
-        {deregister.isError && <ErrorState title="Could not deregister" error={deregister.error} />}
-        <div className="mt-4 flex justify-end gap-2">
-          <Button onClick={() => setOpen(false)}>Cancel</Button>
-          <Button
-            variant="danger"
-            disabled={deregister.isPending}
-            onClick={() => deregister.mutate({ family, revision }, { onSuccess: () => setOpen(false) })}
-          >
-            Deregister
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }
@@ -74,7 +113,7 @@ export function RevisionPage() {
                 Create new revision
               </ButtonLink>
               <DeployRevision td={data.taskDefinition} />
-              <Deregister td={data.taskDefinition} />
+              <RemoveRevision td={data.taskDefinition} />
             </>
           )
         }

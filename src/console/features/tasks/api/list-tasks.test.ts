@@ -1,4 +1,5 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 
 const sent: Array<{ op: string; input: Record<string, unknown> }> = [];
@@ -19,39 +20,57 @@ vi.mock('../../../aws/ecs', () => ({
       if (describes === failDescribeAt) {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       }
-      // Later pages answer first: the stream must still yield them in order.
-      await new Promise((r) => setTimeout(r, 30 - describes * 10));
       return { tasks: (command.input.tasks ?? []).map((taskArn) => ({ taskArn })) };
     },
   }),
 }));
 
-const { streamTasks, tasksQuery } = await import('./list-tasks');
+const { fetchTasksPage, tasksQuery } = await import('./list-tasks');
 
-async function collect(filter = {}) {
-  const pages: string[][] = [];
-  for await (const page of streamTasks('us-east-1', 'c', filter))
-    pages.push(page.map((t) => t.taskArn ?? ''));
-  return pages;
+function observe(filter = {}) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const observer = new InfiniteQueryObserver(client, tasksQuery('us-east-1', 'c', filter));
+  const unsubscribe = observer.subscribe(() => {});
+  const arns = () =>
+    (observer.getCurrentResult().data?.pages ?? []).flatMap((p) => p.items.map((t) => t.taskArn));
+  return { observer, unsubscribe, arns };
 }
 
-describe('streamTasks', () => {
-  it('lists in pages of 100, describes each page in one call, and yields pages in order', async () => {
+describe('tasksQuery: a page of ListTasks at a time', () => {
+  it('reads only the first page, then each next page with its nextToken when asked', async () => {
     sent.length = 0;
     failDescribeAt = -1;
-    const pages = await collect({ desiredStatus: 'RUNNING', serviceName: 'web' });
-    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
-    expect(pages.flat()[0]).toBe('arn:task/0');
-    expect(pages.flat()[249]).toBe('arn:task/249');
-    expect(sent.filter((s) => s.op === 'ListTasks')).toHaveLength(3);
-    expect(sent.filter((s) => s.op === 'DescribeTasks')).toHaveLength(3);
-    expect(sent[0]?.input).toMatchObject({ desiredStatus: 'RUNNING', serviceName: 'web', maxResults: 100 });
+    const view = observe({ desiredStatus: 'RUNNING', serviceName: 'web' });
+    await vi.waitFor(() => expect(view.arns()).toHaveLength(100));
+    expect(sent.map((s) => s.op)).toEqual(['ListTasks', 'DescribeTasks']);
+    expect(sent[0]?.input).toEqual({
+      cluster: 'c',
+      maxResults: 100,
+      desiredStatus: 'RUNNING',
+      serviceName: 'web',
+    });
+    expect(view.observer.getCurrentResult().hasNextPage).toBe(true);
+
+    await view.observer.fetchNextPage();
+    expect(view.arns()).toHaveLength(200);
+    expect(sent[2]?.input).toMatchObject({ nextToken: '100' });
+    await view.observer.fetchNextPage();
+    expect(view.arns()).toHaveLength(250);
+    expect(view.arns()[249]).toBe('arn:task/249');
+    expect(view.observer.getCurrentResult().hasNextPage).toBe(false);
+    // Each page was described in one call: never one request per task.
+    expect(
+      sent.filter((s) => s.op === 'DescribeTasks').map((s) => (s.input['tasks'] as string[]).length),
+    ).toEqual([100, 100, 50]);
+    view.unsubscribe();
   });
 
-  it('fails with the AWS error of a failed batch', async () => {
+  it('fails with the AWS error of a failed page', async () => {
     sent.length = 0;
-    failDescribeAt = 1;
-    await expect(collect()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    failDescribeAt = 0;
+    await expect(fetchTasksPage('us-east-1', 'c', {}, undefined)).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
   });
 
   it('re-reads when a tasks view is opened again, whatever the cache holds', () => {

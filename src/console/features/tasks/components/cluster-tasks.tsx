@@ -1,6 +1,8 @@
 import type { DesiredStatus } from '@aws-sdk/client-ecs';
 import { FilterSelect, useUrlFilters } from '../../../components/ui/filters';
-import { useTasks } from '../api/list-tasks';
+import { moreOf } from '../../../aws/paged';
+import { Button, ButtonLink } from '../../../components/ui/button';
+import { TASKS_PAGE, useTasks } from '../api/list-tasks';
 import { TasksTable } from './tasks-table';
 
 function desiredFrom(value: string | null): DesiredStatus {
@@ -46,11 +48,55 @@ export function ClusterTasks({
       <TasksTable
         cluster={cluster}
         caption={serviceName ? `Tasks of service ${serviceName}` : `Tasks in cluster ${cluster}`}
-        tasks={tasks.data}
+        tasks={tasks.rows}
         isLoading={tasks.isPending}
         error={tasks.error}
-        onRetry={() => void tasks.refetch()}
+        onRetry={tasks.refetch}
+        more={moreOf(tasks, `Load ${TASKS_PAGE} more tasks`)}
+        empty={emptyTasks(cluster, desiredStatus, serviceName, service !== undefined, (v) =>
+          set('desired', v),
+        )}
       />
     </div>
   );
+}
+
+/** An empty tasks list says which tasks there are none of, and what to do next. */
+function emptyTasks(
+  cluster: string,
+  desired: DesiredStatus,
+  serviceName: string,
+  ofService: boolean,
+  showDesired: (value: DesiredStatus) => void,
+) {
+  const whose = serviceName ? `of service ${serviceName}` : `in cluster ${cluster}`;
+  if (desired === 'STOPPED') {
+    return {
+      title: `No stopped tasks ${whose}`,
+      description: 'ECS lists a stopped task for about an hour after it stops.',
+      action: (
+        <Button size="sm" onClick={() => showDesired('RUNNING')}>
+          Show running tasks
+        </Button>
+      ),
+    };
+  }
+  return {
+    title: `No running tasks ${whose}`,
+    description: serviceName
+      ? 'When the service cannot start its tasks, its events say why.'
+      : 'A service starts tasks to keep its desired count; Run task starts one-off tasks.',
+    action: (
+      <span className="flex flex-wrap justify-center gap-2">
+        {!ofService && (
+          <ButtonLink size="sm" to={`/clusters/${encodeURIComponent(cluster)}/run-task`}>
+            Run task
+          </ButtonLink>
+        )}
+        <Button size="sm" onClick={() => showDesired('STOPPED')}>
+          Show stopped tasks
+        </Button>
+      </span>
+    ),
+  };
 }

@@ -20,6 +20,7 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader } from '../../../components/ui/page-header';
 import { lastPart } from '../../../lib/format';
 import { notify } from '../../../lib/notices';
+import { NetworkPickers } from '../../../components/pickers/network-pickers';
 import { useRunTask } from '../api/run-task';
 import {
   emptyRunTaskForm,
@@ -166,8 +167,7 @@ function RunFields() {
         <CheckboxControl name="awsvpc" label="Send an awsvpc network configuration" />
         {awsvpc && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextControl name="subnets" label="Subnets" hint="Comma-separated." />
-            <TextControl name="securityGroups" label="Security groups" hint="Comma-separated." />
+            <NetworkPickers subnetsName="subnets" securityGroupsName="securityGroups" />
             <CheckboxControl name="assignPublicIp" label="Assign a public IP" />
           </div>
         )}

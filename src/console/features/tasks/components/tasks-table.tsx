@@ -1,11 +1,11 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import type { RowSelectionState } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useContainerInstances } from '../../../aws/queries/container-instances';
+import { useInstancesByArn } from '../../../aws/queries/container-instances';
 import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
-import { DataTable, type DataColumn } from '../../../components/ui/data-table';
+import { DataTable, type DataColumn, type LoadMoreProps } from '../../../components/ui/data-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { formatTime, lastPart, linkClass } from '../../../lib/format';
 import { notify } from '../../../lib/notices';
@@ -21,6 +21,10 @@ interface TasksTableProps {
   onRetry: () => void;
   caption: string;
   height?: number;
+  /** The next page of ListTasks. */
+  more?: LoadMoreProps;
+  /** What an empty list says (the caller knows its filters). */
+  empty?: { title: string; description?: ReactNode; action?: ReactNode };
 }
 
 const time = (d: Date | undefined) => (d ? d.toISOString() : undefined);
@@ -137,8 +141,13 @@ export function TasksTable({
   onRetry,
   caption,
   height = 560,
+  more,
+  empty = { title: 'No tasks', description: 'No task matches the filters.' },
 }: TasksTableProps) {
-  const instances = useContainerInstances(cluster);
+  const instances = useInstancesByArn(
+    cluster,
+    (tasks ?? []).map((t) => t.containerInstanceArn ?? ''),
+  );
   const ec2Of = useMemo(
     () => new Map((instances.data ?? []).map((i) => [i.containerInstanceArn ?? '', i.ec2InstanceId ?? ''])),
     [instances.data],
@@ -169,6 +178,7 @@ export function TasksTable({
         defaultSort={{ id: 'started', desc: true }}
         selection={{ selected, onChange: setSelected }}
         countTestId="tasks-count"
+        more={more}
         toolbar={
           <Button
             size="sm"
@@ -180,7 +190,7 @@ export function TasksTable({
           </Button>
         }
         virtual={{ height, rowHeight: ROW_HEIGHT, scrollTestId: 'tasks-scroll', rowTestId: 'task-row' }}
-        empty={{ title: 'No tasks', description: 'No task matches the filters.' }}
+        empty={empty}
       />
       <ConfirmDialog
         open={confirming}

@@ -1,0 +1,131 @@
+/**
+ * Long lists page with the API's own token: 250 tasks started with RunTask (ListTasks answers 100 at a
+ * time) and 105 task definition families (ListTaskDefinitionFamilies, 100 at a time), on the embedded
+ * control plane. The first page shows, the table says how many are loaded, "Load more" (with the keyboard)
+ * and scrolling to the end read the next pages with nextToken; every ListTasks the console sent is checked.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import type { Request } from '@playwright/test';
+import { expect, screenshot, seriousA11yViolations, test } from './fixtures';
+import { addInstances, consoleUrl, waitFor } from './pages/dashboard-world';
+import { DashboardClusters } from './pages/dashboard-clusters';
+import { PagedTable } from './pages/paged-table';
+
+const clientOptions = () => ({
+  region: 'us-east-1',
+  endpoint: consoleUrl(),
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+
+/** The ListTasks inputs the page sends (JSON 1.1 bodies to the console's AWS endpoint). */
+function listTasksInputs(requests: Request[]): Array<Record<string, unknown>> {
+  return requests
+    .filter((r) => r.headers()['x-amz-target'] === 'AmazonEC2ContainerServiceV20141113.ListTasks')
+    .map((r) => JSON.parse(r.postData() ?? '{}') as Record<string, unknown>);
+}
+
+test('250 tasks: the first 100, then "Load more" and scrolling read the next pages with nextToken', async ({
+  page,
+  api,
+}) => {
+  test.setTimeout(240_000);
+  const ecs = api.ecs;
+  const ec2 = new EC2Client(clientOptions());
+  const cluster = `paging-${Date.now().toString(36)}`;
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  await addInstances(ec2, ecs, cluster, 2, 4000);
+  const family = `${cluster}-tiny`;
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: 'tiny', image: 'busybox', essential: true, cpu: 4, memory: 8 }],
+    }),
+  );
+  for (let i = 0; i < 25; i++)
+    await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 10 }));
+  // The control plane answers ListTasks 100 at a time.
+  const first = await ecs.send(new ListTasksCommand({ cluster }));
+  expect(first.taskArns).toHaveLength(100);
+  expect(first.nextToken).toBeTruthy();
+  await waitFor(
+    '250 tasks listed',
+    async () => {
+      let n = 0;
+      let nextToken: string | undefined;
+      do {
+        const page = await ecs.send(new ListTasksCommand({ cluster, nextToken }));
+        n += page.taskArns?.length ?? 0;
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return n;
+    },
+    (n) => n === 250,
+  );
+
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  const clusters = new DashboardClusters(page);
+  await clusters.gotoCluster(cluster, 'tasks');
+  const tasks = new PagedTable(page, 'Load 100 more tasks', 'tasks-count');
+  await expect(tasks.count).toHaveText('100 tasks loaded, more to load');
+  await expect(tasks.loadMore).toBeVisible();
+  await page.screenshot(screenshot('paging-tasks-100'));
+  expect(await seriousA11yViolations(page), 'axe on the paged tasks tab').toEqual([]);
+  expect(listTasksInputs(requests)[0]).toEqual({ cluster, maxResults: 100, desiredStatus: 'RUNNING' });
+
+  // "Load more" with the keyboard: the next page, asked for with the token of the first.
+  await tasks.loadMoreWithKeyboard();
+  await expect(tasks.count).toHaveText('200 tasks loaded, more to load');
+  const second = listTasksInputs(requests).find((input) => input['nextToken'] !== undefined);
+  expect(second).toEqual({ cluster, maxResults: 100, desiredStatus: 'RUNNING', nextToken: first.nextToken });
+
+  // Scrolling to the end of the virtual rows reads the last page; then there is nothing more to load.
+  await tasks.scrollToEnd('tasks-scroll');
+  await expect(tasks.count).toHaveText('250 tasks');
+  await expect(tasks.loadMore).toHaveCount(0);
+  // The filter applies to every row loaded.
+  await page.getByLabel('Filter tasks').fill(`taskDefinition:${family}:1`);
+  await expect(tasks.count).toHaveText('250 tasks');
+  await page.getByLabel('Filter tasks').fill('no-such-task');
+  await expect(tasks.count).toHaveText('0 shown of 250 tasks');
+  ec2.destroy();
+});
+
+test('105 task definition families: ECS searches the prefix, the table pages, sorts and filters', async ({
+  page,
+  api,
+}) => {
+  const prefix = `pg${Date.now().toString(36)}-`;
+  for (let i = 0; i < 105; i++)
+    await api.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `${prefix}${String(i).padStart(3, '0')}`,
+        containerDefinitions: [{ name: 'c', image: 'busybox', memory: 8 }],
+      }),
+    );
+  await page.goto('/task-definitions');
+  await page.getByLabel('Family name starts with').fill(prefix);
+  await page.getByLabel('Family name starts with').press('Enter');
+  await expect(page).toHaveURL(new RegExp(`prefix=${prefix}`));
+  const families = new PagedTable(page, 'Load 100 more families');
+  await expect(page.getByText('100 families loaded, more to load')).toBeVisible();
+  await expect(page.getByRole('link', { name: `${prefix}000`, exact: true })).toBeVisible();
+  // The latest revision of each family shown, read as its row appears.
+  await expect(page.getByRole('link', { name: `${prefix}000:1`, exact: true })).toBeVisible();
+  expect(await seriousA11yViolations(page), 'axe on the families table').toEqual([]);
+  await families.loadMoreWithKeyboard();
+  await expect(page.getByText('105 families', { exact: true })).toBeVisible();
+  await expect(families.loadMore).toHaveCount(0);
+  // Sorted by family (ascending by default), then descending: the last one first.
+  await page.getByRole('button', { name: /^Family/ }).click();
+  await expect(page).toHaveURL(/sort=family%3Adesc|sort=family:desc/);
+  await expect(page.getByRole('row').nth(1)).toContainText(`${prefix}104`);
+  await page.getByLabel('Filter families').fill('103');
+  await expect(page.getByText('1 shown of 105 families')).toBeVisible();
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { countText } from './data-table';
+
+describe('countText: what a table says it holds', () => {
+  it('counts the rows when the list is whole', () => {
+    expect(countText('tasks', 12, 12)).toBe('12 tasks');
+    expect(countText('services', 1, 1)).toBe('1 service');
+    expect(countText('families', 1, 1)).toBe('1 family');
+    expect(countText('container instances', 1, 1)).toBe('1 container instance');
+    expect(countText('tasks', 0, 0)).toBe('0 tasks');
+    expect(countText('tasks', 1, 0)).toBe('0 shown of 1 task');
+    expect(countText('tasks', 12, 3)).toBe('3 shown of 12 tasks');
+    expect(countText('tasks', 12, 12, { hasMore: false })).toBe('12 tasks');
+  });
+
+  it('says the rows are only those loaded while the API has more', () => {
+    expect(countText('tasks', 100, 100, { hasMore: true })).toBe('100 tasks loaded, more to load');
+    expect(countText('tasks', 100, 4, { hasMore: true })).toBe('4 shown of 100 tasks loaded, more to load');
+    expect(countText('tasks', 100, 100, { hasMore: true, total: 250 })).toBe('100 of 250 tasks loaded');
+  });
+});
