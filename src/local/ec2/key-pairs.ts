@@ -68,9 +68,8 @@ export function importKeyPair(
   const text = Buffer.from(material, 'base64').toString('utf8').trim();
   const m = /^(ssh-rsa|ssh-ed25519) ([A-Za-z0-9+/]+={0,2})(\s.*)?$/.exec(text);
   if (!m) {
-    throw ec2Errors.invalid(
-      'Value for parameter PublicKeyMaterial is invalid. Key is not in valid OpenSSH public key format',
-    );
+    // AWS: "An error occurred (InvalidKey.Format) ... Key is not in valid OpenSSH public key format".
+    throw new AwsError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format', 400);
   }
   const record: KeyPairRecord = {
     kind: 'key',

@@ -1,4 +1,5 @@
 import {
+  ImportKeyPairCommand,
   AuthorizeSecurityGroupIngressCommand,
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
@@ -272,6 +273,20 @@ describe('EC2 over the wire', () => {
     ]);
     await ec2.send(new DeleteKeyPairCommand({ KeyName: 'ops' }));
     expect(await errorOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['ops'] })))).toMatchObject({
+      name: 'InvalidKeyPair.NotFound',
+    });
+    // A key that is not an OpenSSH public key: AWS's InvalidKey.Format, nothing stored.
+    expect(
+      await errorOf(
+        ec2.send(
+          new ImportKeyPairCommand({
+            KeyName: 'bad',
+            PublicKeyMaterial: new TextEncoder().encode('not a key'),
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: 'InvalidKey.Format', message: 'Key is not in valid OpenSSH public key format' });
+    expect(await errorOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['bad'] })))).toMatchObject({
       name: 'InvalidKeyPair.NotFound',
     });
 
