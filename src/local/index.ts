@@ -24,6 +24,7 @@ import { createElbV2Service, createElbClassicService } from './elb/provider';
 import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
+import { createCloudWatchService } from './cloudwatch/provider';
 import { hexId } from './common/ids';
 import { DockerEngine } from './runtime/docker/engine';
 import type { TaskRuntime } from './runtime/types';
@@ -110,6 +111,7 @@ export class LocalControlPlane {
       createIamService(this.deps),
       createCloudFormationService(this.deps),
       createLogsService(this.deps),
+      createCloudWatchService(this.deps),
     ];
     for (const s of services) endpoint.register(s);
     this.services = services;
