@@ -25,6 +25,7 @@ import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
 import { createCloudWatchService } from './cloudwatch/provider';
+import { createApplicationAutoScalingService } from './application-autoscaling/provider';
 import { hexId } from './common/ids';
 import { DockerEngine } from './runtime/docker/engine';
 import type { TaskRuntime } from './runtime/types';
@@ -112,6 +113,7 @@ export class LocalControlPlane {
       createCloudFormationService(this.deps),
       createLogsService(this.deps),
       createCloudWatchService(this.deps),
+      createApplicationAutoScalingService(this.deps),
     ];
     for (const s of services) endpoint.register(s);
     this.services = services;
