@@ -39,6 +39,8 @@ export type TargetOptions =
       statePath: string | null;
       allowReset?: boolean;
       taskStepMs?: number;
+      /** How often metrics are published and alarms count periods (default a minute; docs/local-runtime.md). */
+      metricsIntervalMs?: number;
       region?: string;
       accountId?: string;
       /** What runs the tasks (default simulated). */
@@ -285,6 +287,7 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
       statePath: target.statePath,
       allowReset: target.allowReset,
       taskStepMs: target.taskStepMs,
+      metricsIntervalMs: target.metricsIntervalMs,
       runtime: target.runtime,
       defaultRegion: target.region,
       accountId: target.accountId,
