@@ -304,7 +304,7 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
     throw validationError(
       'The parameter MetricDataQueries must hold at least one query with ReturnData true.',
     );
-  readOffset(input.NextToken);
+  const offset = readOffset(input.NextToken);
   const start = Math.floor(input.StartTime);
   const end = Math.ceil(input.EndTime);
   const results = runQueries(s, queries, start, end);
@@ -312,8 +312,11 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
     ...new Set([...results.values()].flatMap((v) => (v.kind === 'series' ? v.series.timestamps : []))),
   ].sort((a, b) => a - b);
   const descending = (input.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
+  // At most `max` datapoints a page (AWS: 100,800); the rest follows with NextToken, in the same
+  // order (query by query, each in scan order), so a page boundary may cut one result in two.
   const max = input.MaxDatapoints ?? MAX_DATAPOINTS;
-  let budget = max;
+  const pageEnd = offset + max;
+  let seen = 0;
   const out: Wire<cw.MetricDataResult>[] = [];
   for (const q of queries) {
     if (q.ReturnData === false) continue;
@@ -324,8 +327,10 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
         .map((t, j) => [t, series.values[j] as number] as const)
         .filter(([, v]) => Number.isFinite(v));
       if (descending) pairs.reverse();
-      const kept = pairs.slice(0, Math.max(0, budget));
-      budget -= kept.length;
+      const from = Math.max(0, offset - seen);
+      const to = Math.max(from, Math.min(pairs.length, pageEnd - seen));
+      const kept = pairs.slice(from, to);
+      seen += pairs.length;
       const label =
         q.Label ??
         (q.MetricStat ? q.MetricStat.Metric.MetricName : list.length > 1 ? `${q.Id} ${i + 1}` : q.Id);
@@ -334,16 +339,14 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
         Label: label,
         Timestamps: kept.map(([t]) => t),
         Values: kept.map(([, v]) => v),
-        StatusCode: kept.length < pairs.length ? 'PartialData' : 'Complete',
+        StatusCode: to < pairs.length ? 'PartialData' : 'Complete',
       });
     });
   }
-  const truncated = budget < 0 || out.some((r) => r.StatusCode === 'PartialData');
   return {
     MetricDataResults: out,
-    Messages: truncated
-      ? [{ Code: 'MaxDatapointsExceeded', Value: `The query returned more than ${max} datapoints.` }]
-      : [],
+    ...(pageEnd < seen && { NextToken: offsetToken(pageEnd) }),
+    Messages: [],
   };
 }
 

@@ -8,6 +8,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
@@ -35,6 +37,7 @@ export interface AwsResponse {
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
+const gunzipAsync = promisify(gunzip);
 /**
  * Deepest JSON body accepted (arrays and objects): the nesting limit of the JSON parser AWS's Java
  * services use (Jackson's default, 1000). No ECS or Logs input shape is more than ~10 deep.
@@ -143,6 +146,18 @@ export class AwsEndpoint implements ServiceCaller {
       return send(res, this.errorFor(flatHeaders(req), err, randomUUID()));
     }
     const headers = flatHeaders(req);
+    // Request compression (the SDKs gzip large PutMetricData bodies): inflate, bounded like any body.
+    if ((headers['content-encoding'] ?? '').toLowerCase().trim() === 'gzip') {
+      try {
+        raw = await gunzipAsync(raw, { maxOutputLength: MAX_BODY });
+      } catch (e) {
+        const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        const err = tooLarge
+          ? new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY} bytes`, 413)
+          : commonErrors.serialization('Could not read the request body: it is not valid gzip');
+        return send(res, this.errorFor(headers, err, randomUUID()));
+      }
+    }
     const response = await this.dispatch(req.method ?? 'GET', req.url ?? '/', headers, raw);
     send(res, response);
   }
