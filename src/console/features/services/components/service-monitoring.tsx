@@ -26,6 +26,7 @@ import { StatusBadge } from '../../../components/ui/status-badge';
 import { formatTime } from '../../../lib/format';
 import { useServiceLoadBalancers } from '../api/describe-load-balancers';
 import { MetricChart } from './metric-chart';
+import { targetTrackingCalls, type TrackedMetric as Metric } from '../scaling-calls';
 
 const LIVE_MS = 5000;
 
@@ -181,50 +182,6 @@ function TestTraffic({ service }: { service: Service }) {
       {send.isError && <ErrorState title="Could not send test traffic" error={send.error} />}
     </Section>
   );
-}
-
-type Metric = 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization';
-
-/** The calls that create or update a target-tracking policy (and its scalable target). */
-export function targetTrackingCalls(
-  resourceId: string,
-  v: {
-    min: number;
-    max: number;
-    policyName: string;
-    metric: Metric;
-    target: number;
-    outCooldown: number;
-    inCooldown: number;
-  },
-): ApiCall[] {
-  const target = {
-    ServiceNamespace: 'ecs',
-    ResourceId: resourceId,
-    ScalableDimension: 'ecs:service:DesiredCount',
-  };
-  return [
-    {
-      service: 'application-autoscaling',
-      operation: 'RegisterScalableTarget',
-      input: { ...target, MinCapacity: v.min, MaxCapacity: v.max },
-    },
-    {
-      service: 'application-autoscaling',
-      operation: 'PutScalingPolicy',
-      input: {
-        ...target,
-        PolicyName: v.policyName,
-        PolicyType: 'TargetTrackingScaling',
-        TargetTrackingScalingPolicyConfiguration: {
-          TargetValue: v.target,
-          PredefinedMetricSpecification: { PredefinedMetricType: v.metric },
-          ScaleOutCooldown: v.outCooldown,
-          ScaleInCooldown: v.inCooldown,
-        },
-      },
-    },
-  ];
 }
 
 function AutoScaling({ cluster, service }: { cluster: string; service: Service }) {
