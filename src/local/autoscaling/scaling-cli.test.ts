@@ -12,6 +12,7 @@ const hasAws = requireTool('aws', 'Auto Scaling policies with the AWS CLI');
 
 let t: TestPlane;
 
+// Each AWS CLI call starts a Python process (seconds each on a loaded machine): generous timeouts.
 describe.skipIf(!hasAws)('AWS CLI: scaling policies', () => {
   beforeAll(async () => {
     t = await startTestPlane();
@@ -120,7 +121,7 @@ describe.skipIf(!hasAws)('AWS CLI: scaling policies', () => {
       'grow',
     );
     expect(gone.stderr).toContain('(ValidationError)');
-  });
+  }, 240_000);
 
   it('registers a scalable ECS service with a target tracking policy and its alarms', async () => {
     await json('ecs', 'create-cluster', '--cluster-name', 'cli-scale');
@@ -223,5 +224,5 @@ describe.skipIf(!hasAws)('AWS CLI: scaling policies', () => {
     await json('application-autoscaling', 'deregister-scalable-target', ...target);
     const again = await run('application-autoscaling', 'deregister-scalable-target', ...target);
     expect(again.stderr).toContain('(ObjectNotFoundException)');
-  });
+  }, 240_000);
 });

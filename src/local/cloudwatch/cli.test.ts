@@ -105,7 +105,7 @@ describe.skipIf(!hasAws)('AWS CLI against the local CloudWatch endpoint', () => 
       'Cli/App',
     ]);
     expect(list.Metrics.map((m) => m.MetricName)).toEqual(['Hits']);
-  });
+  }, 240_000);
 
   it('manages alarms and answers errors with CloudWatch codes', async () => {
     const create = await cw(
@@ -206,5 +206,5 @@ describe.skipIf(!hasAws)('AWS CLI against the local CloudWatch endpoint', () => 
     expect((await cw('delete-alarms', '--alarm-names', 'cli-high')).code).toBe(0);
     const gone = await cw('delete-alarms', '--alarm-names', 'cli-high');
     expect(gone.stderr).toContain('(ResourceNotFound)');
-  });
+  }, 240_000);
 });
