@@ -10,7 +10,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const child = spawn(
     process.execPath,
-    ['bin/ecs-console.mjs', 'serve', '--port', '0', '--ephemeral', '--allow-reset', '--task-step-ms', '50'],
+    [
+      'bin/ecs-console.mjs',
+      'serve',
+      '--port',
+      '0',
+      '--ephemeral',
+      '--allow-reset',
+      '--task-step-ms',
+      '50',
+      // Metrics every second, so alarms and auto scaling act within a journey (e2e/metrics.spec.ts).
+      '--metrics-interval-ms',
+      '1000',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

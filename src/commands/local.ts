@@ -28,6 +28,8 @@ const help = `usage: ecs-console local [options]
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
+  --metrics-interval-ms MS  how often metrics are published and alarms count periods (default
+                       60000, as AWS; 1000-60000: shorter for tests and demos, docs/local-runtime.md)
   --runtime R          what runs the tasks: simulated (default) or docker (real containers
                        on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
@@ -48,6 +50,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
+      'metrics-interval-ms': { type: 'string' },
       runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +89,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     token,
     taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
+    metricsIntervalMs: metricsInterval(values['metrics-interval-ms']),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
   let url: string;
@@ -136,6 +140,15 @@ export function dockerUnavailable(err: Error): string {
     `--runtime docker: ${err.message}. Start the Docker Engine (or point DOCKER_HOST at one), ` +
     'or run the simulated runtime (--runtime simulated, the default).'
   );
+}
+
+/** --metrics-interval-ms: whole milliseconds from 1000 to 60000. */
+export function metricsInterval(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1000 || n > 60_000)
+    throw new Error(`--metrics-interval-ms must be 1000-60000 ms, got ${value}`);
+  return n;
 }
 
 function millis(value: string | undefined, flag: string): number | undefined {

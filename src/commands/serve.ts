@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { bindRefusal, startConsoleServer, ServeUsageError, type TargetOptions } from '../server/index';
 import { buildSpa, spaState } from '../server/spa';
 import { EngineUnreachableError, tokenRefusal } from '../local/index';
-import { defaultStatePath, dockerUnavailable, runtimeKind } from './local';
+import { defaultStatePath, dockerUnavailable, metricsInterval, runtimeKind } from './local';
 
 const help = `usage: ecs-console serve [options]
 
@@ -17,6 +17,8 @@ target (default: the embedded local control plane):
   --state FILE         local: SQLite state file (default ~/.ecs-console/state.sqlite)
   --ephemeral          local: keep state in memory only
   --task-step-ms MS    local: delay between task lifecycle steps (default 200)
+  --metrics-interval-ms MS  local: how often metrics are published and alarms count periods
+                       (default 60000; 1000-60000; below a minute for tests and demos)
   --runtime R          local: what runs the tasks, simulated (default) or docker (real
                        containers on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        local: enable POST /_ecs-console/reset (wipes all state; for test suites)
@@ -45,6 +47,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         endpoint: { type: 'string' },
         token: { type: 'string' },
         'task-step-ms': { type: 'string' },
+        'metrics-interval-ms': { type: 'string' },
         runtime: { type: 'string' },
         'allow-reset': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -64,9 +67,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return usageError(`--port must be 0-65535, got ${values.port}`);
   if (values.aws && values.endpoint) return usageError('--aws and --endpoint are exclusive');
   const proxied = values.aws || values.endpoint !== undefined;
-  const localOnly = (['state', 'ephemeral', 'task-step-ms', 'allow-reset', 'runtime'] as const).filter(
-    (k) => values[k] !== undefined && values[k] !== false,
-  );
+  const localOnly = (
+    ['state', 'ephemeral', 'task-step-ms', 'metrics-interval-ms', 'allow-reset', 'runtime'] as const
+  ).filter((k) => values[k] !== undefined && values[k] !== false);
   if (proxied && localOnly.length)
     return usageError(`--${localOnly.join(', --')} only apply to the local control plane`);
   if (!proxied && values.profile) return usageError('--profile needs --aws or --endpoint');
@@ -76,6 +79,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     taskStepMs = Number(values['task-step-ms']);
     if (!Number.isInteger(taskStepMs) || taskStepMs < 0)
       return usageError('--task-step-ms must be a whole number of ms');
+  }
+  let metricsIntervalMs: number | undefined;
+  try {
+    metricsIntervalMs = metricsInterval(values['metrics-interval-ms']);
+  } catch (e) {
+    return usageError((e as Error).message);
   }
   let runtime: 'simulated' | 'docker';
   try {
@@ -99,6 +108,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       statePath,
       allowReset: values['allow-reset'],
       taskStepMs,
+      metricsIntervalMs,
       region: values.region,
       runtime,
     };

@@ -25,6 +25,13 @@ export interface LocalConfig {
   runtime?: 'simulated' | 'docker';
   /** The URL the control plane listens on (set by `listen`; agents poll it: DiscoverPollEndpoint). */
   endpoint?: string;
+  /**
+   * How often the plane publishes its metrics (AWS/ECS, AWS/ApplicationELB, ...) and the unit its
+   * alarms count periods in (ms). AWS: a minute. Below a minute (the local knob, for tests and demos)
+   * metrics are published at high resolution and alarms and policies accept periods of any whole
+   * number of seconds: docs/local-runtime.md.
+   */
+  metricsIntervalMs: number;
 }
 
 export interface LocalDeps {
@@ -59,4 +66,5 @@ export const defaultConfig: LocalConfig = {
   perInstanceAddresses: process.platform === 'linux',
   addressBlock: 0,
   runtime: 'simulated',
+  metricsIntervalMs: 60_000,
 };

@@ -24,6 +24,8 @@ import { createElbV2Service, createElbClassicService } from './elb/provider';
 import { createIamService } from './iam/provider';
 import { createCloudFormationService } from './cloudformation/provider';
 import { createLogsService } from './logs/provider';
+import { createCloudWatchService } from './cloudwatch/provider';
+import { createApplicationAutoScalingService } from './application-autoscaling/provider';
 import { hexId } from './common/ids';
 import { DockerEngine } from './runtime/docker/engine';
 import type { TaskRuntime } from './runtime/types';
@@ -110,6 +112,8 @@ export class LocalControlPlane {
       createIamService(this.deps),
       createCloudFormationService(this.deps),
       createLogsService(this.deps),
+      createCloudWatchService(this.deps),
+      createApplicationAutoScalingService(this.deps),
     ];
     for (const s of services) endpoint.register(s);
     this.services = services;

@@ -15,6 +15,8 @@ export const consoleServices = [
   'elasticloadbalancingv2',
   'iam',
   'logs',
+  'monitoring',
+  'application-autoscaling',
 ] as const;
 export type ConsoleService = (typeof consoleServices)[number];
 
@@ -34,6 +36,8 @@ export const signingNames: Record<ConsoleService | 'sts', string> = {
   elasticloadbalancingv2: 'elasticloadbalancing',
   iam: 'iam',
   logs: 'logs',
+  monitoring: 'monitoring',
+  'application-autoscaling': 'application-autoscaling',
   sts: 'sts',
 };
 

@@ -29,6 +29,7 @@ import {
   type EndpointTable,
 } from './endpoints';
 import { localError, SigningProxy, type CredentialProvider, type ProxyResponse } from './proxy';
+import { loadRefusal, runLoad } from './load-generator';
 import { allowedHosts, createGuard, isLoopback } from './security';
 import { registerSpa } from './spa';
 
@@ -39,6 +40,8 @@ export type TargetOptions =
       statePath: string | null;
       allowReset?: boolean;
       taskStepMs?: number;
+      /** How often metrics are published and alarms count periods (default a minute; docs/local-runtime.md). */
+      metricsIntervalMs?: number;
       region?: string;
       accountId?: string;
       /** What runs the tasks (default simulated). */
@@ -123,7 +126,7 @@ interface Backend {
 interface LocalResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -230,6 +233,24 @@ async function serve(
     },
   });
 
+  let loadsRunning = 0;
+  // Test traffic ("send test traffic" on a service page): bounded, to loopback only (load-generator.ts).
+  app.post('/api/load', async (req, reply) => {
+    if (!backend.plane)
+      return reply.code(404).type('text/plain').send('test traffic only exists in local mode\n');
+    const body = loadBody(req.body);
+    const refusal = body ? await loadRefusal(body) : 'expected JSON {url, rps, durationS}';
+    if (refusal || !body) return reply.code(400).send({ message: refusal });
+    if (loadsRunning >= MAX_LOADS)
+      return reply.code(429).send({ message: `at most ${MAX_LOADS} test traffic runs at once` });
+    const total = Math.round(body.rps * body.durationS);
+    loadsRunning++;
+    runLoad(body)
+      .catch((e) => log(`[serve] test traffic failed: ${firstLine(e)}`))
+      .finally(() => loadsRunning--);
+    return reply.code(202).send({ url: body.url, rps: body.rps, durationS: body.durationS, total });
+  });
+
   app.post('/_ecs-console/reset', async (req, reply) => {
     const plane = backend.plane;
     if (!plane) return reply.code(404).type('text/plain').send('reset only exists in local mode\n');
@@ -285,6 +306,7 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
       statePath: target.statePath,
       allowReset: target.allowReset,
       taskStepMs: target.taskStepMs,
+      metricsIntervalMs: target.metricsIntervalMs,
       runtime: target.runtime,
       defaultRegion: target.region,
       accountId: target.accountId,
@@ -381,6 +403,24 @@ async function createBackend(options: ConsoleServerOptions, log: (line: string) 
     },
     close: async () => {},
   };
+}
+
+/** `{url, rps, durationS}` from a JSON body (Fastify parsed it, or the raw bytes), else undefined. */
+const MAX_LOADS = 4;
+
+function loadBody(raw: unknown): { url: string; rps: number; durationS: number } | undefined {
+  let v: unknown = raw;
+  if (Buffer.isBuffer(raw)) {
+    try {
+      v = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  const { url, rps, durationS } = v as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof rps !== 'number' || typeof durationS !== 'number') return undefined;
+  return { url, rps, durationS };
 }
 
 function flatHeaders(req: FastifyRequest): Record<string, string | undefined> {

@@ -90,7 +90,7 @@ export function wireError(
   protocol: 'json' | 'query' | 'ec2',
 ): { code: string; message: string } | { malformed: string } {
   if (protocol === 'json') {
-    if (!r.contentType.startsWith('application/x-amz-json-1.1'))
+    if (!/^application\/x-amz-json-1\.[01]/.test(r.contentType))
       return { malformed: `content-type ${r.contentType}` };
     try {
       const body = JSON.parse(r.text) as { __type?: unknown; message?: unknown };

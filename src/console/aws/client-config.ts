@@ -20,7 +20,9 @@ export type AwsService =
   | 'elasticloadbalancing'
   | 'elasticloadbalancingv2'
   | 'iam'
-  | 'logs';
+  | 'logs'
+  | 'monitoring'
+  | 'application-autoscaling';
 
 export function clientConfig(service: AwsService, region: string) {
   return {

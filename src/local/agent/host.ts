@@ -16,7 +16,9 @@ import { DockerEngine } from '../runtime/docker/engine';
 import { DockerRuntime } from '../runtime/docker/runtime';
 import { ContainerRuntime, type RuntimeOptions } from '../runtime/runtime';
 import type { TaskRuntime } from '../runtime/types';
+import { createMetricPublisher } from '../common/metric-publisher';
 import { defaultDriverOptions, TaskDriver, type DriverOptions } from './driver';
+import { createTaskMetrics, type TaskMetrics } from './metrics';
 import { clusterFromUserData, registrationInput } from './registration';
 
 export interface AgentHostOptions extends Partial<DriverOptions> {
@@ -45,6 +47,8 @@ export interface AgentHost extends Runnable {
 
 export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {}): AgentHost {
   const logs = createContainerLogWriter(deps);
+  // Created once the runtime exists (it reads the engine's stats); the runtime tells it of requests.
+  const metricsRef: { current?: TaskMetrics } = {};
   const runtime: TaskRuntime = options.docker
     ? new DockerRuntime({
         engine: new DockerEngine(options.docker.dockerHost),
@@ -58,7 +62,10 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     : new ContainerRuntime({
         fallbackAddress: deps.config.fallbackAddress,
         log: deps.log,
-        onRequest: logs.requestServed,
+        onRequest: (r) => {
+          logs.requestServed(r);
+          metricsRef.current?.requestServed(r);
+        },
         ...options.runtime,
       });
   const { runtime: _runtime, docker: _docker, ...driverOverrides } = options;
@@ -71,6 +78,9 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
       ? { running: () => {}, stopped: (task) => logs.forget(task.taskArn) }
       : { running: logs.taskRunning, stopped: logs.taskStopped },
   );
+  const taskMetrics = createTaskMetrics(deps, runtime);
+  metricsRef.current = taskMetrics;
+  const publisher = createMetricPublisher(deps, 'agent', (from, to) => taskMetrics.collect(from, to));
   const col = ecsCollections(deps.db);
   /** EC2 instances to register (their launch event and cluster) and to deregister, by instance id. */
   const launched = new Map<string, { ev: LocalEvents['ec2.instance.running']; cluster: string }>();
@@ -176,8 +186,9 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     async idle() {
       await queue.idle();
       await driver.idle();
+      await publisher.idle?.();
     },
-    busy: () => queue.busy || driver.busy(),
+    busy: () => queue.busy || driver.busy() || (publisher.busy?.() ?? false),
     async start() {
       if (running) return;
       await runtime.ready();
@@ -197,6 +208,7 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
       );
       queue.start();
       await driver.start();
+      await publisher.start();
       setImmediate(() =>
         terminatedWhileDown().catch((err: unknown) =>
           deps.log('agent: could not check for terminated instances', { err: String(err) }),
@@ -206,6 +218,7 @@ export function createAgentHost(deps: LocalDeps, options: AgentHostOptions = {})
     async stop() {
       running = false;
       for (const u of unsubscribe.splice(0)) u();
+      await publisher.stop();
       await queue.stop();
       launched.clear();
       terminatedIds.clear();

@@ -236,6 +236,8 @@ export function deleteAutoScalingGroup(
     if (!busy) {
       s.store.groups.delete(key);
       for (const a of s.store.activities.find({ group: key })) s.store.activities.delete(a.activityId);
+      for (const a of s.store.policies.find({ group: key }))
+        s.store.policies.delete(`${key}|${a.policy.PolicyName}`);
     } else {
       s.store.groups.put(key, { ...g, deleting: true, desiredCapacity: 0, minSize: 0 });
     }

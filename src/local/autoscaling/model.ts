@@ -1,5 +1,7 @@
 /** Auto Scaling records and collections. Keys are `region/name` so names are unique per region. */
 import { randomUUID } from 'node:crypto';
+import type * as autoscaling from '@aws-sdk/client-auto-scaling';
+import type { Wire } from '../protocol/types';
 import type { Collection } from '../store/collection';
 import type { Db } from '../store/db';
 
@@ -80,6 +82,15 @@ export interface GroupRecord {
   intents: LaunchIntent[];
   /** After a failed launch the worker waits before trying again (epoch ms). */
   launchBackoffUntil?: number;
+  /** When a scaling policy last changed the desired capacity (epoch ms): cooldowns count from it. */
+  lastPolicyScaleAt?: number;
+}
+
+/** A scaling policy (PutScalingPolicy): SimpleScaling or StepScaling. */
+export interface PolicyRecord {
+  region: string;
+  groupKey: string;
+  policy: Wire<autoscaling.ScalingPolicy>;
 }
 
 export interface ActivityRecord {
@@ -126,6 +137,7 @@ export interface AutoScalingStore {
   launchConfigs: Collection<LaunchConfigurationRecord>;
   groups: Collection<GroupRecord>;
   activities: Collection<ActivityRecord>;
+  policies: Collection<PolicyRecord>;
 }
 
 export const groupKey = (region: string, name: string): string => `${region}/${name}`;
@@ -137,5 +149,9 @@ export function autoScalingStore(db: Db): AutoScalingStore {
     ]),
     groups: db.collection<GroupRecord>('asg_groups', [{ name: 'region', key: (g) => g.region }]),
     activities: db.collection<ActivityRecord>('asg_activities', [{ name: 'group', key: (a) => a.groupKey }]),
+    policies: db.collection<PolicyRecord>('asg_policies', [
+      { name: 'group', key: (p) => p.groupKey },
+      { name: 'region', key: (p) => p.region },
+    ]),
   };
 }

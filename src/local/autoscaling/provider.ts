@@ -24,7 +24,9 @@ import {
   deleteLaunchConfiguration,
   describeLaunchConfigurations,
 } from './launch-configurations';
-import { autoScalingStore } from './model';
+import { autoScalingStore, type AutoScalingStore } from './model';
+import { deletePolicy, describePolicies, executePolicy, putScalingPolicy } from './policies';
+import { createMetricPublisher, type MetricBatch } from '../common/metric-publisher';
 import { model } from './shapes.gen';
 import { createCapacityWorker } from './worker';
 
@@ -43,7 +45,39 @@ const ACTIONS: Record<string, Action> = {
   SetDesiredCapacity: setDesiredCapacity,
   TerminateInstanceInAutoScalingGroup: terminateInstanceInAutoScalingGroup,
   DescribeScalingActivities: describeScalingActivities,
+  PutScalingPolicy: putScalingPolicy,
+  ExecutePolicy: executePolicy,
+  DescribePolicies: describePolicies,
+  DeletePolicy: deletePolicy,
 };
+
+/** `AWS/AutoScaling` group metrics by AutoScalingGroupName, at each interval. */
+function groupMetrics(store: AutoScalingStore): MetricBatch[] {
+  const batches = new Map<string, MetricBatch>();
+  for (const g of store.groups.all()) {
+    if (g.deleting) continue;
+    const dims = [{ Name: 'AutoScalingGroupName', Value: g.name }];
+    const inService = g.instances.filter((i) => i.lifecycleState === 'InService').length;
+    const key = `${g.region}|${g.accountId}`;
+    const b = batches.get(key) ?? {
+      region: g.region,
+      accountId: g.accountId,
+      namespace: 'AWS/AutoScaling',
+      data: [],
+    };
+    for (const [MetricName, Value] of [
+      ['GroupMinSize', g.minSize],
+      ['GroupMaxSize', g.maxSize],
+      ['GroupDesiredCapacity', g.desiredCapacity],
+      ['GroupInServiceInstances', inService],
+      ['GroupPendingInstances', g.instances.filter((i) => i.lifecycleState.startsWith('Pending')).length],
+      ['GroupTotalInstances', g.instances.length],
+    ] as const)
+      b.data.push({ MetricName, Dimensions: dims, Value, Unit: 'None' });
+    batches.set(key, b);
+  }
+  return [...batches.values()];
+}
 
 export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
   const store = autoScalingStore(deps.db);
@@ -52,5 +86,21 @@ export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
   for (const [name, action] of Object.entries(ACTIONS)) {
     actions[name] = (input, ctx) => action(scopeOf(deps, store, worker, ctx), input);
   }
-  return { id: 'autoscaling', model, actions, background: worker };
+  const publisher = createMetricPublisher(deps, 'autoscaling', () => groupMetrics(store));
+  const background = {
+    start: async () => {
+      await worker.start();
+      await publisher.start();
+    },
+    stop: async () => {
+      await publisher.stop();
+      await worker.stop();
+    },
+    idle: async () => {
+      await worker.idle();
+      await publisher.idle?.();
+    },
+    busy: () => worker.busy() || (publisher.busy?.() ?? false),
+  };
+  return { id: 'autoscaling', model, actions, background };
 }

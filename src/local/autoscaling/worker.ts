@@ -398,6 +398,8 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
       deps.db.tx(() => {
         store.groups.delete(key);
         for (const a of store.activities.find({ group: key })) store.activities.delete(a.activityId);
+        for (const a of store.policies.find({ group: key }))
+          store.policies.delete(`${key}|${a.policy.PolicyName}`);
       });
       return;
     }

@@ -25,6 +25,8 @@ export interface LocalEvents {
   'ecs.cluster.dirty': { clusterArn: string };
   /** A task's desired or last status changed: the agent should look at it. */
   'ecs.task.changed': { clusterArn: string; taskArn: string; containerInstanceArn?: string };
+  /** A CloudWatch alarm changed state (by evaluation, or SetAlarmState): its owners may look again. */
+  'cloudwatch.alarm.changed': { region: string; alarmName: string; manual: boolean };
 }
 
 export class Bus {

@@ -54,6 +54,15 @@ export interface LbSource {
   report(groupKey: string, targetKey: string, result: ProbeResult): void;
   /** Periodic housekeeping (ends draining). */
   housekeeping(): void;
+  /**
+   * Told of every request a listener answered (for its CloudWatch metrics); must return at once.
+   * `elb`: the load balancer answered itself (no target, or none reachable); `targetMs`: how long the
+   * target took to answer.
+   */
+  served?(
+    listenerKey: string,
+    outcome: { status: number; elb: boolean; targetMs?: number; target?: Backend },
+  ): void;
 }
 
 export interface LbRuntime extends Runnable {
@@ -87,7 +96,9 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
         });
         req.on('end', () => {
           const backends = source.backends(spec.key);
+          const startedAt = Date.now();
           if (backends.length === 0) {
+            source.served?.(spec.key, { status: 503, elb: true });
             res
               .writeHead(503, { 'content-type': 'text/html', server: 'awselb/2.0' })
               .end(
@@ -112,6 +123,12 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
             const up = request(
               { host: b.host, port: b.port, method: req.method, path: req.url, headers, timeout: 60_000 },
               (upRes) => {
+                source.served?.(spec.key, {
+                  status: upRes.statusCode ?? 502,
+                  elb: false,
+                  targetMs: Date.now() - startedAt,
+                  target: b,
+                });
                 res.writeHead(upRes.statusCode ?? 502, upRes.headers);
                 upRes.pipe(res);
               },
@@ -123,6 +140,7 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
               } else if (n + 1 < backends.length) {
                 attempt(n + 1);
               } else {
+                source.served?.(spec.key, { status: 502, elb: true });
                 res
                   .writeHead(502, { 'content-type': 'text/html', server: 'awselb/2.0' })
                   .end(

@@ -75,7 +75,7 @@ describe('random input', () => {
           Buffer.from(JSON.stringify(params)),
         );
         expect(res.status, `logs:${action} ${res.body}`).toBeLessThan(500);
-        if (res.status >= 400) expect(JSON.parse(res.body)).toHaveProperty('__type');
+        if (res.status >= 400) expect(JSON.parse(String(res.body))).toHaveProperty('__type');
       }),
       { numRuns: 2500 },
     );

@@ -8,9 +8,12 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
+import { CborFormatError, readCbor, writeCbor, writeCborError } from './model/cbor';
 import { paramTree, readQuery } from './model/query-reader';
 import { checkInput } from './model/validate';
 import { coralValidation } from './model/validation-styles';
@@ -29,10 +32,12 @@ export interface EndpointOptions {
 export interface AwsResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes (smithy-rpc-v2-cbor). */
+  body: string | Buffer;
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
+const gunzipAsync = promisify(gunzip);
 /**
  * Deepest JSON body accepted (arrays and objects): the nesting limit of the JSON parser AWS's Java
  * services use (Jackson's default, 1000). No ECS or Logs input shape is more than ~10 deep.
@@ -62,9 +67,17 @@ export function credentialScope(
 }
 
 const protocolOf = (s: ServiceDefinition) => s.model.metadata.protocol;
+/** How a service's query requests are read and answered (awsQuery, or EC2's variant). */
+const queryProtocolOf = (s: ServiceDefinition) => (protocolOf(s) === 'ec2' ? 'ec2' : 'query');
+const speaks = (s: ServiceDefinition, protocol: string) =>
+  protocolOf(s) === protocol || (s.model.metadata.protocols ?? []).some((p) => p === protocol);
+/** smithy-rpc-v2-cbor: `POST /service/<service shape name>/operation/<operation>`. */
+const CBOR_HEADER = 'rpc-v2-cbor';
 
 export class AwsEndpoint implements ServiceCaller {
   private readonly byTarget = new Map<string, ServiceDefinition>();
+  /** smithy-rpc-v2-cbor services by the service name in their path (CloudWatch's target prefix). */
+  private readonly byCborName = new Map<string, ServiceDefinition>();
   private readonly byId = new Map<ServiceId, ServiceDefinition>();
   /** Query services by SigV4 signing name; several share one (ELB classic and v2) and differ by API version. */
   private readonly bySigningName = new Map<string, ServiceDefinition[]>();
@@ -79,8 +92,10 @@ export class AwsEndpoint implements ServiceCaller {
   register(service: ServiceDefinition): void {
     this.byId.set(service.id, service);
     const meta = service.model.metadata;
-    if (meta.targetPrefix) this.byTarget.set(meta.targetPrefix, service);
-    if (meta.protocol !== 'json') {
+    if (meta.targetPrefix && speaks(service, 'json')) this.byTarget.set(meta.targetPrefix, service);
+    if (meta.targetPrefix && speaks(service, 'smithy-rpc-v2-cbor'))
+      this.byCborName.set(meta.targetPrefix, service);
+    if (speaks(service, 'query') || speaks(service, 'ec2')) {
       const same = (this.bySigningName.get(meta.signingName) ?? []).filter((s) => s.id !== service.id);
       this.bySigningName.set(meta.signingName, [...same, service]);
     }
@@ -110,6 +125,7 @@ export class AwsEndpoint implements ServiceCaller {
       region: ctx.region ?? this.options.defaultRegion,
       accountId: ctx.accountId ?? this.options.accountId,
       requestId: ctx.requestId ?? randomUUID(),
+      internal: true,
     };
     // The same checks and normalisation as over the wire; an unknown member is a caller's bug.
     const typed = checkInput(def.model, action, input, def.validation ?? defaultStyle, {
@@ -130,6 +146,18 @@ export class AwsEndpoint implements ServiceCaller {
       return send(res, this.errorFor(flatHeaders(req), err, randomUUID()));
     }
     const headers = flatHeaders(req);
+    // Request compression (the SDKs gzip large PutMetricData bodies): inflate, bounded like any body.
+    if ((headers['content-encoding'] ?? '').toLowerCase().trim() === 'gzip') {
+      try {
+        raw = await gunzipAsync(raw, { maxOutputLength: MAX_BODY });
+      } catch (e) {
+        const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        const err = tooLarge
+          ? new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY} bytes`, 413)
+          : commonErrors.serialization('Could not read the request body: it is not valid gzip');
+        return send(res, this.errorFor(headers, err, randomUUID()));
+      }
+    }
     const response = await this.dispatch(req.method ?? 'GET', req.url ?? '/', headers, raw);
     send(res, response);
   }
@@ -145,6 +173,21 @@ export class AwsEndpoint implements ServiceCaller {
     const target = headers['x-amz-target'];
     const scope = credentialScope(headers['authorization']);
     const region = scope?.region ?? this.options.defaultRegion;
+
+    if (headers['smithy-protocol'] === CBOR_HEADER) {
+      const [path] = url.split('?');
+      const parts = (path ?? '').split('/');
+      const name =
+        parts.length === 5 && parts[1] === 'service' && parts[3] === 'operation' ? parts[2] : undefined;
+      const service = name === undefined ? undefined : this.byCborName.get(name);
+      const action = parts[4] ?? '';
+      if (method !== 'POST' || !service)
+        return cborError(undefined, commonErrors.unknownOperation(`${method} ${path ?? ''}`, 404), requestId);
+      if (!scope) return cborError(service, commonErrors.missingAuth(), requestId);
+      if (!isKnownRegion(region))
+        return cborError(service, commonErrors.invalidRegion(region, 'json'), requestId);
+      return this.runCbor(service, action, raw, region, requestId);
+    }
 
     if (target) {
       const dot = target.lastIndexOf('.');
@@ -202,7 +245,7 @@ export class AwsEndpoint implements ServiceCaller {
       requestId,
     };
     const { model } = service;
-    const protocol = protocolOf(service);
+    const protocol = queryProtocolOf(service);
     try {
       const style = service.validation ?? defaultStyle;
       const read = readQuery(model, protocol, action, paramTree(params));
@@ -227,6 +270,7 @@ export class AwsEndpoint implements ServiceCaller {
     region: string,
     requestId: string,
   ): Promise<AwsResponse> {
+    const jsonError = (err: AwsError, id: string) => serviceJsonError(service, err, id);
     const handler = own(service.actions, action);
     if (!handler) return jsonError(commonErrors.unknownOperation(action), requestId);
     let input: unknown;
@@ -263,7 +307,7 @@ export class AwsEndpoint implements ServiceCaller {
       const result = (await handler(typed, ctx)) ?? {};
       return {
         status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+        headers: { 'content-type': jsonContentType(service), 'x-amzn-requestid': requestId },
         body: JSON.stringify(result),
       };
     } catch (e) {
@@ -271,9 +315,62 @@ export class AwsEndpoint implements ServiceCaller {
     }
   }
 
+  /**
+   * smithy-rpc-v2-cbor: the body is one CBOR map (at most MAX_JSON_DEPTH deep, epoch-time tags only),
+   * read into the same input as the other protocols; the answer is CBOR by the output shape.
+   */
+  private async runCbor(
+    service: ServiceDefinition,
+    action: string,
+    raw: Buffer,
+    region: string,
+    requestId: string,
+  ): Promise<AwsResponse> {
+    const handler = own(service.actions, action);
+    const operation = own(service.model.operations, action);
+    if (!handler || !operation)
+      return cborError(service, commonErrors.unknownOperation(action, 404), requestId);
+    let input: unknown;
+    try {
+      input = readCbor(raw, MAX_JSON_DEPTH);
+    } catch (e) {
+      const why = e instanceof CborFormatError ? e.message : 'the body is not valid CBOR';
+      return cborError(service, commonErrors.serialization(`Could not read the request: ${why}.`), requestId);
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input) || input instanceof Date)
+      return cborError(
+        service,
+        commonErrors.serialization('Start of structure or map found where not expected.'),
+        requestId,
+      );
+    const ctx: CallContext = {
+      service: service.id,
+      action,
+      region,
+      accountId: this.options.accountId,
+      requestId,
+    };
+    try {
+      const typed = checkInput(service.model, action, input, service.validation ?? defaultStyle);
+      const result = (await handler(typed, ctx)) ?? {};
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/cbor',
+          'smithy-protocol': CBOR_HEADER,
+          'x-amzn-requestid': requestId,
+        },
+        body: writeCbor(service.model, operation.output, result),
+      };
+    } catch (e) {
+      return cborError(service, this.asAwsError(e, ctx), requestId);
+    }
+  }
+
   /** The protocol a request's headers name (awsJson by X-Amz-Target, else its signing service's). */
   private requestProtocol(headers: IncomingHttpHeaders | Record<string, string | undefined>) {
     const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    if (one(headers['smithy-protocol']) === CBOR_HEADER) return { protocol: 'smithy-rpc-v2-cbor' as const };
     if (one(headers['x-amz-target'])) return { protocol: 'json' as const };
     const scope = credentialScope(one(headers['authorization']));
     const service = scope ? this.bySigningName.get(scope.service)?.[0] : undefined;
@@ -287,6 +384,7 @@ export class AwsEndpoint implements ServiceCaller {
     requestId: string = randomUUID(),
   ): AwsResponse {
     const { protocol, service } = this.requestProtocol(headers);
+    if (protocol === 'smithy-rpc-v2-cbor') return cborError(undefined, err, requestId);
     if (protocol === 'json') return jsonError(err, requestId);
     if (service) return xmlError(service, err, requestId);
     return {
@@ -301,6 +399,7 @@ export class AwsEndpoint implements ServiceCaller {
     const message = 'The security token included in the request is invalid.';
     switch (this.requestProtocol(headers).protocol) {
       case 'json':
+      case 'smithy-rpc-v2-cbor':
         return new AwsError('UnrecognizedClientException', message, 403);
       case 'ec2':
         return new AwsError(
@@ -334,6 +433,55 @@ function jsonError(err: AwsError, requestId: string): AwsResponse {
       'x-amzn-requestid': requestId,
     },
     body: JSON.stringify({ __type: err.code, message: err.message }),
+  };
+}
+
+/** awsJson 1.0 or 1.1, as the service's model says. */
+const jsonContentType = (service: ServiceDefinition) =>
+  `application/x-amz-json-${service.model.metadata.jsonVersion ?? '1.1'}`;
+
+/**
+ * An awsQueryCompatible service's error (CloudWatch) names its error shape in the body and gives the
+ * query code and fault in `x-amzn-query-error`, which the SDKs and the AWS CLI read as the code.
+ */
+function queryCompat(service: ServiceDefinition | undefined, err: AwsError) {
+  const shapes = service?.model.metadata.errorShapes;
+  if (!shapes) return { type: err.code, headers: dict<string>() };
+  const shape = own(shapes, err.code) ?? err.code;
+  return {
+    type: `com.amazonaws.${service.model.metadata.signingName === 'monitoring' ? 'cloudwatch' : service.model.metadata.signingName}#${shape}`,
+    headers: { 'x-amzn-query-error': `${err.code};${err.sender ? 'Sender' : 'Receiver'}` } as Record<
+      string,
+      string
+    >,
+  };
+}
+
+function serviceJsonError(service: ServiceDefinition, err: AwsError, requestId: string): AwsResponse {
+  const compat = queryCompat(service, err);
+  return {
+    status: err.status,
+    headers: {
+      'content-type': jsonContentType(service),
+      'x-amzn-errortype': err.code,
+      'x-amzn-requestid': requestId,
+      ...compat.headers,
+    },
+    body: JSON.stringify({ __type: compat.type, message: err.message }),
+  };
+}
+
+function cborError(service: ServiceDefinition | undefined, err: AwsError, requestId: string): AwsResponse {
+  const compat = queryCompat(service, err);
+  return {
+    status: err.status,
+    headers: {
+      'content-type': 'application/cbor',
+      'smithy-protocol': CBOR_HEADER,
+      'x-amzn-requestid': requestId,
+      ...compat.headers,
+    },
+    body: writeCborError(compat.type, err.message),
   };
 }
 

@@ -13,6 +13,22 @@ export type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * An SDK request as the endpoint hands it to a handler: `Wire<T>` where the model's required members
+ * (which the SDK types as `X | undefined`) are present, at every level, since the endpoint checked them.
+ */
+export type Checked<T> = T extends Date
+  ? number
+  : T extends (infer U)[]
+    ? Checked<U>[]
+    : T extends object
+      ? { [K in RequiredKeys<T>]: Checked<Exclude<T[K], undefined>> } & {
+          [K in Exclude<keyof T, RequiredKeys<T>>]?: Checked<Exclude<T[K], undefined>>;
+        }
+      : T;
+
 /** Service ids as they appear in the SigV4 credential scope. */
 export type ServiceId =
   | 'ecs'
@@ -22,7 +38,9 @@ export type ServiceId =
   | 'elasticloadbalancing'
   | 'elasticloadbalancingv2'
   | 'iam'
-  | 'logs';
+  | 'logs'
+  | 'monitoring'
+  | 'application-autoscaling';
 
 /** Who is calling and where: derived from the SigV4 credential scope (or given for internal calls). */
 export interface CallContext {
@@ -31,6 +49,11 @@ export interface CallContext {
   region: string;
   accountId: string;
   requestId: string;
+  /**
+   * The call comes from another part of the plane (`deps.services.call`), not the wire: how AWS's own
+   * services publish into the reserved `AWS/` metric namespaces, which callers may not.
+   */
+  internal?: boolean;
 }
 
 /**

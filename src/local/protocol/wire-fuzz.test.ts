@@ -1,7 +1,8 @@
 /**
  * Hostile fuzzing of the AWS wire endpoint over HTTP (issue 8), seeded by fast-check (FC_SEED replays):
- * every service and protocol (awsJson ECS and Logs; awsQuery CloudFormation, IAM, ELB, Auto Scaling;
- * ec2Query), every HTTP method, regions that are not regions, action names and keys that are
+ * every service and protocol (awsJson ECS, Logs, Application Auto Scaling and CloudWatch; awsQuery
+ * CloudFormation, IAM, ELB, Auto Scaling, CloudWatch; ec2Query; smithy-rpc-v2-cbor CloudWatch), every
+ * HTTP method, regions that are not regions, action names and keys that are
  * Object.prototype members at every position, deep nesting (JSON bodies, query keys, templates), and
  * CloudFormation templates with prototype names in every name position and pathological patterns.
  *
@@ -9,10 +10,13 @@
  * the process answers for a name nobody stored (Object.prototype and Array.prototype unchanged); and
  * an ordinary ECS call still works afterwards. FUZZ_REQUESTS changes the length.
  */
+import { decode as decodeCbor, encode as encodeCbor } from 'cbor-x';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOTYPE_NAMES } from '../common/safe-object';
+import { model as aasModel } from '../application-autoscaling/shapes.gen';
 import { createAutoScalingService } from '../autoscaling/provider';
+import { model as cwModel } from '../cloudwatch/shapes.gen';
 import { createCloudFormationService } from '../cloudformation/provider';
 import { createEc2Service } from '../ec2/provider';
 import { ECS_ACTIONS } from './../ecs/provider';
@@ -22,7 +26,15 @@ import { createIamService } from '../iam/provider';
 import { LocalControlPlane } from '../index';
 import { createLogsService } from '../logs/provider';
 import type { Shape } from './model/types';
-import { ECS_TARGET, LOGS_TARGET, awsJson, awsQuery, wireError, type WireResponse } from '../../testing/wire';
+import {
+  ECS_TARGET,
+  LOGS_TARGET,
+  awsJson,
+  awsQuery,
+  sigv4,
+  wireError,
+  type WireResponse,
+} from '../../testing/wire';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2000);
 
@@ -62,6 +74,13 @@ const ecsMembers = [
     ),
   ),
 ];
+const CW_TARGET = 'GraniteServiceVersion20100801';
+const AAS_TARGET = 'AnyScaleFrontendService';
+const CW_ACTIONS = Object.keys(cwModel.operations);
+const AAS_ACTIONS = Object.keys(aasModel.operations);
+const membersOf = (m: typeof cwModel) =>
+  Object.values<Shape>(m.shapes).flatMap((s) => (s.type === 'structure' ? Object.keys(s.members) : []));
+const METRIC_MEMBERS = [...new Set([...membersOf(cwModel), ...membersOf(aasModel)])];
 const LOGS_MEMBERS = [
   'logGroupName',
   'logStreamName',
@@ -75,6 +94,7 @@ const LOGS_MEMBERS = [
 
 const jsonKey = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...ecsMembers, ...LOGS_MEMBERS) },
+  { weight: 2, arbitrary: fc.constantFrom(...METRIC_MEMBERS) },
   { weight: 2, arbitrary: proto },
 );
 const jsonScalar = fc.oneof(
@@ -103,19 +123,20 @@ function jsonText(value: unknown): string {
 }
 
 interface Wire {
-  kind: 'json' | 'query' | 'ec2';
+  kind: 'json' | 'query' | 'ec2' | 'cbor';
   describe: string;
   send: () => Promise<WireResponse>;
 }
 
 const jsonRequest: fc.Arbitrary<Wire> = fc
   .record({
-    prefix: fc.constantFrom(ECS_TARGET, ECS_TARGET, LOGS_TARGET, 'NotAService'),
+    prefix: fc.constantFrom(ECS_TARGET, ECS_TARGET, LOGS_TARGET, CW_TARGET, AAS_TARGET, 'NotAService'),
     action: fc.oneof(
       {
         weight: 4,
         arbitrary: fc.constantFrom(...ECS_ACTIONS, 'CreateLogGroup', 'DescribeLogGroups', 'PutLogEvents'),
       },
+      { weight: 3, arbitrary: fc.constantFrom(...CW_ACTIONS, ...AAS_ACTIONS) },
       { weight: 2, arbitrary: proto },
       { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
     ),
@@ -174,6 +195,19 @@ const QUERY_KEYS = [
   'LoadBalancerName',
   'Listeners',
   'NextToken',
+  'Namespace',
+  'MetricData',
+  'MetricName',
+  'Dimensions',
+  'Timestamp',
+  'Values',
+  'Counts',
+  'AlarmName',
+  'Threshold',
+  'MetricDataQueries',
+  'Expression',
+  'PolicyName',
+  'StepAdjustments',
 ];
 const segment = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...QUERY_KEYS) },
@@ -276,6 +310,7 @@ beforeAll(() => {
       version: '2011-01-01',
       actions: def(createAutoScalingService(plane.deps)),
     },
+    { service: 'monitoring', protocol: 'query', version: '2010-08-01', actions: CW_ACTIONS },
   ];
   expect(def(createLogsService(plane.deps)).length).toBeGreaterThan(5);
 });
@@ -340,6 +375,72 @@ const templateRequest: fc.Arbitrary<Wire> = fc
     ),
   );
 
+// ---- smithy-rpc-v2-cbor (CloudWatch) --------------------------------------------------------------
+
+/** Bytes that are not CBOR, or CBOR nested deeper than any model allows. */
+const BAD_CBOR = [
+  Buffer.from([0xff]),
+  Buffer.from([0xbf, 0x61, 0x61]),
+  Buffer.from([0xc1, 0x1a, 0, 0, 0, 1]),
+  Buffer.from([0xd9, 0xd9, 0xf7, 0xa0]),
+  Buffer.alloc(5000, 0x81),
+  Buffer.from('{"Namespace":"x"}'),
+];
+
+const cborRequest: fc.Arbitrary<Wire> = fc
+  .record({
+    service: fc.constantFrom(CW_TARGET, CW_TARGET, CW_TARGET, 'NotAService', '__proto__'),
+    action: fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...CW_ACTIONS) },
+      { weight: 2, arbitrary: proto },
+    ),
+    method: fc.constantFrom('POST', 'POST', 'POST', 'POST', 'GET', 'PUT'),
+    region,
+    body: fc.oneof(
+      { weight: 8, arbitrary: fc.dictionary(jsonKey, jsonValue, { maxKeys: 5 }) },
+      { weight: 2, arbitrary: fc.constantFrom(...BAD_CBOR) },
+    ),
+  })
+  .map((r) => {
+    const body = Buffer.isBuffer(r.body) ? r.body : Buffer.from(encodeCbor(r.body));
+    const path = `/service/${r.service}/operation/${r.action}`;
+    return {
+      kind: 'cbor' as const,
+      describe: `${r.method} ${path} ${r.region} ${body.toString('hex').slice(0, 120)}`,
+      send: async (): Promise<WireResponse> => {
+        const res = await fetch(url.replace(/\/$/, '') + path, {
+          method: r.method,
+          headers: {
+            'content-type': 'application/cbor',
+            accept: 'application/cbor',
+            'smithy-protocol': 'rpc-v2-cbor',
+            authorization: sigv4('monitoring', r.region),
+          },
+          body: r.method === 'GET' ? undefined : body,
+        });
+        const bytes = Buffer.from(await res.arrayBuffer());
+        return {
+          status: res.status,
+          contentType: res.headers.get('content-type') ?? '',
+          text: bytes.toString('base64'),
+        };
+      },
+    };
+  });
+
+/** A CBOR error answer: `{__type, message}` in an application/cbor body. */
+function cborWireError(r: WireResponse): { code: string; message: string } | { malformed: string } {
+  if (!r.contentType.startsWith('application/cbor')) return { malformed: `content-type ${r.contentType}` };
+  try {
+    const body = decodeCbor(Buffer.from(r.text, 'base64')) as { __type?: unknown; message?: unknown };
+    if (typeof body?.__type !== 'string' || typeof body.message !== 'string')
+      return { malformed: 'no __type and message' };
+    return { code: body.__type, message: body.message };
+  } catch {
+    return { malformed: 'not CBOR' };
+  }
+}
+
 // ---- the run --------------------------------------------------------------------------------------
 
 const prototypeNames = () =>
@@ -358,14 +459,17 @@ describe('hostile wire fuzz', () => {
       let sent = 0;
       let health = 0;
       await fc.assert(
-        fc.asyncProperty(fc.oneof(jsonRequest, queryRequest, templateRequest), async (w) => {
+        fc.asyncProperty(fc.oneof(jsonRequest, queryRequest, templateRequest, cborRequest), async (w) => {
           const r = await w.send();
           sent++;
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           expect(r.status, `${w.describe} -> ${r.text.slice(0, 300)}`).toBeLessThan(500);
           if (r.status >= 400 && r.text !== '') {
             // 431: the headers (the URL with them) were refused before the protocol could be known.
-            const e = wireError(r, r.status === 431 ? 'json' : w.kind);
+            const e =
+              w.kind === 'cbor' && r.status !== 431
+                ? cborWireError(r)
+                : wireError(r, r.status === 431 || w.kind === 'cbor' ? 'json' : w.kind);
             expect(
               'malformed' in e ? e.malformed : '',
               `${w.describe} -> ${r.status} ${r.text.slice(0, 300)}`,

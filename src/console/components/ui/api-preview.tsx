@@ -8,6 +8,8 @@ const serviceLabels: Record<string, string> = {
   cloudformation: 'CloudFormation',
   ec2: 'EC2',
   autoscaling: 'Auto Scaling',
+  'application-autoscaling': 'Application Auto Scaling',
+  monitoring: 'CloudWatch',
   elasticloadbalancingv2: 'ELB',
 };
 

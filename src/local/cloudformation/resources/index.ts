@@ -8,8 +8,11 @@
  * make `delete` succeed when the resource is already gone; mark `createOnly` properties (or leave out
  * `update`: then every change replaces). Register it below and add a fixture that passes cfn-lint.
  */
+import { applicationScalingPolicy, scalableTarget } from './application-autoscaling';
 import { autoScalingGroup } from './autoscaling-group';
 import { launchConfiguration } from './autoscaling-launch-configuration';
+import { autoScalingPolicy } from './autoscaling-scaling-policy';
+import { cloudWatchAlarm } from './cloudwatch-alarm';
 import { instance } from './ec2-instance';
 import { internetGateway, vpcGatewayAttachment } from './ec2-internet-gateway';
 import { launchTemplate } from './ec2-launch-template';
@@ -58,6 +61,10 @@ const ALL: ResourceProvider[] = [
   ecsTaskSet,
   ecsPrimaryTaskSet,
   logGroup,
+  cloudWatchAlarm,
+  scalableTarget,
+  applicationScalingPolicy,
+  autoScalingPolicy,
 ];
 
 const BY_TYPE = new Map(ALL.map((p) => [p.type, p]));

@@ -9,6 +9,7 @@ import type { ActionHandler, ServiceDefinition } from '../../protocol/types';
 import { elbStore } from '../model';
 import { createLbRuntime } from '../runtime';
 import { scopeOf, type Scope } from './common';
+import { classicMetrics, ServedCounters, withMetrics } from '../metrics';
 import { classicSource } from './data-plane';
 import { deregisterInstances, describeInstanceHealth, registerInstances } from './instances';
 import {
@@ -37,11 +38,16 @@ const ACTIONS: Record<string, Action> = {
 
 export function createElbClassicService(deps: LocalDeps): ServiceDefinition {
   const store = elbStore(deps.db).classic;
-  const runtime = createLbRuntime(deps, 'elb', classicSource(deps, store));
+  const counters = new ServedCounters();
+  const runtime = createLbRuntime(deps, 'elb', {
+    ...classicSource(deps, store),
+    served: (key, o) => counters.record(key, o),
+  });
   const sync = () => runtime.sync().catch((e) => deps.log('elb: sync failed', { err: String(e) }));
   const actions: Record<string, ActionHandler> = {};
   for (const [name, action] of Object.entries(ACTIONS)) {
     actions[name] = (input, ctx) => action(scopeOf(deps, store, sync, ctx), input);
   }
-  return { id: 'elasticloadbalancing', model, actions, background: runtime };
+  const background = withMetrics(deps, 'elb', runtime, classicMetrics(deps, store, counters));
+  return { id: 'elasticloadbalancing', model, actions, background };
 }

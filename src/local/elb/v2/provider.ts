@@ -9,6 +9,7 @@ import type { ActionHandler, ServiceDefinition } from '../../protocol/types';
 import { elbStore } from '../model';
 import { createLbRuntime } from '../runtime';
 import { scopeOf, type Runtime, type Scope } from './common';
+import { elbV2Metrics, ServedCounters, withMetrics } from '../metrics';
 import { elbV2Source } from './data-plane';
 import { createListener, deleteListener, describeListeners, modifyListener } from './listeners';
 import { createLoadBalancer, deleteLoadBalancer, describeLoadBalancers } from './load-balancers';
@@ -51,7 +52,9 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
   const store = elbStore(deps.db);
   // Draining targets are checked by housekeeping until none is left (again after a restart).
   const drainingState = { draining: true };
-  const lb = createLbRuntime(deps, 'elbv2', elbV2Source(deps, store, drainingState));
+  const counters = new ServedCounters();
+  const source = elbV2Source(deps, store, drainingState);
+  const lb = createLbRuntime(deps, 'elbv2', { ...source, served: (key, o) => counters.record(key, o) });
   const runtime: Runtime = {
     sync: () => lb.sync().catch((e) => deps.log('elbv2: sync failed', { err: String(e) })),
     draining: () => {
@@ -62,5 +65,6 @@ export function createElbV2Service(deps: LocalDeps): ServiceDefinition {
   for (const [name, action] of Object.entries(ACTIONS)) {
     actions[name] = (input, ctx) => action(scopeOf(deps, store, runtime, ctx), input);
   }
-  return { id: 'elasticloadbalancingv2', model, actions, background: lb };
+  const background = withMetrics(deps, 'elbv2', lb, elbV2Metrics(deps, store, counters));
+  return { id: 'elasticloadbalancingv2', model, actions, background };
 }

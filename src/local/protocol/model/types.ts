@@ -5,7 +5,7 @@
  * parameters by it (query-reader.ts) and renders query/ec2 responses by it (xml-writer.ts).
  */
 
-export type Protocol = 'json' | 'query' | 'ec2';
+export type Protocol = 'json' | 'query' | 'ec2' | 'smithy-rpc-v2-cbor';
 export type TimestampFormat = 'iso8601' | 'unixTimestamp' | 'rfc822';
 
 export interface ServiceMetadata {
@@ -20,6 +20,13 @@ export interface ServiceMetadata {
   jsonVersion?: string;
   /** query/ec2: the namespace of the response document. */
   xmlNamespace?: string;
+  /** Every protocol the service speaks, when more than one (CloudWatch: rpc-v2-cbor, json, query). */
+  protocols?: Protocol[];
+  /**
+   * awsQueryCompatible services (CloudWatch): the error shape of each query error code, named by the
+   * json and cbor protocols' `__type` (the code itself goes in the `x-amzn-query-error` header).
+   */
+  errorShapes?: Record<string, string>;
 }
 
 export interface Operation {

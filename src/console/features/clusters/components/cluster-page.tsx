@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -10,6 +10,8 @@ import { useCluster } from '../api/describe-cluster';
 import { ClusterStackBanner } from './cluster-stack-banner';
 import { DeleteCluster } from './delete-cluster';
 import { ButtonLink } from '../../../components/ui/button';
+
+const ClusterAlarms = lazy(() => import('./cluster-alarms'));
 
 export const CLUSTER_TABS = ['services', 'tasks', 'instances', 'events'] as const;
 export type ClusterTab = (typeof CLUSTER_TABS)[number];
@@ -64,6 +66,9 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
             <Stat label="Pending tasks" value={c?.pendingTasksCount} />
             <Stat label="Capacity providers" value={c?.capacityProviders?.length ?? (c ? 0 : undefined)} />
           </dl>
+          <Suspense fallback={null}>
+            <ClusterAlarms cluster={cluster} />
+          </Suspense>
           <Tabs
             label={`Cluster ${cluster}`}
             selected={tab}

@@ -1,5 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { Breadcrumbs, clusterTrail } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -21,6 +21,9 @@ import { ServiceActions } from './service-actions';
 import { StuckHint } from './stuck-hint';
 import { TagsSection } from '../../../components/tags/tags-section';
 import { taskDefinitionLink } from './services-table';
+
+/** Health and metrics, auto scaling, test traffic: loaded with uPlot only when a service page opens. */
+const ServiceMonitoring = lazy(() => import('./service-monitoring'));
 
 const deploymentColumns: Array<Column<Deployment>> = [
   { id: 'status', header: 'Status', cell: (d) => <StatusBadge status={d.status ?? ''} /> },
@@ -209,6 +212,9 @@ export function ServicePage({
                 onRetry={() => void service.refetch()}
               />
             </Section>
+            <Suspense fallback={<LoadingBlock label="Loading metrics" />}>
+              <ServiceMonitoring cluster={cluster} service={s} />
+            </Suspense>
             <Section title="Load balancer">
               <LoadBalancers service={s} />
             </Section>

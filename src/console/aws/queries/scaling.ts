@@ -1,0 +1,54 @@
+/**
+ * Application Auto Scaling reads for a service: its scalable target, policies and activities
+ * (`service/<cluster>/<service>`, ecs:service:DesiredCount).
+ */
+import {
+  DescribeScalableTargetsCommand,
+  DescribeScalingActivitiesCommand,
+  DescribeScalingPoliciesCommand,
+  type ScalableTarget,
+  type ScalingActivity,
+  type ScalingPolicy,
+} from '@aws-sdk/client-application-auto-scaling';
+import { useQuery } from '@tanstack/react-query';
+import { appAutoScalingClient } from '../application-autoscaling';
+import { awsQueryKey, useRegion } from '../backend';
+
+export const serviceResourceId = (cluster: string, service: string) => `service/${cluster}/${service}`;
+
+export interface ServiceScaling {
+  target?: ScalableTarget;
+  policies: ScalingPolicy[];
+  activities: ScalingActivity[];
+}
+
+export async function describeServiceScaling(region: string, resourceId: string): Promise<ServiceScaling> {
+  const client = appAutoScalingClient(region);
+  const [targets, policies, activities] = await Promise.all([
+    client.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] })),
+    client.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId })),
+    client.send(
+      new DescribeScalingActivitiesCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId,
+        MaxResults: 20,
+      }),
+    ),
+  ]);
+  return {
+    target: targets.ScalableTargets?.[0],
+    policies: policies.ScalingPolicies ?? [],
+    activities: activities.ScalingActivities ?? [],
+  };
+}
+
+export function useServiceScaling(cluster: string, service: string, pollMs: number | false) {
+  const { region } = useRegion();
+  const resourceId = serviceResourceId(cluster, service);
+  return useQuery({
+    queryKey: awsQueryKey(region, 'application-autoscaling', 'DescribeScalableTargets', { resourceId }),
+    queryFn: () => describeServiceScaling(region, resourceId),
+    refetchInterval: pollMs,
+    refetchIntervalInBackground: false,
+  });
+}
