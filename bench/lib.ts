@@ -69,10 +69,11 @@ export class Latencies {
     for (const l of this.byAction.values()) n += l.length;
     return n;
   }
-  rows(): { action: string; count: number; p50: number; p99: number }[] {
+  rows(): { action: string; count: number; mean: number; p50: number; p99: number }[] {
     return [...this.byAction.entries()].map(([action, list]) => {
       const sorted = [...list].sort((a, b) => a - b);
-      return { action, count: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+      const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+      return { action, count: sorted.length, mean, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
     });
   }
   p99(action: string): number {
