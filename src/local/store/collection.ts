@@ -6,13 +6,26 @@ export interface IndexSpec<T> {
   key: (doc: T) => string | null | undefined;
 }
 
-export interface CollectionOptions {
+export interface CollectionOptions<T = never> {
   /**
    * Keep up to this many parsed documents in memory for `peek`/`peekMany` (default 0: none). The
    * table stays the source of truth: a write drops the entry, a rolled-back transaction (Db.tx)
    * drops them all, and the next peek reads the row again.
    */
   cacheSize?: number;
+  /**
+   * Derived keys, kept in SQLite by every `put` and `delete` in the same transaction as the document
+   * (so exact after a rollback or a kill -9): `lookups(doc)` are keys to find documents by, any number
+   * per document (`idsByKey`, `peekByKey`, `countByKey`); `counters(doc)` are keys the document is
+   * counted under (`counted(key)` reads one row: O(1), whatever the number of documents). A document
+   * lists each key at most once. Bump `derivedVersion` when the functions change: the keys of
+   * stored documents are derived again once, when the collection is opened.
+   */
+  derived?: {
+    lookups?: (doc: T) => readonly string[];
+    counters?: (doc: T) => readonly string[];
+    version: number;
+  };
 }
 
 export interface FindOptions {
@@ -30,14 +43,18 @@ export class Collection<T> {
   /** id -> frozen parsed document, in insertion order (the oldest is dropped first). */
   private readonly cache = new Map<string, T>();
   private readonly cacheSize: number;
+  private readonly derived: CollectionOptions<T>['derived'];
+  /** Bumped by every write and rollback: callers may cache what they computed from this collection. */
+  private writes = 0;
 
   constructor(
     private readonly sql: Database.Database,
     name: string,
     private readonly indexes: IndexSpec<T>[],
-    options: CollectionOptions = {},
+    options: CollectionOptions<T> = {},
   ) {
     this.cacheSize = options.cacheSize ?? 0;
+    this.derived = options.derived;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     if (indexes.length > COLUMNS.length) throw new Error('at most three indexes');
     this.table = `c_${name}`;
@@ -49,6 +66,157 @@ export class Collection<T> {
       this.columnOf.set(ix.name, col);
       sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
     });
+    if (this.derived) this.openDerived(this.derived.version);
+  }
+
+  /**
+   * A number that changes with every write to this collection (and with a rolled-back
+   * transaction): what was computed from its documents at one version is still true at the same one.
+   */
+  get version(): number {
+    return this.writes;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Derived keys: the `lk`/`ck` columns hold each document's lookup and counter keys (JSON arrays),
+  // `<table>_lookup` the (key, id) pairs, `<table>_count` the count per counter key (rows at 0 are
+  // deleted).
+
+  private openDerived(version: number): void {
+    const { sql, table } = this;
+    const columns = new Set(
+      (sql.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!columns.has('lk')) sql.exec(`ALTER TABLE ${table} ADD COLUMN lk TEXT`);
+    if (!columns.has('ck')) sql.exec(`ALTER TABLE ${table} ADD COLUMN ck TEXT`);
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS ${table}_lookup (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID`,
+    );
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS ${table}_count (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`,
+    );
+    // Which version of the key functions the stored keys come from (Db's meta table).
+    const marker = `derived:${table}`;
+    const stored = sql.prepare('SELECT value FROM meta WHERE key = ?').get(marker) as
+      { value: string } | undefined;
+    if (stored?.value === String(version)) return;
+    sql.transaction(() => {
+      sql.exec(
+        `DELETE FROM ${table}_lookup; DELETE FROM ${table}_count; UPDATE ${table} SET lk = NULL, ck = NULL`,
+      );
+      const rows = sql.prepare(`SELECT id, doc FROM ${table}`).iterate() as Iterable<{
+        id: string;
+        doc: string;
+      }>;
+      const all: { id: string; doc: T }[] = [];
+      for (const r of rows) all.push({ id: r.id, doc: JSON.parse(r.doc) as T });
+      for (const r of all) this.writeDerived(r.id, null, r.doc, true);
+      sql
+        .prepare(
+          'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        )
+        .run(marker, String(version));
+    })();
+  }
+
+  /**
+   * Moves a document's derived keys from what its row holds to what `doc` derives (`doc` null: the
+   * document is deleted). Runs inside the caller's transaction. `store` writes the row's columns
+   * (a put writes them with the document itself).
+   */
+  private writeDerived(
+    id: string,
+    prior: { lk: string | null; ck: string | null } | null,
+    doc: T | null,
+    store: boolean,
+  ): { lk: string; ck: string } {
+    const d = this.derived;
+    const lookups = doc !== null && d?.lookups ? d.lookups(doc) : [];
+    const counters = doc !== null && d?.counters ? d.counters(doc) : [];
+    const lk = JSON.stringify(lookups);
+    const ck = JSON.stringify(counters);
+    const oldLookups = prior?.lk ? (JSON.parse(prior.lk) as string[]) : [];
+    const oldCounters = prior?.ck ? (JSON.parse(prior.ck) as string[]) : [];
+    if (prior?.lk !== lk) {
+      const keep = new Set(lookups);
+      const had = new Set(oldLookups);
+      const del = this.stmt('lk-del', () => `DELETE FROM ${this.table}_lookup WHERE key = ? AND id = ?`);
+      const add = this.stmt(
+        'lk-add',
+        () => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES (?, ?)`,
+      );
+      for (const k of oldLookups) if (!keep.has(k)) del.run(k, id);
+      for (const k of lookups) if (!had.has(k)) add.run(k, id);
+    }
+    if (prior?.ck !== ck) {
+      const keep = new Set(counters);
+      const had = new Set(oldCounters);
+      for (const k of oldCounters) if (!keep.has(k)) this.bump(k, -1);
+      for (const k of counters) if (!had.has(k)) this.bump(k, 1);
+    }
+    if (store)
+      this.stmt('dk-set', () => `UPDATE ${this.table} SET lk = ?, ck = ? WHERE id = ?`).run(lk, ck, id);
+    return { lk, ck };
+  }
+
+  private bump(key: string, by: 1 | -1): void {
+    if (by === 1) {
+      this.stmt(
+        'ck-inc',
+        () =>
+          `INSERT INTO ${this.table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
+      ).run(key);
+    } else {
+      this.stmt('ck-dec', () => `UPDATE ${this.table}_count SET n = n - 1 WHERE key = ?`).run(key);
+      this.stmt('ck-zero', () => `DELETE FROM ${this.table}_count WHERE key = ? AND n <= 0`).run(key);
+    }
+  }
+
+  private priorDerived(id: string): { lk: string | null; ck: string | null } | null {
+    return (
+      (this.stmt('dk-get', () => `SELECT lk, ck FROM ${this.table} WHERE id = ?`).get(id) as
+        { lk: string | null; ck: string | null } | undefined) ?? null
+    );
+  }
+
+  /** Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the row). */
+  private atomically<R>(fn: () => R): R {
+    return this.sql.inTransaction ? fn() : this.sql.transaction(fn)();
+  }
+
+  /** How many documents are counted under `key` (see `derived.counters`). */
+  counted(key: string): number {
+    const row = this.stmt('ck-get', () => `SELECT n FROM ${this.table}_count WHERE key = ?`).get(key) as
+      { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  /** Ids of the documents with lookup key `key` (see `derived.lookups`), in id order. */
+  idsByKey(key: string, options: FindOptions = {}): string[] {
+    const rows = this.stmt(
+      'lk-ids',
+      () => `SELECT id FROM ${this.table}_lookup WHERE key = ? AND id > ? ORDER BY id LIMIT ?`,
+    ).all(key, options.after ?? '', options.limit ?? -1) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** `idsByKey` through `peek`: shared frozen documents, in id order. */
+  peekByKey(key: string, options: FindOptions = {}): T[] {
+    const out: T[] = [];
+    for (const id of this.idsByKey(key, options)) {
+      const doc = this.peek(id);
+      if (doc !== undefined) out.push(doc);
+    }
+    return out;
+  }
+
+  /** How many documents have lookup key `key` (an index range count). */
+  countByKey(key: string): number {
+    const row = this.stmt(
+      'lk-count',
+      () => `SELECT COUNT(*) AS n FROM ${this.table}_lookup WHERE key = ?`,
+    ).get(key) as { n: number };
+    return row.n;
   }
 
   private stmt(key: string, text: () => string): Database.Statement {
@@ -102,6 +270,7 @@ export class Collection<T> {
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
+    this.writes++;
   }
 
   has(id: string): boolean {
@@ -115,13 +284,27 @@ export class Collection<T> {
       const v = ix ? ix.key(doc) : null;
       return v === undefined ? null : v;
     });
+    this.writes++;
+    this.cache.delete(id);
+    if (this.derived) {
+      this.atomically(() => {
+        const { lk, ck } = this.writeDerived(id, this.priorDerived(id), doc, false);
+        this.stmt(
+          'put-derived',
+          () =>
+            `INSERT INTO ${this.table} (id, k1, k2, k3, doc, lk, ck) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3,
+               doc = excluded.doc, lk = excluded.lk, ck = excluded.ck`,
+        ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc), lk, ck);
+      });
+      return;
+    }
     this.stmt(
       'put',
       () =>
         `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
     ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc));
-    this.cache.delete(id);
   }
 
   /**
@@ -135,6 +318,14 @@ export class Collection<T> {
 
   delete(id: string): boolean {
     this.cache.delete(id);
+    this.writes++;
+    if (this.derived) {
+      return this.atomically(() => {
+        const prior = this.priorDerived(id);
+        if (prior) this.writeDerived(id, prior, null, false);
+        return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+      });
+    }
     return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
   }
 
