@@ -195,7 +195,7 @@ describe('Collection derived keys (lookups and counters)', () => {
       db = new Db(file); // same version: the stored keys are kept as they are
       col = open(db, 1);
       expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 1 });
-      db.sql.exec(`DELETE FROM c_docs_count`); // a stale table: only a new version derives again
+      db.sql.exec(`DELETE FROM c_docs_count`); // stale counts: only a new version derives them again
       db.close();
       db = new Db(file);
       expect(actual(open(db, 1)).positiveX).toBe(0);

@@ -18,7 +18,7 @@ export interface CollectionOptions<T = never> {
    * (so exact after a rollback or a kill -9): `lookups(doc)` are keys to find documents by, any number
    * per document (`idsByKey`, `peekByKey`, `countByKey`); `counters(doc)` are keys the document is
    * counted under (`counted(key)` reads one row: O(1), whatever the number of documents). A document
-   * lists each key at most once. Bump `derivedVersion` when the functions change: the keys of
+   * lists each key at most once. Bump `version` when the functions change: the keys of
    * stored documents are derived again once, when the collection is opened.
    */
   derived?: {
@@ -78,17 +78,12 @@ export class Collection<T> {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Derived keys: the `lk`/`ck` columns hold each document's lookup and counter keys (JSON arrays),
-  // `<table>_lookup` the (key, id) pairs, `<table>_count` the count per counter key (rows at 0 are
-  // deleted).
+  // Derived keys: `<table>_lookup` holds the (key, id) pairs, `<table>_count` the count per counter
+  // key (rows at 0 are deleted). A write takes the document's previous keys from its previous
+  // version (the cached one, else the stored row), so the keys themselves are stored once.
 
   private openDerived(version: number): void {
     const { sql, table } = this;
-    const columns = new Set(
-      (sql.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name),
-    );
-    if (!columns.has('lk')) sql.exec(`ALTER TABLE ${table} ADD COLUMN lk TEXT`);
-    if (!columns.has('ck')) sql.exec(`ALTER TABLE ${table} ADD COLUMN ck TEXT`);
     sql.exec(
       `CREATE TABLE IF NOT EXISTS ${table}_lookup (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID`,
     );
@@ -101,16 +96,9 @@ export class Collection<T> {
       { value: string } | undefined;
     if (stored?.value === String(version)) return;
     sql.transaction(() => {
-      sql.exec(
-        `DELETE FROM ${table}_lookup; DELETE FROM ${table}_count; UPDATE ${table} SET lk = NULL, ck = NULL`,
-      );
-      const rows = sql.prepare(`SELECT id, doc FROM ${table}`).iterate() as Iterable<{
-        id: string;
-        doc: string;
-      }>;
-      const all: { id: string; doc: T }[] = [];
-      for (const r of rows) all.push({ id: r.id, doc: JSON.parse(r.doc) as T });
-      for (const r of all) this.writeDerived(r.id, null, r.doc, true);
+      sql.exec(`DELETE FROM ${table}_lookup; DELETE FROM ${table}_count`);
+      const rows = sql.prepare(`SELECT id, doc FROM ${table}`).all() as { id: string; doc: string }[];
+      for (const r of rows) this.moveDerived(r.id, undefined, JSON.parse(r.doc) as T);
       sql
         .prepare(
           'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -119,26 +107,24 @@ export class Collection<T> {
     })();
   }
 
+  /** The stored version of a document (the cached one when there is one: it is what the row holds). */
+  private stored(id: string): T | undefined {
+    return this.cache.get(id) ?? this.get(id);
+  }
+
   /**
-   * Moves a document's derived keys from what its row holds to what `doc` derives (`doc` null: the
-   * document is deleted). Runs inside the caller's transaction. `store` writes the row's columns
-   * (a put writes them with the document itself).
+   * Moves a document's derived keys from those of `before` to those of `after` (undefined: absent).
+   * Runs inside the caller's transaction.
    */
-  private writeDerived(
-    id: string,
-    prior: { lk: string | null; ck: string | null } | null,
-    doc: T | null,
-    store: boolean,
-  ): { lk: string; ck: string } {
+  private moveDerived(id: string, before: T | undefined, after: T | undefined): void {
     const d = this.derived;
-    const lookups = doc !== null && d?.lookups ? d.lookups(doc) : [];
-    const counters = doc !== null && d?.counters ? d.counters(doc) : [];
-    const lk = JSON.stringify(lookups);
-    const ck = JSON.stringify(counters);
-    const oldLookups = prior?.lk ? (JSON.parse(prior.lk) as string[]) : [];
-    const oldCounters = prior?.ck ? (JSON.parse(prior.ck) as string[]) : [];
-    if (prior?.lk !== lk) {
-      const keep = new Set(lookups);
+    if (!d) return;
+    const keys = (doc: T | undefined, fn: ((doc: T) => readonly string[]) | undefined) =>
+      doc !== undefined && fn ? fn(doc) : [];
+    const oldLookups = keys(before, d.lookups);
+    const newLookups = keys(after, d.lookups);
+    if (oldLookups.join('\n') !== newLookups.join('\n')) {
+      const keep = new Set(newLookups);
       const had = new Set(oldLookups);
       const del = this.stmt('lk-del', () => `DELETE FROM ${this.table}_lookup WHERE key = ? AND id = ?`);
       const add = this.stmt(
@@ -146,17 +132,16 @@ export class Collection<T> {
         () => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES (?, ?)`,
       );
       for (const k of oldLookups) if (!keep.has(k)) del.run(k, id);
-      for (const k of lookups) if (!had.has(k)) add.run(k, id);
+      for (const k of newLookups) if (!had.has(k)) add.run(k, id);
     }
-    if (prior?.ck !== ck) {
-      const keep = new Set(counters);
+    const oldCounters = keys(before, d.counters);
+    const newCounters = keys(after, d.counters);
+    if (oldCounters.join('\n') !== newCounters.join('\n')) {
+      const keep = new Set(newCounters);
       const had = new Set(oldCounters);
       for (const k of oldCounters) if (!keep.has(k)) this.bump(k, -1);
-      for (const k of counters) if (!had.has(k)) this.bump(k, 1);
+      for (const k of newCounters) if (!had.has(k)) this.bump(k, 1);
     }
-    if (store)
-      this.stmt('dk-set', () => `UPDATE ${this.table} SET lk = ?, ck = ? WHERE id = ?`).run(lk, ck, id);
-    return { lk, ck };
   }
 
   private bump(key: string, by: 1 | -1): void {
@@ -170,13 +155,6 @@ export class Collection<T> {
       this.stmt('ck-dec', () => `UPDATE ${this.table}_count SET n = n - 1 WHERE key = ?`).run(key);
       this.stmt('ck-zero', () => `DELETE FROM ${this.table}_count WHERE key = ? AND n <= 0`).run(key);
     }
-  }
-
-  private priorDerived(id: string): { lk: string | null; ck: string | null } | null {
-    return (
-      (this.stmt('dk-get', () => `SELECT lk, ck FROM ${this.table} WHERE id = ?`).get(id) as
-        { lk: string | null; ck: string | null } | undefined) ?? null
-    );
   }
 
   /** Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the row). */
@@ -285,26 +263,25 @@ export class Collection<T> {
       return v === undefined ? null : v;
     });
     this.writes++;
-    this.cache.delete(id);
+    const text = JSON.stringify(doc);
+    const write = () =>
+      this.stmt(
+        'put',
+        () =>
+          `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
+      ).run(id, keys[0], keys[1], keys[2], text);
     if (this.derived) {
       this.atomically(() => {
-        const { lk, ck } = this.writeDerived(id, this.priorDerived(id), doc, false);
-        this.stmt(
-          'put-derived',
-          () =>
-            `INSERT INTO ${this.table} (id, k1, k2, k3, doc, lk, ck) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3,
-               doc = excluded.doc, lk = excluded.lk, ck = excluded.ck`,
-        ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc), lk, ck);
+        // Keys are derived now: the caller may go on mutating its object afterwards.
+        this.moveDerived(id, this.stored(id), doc);
+        this.cache.delete(id);
+        write();
       });
-      return;
+    } else {
+      this.cache.delete(id);
+      write();
     }
-    this.stmt(
-      'put',
-      () =>
-        `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
-    ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc));
   }
 
   /**
@@ -317,16 +294,16 @@ export class Collection<T> {
   }
 
   delete(id: string): boolean {
-    this.cache.delete(id);
     this.writes++;
-    if (this.derived) {
-      return this.atomically(() => {
-        const prior = this.priorDerived(id);
-        if (prior) this.writeDerived(id, prior, null, false);
-        return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
-      });
-    }
-    return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+    const remove = () => {
+      this.cache.delete(id);
+      return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+    };
+    if (!this.derived) return remove();
+    return this.atomically(() => {
+      this.moveDerived(id, this.stored(id), undefined);
+      return remove();
+    });
   }
 
   /** Documents whose indexed keys equal the given values, in id order. */
