@@ -8,7 +8,6 @@ import { epochSeconds } from '../common/clock';
 import { AwsError } from '../protocol/errors';
 import type { CallContext } from '../protocol/types';
 import {
-  PENDING_STATUSES,
   type ClusterRecord,
   type ContainerInstanceRecord,
   type EcsCollections,
@@ -290,31 +289,4 @@ export function mergeTags(existing: ecs.Tag[] | undefined, added: ecs.Tag[]): ec
   for (const t of added) map.set(t.key ?? '', t.value ?? '');
   if (map.size > MAX_TAGS) throw errors.invalid(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
   return [...map].map(([key, value]) => ({ key, value }));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Task state shared by describe/list of clusters, instances and services
-
-/** Tasks of a cluster that are not at rest in STOPPED (desired RUNNING, or stopping). */
-export function liveTasksOfCluster(s: Scope, clusterArn: string): TaskRecord[] {
-  return [
-    ...s.col.tasks.find({ clusterDesired: `${clusterArn}|RUNNING` }),
-    ...s.col.tasks
-      .find({ clusterDesired: `${clusterArn}|STOPPED` })
-      .filter((t) => t.task.lastStatus !== 'STOPPED'),
-  ];
-}
-
-/** Running and pending tasks of a cluster, counted in SQLite without reading the documents. */
-export function countLiveTasksOfCluster(s: Scope, clusterArn: string): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const desired of ['RUNNING', 'STOPPED']) {
-    const byStatus = s.col.tasks.countBy({ clusterDesired: `${clusterArn}|${desired}` }, '$.task.lastStatus');
-    for (const [status, n] of Object.entries(byStatus)) {
-      if (status === 'RUNNING') running += n;
-      else if (PENDING_STATUSES.has(status)) pending += n;
-    }
-  }
-  return { running, pending };
 }
