@@ -28,6 +28,8 @@ const help = `usage: ecs-console local [options]
   --instance-type T    instance type for --instances (default t2.micro)
   --task-step-ms MS    delay between task lifecycle steps (default 200)
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
+  --stopped-task-retention-ms MS  how long STOPPED tasks stay listed before they are deleted
+                       (default 3600000: an hour, as ECS)
   --runtime R          what runs the tasks: simulated (default) or docker (real containers
                        on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
@@ -48,6 +50,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
+      'stopped-task-retention-ms': { type: 'string' },
       runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +89,11 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     token,
     taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
+    stoppedTaskRetentionMs: millis(
+      values['stopped-task-retention-ms'],
+      '--stopped-task-retention-ms',
+      7 * 24 * 3_600_000,
+    ),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
   let url: string;
@@ -138,10 +146,9 @@ export function dockerUnavailable(err: Error): string {
   );
 }
 
-function millis(value: string | undefined, flag: string): number | undefined {
+function millis(value: string | undefined, flag: string, max = 600_000): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 600_000)
-    throw new Error(`${flag} must be 0-600000 ms, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${flag} must be 0-${max} ms, got ${value}`);
   return n;
 }
