@@ -1,6 +1,7 @@
 /** Shared helpers for the benchmarks: child servers, latency stats, RSS. */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BIN, REPO, freePort, startProcess, stopProcess } from '../src/testing/process';
 
 export const root = REPO;
@@ -12,11 +13,11 @@ export interface Started {
 }
 
 /** Starts `ecs-console <command> ... --port 0` and waits for the line that carries its URL. */
-export async function startEcsConsole(args: string[], urlPattern: RegExp): Promise<Started> {
-  const p = await startProcess(process.execPath, [BIN, ...args], {
+export async function startEcsConsole(args: string[], urlPattern: RegExp, bin = BIN): Promise<Started> {
+  const p = await startProcess(process.execPath, [bin, ...args], {
     url: urlPattern,
     timeoutMs: 120_000,
-    spawn: { cwd: REPO },
+    spawn: { cwd: dirname(dirname(bin)) },
   });
   return { url: p.url.replace(/\/$/, ''), child: p.child, stop: () => p.stop('SIGTERM') };
 }

@@ -254,6 +254,12 @@ export interface LocalServerOptions {
   nodeOptions?: string;
 }
 
+/**
+ * The ecs-console the bench starts as "ours": this checkout's, or another checkout's
+ * (`--server-root DIR`, e.g. the main branch, for before/after figures from one bench).
+ */
+export const ours = { bin: join(root, 'bin/ecs-console.mjs') };
+
 export async function startOurs(options: LocalServerOptions = {}): Promise<Started> {
   const args = [
     'local',
@@ -267,7 +273,7 @@ export async function startOurs(options: LocalServerOptions = {}): Promise<Start
   const before = process.env['NODE_OPTIONS'];
   if (options.nodeOptions) process.env['NODE_OPTIONS'] = options.nodeOptions;
   try {
-    return await startEcsConsole(args, /listening on (http:\/\/\S+)/);
+    return await startEcsConsole(args, /listening on (http:\/\/\S+)/, ours.bin);
   } finally {
     if (options.nodeOptions) {
       if (before === undefined) delete process.env['NODE_OPTIONS'];

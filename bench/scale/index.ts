@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --only scale [--quick] [--parts a,b] [--repeat N]`: issue 14's figures in one run.
+ * `npm run bench -- --only scale [--full] [--parts a,b] [--repeat N] [--server-root DIR]`: issue 14's
+ * figures in one run.
  *
  * - workload: the boto3 client (python3 workload.py) and the JS SDK, one request at a time, against
  *   the do-nothing endpoint (the client's ceiling), moto (when installed) and ours: requests/s and
@@ -11,21 +12,24 @@
  * - placement: RunTask count 10 from 32 clients, and a service scaled 0 -> N, tasks/s to RUNNING;
  * - churn: tasks run and stopped in rounds; the state file and RSS while stopped tasks expire;
  * - dashboard: bench/dashboard.ts (requests per refresh cycle, render time) at 10k tasks.
- * `--quick`: smaller sizes (held at 1k and 10k, placement 1,000 tasks on 100 instances), one run each.
+ * By default sizes a 2-core machine runs in a few minutes (held at 1k and 10k tasks, placement 1,000
+ * tasks on 100 instances, churn 4 x 1,000, one workload run each); `--full`: the issue's sizes (held
+ * at 1k, 10k and 100k on 1,000 instances, placement 10,000 tasks on 1,000 instances, churn 8 x 5,000,
+ * three workload runs). `--server-root DIR`: run another checkout's server as "ours" (before/after).
  * Figures only: nothing asserts a time (a shared machine is noisy; the do-nothing figure of the same
  * run is printed next to ours).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { benchDashboard } from '../dashboard';
-import { BIN } from '../../src/testing/process';
 import { fmt, Latencies, pool, table, type Started } from '../lib';
 import {
   boto3Installed,
   boto3Workload,
   motoInstalled,
+  ours,
   rawEcs,
   rssMiB,
   sdkWorkload,
@@ -46,7 +50,10 @@ type Part = (typeof PARTS)[number];
 const summary: { figure: string; value: string; target: string }[] = [];
 
 export async function benchScale(argv: string[]): Promise<void> {
-  const quick = argv.includes('--quick');
+  const full = argv.includes('--full');
+  const quick = !full;
+  const rootArg = argv.includes('--server-root') ? argv[argv.indexOf('--server-root') + 1] : undefined;
+  if (rootArg) ours.bin = resolve(rootArg, 'bin/ecs-console.mjs');
   const partsArg = argv.includes('--parts') ? argv[argv.indexOf('--parts') + 1] : undefined;
   const parts = new Set<Part>(
     partsArg
@@ -54,7 +61,10 @@ export async function benchScale(argv: string[]): Promise<void> {
       : PARTS,
   );
   const repeat = argv.includes('--repeat') ? Number(argv[argv.indexOf('--repeat') + 1]) : quick ? 1 : 3;
-  console.log(`\n== scale (issue 14)${quick ? ', quick' : ''}: ${[...parts].join(', ')} ==`);
+  console.log(
+    `\n== scale (issue 14), ${full ? 'full sizes (--full)' : 'small sizes (--full for the issue sizes: 100k held, 10k placed)'}: ` +
+      `${[...parts].join(', ')}; ours = ${ours.bin} ==`,
+  );
   if (parts.has('workload')) await workloadPart(repeat);
   if (parts.has('starting')) await startingPart();
   if (parts.has('held')) await heldPart(quick ? [1000, 10_000] : [1000, 10_000, 100_000]);
@@ -558,7 +568,7 @@ async function placementPart(size: { instances: number; tasks: number }): Promis
 // ---------------------------------------------------------------------------------------------
 
 function supportsRetentionFlag(): boolean {
-  const help = spawnSync(process.execPath, [BIN, 'local', '--help'], { encoding: 'utf8' });
+  const help = spawnSync(process.execPath, [ours.bin, 'local', '--help'], { encoding: 'utf8' });
   return `${help.stdout}${help.stderr}`.includes('--stopped-task-retention-ms');
 }
 
