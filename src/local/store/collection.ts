@@ -119,42 +119,36 @@ export class Collection<T> {
   private moveDerived(id: string, before: T | undefined, after: T | undefined): void {
     const d = this.derived;
     if (!d) return;
-    const keys = (doc: T | undefined, fn: ((doc: T) => readonly string[]) | undefined) =>
-      doc !== undefined && fn ? fn(doc) : [];
-    const oldLookups = keys(before, d.lookups);
-    const newLookups = keys(after, d.lookups);
-    if (oldLookups.join('\n') !== newLookups.join('\n')) {
-      const keep = new Set(newLookups);
-      const had = new Set(oldLookups);
-      const del = this.stmt('lk-del', () => `DELETE FROM ${this.table}_lookup WHERE key = ? AND id = ?`);
-      const add = this.stmt(
-        'lk-add',
-        () => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES (?, ?)`,
-      );
-      for (const k of oldLookups) if (!keep.has(k)) del.run(k, id);
-      for (const k of newLookups) if (!had.has(k)) add.run(k, id);
+    // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
+    if (d.lookups) {
+      const was = before === undefined ? NO_KEYS : d.lookups(before);
+      const now = after === undefined ? NO_KEYS : d.lookups(after);
+      if (!sameKeys(was, now)) {
+        const hot = this.hot;
+        for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
+        for (const k of now) if (!was.includes(k)) hot.lookupAdd.run(k, id);
+      }
     }
-    const oldCounters = keys(before, d.counters);
-    const newCounters = keys(after, d.counters);
-    if (oldCounters.join('\n') !== newCounters.join('\n')) {
-      const keep = new Set(newCounters);
-      const had = new Set(oldCounters);
-      for (const k of oldCounters) if (!keep.has(k)) this.bump(k, -1);
-      for (const k of newCounters) if (!had.has(k)) this.bump(k, 1);
+    if (d.counters) {
+      const was = before === undefined ? NO_KEYS : d.counters(before);
+      const now = after === undefined ? NO_KEYS : d.counters(after);
+      if (!sameKeys(was, now)) {
+        const hot = this.hot;
+        for (const k of was) {
+          if (now.includes(k)) continue;
+          hot.countDecrement.run(k);
+          hot.countDeleteZero.run(k);
+        }
+        for (const k of now) if (!was.includes(k)) hot.countIncrement.run(k);
+      }
     }
   }
 
-  private bump(key: string, by: 1 | -1): void {
-    if (by === 1) {
-      this.stmt(
-        'ck-inc',
-        () =>
-          `INSERT INTO ${this.table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
-      ).run(key);
-    } else {
-      this.stmt('ck-dec', () => `UPDATE ${this.table}_count SET n = n - 1 WHERE key = ?`).run(key);
-      this.stmt('ck-zero', () => `DELETE FROM ${this.table}_count WHERE key = ? AND n <= 0`).run(key);
-    }
+  /** The statements of the hot paths (put, get, derived keys), prepared on first use. */
+  private hotStatements: HotStatements | undefined;
+  private get hot(): HotStatements {
+    this.hotStatements ??= prepareHot(this.sql, this.table, this.derived !== undefined);
+    return this.hotStatements;
   }
 
   /** Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the row). */
@@ -207,8 +201,7 @@ export class Collection<T> {
   }
 
   get(id: string): T | undefined {
-    const row = this.stmt('get', () => `SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as
-      { doc: string } | undefined;
+    const row = this.hot.get.get(id) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
@@ -257,31 +250,25 @@ export class Collection<T> {
 
   /** Inserts or replaces. Documents are copied (JSON), so callers may keep mutating their object. */
   put(id: string, doc: T): void {
-    const keys = COLUMNS.map((_, i) => {
-      const ix = this.indexes[i];
-      const v = ix ? ix.key(doc) : null;
-      return v === undefined ? null : v;
-    });
+    const ix = this.indexes;
+    const k1 = indexKey(ix[0], doc);
+    const k2 = indexKey(ix[1], doc);
+    const k3 = indexKey(ix[2], doc);
     this.writes++;
     const text = JSON.stringify(doc);
-    const write = () =>
-      this.stmt(
-        'put',
-        () =>
-          `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
-      ).run(id, keys[0], keys[1], keys[2], text);
-    if (this.derived) {
-      this.atomically(() => {
-        // Keys are derived now: the caller may go on mutating its object afterwards.
-        this.moveDerived(id, this.stored(id), doc);
-        this.cache.delete(id);
-        write();
-      });
+    if (this.derived && !this.sql.inTransaction) {
+      this.atomically(() => this.write(id, doc, k1, k2, k3, text));
     } else {
-      this.cache.delete(id);
-      write();
+      this.write(id, doc, k1, k2, k3, text);
     }
+  }
+
+  /** The row and (in the caller's transaction) its derived keys. */
+  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
+    // Keys are derived now: the caller may go on mutating its object afterwards.
+    if (this.derived) this.moveDerived(id, this.stored(id), doc);
+    this.cache.delete(id);
+    this.hot.put.run(id, k1, k2, k3, text);
   }
 
   /**
@@ -385,4 +372,59 @@ function deepFreeze<D>(doc: D): D {
     for (const v of Object.values(doc)) deepFreeze(v);
   }
   return doc;
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/** Same keys in the same order (derived keys come out of the same function in a stable order). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function indexKey<T>(ix: IndexSpec<T> | undefined, doc: T): string | null {
+  const v = ix ? ix.key(doc) : null;
+  return v === undefined ? null : v;
+}
+
+interface HotStatements {
+  put: Database.Statement;
+  get: Database.Statement;
+  lookupAdd: Database.Statement;
+  lookupDelete: Database.Statement;
+  countIncrement: Database.Statement;
+  countDecrement: Database.Statement;
+  countDeleteZero: Database.Statement;
+}
+
+function prepareHot(sql: Database.Database, table: string, derived: boolean): HotStatements {
+  const put = sql.prepare(
+    `INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
+  );
+  const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
+  if (!derived) {
+    // No derived tables: these are never run.
+    return {
+      put,
+      get,
+      lookupAdd: get,
+      lookupDelete: get,
+      countIncrement: get,
+      countDecrement: get,
+      countDeleteZero: get,
+    };
+  }
+  return {
+    put,
+    get,
+    lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
+    lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
+    countIncrement: sql.prepare(
+      `INSERT INTO ${table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
+    ),
+    countDecrement: sql.prepare(`UPDATE ${table}_count SET n = n - 1 WHERE key = ?`),
+    countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
+  };
 }
