@@ -265,10 +265,27 @@ export class Collection<T> {
 
   /** The row and (in the caller's transaction) its derived keys. */
   private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
+    if (!this.derived) {
+      this.cache.delete(id);
+      this.hot.put.run(id, k1, k2, k3, text);
+      return;
+    }
     // Keys are derived now: the caller may go on mutating its object afterwards.
-    if (this.derived) this.moveDerived(id, this.stored(id), doc);
+    const before = this.stored(id);
+    this.moveDerived(id, before, doc);
     this.cache.delete(id);
-    this.hot.put.run(id, k1, k2, k3, text);
+    const ix = this.indexes;
+    if (
+      before !== undefined &&
+      indexKey(ix[0], before) === k1 &&
+      indexKey(ix[1], before) === k2 &&
+      indexKey(ix[2], before) === k3
+    ) {
+      // Same indexed keys (most writes: a task's next step): the document alone, no index touched.
+      this.hot.update.run(text, id);
+    } else {
+      this.hot.put.run(id, k1, k2, k3, text);
+    }
   }
 
   /**
@@ -390,6 +407,7 @@ function indexKey<T>(ix: IndexSpec<T> | undefined, doc: T): string | null {
 
 interface HotStatements {
   put: Database.Statement;
+  update: Database.Statement;
   get: Database.Statement;
   lookupAdd: Database.Statement;
   lookupDelete: Database.Statement;
@@ -404,10 +422,12 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
      ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
   );
   const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
+  const update = sql.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
   if (!derived) {
     // No derived tables: these are never run.
     return {
       put,
+      update,
       get,
       lookupAdd: get,
       lookupDelete: get,
@@ -418,6 +438,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
   }
   return {
     put,
+    update,
     get,
     lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
