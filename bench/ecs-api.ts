@@ -134,7 +134,7 @@ export type ClientKind = 'sdk' | 'raw';
  * moto's RegisterContainerInstance needs the EC2 instance to exist: launch them first (not timed).
  * ecs-console accepts any instance id, as the ECS API itself does not look the instance up.
  */
-async function launchEc2Instances(endpoint: string, n: number): Promise<string[]> {
+export async function launchEc2Instances(endpoint: string, n: number): Promise<string[]> {
   const ec2 = new EC2Client({
     endpoint,
     region: 'us-east-1',

@@ -1,6 +1,7 @@
 /** Shared helpers for the benchmarks: child servers, latency stats, RSS. */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BIN, REPO, freePort, startProcess, stopProcess } from '../src/testing/process';
 
 export const root = REPO;
@@ -12,11 +13,11 @@ export interface Started {
 }
 
 /** Starts `ecs-console <command> ... --port 0` and waits for the line that carries its URL. */
-export async function startEcsConsole(args: string[], urlPattern: RegExp): Promise<Started> {
-  const p = await startProcess(process.execPath, [BIN, ...args], {
+export async function startEcsConsole(args: string[], urlPattern: RegExp, bin = BIN): Promise<Started> {
+  const p = await startProcess(process.execPath, [bin, ...args], {
     url: urlPattern,
     timeoutMs: 120_000,
-    spawn: { cwd: REPO },
+    spawn: { cwd: dirname(dirname(bin)) },
   });
   return { url: p.url.replace(/\/$/, ''), child: p.child, stop: () => p.stop('SIGTERM') };
 }
@@ -69,10 +70,11 @@ export class Latencies {
     for (const l of this.byAction.values()) n += l.length;
     return n;
   }
-  rows(): { action: string; count: number; p50: number; p99: number }[] {
+  rows(): { action: string; count: number; mean: number; p50: number; p99: number }[] {
     return [...this.byAction.entries()].map(([action, list]) => {
       const sorted = [...list].sort((a, b) => a - b);
-      return { action, count: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+      const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+      return { action, count: sorted.length, mean, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
     });
   }
   p99(action: string): number {

@@ -30,6 +30,8 @@ const help = `usage: ecs-console local [options]
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
   --metrics-interval-ms MS  how often metrics are published and alarms count periods (default
                        60000, as AWS; 1000-60000: shorter for tests and demos, docs/local-runtime.md)
+  --stopped-task-retention-ms MS  how long STOPPED tasks stay listed before they are deleted
+                       (default 3600000: an hour, as ECS)
   --runtime R          what runs the tasks: simulated (default) or docker (real containers
                        on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
@@ -51,6 +53,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
+      'stopped-task-retention-ms': { type: 'string' },
       runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -90,6 +93,11 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
     metricsIntervalMs: metricsInterval(values['metrics-interval-ms']),
+    stoppedTaskRetentionMs: millis(
+      values['stopped-task-retention-ms'],
+      '--stopped-task-retention-ms',
+      7 * 24 * 3_600_000,
+    ),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
   let url: string;
@@ -151,10 +159,9 @@ export function metricsInterval(value: string | undefined): number | undefined {
   return n;
 }
 
-function millis(value: string | undefined, flag: string): number | undefined {
+function millis(value: string | undefined, flag: string, max = 600_000): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 600_000)
-    throw new Error(`${flag} must be 0-600000 ms, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${flag} must be 0-${max} ms, got ${value}`);
   return n;
 }

@@ -3,7 +3,8 @@
  * up and down (and rolled to new task definition revisions) while the process is killed with
  * SIGKILL at random moments (seeded), then restarted on the same state file. Checked after every
  * kill, on the state file itself: every booking is counted once (registered - remaining == what
- * the unstopped tasks hold, per instance) and no two tasks hold the same host port. Checked after
+ * the unstopped tasks hold, per instance), no two tasks hold the same host port, and the counters
+ * and lookup keys kept next to the records (ecs/counts.ts) are exactly what the records derive. Checked after
  * every restart, through the API: every acknowledged write is there. At the end: every service
  * converges to its desired count with a steady-state event, and every RUNNING task's ports answer.
  */
@@ -27,7 +28,8 @@ import { afterAll, expect, it } from 'vitest';
 import { clientSettings } from '../testing/plane';
 import { mulberry32 } from '../testing/random';
 import { startLocalPlane, type RunningProcess } from '../testing/process';
-import type { ContainerInstanceRecord, TaskRecord } from './ecs/model';
+import { instanceCounters, serviceCounters, taskCounters, taskLookups } from './ecs/counts';
+import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './ecs/model';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const CYCLES = 6;
@@ -64,6 +66,8 @@ async function killChild(): Promise<void> {
 interface Snapshot {
   tasks: TaskRecord[];
   instances: ContainerInstanceRecord[];
+  /** Counters and lookup keys as stored, against what the records derive (one line per difference). */
+  derivedProblems: string[];
 }
 
 function readState(): Snapshot {
@@ -71,13 +75,64 @@ function readState(): Snapshot {
   try {
     const docs = <T>(table: string) =>
       (db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
-    return {
-      tasks: docs<TaskRecord>('c_ecs_tasks'),
-      instances: docs<ContainerInstanceRecord>('c_ecs_container_instances'),
-    };
+    const tasks = docs<TaskRecord>('c_ecs_tasks');
+    const instances = docs<ContainerInstanceRecord>('c_ecs_container_instances');
+    const derivedProblems = [
+      ...derivedDiff(db, 'c_ecs_tasks', tasks, taskCounters, taskLookups, (t) => t.task.taskArn),
+      ...derivedDiff(
+        db,
+        'c_ecs_container_instances',
+        instances,
+        instanceCounters,
+        () => [],
+        (i) => i.containerInstance.containerInstanceArn,
+      ),
+      ...derivedDiff(
+        db,
+        'c_ecs_services',
+        docs<ServiceRecord>('c_ecs_services'),
+        serviceCounters,
+        () => [],
+        (x) => x.service.serviceArn,
+      ),
+    ];
+    return { tasks, instances, derivedProblems };
   } finally {
     db.close();
   }
+}
+
+/** The stored counters and lookup pairs of a table against those its documents derive. */
+function derivedDiff<T>(
+  db: Database.Database,
+  table: string,
+  docs: T[],
+  counters: (doc: T) => readonly string[],
+  lookups: (doc: T) => readonly string[],
+  idOf: (doc: T) => string,
+): string[] {
+  const want = new Map<string, number>();
+  for (const d of docs) for (const k of counters(d)) want.set(k, (want.get(k) ?? 0) + 1);
+  const have = new Map(
+    (db.prepare(`SELECT key, n FROM ${table}_count`).all() as { key: string; n: number }[]).map((r) => [
+      r.key,
+      r.n,
+    ]),
+  );
+  const problems: string[] = [];
+  for (const k of new Set([...want.keys(), ...have.keys()])) {
+    if ((want.get(k) ?? 0) !== (have.get(k) ?? 0))
+      problems.push(`${table} counter ${k}: stored ${have.get(k) ?? 0}, records say ${want.get(k) ?? 0}`);
+  }
+  const wantPairs = new Set(docs.flatMap((d) => lookups(d).map((k) => `${k} ${idOf(d)}`)));
+  const havePairs = new Set(
+    (db.prepare(`SELECT key, id FROM ${table}_lookup`).all() as { key: string; id: string }[]).map(
+      (r) => `${r.key} ${r.id}`,
+    ),
+  );
+  for (const pair of wantPairs) if (!havePairs.has(pair)) problems.push(`${table} lookup missing: ${pair}`);
+  for (const pair of havePairs) if (!wantPairs.has(pair)) problems.push(`${table} lookup stale: ${pair}`);
+  return problems;
 }
 
 type Resources = ContainerInstanceRecord['containerInstance']['registeredResources'];
@@ -310,6 +365,7 @@ it('loses no acknowledged write, books nothing twice and converges across SIGKIL
     ecs.destroy();
     const snap = readState();
     expect(bookingProblems(snap).join('\n'), `after kill ${cycle + 1} (${killAfter} ms)`).toBe('');
+    expect(snap.derivedProblems.join('\n'), `counters after kill ${cycle + 1}`).toBe('');
     statusesAtKills.push(countStatuses(snap));
     ecs = await startChild();
     await checkAcknowledged(ecs);
@@ -350,6 +406,7 @@ it('loses no acknowledged write, books nothing twice and converges across SIGKIL
   await killChild();
   const snap = readState();
   expect(bookingProblems(snap).join('\n')).toBe('');
+  expect(snap.derivedProblems.join('\n')).toBe('');
   expect(snap.tasks.filter((t) => t.task.lastStatus === 'RUNNING')).toHaveLength(final.dyn + final.fixed);
   console.log(
     `crash test: seed ${SEED}, ${CYCLES} SIGKILLs, ${writes} acknowledged writes, ` +

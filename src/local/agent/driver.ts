@@ -102,6 +102,8 @@ export class TaskDriver {
       batchSize: options.batchSize,
       // As the agent always did: a timer between batches, so API requests keep their pace during a burst.
       betweenBatches: 'setTimeout',
+      // Steps due within one tick are taken together: one batch, one transaction (issue 14).
+      alignMs: Math.min(50, Math.floor(deps.config.taskStepMs / 4)),
       backoff: { firstMs: Math.max(1000, deps.config.taskStepMs), maxMs: 30_000 },
     });
   }

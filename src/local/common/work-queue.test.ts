@@ -38,6 +38,26 @@ const deferred = () => {
 };
 
 describe('WorkQueue', () => {
+  it('with alignMs, takes keys due within one tick together, at the tick; keys due now at once', async () => {
+    const clock = new ManualClock({ start: 1000 });
+    const { q, handled } = setup({ batchSize: 10, alignMs: 50 }, clock);
+    q.addAt('a', 1101);
+    q.addAfter('b', 130);
+    q.addAt('c', 1150);
+    q.add('now');
+    await q.idle();
+    expect(handled).toEqual([{ keys: ['now'], at: 1000 }]);
+    clock.advance(149);
+    await q.idle();
+    expect(handled).toHaveLength(1);
+    clock.advance(1);
+    await q.idle();
+    expect(handled).toEqual([
+      { keys: ['now'], at: 1000 },
+      { keys: ['a', 'b', 'c'], at: 1150 },
+    ]);
+  });
+
   it('handles a key added many times once', async () => {
     const { q, keys } = setup();
     for (let i = 0; i < 5; i++) q.add('a');

@@ -38,6 +38,12 @@ export interface WorkQueueOptions {
    * little longer: for a loop whose batches are long and many (the agent), so requests keep their pace.
    */
   betweenBatches?: 'setImmediate' | 'setTimeout';
+  /**
+   * Rounds future times (`addAt`, `addAfter`) up to a multiple of this many ms: keys due within one
+   * tick are handled together, in as few batches (transactions) as `batchSize` allows, instead of a
+   * timer and a batch per millisecond they differ by. Keys due now are not delayed.
+   */
+  alignMs?: number;
 }
 
 interface Entry {
@@ -120,6 +126,9 @@ export class WorkQueue {
   /** Look at `key` at `due` (epoch ms by the clock), or sooner if it already waits for sooner. */
   addAt(key: string, due: number): void {
     if (!this.active) return;
+    const align = this.options.alignMs;
+    if (align !== undefined && align > 1 && due > this.options.clock.now())
+      due = Math.ceil(due / align) * align;
     if (this.processing.has(key)) {
       const later = this.again.get(key);
       if (later === undefined || due < later) this.again.set(key, due);

@@ -1,6 +1,6 @@
 /**
  * CreateCluster, UpdateCluster, UpdateClusterSettings, DescribeClusters, ListClusters, DeleteCluster.
- * Counts are derived when described.
+ * Counts come from the store's counters (counts.ts).
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import { AwsError } from '../protocol/errors';
@@ -9,16 +9,15 @@ import {
   activeCluster,
   batch,
   clusterArnOf,
-  countLiveTasksOfCluster,
   errors,
   findCluster,
-  liveTasksOfCluster,
   maxResultsOf,
   pageOf,
   validateTags,
   type Failure,
   type Scope,
 } from './common';
+import { clusterCounts } from './counts';
 import type { ClusterRecord, Wire, WireCluster } from './model';
 import { accountSetting } from './account-settings';
 
@@ -99,14 +98,11 @@ export function describeCluster(s: Scope, rec: ClusterRecord, include: Set<strin
       statistics: [],
     };
   }
-  const instances = s.col.containerInstances
-    .find({ cluster: c.clusterArn })
-    .filter((i) => i.containerInstance.status === 'ACTIVE' || i.containerInstance.status === 'DRAINING');
-  const { running, pending } = countLiveTasksOfCluster(s, c.clusterArn);
-  const services = s.col.services.find({ cluster: c.clusterArn });
-  const active = services.filter((x) => x.service.status === 'ACTIVE').length;
-  const draining = services.filter((x) => x.service.status === 'DRAINING').length;
-  out.registeredContainerInstancesCount = instances.length;
+  const counts = clusterCounts(s.col, c.clusterArn);
+  const { running, pending } = counts;
+  const active = counts.activeServices;
+  const draining = counts.drainingServices;
+  out.registeredContainerInstancesCount = counts.registeredInstances;
   out.runningTasksCount = running;
   out.pendingTasksCount = pending;
   out.activeServicesCount = active;
@@ -153,23 +149,20 @@ export function deleteCluster(s: Scope, input: Wire<ecs.DeleteClusterRequest>) {
   return s.deps.db.tx(() => {
     const rec = activeCluster(s, input.cluster);
     const arn = rec.cluster.clusterArn;
-    const services = s.col.services.find({ cluster: arn }).filter((x) => x.service.status !== 'INACTIVE');
-    if (services.length > 0) {
+    const counts = clusterCounts(s.col, arn);
+    if (counts.activeServices + counts.drainingServices > 0) {
       throw new AwsError(
         'ClusterContainsServicesException',
         'The Cluster cannot be deleted while Services are active.',
       );
     }
-    const instances = s.col.containerInstances
-      .find({ cluster: arn })
-      .filter((i) => i.containerInstance.status === 'ACTIVE' || i.containerInstance.status === 'DRAINING');
-    if (instances.length > 0) {
+    if (counts.registeredInstances > 0) {
       throw new AwsError(
         'ClusterContainsContainerInstancesException',
         'The Cluster cannot be deleted while Container Instances are active or draining.',
       );
     }
-    if (liveTasksOfCluster(s, arn).length > 0) {
+    if (counts.live > 0) {
       throw new AwsError(
         'ClusterContainsTasksException',
         'The Cluster cannot be deleted while Tasks are active.',

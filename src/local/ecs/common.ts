@@ -8,7 +8,6 @@ import { epochSeconds } from '../common/clock';
 import { AwsError } from '../protocol/errors';
 import type { CallContext } from '../protocol/types';
 import {
-  PENDING_STATUSES,
   type ClusterRecord,
   type ContainerInstanceRecord,
   type EcsCollections,
@@ -292,10 +291,7 @@ export function mergeTags(existing: ecs.Tag[] | undefined, added: ecs.Tag[]): ec
   return [...map].map(([key, value]) => ({ key, value }));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Task state shared by describe/list of clusters, instances and services
-
-/** Tasks of a cluster that are not at rest in STOPPED (desired RUNNING, or stopping). */
+/** A cluster's tasks not STOPPED yet (desired RUNNING, and desired STOPPED still on their way down). */
 export function liveTasksOfCluster(s: Scope, clusterArn: string): TaskRecord[] {
   return [
     ...s.col.tasks.find({ clusterDesired: `${clusterArn}|RUNNING` }),
@@ -303,18 +299,4 @@ export function liveTasksOfCluster(s: Scope, clusterArn: string): TaskRecord[] {
       .find({ clusterDesired: `${clusterArn}|STOPPED` })
       .filter((t) => t.task.lastStatus !== 'STOPPED'),
   ];
-}
-
-/** Running and pending tasks of a cluster, counted in SQLite without reading the documents. */
-export function countLiveTasksOfCluster(s: Scope, clusterArn: string): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const desired of ['RUNNING', 'STOPPED']) {
-    const byStatus = s.col.tasks.countBy({ clusterDesired: `${clusterArn}|${desired}` }, '$.task.lastStatus');
-    for (const [status, n] of Object.entries(byStatus)) {
-      if (status === 'RUNNING') running += n;
-      else if (PENDING_STATUSES.has(status)) pending += n;
-    }
-  }
-  return { running, pending };
 }

@@ -28,12 +28,8 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import {
-  PENDING_STATUSES,
-  type ContainerInstanceRecord,
-  type Wire,
-  type WireContainerInstance,
-} from './model';
+import { type ContainerInstanceRecord, type Wire, type WireContainerInstance } from './model';
+import { taskCounts } from './counts';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 
@@ -269,18 +265,13 @@ export function registerContainerInstance(s: Scope, input: Wire<ecs.RegisterCont
   return { containerInstance: describeInstance(s, record, new Set()) };
 }
 
-/** The instance as DescribeContainerInstances shows it: task counts derived from its tasks. */
+/** The instance as DescribeContainerInstances shows it: task counts from the store's counters. */
 export function describeInstance(
   s: Scope,
   rec: ContainerInstanceRecord,
   include: Set<string>,
 ): WireContainerInstance {
-  let running = 0;
-  let pending = 0;
-  for (const t of s.col.tasks.peekMany({ instance: rec.containerInstance.containerInstanceArn })) {
-    if (t.task.lastStatus === 'RUNNING') running++;
-    else if (PENDING_STATUSES.has(t.task.lastStatus)) pending++;
-  }
+  const { running, pending } = taskCounts.instance(s.col.tasks, rec.containerInstance.containerInstanceArn);
   const out: WireContainerInstance = {
     ...rec.containerInstance,
     runningTasksCount: running,

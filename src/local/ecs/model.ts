@@ -9,6 +9,15 @@
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import type { Db } from '../store/db';
+import {
+  INSTANCE_KEYS_VERSION,
+  SERVICE_KEYS_VERSION,
+  TASK_KEYS_VERSION,
+  instanceCounters,
+  serviceCounters,
+  taskCounters,
+  taskLookups,
+} from './counts';
 
 import type { Wire } from '../protocol/types';
 
@@ -94,8 +103,7 @@ export interface TaskRecord {
   protectedUntil?: number;
 }
 
-/** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
-export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+export { PENDING_STATUSES } from './counts';
 
 /** Why the service scheduler stops a task. */
 export type SchedulerStopCause =
@@ -215,9 +223,12 @@ export function ecsCollections(db: Db) {
         { name: 'cluster', key: (r) => r.clusterArn },
         { name: 'ec2InstanceId', key: (r) => r.containerInstance.ec2InstanceId },
       ],
-      CACHE,
+      { ...CACHE, derived: { version: INSTANCE_KEYS_VERSION, counters: instanceCounters } },
     ),
-    /** Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. */
+    /**
+     * Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. Counts and the
+     * other ListTasks filters are derived keys (task-index.ts).
+     */
     tasks: db.collection<TaskRecord>(
       'ecs_tasks',
       [
@@ -225,12 +236,19 @@ export function ecsCollections(db: Db) {
         { name: 'instance', key: (r) => r.task.containerInstanceArn ?? null },
         { name: 'service', key: (r) => r.serviceArn ?? null },
       ],
-      CACHE,
+      {
+        ...CACHE,
+        derived: { version: TASK_KEYS_VERSION, lookups: taskLookups, counters: taskCounters },
+      },
     ),
-    services: db.collection<ServiceRecord>('ecs_services', [
-      { name: 'cluster', key: (r) => r.service.clusterArn },
-      { name: 'clusterName', key: (r) => `${r.service.clusterArn}|${r.service.serviceName}` },
-    ]),
+    services: db.collection<ServiceRecord>(
+      'ecs_services',
+      [
+        { name: 'cluster', key: (r) => r.service.clusterArn },
+        { name: 'clusterName', key: (r) => `${r.service.clusterArn}|${r.service.serviceName}` },
+      ],
+      { derived: { version: SERVICE_KEYS_VERSION, counters: serviceCounters } },
+    ),
   };
 }
 

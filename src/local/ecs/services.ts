@@ -24,13 +24,13 @@ import {
   type Scope,
 } from './common';
 import {
-  PENDING_STATUSES,
   type ServiceRecord,
   type TaskDefinitionRecord,
   type Wire,
   type WireService,
   type WireTaskDefinition,
 } from './model';
+import { taskCounts } from './counts';
 import { currentServiceRevisions, startServiceDeployment } from './history';
 import { createTaskSetService, taskSetController, updateTaskSetService } from './task-sets';
 import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
@@ -299,14 +299,9 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
   return { service: describeService(s, record, false) };
 }
 
-/** The service as DescribeServices shows it: running and pending counts derived from its tasks. */
+/** The service as DescribeServices shows it: running and pending counts from the store's counters. */
 export function describeService(s: Scope, rec: ServiceRecord, withTags: boolean): WireService {
-  let running = 0;
-  let pending = 0;
-  for (const t of s.col.tasks.peekMany({ service: rec.service.serviceArn })) {
-    if (t.task.lastStatus === 'RUNNING') running++;
-    else if (PENDING_STATUSES.has(t.task.lastStatus) && t.task.desiredStatus === 'RUNNING') pending++;
-  }
+  const { running, pending } = taskCounts.service(s.col.tasks, rec.service.serviceArn);
   const out: WireService = { ...rec.service, runningCount: running, pendingCount: pending };
   if (rec.service.currentServiceDeployment)
     out.currentServiceRevisions = currentServiceRevisions(rec.service);

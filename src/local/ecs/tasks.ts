@@ -23,6 +23,7 @@ import {
   type Scope,
 } from './common';
 import { parseFilter } from './instances';
+import { familyOf, taskKeys, type ListFilter } from './counts';
 import type { TaskDefinitionRecord, TaskRecord, Wire, WireTask, WireTaskDefinition } from './model';
 
 const STARTED_BY_RE = /^[A-Za-z0-9_/-]{1,128}$/;
@@ -285,6 +286,12 @@ export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
 
 const SCAN_CHUNK = 500;
 
+/**
+ * ListTasks: every filter is a key of the store (the cluster and desired status an index, family,
+ * startedBy, launchType and serviceName derived keys, counts.ts; containerInstance the instance
+ * index). The most selective one is read in id order; the others are checked on each task, so a page
+ * costs what the chosen key holds, never all the cluster's tasks.
+ */
 export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
   const max = maxResultsOf(input.maxResults, 100);
   const cluster = anyCluster(s, input.cluster);
@@ -294,53 +301,69 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
     input.serviceName ?? ''
   }|${input.startedBy ?? ''}|${input.launchType ?? ''}`;
   let after = decodeToken(input.nextToken, query);
-  // Nothing ever wants PENDING, and only EC2 tasks exist here.
-  if (desired === 'PENDING' || (input.launchType !== undefined && input.launchType !== 'EC2'))
-    return { taskArns: [] };
+  // Nothing ever wants PENDING.
+  if (desired === 'PENDING') return { taskArns: [] };
 
-  let where: Record<string, string> = { clusterDesired: `${clusterArn}|${desired}` };
+  let instanceArn: string | undefined;
   if (input.containerInstance !== undefined) {
     const ci = findInstance(s, cluster, input.containerInstance);
     if (!ci) throw errors.invalid('The referenced container instance was not found.');
-    where = { instance: ci.containerInstance.containerInstanceArn };
-  } else if (input.serviceName !== undefined) {
+    instanceArn = ci.containerInstance.containerInstanceArn;
+  }
+  let serviceArn: string | undefined;
+  if (input.serviceName !== undefined) {
     if (!NAME_RE.test(input.serviceName)) return { taskArns: [] };
-    where = { service: serviceArnOf(s, cluster.cluster.clusterName, input.serviceName) };
+    serviceArn = serviceArnOf(s, cluster.cluster.clusterName, input.serviceName);
   }
-  if (where.clusterDesired !== undefined && input.family === undefined && input.startedBy === undefined) {
-    // The index alone answers: ids only, no documents read.
-    const ids = s.col.tasks.ids(where, { limit: max + 1, ...(after !== undefined ? { after } : {}) });
-    const page = ids.slice(0, max);
-    return ids.length > max
-      ? { taskArns: page, nextToken: encodeToken(page[page.length - 1] as string, query) }
-      : { taskArns: page };
-  }
-  const keep = (t: TaskRecord) =>
-    t.task.clusterArn === clusterArn &&
-    t.task.desiredStatus === desired &&
-    (input.family === undefined || familyOf(t) === input.family) &&
-    (input.startedBy === undefined || t.task.startedBy === input.startedBy);
+  const filters: [ListFilter, string | undefined][] = [
+    ['service', serviceArn],
+    ['startedBy', input.startedBy],
+    ['family', input.family],
+    ['launchType', input.launchType],
+  ];
+  const keyed = filters.filter((f): f is [ListFilter, string] => f[1] !== undefined);
+  // The source read in id order: the instance's tasks, else the first keyed filter, else the cluster's.
+  const [first, ...rest] = keyed;
+  const source = (options: { after?: string; limit: number }): string[] =>
+    instanceArn !== undefined
+      ? s.col.tasks.ids({ instance: instanceArn }, options)
+      : first
+        ? s.col.tasks.idsByKey(taskKeys.listed(clusterArn, desired, first[0], first[1]), options)
+        : s.col.tasks.ids({ clusterDesired: `${clusterArn}|${desired}` }, options);
+  const checks = instanceArn !== undefined ? keyed : rest;
+  const keep = (arn: string): boolean => {
+    if (instanceArn === undefined && checks.length === 0) return true; // the key alone answers
+    const t = s.col.tasks.peek(arn);
+    if (!t || t.task.clusterArn !== clusterArn || t.task.desiredStatus !== desired) return false;
+    return checks.every(([filter, value]) => listedValue(t, filter) === value);
+  };
 
   const taskArns: string[] = [];
   for (;;) {
-    const chunk = s.col.tasks.find(where, { limit: SCAN_CHUNK, ...(after !== undefined ? { after } : {}) });
-    for (const t of chunk) {
-      if (!keep(t)) continue;
+    const chunk = source({ limit: SCAN_CHUNK, ...(after !== undefined ? { after } : {}) });
+    for (const arn of chunk) {
+      if (!keep(arn)) continue;
       if (taskArns.length === max) {
         return { taskArns, nextToken: encodeToken(taskArns[taskArns.length - 1] as string, query) };
       }
-      taskArns.push(t.task.taskArn);
+      taskArns.push(arn);
     }
     if (chunk.length < SCAN_CHUNK) break;
-    after = (chunk[chunk.length - 1] as TaskRecord).task.taskArn;
+    after = chunk[chunk.length - 1];
   }
   return { taskArns };
 }
 
-/** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
-function familyOf(t: TaskRecord): string | undefined {
-  const arn = t.task.taskDefinitionArn;
-  if (!arn) return undefined;
-  const resource = arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length);
-  return resource.slice(0, resource.lastIndexOf(':'));
+/** The value a task has for a ListTasks filter. */
+function listedValue(t: TaskRecord, filter: ListFilter): string | undefined {
+  switch (filter) {
+    case 'service':
+      return t.serviceArn;
+    case 'startedBy':
+      return t.task.startedBy;
+    case 'family':
+      return familyOf(t);
+    case 'launchType':
+      return t.task.launchType;
+  }
 }

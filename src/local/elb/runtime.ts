@@ -44,7 +44,10 @@ export interface ProbeResult {
   description?: string;
 }
 
-/** What the runtime asks the provider; all reads are fresh from the store. */
+/**
+ * What the runtime asks the provider: current as of the store's last write (the providers keep what
+ * they computed until a write, versioned.ts). The runtime never mutates what it is given.
+ */
 export interface LbSource {
   listeners(): ListenerSpec[];
   /** Healthy backends for a listener, in a stable order (the runtime rotates through them). */
@@ -79,6 +82,19 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
   const rotation = new Map<string, number>();
   let housekeeping: NodeJS.Timeout | undefined;
   let active = false;
+  // The source answers the same array until the store changes: its registering targets are found once.
+  const registeringOf = new WeakMap<HealthGroup[], HealthGroup[]>();
+  const registering = (groups: HealthGroup[]): HealthGroup[] => {
+    let found = registeringOf.get(groups);
+    if (!found) {
+      found = groups.flatMap((g) => {
+        const targets = g.targets.filter((t) => t.registering);
+        return targets.length > 0 ? [{ ...g, targets }] : [];
+      });
+      registeringOf.set(groups, found);
+    }
+    return found;
+  };
 
   const openProxy = (spec: ListenerSpec): Promise<void> =>
     new Promise((resolve) => {
@@ -233,7 +249,7 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
       housekeeping = setInterval(() => {
         try {
           source.housekeeping();
-          for (const g of source.healthGroups()) checkGroup(g, true);
+          for (const g of registering(source.healthGroups())) checkGroup(g, true);
         } catch (err) {
           deps.log(`${name}: housekeeping failed`, { err: String(err) });
         }

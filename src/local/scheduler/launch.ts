@@ -19,6 +19,7 @@ import {
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
 import { AwsError } from '../protocol/errors';
+import { liveServiceTasks } from './service-tasks';
 import {
   parseConstraints,
   placeTasks,
@@ -247,12 +248,10 @@ function groupCounts(
   if (!needsAll && !needsOwn) return counts;
   let tasks: TaskRecord[];
   if (!needsAll && launch.serviceArn && launch.group.startsWith('service:')) {
-    tasks = col.tasks.find({ service: launch.serviceArn });
+    tasks = liveServiceTasks(col, launch.serviceArn);
   } else {
-    tasks = [
-      ...col.tasks.find({ clusterDesired: `${launch.clusterArn}|RUNNING` }),
-      ...col.tasks.find({ clusterDesired: `${launch.clusterArn}|STOPPED` }),
-    ];
+    // Desired STOPPED tasks are not counted below: only the desired RUNNING ones are read.
+    tasks = col.tasks.find({ clusterDesired: `${launch.clusterArn}|RUNNING` });
   }
   for (const t of tasks) {
     const instance = t.task.containerInstanceArn;

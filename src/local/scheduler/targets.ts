@@ -12,6 +12,7 @@
  */
 import type { LocalDeps } from '../deps';
 import type { EcsCollections, TaskRecord } from '../ecs/model';
+import { liveServiceTasks } from './service-tasks';
 import { serviceLoadBalancers } from './task-sets';
 
 interface Target {
@@ -99,7 +100,7 @@ export class LoadBalancerSync {
     if (bindings.length === 0) return { messages: [], unhealthy: [] };
 
     const serviceName = rec?.service.serviceName ?? serviceArn.slice(serviceArn.lastIndexOf('/') + 1);
-    const tasks = active ? this.col.tasks.find({ service: serviceArn }) : [];
+    const tasks = active ? liveServiceTasks(this.col, serviceArn) : [];
     const runningTasks = tasks.filter(
       (t) => t.task.lastStatus === 'RUNNING' && t.task.desiredStatus === 'RUNNING',
     );

@@ -26,6 +26,7 @@ import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
 import { reconcile, type InstanceState } from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
+import { reconciledServiceTasks, serviceRecordChanged } from './service-tasks';
 import {
   NOTICE_EVERY_S,
   decisionMessage,
@@ -160,7 +161,7 @@ export class ServiceScheduler implements Runnable {
       stopped.push(next);
       messages.push(unhealthyTargetMessage(svc.serviceName, u));
     }
-    const tasks = this.col.tasks.find({ service: serviceArn });
+    const tasks = reconciledServiceTasks(this.col, serviceArn);
     const instanceState = instanceStates(this.col, tasks);
     if ((svc.deploymentController?.type ?? 'ECS') !== 'ECS') {
       return this.taskSetPass(rec, tasks, instanceState, stopped, messages, nowMs);
@@ -274,8 +275,7 @@ export class ServiceScheduler implements Runnable {
 
   /** Writes the service record when the pass changed it. */
   private putService(before: ServiceRecord, after: ServiceRecord): void {
-    if (JSON.stringify(after) !== JSON.stringify(before))
-      this.col.services.put(before.service.serviceArn, after);
+    if (serviceRecordChanged(before, after)) this.col.services.put(before.service.serviceArn, after);
   }
 
   /** DAEMON: the instances that should each run one task (undefined when the task definition is missing). */

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Db } from './db';
 
 interface Doc {
@@ -104,5 +107,105 @@ describe('Collection read cache (peek)', () => {
     uncached.put('a', { group: 'g', n: 0, list: [] });
     expect(uncached.peek('a')).not.toBe(uncached.peek('a'));
     expect(Object.isFrozen(uncached.peek('a'))).toBe(false);
+  });
+});
+
+describe('Collection derived keys (lookups and counters)', () => {
+  const derived = (version: number) => ({
+    version,
+    lookups: (d: Doc) => [`group|${d.group}`, ...d.list.map((n) => `has|${n}`)],
+    counters: (d: Doc) => (d.n > 0 ? [`positive|${d.group}`] : []),
+  });
+  const open = (db: Db, version = 1) =>
+    db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }], {
+      cacheSize: 10,
+      derived: derived(version),
+    });
+
+  /** What the derived tables should say, counted from the documents themselves. */
+  function expected(col: ReturnType<typeof open>) {
+    const docs = col.all();
+    return {
+      positiveX: docs.filter((d) => d.n > 0 && d.group === 'x').length,
+      positiveY: docs.filter((d) => d.n > 0 && d.group === 'y').length,
+      has1: docs.filter((d) => d.list.includes(1)).length,
+    };
+  }
+  const actual = (col: ReturnType<typeof open>) => ({
+    positiveX: col.counted('positive|x'),
+    positiveY: col.counted('positive|y'),
+    has1: col.countByKey('has|1'),
+  });
+
+  it('follows every put and delete, and finds documents by any of their keys', () => {
+    const db = new Db(null);
+    const col = open(db);
+    col.put('a', { group: 'x', n: 1, list: [1, 2] });
+    col.put('b', { group: 'x', n: 0, list: [1] });
+    col.put('c', { group: 'y', n: 2, list: [] });
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 1, has1: 2 });
+    expect(col.idsByKey('has|1')).toEqual(['a', 'b']);
+    expect(col.idsByKey('has|1', { after: 'a' })).toEqual(['b']);
+    expect(col.idsByKey('has|1', { limit: 1 })).toEqual(['a']);
+    expect(col.peekByKey('group|y').map((d) => d.n)).toEqual([2]);
+
+    col.put('a', { group: 'y', n: 3, list: [2] }); // moves from x to y, loses has|1
+    col.put('b', { group: 'x', n: 5, list: [1] });
+    expect(actual(col)).toEqual(expected(col));
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 2, has1: 1 });
+    col.delete('c');
+    col.delete('missing');
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 1, has1: 1 });
+    expect(col.idsByKey('group|y')).toEqual(['a']);
+  });
+
+  it('rolls back with the transaction that wrote them', () => {
+    const db = new Db(null);
+    const col = open(db);
+    col.put('a', { group: 'x', n: 1, list: [1] });
+    const before = col.version;
+    expect(() =>
+      db.tx(() => {
+        col.put('a', { group: 'y', n: 1, list: [] });
+        col.put('b', { group: 'x', n: 1, list: [1] });
+        col.delete('a');
+        throw new Error('rollback');
+      }),
+    ).toThrow('rollback');
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 1 });
+    expect(col.version).not.toBe(before);
+  });
+
+  it('derives the keys of stored documents again when the state file was written without them, or by another version', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derived-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      let db = new Db(file);
+      const plain = db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }]);
+      plain.put('a', { group: 'x', n: 1, list: [1] });
+      plain.put('b', { group: 'y', n: 1, list: [1] });
+      db.close();
+
+      db = new Db(file);
+      let col = open(db, 1);
+      expect(actual(col)).toEqual({ positiveX: 1, positiveY: 1, has1: 2 });
+      col.put('b', { group: 'y', n: 0, list: [] });
+      db.close();
+
+      db = new Db(file); // same version: the stored keys are kept as they are
+      col = open(db, 1);
+      expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 1 });
+      db.sql.exec(`DELETE FROM c_docs_count`); // stale counts: only a new version derives them again
+      db.close();
+      db = new Db(file);
+      expect(actual(open(db, 1)).positiveX).toBe(0);
+      db.close();
+      db = new Db(file);
+      expect(actual(open(db, 2))).toEqual(expected(open(db, 2)));
+      expect(actual(open(db, 2)).positiveX).toBe(1);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,13 +6,26 @@ export interface IndexSpec<T> {
   key: (doc: T) => string | null | undefined;
 }
 
-export interface CollectionOptions {
+export interface CollectionOptions<T = never> {
   /**
    * Keep up to this many parsed documents in memory for `peek`/`peekMany` (default 0: none). The
    * table stays the source of truth: a write drops the entry, a rolled-back transaction (Db.tx)
    * drops them all, and the next peek reads the row again.
    */
   cacheSize?: number;
+  /**
+   * Derived keys, kept in SQLite by every `put` and `delete` in the same transaction as the document
+   * (so exact after a rollback or a kill -9): `lookups(doc)` are keys to find documents by, any number
+   * per document (`idsByKey`, `peekByKey`, `countByKey`); `counters(doc)` are keys the document is
+   * counted under (`counted(key)` reads one row: O(1), whatever the number of documents). A document
+   * lists each key at most once. Bump `version` when the functions change: the keys of
+   * stored documents are derived again once, when the collection is opened.
+   */
+  derived?: {
+    lookups?: (doc: T) => readonly string[];
+    counters?: (doc: T) => readonly string[];
+    version: number;
+  };
 }
 
 export interface FindOptions {
@@ -30,14 +43,18 @@ export class Collection<T> {
   /** id -> frozen parsed document, in insertion order (the oldest is dropped first). */
   private readonly cache = new Map<string, T>();
   private readonly cacheSize: number;
+  private readonly derived: CollectionOptions<T>['derived'];
+  /** Bumped by every write and rollback: callers may cache what they computed from this collection. */
+  private writes = 0;
 
   constructor(
     private readonly sql: Database.Database,
     name: string,
     private readonly indexes: IndexSpec<T>[],
-    options: CollectionOptions = {},
+    options: CollectionOptions<T> = {},
   ) {
     this.cacheSize = options.cacheSize ?? 0;
+    this.derived = options.derived;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     if (indexes.length > COLUMNS.length) throw new Error('at most three indexes');
     this.table = `c_${name}`;
@@ -49,6 +66,129 @@ export class Collection<T> {
       this.columnOf.set(ix.name, col);
       sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
     });
+    if (this.derived) this.openDerived(this.derived.version);
+  }
+
+  /**
+   * A number that changes with every write to this collection (and with a rolled-back
+   * transaction): what was computed from its documents at one version is still true at the same one.
+   */
+  get version(): number {
+    return this.writes;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Derived keys: `<table>_lookup` holds the (key, id) pairs, `<table>_count` the count per counter
+  // key (rows at 0 are deleted). A write takes the document's previous keys from its previous
+  // version (the cached one, else the stored row), so the keys themselves are stored once.
+
+  private openDerived(version: number): void {
+    const { sql, table } = this;
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS ${table}_lookup (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID`,
+    );
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS ${table}_count (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`,
+    );
+    // Which version of the key functions the stored keys come from (Db's meta table).
+    const marker = `derived:${table}`;
+    const stored = sql.prepare('SELECT value FROM meta WHERE key = ?').get(marker) as
+      { value: string } | undefined;
+    if (stored?.value === String(version)) return;
+    sql.transaction(() => {
+      sql.exec(`DELETE FROM ${table}_lookup; DELETE FROM ${table}_count`);
+      const rows = sql.prepare(`SELECT id, doc FROM ${table}`).all() as { id: string; doc: string }[];
+      for (const r of rows) this.moveDerived(r.id, undefined, JSON.parse(r.doc) as T);
+      sql
+        .prepare(
+          'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        )
+        .run(marker, String(version));
+    })();
+  }
+
+  /** The stored version of a document (the cached one when there is one: it is what the row holds). */
+  private stored(id: string): T | undefined {
+    return this.cache.get(id) ?? this.get(id);
+  }
+
+  /**
+   * Moves a document's derived keys from those of `before` to those of `after` (undefined: absent).
+   * Runs inside the caller's transaction.
+   */
+  private moveDerived(id: string, before: T | undefined, after: T | undefined): void {
+    const d = this.derived;
+    if (!d) return;
+    // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
+    if (d.lookups) {
+      const was = before === undefined ? NO_KEYS : d.lookups(before);
+      const now = after === undefined ? NO_KEYS : d.lookups(after);
+      if (!sameKeys(was, now)) {
+        const hot = this.hot;
+        for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
+        for (const k of now) if (!was.includes(k)) hot.lookupAdd.run(k, id);
+      }
+    }
+    if (d.counters) {
+      const was = before === undefined ? NO_KEYS : d.counters(before);
+      const now = after === undefined ? NO_KEYS : d.counters(after);
+      if (!sameKeys(was, now)) {
+        const hot = this.hot;
+        for (const k of was) {
+          if (now.includes(k)) continue;
+          hot.countDecrement.run(k);
+          hot.countDeleteZero.run(k);
+        }
+        for (const k of now) if (!was.includes(k)) hot.countIncrement.run(k);
+      }
+    }
+  }
+
+  /** The statements of the hot paths (put, get, derived keys), prepared on first use. */
+  private hotStatements: HotStatements | undefined;
+  private get hot(): HotStatements {
+    this.hotStatements ??= prepareHot(this.sql, this.table, this.derived !== undefined);
+    return this.hotStatements;
+  }
+
+  /** Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the row). */
+  private atomically<R>(fn: () => R): R {
+    return this.sql.inTransaction ? fn() : this.sql.transaction(fn)();
+  }
+
+  /** How many documents are counted under `key` (see `derived.counters`). */
+  counted(key: string): number {
+    const row = this.stmt('ck-get', () => `SELECT n FROM ${this.table}_count WHERE key = ?`).get(key) as
+      { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  /** Ids of the documents with lookup key `key` (see `derived.lookups`), in id order. */
+  idsByKey(key: string, options: FindOptions = {}): string[] {
+    const rows = this.stmt(
+      'lk-ids',
+      () => `SELECT id FROM ${this.table}_lookup WHERE key = ? AND id > ? ORDER BY id LIMIT ?`,
+    ).all(key, options.after ?? '', options.limit ?? -1) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** `idsByKey` through `peek`: shared frozen documents, in id order. */
+  peekByKey(key: string, options: FindOptions = {}): T[] {
+    const out: T[] = [];
+    for (const id of this.idsByKey(key, options)) {
+      const doc = this.peek(id);
+      if (doc !== undefined) out.push(doc);
+    }
+    return out;
+  }
+
+  /** How many documents have lookup key `key` (an index range count). */
+  countByKey(key: string): number {
+    const row = this.stmt(
+      'lk-count',
+      () => `SELECT COUNT(*) AS n FROM ${this.table}_lookup WHERE key = ?`,
+    ).get(key) as { n: number };
+    return row.n;
   }
 
   private stmt(key: string, text: () => string): Database.Statement {
@@ -61,8 +201,7 @@ export class Collection<T> {
   }
 
   get(id: string): T | undefined {
-    const row = this.stmt('get', () => `SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as
-      { doc: string } | undefined;
+    const row = this.hot.get.get(id) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
@@ -102,6 +241,7 @@ export class Collection<T> {
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
+    this.writes++;
   }
 
   has(id: string): boolean {
@@ -110,18 +250,42 @@ export class Collection<T> {
 
   /** Inserts or replaces. Documents are copied (JSON), so callers may keep mutating their object. */
   put(id: string, doc: T): void {
-    const keys = COLUMNS.map((_, i) => {
-      const ix = this.indexes[i];
-      const v = ix ? ix.key(doc) : null;
-      return v === undefined ? null : v;
-    });
-    this.stmt(
-      'put',
-      () =>
-        `INSERT INTO ${this.table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
-    ).run(id, keys[0], keys[1], keys[2], JSON.stringify(doc));
+    const ix = this.indexes;
+    const k1 = indexKey(ix[0], doc);
+    const k2 = indexKey(ix[1], doc);
+    const k3 = indexKey(ix[2], doc);
+    this.writes++;
+    const text = JSON.stringify(doc);
+    if (this.derived && !this.sql.inTransaction) {
+      this.atomically(() => this.write(id, doc, k1, k2, k3, text));
+    } else {
+      this.write(id, doc, k1, k2, k3, text);
+    }
+  }
+
+  /** The row and (in the caller's transaction) its derived keys. */
+  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
+    if (!this.derived) {
+      this.cache.delete(id);
+      this.hot.put.run(id, k1, k2, k3, text);
+      return;
+    }
+    // Keys are derived now: the caller may go on mutating its object afterwards.
+    const before = this.stored(id);
+    this.moveDerived(id, before, doc);
     this.cache.delete(id);
+    const ix = this.indexes;
+    if (
+      before !== undefined &&
+      indexKey(ix[0], before) === k1 &&
+      indexKey(ix[1], before) === k2 &&
+      indexKey(ix[2], before) === k3
+    ) {
+      // Same indexed keys (most writes: a task's next step): the document alone, no index touched.
+      this.hot.update.run(text, id);
+    } else {
+      this.hot.put.run(id, k1, k2, k3, text);
+    }
   }
 
   /**
@@ -134,8 +298,16 @@ export class Collection<T> {
   }
 
   delete(id: string): boolean {
-    this.cache.delete(id);
-    return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+    this.writes++;
+    const remove = () => {
+      this.cache.delete(id);
+      return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+    };
+    if (!this.derived) return remove();
+    return this.atomically(() => {
+      this.moveDerived(id, this.stored(id), undefined);
+      return remove();
+    });
   }
 
   /** Documents whose indexed keys equal the given values, in id order. */
@@ -217,4 +389,63 @@ function deepFreeze<D>(doc: D): D {
     for (const v of Object.values(doc)) deepFreeze(v);
   }
   return doc;
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/** Same keys in the same order (derived keys come out of the same function in a stable order). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function indexKey<T>(ix: IndexSpec<T> | undefined, doc: T): string | null {
+  const v = ix ? ix.key(doc) : null;
+  return v === undefined ? null : v;
+}
+
+interface HotStatements {
+  put: Database.Statement;
+  update: Database.Statement;
+  get: Database.Statement;
+  lookupAdd: Database.Statement;
+  lookupDelete: Database.Statement;
+  countIncrement: Database.Statement;
+  countDecrement: Database.Statement;
+  countDeleteZero: Database.Statement;
+}
+
+function prepareHot(sql: Database.Database, table: string, derived: boolean): HotStatements {
+  const put = sql.prepare(
+    `INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
+  );
+  const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
+  const update = sql.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
+  if (!derived) {
+    // No derived tables: these are never run.
+    return {
+      put,
+      update,
+      get,
+      lookupAdd: get,
+      lookupDelete: get,
+      countIncrement: get,
+      countDecrement: get,
+      countDeleteZero: get,
+    };
+  }
+  return {
+    put,
+    update,
+    get,
+    lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
+    lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
+    countIncrement: sql.prepare(
+      `INSERT INTO ${table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
+    ),
+    countDecrement: sql.prepare(`UPDATE ${table}_count SET n = n - 1 WHERE key = ?`),
+    countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
+  };
 }

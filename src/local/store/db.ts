@@ -60,7 +60,11 @@ export class Db {
    * A named document collection with up to three indexed string keys. Calling it twice with the
    * same name returns the same collection (the first call's options apply).
    */
-  collection<T>(name: string, indexes: IndexSpec<T>[] = [], options: CollectionOptions = {}): Collection<T> {
+  collection<T>(
+    name: string,
+    indexes: IndexSpec<T>[] = [],
+    options: CollectionOptions<T> = {},
+  ): Collection<T> {
     const existing = this.collections.get(name);
     if (existing) return existing as Collection<T>;
     const c = new Collection<T>(this.sql, name, indexes, options);

@@ -5,11 +5,15 @@
  */
 import type { LocalDeps } from '../../deps';
 import type { ElbStore } from '../model';
-import type { HealthGroup, LbSource } from '../runtime';
+import type { Backend, HealthGroup, LbSource } from '../runtime';
 import { applyProbe } from '../targets';
+import { byVersion, byVersionPerKey } from '../versioned';
 import { keyOf, parseTarget, REGISTERING } from './common';
 
 export function classicSource(deps: LocalDeps, store: ElbStore['classic']): LbSource {
+  // Read per proxied request and per housekeeping tick: computed again only after a write.
+  const backends = byVersionPerKey([store], (listenerKey) => readBackends(store, listenerKey));
+  const healthGroups = byVersion([store], () => readHealthGroups(store));
   return {
     listeners: () =>
       store.all().flatMap((lb) =>
@@ -19,40 +23,8 @@ export function classicSource(deps: LocalDeps, store: ElbStore['classic']): LbSo
           port: l.loadBalancerPort,
         })),
       ),
-    backends(listenerKey) {
-      const [lbKey, port] = listenerKey.split('#') as [string, string];
-      const lb = store.get(lbKey);
-      const listener = lb?.listeners.find((l) => l.loadBalancerPort === Number(port));
-      if (!lb || !listener) return [];
-      return lb.instances
-        .filter((i) => i.state === 'InService')
-        .map((i) => ({ host: i.address, port: listener.instancePort }));
-    },
-    healthGroups() {
-      const groups: HealthGroup[] = [];
-      for (const lb of store.all()) {
-        const target = parseTarget(lb.healthCheck.target);
-        if (!target) continue;
-        groups.push({
-          key: keyOf(lb.region, lb.name),
-          check: {
-            protocol: target.protocol,
-            port: target.port,
-            path: target.path,
-            intervalMs: lb.healthCheck.interval * 1000,
-            timeoutMs: lb.healthCheck.timeout * 1000,
-            matcher: (status) => status === 200,
-          },
-          targets: lb.instances.map((i) => ({
-            key: i.instanceId,
-            host: i.address,
-            port: target.port,
-            registering: i.description === REGISTERING,
-          })),
-        });
-      }
-      return groups;
-    },
+    backends,
+    healthGroups,
     report(lbKey, instanceId, result) {
       deps.db.tx(() => {
         const lb = store.get(lbKey);
@@ -84,4 +56,40 @@ export function classicSource(deps: LocalDeps, store: ElbStore['classic']): LbSo
     },
     housekeeping() {},
   };
+}
+
+function readBackends(store: ElbStore['classic'], listenerKey: string): Backend[] {
+  const [lbKey, port] = listenerKey.split('#') as [string, string];
+  const lb = store.get(lbKey);
+  const listener = lb?.listeners.find((l) => l.loadBalancerPort === Number(port));
+  if (!lb || !listener) return [];
+  return lb.instances
+    .filter((i) => i.state === 'InService')
+    .map((i) => ({ host: i.address, port: listener.instancePort }));
+}
+
+function readHealthGroups(store: ElbStore['classic']): HealthGroup[] {
+  const groups: HealthGroup[] = [];
+  for (const lb of store.all()) {
+    const target = parseTarget(lb.healthCheck.target);
+    if (!target) continue;
+    groups.push({
+      key: keyOf(lb.region, lb.name),
+      check: {
+        protocol: target.protocol,
+        port: target.port,
+        path: target.path,
+        intervalMs: lb.healthCheck.interval * 1000,
+        timeoutMs: lb.healthCheck.timeout * 1000,
+        matcher: (status) => status === 200,
+      },
+      targets: lb.instances.map((i) => ({
+        key: i.instanceId,
+        host: i.address,
+        port: target.port,
+        registering: i.description === REGISTERING,
+      })),
+    });
+  }
+  return groups;
 }

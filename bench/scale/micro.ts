@@ -1,0 +1,91 @@
+/**
+ * In-process micro figures (no HTTP): `node bin/run-ts.mjs bench/scale/micro.ts [TASKS]`. Times the
+ * describe and list handlers through the endpoint's dispatch (input checks and JSON output included)
+ * with TASKS tasks RUNNING on 1,000 instances. A tool for profiling (add --cpu-prof), not a target.
+ */
+import { LocalControlPlane } from '../../src/local/index';
+import { fmt, Latencies, table } from '../lib';
+
+const tasks = Number(process.argv[2] ?? 1000);
+const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20 });
+await plane.start();
+const headers = (action: string) => ({
+  'content-type': 'application/x-amz-json-1.1',
+  'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
+});
+const call = async <T>(action: string, input: unknown): Promise<T> => {
+  const r = await plane.endpoint.dispatch('POST', '/', headers(action), Buffer.from(JSON.stringify(input)));
+  if (r.status !== 200) throw new Error(`${action}: ${r.body}`);
+  return JSON.parse(r.body.toString()) as T;
+};
+await call('CreateCluster', { clusterName: 'm' });
+await call('RegisterTaskDefinition', {
+  family: 'm',
+  containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
+});
+const instances: string[] = [];
+for (let i = 0; i < 1000; i++) {
+  const out = await call<{ containerInstance: { containerInstanceArn: string } }>(
+    'RegisterContainerInstance',
+    {
+      cluster: 'm',
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
+      ],
+    },
+  );
+  instances.push(out.containerInstance.containerInstanceArn);
+}
+const arns: string[] = [];
+const t0 = performance.now();
+for (let i = 0; i < tasks / 10; i++) {
+  const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
+    cluster: 'm',
+    taskDefinition: 'm',
+    count: 10,
+  });
+  arns.push(...out.tasks.map((t) => t.taskArn));
+}
+const placed = performance.now() - t0;
+for (;;) {
+  const c = await call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', {
+    clusters: ['m'],
+  });
+  if (c.clusters[0]?.runningTasksCount === tasks) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const lat = new Latencies();
+const time = async (name: string, fn: () => Promise<unknown>, n = 200) => {
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await fn();
+    lat.record(name, performance.now() - s);
+  }
+};
+const some = () => Array.from({ length: 100 }, () => arns[Math.floor(Math.random() * arns.length)]);
+await time('DescribeTasks(100)', () => call('DescribeTasks', { cluster: 'm', tasks: some() }));
+await time('ListTasks', () => call('ListTasks', { cluster: 'm' }));
+await time('DescribeClusters', () => call('DescribeClusters', { clusters: ['m'], include: ['STATISTICS'] }));
+await time('DescribeContainerInstances(100)', () =>
+  call('DescribeContainerInstances', { cluster: 'm', containerInstances: instances.slice(0, 100) }),
+);
+await time(
+  'RunTask+StopTask x10',
+  async () => {
+    const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
+      cluster: 'm',
+      taskDefinition: 'm',
+      count: 10,
+    });
+    for (const t of out.tasks) await call('StopTask', { cluster: 'm', task: t.taskArn });
+  },
+  50,
+);
+console.log(`${tasks} tasks placed in ${fmt(placed, 0)} ms`);
+console.log(
+  table(lat.rows().map((r) => ({ action: r.action, 'p50 ms': fmt(r.p50, 3), 'p99 ms': fmt(r.p99, 3) }))),
+);
+await plane.stop();

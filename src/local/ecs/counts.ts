@@ -1,0 +1,151 @@
+/**
+ * What the store keeps derived from each task (Collection `derived` keys, in SQLite, in the same
+ * transaction as the task's write, so exact after a kill -9), and the counts read from it: the
+ * running and pending counts DescribeClusters, DescribeServices and DescribeContainerInstances
+ * report (one row each, whatever the number of tasks), ListTasks' filters, and the tasks the
+ * service scheduler looks at (the live ones and the failures, not the stopped ones kept for an hour).
+ */
+import { failedTask } from '../scheduler/reconcile';
+import { reconcileTask } from '../scheduler/service-input';
+import type { Collection } from '../store/collection';
+import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model';
+
+/** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
+export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+
+/** Bump when the keys below change: stored records get their keys derived again at start. */
+export const TASK_KEYS_VERSION = 1;
+export const INSTANCE_KEYS_VERSION = 1;
+export const SERVICE_KEYS_VERSION = 1;
+
+/** The ListTasks filters that have their own key (with the cluster and the desired status). */
+export type ListFilter = 'family' | 'startedBy' | 'launchType' | 'service';
+
+export const taskKeys = {
+  /** Tasks of a cluster with a desired status and one filter's value. */
+  listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
+    `${filter}|${clusterArn}|${desired}|${value}`,
+  /** A service's tasks not STOPPED yet. */
+  liveOfService: (serviceArn: string) => `live|${serviceArn}`,
+  /** A service's STOPPED tasks that count as failures (the circuit breaker's). */
+  failedOfService: (serviceArn: string) => `failed|${serviceArn}`,
+};
+
+export type CountedStatus = 'running' | 'pending';
+
+export const countKeys = {
+  cluster: (clusterArn: string, status: CountedStatus) => `${status}|${clusterArn}`,
+  /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
+  clusterLive: (clusterArn: string) => `live|${clusterArn}`,
+  instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
+  service: (serviceArn: string, status: CountedStatus) => `${status}|${serviceArn}`,
+};
+
+/** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
+export function familyOf(t: TaskRecord): string | undefined {
+  const arn = t.task.taskDefinitionArn;
+  if (!arn) return undefined;
+  const resource = arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length);
+  return resource.slice(0, resource.lastIndexOf(':'));
+}
+
+/** A STOPPED task that counts as a failure: the reconciler's rule (`failedTask`). */
+export function failedTaskRecord(r: TaskRecord): boolean {
+  return r.task.lastStatus === 'STOPPED' && failedTask(reconcileTask(r, 'GONE'));
+}
+
+export function taskLookups(r: TaskRecord): string[] {
+  const t = r.task;
+  const keys: string[] = [];
+  const family = familyOf(r);
+  if (family !== undefined) keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'family', family));
+  if (t.startedBy !== undefined)
+    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'startedBy', t.startedBy));
+  if (t.launchType !== undefined)
+    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'launchType', t.launchType));
+  if (r.serviceArn !== undefined) {
+    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'service', r.serviceArn));
+    if (t.lastStatus !== 'STOPPED') keys.push(taskKeys.liveOfService(r.serviceArn));
+    else if (failedTaskRecord(r)) keys.push(taskKeys.failedOfService(r.serviceArn));
+  }
+  return keys;
+}
+
+/**
+ * RUNNING tasks count as running everywhere; PROVISIONING, PENDING and ACTIVATING ones as pending
+ * (a service's pendingCount only while they are still meant to run).
+ */
+export function taskCounters(r: TaskRecord): string[] {
+  const t = r.task;
+  const status: CountedStatus | null =
+    t.lastStatus === 'RUNNING' ? 'running' : PENDING_STATUSES.has(t.lastStatus) ? 'pending' : null;
+  const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
+  if (status === null) return keys;
+  keys.push(countKeys.cluster(t.clusterArn, status));
+  if (t.containerInstanceArn) keys.push(countKeys.instance(t.containerInstanceArn, status));
+  if (r.serviceArn && (status === 'running' || t.desiredStatus === 'RUNNING'))
+    keys.push(countKeys.service(r.serviceArn, status));
+  return keys;
+}
+
+export interface TaskCounts {
+  running: number;
+  pending: number;
+}
+
+const countsOf = (tasks: Collection<TaskRecord>, key: (s: CountedStatus) => string): TaskCounts => ({
+  running: tasks.counted(key('running')),
+  pending: tasks.counted(key('pending')),
+});
+
+/** Running and pending tasks of a cluster (DescribeClusters), of an instance, of a service: O(1). */
+export const taskCounts = {
+  cluster: (tasks: Collection<TaskRecord>, clusterArn: string) =>
+    countsOf(tasks, (s) => countKeys.cluster(clusterArn, s)),
+  instance: (tasks: Collection<TaskRecord>, instanceArn: string) =>
+    countsOf(tasks, (s) => countKeys.instance(instanceArn, s)),
+  service: (tasks: Collection<TaskRecord>, serviceArn: string) =>
+    countsOf(tasks, (s) => countKeys.service(serviceArn, s)),
+};
+
+/** A cluster's registered (ACTIVE or DRAINING) container instances. */
+const registeredKey = (clusterArn: string) => `registered|${clusterArn}`;
+
+export function instanceCounters(r: ContainerInstanceRecord): string[] {
+  const status = r.containerInstance.status;
+  return status === 'ACTIVE' || status === 'DRAINING' ? [registeredKey(r.clusterArn)] : [];
+}
+
+/** A cluster's services by status (ACTIVE, DRAINING). */
+const servicesKey = (clusterArn: string, status: string) => `${status}|${clusterArn}`;
+
+export function serviceCounters(r: ServiceRecord): string[] {
+  const status = r.service.status;
+  return status === 'ACTIVE' || status === 'DRAINING' ? [servicesKey(r.service.clusterArn, status)] : [];
+}
+
+export interface ClusterCounts extends TaskCounts {
+  /** Tasks not STOPPED yet. */
+  live: number;
+  registeredInstances: number;
+  activeServices: number;
+  drainingServices: number;
+}
+
+/** Everything DescribeClusters counts, from counters: O(1) in tasks, instances and services. */
+export function clusterCounts(
+  col: {
+    tasks: Collection<TaskRecord>;
+    containerInstances: Collection<ContainerInstanceRecord>;
+    services: Collection<ServiceRecord>;
+  },
+  clusterArn: string,
+): ClusterCounts {
+  return {
+    ...taskCounts.cluster(col.tasks, clusterArn),
+    live: col.tasks.counted(countKeys.clusterLive(clusterArn)),
+    registeredInstances: col.containerInstances.counted(registeredKey(clusterArn)),
+    activeServices: col.services.counted(servicesKey(clusterArn, 'ACTIVE')),
+    drainingServices: col.services.counted(servicesKey(clusterArn, 'DRAINING')),
+  };
+}
