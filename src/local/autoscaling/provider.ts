@@ -12,6 +12,7 @@ import {
   deleteAutoScalingGroup,
   describeAutoScalingGroups,
   setDesiredCapacity,
+  setInstanceProtection,
   updateAutoScalingGroup,
 } from './groups';
 import {
@@ -43,6 +44,7 @@ const ACTIONS: Record<string, Action> = {
   SetDesiredCapacity: setDesiredCapacity,
   TerminateInstanceInAutoScalingGroup: terminateInstanceInAutoScalingGroup,
   DescribeScalingActivities: describeScalingActivities,
+  SetInstanceProtection: setInstanceProtection,
 };
 
 export function createAutoScalingService(deps: LocalDeps): ServiceDefinition {
