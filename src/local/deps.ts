@@ -25,6 +25,16 @@ export interface LocalConfig {
   runtime?: 'simulated' | 'docker';
   /** The URL the control plane listens on (set by `listen`; agents poll it: DiscoverPollEndpoint). */
   endpoint?: string;
+  /**
+   * FARGATE_SPOT: interrupt each Spot task this long after it started (ms), as AWS reclaims Spot
+   * capacity (stop code SpotInterruption). Unset: Spot tasks are never interrupted.
+   */
+  fargateSpotInterruptAfterMs?: number;
+  /**
+   * Managed scaling: how long the CapacityProviderReservation must stay below the target before
+   * the Auto Scaling group is scaled in (ms; AWS waits about 15 minutes).
+   */
+  capacityScaleInDelayMs: number;
 }
 
 export interface LocalDeps {
@@ -59,4 +69,5 @@ export const defaultConfig: LocalConfig = {
   perInstanceAddresses: process.platform === 'linux',
   addressBlock: 0,
   runtime: 'simulated',
+  capacityScaleInDelayMs: 5000,
 };

@@ -29,6 +29,13 @@ const SEQUENCE: Record<AddressPool, string> = {
   'network-interface': 'eni-address',
 };
 
+/**
+ * The tag that asks the local EC2 for a public IP on a new network interface: the local stand-in
+ * for what ECS does inside AWS for a Fargate task with assignPublicIp ENABLED (no public EC2 API
+ * associates a public IP with a new interface). The public IP is the interface's own address.
+ */
+export const PUBLIC_IP_TAG = 'ecs-console:assign-public-ip';
+
 export const ADDRESS_BLOCKS = 16;
 const OCTETS_PER_BLOCK = 256 / ADDRESS_BLOCKS;
 /** Addresses per pool in one block (x.y.z.0 and x.y.z.255 are not used). */

@@ -11,15 +11,14 @@
  */
 import type * as ec2 from '@aws-sdk/client-ec2';
 import { randomBytes } from 'node:crypto';
-import { allocateAddress } from '../common/addresses';
+import { PUBLIC_IP_TAG, allocateAddress } from '../common/addresses';
 import { ec2Id } from '../common/ids';
 import { AwsError } from '../protocol/errors';
 import type { Wire } from '../protocol/types';
 import { ec2Errors, seconds, tagSpec, zoneId, type Scope } from './common';
 import type { NetworkInterfaceRecord } from './model';
 
-/** The tag that asks for a public IP on a new interface (the local stand-in for ECS's assignPublicIp). */
-export const PUBLIC_IP_TAG = 'ecs-console:assign-public-ip';
+export { PUBLIC_IP_TAG };
 
 /** Who creates ECS's task interfaces (AWS shows the service's principal). */
 const ECS_REQUESTER_ID = 'amazon-ecs';

@@ -102,6 +102,7 @@ export class Harness {
         fallbackAddress: '127.0.0.1',
         perInstanceAddresses: false,
         addressBlock: 0,
+        capacityScaleInDelayMs: 1000,
         ...config,
       },
       log: () => {},
