@@ -30,6 +30,9 @@ const help = `usage: ecs-console local [options]
   --instance-boot-ms MS  delay for an EC2 instance to boot (default 300)
   --runtime R          what runs the tasks: simulated (default) or docker (real containers
                        on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
+  --fargate-spot-interrupt-after-ms MS
+                       interrupt every FARGATE_SPOT task MS after it started (stop code
+                       SpotInterruption), as AWS reclaims Spot capacity (default: never)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
 
 export async function localCommand(argv: string[]): Promise<number | void> {
@@ -48,6 +51,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-type': { type: 'string', default: 't2.micro' },
       'task-step-ms': { type: 'string' },
       'instance-boot-ms': { type: 'string' },
+      'fargate-spot-interrupt-after-ms': { type: 'string' },
       runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +90,10 @@ export async function localCommand(argv: string[]): Promise<number | void> {
     token,
     taskStepMs: millis(values['task-step-ms'], '--task-step-ms'),
     instanceBootMs: millis(values['instance-boot-ms'], '--instance-boot-ms'),
+    fargateSpotInterruptAfterMs: millis(
+      values['fargate-spot-interrupt-after-ms'],
+      '--fargate-spot-interrupt-after-ms',
+    ),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });
   let url: string;
