@@ -11,12 +11,14 @@ import {
   EC2Client,
   CreateVpcCommand,
   CreateSubnetCommand,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
+  ListContainerInstancesCommand,
   ListTasksCommand,
   PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
@@ -332,3 +334,89 @@ describe.skipIf(!hasAws)('Fargate with the AWS CLI', () => {
     );
   });
 });
+
+describe('awsvpc on EC2 instances', () => {
+  it('gives each task an interface attached to its instance, up to the instance type limit (RESOURCE:ENI)', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'awsvpc-ec2' }));
+    const userData = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=awsvpc-ec2 >> /etc/ecs/ecs.config').toString(
+      'base64',
+    );
+    const all = await ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }),
+    );
+    const subnetIds = (all.Subnets ?? []).map((s) => s.SubnetId ?? '');
+    const launched = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0a7a1e5e0c5c0ffee',
+        InstanceType: 't2.micro', // 2 interfaces: its own and one for a task
+        MinCount: 1,
+        MaxCount: 1,
+        UserData: userData,
+        SubnetId: subnetIds[0],
+      }),
+    );
+    const instanceId = launched.Instances?.[0]?.InstanceId ?? '';
+    await eventually(async () => {
+      const l = await ecs.send(new ListContainerInstancesCommand({ cluster: 'awsvpc-ec2' }));
+      return (l.containerInstanceArns ?? []).length === 1 ? true : undefined;
+    });
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'vpc-ec2',
+        networkMode: 'awsvpc',
+        containerDefinitions: [
+          { name: 'web', image: 'httpd:2.4', memory: 64, portMappings: [{ containerPort: 8081 }] },
+        ],
+      }),
+    );
+    const awsvpc = { awsvpcConfiguration: { subnets: subnetIds, securityGroups: [group] } };
+    await expectAwsError(
+      ecs.send(
+        new RunTaskCommand({
+          cluster: 'awsvpc-ec2',
+          taskDefinition: 'vpc-ec2',
+          networkConfiguration: {
+            awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration, assignPublicIp: 'ENABLED' },
+          },
+        }),
+      ),
+      'InvalidParameterException',
+      'Assign public IP is not supported for this launch type.',
+    );
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'awsvpc-ec2',
+        taskDefinition: 'vpc-ec2',
+        count: 2,
+        networkConfiguration: awsvpc,
+      }),
+    );
+    expect(run.tasks).toHaveLength(1);
+    expect(run.failures?.map((f) => f.reason)).toContain('RESOURCE:ENI');
+    const task = await eventually(async () => {
+      const t = (
+        await ecs.send(
+          new DescribeTasksCommand({ cluster: 'awsvpc-ec2', tasks: [run.tasks?.[0]?.taskArn ?? ''] }),
+        )
+      ).tasks?.[0];
+      return t?.lastStatus === 'RUNNING' ? t : undefined;
+    });
+    expect(task.launchType).toBe('EC2');
+    const eniId = detail(task, 'networkInterfaceId') ?? '';
+    const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
+    expect(enis.NetworkInterfaces?.[0]?.Attachment?.InstanceId).toBe(instanceId);
+    const ip = detail(task, 'privateIPv4Address') ?? '';
+    const res = await fetch(`http://${ip}:8081/`);
+    expect(res.status).toBeLessThan(500);
+    await res.arrayBuffer();
+    await ecs.send(new StopTaskCommand({ cluster: 'awsvpc-ec2', task: task.taskArn }));
+    await waitStatusIn('awsvpc-ec2', task.taskArn ?? '', 'STOPPED');
+  });
+});
+
+async function waitStatusIn(cluster: string, arn: string, status: string): Promise<Task> {
+  return eventually(async () => {
+    const t = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [arn] }))).tasks?.[0];
+    return t?.lastStatus === status ? t : undefined;
+  });
+}
