@@ -17,6 +17,7 @@ import { route, routeTable, subnetRouteTableAssociation } from './ec2-route-tabl
 import { securityGroup, securityGroupIngress } from './ec2-security-group';
 import { subnet } from './ec2-subnet';
 import { vpc } from './ec2-vpc';
+import { capacityProvider, clusterCapacityProviderAssociations } from './ecs-capacity-provider';
 import { ecsCluster } from './ecs-cluster';
 import { ecsService } from './ecs-service';
 import { taskDefinition } from './ecs-task-definition';
@@ -53,6 +54,8 @@ const ALL: ResourceProvider[] = [
   listener,
   classicLoadBalancer,
   ecsCluster,
+  capacityProvider,
+  clusterCapacityProviderAssociations,
   taskDefinition,
   ecsService,
   ecsTaskSet,
