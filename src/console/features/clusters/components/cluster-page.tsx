@@ -1,3 +1,4 @@
+import { CapacityProvidersSection } from './capacity-providers-section';
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
@@ -64,6 +65,7 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
             <Stat label="Pending tasks" value={c?.pendingTasksCount} />
             <Stat label="Capacity providers" value={c?.capacityProviders?.length ?? (c ? 0 : undefined)} />
           </dl>
+          {c && <CapacityProvidersSection cluster={c} />}
           <Tabs
             label={`Cluster ${cluster}`}
             selected={tab}
