@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
- * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime. --sdk-client makes the ECS API bench use
+ * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime, fargate. --sdk-client makes the ECS API bench use
  * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
@@ -10,6 +10,7 @@ import { benchAgent } from './agent';
 import { benchBundle } from './bundle';
 import { benchDashboard } from './dashboard';
 import { benchRuntime } from './runtime';
+import { benchFargate } from './fargate';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -21,6 +22,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   bundle: benchBundle,
   dashboard: benchDashboard,
   runtime: benchRuntime,
+  fargate: benchFargate,
 };
 
 for (const [name, run] of Object.entries(benches)) {
