@@ -420,3 +420,102 @@ async function waitStatusIn(cluster: string, arn: string, status: string): Promi
     return t?.lastStatus === status ? t : undefined;
   });
 }
+
+describe.skipIf(!hasAws)('capacity providers with the AWS CLI', () => {
+  it('creates, describes, updates, associates and deletes a capacity provider', async () => {
+    await awsJson(url, [
+      'autoscaling',
+      'create-launch-configuration',
+      '--launch-configuration-name',
+      'cli-lc',
+      '--image-id',
+      'ami-0a7a1e5e0c5c0ffee',
+      '--instance-type',
+      't2.micro',
+    ]);
+    const made = await awsCli(url, [
+      'autoscaling',
+      'create-auto-scaling-group',
+      '--auto-scaling-group-name',
+      'cli-asg',
+      '--launch-configuration-name',
+      'cli-lc',
+      '--min-size',
+      '0',
+      '--max-size',
+      '2',
+      '--availability-zones',
+      'us-east-1a',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const created = await awsJson<{ capacityProvider: { name: string; status: string } }>(url, [
+      'ecs',
+      'create-capacity-provider',
+      '--name',
+      'cli-cp',
+      '--auto-scaling-group-provider',
+      'autoScalingGroupArn=cli-asg,managedScaling={status=ENABLED,targetCapacity=80}',
+    ]);
+    expect(created.capacityProvider).toMatchObject({ name: 'cli-cp', status: 'ACTIVE' });
+    const updated = await awsJson<{
+      capacityProvider: { autoScalingGroupProvider: { managedScaling: { targetCapacity: number } } };
+    }>(url, [
+      'ecs',
+      'update-capacity-provider',
+      '--name',
+      'cli-cp',
+      '--auto-scaling-group-provider',
+      'managedScaling={status=ENABLED,targetCapacity=90}',
+    ]);
+    expect(updated.capacityProvider.autoScalingGroupProvider.managedScaling.targetCapacity).toBe(90);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'cli-cp' }));
+    const put = await awsJson<{ cluster: { capacityProviders: string[] } }>(url, [
+      'ecs',
+      'put-cluster-capacity-providers',
+      '--cluster',
+      'cli-cp',
+      '--capacity-providers',
+      'cli-cp',
+      'FARGATE',
+      '--default-capacity-provider-strategy',
+      'capacityProvider=cli-cp,weight=1,base=1',
+    ]);
+    expect(put.cluster.capacityProviders).toEqual(['cli-cp', 'FARGATE']);
+    const inUse = await awsCli(url, ['ecs', 'delete-capacity-provider', '--capacity-provider', 'cli-cp']);
+    expect([254, 255]).toContain(inUse.code);
+    expect(inUse.stderr).toContain('(ClientException)');
+    await awsJson(url, [
+      'ecs',
+      'put-cluster-capacity-providers',
+      '--cluster',
+      'cli-cp',
+      '--capacity-providers',
+      '[]',
+      '--default-capacity-provider-strategy',
+      '[]',
+    ]);
+    const deleted = await awsJson<{ capacityProvider: { status: string } }>(url, [
+      'ecs',
+      'delete-capacity-provider',
+      '--capacity-provider',
+      'cli-cp',
+    ]);
+    expect(deleted.capacityProvider.status).toBe('INACTIVE');
+    const described = await awsJson<{ capacityProviders: { name: string }[] }>(url, [
+      'ecs',
+      'describe-capacity-providers',
+    ]);
+    expect(described.capacityProviders.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['FARGATE', 'FARGATE_SPOT']),
+    );
+    const bad = await awsCli(url, [
+      'ecs',
+      'create-capacity-provider',
+      '--name',
+      'fargate-x',
+      '--auto-scaling-group-provider',
+      'autoScalingGroupArn=cli-asg',
+    ]);
+    expect(bad.stderr).toContain('(InvalidParameterException)');
+  });
+});
