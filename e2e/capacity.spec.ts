@@ -147,12 +147,15 @@ test('a capacity provider grows a cluster from 0 instances until 6 tasks run, an
   );
   await expect(providers.getByRole('row', { name: /FARGATE/ })).toContainText('Fargate');
   await expect(page.getByTestId('cluster-instances')).toHaveText('0');
+  const groupCapacity = page.getByTestId('group-capacity');
+  await expect(groupCapacity).toHaveText('desired 0 · 0 instances (0 protected) · min 0, max 4');
 
   await api.ecs.send(
     new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: cluster, desiredCount: 6 }),
   );
   await expect(page.getByTestId('cluster-running-tasks')).toHaveText('6', { timeout: 60_000 });
   await expect(page.getByTestId('cluster-instances')).toHaveText('2');
+  await expect(groupCapacity).toHaveText('desired 2 · 2 instances (2 protected) · min 0, max 4');
   await page.screenshot(screenshot('capacity-grown'));
   expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -160,4 +163,5 @@ test('a capacity provider grows a cluster from 0 instances until 6 tasks run, an
   await expect(page.getByTestId('cluster-running-tasks')).toHaveText('0', { timeout: 60_000 });
   // Managed scaling waits out its scale-in delay, then the empty instances go.
   await expect(page.getByTestId('cluster-instances')).toHaveText('0', { timeout: 90_000 });
+  await expect(groupCapacity).toHaveText('desired 0 · 0 instances (0 protected) · min 0, max 4');
 });

@@ -1,38 +1,52 @@
-import type { CapacityProvider, CapacityProviderStrategyItem, Cluster } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Cluster } from '@aws-sdk/client-ecs';
+import type { ReactNode } from 'react';
 import { QueryView } from '../../../components/ui/query-view';
 import { ResourceTable, type Column } from '../../../components/ui/resource-table';
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { useCapacityProviders } from '../api/capacity-providers';
+import { groupName, useCapacityProviders, type ProviderRow } from '../api/capacity-providers';
 
-/** The Auto Scaling group's name, from its ARN (or the name itself). */
-const groupName = (ref: string | undefined) => ref?.split('autoScalingGroupName/').pop() ?? '—';
-
-function columns(strategy: CapacityProviderStrategyItem[]): Array<Column<CapacityProvider>> {
-  const inStrategy = (p: CapacityProvider) => strategy.find((s) => s.capacityProvider === p.name);
+function columns(strategy: CapacityProviderStrategyItem[]): Array<Column<ProviderRow>> {
+  const inStrategy = ({ provider: p }: ProviderRow) => strategy.find((s) => s.capacityProvider === p.name);
+  const of = (cell: (p: ProviderRow['provider']) => ReactNode) => (row: ProviderRow) => cell(row.provider);
   return [
-    { id: 'name', header: 'Capacity provider', cell: (p) => p.name },
-    { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status ?? '—'} /> },
+    { id: 'name', header: 'Capacity provider', cell: of((p) => p.name) },
+    { id: 'status', header: 'Status', cell: of((p) => <StatusBadge status={p.status ?? '—'} />) },
     {
       id: 'type',
       header: 'Type',
-      cell: (p) =>
+      cell: of((p) =>
         p.autoScalingGroupProvider
-          ? `Auto Scaling group ${groupName(p.autoScalingGroupProvider.autoScalingGroupArn)}`
+          ? `Auto Scaling group ${groupName(p.autoScalingGroupProvider.autoScalingGroupArn) ?? '—'}`
           : 'Fargate',
+      ),
     },
     {
       id: 'scaling',
       header: 'Managed scaling',
-      cell: (p) => {
+      cell: of((p) => {
         const s = p.autoScalingGroupProvider?.managedScaling;
         if (!p.autoScalingGroupProvider) return '—';
         return s?.status === 'ENABLED' ? `Enabled, target ${s.targetCapacity ?? 100}%` : 'Disabled';
-      },
+      }),
+    },
+    {
+      id: 'group',
+      header: 'Group capacity',
+      cell: ({ group }) =>
+        group ? (
+          <span data-testid="group-capacity">
+            desired {group.desired} · {group.instances} {group.instances === 1 ? 'instance' : 'instances'} (
+            {group.protectedInstances} protected) · min {group.min}, max {group.max}
+          </span>
+        ) : (
+          '—'
+        ),
+      className: 'tabular-nums',
     },
     {
       id: 'protection',
       header: 'Termination protection',
-      cell: (p) => p.autoScalingGroupProvider?.managedTerminationProtection ?? '—',
+      cell: of((p) => p.autoScalingGroupProvider?.managedTerminationProtection ?? '—'),
     },
     {
       id: 'strategy',
@@ -71,7 +85,7 @@ export function CapacityProvidersSection({ cluster }: { cluster: Cluster }) {
               resourceName="capacity providers"
               columns={columns(cluster.defaultCapacityProviderStrategy ?? [])}
               rows={rows}
-              rowKey={(p) => p.capacityProviderArn ?? p.name ?? ''}
+              rowKey={(r) => r.provider.capacityProviderArn ?? r.provider.name ?? ''}
             />
           )}
         </QueryView>
