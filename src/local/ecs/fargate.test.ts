@@ -332,7 +332,7 @@ describe.skipIf(!hasAws)('Fargate with the AWS CLI', () => {
     expect(refused.stderr).toContain(
       "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
     );
-  });
+  }, 240_000);
 });
 
 describe('awsvpc on EC2 instances', () => {
@@ -517,5 +517,5 @@ describe.skipIf(!hasAws)('capacity providers with the AWS CLI', () => {
       'autoScalingGroupArn=cli-asg',
     ]);
     expect(bad.stderr).toContain('(InvalidParameterException)');
-  });
+  }, 240_000);
 });
