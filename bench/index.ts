@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
- * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime, metrics, scale
- * (issue 14: bench/scale/index.ts). --sdk-client makes the ECS API bench use
+ * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime, metrics, scale,
+ * fargate (issue 14: bench/scale/index.ts). --sdk-client makes the ECS API bench use
  * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
@@ -13,6 +13,7 @@ import { benchDashboard } from './dashboard';
 import { benchRuntime } from './runtime';
 import { benchMetrics } from './metrics';
 import { benchScale } from './scale/index';
+import { benchFargate } from './fargate';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -26,6 +27,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   runtime: benchRuntime,
   metrics: benchMetrics,
   scale: benchScale,
+  fargate: benchFargate,
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -34,6 +34,9 @@ const help = `usage: ecs-console local [options]
                        (default 3600000: an hour, as ECS)
   --runtime R          what runs the tasks: simulated (default) or docker (real containers
                        on the Docker Engine at DOCKER_HOST or /var/run/docker.sock)
+  --fargate-spot-interrupt-after-ms MS
+                       interrupt every FARGATE_SPOT task MS after it started (stop code
+                       SpotInterruption), as AWS reclaims Spot capacity (default: never)
   --allow-reset        enable POST /_ecs-console/reset (wipes all state; for test suites)`;
 
 export async function localCommand(argv: string[]): Promise<number | void> {
@@ -54,6 +57,7 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       'instance-boot-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stopped-task-retention-ms': { type: 'string' },
+      'fargate-spot-interrupt-after-ms': { type: 'string' },
       runtime: { type: 'string', default: 'simulated' },
       'allow-reset': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -97,6 +101,10 @@ export async function localCommand(argv: string[]): Promise<number | void> {
       values['stopped-task-retention-ms'],
       '--stopped-task-retention-ms',
       7 * 24 * 3_600_000,
+    ),
+    fargateSpotInterruptAfterMs: millis(
+      values['fargate-spot-interrupt-after-ms'],
+      '--fargate-spot-interrupt-after-ms',
     ),
     log: (message, detail) => console.error(`[local] ${message}`, detail ? JSON.stringify(detail) : ''),
   });

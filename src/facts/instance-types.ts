@@ -91,3 +91,69 @@ export const WIZARD_INSTANCE_TYPES = [
   'c5.large',
   'r4.large',
 ] as const satisfies readonly InstanceTypeName[];
+
+/**
+ * Network interfaces an instance type can hold (EC2's MaximumNetworkInterfaces, without ENI
+ * trunking). The primary interface is the instance's own, so an instance runs at most this many
+ * minus one awsvpc tasks; ECS refuses the next with RESOURCE:ENI.
+ */
+const NETWORK_INTERFACES: Readonly<Record<InstanceTypeName, number>> = {
+  'm1.small': 2,
+  't2.nano': 2,
+  't2.micro': 2,
+  't2.small': 3,
+  't2.medium': 3,
+  't2.large': 3,
+  't2.xlarge': 3,
+  't2.2xlarge': 3,
+  't3.nano': 2,
+  't3.micro': 2,
+  't3.small': 3,
+  't3.medium': 3,
+  't3.large': 3,
+  't3.xlarge': 4,
+  't3.2xlarge': 4,
+  't3a.micro': 2,
+  't3a.small': 2,
+  't3a.medium': 3,
+  't3a.large': 3,
+  'm3.medium': 2,
+  'm3.large': 3,
+  'm3.xlarge': 4,
+  'm3.2xlarge': 4,
+  'm4.large': 2,
+  'm4.xlarge': 4,
+  'm4.2xlarge': 4,
+  'm4.4xlarge': 8,
+  'm4.10xlarge': 8,
+  'm5.large': 3,
+  'm5.xlarge': 4,
+  'm5.2xlarge': 4,
+  'm5.4xlarge': 8,
+  'm5.12xlarge': 8,
+  'm6i.large': 3,
+  'm6i.xlarge': 4,
+  'c3.large': 3,
+  'c3.xlarge': 4,
+  'c4.large': 3,
+  'c4.xlarge': 4,
+  'c4.2xlarge': 4,
+  'c5.large': 3,
+  'c5.xlarge': 4,
+  'c5.2xlarge': 4,
+  'c5.4xlarge': 8,
+  'r3.large': 3,
+  'r4.large': 3,
+  'r5.large': 3,
+  'r5.xlarge': 4,
+  'i2.xlarge': 4,
+  'i2.2xlarge': 4,
+  'i2.4xlarge': 8,
+  'i2.8xlarge': 8,
+  'g2.2xlarge': 4,
+};
+
+/** The type's network interface limit, or undefined for a type the table does not know. */
+export function maxNetworkInterfaces(type: string): number | undefined {
+  return Object.hasOwn(NETWORK_INTERFACES, type) ? NETWORK_INTERFACES[type as InstanceTypeName] : undefined;
+}

@@ -32,6 +32,16 @@ export interface LocalConfig {
    * number of seconds: docs/local-runtime.md.
    */
   metricsIntervalMs: number;
+  /**
+   * FARGATE_SPOT: interrupt each Spot task this long after it started (ms), as AWS reclaims Spot
+   * capacity (stop code SpotInterruption). Unset: Spot tasks are never interrupted.
+   */
+  fargateSpotInterruptAfterMs?: number;
+  /**
+   * Managed scaling: how long the CapacityProviderReservation must stay below the target before
+   * the Auto Scaling group is scaled in (ms; AWS waits about 15 minutes).
+   */
+  capacityScaleInDelayMs: number;
 }
 
 export interface LocalDeps {
@@ -67,4 +77,5 @@ export const defaultConfig: LocalConfig = {
   addressBlock: 0,
   runtime: 'simulated',
   metricsIntervalMs: 60_000,
+  capacityScaleInDelayMs: 5000,
 };

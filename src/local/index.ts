@@ -9,6 +9,7 @@ import { claimAddressBlock, type AddressBlockClaim } from './common/addresses';
 import { isKnownRegion } from './common/regions';
 import { Bus } from './common/bus';
 import { systemClock, type Clock } from './common/clock';
+import { createCapacityController } from './scheduler/capacity';
 import { defaultConfig, type LocalConfig, type LocalDeps, type Runnable } from './deps';
 import { answerClientError } from './protocol/client-error';
 import { AwsEndpoint, credentialScope } from './protocol/endpoint';
@@ -134,7 +135,7 @@ export class LocalControlPlane {
       stoppedTaskRetentionMs: this.deps.config.stoppedTaskRetentionMs,
       ...(docker ? { docker } : {}),
     });
-    this.parts.push(this.agentHost, createServiceScheduler(this.deps));
+    this.parts.push(this.agentHost, createServiceScheduler(this.deps), createCapacityController(this.deps));
     for (const s of this.services) if (s.background) this.parts.push(s.background);
     try {
       for (const p of this.parts) await p.start();

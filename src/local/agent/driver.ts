@@ -14,7 +14,15 @@ import { epochSeconds } from '../common/clock';
 import { hexId } from '../common/ids';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps } from '../deps';
-import { ecsCollections, type EcsCollections, type TaskRecord, type WireTask } from '../ecs/model';
+import { PUBLIC_IP_TAG } from '../common/addresses';
+import {
+  ecsCollections,
+  type EcsCollections,
+  type TaskEni,
+  type TaskRecord,
+  type WireTask,
+} from '../ecs/model';
+import { isAwsError } from '../protocol/errors';
 import {
   TaskStartError,
   type ContainerExit,
@@ -59,6 +67,9 @@ interface Effects {
   /** Images to pull before ACTIVATING (real containers). */
   prepare: TaskRecord[];
   open: TaskRecord[];
+  /** awsvpc: network interfaces to create (PROVISIONING) and to delete (DEPROVISIONING, or after a kill). */
+  attach: TaskRecord[];
+  detach: TaskRecord[];
   services: Map<string, string>;
   clusters: Set<string>;
   running: WireTask[];
@@ -70,6 +81,8 @@ const newEffects = (): Effects => ({
   kill: [],
   prepare: [],
   open: [],
+  attach: [],
+  detach: [],
   services: new Map(),
   clusters: new Set(),
   running: [],
@@ -191,7 +204,7 @@ export class TaskDriver {
         else {
           // RUNNING: its container may be due to exit (simulated), and its ports are served again.
           if (rec.nextTransitionAt !== undefined) this.queue.addAt(id, rec.nextTransitionAt);
-          if (rec.ports.length > 0 || this.runtime.realContainers) reopen.push(rec);
+          if (this.servedPorts(rec).length > 0 || this.runtime.realContainers) reopen.push(rec);
         }
         // Real containers that were being stopped when the process ended: stop them again.
         if (this.runtime.realContainers && (t.lastStatus === 'DEACTIVATING' || t.lastStatus === 'STOPPING'))
@@ -251,16 +264,25 @@ export class TaskDriver {
     if (t.lastStatus === 'STOPPED') {
       // Stopped by someone else (or long ago): make sure nothing is served, then keep it for a while.
       if (this.runtime.isServing(arn)) fx.close.push(arn);
+      if (holdsEni(rec)) fx.detach.push(rec);
       if (now >= this.deletionDue(rec, now)) this.col.tasks.delete(arn);
       else this.scheduleDeletion(rec, now);
       return;
     }
+    // Waiting in PROVISIONING for its capacity provider: the capacity controller places it.
+    if (rec.awaitingCapacity && t.desiredStatus === 'RUNNING') return;
     const next = nextStatus(t.lastStatus, t.desiredStatus);
     if (next === null) {
+      if (t.lastStatus === 'RUNNING' && this.spotInterruption(rec, now, fx)) return;
       const exit = rec.nextTransitionAt !== undefined && t.lastStatus === 'RUNNING' ? this.exitOf(rec) : null;
       if (exit && rec.nextTransitionAt !== undefined) {
         if (rec.nextTransitionAt > now) this.queue.addAt(arn, rec.nextTransitionAt);
         else this.exit(rec, exit, now, fx);
+        return;
+      }
+      const spot = t.lastStatus === 'RUNNING' ? this.spotDue(rec) : undefined;
+      if (spot !== undefined) {
+        this.queue.addAt(arn, spot);
         return;
       }
       if (rec.nextTransitionAt !== undefined) {
@@ -287,11 +309,19 @@ export class TaskDriver {
       this.queue.addAt(arn, rec.nextTransitionAt);
       return;
     }
+    if (next === 'PENDING' && rec.eni && !rec.eni.networkInterfaceId) {
+      fx.attach.push(rec);
+      return;
+    }
+    if (next === 'STOPPED' && holdsEni(rec)) {
+      fx.detach.push(rec);
+      return;
+    }
     if (next === 'ACTIVATING' && this.runtime.realContainers) {
       fx.prepare.push(rec);
       return;
     }
-    if (next === 'RUNNING' && (rec.ports.length > 0 || this.runtime.realContainers)) {
+    if (next === 'RUNNING' && (this.servedPorts(rec).length > 0 || this.runtime.realContainers)) {
       fx.open.push(rec);
       return;
     }
@@ -313,16 +343,22 @@ export class TaskDriver {
         started?.runtimeIds ?? new Map((rec.task.containers ?? []).map((c) => [c.name ?? '', hexId(32)]));
       bindings = this.bindingsOf(rec, started?.ports ?? []);
     }
-    const updated = applyTransition(rec, {
+    const stepped = applyTransition(rec, {
       to,
       nowMs: now,
       stepMs: this.deps.config.taskStepMs,
       bindings,
       runtimeIds,
     });
+    const eniStatus = to === 'DEPROVISIONING' ? 'DETACHING' : to === 'STOPPED' ? 'DELETED' : undefined;
+    const updated = rec.eni && eniStatus ? withAttachmentStatus(stepped, eniStatus) : stepped;
     if (to === 'RUNNING' && updated.task.desiredStatus === 'RUNNING') {
       const exit = this.exitOf(updated);
-      if (exit) updated.nextTransitionAt = now + (exit.afterMs ?? this.deps.config.taskStepMs);
+      const spot = this.spotDue(updated);
+      const due = [exit ? now + (exit.afterMs ?? this.deps.config.taskStepMs) : undefined, spot].filter(
+        (x): x is number => x !== undefined,
+      );
+      if (due.length) updated.nextTransitionAt = Math.min(...due);
     }
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
@@ -356,6 +392,7 @@ export class TaskDriver {
 
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
     const updated = kill(rec, reason, now);
+    if (holdsEni(updated)) fx.detach.push(updated);
     this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);
     (this.runtime.realContainers ? fx.kill : fx.close).push(updated.task.taskArn);
@@ -382,6 +419,9 @@ export class TaskDriver {
     const instanceAddress = this.addressOf(rec);
     const out = new Map<string, NetworkBinding[]>();
     for (const s of served) {
+      // awsvpc: the task's own address serves containerPort, as ECS reports it (no bindings), unless
+      // the runtime had to serve it elsewhere (then the binding says where).
+      if (rec.eni && s.servedAddress === instanceAddress && s.servedPort === s.containerPort) continue;
       const list = out.get(s.containerName) ?? [];
       list.push({
         // ECS reports 0.0.0.0; a port served on the fallback address names that address instead.
@@ -396,6 +436,7 @@ export class TaskDriver {
   }
 
   private addressOf(rec: TaskRecord): string {
+    if (rec.eni?.privateIp) return rec.eni.privateIp;
     const ciArn = rec.task.containerInstanceArn;
     const instance = ciArn ? this.col.containerInstances.peek(ciArn) : undefined;
     return instance?.address ?? this.deps.config.fallbackAddress;
@@ -420,9 +461,9 @@ export class TaskDriver {
       taskDefinitionArn: t.taskDefinitionArn ?? '',
       clusterArn: t.clusterArn,
       containerInstanceArn: ciArn,
-      address: instance?.address ?? this.deps.config.fallbackAddress,
+      address: this.addressOf(rec),
       images: new Map((t.containers ?? []).map((c) => [c.name ?? '', c.image ?? ''])),
-      ports: rec.ports.map((p) => {
+      ports: this.servedPorts(rec).map((p) => {
         const before = previous.get(`${p.containerName}|${p.containerPort}|${p.protocol}`);
         const port = { ...p };
         if (before?.hostPort !== undefined) {
@@ -445,6 +486,8 @@ export class TaskDriver {
     for (const arn of fx.kill) this.startStop(arn, 'kill');
     for (const rec of fx.prepare) this.startPrepare(rec);
     for (const rec of fx.open) this.startOpen(rec);
+    for (const rec of fx.attach) this.startAttach(rec);
+    for (const rec of fx.detach) this.startDetach(rec);
     for (const [serviceArn, clusterArn] of fx.services)
       this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn });
     for (const clusterArn of fx.clusters) this.deps.bus.emit('ecs.cluster.dirty', { clusterArn });
@@ -592,7 +635,7 @@ export class TaskDriver {
   }
 
   /** A port could not be served: the task fails to start (or, after a restart, its container exits). */
-  private afterFailedStart(arn: string, err: unknown, when: 'prepare' | 'start' | 'reopen'): void {
+  private afterFailedStart(arn: string, err: unknown, when: 'attach' | 'prepare' | 'start' | 'reopen'): void {
     this.earlyExits.delete(arn);
     const message = err instanceof TaskStartError ? err.message : `CannotStartContainerError: ${String(err)}`;
     this.deps.log('agent: container could not serve its ports', { taskArn: arn, err: message });
@@ -600,7 +643,7 @@ export class TaskDriver {
     this.deps.db.tx(() => {
       const rec = this.col.tasks.get(arn);
       if (!rec || rec.task.lastStatus === 'STOPPED') return;
-      const expected = when === 'prepare' ? 'PENDING' : 'ACTIVATING';
+      const expected = when === 'attach' ? 'PROVISIONING' : when === 'prepare' ? 'PENDING' : 'ACTIVATING';
       if (when !== 'reopen' && (rec.task.lastStatus !== expected || rec.task.desiredStatus === 'STOPPED'))
         return;
       const reason: KillReason =
@@ -618,6 +661,195 @@ export class TaskDriver {
     this.poke(arn);
   }
 
+  // -- awsvpc: the task's network interface, through EC2 as ECS's service-linked role calls it ----
+
+  /** The ports a task serves: booked host ports, or on awsvpc its containers' ports on its own address. */
+  private servedPorts(rec: TaskRecord): TaskRecord['ports'] {
+    if (!rec.eni) return rec.ports;
+    const td = this.col.taskDefinitions.peek(rec.task.taskDefinitionArn ?? '')?.taskDefinition;
+    return (td?.containerDefinitions ?? []).flatMap((c) =>
+      (c.portMappings ?? []).flatMap((m) =>
+        m.containerPort === undefined
+          ? []
+          : [
+              {
+                containerName: c.name ?? '',
+                containerPort: m.containerPort,
+                hostPort: m.containerPort,
+                protocol: m.protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
+              },
+            ],
+      ),
+    );
+  }
+
+  private ec2 = <T>(rec: TaskRecord, action: string, input: unknown): Promise<T> => {
+    const [, , , region, accountId] = rec.task.taskArn.split(':');
+    return this.deps.services.call<T>('ec2', action, input, {
+      ...(region ? { region } : {}),
+      ...(accountId ? { accountId } : {}),
+    });
+  };
+
+  /** PROVISIONING: create the interface (idempotent by its client token), attach it to the EC2 instance. */
+  private startAttach(rec: TaskRecord): void {
+    const arn = rec.task.taskArn;
+    const work = this.attachEni(rec).then(
+      (eni) => this.complete(arn, () => this.afterAttach(arn, eni)),
+      (err: unknown) => this.complete(arn, () => this.afterFailedStart(arn, err, 'attach')),
+    );
+    this.inFlight.set(arn, work);
+  }
+
+  private async attachEni(rec: TaskRecord): Promise<TaskEni> {
+    const eni = rec.eni as TaskEni;
+    const [, , , region, accountId] = rec.task.taskArn.split(':');
+    const created = await this.ec2<{ NetworkInterface?: Ec2Interface }>(rec, 'CreateNetworkInterface', {
+      SubnetId: eni.subnetId,
+      ...(eni.securityGroups.length ? { Groups: eni.securityGroups } : {}),
+      Description: `arn:aws:ecs:${region ?? ''}:${accountId ?? ''}:attachment/${eni.attachmentId}`,
+      ClientToken: eni.clientToken,
+      ...(eni.assignPublicIp
+        ? {
+            TagSpecifications: [
+              { ResourceType: 'network-interface', Tags: [{ Key: PUBLIC_IP_TAG, Value: 'true' }] },
+            ],
+          }
+        : {}),
+    });
+    const ni = created.NetworkInterface;
+    if (!ni?.NetworkInterfaceId) throw new Error('CreateNetworkInterface returned no interface');
+    const out: TaskEni = {
+      ...eni,
+      networkInterfaceId: ni.NetworkInterfaceId,
+      ...(ni.MacAddress ? { macAddress: ni.MacAddress } : {}),
+      ...(ni.PrivateIpAddress ? { privateIp: ni.PrivateIpAddress } : {}),
+    };
+    const instanceId = this.ec2InstanceOf(rec);
+    if (!instanceId || ni.Attachment?.InstanceId === instanceId) {
+      return ni.Attachment?.AttachmentId ? { ...out, ec2AttachmentId: ni.Attachment.AttachmentId } : out;
+    }
+    // On an EC2 instance: the next free device index (another task may take one at the same time).
+    let lastError: unknown;
+    for (let deviceIndex = 1; deviceIndex < 16; deviceIndex++) {
+      try {
+        const attached = await this.ec2<{ AttachmentId?: string }>(rec, 'AttachNetworkInterface', {
+          NetworkInterfaceId: ni.NetworkInterfaceId,
+          InstanceId: instanceId,
+          DeviceIndex: deviceIndex,
+        });
+        return { ...out, ...(attached.AttachmentId ? { ec2AttachmentId: attached.AttachmentId } : {}) };
+      } catch (err) {
+        lastError = err;
+        if (!isAwsError(err) || err.code !== 'InvalidParameterValue') break;
+      }
+    }
+    await this.ec2(rec, 'DeleteNetworkInterface', { NetworkInterfaceId: ni.NetworkInterfaceId }).catch(
+      () => {},
+    );
+    throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  }
+
+  /** The EC2 instance behind the task's container instance (simulated instances only). */
+  private ec2InstanceOf(rec: TaskRecord): string | undefined {
+    const ciArn = rec.task.containerInstanceArn;
+    const instance = ciArn ? this.col.containerInstances.peek(ciArn) : undefined;
+    return instance?.simulated ? instance.containerInstance.ec2InstanceId : undefined;
+  }
+
+  /** The interface exists: the task records it and moves to PENDING (unless it was stopped meanwhile). */
+  private afterAttach(arn: string, eni: TaskEni): void {
+    const fx = newEffects();
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec?.eni || rec.eni.networkInterfaceId) return;
+      const attached = withAttachedEni(rec, eni);
+      if (rec.task.lastStatus !== 'PROVISIONING' || rec.task.desiredStatus === 'STOPPED') {
+        // Stopped meanwhile: keep the interface's id so the stop deletes it.
+        this.col.tasks.put(arn, attached);
+        return;
+      }
+      this.transition(attached, 'PENDING', this.deps.clock.now(), fx);
+    });
+    this.applyEffects(fx);
+    this.poke(arn);
+  }
+
+  /** DEPROVISIONING (or a task stopped at once): detach and delete the interface. */
+  private startDetach(rec: TaskRecord): void {
+    const arn = rec.task.taskArn;
+    if (this.inFlight.has(arn)) return;
+    const work = this.detachEni(rec).then(
+      () => this.complete(arn, () => this.afterDetach(arn)),
+      (err: unknown) =>
+        this.complete(arn, () => {
+          throw err instanceof Error ? err : new Error(String(err));
+        }),
+    );
+    this.inFlight.set(arn, work);
+  }
+
+  private async detachEni(rec: TaskRecord): Promise<void> {
+    const eni = rec.eni;
+    if (!eni?.networkInterfaceId) return;
+    const gone = (err: unknown) => {
+      if (isAwsError(err) && /NotFound/.test(err.code)) return;
+      throw err;
+    };
+    if (eni.ec2AttachmentId) {
+      await this.ec2(rec, 'DetachNetworkInterface', { AttachmentId: eni.ec2AttachmentId, Force: true }).catch(
+        gone,
+      );
+    }
+    await this.ec2(rec, 'DeleteNetworkInterface', { NetworkInterfaceId: eni.networkInterfaceId }).catch(gone);
+  }
+
+  private afterDetach(arn: string): void {
+    this.deps.db.tx(() => {
+      const rec = this.col.tasks.get(arn);
+      if (!rec?.eni || rec.eni.deleted) return;
+      const deleted: TaskRecord = { ...rec, eni: { ...rec.eni, deleted: true } };
+      this.col.tasks.put(
+        arn,
+        rec.task.lastStatus === 'STOPPED' ? withAttachmentStatus(deleted, 'DELETED') : deleted,
+      );
+    });
+    this.poke(arn);
+  }
+
+  // -- FARGATE_SPOT interruptions (LocalConfig.fargateSpotInterruptAfterMs) -----------------------
+
+  /** When a RUNNING Spot task is due to be interrupted (epoch ms), if ever. */
+  private spotDue(rec: TaskRecord): number | undefined {
+    const after = this.deps.config.fargateSpotInterruptAfterMs;
+    if (after === undefined || rec.task.capacityProviderName !== 'FARGATE_SPOT') return undefined;
+    if (rec.task.desiredStatus !== 'RUNNING' || rec.task.startedAt === undefined) return undefined;
+    return rec.task.startedAt * 1000 + after;
+  }
+
+  /** Interrupts a Spot task that is due (SpotInterruption, as AWS reclaims the capacity). */
+  private spotInterruption(rec: TaskRecord, now: number, fx: Effects): boolean {
+    const due = this.spotDue(rec);
+    if (due === undefined || due > now) return false;
+    const t = rec.task;
+    const updated: TaskRecord = {
+      ...rec,
+      task: {
+        ...t,
+        desiredStatus: 'STOPPED',
+        stopCode: 'SpotInterruption',
+        stoppedReason: 'Your Spot Task was interrupted.',
+        stoppingAt: epochSeconds(now),
+        version: (t.version ?? 1) + 1,
+      },
+      nextTransitionAt: now,
+    };
+    this.col.tasks.putShared(t.taskArn, updated);
+    this.queue.addAt(t.taskArn, now);
+    if (rec.serviceArn) fx.services.set(rec.serviceArn, t.clusterArn);
+    return true;
+  }
+
   private deletionDue(rec: TaskRecord, now: number): number {
     const stoppedMs = rec.task.stoppedAt !== undefined ? rec.task.stoppedAt * 1000 : now;
     return stoppedMs + this.options.stoppedTaskRetentionMs;
@@ -627,4 +859,57 @@ export class TaskDriver {
     if (!Number.isFinite(this.options.stoppedTaskRetentionMs)) return;
     this.queue.addAt(rec.task.taskArn, this.deletionDue(rec, now));
   }
+}
+
+/** An interface as EC2 describes it (the members the driver reads). */
+interface Ec2Interface {
+  NetworkInterfaceId?: string;
+  MacAddress?: string;
+  PrivateIpAddress?: string;
+  Attachment?: { AttachmentId?: string; InstanceId?: string };
+}
+
+/** Whether the task still holds a network interface to delete. */
+const holdsEni = (rec: TaskRecord): boolean => rec.eni?.networkInterfaceId !== undefined && !rec.eni.deleted;
+
+/** The task's network interface attachment with a new status (ATTACHED, DETACHING, DELETED). */
+function withAttachmentStatus(rec: TaskRecord, status: string): TaskRecord {
+  const id = rec.eni?.attachmentId;
+  return {
+    ...rec,
+    task: {
+      ...rec.task,
+      attachments: (rec.task.attachments ?? []).map((a) => (a.id === id ? { ...a, status } : a)),
+    },
+  };
+}
+
+/** The task once its interface exists: the attachment's details, the containers' interfaces. */
+function withAttachedEni(rec: TaskRecord, eni: TaskEni): TaskRecord {
+  const address = eni.privateIp ?? '';
+  const attachment = {
+    id: eni.attachmentId,
+    type: 'ElasticNetworkInterface',
+    status: 'ATTACHED',
+    details: [
+      { name: 'subnetId', value: eni.subnetId },
+      { name: 'networkInterfaceId', value: eni.networkInterfaceId ?? '' },
+      { name: 'macAddress', value: eni.macAddress ?? '' },
+      { name: 'privateDnsName', value: address },
+      { name: 'privateIPv4Address', value: address },
+    ],
+  };
+  const others = (rec.task.attachments ?? []).filter((a) => a.id !== eni.attachmentId);
+  return {
+    ...rec,
+    eni,
+    task: {
+      ...rec.task,
+      attachments: [attachment, ...others],
+      containers: (rec.task.containers ?? []).map((c) => ({
+        ...c,
+        networkInterfaces: [{ attachmentId: eni.attachmentId, privateIpv4Address: address }],
+      })),
+    },
+  };
 }

@@ -86,7 +86,7 @@ export function renderInstance(m: GroupInstance, withGroup?: GroupRecord) {
     HealthStatus: withGroup ? m.healthStatus.toUpperCase() : m.healthStatus,
     LaunchConfigurationName: m.launchConfigurationName,
     LaunchTemplate: m.launchTemplate ? renderTemplate(m.launchTemplate) : undefined,
-    ProtectedFromScaleIn: false,
+    ProtectedFromScaleIn: m.protectedFromScaleIn ?? false,
   };
 }
 
@@ -119,7 +119,7 @@ export function renderGroup(g: GroupRecord): Wire<autoscaling.AutoScalingGroup> 
       PropagateAtLaunch: t.propagateAtLaunch,
     })),
     TerminationPolicies: g.terminationPolicies,
-    NewInstancesProtectedFromScaleIn: false,
+    NewInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn ?? false,
     ServiceLinkedRoleARN: `arn:aws:iam::${g.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
   };
 }

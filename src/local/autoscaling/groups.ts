@@ -149,6 +149,7 @@ export async function createAutoScalingGroup(
     healthCheckType: input.HealthCheckType ?? 'EC2',
     healthCheckGracePeriod: input.HealthCheckGracePeriod ?? 0,
     terminationPolicies: input.TerminationPolicies?.length ? input.TerminationPolicies : ['Default'],
+    ...(input.NewInstancesProtectedFromScaleIn ? { newInstancesProtectedFromScaleIn: true } : {}),
     tags: readTags(input.Tags),
     createdTime: s.deps.clock.now(),
     instances: [],
@@ -210,6 +211,8 @@ export async function updateAutoScalingGroup(
     if (input.HealthCheckType) g.healthCheckType = input.HealthCheckType;
     if (input.HealthCheckGracePeriod !== undefined) g.healthCheckGracePeriod = input.HealthCheckGracePeriod;
     if (input.TerminationPolicies?.length) g.terminationPolicies = input.TerminationPolicies;
+    if (input.NewInstancesProtectedFromScaleIn !== undefined)
+      g.newInstancesProtectedFromScaleIn = input.NewInstancesProtectedFromScaleIn;
     delete g.launchBackoffUntil;
     s.store.groups.put(groupKey(s.region, g.name), g);
   });
@@ -257,6 +260,32 @@ export function describeAutoScalingGroups(
     .sort((a, b) => a.name.localeCompare(b.name));
   const { page, NextToken } = paginate(all, input, 50);
   return { AutoScalingGroups: page.map(renderGroup), NextToken };
+}
+
+/** SetInstanceProtection: instances of the group a scale-in must not pick (up to 50 at a time). */
+export function setInstanceProtection(s: Scope, input: Wire<autoscaling.SetInstanceProtectionQuery>): object {
+  const ids = input.InstanceIds ?? [];
+  if (ids.length === 0) throw invalid('The parameter InstanceIds must contain at least one instance ID.');
+  if (ids.length > 50) {
+    throw new AwsError('LimitExceeded', 'The number of instance IDs exceeds the limit of 50.', 400);
+  }
+  const name = input.AutoScalingGroupName as string;
+  s.deps.db.tx(() => {
+    const g = getGroup(s, name);
+    for (const id of ids) {
+      const m = g.instances.find((x) => x.instanceId === id);
+      if (!m) throw invalid(`The instance ${id} is not part of Auto Scaling group ${g.name}.`);
+      if (m.lifecycleState === 'Terminating') {
+        throw invalid(`The instance ${id} is terminating and its protection cannot be changed.`);
+      }
+    }
+    for (const m of g.instances) {
+      if (ids.includes(m.instanceId)) m.protectedFromScaleIn = input.ProtectedFromScaleIn === true;
+    }
+    s.store.groups.put(groupKey(s.region, g.name), g);
+  });
+  s.worker.kick(groupKey(s.region, name));
+  return {};
 }
 
 export function setDesiredCapacity(s: Scope, input: Wire<autoscaling.SetDesiredCapacityType>): object {

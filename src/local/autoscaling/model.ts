@@ -33,6 +33,8 @@ export interface GroupInstance {
   launchedAt: number;
   /** Registered with the group's load balancers and target groups. */
   registered?: boolean;
+  /** Instance scale-in protection: a scale-in never picks it (SetInstanceProtection). */
+  protectedFromScaleIn?: boolean;
 }
 
 export interface LaunchTemplateSpec {
@@ -74,6 +76,8 @@ export interface GroupRecord {
   healthCheckType: string;
   healthCheckGracePeriod: number;
   terminationPolicies: string[];
+  /** New instances start protected from scale-in (ECS managed termination protection needs it). */
+  newInstancesProtectedFromScaleIn?: boolean;
   tags: GroupTag[];
   createdTime: number;
   /** Set by DeleteAutoScalingGroup with ForceDelete: the worker drains, then removes the group. */

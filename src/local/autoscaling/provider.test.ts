@@ -9,6 +9,7 @@ import {
   DescribeLaunchConfigurationsCommand,
   DescribeScalingActivitiesCommand,
   SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
   type AutoScalingGroup,
@@ -269,6 +270,93 @@ describe('Auto Scaling over the wire', () => {
     ).toMatchObject({ name: 'ValidationError', message: expect.stringContaining('not found') });
     await asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'v' }));
     await asg.send(new DeleteLaunchConfigurationCommand({ LaunchConfigurationName: 'v-lc' }));
+  });
+});
+
+describe('Auto Scaling instance scale-in protection', () => {
+  it('never scales in a protected instance; new instances start protected when the group says so', async () => {
+    await asg.send(plainLaunchConfig('p-lc'));
+    await asg.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: 'p',
+        LaunchConfigurationName: 'p-lc',
+        MinSize: 0,
+        MaxSize: 3,
+        DesiredCapacity: 2,
+        AvailabilityZones: ['us-east-1a'],
+      }),
+    );
+    const up = await waitFor(async () => {
+      const g = await group(asg, 'p');
+      return inService(g).length === 2 ? g : undefined;
+    });
+    expect(up.NewInstancesProtectedFromScaleIn).toBe(false);
+    const [older, newer] = (up.Instances ?? []).map((i) => i.InstanceId ?? '');
+    // Scale-in picks the oldest instance by default: protect it, and the other one goes.
+    await asg.send(
+      new SetInstanceProtectionCommand({
+        AutoScalingGroupName: 'p',
+        InstanceIds: [older ?? ''],
+        ProtectedFromScaleIn: true,
+      }),
+    );
+    const described = await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [older ?? ''] }));
+    expect(described.AutoScalingInstances?.[0]?.ProtectedFromScaleIn).toBe(true);
+    await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'p', DesiredCapacity: 1 }));
+    const one = await waitFor(async () => {
+      const g = await group(asg, 'p');
+      return g?.Instances?.length === 1 ? g : undefined;
+    });
+    expect(one.Instances?.[0]).toMatchObject({ InstanceId: older, ProtectedFromScaleIn: true });
+    expect(newer).toBeDefined();
+    // All protected: a scale-in to 0 terminates nothing.
+    await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'p', DesiredCapacity: 0 }));
+    await t.plane.idle();
+    expect((await group(asg, 'p'))?.Instances?.map((i) => i.InstanceId)).toEqual([older]);
+    await asg.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: 'p',
+        NewInstancesProtectedFromScaleIn: true,
+      }),
+    );
+    await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'p', DesiredCapacity: 2 }));
+    const two = await waitFor(async () => {
+      const g = await group(asg, 'p');
+      return g?.Instances?.length === 2 ? g : undefined;
+    });
+    expect(two.NewInstancesProtectedFromScaleIn).toBe(true);
+    expect(two.Instances?.every((i) => i.ProtectedFromScaleIn)).toBe(true);
+
+    expect(
+      await errorOf(
+        asg.send(
+          new SetInstanceProtectionCommand({
+            AutoScalingGroupName: 'p',
+            InstanceIds: [older ?? '', 'i-00000000000000000'],
+            ProtectedFromScaleIn: false,
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      name: 'ValidationError',
+      status: 400,
+      message: expect.stringContaining('not part of'),
+    });
+    // Nothing half-applied: the instance that exists stays protected.
+    const still = await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [older ?? ''] }));
+    expect(still.AutoScalingInstances?.[0]?.ProtectedFromScaleIn).toBe(true);
+    expect(
+      await errorOf(
+        asg.send(
+          new SetInstanceProtectionCommand({
+            AutoScalingGroupName: 'nope',
+            InstanceIds: [older ?? ''],
+            ProtectedFromScaleIn: false,
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: 'ValidationError', message: expect.stringContaining('not found') });
+    await asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'p', ForceDelete: true }));
   });
 });
 

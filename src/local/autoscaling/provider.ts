@@ -12,6 +12,7 @@ import {
   deleteAutoScalingGroup,
   describeAutoScalingGroups,
   setDesiredCapacity,
+  setInstanceProtection,
   updateAutoScalingGroup,
 } from './groups';
 import {
@@ -49,6 +50,7 @@ const ACTIONS: Record<string, Action> = {
   ExecutePolicy: executePolicy,
   DescribePolicies: describePolicies,
   DeletePolicy: deletePolicy,
+  SetInstanceProtection: setInstanceProtection,
 };
 
 /** `AWS/AutoScaling` group metrics by AutoScalingGroupName, at each interval. */

@@ -177,6 +177,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
           launchConfigurationName: cur.launchTemplate ? undefined : cur.launchConfigurationName,
           launchTemplate: cur.launchTemplate,
           launchedAt: deps.clock.now(),
+          ...(cur.newInstancesProtectedFromScaleIn ? { protectedFromScaleIn: true } : {}),
         };
         cur.instances.push(member);
         activity(
@@ -356,13 +357,16 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         const counts = zoneCounts(cur);
         for (let n = live.length; n > cur.desiredCapacity; n--) {
           const zone = pickZone(cur, counts, 'most');
-          const victims = cur.instances
-            .filter((m) => m.lifecycleState !== 'Terminating' && (!zone || m.availabilityZone === zone))
-            .sort((a, b) => a.launchedAt - b.launchedAt);
+          // Protected instances are never picked; a zone with only protected ones yields to the others.
+          const unprotected = cur.instances.filter(
+            (m) => m.lifecycleState !== 'Terminating' && !m.protectedFromScaleIn,
+          );
+          const inZone = unprotected.filter((m) => !zone || m.availabilityZone === zone);
+          const victims = (inZone.length ? inZone : unprotected).sort((a, b) => a.launchedAt - b.launchedAt);
           const victim = victims[0];
           if (!victim) break;
           victim.lifecycleState = 'Terminating';
-          if (zone) counts.set(zone, (counts.get(zone) ?? 1) - 1);
+          counts.set(victim.availabilityZone, (counts.get(victim.availabilityZone) ?? 1) - 1);
           toTerminate.push(victim.instanceId);
           activity(
             cur,

@@ -4,6 +4,7 @@
  *   127.1.x.y  EC2 instances (their private and public IP)
  *   127.2.x.y  container instances registered through the API with no EC2 instance behind them
  *   127.3.x.y  load balancers
+ *   127.4.x.y  elastic network interfaces (awsvpc tasks: Fargate and EC2; each task's own address)
  * Several control planes can run on one machine (two `ecs-console local` processes, or test files
  * running in parallel). Each one claims an address block at start (see `claimAddressBlock`): block b
  * owns the third octets 16b..16b+15 of every pool, so two planes never hand out the same address.
@@ -12,15 +13,28 @@
 import { createServer, type Server } from 'node:net';
 import type { LocalDeps } from '../deps';
 
-export type AddressPool = 'ec2' | 'container-instance' | 'load-balancer';
+export type AddressPool = 'ec2' | 'container-instance' | 'load-balancer' | 'network-interface';
 
-const SECOND_OCTET: Record<AddressPool, number> = { ec2: 1, 'container-instance': 2, 'load-balancer': 3 };
+const SECOND_OCTET: Record<AddressPool, number> = {
+  ec2: 1,
+  'container-instance': 2,
+  'load-balancer': 3,
+  'network-interface': 4,
+};
 /** The persisted counter of each pool (names kept from before blocks existed). */
 const SEQUENCE: Record<AddressPool, string> = {
   ec2: 'ec2-address',
   'container-instance': 'ci-address',
   'load-balancer': 'lb-address',
+  'network-interface': 'eni-address',
 };
+
+/**
+ * The tag that asks the local EC2 for a public IP on a new network interface: the local stand-in
+ * for what ECS does inside AWS for a Fargate task with assignPublicIp ENABLED (no public EC2 API
+ * associates a public IP with a new interface). The public IP is the interface's own address.
+ */
+export const PUBLIC_IP_TAG = 'ecs-console:assign-public-ip';
 
 export const ADDRESS_BLOCKS = 16;
 const OCTETS_PER_BLOCK = 256 / ADDRESS_BLOCKS;
@@ -42,15 +56,28 @@ export function poolAddress(
   return `127.${SECOND_OCTET[pool]}.${third}.${fourth}`;
 }
 
-/** Allocates the next address of a pool for this plane (persisted counter, inside the caller's transaction). */
-export function allocateAddress(deps: LocalDeps, pool: AddressPool): string {
-  return poolAddress(
-    pool,
-    deps.db.nextSeq(SEQUENCE[pool]),
-    deps.config.perInstanceAddresses,
-    deps.config.fallbackAddress,
-    deps.config.addressBlock,
-  );
+/**
+ * Allocates the next address of a pool for this plane (persisted counter, inside the caller's
+ * transaction). A pool wraps after ADDRESSES_PER_BLOCK addresses; `inUse` (when given) skips the
+ * addresses still held, so a long-lived holder keeps its address to itself.
+ */
+export function allocateAddress(
+  deps: LocalDeps,
+  pool: AddressPool,
+  inUse?: (address: string) => boolean,
+): string {
+  const next = () =>
+    poolAddress(
+      pool,
+      deps.db.nextSeq(SEQUENCE[pool]),
+      deps.config.perInstanceAddresses,
+      deps.config.fallbackAddress,
+      deps.config.addressBlock,
+    );
+  let address = next();
+  if (!inUse || !deps.config.perInstanceAddresses) return address;
+  for (let tries = 1; tries < ADDRESSES_PER_BLOCK && inUse(address); tries++) address = next();
+  return address;
 }
 
 /** Where a plane holds its claim on block b: a listening socket no simulated host ever uses. */

@@ -43,6 +43,11 @@ const NOT_FOUND: Record<ResourceKind, (id: string) => AwsError> = {
       `The specified launch template, with template ID ${id}, does not exist.`,
     ),
   key: (id) => ec2Errors.notFound('InvalidKeyPair.NotFound', `The key pair '${id}' does not exist`),
+  eni: (id) =>
+    ec2Errors.notFound(
+      'InvalidNetworkInterfaceID.NotFound',
+      `The networkInterface ID '${id}' does not exist`,
+    ),
 };
 
 export type Filters = Wire<ec2.Filter>[] | undefined;

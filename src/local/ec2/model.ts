@@ -124,7 +124,37 @@ export interface KeyPairRecord extends Base {
   createTime: number;
 }
 
+/** An elastic network interface (awsvpc tasks: ECS creates, attaches, detaches and deletes them). */
+export interface NetworkInterfaceRecord extends Base {
+  kind: 'eni';
+  vpcId: string;
+  subnetId: string;
+  availabilityZone: string;
+  description: string;
+  groupIds: string[];
+  /** Its own loopback address (127.4.x.y): the private IP, and the public IP when it has one. */
+  address: string;
+  macAddress: string;
+  interfaceType: string;
+  /** Set when created by a service on the caller's behalf (ECS for awsvpc tasks). */
+  requesterId?: string;
+  /** Whether a public IP is associated (the caller asked for one; see network-interfaces.ts). */
+  publicIp: boolean;
+  clientToken?: string;
+  /** epoch ms */
+  createdAt: number;
+  attachment?: {
+    attachmentId: string;
+    instanceId?: string;
+    instanceOwnerId: string;
+    deviceIndex: number;
+    /** epoch ms */
+    attachTime: number;
+  };
+}
+
 export type Ec2Resource =
+  | NetworkInterfaceRecord
   | VpcRecord
   | SubnetRecord
   | InternetGatewayRecord
@@ -179,6 +209,7 @@ export function resourceTypeOf(id: string): string | undefined {
       lt: 'launch-template',
       key: 'key-pair',
       ami: 'image',
+      eni: 'network-interface',
     } as Record<string, string>
   )[prefix];
 }

@@ -17,6 +17,13 @@ import {
   describeInternetGateways,
   detachInternetGateway,
 } from './internet-gateways';
+import {
+  attachNetworkInterface,
+  createNetworkInterface,
+  deleteNetworkInterface,
+  describeNetworkInterfaces,
+  detachNetworkInterface,
+} from './network-interfaces';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs';
 import {
   createLaunchTemplate,
@@ -64,6 +71,11 @@ export function createEc2Service(deps: LocalDeps): ServiceDefinition {
     TerminateInstances: terminateInstances(lifecycle),
     DescribeInstances: describeInstances,
     DescribeInstanceStatus: describeInstanceStatus,
+    CreateNetworkInterface: createNetworkInterface,
+    DeleteNetworkInterface: deleteNetworkInterface,
+    DescribeNetworkInterfaces: describeNetworkInterfaces,
+    AttachNetworkInterface: attachNetworkInterface,
+    DetachNetworkInterface: detachNetworkInterface,
     CreateVpc: createVpc,
     DeleteVpc: deleteVpc,
     DescribeVpcs: describeVpcs,

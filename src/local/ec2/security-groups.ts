@@ -216,7 +216,10 @@ export function deleteSecurityGroup(
         400,
       );
     }
-    if (liveInstancesWhere(s, (i) => i.securityGroupIds.includes(sg.id)).length > 0) {
+    if (
+      liveInstancesWhere(s, (i) => i.securityGroupIds.includes(sg.id)).length > 0 ||
+      s.list('eni').some((e) => e.groupIds.includes(sg.id))
+    ) {
       throw ec2Errors.dependency(`resource ${sg.id} has a dependent object`);
     }
     const referencing = s

@@ -83,7 +83,10 @@ export function modifySubnetAttribute(s: Scope, input: Wire<ec2.ModifySubnetAttr
 export function deleteSubnet(s: Scope, input: Wire<ec2.DeleteSubnetRequest>): object {
   s.deps.db.tx(() => {
     const subnet = s.get('subnet', input.SubnetId);
-    if (liveInstancesWhere(s, (i) => i.subnetId === subnet.id).length > 0) {
+    if (
+      liveInstancesWhere(s, (i) => i.subnetId === subnet.id).length > 0 ||
+      s.list('eni').some((e) => e.subnetId === subnet.id)
+    ) {
       throw ec2Errors.dependency(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
     }
     for (const r of s.inVpc(subnet.vpcId)) {

@@ -58,6 +58,7 @@ export function deleteVpc(s: Scope, input: Wire<ec2.DeleteVpcRequest>): object {
       .filter(
         (r) =>
           r.kind === 'subnet' ||
+          r.kind === 'eni' ||
           r.kind === 'igw' ||
           (r.kind === 'rtb' && !r.main) ||
           (r.kind === 'sg' && r.groupName !== 'default'),

@@ -11,6 +11,7 @@ import {
   clusterArnOf,
   errors,
   findCluster,
+  liveTasksOfCluster,
   maxResultsOf,
   pageOf,
   validateTags,
@@ -18,10 +19,9 @@ import {
   type Scope,
 } from './common';
 import { clusterCounts } from './counts';
-import type { ClusterRecord, Wire, WireCluster } from './model';
 import { accountSetting } from './account-settings';
-
-const SUPPORTED_CAPACITY_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
+import { withCapacityProviders } from './capacity-providers';
+import type { ClusterRecord, Wire, WireCluster } from './model';
 
 export function createCluster(s: Scope, input: Wire<ecs.CreateClusterRequest>) {
   const name = input.clusterName ?? 'default';
@@ -31,24 +31,12 @@ export function createCluster(s: Scope, input: Wire<ecs.CreateClusterRequest>) {
     );
   }
   const tags = validateTags(input.tags);
-  for (const cp of input.capacityProviders ?? []) {
-    if (!SUPPORTED_CAPACITY_PROVIDERS.has(cp)) {
-      throw errors.invalid(`The specified capacity provider ${cp} is not in an ACTIVE state.`);
-    }
-  }
-  for (const item of input.defaultCapacityProviderStrategy ?? []) {
-    if (!(input.capacityProviders ?? []).includes(item.capacityProvider ?? '')) {
-      throw errors.invalid(
-        `The specified capacity provider strategy contains ${item.capacityProvider}, which is not associated with the cluster.`,
-      );
-    }
-  }
   const arn = clusterArnOf(s, name);
   return s.deps.db.tx(() => {
     const existing = s.col.clusters.get(arn);
     if (existing && existing.cluster.status === 'ACTIVE')
       return { cluster: describeCluster(s, existing, new Set()) };
-    const cluster: WireCluster = {
+    const base: WireCluster = {
       clusterArn: arn,
       clusterName: name,
       status: 'ACTIVE',
@@ -63,13 +51,19 @@ export function createCluster(s: Scope, input: Wire<ecs.CreateClusterRequest>) {
         [{ name: 'containerInsights', value: accountSetting(s, 'containerInsights') }],
         input.settings ?? [],
       ),
-      capacityProviders: input.capacityProviders ?? [],
-      defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
+      capacityProviders: [],
+      defaultCapacityProviderStrategy: [],
       ...(input.configuration ? { configuration: input.configuration } : {}),
       ...(input.serviceConnectDefaults
         ? { serviceConnectDefaults: { namespace: input.serviceConnectDefaults.namespace } }
         : {}),
     };
+    const names = input.capacityProviders ?? [];
+    const strategy = input.defaultCapacityProviderStrategy ?? [];
+    const cluster =
+      names.length > 0 || strategy.length > 0
+        ? withCapacityProviders(s, { cluster: base, region: s.region }, names, strategy)
+        : base;
     const record: ClusterRecord = { cluster, region: s.region };
     s.col.clusters.put(arn, record);
     return { cluster: describeCluster(s, record, new Set()) };
@@ -106,16 +100,17 @@ export function describeCluster(s: Scope, rec: ClusterRecord, include: Set<strin
   out.runningTasksCount = running;
   out.pendingTasksCount = pending;
   out.activeServicesCount = active;
+  const f = counts.fargate;
   out.statistics = include.has('STATISTICS')
     ? [
-        { name: 'runningEC2TasksCount', value: String(running) },
-        { name: 'runningFargateTasksCount', value: '0' },
-        { name: 'pendingEC2TasksCount', value: String(pending) },
-        { name: 'pendingFargateTasksCount', value: '0' },
-        { name: 'activeEC2ServiceCount', value: String(active) },
-        { name: 'activeFargateServiceCount', value: '0' },
-        { name: 'drainingEC2ServiceCount', value: String(draining) },
-        { name: 'drainingFargateServiceCount', value: '0' },
+        { name: 'runningEC2TasksCount', value: String(running - f.running) },
+        { name: 'runningFargateTasksCount', value: String(f.running) },
+        { name: 'pendingEC2TasksCount', value: String(pending - f.pending) },
+        { name: 'pendingFargateTasksCount', value: String(f.pending) },
+        { name: 'activeEC2ServiceCount', value: String(active - f.activeServices) },
+        { name: 'activeFargateServiceCount', value: String(f.activeServices) },
+        { name: 'drainingEC2ServiceCount', value: String(draining - f.drainingServices) },
+        { name: 'drainingFargateServiceCount', value: String(f.drainingServices) },
       ]
     : [];
   return out;
@@ -211,4 +206,40 @@ export function updateCluster(s: Scope, input: Wire<ecs.UpdateClusterRequest>) {
 
 export function updateClusterSettings(s: Scope, input: Wire<ecs.UpdateClusterSettingsRequest>) {
   return updateCluster(s, { cluster: input.cluster, settings: input.settings ?? [] });
+}
+
+/** PutClusterCapacityProviders: the cluster's providers and default strategy (a removed one must be unused). */
+export function putClusterCapacityProviders(s: Scope, input: Wire<ecs.PutClusterCapacityProvidersRequest>) {
+  const names = input.capacityProviders ?? [];
+  const strategy = input.defaultCapacityProviderStrategy ?? [];
+  const record = s.deps.db.tx(() => {
+    const rec = activeCluster(s, input.cluster);
+    const cluster = withCapacityProviders(s, rec, names, strategy);
+    const removed = (rec.cluster.capacityProviders ?? []).filter(
+      (n) => !cluster.capacityProviders?.includes(n),
+    );
+    if (removed.length > 0) {
+      const services = s.col.services
+        .find({ cluster: rec.cluster.clusterArn })
+        .filter((x) => x.service.status !== 'INACTIVE');
+      const usedByService = services.some((x) =>
+        (x.service.capacityProviderStrategy ?? []).some((i) => removed.includes(i.capacityProvider ?? '')),
+      );
+      const usedByTask = liveTasksOfCluster(s, rec.cluster.clusterArn).some((t) =>
+        removed.includes(t.task.capacityProviderName ?? ''),
+      );
+      if (usedByService || usedByTask) {
+        throw new AwsError(
+          'ResourceInUseException',
+          'The specified capacity provider is in use and cannot be removed.',
+          400,
+        );
+      }
+    }
+    const updated: ClusterRecord = { ...rec, cluster };
+    s.col.clusters.put(cluster.clusterArn, updated);
+    return updated;
+  });
+  s.deps.bus.emit('ecs.cluster.dirty', { clusterArn: record.cluster.clusterArn });
+  return { cluster: describeCluster(s, record, new Set(['ATTACHMENTS'])) };
 }

@@ -14,9 +14,9 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 1;
+export const TASK_KEYS_VERSION = 2;
 export const INSTANCE_KEYS_VERSION = 1;
-export const SERVICE_KEYS_VERSION = 1;
+export const SERVICE_KEYS_VERSION = 2;
 
 /** The ListTasks filters that have their own key (with the cluster and the desired status). */
 export type ListFilter = 'family' | 'startedBy' | 'launchType' | 'service';
@@ -35,6 +35,8 @@ export type CountedStatus = 'running' | 'pending';
 
 export const countKeys = {
   cluster: (clusterArn: string, status: CountedStatus) => `${status}|${clusterArn}`,
+  /** A cluster's FARGATE tasks (DescribeClusters' STATISTICS split by launch type). */
+  clusterFargate: (clusterArn: string, status: CountedStatus) => `${status}|fargate|${clusterArn}`,
   /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
   clusterLive: (clusterArn: string) => `live|${clusterArn}`,
   instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
@@ -82,6 +84,7 @@ export function taskCounters(r: TaskRecord): string[] {
   const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
   if (status === null) return keys;
   keys.push(countKeys.cluster(t.clusterArn, status));
+  if (t.launchType === 'FARGATE') keys.push(countKeys.clusterFargate(t.clusterArn, status));
   if (t.containerInstanceArn) keys.push(countKeys.instance(t.containerInstanceArn, status));
   if (r.serviceArn && (status === 'running' || t.desiredStatus === 'RUNNING'))
     keys.push(countKeys.service(r.serviceArn, status));
@@ -116,12 +119,24 @@ export function instanceCounters(r: ContainerInstanceRecord): string[] {
   return status === 'ACTIVE' || status === 'DRAINING' ? [registeredKey(r.clusterArn)] : [];
 }
 
-/** A cluster's services by status (ACTIVE, DRAINING). */
+/** A cluster's services by status (ACTIVE, DRAINING), and those of them that run on Fargate. */
 const servicesKey = (clusterArn: string, status: string) => `${status}|${clusterArn}`;
+const fargateServicesKey = (clusterArn: string, status: string) => `${status}|fargate|${clusterArn}`;
+
+/** A service that runs on Fargate: its launch type, or a FARGATE/FARGATE_SPOT capacity provider. */
+export function fargateService(r: ServiceRecord): boolean {
+  return (
+    r.service.launchType === 'FARGATE' ||
+    (r.service.capacityProviderStrategy ?? []).some((i) => (i.capacityProvider ?? '').startsWith('FARGATE'))
+  );
+}
 
 export function serviceCounters(r: ServiceRecord): string[] {
   const status = r.service.status;
-  return status === 'ACTIVE' || status === 'DRAINING' ? [servicesKey(r.service.clusterArn, status)] : [];
+  if (status !== 'ACTIVE' && status !== 'DRAINING') return [];
+  const keys = [servicesKey(r.service.clusterArn, status)];
+  if (fargateService(r)) keys.push(fargateServicesKey(r.service.clusterArn, status));
+  return keys;
 }
 
 export interface ClusterCounts extends TaskCounts {
@@ -130,6 +145,8 @@ export interface ClusterCounts extends TaskCounts {
   registeredInstances: number;
   activeServices: number;
   drainingServices: number;
+  /** The same split by launch type: what of the above runs on Fargate (DescribeClusters' STATISTICS). */
+  fargate: TaskCounts & { activeServices: number; drainingServices: number };
 }
 
 /** Everything DescribeClusters counts, from counters: O(1) in tasks, instances and services. */
@@ -147,5 +164,10 @@ export function clusterCounts(
     registeredInstances: col.containerInstances.counted(registeredKey(clusterArn)),
     activeServices: col.services.counted(servicesKey(clusterArn, 'ACTIVE')),
     drainingServices: col.services.counted(servicesKey(clusterArn, 'DRAINING')),
+    fargate: {
+      ...countsOf(col.tasks, (s) => countKeys.clusterFargate(clusterArn, s)),
+      activeServices: col.services.counted(fargateServicesKey(clusterArn, 'ACTIVE')),
+      drainingServices: col.services.counted(fargateServicesKey(clusterArn, 'DRAINING')),
+    },
   };
 }

@@ -52,6 +52,65 @@ export type WireService = Wire<ecs.Service> & {
   events: Wire<ecs.ServiceEvent>[];
 };
 
+export type WireCapacityProvider = Wire<ecs.CapacityProvider> & {
+  capacityProviderArn: string;
+  name: string;
+  status: string;
+};
+
+/**
+ * What managed scaling last worked out for an Auto Scaling group provider (written by the capacity
+ * controller, scheduler/capacity.ts). `reservation` is the CapacityProviderReservation figure
+ * (M / N x 100) a CloudWatch reader can publish.
+ */
+export interface CapacityScaling {
+  /** CapacityProviderReservation, percent. */
+  reservation: number;
+  /** M: instances the provider's tasks need (busy, still starting, and to launch for waiting tasks). */
+  instancesNeeded: number;
+  /** N: instances in the Auto Scaling group. */
+  instances: number;
+  /** The desired capacity managed scaling wants (before the group's min/max). */
+  desiredCapacity: number;
+  /** Tasks waiting in PROVISIONING for this provider's capacity. */
+  waitingTasks: number;
+  /** When the figure was computed (epoch seconds). */
+  updatedAt: number;
+  /** Since when the reservation has been below the target (scale-in waits for it, epoch ms). */
+  lowSince?: number;
+  /** The last desired capacity managed scaling set on the group, and when (epoch seconds). */
+  lastScaling?: { from: number; to: number; at: number };
+}
+
+export interface CapacityProviderRecord {
+  capacityProvider: WireCapacityProvider;
+  region: string;
+  /** The Auto Scaling group's name (from its ARN or name), for the Auto Scaling API. */
+  autoScalingGroupName?: string;
+  scaling?: CapacityScaling;
+}
+
+/** One item of a capacity provider strategy, resolved: its provider's kind. */
+export interface StrategyItem {
+  capacityProvider: string;
+  base: number;
+  weight: number;
+  kind: 'FARGATE' | 'FARGATE_SPOT' | 'EC2_AUTOSCALING';
+}
+
+/** Where a launch's tasks run: a launch type, or a capacity provider strategy. */
+export type LaunchCapacity =
+  | { launchType: 'EC2' }
+  | { launchType: 'FARGATE'; platformVersion: string }
+  | { strategy: StrategyItem[]; platformVersion?: string };
+
+/** An awsvpc network configuration with its subnets' zones (read from EC2 when the request was checked). */
+export interface ResolvedNetwork {
+  subnets: { subnetId: string; availabilityZone: string }[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
+
 export interface ClusterRecord {
   cluster: WireCluster;
   region: string;
@@ -71,6 +130,35 @@ export interface ContainerInstanceRecord {
   address: string;
   /** Set when the instance is backed by a simulated EC2 instance with a running agent. */
   simulated: boolean;
+}
+
+/**
+ * An awsvpc task's elastic network interface: the intent is written with the task (subnet, groups,
+ * client token); the agent creates it in PROVISIONING (EC2 CreateNetworkInterface, attached to the
+ * instance on EC2) and deletes it in DEPROVISIONING. The task's containers are served on its address.
+ */
+export interface TaskEni {
+  attachmentId: string;
+  subnetId: string;
+  securityGroups: string[];
+  assignPublicIp: boolean;
+  /** Makes CreateNetworkInterface idempotent across restarts. */
+  clientToken: string;
+  networkInterfaceId?: string;
+  macAddress?: string;
+  privateIp?: string;
+  /** The EC2 attachment when attached to a container instance's EC2 instance. */
+  ec2AttachmentId?: string;
+  /** Set once the interface has been deleted (DEPROVISIONING, or cleanup after a kill). */
+  deleted?: boolean;
+}
+
+/** What a task waiting for capacity keeps of its launch, to be placed once an instance has room. */
+export interface WaitingPlacement {
+  placementConstraints: Wire<ecs.PlacementConstraint>[];
+  placementStrategy: Wire<ecs.PlacementStrategy>[];
+  /** awsvpc: the subnets (and zones), groups and public IP choice of the launch. */
+  network?: ResolvedNetwork;
 }
 
 /** A host port the task holds on its instance (resolved at placement; dynamic ports included). */
@@ -101,6 +189,13 @@ export interface TaskRecord {
   stopCause?: SchedulerStopCause;
   /** Scale-in protection (UpdateTaskProtection) until then (epoch seconds). */
   protectedUntil?: number;
+  /** awsvpc: the task's own network interface. */
+  eni?: TaskEni;
+  /**
+   * Set while the task waits in PROVISIONING for its capacity provider (`task.capacityProviderName`)
+   * to have room: no container instance yet; the capacity controller places it.
+   */
+  awaitingCapacity?: WaitingPlacement;
 }
 
 export { PENDING_STATUSES } from './counts';
@@ -118,7 +213,9 @@ export interface ServiceRecord {
   /** Set while the service is in a steady state: when it reached it (epoch seconds). Written by the scheduler. */
   steadySince?: number;
   /** When the scheduler last reported it could not place a task, or a blocked deployment (epoch seconds). */
-  lastNotice?: { unableToPlace?: number; deploymentBlocked?: number };
+  lastNotice?: { unableToPlace?: number; deploymentBlocked?: number; waitingForCapacity?: number };
+  /** awsvpc: the availability zone of each subnet its deployments use (read from EC2 when the spec was written). */
+  subnetZones?: [string, string][];
   /** CreateTaskSet's recent clientTokens and the task sets they created (idempotent retries). */
   taskSetTokens?: { token: string; taskSetId: string }[];
 }
@@ -249,6 +346,9 @@ export function ecsCollections(db: Db) {
       ],
       { derived: { version: SERVICE_KEYS_VERSION, counters: serviceCounters } },
     ),
+    capacityProviders: db.collection<CapacityProviderRecord>('ecs_capacity_providers', [
+      { name: 'region', key: (r) => r.region },
+    ]),
   };
 }
 

@@ -17,9 +17,16 @@ import {
   deleteCluster,
   describeClusters,
   listClusters,
+  putClusterCapacityProviders,
   updateCluster,
   updateClusterSettings,
 } from './clusters';
+import {
+  createCapacityProvider,
+  deleteCapacityProvider,
+  describeCapacityProviders,
+  updateCapacityProvider,
+} from './capacity-providers';
 import { scopeOf, type Scope } from './common';
 import {
   deregisterContainerInstance,
@@ -104,6 +111,11 @@ const ACTIONS: Record<string, Action> = {
   DescribeClusters: describeClusters,
   ListClusters: listClusters,
   DeleteCluster: deleteCluster,
+  CreateCapacityProvider: createCapacityProvider,
+  DescribeCapacityProviders: describeCapacityProviders,
+  UpdateCapacityProvider: updateCapacityProvider,
+  DeleteCapacityProvider: deleteCapacityProvider,
+  PutClusterCapacityProviders: putClusterCapacityProviders,
   RegisterTaskDefinition: registerTaskDefinition,
   DescribeTaskDefinition: describeTaskDefinition,
   ListTaskDefinitions: listTaskDefinitions,

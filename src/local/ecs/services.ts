@@ -24,6 +24,7 @@ import {
   type Scope,
 } from './common';
 import {
+  type LaunchCapacity,
   type ServiceRecord,
   type TaskDefinitionRecord,
   type Wire,
@@ -32,8 +33,15 @@ import {
 } from './model';
 import { taskCounts } from './counts';
 import { currentServiceRevisions, startServiceDeployment } from './history';
+import {
+  echoedNetwork,
+  launchCapacity,
+  resolveNetwork,
+  runsOnFargate,
+  type CapacityRequest,
+} from './launch-capacity';
 import { createTaskSetService, taskSetController, updateTaskSetService } from './task-sets';
-import { validateLaunchType, validateNetworkConfiguration, validatePlacement } from './tasks';
+import { validatePlacement } from './tasks';
 
 type Deployment = Wire<ecs.Deployment>;
 type DeploymentConfiguration = Wire<ecs.DeploymentConfiguration>;
@@ -45,11 +53,39 @@ function deploymentId(): string {
   return `ecs-svc/${digits}`;
 }
 
+/** Where a service's tasks run, as the service and its deployments show it. */
+function capacityFields(capacity: LaunchCapacity, requestedPlatform: string | undefined) {
+  const fargate = runsOnFargate(capacity);
+  return {
+    service: {
+      ...('strategy' in capacity
+        ? { capacityProviderStrategy: strategyEcho(capacity) }
+        : { launchType: capacity.launchType }),
+      ...(fargate ? { platformVersion: requestedPlatform ?? 'LATEST', platformFamily: 'Linux' } : {}),
+    },
+    deployment: {
+      ...('strategy' in capacity
+        ? { capacityProviderStrategy: strategyEcho(capacity) }
+        : { launchType: capacity.launchType }),
+      ...(fargate
+        ? {
+            platformVersion: 'platformVersion' in capacity ? capacity.platformVersion : undefined,
+            platformFamily: 'Linux',
+          }
+        : {}),
+    },
+  };
+}
+
+const strategyEcho = (c: { strategy: { capacityProvider: string; base: number; weight: number }[] }) =>
+  c.strategy.map((i) => ({ capacityProvider: i.capacityProvider, weight: i.weight, base: i.base }));
+
 function newDeployment(
   s: Scope,
   taskDefinitionArn: string,
   desiredCount: number,
   networkConfiguration: Wire<ecs.NetworkConfiguration> | undefined,
+  capacity: ReturnType<typeof capacityFields>['deployment'],
 ): Deployment {
   const id = deploymentId();
   return {
@@ -62,7 +98,7 @@ function newDeployment(
     failedTasks: 0,
     createdAt: s.now,
     updatedAt: s.now,
-    launchType: 'EC2',
+    ...capacity,
     ...(networkConfiguration ? { networkConfiguration } : {}),
     rolloutState: 'IN_PROGRESS',
     rolloutStateReason: `ECS deployment ${id} in progress.`,
@@ -139,12 +175,19 @@ export function validateLoadBalancers(
  * Each target group must exist and sit behind a load balancer (asked of ELB, as ECS does), before
  * anything is written.
  */
-export async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[]): Promise<void> {
+export async function checkTargetGroups(
+  s: Scope,
+  lbs: Wire<ecs.LoadBalancer>[],
+  /** The task definition's network mode is awsvpc (target type ip); undefined: not checked. */
+  awsvpc?: boolean,
+): Promise<void> {
   for (const lb of lbs) {
     if (lb.targetGroupArn === undefined) continue;
-    let groups: { LoadBalancerArns?: string[] }[] | undefined;
+    let groups: { LoadBalancerArns?: string[]; TargetType?: string }[] | undefined;
     try {
-      const out = await s.deps.services.call<{ TargetGroups?: { LoadBalancerArns?: string[] }[] }>(
+      const out = await s.deps.services.call<{
+        TargetGroups?: { LoadBalancerArns?: string[]; TargetType?: string }[];
+      }>(
         'elasticloadbalancingv2',
         'DescribeTargetGroups',
         { TargetGroupArns: [lb.targetGroupArn] },
@@ -161,6 +204,17 @@ export async function checkTargetGroups(s: Scope, lbs: Wire<ecs.LoadBalancer>[])
     if (!groups.some((g) => (g.LoadBalancerArns ?? []).length > 0)) {
       throw errors.invalid(
         `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
+      );
+    }
+    const type = groups[0]?.TargetType ?? 'instance';
+    if (awsvpc === true && type !== 'ip') {
+      throw errors.invalid(
+        `The provided target group ${lb.targetGroupArn} has target type ${type}, which is incompatible with the awsvpc network mode specified in the task definition.`,
+      );
+    }
+    if (awsvpc === false && type === 'ip') {
+      throw errors.invalid(
+        `The provided target group ${lb.targetGroupArn} has target type ip, which is incompatible with the bridge network mode specified in the task definition.`,
       );
     }
   }
@@ -213,13 +267,21 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
   );
   const loadBalancers = input.loadBalancers ?? [];
   validateGracePeriod(input.healthCheckGracePeriodSeconds, loadBalancers);
-  await checkTargetGroups(s, loadBalancers);
+  // What ELB and EC2 must confirm is asked before the transaction.
+  const firstTd = serviceTaskDefinition(s, input.taskDefinition).taskDefinition;
+  const firstCapacity = launchCapacity(s, activeCluster(s, input.cluster).cluster, input, firstTd);
+  if (strategy === 'DAEMON' && runsOnFargate(firstCapacity)) {
+    throw errors.invalid('The daemon scheduling strategy does not support the FARGATE launch type.');
+  }
+  const network = await resolveNetwork(s, firstTd, input.networkConfiguration, firstCapacity);
+  await checkTargetGroups(s, loadBalancers, firstTd.networkMode === 'awsvpc');
+  const networkConfiguration = echoedNetwork(input.networkConfiguration);
 
   const { record, created } = s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
-    const td = serviceTaskDefinition(s, input.taskDefinition as string).taskDefinition;
-    const launchType = validateLaunchType(input.launchType, input.capacityProviderStrategy, td);
-    validateNetworkConfiguration(td, input.networkConfiguration);
+    const td = serviceTaskDefinition(s, firstTd.taskDefinitionArn).taskDefinition;
+    const capacity = launchCapacity(s, cluster.cluster, input, td);
+    const placed = capacityFields(capacity, input.platformVersion);
     validateLoadBalancers(td, loadBalancers);
     const arn = serviceArnOf(s, cluster.cluster.clusterName, name);
     const existing = s.col.services.get(arn);
@@ -243,7 +305,7 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
       const sameSpec =
         JSON.stringify(requested) === JSON.stringify(current) &&
         JSON.stringify(input.placementStrategy ?? []) === JSON.stringify(e.placementStrategy ?? []) &&
-        JSON.stringify(input.networkConfiguration ?? null) === JSON.stringify(e.networkConfiguration ?? null);
+        JSON.stringify(networkConfiguration ?? null) === JSON.stringify(e.networkConfiguration ?? null);
       if (sameSpec) return { record: existing, created: false };
       throw errors.invalid('Creation of service was not idempotent.');
     }
@@ -259,16 +321,18 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
       desiredCount,
       runningCount: 0,
       pendingCount: 0,
-      launchType,
+      ...placed.service,
       taskDefinition: td.taskDefinitionArn,
       deploymentConfiguration: config,
-      deployments: [newDeployment(s, td.taskDefinitionArn, desiredCount, input.networkConfiguration)],
+      deployments: [
+        newDeployment(s, td.taskDefinitionArn, desiredCount, networkConfiguration, placed.deployment),
+      ],
       ...(input.role !== undefined ? { roleArn: roleArnOf(s, input.role) } : {}),
       events: [],
       createdAt: s.now,
       placementConstraints: input.placementConstraints ?? [],
       placementStrategy: input.placementStrategy ?? [],
-      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(networkConfiguration ? { networkConfiguration } : {}),
       ...(input.healthCheckGracePeriodSeconds !== undefined
         ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }
         : loadBalancers.length > 0
@@ -286,6 +350,9 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
     const rec: ServiceRecord = {
       service: startServiceDeployment(s.col, service, td, s.now, s.region),
       region: s.region,
+      ...(network
+        ? { subnetZones: network.subnets.map((x): [string, string] => [x.subnetId, x.availabilityZone]) }
+        : {}),
     };
     s.col.services.put(arn, rec);
     return { record: rec, created: true };
@@ -322,6 +389,32 @@ export function activeService(
   return rec;
 }
 
+/** The task definition an update asks for (or the service's own), active. */
+function updatedTaskDefinition(s: Scope, rec: ServiceRecord, ref: string | undefined): WireTaskDefinition {
+  if (ref !== undefined) return serviceTaskDefinition(s, ref).taskDefinition;
+  const td = s.col.taskDefinitions.get(rec.service.taskDefinition ?? '')?.taskDefinition;
+  if (!td) throw errors.invalid('TaskDefinition not found.');
+  return td;
+}
+
+/** The capacity an update asks for: a new strategy, else what the service runs on. */
+function capacityRequest(rec: ServiceRecord, input: Wire<ecs.UpdateServiceRequest>): CapacityRequest {
+  const svc = rec.service;
+  const strategy =
+    (input.capacityProviderStrategy ?? []).length > 0
+      ? input.capacityProviderStrategy
+      : svc.capacityProviderStrategy;
+  const fargatePlatform = input.platformVersion ?? svc.platformVersion;
+  return {
+    ...((strategy ?? []).length > 0
+      ? { capacityProviderStrategy: strategy }
+      : { launchType: svc.launchType ?? 'EC2' }),
+    ...(fargatePlatform !== undefined ? { platformVersion: fargatePlatform } : {}),
+    ...(input.placementConstraints ? { placementConstraints: input.placementConstraints } : {}),
+    ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
+  };
+}
+
 export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceRequest>) {
   if (input.desiredCount !== undefined && input.desiredCount < 0)
     throw errors.invalid('desiredCount must not be negative.');
@@ -330,7 +423,20 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
     throw errors.invalid('The deployment controller of a service cannot be changed.');
   }
   validatePlacement(input.placementConstraints, input.placementStrategy);
-  await checkTargetGroups(s, input.loadBalancers ?? []);
+  // What ELB and EC2 must confirm is asked before the transaction.
+  const before = activeService(s, input.cluster, input.service);
+  const firstTd = updatedTaskDefinition(s, before, input.taskDefinition);
+  const firstCapacity = launchCapacity(
+    s,
+    activeCluster(s, input.cluster).cluster,
+    capacityRequest(before, input),
+    firstTd,
+  );
+  const networkConfiguration = echoedNetwork(
+    input.networkConfiguration ?? before.service.networkConfiguration,
+  );
+  const network = await resolveNetwork(s, firstTd, networkConfiguration, firstCapacity);
+  await checkTargetGroups(s, input.loadBalancers ?? [], firstTd.networkMode === 'awsvpc');
   const record = s.deps.db.tx(() => {
     const rec = activeService(s, input.cluster, input.service);
     const svc = rec.service;
@@ -341,14 +447,17 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
         throw errors.invalid('The daemon scheduling strategy does not support placement strategies.');
       }
     }
-    const td =
-      input.taskDefinition !== undefined
-        ? serviceTaskDefinition(s, input.taskDefinition).taskDefinition
-        : (s.col.taskDefinitions.get(svc.taskDefinition ?? '')?.taskDefinition ?? null);
-    if (!td) throw errors.invalid('TaskDefinition not found.');
-    validateLaunchType(svc.launchType, input.capacityProviderStrategy, td);
-    const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
-    validateNetworkConfiguration(td, networkConfiguration);
+    const td = updatedTaskDefinition(s, rec, firstTd.taskDefinitionArn);
+    const capacity = launchCapacity(
+      s,
+      activeCluster(s, input.cluster).cluster,
+      capacityRequest(rec, input),
+      td,
+    );
+    const placed = capacityFields(capacity, input.platformVersion ?? svc.platformVersion);
+    const capacityChanged =
+      (input.capacityProviderStrategy ?? []).length > 0 ||
+      (input.platformVersion !== undefined && input.platformVersion !== svc.platformVersion);
     const loadBalancers = input.loadBalancers ?? svc.loadBalancers ?? [];
     validateLoadBalancers(td, loadBalancers);
     validateGracePeriod(input.healthCheckGracePeriodSeconds, loadBalancers);
@@ -359,22 +468,37 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
       td.taskDefinitionArn !== svc.taskDefinition ||
       input.forceNewDeployment === true ||
       input.networkConfiguration !== undefined ||
-      input.loadBalancers !== undefined;
+      input.loadBalancers !== undefined ||
+      capacityChanged;
     let deployments = svc.deployments.map((d) =>
       d.status === 'PRIMARY' ? { ...d, desiredCount, updatedAt: s.now } : d,
     );
     if (newSpec) {
       deployments = [
-        newDeployment(s, td.taskDefinitionArn, desiredCount, networkConfiguration),
+        newDeployment(s, td.taskDefinitionArn, desiredCount, networkConfiguration, placed.deployment),
         ...deployments.map((d) =>
           d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE', updatedAt: s.now } : d,
         ),
       ];
     }
+    const {
+      launchType: _lt,
+      capacityProviderStrategy: _cps,
+      platformVersion: _pv,
+      platformFamily: _pf,
+      ...rest
+    } = svc;
+    const { subnetZones: _sz, ...recRest } = rec;
+    const zones = new Map([
+      ...(rec.subnetZones ?? []),
+      ...(network?.subnets.map((x): [string, string] => [x.subnetId, x.availabilityZone]) ?? []),
+    ]);
     const updated: ServiceRecord = {
-      ...rec,
+      ...recRest,
+      ...(zones.size > 0 ? { subnetZones: [...zones] } : {}),
       service: {
-        ...svc,
+        ...rest,
+        ...placed.service,
         desiredCount,
         taskDefinition: td.taskDefinitionArn,
         deploymentConfiguration: config,

@@ -39,6 +39,11 @@ const FARGATE_SIZES: Record<number, number[]> = {
   16384: range(32768, 122880, 8192),
 };
 
+/** Whether `cpu` units and `memory` MiB are one of Fargate's task sizes. */
+export function fargateSizeFits(cpu: number, memory: number): boolean {
+  return Object.hasOwn(FARGATE_SIZES, cpu) && (FARGATE_SIZES[cpu] ?? []).includes(memory);
+}
+
 function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];
   for (let v = from; v <= to; v += step) out.push(v);

@@ -24,7 +24,15 @@ import {
 } from './common';
 import { parseFilter } from './instances';
 import { familyOf, taskKeys, type ListFilter } from './counts';
-import type { TaskDefinitionRecord, TaskRecord, Wire, WireTask, WireTaskDefinition } from './model';
+import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
+import type {
+  LaunchCapacity,
+  TaskDefinitionRecord,
+  TaskRecord,
+  Wire,
+  WireTask,
+  WireTaskDefinition,
+} from './model';
 
 const STARTED_BY_RE = /^[A-Za-z0-9_/-]{1,128}$/;
 const MAX_GROUP_LENGTH = 255;
@@ -68,7 +76,10 @@ export function validatePlacement(
   }
 }
 
-/** The launch type a task or service asks for; only EC2 capacity exists locally. */
+/**
+ * The launch type a task set asks for (task-sets.ts): task sets run on EC2 capacity only here
+ * (RunTask and services resolve FARGATE and strategies in launch-capacity.ts).
+ */
 export function validateLaunchType(
   launchType: string | undefined,
   capacityProviderStrategy: unknown[] | undefined,
@@ -164,25 +175,35 @@ const wireTask = (t: TaskRecord, withTags: boolean): WireTask => {
   return rest;
 };
 
-export function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
+export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw errors.invalid('The count parameter must be between 1 and 10.');
   validateStartedByAndGroup(input.startedBy, input.group);
   validatePlacement(input.placementConstraints, input.placementStrategy);
   const tags = validateTags(input.tags);
+  // What EC2 must confirm (subnets, groups) is asked before the transaction, with what it says now.
+  const first = activeCluster(s, input.cluster);
+  const firstTd = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
+  const network = await resolveNetwork(
+    s,
+    firstTd,
+    input.networkConfiguration,
+    launchCapacity(s, first.cluster, input, firstTd),
+  );
   return s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
-    const td = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
-    const launchType = validateLaunchType(input.launchType, input.capacityProviderStrategy, td);
-    validateNetworkConfiguration(td, input.networkConfiguration);
+    const td = runnableTaskDefinition(s, firstTd.taskDefinitionArn).taskDefinition;
+    const capacity = launchCapacity(s, cluster.cluster, input, td);
     validateOverrides(td, input.overrides);
+    if (runsOnFargate(capacity)) checkFargateOverrides(td, input.overrides);
     const launch: TaskLaunch = {
       clusterArn: cluster.cluster.clusterArn,
       region: s.region,
       taskDefinition: td,
       count,
       group: input.group ?? `family:${td.family}`,
-      launchType,
+      capacity,
+      ...(network ? { network } : {}),
       tags,
       ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
       ...(input.placementConstraints ? { placementConstraints: input.placementConstraints } : {}),
@@ -197,15 +218,18 @@ export function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
   });
 }
 
-export function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
+export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
   const refs = batch(input.containerInstances, 'containerInstances', 10);
   validateStartedByAndGroup(input.startedBy, input.group);
   const tags = validateTags(input.tags);
+  const first = activeCluster(s, input.cluster);
+  const firstTd = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
+  const ec2: LaunchCapacity = { launchType: 'EC2' };
+  launchCapacity(s, first.cluster, { launchType: 'EC2' }, firstTd);
+  const network = await resolveNetwork(s, firstTd, input.networkConfiguration, ec2);
   return s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
-    const td = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
-    validateLaunchType(undefined, undefined, td);
-    validateNetworkConfiguration(td, input.networkConfiguration);
+    const td = runnableTaskDefinition(s, firstTd.taskDefinitionArn).taskDefinition;
     validateOverrides(td, input.overrides);
     const failures: Failure[] = [];
     const candidates: string[] = [];
@@ -222,7 +246,8 @@ export function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
       count: candidates.length,
       candidateInstanceArns: candidates,
       group: input.group ?? `family:${td.family}`,
-      launchType: 'EC2',
+      capacity: ec2,
+      ...(network ? { network } : {}),
       tags,
       ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
       ...(input.overrides ? { overrides: input.overrides } : {}),
@@ -301,8 +326,8 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
     input.serviceName ?? ''
   }|${input.startedBy ?? ''}|${input.launchType ?? ''}`;
   let after = decodeToken(input.nextToken, query);
-  // Nothing ever wants PENDING.
-  if (desired === 'PENDING') return { taskArns: [] };
+  // Nothing ever wants PENDING, and no EXTERNAL tasks exist here.
+  if (desired === 'PENDING' || input.launchType === 'EXTERNAL') return { taskArns: [] };
 
   let instanceArn: string | undefined;
   if (input.containerInstance !== undefined) {

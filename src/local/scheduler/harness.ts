@@ -103,6 +103,7 @@ export class Harness {
         perInstanceAddresses: false,
         addressBlock: 0,
         metricsIntervalMs: 60_000,
+        capacityScaleInDelayMs: 1000,
         ...config,
       },
       log: () => {},

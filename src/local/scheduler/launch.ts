@@ -8,10 +8,14 @@ import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
 import { hexId, uuid } from '../common/ids';
 import type { LocalDeps } from '../deps';
+import { maxNetworkInterfaces } from '../../facts/instance-types';
 import {
   ecsCollections,
   type ContainerInstanceRecord,
   type EcsCollections,
+  type LaunchCapacity,
+  type ResolvedNetwork,
+  type TaskEni,
   type TaskRecord,
   type Wire,
   type WireContainerInstance,
@@ -21,6 +25,7 @@ import { clusterNameOf } from '../ecs/common';
 import { AwsError } from '../protocol/errors';
 import { liveServiceTasks } from './service-tasks';
 import {
+  distributeByStrategy,
   parseConstraints,
   placeTasks,
   resourceRequirements,
@@ -45,7 +50,12 @@ export interface TaskLaunch {
   overrides?: Wire<ecs.TaskOverride>;
   serviceArn?: string;
   deploymentId?: string;
-  launchType?: string;
+  /** Where the tasks run (default: launch type EC2). */
+  capacity?: LaunchCapacity;
+  /** awsvpc: the network configuration, its subnets' zones resolved. */
+  network?: ResolvedNetwork;
+  /** Tasks the caller already runs per capacity provider (a service's), for the strategy's bases. */
+  existingByProvider?: ReadonlyMap<string, number>;
   tags?: ecs.Tag[];
   enableExecuteCommand?: boolean;
   /**
@@ -60,6 +70,16 @@ export interface LaunchResult {
   failures: Wire<ecs.Failure>[];
   /** The instance that came closest when a task could not be placed (for service events). */
   closest?: { instanceArn: string; reason: string };
+}
+
+/** One share of a launch: tasks of one capacity provider (or launch type). */
+interface Bucket {
+  count: number;
+  launchType: 'EC2' | 'FARGATE';
+  capacityProviderName?: string;
+  platformVersion?: string;
+  /** An Auto Scaling group provider with managed scaling: tasks that fit nowhere wait for capacity. */
+  waits: boolean;
 }
 
 const collectionsByDeps = new WeakMap<LocalDeps, EcsCollections>();
@@ -78,9 +98,128 @@ const CAPABILITY_PREFIXES = ['com.amazonaws.ecs.capability.', 'ecs.capability.']
 /**
  * Places and writes `launch.count` tasks. Must be called inside `deps.db.tx`. Throws
  * InvalidParameterException for a bad memberOf expression (before writing anything).
+ *
+ * By capacity: EC2 tasks are placed on any instance of the cluster; an Auto Scaling group
+ * provider's tasks on its own instances, and with managed scaling the ones that fit nowhere wait
+ * in PROVISIONING for the capacity controller (scheduler/capacity.ts) to place them; Fargate tasks
+ * need no instance. A strategy splits the count between its providers (base, then weight).
  */
 export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   const col = collectionsOf(deps);
+  const req = requirementsOf(launch);
+  const startTask = launch.candidateInstanceArns !== undefined;
+  const buckets = startTask ? [] : bucketsOf(col, launch);
+  const needsInstances = startTask || buckets.some((b) => b.launchType === 'EC2');
+  const records = needsInstances ? col.containerInstances.peekMany({ cluster: launch.clusterArn }) : [];
+  const groups = needsInstances ? groupCounts(col, launch, req) : new Map<string, Map<string, number>>();
+  const enis = req.awsvpcZones && needsInstances ? eniUse(col, launch.clusterArn) : undefined;
+  const view = (r: ContainerInstanceRecord) => placementView(r.containerInstance, groups, req, enis);
+  const failures: Wire<ecs.Failure>[] = [];
+  const placed: { instance: string; ports: TaskRecord['ports']; bucket: Bucket }[] = [];
+  const unplaced: { bucket: Bucket; count: number }[] = [];
+  let closest: LaunchResult['closest'];
+
+  if (startTask) {
+    const bucket: Bucket = { count: 0, launchType: 'EC2', waits: false };
+    const byArn = new Map(records.map((r) => [r.containerInstance.containerInstanceArn, r]));
+    const sofar: { instance: string; ports: TaskRecord['ports'] }[] = [];
+    for (const arn of launch.candidateInstanceArns ?? []) {
+      const rec = byArn.get(arn);
+      if (!rec) {
+        failures.push({ arn, reason: 'MISSING' });
+        continue;
+      }
+      // Placed ones so far count (same instance listed twice, distinctInstance, ports).
+      const instance = withPlaced(view(rec), sofar, req);
+      const result = placeTasks([instance], req, 1);
+      const first = result.placements[0];
+      if (first) {
+        sofar.push({ instance: arn, ports: first.ports });
+        placed.push({ instance: arn, ports: first.ports, bucket });
+      } else failures.push(...result.failures.map((f) => ({ arn, reason: f.reason })));
+      closest ??= result.closest;
+    }
+  } else {
+    for (const bucket of buckets) {
+      if (bucket.launchType === 'FARGATE') continue;
+      const pool = bucket.capacityProviderName
+        ? records.filter((r) => r.containerInstance.capacityProviderName === bucket.capacityProviderName)
+        : records;
+      const result = placeTasks(pool.map(view), req, bucket.count, Math.random);
+      for (const p of result.placements) placed.push({ instance: p.instanceArn, ports: p.ports, bucket });
+      const left = bucket.count - result.placements.length;
+      if (left > 0 && bucket.waits) unplaced.push({ bucket, count: left });
+      else if (left > 0) {
+        failures.push(...dedupe(result.failures));
+        closest ??= result.closest;
+      }
+    }
+  }
+
+  const now = deps.clock.now();
+  const tasks: TaskRecord[] = [];
+  const subnets = subnetPicker(launch.network);
+  // Instances as booked so far in this call; each is written once at the end.
+  const booked = new Map<string, ContainerInstanceRecord>();
+  for (const p of placed) {
+    const current = booked.get(p.instance) ?? col.containerInstances.peek(p.instance);
+    const booking = { cpu: req.cpu, memory: req.memory, ports: p.ports };
+    // Apply-time verification against the instance as stored now (Nomad's plan apply).
+    const refusal = applyTimeRefusal(current, booking);
+    if (refusal || !current) {
+      failures.push({ arn: p.instance, reason: refusal ?? 'MISSING' });
+      continue;
+    }
+    const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
+    col.tasks.put(task.task.taskArn, task);
+    booked.set(p.instance, {
+      ...current,
+      containerInstance: bookResources(current.containerInstance, booking),
+    });
+    tasks.push(task);
+  }
+  for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
+  for (const bucket of buckets) {
+    if (bucket.launchType !== 'FARGATE') continue;
+    for (let n = 0; n < bucket.count; n++) {
+      const task = newTask(deps, launch, bucket, now, {
+        subnets,
+        booking: { cpu: req.cpu, memory: req.memory, ports: [] },
+      });
+      col.tasks.put(task.task.taskArn, task);
+      tasks.push(task);
+    }
+  }
+  for (const u of unplaced) {
+    for (let n = 0; n < u.count; n++) {
+      const task = newTask(deps, launch, u.bucket, now, {
+        subnets,
+        booking: { cpu: req.cpu, memory: req.memory, ports: [] },
+        waiting: true,
+      });
+      col.tasks.put(task.task.taskArn, task);
+      tasks.push(task);
+    }
+  }
+  // Hints after the caller's transaction has finished (a rolled-back hint is harmless).
+  const waiting = unplaced.length > 0;
+  queueMicrotask(() => {
+    for (const t of tasks) {
+      if (t.awaitingCapacity) continue;
+      deps.bus.emit('ecs.task.changed', {
+        clusterArn: launch.clusterArn,
+        taskArn: t.task.taskArn,
+        ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
+      });
+    }
+    if (waiting) deps.bus.emit('ecs.cluster.dirty', { clusterArn: launch.clusterArn });
+  });
+  const wanted = startTask ? (launch.candidateInstanceArns ?? []).length : launch.count;
+  return { tasks, failures, ...(closest && tasks.length < wanted ? { closest } : {}) };
+}
+
+/** What one task of the launch needs, for placement. Throws InvalidParameterException for a bad memberOf expression. */
+function requirementsOf(launch: TaskLaunch): TaskRequirements {
   const td = launch.taskDefinition;
   let constraints: Constraint[];
   try {
@@ -95,7 +234,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     throw err;
   }
   const startTask = launch.candidateInstanceArns !== undefined;
-  const req: TaskRequirements = {
+  return {
     ...resourceRequirements(td, launch.overrides),
     group: launch.group,
     requiredAttributes: (td.requiresAttributes ?? []).flatMap((a) =>
@@ -103,72 +242,151 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     ),
     constraints,
     strategies: startTask ? [] : strategiesOf(launch.placementStrategy),
+    ...(launch.network
+      ? { awsvpcZones: new Set(launch.network.subnets.map((x) => x.availabilityZone)) }
+      : {}),
   };
+}
 
-  const records = col.containerInstances.peekMany({ cluster: launch.clusterArn });
-  const groups = groupCounts(col, launch, req);
-  const view = (r: ContainerInstanceRecord) => placementView(r.containerInstance, groups, req);
-  const failures: Wire<ecs.Failure>[] = [];
-  const placed: { instance: string; ports: TaskRecord['ports'] }[] = [];
-  let closest: LaunchResult['closest'];
-
-  if (startTask) {
-    const byArn = new Map(records.map((r) => [r.containerInstance.containerInstanceArn, r]));
-    for (const arn of launch.candidateInstanceArns ?? []) {
-      const rec = byArn.get(arn);
-      if (!rec) {
-        failures.push({ arn, reason: 'MISSING' });
-        continue;
-      }
-      // Placed ones so far count (same instance listed twice, distinctInstance, ports).
-      const instance = withPlaced(view(rec), placed, req);
-      const result = placeTasks([instance], req, 1);
-      const first = result.placements[0];
-      if (first) placed.push({ instance: arn, ports: first.ports });
-      else failures.push(...result.failures.map((f) => ({ arn, reason: f.reason })));
-      closest ??= result.closest;
-    }
-  } else {
-    const result = placeTasks(records.map(view), req, launch.count, Math.random);
-    for (const p of result.placements) placed.push({ instance: p.instanceArn, ports: p.ports });
-    failures.push(...dedupe(result.failures));
-    closest = result.closest;
+/** The launch split by capacity: one bucket per launch type, or per provider of the strategy. */
+function bucketsOf(col: EcsCollections, launch: TaskLaunch): Bucket[] {
+  const capacity = launch.capacity ?? { launchType: 'EC2' };
+  if (!('strategy' in capacity)) {
+    return [
+      {
+        count: launch.count,
+        launchType: capacity.launchType,
+        waits: false,
+        ...(capacity.launchType === 'FARGATE' ? { platformVersion: capacity.platformVersion } : {}),
+      },
+    ];
   }
-
-  const now = deps.clock.now();
-  const tasks: TaskRecord[] = [];
-  // Instances as booked so far in this call; each is written once at the end.
-  const booked = new Map<string, ContainerInstanceRecord>();
-  for (const p of placed) {
-    const current = booked.get(p.instance) ?? col.containerInstances.peek(p.instance);
-    const booking = { cpu: req.cpu, memory: req.memory, ports: p.ports };
-    // Apply-time verification against the instance as stored now (Nomad's plan apply).
-    const refusal = applyTimeRefusal(current, booking);
-    if (refusal || !current) {
-      failures.push({ arn: p.instance, reason: refusal ?? 'MISSING' });
-      continue;
+  const shares = distributeByStrategy(capacity.strategy, launch.count, launch.existingByProvider);
+  return capacity.strategy.flatMap((item): Bucket[] => {
+    const count = shares.get(item.capacityProvider) ?? 0;
+    if (count === 0) return [];
+    if (item.kind !== 'EC2_AUTOSCALING') {
+      return [
+        {
+          count,
+          launchType: 'FARGATE' as const,
+          capacityProviderName: item.capacityProvider,
+          ...(capacity.platformVersion ? { platformVersion: capacity.platformVersion } : {}),
+          waits: false,
+        },
+      ];
     }
-    const task = newTask(deps, launch, current, booking, now);
-    col.tasks.put(task.task.taskArn, task);
-    booked.set(p.instance, {
-      ...current,
-      containerInstance: bookResources(current.containerInstance, booking),
-    });
-    tasks.push(task);
-  }
-  for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
-  // Hints after the caller's transaction has finished (a rolled-back hint is harmless).
-  queueMicrotask(() => {
-    for (const t of tasks) {
-      deps.bus.emit('ecs.task.changed', {
-        clusterArn: launch.clusterArn,
-        taskArn: t.task.taskArn,
-        ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
-      });
-    }
+    const provider = col.capacityProviders
+      .find({ region: launch.region })
+      .find((r) => r.capacityProvider.name === item.capacityProvider);
+    const scaling = provider?.capacityProvider.autoScalingGroupProvider?.managedScaling?.status === 'ENABLED';
+    return [
+      { count, launchType: 'EC2' as const, capacityProviderName: item.capacityProvider, waits: scaling },
+    ];
   });
-  const wanted = startTask ? (launch.candidateInstanceArns ?? []).length : launch.count;
-  return { tasks, failures, ...(closest && tasks.length < wanted ? { closest } : {}) };
+}
+
+/** Subnets for new awsvpc tasks: in the instance's zone on EC2, round-robin over the configuration on Fargate. */
+function subnetPicker(network: ResolvedNetwork | undefined) {
+  let next = Math.floor(Math.random() * (network?.subnets.length ?? 1));
+  return (zone?: string): { subnetId: string; availabilityZone: string } | undefined => {
+    if (!network || network.subnets.length === 0) return undefined;
+    const inZone = zone ? network.subnets.filter((x) => x.availabilityZone === zone) : [];
+    const list = inZone.length > 0 ? inZone : network.subnets;
+    return list[next++ % list.length];
+  };
+}
+
+/**
+ * Tasks waiting in PROVISIONING for `providerName`'s capacity in a cluster: each placed on the
+ * provider's instances if one has room now (oldest first), booked and pointed at its instance.
+ * Runs inside the caller's transaction; returns the tasks placed (the caller hints the agent).
+ */
+export function placeWaitingTasks(deps: LocalDeps, clusterArn: string, providerName: string): TaskRecord[] {
+  const col = collectionsOf(deps);
+  const waiting = col.tasks
+    .find({ clusterDesired: `${clusterArn}|RUNNING` })
+    .filter(
+      (t) =>
+        t.awaitingCapacity && t.task.capacityProviderName === providerName && !t.task.containerInstanceArn,
+    )
+    .sort((a, b) => (a.task.createdAt ?? 0) - (b.task.createdAt ?? 0));
+  if (waiting.length === 0) return [];
+  const placedTasks: TaskRecord[] = [];
+  const now = deps.clock.now();
+  for (const t of waiting) {
+    const td = col.taskDefinitions.peek(t.task.taskDefinitionArn ?? '')?.taskDefinition;
+    const wait = t.awaitingCapacity;
+    if (!td || !wait) continue;
+    const launch: TaskLaunch = {
+      clusterArn,
+      region: t.region,
+      taskDefinition: td,
+      count: 1,
+      group: t.task.group ?? `family:${td.family}`,
+      placementConstraints: wait.placementConstraints,
+      placementStrategy: wait.placementStrategy,
+      overrides: t.task.overrides ?? {},
+      ...(t.serviceArn ? { serviceArn: t.serviceArn } : {}),
+      ...(wait.network ? { network: wait.network } : {}),
+    };
+    const req = requirementsOf(launch);
+    const pool = col.containerInstances
+      .peekMany({ cluster: clusterArn })
+      .filter((r) => r.containerInstance.capacityProviderName === providerName);
+    if (pool.length === 0) break;
+    const groups = groupCounts(col, launch, req);
+    const enis = req.awsvpcZones ? eniUse(col, clusterArn) : undefined;
+    const result = placeTasks(
+      pool.map((r) => placementView(r.containerInstance, groups, req, enis)),
+      req,
+      1,
+      Math.random,
+    );
+    const p = result.placements[0];
+    if (!p) continue;
+    const instance = col.containerInstances.peek(p.instanceArn);
+    const booking = { cpu: req.cpu, memory: req.memory, ports: p.ports };
+    if (!instance || applyTimeRefusal(instance, booking)) continue;
+    const ci = instance.containerInstance;
+    const az = ci.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
+    const subnet = subnetPicker(wait.network)(az);
+    const { awaitingCapacity: _, ...rest } = t;
+    const next: TaskRecord = {
+      ...rest,
+      task: {
+        ...t.task,
+        containerInstanceArn: ci.containerInstanceArn,
+        ...(az ? { availabilityZone: az } : {}),
+        ...(subnet ? { attachments: [eniAttachment(t.eni?.attachmentId ?? uuid(), subnet.subnetId)] } : {}),
+      },
+      ports: p.ports,
+      reservedCpu: req.cpu,
+      reservedMemory: req.memory,
+      nextTransitionAt: now,
+      ...(subnet && t.eni ? { eni: { ...t.eni, subnetId: subnet.subnetId } } : {}),
+    };
+    col.tasks.put(next.task.taskArn, next);
+    col.containerInstances.putShared(p.instanceArn, {
+      ...instance,
+      containerInstance: bookResources(ci, booking),
+    });
+    placedTasks.push(next);
+  }
+  return placedTasks;
+}
+
+/** Per instance: network interfaces held by its not-stopped awsvpc tasks. */
+function eniUse(col: EcsCollections, clusterArn: string): Map<string, number> {
+  const use = new Map<string, number>();
+  for (const desired of ['RUNNING', 'STOPPED']) {
+    for (const t of col.tasks.peekMany({ clusterDesired: `${clusterArn}|${desired}` })) {
+      const instance = t.task.containerInstanceArn;
+      if (!instance || !t.eni || t.eni.deleted || t.task.lastStatus === 'STOPPED') continue;
+      use.set(instance, (use.get(instance) ?? 0) + 1);
+    }
+  }
+  return use;
 }
 
 /**
@@ -311,6 +529,20 @@ function placementView(
   ci: WireContainerInstance,
   groups: Map<string, Map<string, number>>,
   req: Pick<TaskRequirements, 'requiredAttributes'>,
+  enis?: Map<string, number>,
+): PlacementInstance {
+  const view = placementViewWithoutEnis(ci, groups, req);
+  if (!enis) return view;
+  // awsvpc: the type's interfaces, less the instance's own, less those its awsvpc tasks hold.
+  const limit = maxNetworkInterfaces(view.attributes.get('ecs.instance-type') ?? '');
+  if (limit === undefined) return view;
+  return { ...view, freeEnis: limit - 1 - (enis.get(ci.containerInstanceArn) ?? 0) };
+}
+
+function placementViewWithoutEnis(
+  ci: WireContainerInstance,
+  groups: Map<string, Map<string, number>>,
+  req: Pick<TaskRequirements, 'requiredAttributes'>,
 ): PlacementInstance {
   const { bare, reportsCapabilities } = instanceView(ci);
   const own = groups.get(ci.containerInstanceArn);
@@ -356,15 +588,42 @@ function withPlaced(
   }
   const groups = new Map(instance.groups);
   groups.set(req.group, (groups.get(req.group) ?? 0) + mine.length);
-  return { ...instance, remaining, groups, taskGroups: new Set([...instance.taskGroups, req.group]) };
+  return {
+    ...instance,
+    remaining,
+    groups,
+    taskGroups: new Set([...instance.taskGroups, req.group]),
+    ...(instance.freeEnis !== undefined && req.awsvpcZones
+      ? { freeEnis: instance.freeEnis - mine.length }
+      : {}),
+  };
+}
+
+/** A task's network interface attachment as ECS shows it before the interface exists. */
+function eniAttachment(id: string, subnetId: string): Wire<ecs.Attachment> {
+  return {
+    id,
+    type: 'ElasticNetworkInterface',
+    status: 'PRECREATED',
+    details: [{ name: 'subnetId', value: subnetId }],
+  };
+}
+
+interface NewTaskPlace {
+  /** The instance it is placed on (EC2); none on Fargate or while it waits for capacity. */
+  instance?: ContainerInstanceRecord;
+  booking: Booking;
+  subnets: ReturnType<typeof subnetPicker>;
+  /** It waits in PROVISIONING for its capacity provider to have room. */
+  waiting?: boolean;
 }
 
 function newTask(
   deps: LocalDeps,
   launch: TaskLaunch,
-  instance: ContainerInstanceRecord,
-  booking: { cpu: number; memory: number; ports: TaskRecord['ports'] },
+  bucket: Bucket,
   nowMs: number,
+  place: NewTaskPlace,
 ): TaskRecord {
   const td = launch.taskDefinition;
   const id = hexId();
@@ -372,8 +631,21 @@ function newTask(
   const accountId = launch.clusterArn.split(':')[4] ?? deps.config.accountId;
   const taskArn = `arn:aws:ecs:${launch.region}:${accountId}:task/${clusterName}/${id}`;
   const now = epochSeconds(nowMs);
-  const ci = instance.containerInstance;
-  const az = ci.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
+  const ci = place.instance?.containerInstance;
+  const fargate = bucket.launchType === 'FARGATE';
+  const instanceZone = ci?.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
+  const subnet = place.waiting ? undefined : place.subnets(instanceZone);
+  const az = instanceZone ?? (fargate ? subnet?.availabilityZone : undefined);
+  const network = launch.network;
+  const eni: TaskEni | undefined = network
+    ? {
+        attachmentId: uuid(),
+        subnetId: subnet?.subnetId ?? '',
+        securityGroups: network.securityGroups,
+        assignPublicIp: network.assignPublicIp,
+        clientToken: uuid(),
+      }
+    : undefined;
   const overrides = launch.overrides ?? {};
   const containers = td.containerDefinitions.map((c) => {
     const o = overrides.containerOverrides?.find((x) => x.name === c.name);
@@ -393,12 +665,13 @@ function newTask(
       ...(memoryReservation !== undefined ? { memoryReservation: String(memoryReservation) } : {}),
     };
   });
+  const booking = place.booking;
   return {
     task: {
       taskArn,
       clusterArn: launch.clusterArn,
       taskDefinitionArn: td.taskDefinitionArn,
-      containerInstanceArn: ci.containerInstanceArn,
+      ...(ci ? { containerInstanceArn: ci.containerInstanceArn } : {}),
       overrides: {
         containerOverrides: overrides.containerOverrides ?? [],
         inferenceAcceleratorOverrides: overrides.inferenceAcceleratorOverrides ?? [],
@@ -416,21 +689,40 @@ function newTask(
       version: 1,
       createdAt: now,
       group: launch.group,
-      launchType: (launch.launchType ?? 'EC2') as ecs.LaunchType,
-      attachments: [],
+      launchType: bucket.launchType,
+      ...(bucket.capacityProviderName ? { capacityProviderName: bucket.capacityProviderName } : {}),
+      ...(fargate ? { platformVersion: bucket.platformVersion ?? '1.4.0', platformFamily: 'Linux' } : {}),
+      attachments: eni && subnet ? [eniAttachment(eni.attachmentId, subnet.subnetId)] : [],
       attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
       ...(az ? { availabilityZone: az } : {}),
       tags: launch.tags ?? [],
       enableExecuteCommand: launch.enableExecuteCommand ?? false,
-      ...(td.ephemeralStorage ? { ephemeralStorage: td.ephemeralStorage } : {}),
+      ...(fargate
+        ? {
+            ephemeralStorage: td.ephemeralStorage ?? { sizeInGiB: 20 },
+            fargateEphemeralStorage: { sizeInGiB: td.ephemeralStorage?.sizeInGiB ?? 20 },
+          }
+        : td.ephemeralStorage
+          ? { ephemeralStorage: td.ephemeralStorage }
+          : {}),
     },
     region: launch.region,
     ...(launch.serviceArn ? { serviceArn: launch.serviceArn } : {}),
     ...(launch.deploymentId ? { deploymentId: launch.deploymentId } : {}),
     ports: booking.ports,
-    reservedCpu: booking.cpu,
-    reservedMemory: booking.memory,
-    nextTransitionAt: nowMs,
+    reservedCpu: place.instance ? booking.cpu : 0,
+    reservedMemory: place.instance ? booking.memory : 0,
+    ...(place.waiting ? {} : { nextTransitionAt: nowMs }),
     history: [{ status: 'PROVISIONING', at: now }],
+    ...(eni ? { eni } : {}),
+    ...(place.waiting
+      ? {
+          awaitingCapacity: {
+            placementConstraints: launch.placementConstraints ?? [],
+            placementStrategy: launch.placementStrategy ?? [],
+            ...(network ? { network } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface PlacementInstance extends QueryTarget {
   remaining: InstanceCapacity;
   /** Count of not-stopped tasks per task group on this instance. */
   groups: ReadonlyMap<string, number>;
+  /** Network interfaces still free for awsvpc tasks (undefined: no known limit). */
+  freeEnis?: number;
 }
 
 /** A port mapping to book; hostPort 0 asks for a dynamic port. */
@@ -46,6 +48,8 @@ export interface TaskRequirements {
   requiredAttributes: { name: string; value?: string }[];
   constraints: Constraint[];
   strategies: Strategy[];
+  /** awsvpc: the task needs a network interface, in one of these zones (its subnets'). */
+  awsvpcZones?: ReadonlySet<string>;
 }
 
 export interface Placement {
@@ -154,6 +158,13 @@ const checkers: Checker[] = [
   },
   { reason: 'RESOURCE:CPU', feasible: (i, req) => req.cpu <= i.remaining.cpu },
   { reason: 'RESOURCE:MEMORY', feasible: (i, req) => req.memory <= i.remaining.memory },
+  {
+    reason: 'RESOURCE:ENI',
+    feasible: (i, req) =>
+      req.awsvpcZones === undefined ||
+      ((i.freeEnis === undefined || i.freeEnis > 0) &&
+        req.awsvpcZones.has(i.attributes.get('ecs.availability-zone') ?? '')),
+  },
   { reason: 'RESOURCE:PORTS', feasible: (i, req) => staticPortsFree(i.remaining.tcp, req.ports, 'tcp') },
   { reason: 'RESOURCE:PORTS_UDP', feasible: (i, req) => staticPortsFree(i.remaining.udp, req.ports, 'udp') },
   { reason: 'RESOURCE:PORTS', feasible: (i, req) => assignPorts(i.remaining, req.ports) !== null },
@@ -347,5 +358,54 @@ function afterPlacement(i: PlacementInstance, req: TaskRequirements, ports: Port
   groups.set(req.group, (groups.get(req.group) ?? 0) + 1);
   const taskGroups = new Set(i.taskGroups);
   taskGroups.add(req.group);
-  return { ...i, remaining, groups, taskGroups, runningTasksCount: i.runningTasksCount + 1 };
+  const freeEnis =
+    req.awsvpcZones !== undefined && i.freeEnis !== undefined ? { freeEnis: i.freeEnis - 1 } : {};
+  return { ...i, remaining, groups, taskGroups, runningTasksCount: i.runningTasksCount + 1, ...freeEnis };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capacity provider strategies
+
+export interface StrategyShare {
+  capacityProvider: string;
+  base: number;
+  weight: number;
+}
+
+/**
+ * How many of `count` new tasks each provider of a strategy gets, as ECS spreads them: the base
+ * first (the minimum a provider runs, counting `existing` tasks, e.g. a service's), then the rest
+ * in proportion to the weights, each new task going to the provider furthest below its share. A
+ * strategy whose weights are all 0 (a single provider) takes every task on its first provider.
+ */
+export function distributeByStrategy(
+  items: readonly StrategyShare[],
+  count: number,
+  existing: ReadonlyMap<string, number> = new Map(),
+): Map<string, number> {
+  const added = new Map<string, number>();
+  if (items.length === 0 || count <= 0) return added;
+  const have = items.map((i) => existing.get(i.capacityProvider) ?? 0);
+  const totalWeight = items.reduce((sum, i) => sum + i.weight, 0);
+  for (let n = 0; n < count; n++) {
+    let pick = items.findIndex((item, k) => (have[k] as number) < item.base);
+    if (pick < 0 && totalWeight === 0) pick = 0;
+    if (pick < 0) {
+      const extra = items.map((item, k) => Math.max(0, (have[k] as number) - item.base));
+      const after = extra.reduce((a, b) => a + b, 0) + 1;
+      let best = -Infinity;
+      items.forEach((item, k) => {
+        if (item.weight === 0) return;
+        const deficit = (after * item.weight) / totalWeight - (extra[k] as number);
+        if (deficit > best) {
+          best = deficit;
+          pick = k;
+        }
+      });
+    }
+    have[pick] = (have[pick] as number) + 1;
+    const name = (items[pick] as StrategyShare).capacityProvider;
+    added.set(name, (added.get(name) ?? 0) + 1);
+  }
+  return added;
 }

@@ -78,5 +78,6 @@ export function instanceStates(
     const status = col.containerInstances.get(arn)?.containerInstance.status;
     cache.set(arn, status === 'ACTIVE' ? 'ACTIVE' : status === 'DRAINING' ? 'DRAINING' : 'GONE');
   }
-  return (arn) => (arn ? (cache.get(arn) ?? 'GONE') : 'GONE');
+  // A task with no instance (Fargate, or waiting for its capacity provider) has none to lose.
+  return (arn) => (arn ? (cache.get(arn) ?? 'GONE') : 'ACTIVE');
 }

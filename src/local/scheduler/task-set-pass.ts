@@ -83,7 +83,7 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
       placementStrategy: svc.placementStrategy?.length ? svc.placementStrategy : c.placementStrategy,
       serviceArn: svc.serviceArn,
       deploymentId: p.taskSetId,
-      launchType: set.launchType ?? 'EC2',
+      capacity: { launchType: 'EC2' }, // task sets run on EC2 capacity here (validateLaunchType)
       ...(svc.propagateTags === 'SERVICE' && svc.tags ? { tags: svc.tags } : {}),
       ...(svc.enableExecuteCommand ? { enableExecuteCommand: true } : {}),
     });

@@ -13,9 +13,13 @@ import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
+import { resolvedStrategy } from '../ecs/capacity-providers';
+import { runsOnFargate } from '../ecs/launch-capacity';
 import {
   ecsCollections,
   type EcsCollections,
+  type LaunchCapacity,
+  type ResolvedNetwork,
   type ServiceRecord,
   type TaskRecord,
   type Wire,
@@ -189,7 +193,7 @@ export class ServiceScheduler implements Runnable {
     const started: TaskRecord[] = [];
     let unable: string | undefined;
     for (const p of decision.place) {
-      const result = this.place(svc, p.deploymentId, p.count, p.instanceArns);
+      const result = this.place(rec, tasks, p.deploymentId, p.count, p.instanceArns);
       for (const t of result.tasks) byArn.set(t.task.taskArn, t);
       started.push(...result.tasks);
       unable ??= result.unable;
@@ -287,20 +291,34 @@ export class ServiceScheduler implements Runnable {
   }
 
   private place(
-    svc: WireService,
+    rec: ServiceRecord,
+    tasks: TaskRecord[],
     deploymentId: string,
     count: number,
     instanceArns: string[] | undefined,
   ): { tasks: TaskRecord[]; unable?: string } {
+    const svc = rec.service;
     const deployment = svc.deployments.find((d) => d.id === deploymentId);
     const td = deployment?.taskDefinition
       ? this.col.taskDefinitions.get(deployment.taskDefinition)
       : undefined;
-    if (!td) {
+    if (!td || !deployment) {
       this.deps.log('scheduler: task definition of deployment not found', { deploymentId });
       return { tasks: [] };
     }
     const region = svc.clusterArn.split(':')[3] ?? this.deps.config.defaultRegion;
+    const accountId = svc.clusterArn.split(':')[4] ?? this.deps.config.accountId;
+    const capacity = deploymentCapacity(this.col, region, accountId, deployment);
+    if (!capacity) {
+      this.deps.log('scheduler: no capacity provider of the strategy is active', { deploymentId });
+      return { tasks: [] };
+    }
+    const network = serviceNetwork(rec, deployment);
+    const existing = new Map<string, number>();
+    for (const t of tasks) {
+      if (t.task.desiredStatus !== 'RUNNING' || !t.task.capacityProviderName) continue;
+      existing.set(t.task.capacityProviderName, (existing.get(t.task.capacityProviderName) ?? 0) + 1);
+    }
     const result = launchTasks(this.deps, {
       clusterArn: svc.clusterArn,
       region,
@@ -309,15 +327,54 @@ export class ServiceScheduler implements Runnable {
       group: `service:${svc.serviceName}`,
       startedBy: deploymentId,
       placementConstraints: svc.placementConstraints ?? [],
-      placementStrategy: svc.placementStrategy?.length ? svc.placementStrategy : DEFAULT_SERVICE_STRATEGY,
+      placementStrategy: svc.placementStrategy?.length
+        ? svc.placementStrategy
+        : runsOnFargate(capacity)
+          ? []
+          : DEFAULT_SERVICE_STRATEGY,
       ...(instanceArns ? { candidateInstanceArns: instanceArns } : {}),
       serviceArn: svc.serviceArn,
       deploymentId,
-      launchType: 'EC2',
+      capacity,
+      ...(network ? { network } : {}),
+      existingByProvider: existing,
       ...(svc.propagateTags === 'SERVICE' && svc.tags ? { tags: svc.tags } : {}),
       ...(svc.enableExecuteCommand ? { enableExecuteCommand: true } : {}),
     });
     if (result.tasks.length >= count) return { tasks: result.tasks };
     return { tasks: result.tasks, unable: unableToPlace(svc.serviceName, result.failures, result.closest) };
   }
+}
+
+/** Where a deployment's tasks run: its launch type or strategy (providers no longer ACTIVE left out). */
+function deploymentCapacity(
+  col: EcsCollections,
+  region: string,
+  accountId: string,
+  d: Wire<ecs.Deployment>,
+): LaunchCapacity | undefined {
+  const strategy = d.capacityProviderStrategy ?? [];
+  if (strategy.length > 0) {
+    const items = resolvedStrategy({ region, accountId, col }, strategy);
+    if (items.length === 0) return undefined;
+    return { strategy: items, ...(d.platformVersion ? { platformVersion: d.platformVersion } : {}) };
+  }
+  if (d.launchType === 'FARGATE')
+    return { launchType: 'FARGATE', platformVersion: d.platformVersion ?? '1.4.0' };
+  return { launchType: 'EC2' };
+}
+
+/** A deployment's awsvpc configuration with its subnets' zones (kept on the service record). */
+function serviceNetwork(rec: ServiceRecord, d: Wire<ecs.Deployment>): ResolvedNetwork | undefined {
+  const vpc = d.networkConfiguration?.awsvpcConfiguration;
+  if (!vpc) return undefined;
+  const zones = new Map(rec.subnetZones ?? []);
+  return {
+    subnets: (vpc.subnets ?? []).map((subnetId) => ({
+      subnetId,
+      availabilityZone: zones.get(subnetId) ?? '',
+    })),
+    securityGroups: vpc.securityGroups ?? [],
+    assignPublicIp: vpc.assignPublicIp === 'ENABLED',
+  };
 }

@@ -40,6 +40,7 @@ function sizing(props: Props) {
     HealthCheckType: prop.str(props, 'HealthCheckType'),
     HealthCheckGracePeriod: prop.str(props, 'HealthCheckGracePeriod'),
     DefaultCooldown: prop.str(props, 'Cooldown'),
+    NewInstancesProtectedFromScaleIn: prop.bool(props, 'NewInstancesProtectedFromScaleIn'),
   };
 }
 

@@ -99,6 +99,8 @@ export const ecsService: ResourceProvider = {
       taskDefinition: shaped.taskDefinition,
       deploymentConfiguration: shaped.deploymentConfiguration,
       networkConfiguration: shaped.networkConfiguration,
+      capacityProviderStrategy: shaped.capacityProviderStrategy,
+      platformVersion: shaped.platformVersion,
       healthCheckGracePeriodSeconds: shaped.healthCheckGracePeriodSeconds,
     });
     return attributesOf(await waitSteady(ctx, clusterOf(props), arn));

@@ -33,6 +33,10 @@ const INTEGERS = new Set([
   'sharedMemorySize',
   'maxSwap',
   'swappiness',
+  'targetCapacity',
+  'minimumScalingStepSize',
+  'maximumScalingStepSize',
+  'instanceWarmupPeriod',
 ]);
 const BOOLEANS = new Set([
   'essential',

@@ -20,6 +20,7 @@ import { route, routeTable, subnetRouteTableAssociation } from './ec2-route-tabl
 import { securityGroup, securityGroupIngress } from './ec2-security-group';
 import { subnet } from './ec2-subnet';
 import { vpc } from './ec2-vpc';
+import { capacityProvider, clusterCapacityProviderAssociations } from './ecs-capacity-provider';
 import { ecsCluster } from './ecs-cluster';
 import { ecsService } from './ecs-service';
 import { taskDefinition } from './ecs-task-definition';
@@ -56,6 +57,8 @@ const ALL: ResourceProvider[] = [
   listener,
   classicLoadBalancer,
   ecsCluster,
+  capacityProvider,
+  clusterCapacityProviderAssociations,
   taskDefinition,
   ecsService,
   ecsTaskSet,

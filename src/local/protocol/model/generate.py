@@ -31,6 +31,7 @@ SERVICES = [
         'model': 'ecs/2014-11-13',
         'out': 'src/local/ecs/shapes.gen.ts',
         'actions': """CreateCluster DescribeClusters ListClusters DeleteCluster RegisterTaskDefinition
+            CreateCapacityProvider DescribeCapacityProviders UpdateCapacityProvider DeleteCapacityProvider PutClusterCapacityProviders
             DescribeTaskDefinition ListTaskDefinitions ListTaskDefinitionFamilies DeregisterTaskDefinition
             DeleteTaskDefinitions RegisterContainerInstance DeregisterContainerInstance
             DescribeContainerInstances ListContainerInstances UpdateContainerInstancesState RunTask
@@ -63,6 +64,7 @@ SERVICES = [
         'model': 'ec2/2016-11-15',
         'out': 'src/local/ec2/shapes.gen.ts',
         'actions': """RunInstances TerminateInstances DescribeInstances DescribeInstanceStatus CreateVpc
+            CreateNetworkInterface DeleteNetworkInterface DescribeNetworkInterfaces AttachNetworkInterface DetachNetworkInterface
             DeleteVpc DescribeVpcs CreateSubnet ModifySubnetAttribute DeleteSubnet DescribeSubnets
             CreateInternetGateway AttachInternetGateway DetachInternetGateway DeleteInternetGateway
             DescribeInternetGateways CreateRouteTable CreateRoute DeleteRoute AssociateRouteTable
@@ -82,7 +84,7 @@ SERVICES = [
             CreateAutoScalingGroup UpdateAutoScalingGroup DeleteAutoScalingGroup
             DescribeAutoScalingGroups DescribeAutoScalingInstances SetDesiredCapacity
             TerminateInstanceInAutoScalingGroup DescribeScalingActivities PutScalingPolicy ExecutePolicy
-            DescribePolicies DeletePolicy""",
+            DescribePolicies DeletePolicy SetInstanceProtection""",
     },
     {
         'id': 'elasticloadbalancing',

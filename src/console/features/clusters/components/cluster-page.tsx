@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
+import { CapacityProvidersSection } from './capacity-providers-section';
 import { useParams } from 'react-router';
 import { Breadcrumbs } from '../../../components/ui/breadcrumbs';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -60,15 +61,20 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
         <>
           <ClusterStackBanner cluster={cluster} />
           <dl className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-5">
-            <Stat label="Container instances" value={c?.registeredContainerInstancesCount} />
+            <Stat
+              label="Container instances"
+              value={c?.registeredContainerInstancesCount}
+              testId="cluster-instances"
+            />
             <Stat label="Active services" value={c?.activeServicesCount} />
-            <Stat label="Running tasks" value={c?.runningTasksCount} />
+            <Stat label="Running tasks" value={c?.runningTasksCount} testId="cluster-running-tasks" />
             <Stat label="Pending tasks" value={c?.pendingTasksCount} />
             <Stat label="Capacity providers" value={c?.capacityProviders?.length ?? (c ? 0 : undefined)} />
           </dl>
           <Suspense fallback={null}>
             <ClusterAlarms cluster={cluster} />
           </Suspense>
+          {c && <CapacityProvidersSection cluster={c} />}
           <Tabs
             label={`Cluster ${cluster}`}
             selected={tab}

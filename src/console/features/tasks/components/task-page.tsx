@@ -22,7 +22,63 @@ const ContainerLogsSection = lazy(() =>
   import('./container-logs').then((m) => ({ default: m.ContainerLogsSection })),
 );
 
-function containerColumns(host: string | undefined): Array<Column<Container>> {
+/** awsvpc: the container's ports on the task's own address (hostPort = containerPort). */
+function ExternalLinks({
+  container,
+  host,
+  ports,
+}: {
+  container: Container;
+  host: string | undefined;
+  ports: number[];
+}) {
+  if (ports.length === 0) return <>—</>;
+  return (
+    <ul>
+      {ports.map((port) => (
+        <li key={port}>
+          {host ? (
+            <a
+              className={linkClass}
+              href={`http://${host}:${port}/`}
+              target="_blank"
+              rel="noreferrer noopener"
+              aria-label={`External link: open ${container.name ?? 'container'} on http://${host}:${port}/ (new tab)`}
+            >
+              http://{host}:{port}/
+            </a>
+          ) : (
+            `${port}/tcp`
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function containerColumns(
+  host: string | undefined,
+  containerPorts?: Map<string, number[]>,
+): Array<Column<Container>> {
+  if (containerPorts) {
+    return [
+      { id: 'name', header: 'Container', cell: (c) => c.name },
+      { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.lastStatus ?? '—'} /> },
+      { id: 'exit', header: 'Exit code', cell: (c) => c.exitCode ?? '—', className: 'tabular-nums' },
+      { id: 'reason', header: 'Reason', cell: (c) => c.reason ?? '' },
+      {
+        id: 'external',
+        header: 'External link',
+        cell: (c) => (
+          <ExternalLinks container={c} host={host} ports={containerPorts.get(c.name ?? '') ?? []} />
+        ),
+      },
+    ];
+  }
+  return legacyColumns(host);
+}
+
+function legacyColumns(host: string | undefined): Array<Column<Container>> {
   return [
     { id: 'name', header: 'Container', cell: (c) => c.name },
     { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.lastStatus ?? '—'} /> },
@@ -153,7 +209,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 /** The pure renderer of a task. */
 export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDetail }) {
-  const { task, instance, host, hostError } = detail;
+  const { task, instance, host, hostError, eni, containerPorts } = detail;
   const [family, revision] = lastPart(task.taskDefinitionArn).split(':');
   return (
     <>
@@ -180,6 +236,25 @@ export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDet
         <Field label="Stopped reason">
           <span data-testid="stopped-reason">{task.stoppedReason ?? '—'}</span>
         </Field>
+        <Field label="Launch type / capacity provider">
+          <span data-testid="launch-type">
+            {task.launchType ?? '—'}
+            {task.platformVersion ? ` (platform ${task.platformVersion})` : ''} ·{' '}
+            {task.capacityProviderName ?? 'no capacity provider'}
+          </span>
+        </Field>
+        {eni && (
+          <Field label="Network interface">
+            <span className="font-mono text-xs" data-testid="task-eni">
+              {eni.networkInterfaceId}
+            </span>
+            <span className="block">
+              Private IP <span data-testid="task-private-ip">{eni.privateIp ?? '—'}</span> · Public IP{' '}
+              <span data-testid="task-public-ip">{eni.publicIp ?? '—'}</span>
+            </span>
+            {eni.subnetId && <span className="block text-xs">{eni.subnetId}</span>}
+          </Field>
+        )}
         <Field label="Container instance">
           {instance ? (
             <>
@@ -204,7 +279,7 @@ export function TaskView({ cluster, detail }: { cluster: string; detail: TaskDet
         <ResourceTable
           caption="Containers of the task"
           resourceName="containers"
-          columns={containerColumns(host)}
+          columns={containerColumns(host, containerPorts)}
           rows={task.containers}
           rowKey={(c) => c.containerArn ?? c.name ?? ''}
         />

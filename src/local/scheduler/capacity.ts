@@ -1,0 +1,330 @@
+/**
+ * The capacity controller: managed scaling for Auto Scaling group capacity providers, as ECS runs it.
+ *
+ * Per cluster (key: its ARN), for each Auto Scaling group provider it lists:
+ * 1. Instances of the group that registered with the cluster are marked as the provider's
+ *    (`capacityProviderName` on the container instance), so its tasks can be placed there.
+ * 2. Tasks waiting in PROVISIONING for the provider are placed on those instances when they have room
+ *    (`placeWaitingTasks`), and the agent is told.
+ * 3. CapacityProviderReservation = M / N x 100: M the instances the provider's tasks need (instances
+ *    running tasks, instances still joining while tasks wait, and the new ones the waiting tasks need,
+ *    within the scaling step sizes), N the group's instances. The desired capacity that brings the
+ *    reservation to the target (ceil(M x 100 / target)), within the group's min and max, is set on the
+ *    group with Auto Scaling's SetDesiredCapacity: at once to grow, after `capacityScaleInDelayMs` of
+ *    lower figures to shrink (Auto Scaling records the activities and launches or terminates).
+ * 4. Managed termination protection: instances running tasks are protected from scale-in, empty ones
+ *    are not (SetInstanceProtection), so shrinking only ever takes empty instances.
+ *
+ * Level-triggered: a pass re-reads everything; fed by `ecs.cluster.dirty` and a periodic resync, so
+ * after a kill -9 the next pass converges. The figures are kept on the provider record (`scaling`).
+ */
+import { epochSeconds } from '../common/clock';
+import { WorkQueue } from '../common/work-queue';
+import type { LocalDeps, Runnable } from '../deps';
+import {
+  ecsCollections,
+  type CapacityProviderRecord,
+  type CapacityScaling,
+  type EcsCollections,
+  type TaskRecord,
+} from '../ecs/model';
+import { placeWaitingTasks } from './launch';
+import { NOTICE_EVERY_S, withEvents } from './service-events';
+
+interface AsgInstance {
+  InstanceId?: string;
+  LifecycleState?: string;
+  ProtectedFromScaleIn?: boolean;
+}
+
+interface AsgGroup {
+  AutoScalingGroupName?: string;
+  MinSize?: number;
+  MaxSize?: number;
+  DesiredCapacity?: number;
+  Instances?: AsgInstance[];
+}
+
+/** What one pass worked out for a provider (inside the transaction), acted on after it. */
+interface Decision {
+  placed: TaskRecord[];
+  scaling: CapacityScaling;
+  /** Instance id -> whether it runs tasks (for managed termination protection). */
+  busy: Map<string, boolean>;
+}
+
+const LIVE_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
+
+export class CapacityController implements Runnable {
+  private readonly col: EcsCollections;
+  private readonly queue: WorkQueue;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly deps: LocalDeps) {
+    this.col = ecsCollections(deps.db);
+    this.queue = new WorkQueue({
+      name: 'capacity',
+      clock: deps.clock,
+      log: deps.log,
+      handle: ([key]) => (key === undefined ? undefined : this.handle(key)),
+      backoff: { firstMs: 100, maxMs: 10_000 },
+      resync: { everyMs: deps.config.resyncMs, keys: () => this.clustersWithProviders() },
+    });
+  }
+
+  start(): void {
+    this.unsubscribe.push(this.deps.bus.on('ecs.cluster.dirty', (e) => this.queue.add(e.clusterArn)));
+    this.queue.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
+    await this.queue.stop();
+  }
+
+  /** Resolves when nothing is due (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private clustersWithProviders(): string[] {
+    const out: string[] = [];
+    for (const rec of this.col.capacityProviders.all()) {
+      if (!rec.autoScalingGroupName || rec.capacityProvider.status !== 'ACTIVE') continue;
+      for (const c of this.col.clusters.find({ region: rec.region })) {
+        if (
+          c.cluster.status === 'ACTIVE' &&
+          (c.cluster.capacityProviders ?? []).includes(rec.capacityProvider.name)
+        )
+          out.push(c.cluster.clusterArn);
+      }
+    }
+    return [...new Set(out)];
+  }
+
+  private async handle(clusterArn: string): Promise<void> {
+    const cluster = this.col.clusters.peek(clusterArn);
+    if (!cluster || cluster.cluster.status !== 'ACTIVE') return;
+    const [, , , region = '', accountId = ''] = clusterArn.split(':');
+    for (const name of cluster.cluster.capacityProviders ?? []) {
+      const arn = `arn:aws:ecs:${region}:${accountId}:capacity-provider/${name}`;
+      const rec = this.col.capacityProviders.peek(arn);
+      if (!rec?.autoScalingGroupName || rec.capacityProvider.status !== 'ACTIVE') continue;
+      await this.provider(clusterArn, rec, { region, accountId });
+    }
+  }
+
+  private async provider(
+    clusterArn: string,
+    rec: CapacityProviderRecord,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    const groupName = rec.autoScalingGroupName as string;
+    const out = await this.deps.services.call<{ AutoScalingGroups?: AsgGroup[] }>(
+      'autoscaling',
+      'DescribeAutoScalingGroups',
+      { AutoScalingGroupNames: [groupName] },
+      ctx,
+    );
+    const group = out.AutoScalingGroups?.[0];
+    if (!group) return;
+    const providerArn = rec.capacityProvider.capacityProviderArn;
+    const decision = this.deps.db.tx(() => this.decide(clusterArn, providerArn, group));
+    if (!decision) return;
+    for (const t of decision.placed) {
+      this.deps.bus.emit('ecs.task.changed', {
+        clusterArn,
+        taskArn: t.task.taskArn,
+        ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
+      });
+      if (t.serviceArn) this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn: t.serviceArn });
+    }
+    const asg = rec.capacityProvider.autoScalingGroupProvider;
+    if (asg?.managedScaling?.status !== 'ENABLED') return;
+    if (asg.managedTerminationProtection === 'ENABLED')
+      await this.protect(groupName, group, decision.busy, ctx);
+    await this.scale(clusterArn, providerArn, groupName, group, decision.scaling, ctx);
+  }
+
+  /** Marks the group's instances, places waiting tasks, works out the reservation (one transaction). */
+  private decide(clusterArn: string, providerArn: string, group: AsgGroup): Decision | null {
+    const rec = this.col.capacityProviders.get(providerArn);
+    if (!rec || rec.capacityProvider.status !== 'ACTIVE') return null;
+    const name = rec.capacityProvider.name;
+    const live = (group.Instances ?? []).filter((i) => LIVE_STATES.has(i.LifecycleState ?? ''));
+    const liveIds = new Set(live.map((i) => i.InstanceId ?? ''));
+    const instances = this.col.containerInstances.find({ cluster: clusterArn });
+    for (const ci of instances) {
+      const c = ci.containerInstance;
+      if (c.capacityProviderName || !liveIds.has(c.ec2InstanceId ?? '') || c.status === 'INACTIVE') continue;
+      this.col.containerInstances.put(c.containerInstanceArn, {
+        ...ci,
+        containerInstance: { ...c, capacityProviderName: name },
+      });
+    }
+    const placed = placeWaitingTasks(this.deps, clusterArn, name);
+
+    const mine = this.col.containerInstances
+      .find({ cluster: clusterArn })
+      .filter(
+        (r) => r.containerInstance.capacityProviderName === name && r.containerInstance.status !== 'INACTIVE',
+      );
+    const registered = new Set(mine.map((r) => r.containerInstance.ec2InstanceId ?? ''));
+    const busy = new Map<string, boolean>();
+    let busyCount = 0;
+    let perInstance: { cpu: number; memory: number } | undefined;
+    for (const r of mine) {
+      const runs = this.col.tasks
+        .peekMany({ instance: r.containerInstance.containerInstanceArn })
+        .some((t) => t.task.lastStatus !== 'STOPPED');
+      busy.set(r.containerInstance.ec2InstanceId ?? '', runs);
+      if (runs) busyCount++;
+      const res = r.containerInstance.registeredResources ?? [];
+      perInstance ??= {
+        cpu: res.find((x) => x.name === 'CPU')?.integerValue ?? 0,
+        memory: res.find((x) => x.name === 'MEMORY')?.integerValue ?? 0,
+      };
+    }
+    const waiting = this.col.tasks
+      .find({ clusterDesired: `${clusterArn}|RUNNING` })
+      .filter((t) => t.awaitingCapacity && t.task.capacityProviderName === name);
+    const joining = live.filter((i) => !registered.has(i.InstanceId ?? '')).length;
+    this.noticeWaiting(waiting, name);
+
+    const scaling = rec.capacityProvider.autoScalingGroupProvider?.managedScaling ?? {};
+    const minStep = scaling.minimumScalingStepSize ?? 1;
+    const maxStep = scaling.maximumScalingStepSize ?? 10_000;
+    let needed = 0;
+    if (waiting.length > 0) {
+      // How many waiting tasks one new instance holds (like the group's registered instances).
+      const cpu = Math.max(...waiting.map((t) => Number(t.task.cpu ?? 0)));
+      const memory = Math.max(...waiting.map((t) => Number(t.task.memory ?? 0)));
+      const fits = perInstance
+        ? Math.max(
+            1,
+            Math.min(
+              cpu > 0 ? Math.floor(perInstance.cpu / cpu) : waiting.length,
+              memory > 0 ? Math.floor(perInstance.memory / memory) : waiting.length,
+            ),
+          )
+        : undefined;
+      const fresh = fits === undefined ? minStep : Math.ceil(waiting.length / fits);
+      needed = Math.max(0, fresh - joining);
+      if (needed > 0) needed = Math.min(maxStep, Math.max(minStep, needed));
+    }
+    const m = busyCount + (waiting.length > 0 ? joining : 0) + needed;
+    const n = live.length;
+    const target = scaling.targetCapacity ?? 100;
+    const reservation = n === 0 ? (m > 0 ? 200 : 100) : Math.round((m / n) * 100 * 100) / 100;
+    const desired = Math.ceil((m * 100) / target);
+    const now = this.deps.clock.now();
+    const previous = rec.scaling;
+    const low = desired < (group.DesiredCapacity ?? 0);
+    const next: CapacityScaling = {
+      reservation,
+      instancesNeeded: m,
+      instances: n,
+      desiredCapacity: desired,
+      waitingTasks: waiting.length,
+      updatedAt: epochSeconds(now),
+      ...(low ? { lowSince: previous?.lowSince ?? now } : {}),
+      ...(previous?.lastScaling ? { lastScaling: previous.lastScaling } : {}),
+    };
+    this.col.capacityProviders.put(providerArn, { ...rec, scaling: next });
+    return { placed, scaling: next, busy };
+  }
+
+  /** An event on each service whose tasks wait for the provider's capacity (at most once a minute). */
+  private noticeWaiting(waiting: TaskRecord[], provider: string): void {
+    const perService = new Map<string, number>();
+    for (const t of waiting)
+      if (t.serviceArn) perService.set(t.serviceArn, (perService.get(t.serviceArn) ?? 0) + 1);
+    const now = epochSeconds(this.deps.clock.now());
+    for (const [arn, count] of perService) {
+      const rec = this.col.services.get(arn);
+      if (!rec) continue;
+      const last = rec.lastNotice?.waitingForCapacity;
+      if (last !== undefined && now - last < NOTICE_EVERY_S) continue;
+      const message = `(service ${rec.service.serviceName}) has ${count} ${count === 1 ? 'task' : 'tasks'} in PROVISIONING waiting for capacity provider ${provider}: managed scaling is launching instances.`;
+      this.col.services.put(arn, {
+        ...rec,
+        service: { ...rec.service, events: withEvents(rec.service.events, [message], now) },
+        lastNotice: { ...rec.lastNotice, waitingForCapacity: now },
+      });
+    }
+  }
+
+  /** Managed termination protection: protect instances running tasks, release empty ones. */
+  private async protect(
+    groupName: string,
+    group: AsgGroup,
+    busy: Map<string, boolean>,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    const change = new Map<boolean, string[]>([
+      [true, []],
+      [false, []],
+    ]);
+    for (const i of group.Instances ?? []) {
+      const id = i.InstanceId ?? '';
+      if (!busy.has(id) || i.LifecycleState !== 'InService') continue;
+      const want = busy.get(id) === true;
+      if ((i.ProtectedFromScaleIn ?? false) !== want) change.get(want)?.push(id);
+    }
+    for (const [protectedFromScaleIn, ids] of change) {
+      if (ids.length === 0) continue;
+      await this.deps.services.call(
+        'autoscaling',
+        'SetInstanceProtection',
+        { AutoScalingGroupName: groupName, InstanceIds: ids, ProtectedFromScaleIn: protectedFromScaleIn },
+        ctx,
+      );
+    }
+  }
+
+  /** Sets the group's desired capacity: at once to grow, after the scale-in delay to shrink. */
+  private async scale(
+    clusterArn: string,
+    providerArn: string,
+    groupName: string,
+    group: AsgGroup,
+    scaling: CapacityScaling,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    const current = group.DesiredCapacity ?? 0;
+    const bounded = Math.min(group.MaxSize ?? 0, Math.max(group.MinSize ?? 0, scaling.desiredCapacity));
+    if (bounded === current) return;
+    const now = this.deps.clock.now();
+    if (bounded < current) {
+      const due = (scaling.lowSince ?? now) + this.deps.config.capacityScaleInDelayMs;
+      if (due > now) {
+        this.queue.addAt(clusterArn, due);
+        return;
+      }
+    }
+    await this.deps.services.call(
+      'autoscaling',
+      'SetDesiredCapacity',
+      { AutoScalingGroupName: groupName, DesiredCapacity: bounded, HonorCooldown: false },
+      ctx,
+    );
+    this.deps.log('capacity: managed scaling set the desired capacity', {
+      groupName,
+      from: current,
+      to: bounded,
+    });
+    this.deps.db.tx(() => {
+      const rec = this.col.capacityProviders.get(providerArn);
+      if (!rec?.scaling) return;
+      const { lowSince: _, ...rest } = rec.scaling;
+      this.col.capacityProviders.put(providerArn, {
+        ...rec,
+        scaling: { ...rest, lastScaling: { from: current, to: bounded, at: epochSeconds(now) } },
+      });
+    });
+  }
+}
+
+export function createCapacityController(deps: LocalDeps): CapacityController {
+  return new CapacityController(deps);
+}
