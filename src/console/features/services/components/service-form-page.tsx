@@ -6,7 +6,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useFamilies } from '../../../aws/queries/task-definition-families';
 import { useRevisions } from '../../../aws/queries/task-definition-revisions';
 import { useTaskDefinition } from '../../../aws/queries/task-definition';
-import { NetworkPickers } from '../../../components/pickers/network-pickers';
+import { AwsvpcSection, CapacityProviderStrategyFields } from '../../../components/form/launch-fields';
 import { ContainerPortPicker, TargetGroupField } from '../../../components/pickers/target-group-field';
 import {
   CheckboxControl,
@@ -245,8 +245,6 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
   );
   const strategy = useWatch({ control, name: 'schedulingStrategy' });
   const compute = useWatch({ control, name: 'compute' });
-  const awsvpc = useWatch({ control, name: 'awsvpc' });
-  const cps = useFieldArray({ control, name: 'capacityProviderStrategy' });
   const lbs = useFieldArray({ control, name: 'loadBalancers' });
   const ps = useFieldArray({ control, name: 'placementStrategy' });
   const pc = useFieldArray({ control, name: 'placementConstraints' });
@@ -332,30 +330,7 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
             />
           )
         ) : (
-          <div className="space-y-2">
-            <ul className="space-y-2">
-              {cps.fields.map((f, i) => (
-                <li key={f.id} className="grid grid-cols-[2fr_1fr_1fr_auto] items-start gap-2">
-                  <TextControl
-                    name={`capacityProviderStrategy.${i}.capacityProvider`}
-                    label={`Capacity provider ${i + 1}`}
-                    placeholder="FARGATE"
-                  />
-                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label={`Weight (${i + 1})`} />
-                  <TextControl name={`capacityProviderStrategy.${i}.base`} label={`Base (${i + 1})`} />
-                  <Button size="sm" variant="ghost" className="mt-6" onClick={() => cps.remove(i)}>
-                    Remove<span className="sr-only"> capacity provider {i + 1}</span>
-                  </Button>
-                </li>
-              ))}
-            </ul>
-            <Button
-              size="sm"
-              onClick={() => cps.append({ capacityProvider: 'FARGATE', weight: '1', base: '' })}
-            >
-              Add capacity provider
-            </Button>
-          </div>
+          <CapacityProviderStrategyFields />
         )}
       </FormSection>
 
@@ -381,18 +356,7 @@ function ServiceFields({ isUpdate }: { isUpdate: boolean }) {
         )}
       </FormSection>
 
-      <FormSection
-        title="Networking (awsvpc)"
-        description="For task definitions in awsvpc network mode: each task gets its own network interface."
-      >
-        <CheckboxControl name="awsvpc" label="Send an awsvpc network configuration" />
-        {awsvpc && (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <NetworkPickers subnetsName="subnets" securityGroupsName="securityGroups" />
-            <CheckboxControl name="assignPublicIp" label="Assign a public IP" />
-          </div>
-        )}
-      </FormSection>
+      <AwsvpcSection description="For task definitions in awsvpc network mode: each task gets its own network interface." />
 
       <FormSection title="Load balancing">
         <ul className="space-y-2">

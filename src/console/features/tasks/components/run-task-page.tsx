@@ -5,7 +5,6 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useFamilies } from '../../../aws/queries/task-definition-families';
 import { useRevisions } from '../../../aws/queries/task-definition-revisions';
 import {
-  CheckboxControl,
   FormErrorSummary,
   FormSection,
   SelectControl,
@@ -20,7 +19,7 @@ import { ErrorState } from '../../../components/ui/error-state';
 import { PageHeader } from '../../../components/ui/page-header';
 import { lastPart } from '../../../lib/format';
 import { notify } from '../../../lib/notices';
-import { NetworkPickers } from '../../../components/pickers/network-pickers';
+import { AwsvpcSection, CapacityProviderStrategyFields } from '../../../components/form/launch-fields';
 import { useRunTask } from '../api/run-task';
 import {
   emptyRunTaskForm,
@@ -91,8 +90,6 @@ function RunFields() {
   const family = useWatch({ control, name: 'family' });
   const revisions = useRevisions(family);
   const compute = useWatch({ control, name: 'compute' });
-  const awsvpc = useWatch({ control, name: 'awsvpc' });
-  const cps = useFieldArray({ control, name: 'capacityProviderStrategy' });
   const overrides = useFieldArray({ control, name: 'overrides' });
   const familyOptions = [...new Set([...(family ? [family] : []), ...(families.data ?? [])])];
   return (
@@ -138,40 +135,10 @@ function RunFields() {
             options={['EC2', 'FARGATE', 'EXTERNAL'].map((t) => ({ value: t, label: t }))}
           />
         ) : (
-          <div className="space-y-2">
-            <ul className="space-y-2">
-              {cps.fields.map((f, i) => (
-                <li key={f.id} className="grid grid-cols-[2fr_1fr_1fr_auto] items-start gap-2">
-                  <TextControl
-                    name={`capacityProviderStrategy.${i}.capacityProvider`}
-                    label={`Capacity provider ${i + 1}`}
-                  />
-                  <TextControl name={`capacityProviderStrategy.${i}.weight`} label="Weight" />
-                  <TextControl name={`capacityProviderStrategy.${i}.base`} label="Base" />
-                  <Button size="sm" variant="ghost" className="mt-6" onClick={() => cps.remove(i)}>
-                    Remove<span className="sr-only"> capacity provider {i + 1}</span>
-                  </Button>
-                </li>
-              ))}
-            </ul>
-            <Button
-              size="sm"
-              onClick={() => cps.append({ capacityProvider: 'FARGATE', weight: '1', base: '' })}
-            >
-              Add capacity provider
-            </Button>
-          </div>
+          <CapacityProviderStrategyFields />
         )}
       </FormSection>
-      <FormSection title="Networking (awsvpc)">
-        <CheckboxControl name="awsvpc" label="Send an awsvpc network configuration" />
-        {awsvpc && (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <NetworkPickers subnetsName="subnets" securityGroupsName="securityGroups" />
-            <CheckboxControl name="assignPublicIp" label="Assign a public IP" />
-          </div>
-        )}
-      </FormSection>
+      <AwsvpcSection />
       <FormSection
         title="Container overrides"
         description="Replace a container's command or add environment variables for these tasks only."
