@@ -70,9 +70,13 @@ function CapacityBars({
       {
         width: Math.max(240, el.clientWidth || 360),
         height: 170,
-        scales: { x: { time: false, range: (_u, min, max) => [min - 0.6, max + 0.6] } },
+        // Instances at 0..n-1, each centred in its slot; the y axis from 0.
+        scales: {
+          x: { time: false, auto: false, range: [-0.5, names.length - 0.5] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        },
         series: [
-          {},
+          { label: 'Instance', value: (_u, i) => (i === null ? '--' : (names[i] ?? '')) },
           {
             label: `registered (${unit})`,
             stroke: '#94a3b8',
