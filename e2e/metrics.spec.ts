@@ -189,6 +189,25 @@ test('metrics: target tracking on CPU scales a service out under test traffic an
     await expect(metrics.getByTestId('chart-cpu')).toBeVisible({ timeout: 30_000 });
     await expect(metrics.getByTestId('chart-requests')).toBeVisible();
     await expect(page.getByTestId('scalable-target')).toContainText('Not configured');
+    // A custom range (from and to): checked before it is applied, then the charts read that window.
+    await metrics.getByRole('button', { name: 'custom' }).click();
+    const custom = metrics.getByRole('form', { name: 'Custom metrics range' });
+    const to = await custom.getByLabel('To').inputValue();
+    await custom.getByLabel('From').fill(to);
+    await expect(custom.getByRole('alert')).toHaveText('From must be before to.');
+    await expect(custom.getByRole('button', { name: 'Apply' })).toBeDisabled();
+    const hourBefore = new Date(new Date(to).getTime() - 3600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await custom
+      .getByLabel('From')
+      .fill(
+        `${hourBefore.getFullYear()}-${pad(hourBefore.getMonth() + 1)}-${pad(hourBefore.getDate())}T${pad(hourBefore.getHours())}:${pad(hourBefore.getMinutes())}`,
+      );
+    await custom.getByRole('button', { name: 'Apply' }).click();
+    await expect(metrics.getByTestId('chart-cpu')).toBeVisible();
+    await expect(metrics.getByRole('checkbox', { name: 'Live' })).toBeDisabled();
+    await metrics.getByRole('button', { name: '1h' }).click();
+    await expect(metrics.getByRole('checkbox', { name: 'Live' })).toBeChecked();
 
     // A target-tracking policy on CPU at 50 %, 1 to 4 tasks, 5 s cooldowns; the form shows what it sends.
     await page.getByRole('button', { name: 'Create target tracking policy' }).click();
@@ -238,6 +257,15 @@ test('metrics: target tracking on CPU scales a service out under test traffic an
     // The cluster page shows the alarms that watch the cluster (target tracking's two, the group's two).
     await page.goto(`/clusters/${cluster}`);
     await expect(page.getByTestId('cluster-alarm')).toHaveCount(4);
+    // The capacity chart: the one instance left, its task's CPU units reserved of what it registered.
+    const capacity = page.getByTestId('cluster-capacity');
+    await expect(capacity.getByTestId('capacity-cpu-instance')).toHaveCount(1);
+    await expect(capacity.getByTestId('capacity-cpu-instance')).toContainText(
+      /: [1-9]\d* of \d+ CPU units reserved/,
+    );
+    await expect(capacity.getByTestId('capacity-memory-instance')).toContainText(/MiB reserved/);
+    await expect(capacity.locator('canvas')).toHaveCount(2);
+    await page.screenshot(screenshot('metrics-04-cluster-capacity'));
   } finally {
     for (const c of [ec2, elb, asg, cw]) c.destroy();
   }

@@ -58,3 +58,72 @@ export async function awsJson<T = Record<string, unknown>>(endpoint: string, arg
   if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
 }
+
+/**
+ * Whether `python3` can import `module` (boto3 for the SDK tests); otherwise logs the skip (or
+ * throws when tools are required), as `requireTool`.
+ */
+export function requirePythonModule(module: string, test: string): boolean {
+  const found =
+    hasTool('python3') &&
+    spawnSync('python3', ['-c', 'import sys, importlib; importlib.import_module(sys.argv[1])', module], {
+      stdio: 'ignore',
+    }).status === 0;
+  if (found) return true;
+  if (process.env.ECS_CONSOLE_REQUIRE_TOOLS === '1') {
+    throw new Error(
+      `${test}: the python3 module ${module} is required (ECS_CONSOLE_REQUIRE_TOOLS=1) but cannot be imported`,
+    );
+  }
+  console.warn(`SKIPPED ${test}: python3 cannot import ${module}`);
+  return false;
+}
+
+/**
+ * Runs a Python script (given on stdin) with `python3`, the plane's URL in `ENDPOINT` and the AWS
+ * CLI's dummy credentials and region in the environment; the script prints one JSON document, parsed
+ * here (a failing script throws with its stderr).
+ */
+export function runPython<T = Record<string, unknown>>(endpoint: string, script: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-'], {
+      env: { ...process.env, ...AWS_CLI_ENV, ENDPOINT: endpoint },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`python3 failed (${code}): ${stderr}`));
+      try {
+        resolve(JSON.parse(stdout) as T);
+      } catch {
+        reject(new Error(`python3 printed no JSON: ${stdout.slice(0, 500)} ${stderr}`));
+      }
+    });
+    child.stdin.end(script);
+  });
+}
+
+/** Python lines for boto3 scripts: `client(name)` against ENDPOINT (one attempt), `err(fn, **kw)`. */
+export const BOTO3_PRELUDE = `
+import json, os, datetime
+import boto3, botocore.config
+from botocore.exceptions import ClientError
+
+def client(name):
+    return boto3.client(name, endpoint_url=os.environ['ENDPOINT'],
+                        config=botocore.config.Config(retries={'max_attempts': 1}))
+
+def err(fn, **kw):
+    """The AWS error code, HTTP status and message a call answers (None when it succeeds)."""
+    try:
+        fn(**kw)
+        return None
+    except ClientError as e:
+        return {'code': e.response['Error']['Code'],
+                'status': e.response['ResponseMetadata']['HTTPStatusCode'],
+                'message': e.response['Error'].get('Message', '')}
+`;

@@ -79,8 +79,14 @@ export function page<T>(
   items: T[],
   maxResults: number | undefined,
   token: string | undefined,
+  limit = 50,
 ): { items: T[]; NextToken?: string } {
-  const max = maxResults ?? 50;
+  // MaxResults is 1 to 50 (DescribeScalingPolicies: 1 to 10), the limit by default, as AWS documents.
+  if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limit))
+    throw validation(
+      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value ${maxResults < 1 ? 'greater than or equal to 1' : `less than or equal to ${limit}`}`,
+    );
+  const max = maxResults ?? limit;
   const offset = readOffset(token);
   return {
     items: items.slice(offset, offset + max),

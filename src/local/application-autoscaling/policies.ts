@@ -236,7 +236,7 @@ export function describeScalingPolicies(
     .filter((p) => input.ResourceId === undefined || p.ResourceId === input.ResourceId)
     .filter((p) => input.ScalableDimension === undefined || p.ScalableDimension === input.ScalableDimension)
     .filter((p) => !names || names.has(p.PolicyName as string));
-  const pg = page(all, input.MaxResults, input.NextToken);
+  const pg = page(all, input.MaxResults, input.NextToken, 10);
   return { ScalingPolicies: pg.items, ...(pg.NextToken && { NextToken: pg.NextToken }) };
 }
 

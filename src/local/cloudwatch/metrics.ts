@@ -192,8 +192,11 @@ const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
 const ID = /^[a-z][a-zA-Z0-9_]*$/;
 
-/** The datapoints of one metric query, by period, ascending. */
-export function metricSeries(s: Scope, stat: Checked<cw.MetricStat>, start: number, end: number): Series {
+/** The stored series a metric query reads (undefined: none yet), its statistic checked. */
+function seriesOfStat(
+  s: Scope,
+  stat: Checked<cw.MetricStat>,
+): { id: number; statistic: StatisticName } | undefined {
   const m = stat.Metric;
   const statistic = stat.Stat;
   if (!isStatistic(statistic))
@@ -209,12 +212,14 @@ export function metricSeries(s: Scope, stat: Checked<cw.MetricStat>, start: numb
     name: m.MetricName,
     dimensions: dims,
   });
+  return series && { id: series.id, statistic };
+}
+
+/** The datapoints of one metric query, by period, ascending. */
+export function metricSeries(s: Scope, stat: Checked<cw.MetricStat>, start: number, end: number): Series {
+  const series = seriesOfStat(s, stat);
   if (!series) return { timestamps: [], values: [] };
-  const points = s.store.periods(series.id, start, end, stat.Period, stat.Unit);
-  return {
-    timestamps: points.map((p) => p.at),
-    values: points.map((p) => statValue(statistic as StatisticName, p)),
-  };
+  return s.store.statistic(series.id, start, end, stat.Period, series.statistic, stat.Unit);
 }
 
 /**
@@ -227,26 +232,7 @@ export function runQueries(
   start: number,
   end: number,
 ): Map<string, Value> {
-  if (queries.length > MAX_QUERIES)
-    throw validationError(
-      `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`,
-    );
-  const byId = new Map<string, Checked<cw.MetricDataQuery>>();
-  queries.forEach((q, i) => {
-    const field = `MetricDataQueries.member.${i + 1}`;
-    if (!ID.test(q.Id))
-      throw validationError(
-        `The value ${q.Id} for parameter ${field}.Id is invalid: it must start with a lowercase letter and hold only letters, digits and underscores.`,
-      );
-    if (byId.has(q.Id)) throw validationError(`The value ${q.Id} for parameter ${field}.Id is not unique.`);
-    if ((q.MetricStat === undefined) === (q.Expression === undefined))
-      throw validationError(`The parameter ${field} must specify exactly one of MetricStat and Expression.`);
-    if (q.MetricStat && !validPeriod(q.MetricStat.Period, fineResolution(s)))
-      throw validationError(
-        `The parameter ${field}.MetricStat.Period must be a multiple of 60 (or 1, 5, 10 or 30).`,
-      );
-    byId.set(q.Id, q);
-  });
+  const byId = checkQueries(s, queries);
   const results = new Map<string, Value>();
   const metricQueries = queries.filter((q) => q.MetricStat);
   for (const q of metricQueries)
@@ -289,11 +275,110 @@ export function runQueries(
   return results;
 }
 
+/** The queries by id, each checked (ids, one of MetricStat and Expression, periods). */
+function checkQueries(
+  s: Scope,
+  queries: Checked<cw.MetricDataQuery>[],
+): Map<string, Checked<cw.MetricDataQuery>> {
+  if (queries.length > MAX_QUERIES)
+    throw validationError(
+      `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`,
+    );
+  const byId = new Map<string, Checked<cw.MetricDataQuery>>();
+  queries.forEach((q, i) => {
+    const field = `MetricDataQueries.member.${i + 1}`;
+    if (!ID.test(q.Id))
+      throw validationError(
+        `The value ${q.Id} for parameter ${field}.Id is invalid: it must start with a lowercase letter and hold only letters, digits and underscores.`,
+      );
+    if (byId.has(q.Id)) throw validationError(`The value ${q.Id} for parameter ${field}.Id is not unique.`);
+    if ((q.MetricStat === undefined) === (q.Expression === undefined))
+      throw validationError(`The parameter ${field} must specify exactly one of MetricStat and Expression.`);
+    if (q.MetricStat && !validPeriod(q.MetricStat.Period, fineResolution(s)))
+      throw validationError(
+        `The parameter ${field}.MetricStat.Period must be a multiple of 60 (or 1, 5, 10 or 30).`,
+      );
+    byId.set(q.Id, q);
+  });
+  return byId;
+}
+
 /** A value as one or more result series: a scalar is repeated over the timestamps of the others. */
 function asSeries(v: Value, timestamps: number[]): Series[] {
   if (v.kind === 'series') return [v.series];
   if (v.kind === 'array') return v.items;
   return [{ timestamps, values: timestamps.map(() => v.value) }];
+}
+
+/** One result series of GetMetricData: its label, how many datapoints it has, and a reader for them. */
+interface ResultSeries {
+  id: string;
+  label: string | undefined;
+  length: number;
+  read: () => Series;
+}
+
+/** Only finite values (math may yield NaN or infinities where a datapoint is missing or divided by 0). */
+function finite(series: Series): Series {
+  if (series.values.every(Number.isFinite)) return series;
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  series.values.forEach((v, j) => {
+    if (!Number.isFinite(v)) return;
+    timestamps.push(series.timestamps[j] as number);
+    values.push(v);
+  });
+  return { timestamps, values };
+}
+
+/**
+ * The result series when every query is a metric (no math): each counted in SQL, and read only
+ * when the page holds some of its datapoints, so a later page does not read the earlier ones again.
+ */
+function plainResults(s: Scope, queries: Checked<cw.MetricDataQuery>[], start: number, end: number) {
+  checkQueries(s, queries);
+  const out: ResultSeries[] = [];
+  for (const q of queries) {
+    const stat = q.MetricStat as Checked<cw.MetricStat>;
+    const series = seriesOfStat(s, stat);
+    if (q.ReturnData === false) continue;
+    const read = (): Series =>
+      series
+        ? s.store.statistic(series.id, start, end, stat.Period, series.statistic, stat.Unit)
+        : { timestamps: [], values: [] };
+    out.push({
+      id: q.Id,
+      label: q.Label ?? stat.Metric.MetricName,
+      length: series ? s.store.periodCount(series.id, start, end, stat.Period, stat.Unit) : 0,
+      read,
+    });
+  }
+  return out;
+}
+
+/** The result series of queries with metric math: everything evaluated, then paged. */
+function mathResults(s: Scope, queries: Checked<cw.MetricDataQuery>[], start: number, end: number) {
+  const results = runQueries(s, queries, start, end);
+  const allTimestamps = [
+    ...new Set([...results.values()].flatMap((v) => (v.kind === 'series' ? v.series.timestamps : []))),
+  ].sort((a, b) => a - b);
+  const out: ResultSeries[] = [];
+  for (const q of queries) {
+    if (q.ReturnData === false) continue;
+    const list = asSeries(results.get(q.Id) as Value, allTimestamps);
+    list.forEach((one, i) => {
+      const series = finite(one);
+      out.push({
+        id: q.Id,
+        label:
+          q.Label ??
+          (q.MetricStat ? q.MetricStat.Metric.MetricName : list.length > 1 ? `${q.Id} ${i + 1}` : q.Id),
+        length: series.timestamps.length,
+        read: () => series,
+      });
+    });
+  }
+  return out;
 }
 
 export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): Wire<cw.GetMetricDataOutput> {
@@ -307,10 +392,9 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
   const offset = readOffset(input.NextToken);
   const start = Math.floor(input.StartTime);
   const end = Math.ceil(input.EndTime);
-  const results = runQueries(s, queries, start, end);
-  const allTimestamps = [
-    ...new Set([...results.values()].flatMap((v) => (v.kind === 'series' ? v.series.timestamps : []))),
-  ].sort((a, b) => a - b);
+  const results = queries.every((q) => q.MetricStat)
+    ? plainResults(s, queries, start, end)
+    : mathResults(s, queries, start, end);
   const descending = (input.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
   // At most `max` datapoints a page (AWS: 100,800); the rest follows with NextToken, in the same
   // order (query by query, each in scan order), so a page boundary may cut one result in two.
@@ -318,29 +402,26 @@ export function getMetricData(s: Scope, input: Checked<cw.GetMetricDataInput>): 
   const pageEnd = offset + max;
   let seen = 0;
   const out: Wire<cw.MetricDataResult>[] = [];
-  for (const q of queries) {
-    if (q.ReturnData === false) continue;
-    const value = results.get(q.Id) as Value;
-    const list = asSeries(value, allTimestamps);
-    list.forEach((series, i) => {
-      const pairs = series.timestamps
-        .map((t, j) => [t, series.values[j] as number] as const)
-        .filter(([, v]) => Number.isFinite(v));
-      if (descending) pairs.reverse();
-      const from = Math.max(0, offset - seen);
-      const to = Math.max(from, Math.min(pairs.length, pageEnd - seen));
-      const kept = pairs.slice(from, to);
-      seen += pairs.length;
-      const label =
-        q.Label ??
-        (q.MetricStat ? q.MetricStat.Metric.MetricName : list.length > 1 ? `${q.Id} ${i + 1}` : q.Id);
-      out.push({
-        Id: q.Id,
-        Label: label,
-        Timestamps: kept.map(([t]) => t),
-        Values: kept.map(([, v]) => v),
-        StatusCode: to < pairs.length ? 'PartialData' : 'Complete',
-      });
+  for (const r of results) {
+    const from = Math.max(0, offset - seen);
+    const to = Math.max(from, Math.min(r.length, pageEnd - seen));
+    const Timestamps = new Array<number>(to - from);
+    const Values = new Array<number>(to - from);
+    if (to > from) {
+      const series = r.read();
+      for (let k = from; k < to; k++) {
+        const j = descending ? r.length - 1 - k : k;
+        Timestamps[k - from] = series.timestamps[j] as number;
+        Values[k - from] = series.values[j] as number;
+      }
+    }
+    seen += r.length;
+    out.push({
+      Id: r.id,
+      Label: r.label,
+      Timestamps,
+      Values,
+      StatusCode: to < r.length ? 'PartialData' : 'Complete',
     });
   }
   return {

@@ -12,7 +12,9 @@
  * them that long before rolling them up); at most `maxSeries` series per plane, the least recently
  * written one going when a new one would pass the cap. `prune` applies both.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from '../store/db';
+import type { StatisticName } from './common';
 
 export interface Dimension {
   Name: string;
@@ -72,8 +74,33 @@ const toRow = (r: RawSeries): SeriesRow => ({
   lastAt: r.last_at,
 });
 
+/** Each statistic over a period's buckets, in SQL (so a read returns two columns, not five). */
+const STAT_SQL: Record<StatisticName, string> = {
+  SampleCount: 'sum(n)',
+  Average: 'CASE WHEN sum(n) = 0 THEN 0 ELSE sum(sum) / sum(n) END',
+  Sum: 'sum(sum)',
+  Minimum: 'min(min)',
+  Maximum: 'max(max)',
+};
+/** The same of one bucket, where each period holds one bucket (no grouping: an index scan in order). */
+const ROW_SQL: Record<StatisticName, string> = {
+  SampleCount: 'n',
+  Average: 'CASE WHEN n = 0 THEN 0 ELSE sum / n END',
+  Sum: 'sum',
+  Minimum: 'min',
+  Maximum: 'max',
+};
+
+/** A series read as columns: period starts (epoch seconds, ascending) and one statistic each. */
+export interface Columns {
+  timestamps: number[];
+  values: number[];
+}
+
 export class MetricStore {
   private readonly stmt;
+  /** Prepared reads of one statistic per period, by statistic and whether a unit narrows them. */
+  private readonly statStmts = new Map<string, Database.Statement<unknown[], [number, number]>>();
 
   constructor(
     private readonly db: Db,
@@ -122,6 +149,12 @@ export class MetricStore {
       periodUnit: sql.prepare<[number, number, number, number, number, number, number, string], StatsRow>(`
         SELECT ? + ((at - ?) / ?) * ? AS b, sum(n) AS n, sum(sum) AS sum, min(min) AS min, max(max) AS max
         FROM cw_points WHERE series = ? AND at >= ? AND at < ? AND unit = ? GROUP BY b ORDER BY b`),
+      countPeriods: sql.prepare<[number, number, number, number, number], PeriodCounts>(
+        'SELECT count(*) AS rows, count(DISTINCT (at - ?) / ?) AS periods FROM cw_points WHERE series = ? AND at >= ? AND at < ?',
+      ),
+      countPeriodsUnit: sql.prepare<[number, number, number, number, number, string], PeriodCounts>(
+        'SELECT count(*) AS rows, count(DISTINCT (at - ?) / ?) AS periods FROM cw_points WHERE series = ? AND at >= ? AND at < ? AND unit = ?',
+      ),
       unitsOf: sql.prepare<[number, number, number], { unit: string }>(
         'SELECT DISTINCT unit FROM cw_points WHERE series = ? AND at >= ? AND at < ?',
       ),
@@ -186,6 +219,63 @@ export class MetricStore {
     return rows.map((r) => ({ at: r.b, count: r.n, sum: r.sum, min: r.min, max: r.max }));
   }
 
+  /**
+   * One statistic of the series per period over [start, end) (epoch seconds), periods counted from
+   * `start`, only periods that hold data; as two arrays, without an object per point (GetMetricData
+   * reads up to 100,800 points a call).
+   */
+  statistic(
+    seriesId: number,
+    start: number,
+    end: number,
+    period: number,
+    stat: StatisticName,
+    unit?: string,
+  ): Columns {
+    // Where every period holds one bucket (a 1-minute metric read by the minute, one unit), each
+    // row is a period and SQLite need not group (a temporary B-tree) what it reads in order.
+    const counts = this.counts(seriesId, start, end, period, unit);
+    if (counts.periods === 0) return { timestamps: [], values: [] };
+    const grouped = counts.rows !== counts.periods;
+    const key = `${stat}/${unit === undefined ? '' : 'u'}/${grouped ? 'g' : ''}`;
+    let stmt = this.statStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.sql
+        .prepare<unknown[], [number, number]>(
+          `SELECT ? + ((at - ?) / ?) * ? AS b, ${grouped ? STAT_SQL[stat] : ROW_SQL[stat]} FROM cw_points
+           WHERE series = ? AND at >= ? AND at < ?${unit === undefined ? '' : ' AND unit = ?'}
+           ${grouped ? 'GROUP BY b ORDER BY b' : 'ORDER BY at'}`,
+        )
+        .raw(true);
+      this.statStmts.set(key, stmt);
+    }
+    const args: unknown[] = [start, start, period, period, seriesId, start, end];
+    if (unit !== undefined) args.push(unit);
+    const rows = stmt.all(...args);
+    const timestamps = new Array<number>(rows.length);
+    const values = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as [number, number];
+      timestamps[i] = r[0];
+      values[i] = r[1];
+    }
+    return { timestamps, values };
+  }
+
+  /** How many periods of [start, end) hold data (what `statistic` would return, counted in SQL). */
+  periodCount(seriesId: number, start: number, end: number, period: number, unit?: string): number {
+    return this.counts(seriesId, start, end, period, unit).periods;
+  }
+
+  /** The buckets in [start, end) and the periods they fall in. */
+  private counts(seriesId: number, start: number, end: number, period: number, unit?: string) {
+    const r =
+      unit === undefined
+        ? this.stmt.countPeriods.get(start, period, seriesId, start, end)!
+        : this.stmt.countPeriodsUnit.get(start, period, seriesId, start, end, unit)!;
+    return { rows: r.rows, periods: r.periods };
+  }
+
   /** The units the series' datapoints in [start, end) were sent with. */
   units(seriesId: number, start: number, end: number): string[] {
     return this.stmt.unitsOf.all(seriesId, start, end).map((r) => r.unit);
@@ -201,6 +291,11 @@ export class MetricStore {
     if (over > 0) for (const old of this.stmt.oldestSeries.all(over)) this.drop(old.id);
     return { series: this.stmt.countSeries.get()!.n };
   }
+}
+
+interface PeriodCounts {
+  rows: number;
+  periods: number;
 }
 
 interface StatsRow {

@@ -28,6 +28,7 @@ import {
   UpdateCapacityProviderCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { TEST_CREDENTIALS, eventually, expectAwsError } from '../ecs/testing';
@@ -40,6 +41,7 @@ let plane: LocalControlPlane;
 let clock: ManualClock;
 let ecs: ECSClient;
 let asg: AutoScalingClient;
+let cw: CloudWatchClient;
 
 beforeAll(async () => {
   clock = new ManualClock({ running: true, start: Date.now() });
@@ -50,16 +52,19 @@ beforeAll(async () => {
     instanceBootMs: 20,
     resyncMs: 200,
     capacityScaleInDelayMs: SCALE_IN_DELAY,
+    metricsIntervalMs: 1000,
   });
   const url = await plane.listen(0);
   const common = { endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
   ecs = new ECSClient(common);
   asg = new AutoScalingClient(common);
+  cw = new CloudWatchClient(common);
 });
 
 afterAll(async () => {
   ecs.destroy();
   asg.destroy();
+  cw.destroy();
   await plane.stop();
 });
 
@@ -210,6 +215,43 @@ describe('capacity providers with managed scaling', () => {
     expect(grown?.Instances?.every((i) => i.ProtectedFromScaleIn)).toBe(true);
     const cis = await ecs.send(new ListContainerInstancesCommand({ cluster: 'grow' }));
     expect(cis.containerInstanceArns).toHaveLength(2);
+
+    // ECS/ManagedScaling CapacityProviderReservation: 2 instances needed of 2 is 100 %.
+    const dims = [
+      { Name: 'ClusterName', Value: 'grow' },
+      { Name: 'CapacityProviderName', Value: 'cp' },
+    ];
+    const listed = await eventually(async () => {
+      const l = await cw.send(new ListMetricsCommand({ Namespace: 'ECS/ManagedScaling' }));
+      return l.Metrics?.length ? l.Metrics : undefined;
+    }, 15_000);
+    expect(listed).toEqual([
+      {
+        Namespace: 'ECS/ManagedScaling',
+        MetricName: 'CapacityProviderReservation',
+        Dimensions: [
+          { Name: 'CapacityProviderName', Value: 'cp' },
+          { Name: 'ClusterName', Value: 'grow' },
+        ],
+      },
+    ]);
+    const latest = await eventually(async () => {
+      const now = clock.now();
+      const out = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'ECS/ManagedScaling',
+          MetricName: 'CapacityProviderReservation',
+          Dimensions: dims,
+          StartTime: new Date(now - 120_000),
+          EndTime: new Date(now + 60_000),
+          Period: 1,
+          Statistics: ['Maximum'],
+        }),
+      );
+      const points = (out.Datapoints ?? []).sort((a, b) => b.Timestamp!.getTime() - a.Timestamp!.getTime());
+      return points[0]?.Maximum === 100 ? points[0] : undefined;
+    }, 15_000);
+    expect(latest.Unit).toBe('Percent');
     const tasks = await ecs.send(
       new DescribeTasksCommand({
         cluster: 'grow',

@@ -15,10 +15,15 @@
  * 4. Managed termination protection: instances running tasks are protected from scale-in, empty ones
  *    are not (SetInstanceProtection), so shrinking only ever takes empty instances.
  *
+ * 5. CloudWatch: `ECS/ManagedScaling` CapacityProviderReservation (percent, by ClusterName and
+ *    CapacityProviderName) for each provider with managed scaling on, every metrics interval, the
+ *    figure of the latest pass (through the metric publisher, as ECS publishes it once a minute).
+ *
  * Level-triggered: a pass re-reads everything; fed by `ecs.cluster.dirty` and a periodic resync, so
  * after a kill -9 the next pass converges. The figures are kept on the provider record (`scaling`).
  */
 import { epochSeconds } from '../common/clock';
+import { createMetricPublisher, type MetricBatch } from '../common/metric-publisher';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
 import {
@@ -59,9 +64,11 @@ export class CapacityController implements Runnable {
   private readonly col: EcsCollections;
   private readonly queue: WorkQueue;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly publisher: Runnable;
 
   constructor(private readonly deps: LocalDeps) {
     this.col = ecsCollections(deps.db);
+    this.publisher = createMetricPublisher(deps, 'capacity', () => this.metrics());
     this.queue = new WorkQueue({
       name: 'capacity',
       clock: deps.clock,
@@ -75,16 +82,55 @@ export class CapacityController implements Runnable {
   start(): void {
     this.unsubscribe.push(this.deps.bus.on('ecs.cluster.dirty', (e) => this.queue.add(e.clusterArn)));
     this.queue.start();
+    void this.publisher.start();
   }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
     await this.queue.stop();
+    await this.publisher.stop();
   }
 
   /** Resolves when nothing is due (tests). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.publisher.idle?.();
+  }
+
+  /**
+   * CapacityProviderReservation of each managed-scaling provider on an active cluster: the figure
+   * the latest pass kept on the provider record (none before the first pass).
+   */
+  private metrics(): MetricBatch[] {
+    const batches = new Map<string, MetricBatch>();
+    for (const clusterArn of this.clustersWithProviders()) {
+      const cluster = this.col.clusters.peek(clusterArn);
+      if (!cluster) continue;
+      const [, , , region = '', accountId = ''] = clusterArn.split(':');
+      for (const name of cluster.cluster.capacityProviders ?? []) {
+        const rec = this.col.capacityProviders.peek(
+          `arn:aws:ecs:${region}:${accountId}:capacity-provider/${name}`,
+        );
+        const managed = rec?.capacityProvider.autoScalingGroupProvider?.managedScaling?.status === 'ENABLED';
+        if (!rec?.scaling || !managed || rec.capacityProvider.status !== 'ACTIVE') continue;
+        const key = `${region}|${accountId}`;
+        let batch = batches.get(key);
+        if (!batch) {
+          batch = { region, accountId, namespace: 'ECS/ManagedScaling', data: [] };
+          batches.set(key, batch);
+        }
+        batch.data.push({
+          MetricName: 'CapacityProviderReservation',
+          Dimensions: [
+            { Name: 'ClusterName', Value: cluster.cluster.clusterName },
+            { Name: 'CapacityProviderName', Value: name },
+          ],
+          Value: rec.scaling.reservation,
+          Unit: 'Percent',
+        });
+      }
+    }
+    return [...batches.values()];
   }
 
   private clustersWithProviders(): string[] {

@@ -23,6 +23,40 @@ export const METRIC_RANGES = [
   { id: '1d', seconds: 86400, period: 300 },
 ] as const;
 export type MetricRange = (typeof METRIC_RANGES)[number]['id'];
+/** A custom range: from and to, epoch seconds. */
+export interface CustomRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * The period a custom range reads at: 10 s within the last 3 hours' spans of at most an hour (as the
+ * 1 h range), else the smallest of 1 min, 5 min and 1 h that keeps a series within 1,440 points.
+ */
+export function customPeriod(range: CustomRange): number {
+  const span = range.to - range.from;
+  if (span <= 3600 && Date.now() / 1000 - range.from <= 3 * 3600) return 10;
+  return [60, 300, 3600].find((p) => span / p <= 1440) ?? 86400;
+}
+
+/** Start, end (epoch seconds) and period of a range. */
+export function rangeWindow(range: MetricRange | CustomRange): {
+  start: number;
+  end: number;
+  period: number;
+} {
+  if (typeof range === 'object') {
+    const period = customPeriod(range);
+    return {
+      start: Math.floor(range.from / period) * period,
+      end: Math.ceil(range.to / period) * period,
+      period,
+    };
+  }
+  const r = METRIC_RANGES.find((x) => x.id === range) ?? METRIC_RANGES[0];
+  const end = Math.ceil(Date.now() / 1000 / r.period) * r.period;
+  return { start: end - r.seconds, end, period: r.period };
+}
 
 export interface MetricSeries {
   id: string;
@@ -112,9 +146,9 @@ async function fetchServiceMetrics(
   cluster: string,
   service: string,
   targetGroupArn: string | undefined,
-  range: MetricRange,
+  range: MetricRange | CustomRange,
 ): Promise<ServiceMetrics> {
-  const r = METRIC_RANGES.find((x) => x.id === range) ?? METRIC_RANGES[0];
+  const r = rangeWindow(range);
   let lb: { targetGroupArn: string; loadBalancerArn: string } | undefined;
   if (targetGroupArn) {
     const tg = (
@@ -124,7 +158,6 @@ async function fetchServiceMetrics(
     if (loadBalancerArn) lb = { targetGroupArn, loadBalancerArn };
   }
   const queries = serviceMetricQueries(cluster, service, r.period, lb);
-  const end = Math.ceil(Date.now() / 1000 / r.period) * r.period;
   const series = new Map<string, MetricSeries>();
   for (const q of queries)
     series.set(q.query.Id as string, {
@@ -139,8 +172,8 @@ async function fetchServiceMetrics(
   do {
     const out = await cloudWatchClient(region).send(
       new GetMetricDataCommand({
-        StartTime: new Date((end - r.seconds) * 1000),
-        EndTime: new Date(end * 1000),
+        StartTime: new Date(r.start * 1000),
+        EndTime: new Date(r.end * 1000),
         ScanBy: 'TimestampAscending',
         MetricDataQueries: queries.map((q) => q.query),
         NextToken,
@@ -163,7 +196,7 @@ export function useServiceMetrics(
   cluster: string,
   service: string,
   targetGroupArn: string | undefined,
-  range: MetricRange,
+  range: MetricRange | CustomRange,
   liveMs: number | false,
 ) {
   const { region } = useRegion();

@@ -13,6 +13,8 @@ import { DeleteCluster } from './delete-cluster';
 import { ButtonLink } from '../../../components/ui/button';
 
 const ClusterAlarms = lazy(() => import('./cluster-alarms'));
+/** CPU and memory reserved against registered per instance: loaded with uPlot only on this page. */
+const ClusterCapacity = lazy(() => import('./cluster-capacity'));
 
 export const CLUSTER_TABS = ['services', 'tasks', 'instances', 'events'] as const;
 export type ClusterTab = (typeof CLUSTER_TABS)[number];
@@ -73,6 +75,7 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
           </dl>
           <Suspense fallback={null}>
             <ClusterAlarms cluster={cluster} />
+            <ClusterCapacity cluster={cluster} />
           </Suspense>
           {c && <CapacityProvidersSection cluster={c} />}
           <Tabs

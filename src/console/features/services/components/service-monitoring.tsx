@@ -17,7 +17,13 @@ import { useState, type ReactNode } from 'react';
 import type { ApiCall } from '../../../../blueprint/cli-command';
 import { appAutoScalingClient } from '../../../aws/application-autoscaling';
 import { useRegion } from '../../../aws/backend';
-import { METRIC_RANGES, useAlarms, useServiceMetrics, type MetricRange } from '../../../aws/queries/metrics';
+import {
+  METRIC_RANGES,
+  useAlarms,
+  useServiceMetrics,
+  type CustomRange,
+  type MetricRange,
+} from '../../../aws/queries/metrics';
 import { serviceResourceId, useServiceScaling } from '../../../aws/queries/scaling';
 import { ApiPreview } from '../../../components/ui/api-preview';
 import { Button } from '../../../components/ui/button';
@@ -56,18 +62,49 @@ export default function ServiceMonitoring({ cluster, service }: { cluster: strin
   );
 }
 
+/** A `datetime-local` input's value (local time, to the minute) for epoch seconds, and back. */
+const localInput = (epochS: number) => {
+  const d = new Date(epochS * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+const fromLocalInput = (text: string) => {
+  const t = new Date(text).getTime();
+  return Number.isFinite(t) ? Math.floor(t / 1000) : undefined;
+};
+
 function HealthAndMetrics(props: { cluster: string; service: string; targetGroupArn?: string }) {
-  const [range, setRange] = useState<MetricRange>('1h');
+  const [range, setRange] = useState<MetricRange | 'custom'>('1h');
   const [live, setLive] = useState(true);
+  // The custom range being edited, and the one applied (charts read a fixed window: not live).
+  const [draft, setDraft] = useState(() => {
+    const now = Math.floor(Date.now() / 1000);
+    return { from: localInput(now - 6 * 3600), to: localInput(now) };
+  });
+  const [custom, setCustom] = useState<CustomRange | null>(null);
+  const draftRange = { from: fromLocalInput(draft.from), to: fromLocalInput(draft.to) };
+  const draftError =
+    draftRange.from === undefined || draftRange.to === undefined
+      ? 'Give both times.'
+      : draftRange.from >= draftRange.to
+        ? 'From must be before to.'
+        : draftRange.to - draftRange.from > 15 * 86400
+          ? 'At most 15 days (CloudWatch keeps 1-minute data that long).'
+          : undefined;
+  const chosen = range === 'custom' ? (custom ?? '1h') : range;
   const metrics = useServiceMetrics(
     props.cluster,
     props.service,
     props.targetGroupArn,
-    range,
-    live ? LIVE_MS : false,
+    chosen,
+    live && range !== 'custom' ? LIVE_MS : false,
   );
   const m = metrics.data;
   const pick = (...ids: string[]) => ids.flatMap((id) => (m?.series.get(id) ? [m.series.get(id)!] : []));
+  const rangeText =
+    typeof chosen === 'object'
+      ? `from ${formatTime(new Date(chosen.from * 1000))} to ${formatTime(new Date(chosen.to * 1000))}`
+      : `in the last ${chosen}`;
   return (
     <Section title="Health and metrics">
       <div className="mb-3 flex flex-wrap items-center gap-2" role="group" aria-label="Metrics range">
@@ -82,15 +119,69 @@ function HealthAndMetrics(props: { cluster: string; service: string; targetGroup
             {r.id}
           </Button>
         ))}
+        <Button
+          size="sm"
+          variant={range === 'custom' ? 'primary' : undefined}
+          aria-pressed={range === 'custom'}
+          onClick={() => setRange('custom')}
+        >
+          custom
+        </Button>
         <label className="ml-2 flex items-center gap-1 text-sm">
-          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
+          <input
+            type="checkbox"
+            checked={live && range !== 'custom'}
+            disabled={range === 'custom'}
+            onChange={(e) => setLive(e.target.checked)}
+          />{' '}
+          Live
         </label>
       </div>
+      {range === 'custom' && (
+        <form
+          className="mb-3 flex flex-wrap items-end gap-3 text-sm"
+          aria-label="Custom metrics range"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!draftError) setCustom({ from: draftRange.from!, to: draftRange.to! });
+          }}
+        >
+          <label className="flex flex-col">
+            From
+            <input
+              className={input}
+              type="datetime-local"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
+          </label>
+          <label className="flex flex-col">
+            To
+            <input
+              className={input}
+              type="datetime-local"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
+          </label>
+          <Button type="submit" size="sm" variant="primary" disabled={draftError !== undefined}>
+            Apply
+          </Button>
+          {draftError && (
+            <span className="text-red-700 dark:text-red-400" role="alert">
+              {draftError}
+            </span>
+          )}
+          {!custom && !draftError && (
+            <span className="text-slate-600 dark:text-slate-400">Showing the last 1h until applied.</span>
+          )}
+        </form>
+      )}
       {metrics.isError && <ErrorState title="Could not read the metrics" error={metrics.error} />}
       {m?.empty && (
         <p className="mb-2 text-sm text-slate-600 dark:text-slate-400" data-testid="metrics-empty">
-          CloudWatch returned no datapoints for this service in the last {range}. Metrics appear once its
-          tasks run (every minute; the local plane's --metrics-interval-ms publishes faster).
+          CloudWatch returned no datapoints for this service {rangeText}. Metrics appear once its tasks run
+          (every minute; the local plane's --metrics-interval-ms publishes faster).
         </p>
       )}
       {m && (

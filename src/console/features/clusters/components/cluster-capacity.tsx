@@ -1,0 +1,163 @@
+/**
+ * The cluster's capacity: per container instance, the CPU units and memory (MiB) its tasks reserve
+ * against what it registered (DescribeContainerInstances: registered minus remaining), as uPlot bar
+ * charts with the figures beside them. Loaded lazily with uPlot: the first page load does not carry it.
+ */
+import type { ContainerInstance } from '@aws-sdk/client-ecs';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useRegion } from '../../../aws/backend';
+import { containerInstancesQuery } from '../../../aws/queries/container-instances';
+
+export interface InstanceCapacity {
+  id: string;
+  cpu: { registered: number; reserved: number };
+  memory: { registered: number; reserved: number };
+}
+
+const amount = (list: ContainerInstance['registeredResources'], name: string) =>
+  list?.find((r) => r.name === name)?.integerValue ?? 0;
+
+/** Registered and reserved (registered minus remaining) CPU and memory of each active instance. */
+export function instanceCapacity(instances: ContainerInstance[]): InstanceCapacity[] {
+  return instances
+    .filter((i) => i.status !== 'INACTIVE')
+    .map((i) => {
+      const figure = (name: string) => {
+        const registered = amount(i.registeredResources, name);
+        return { registered, reserved: Math.max(0, registered - amount(i.remainingResources, name)) };
+      };
+      return {
+        id: i.ec2InstanceId ?? i.containerInstanceArn?.split('/').at(-1) ?? '?',
+        cpu: figure('CPU'),
+        memory: figure('MEMORY'),
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function CapacityBars({
+  title,
+  unit,
+  rows,
+  pick,
+  testId,
+}: {
+  title: string;
+  unit: string;
+  rows: InstanceCapacity[];
+  pick: (r: InstanceCapacity) => { registered: number; reserved: number };
+  testId: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const ids = rows.map((r) => r.id);
+  const data: uPlot.AlignedData = [
+    rows.map((_, i) => i),
+    rows.map((r) => pick(r).registered),
+    rows.map((r) => pick(r).reserved),
+  ];
+  const shape = ids.join('|');
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    plot.current?.destroy();
+    const bars = uPlot.paths.bars?.({ size: [0.35, 40], align: 0 });
+    const names = shape.split('|');
+    plot.current = new uPlot(
+      {
+        width: Math.max(240, el.clientWidth || 360),
+        height: 170,
+        // Instances at 0..n-1, each centred in its slot; the y axis from 0.
+        scales: {
+          x: { time: false, auto: false, range: [-0.5, names.length - 0.5] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        },
+        series: [
+          { label: 'Instance', value: (_u, i) => (i === null ? '--' : (names[i] ?? '')) },
+          {
+            label: `registered (${unit})`,
+            stroke: '#94a3b8',
+            fill: '#94a3b866',
+            paths: bars,
+            points: { show: false },
+          },
+          {
+            label: `reserved (${unit})`,
+            stroke: '#2563eb',
+            fill: '#2563eb99',
+            paths: bars,
+            points: { show: false },
+          },
+        ],
+        axes: [
+          { splits: () => names.map((_, i) => i), values: (_u, splits) => splits.map((i) => names[i] ?? '') },
+          { size: 50 },
+        ],
+        legend: { show: true },
+      },
+      data,
+      el,
+    );
+    return () => {
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // A new chart when the set of instances changes; new figures go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape, unit]);
+  useEffect(() => {
+    plot.current?.setData(data);
+  });
+  return (
+    <figure className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid={testId}>
+      <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+      <div ref={box} />
+      <ul className="mt-1 text-xs text-slate-600 tabular-nums dark:text-slate-400">
+        {rows.map((r) => (
+          <li key={r.id} data-testid={`${testId}-instance`}>
+            {r.id}: {pick(r).reserved} of {pick(r).registered} {unit} reserved
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
+export default function ClusterCapacity({ cluster }: { cluster: string }) {
+  const { region } = useRegion();
+  const instances = useQuery(containerInstancesQuery(region, cluster));
+  if (!instances.data) return null;
+  const rows = instanceCapacity(instances.data);
+  return (
+    <section className="mb-6" aria-labelledby="cluster-capacity" data-testid="cluster-capacity">
+      <h2 id="cluster-capacity" className="mb-2 text-lg font-semibold">
+        Capacity
+      </h2>
+      {rows.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No container instance is registered: tasks of the EC2 launch type have nowhere to run.
+        </p>
+      ) : (
+        <div className="grid gap-3 md:grid-cols-2">
+          <CapacityBars
+            title="CPU reserved against registered, per instance"
+            unit="CPU units"
+            rows={rows}
+            pick={(r) => r.cpu}
+            testId="capacity-cpu"
+          />
+          <CapacityBars
+            title="Memory reserved against registered, per instance"
+            unit="MiB"
+            rows={rows}
+            pick={(r) => r.memory}
+            testId="capacity-memory"
+          />
+        </div>
+      )}
+    </section>
+  );
+}
