@@ -131,8 +131,12 @@ test('metrics: target tracking on CPU scales a service out under test traffic an
         await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }))
       ).AutoScalingGroups?.[0]?.Instances?.filter((i) => i.LifecycleState === 'InService').length ?? 0;
     await expect.poll(instances, { timeout: 60_000 }).toBe(1);
-    const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0]!.VpcId!;
-    const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((s) => s.SubnetId!);
+    // The default VPC and its subnets (other journeys on this server may have made more VPCs).
+    const vpcs = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!;
+    const vpcId = (vpcs.find((v) => v.IsDefault) ?? vpcs[0]!).VpcId!;
+    const subnets = (
+      await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))
+    ).Subnets!.map((s) => s.SubnetId!);
     const tg = (
       await elb.send(
         new CreateTargetGroupCommand({

@@ -10,6 +10,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useRegion } from '../../../aws/backend';
 import { containerInstancesQuery } from '../../../aws/queries/container-instances';
+import { chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 export interface InstanceCapacity {
   id: string;
@@ -68,7 +69,7 @@ function CapacityBars({
     const names = shape.split('|');
     plot.current = new uPlot(
       {
-        width: Math.max(240, el.clientWidth || 360),
+        width: chartWidth(el),
         height: 170,
         // Instances at 0..n-1, each centred in its slot; the y axis from 0.
         scales: {
@@ -108,13 +109,17 @@ function CapacityBars({
     // A new chart when the set of instances changes; new figures go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, unit]);
+  useChartWidth(box, plot, 170);
   useEffect(() => {
     plot.current?.setData(data);
   });
   return (
-    <figure className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid={testId}>
+    <figure
+      className="min-w-0 rounded border border-slate-200 p-2 dark:border-slate-700"
+      data-testid={testId}
+    >
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
-      <div ref={box} />
+      <div ref={box} className="overflow-hidden" />
       <ul className="mt-1 text-xs text-slate-600 tabular-nums dark:text-slate-400">
         {rows.map((r) => (
           <li key={r.id} data-testid={`${testId}-instance`}>

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSeries } from '../../../aws/queries/metrics';
+import { chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 const COLORS = ['#2563eb', '#94a3b8', '#dc2626', '#16a34a'];
 
@@ -35,7 +36,7 @@ export function MetricChart({
     plot.current?.destroy();
     plot.current = new uPlot(
       {
-        width: Math.max(240, el.clientWidth || 360),
+        width: chartWidth(el),
         height: 160,
         series: [
           {},
@@ -54,12 +55,16 @@ export function MetricChart({
     // A new chart only when the set of series changes; new data goes through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [labels]);
+  useChartWidth(box, plot, 160);
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
   });
   const latest = series.map((s) => s.values.at(-1));
   return (
-    <figure className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid={testId}>
+    <figure
+      className="min-w-0 rounded border border-slate-200 p-2 dark:border-slate-700"
+      data-testid={testId}
+    >
       <figcaption className="mb-1 text-sm font-medium">
         {title}
         <span
@@ -69,7 +74,7 @@ export function MetricChart({
           {latest[0] === undefined ? 'no data' : `latest ${latest[0].toFixed(1)} ${series[0]?.unit ?? ''}`}
         </span>
       </figcaption>
-      <div ref={box} />
+      <div ref={box} className="overflow-hidden" />
     </figure>
   );
 }
