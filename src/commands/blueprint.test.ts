@@ -10,6 +10,7 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
+import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blueprint, defaultAnswers, wizardAnswersSchema, type WizardAnswers } from '../blueprint/index';
 import { startTestPlane } from '../testing/plane';
@@ -173,7 +174,7 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
           expect(service?.status).toBe('ACTIVE');
           expect(service?.runningCount).toBe(answers.service.desiredCount);
           expect(service?.deploymentConfiguration).toMatchObject(
-            out.inputs.createService.deploymentConfiguration,
+            out.inputs.createService?.deploymentConfiguration ?? {},
           );
           if (answers.service.loadBalancer) {
             const tg = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
@@ -188,5 +189,81 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
       },
       300_000,
     );
+
+    it('Fargate: the stack holds the service, which reaches a steady state with its tasks on Fargate', async () => {
+      const { plane, url, client } = await startTestPlane();
+      try {
+        const ec2 = new EC2Client(client);
+        const subnets = (
+          await ec2.send(
+            new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }),
+          )
+        ).Subnets?.map((sn) => sn.SubnetId ?? '');
+        expect(subnets?.length).toBeGreaterThan(0);
+        const answers = wizardAnswersSchema.parse({
+          ...defaultAnswers,
+          service: { ...defaultAnswers.service, desiredCount: 2 },
+          cluster: {
+            ...defaultAnswers.cluster,
+            name: 'fargate-cluster',
+            launchType: 'FARGATE',
+            fargate: {
+              subnets: (subnets ?? []).slice(0, 2).join(', '),
+              securityGroups: '',
+              assignPublicIp: 'ENABLED',
+              cpu: 512,
+              memory: 1024,
+            },
+          },
+        });
+        const out = blueprint(answers);
+        expect(out.inputs.createService).toBeUndefined();
+        const script = join(dir, 'fargate.sh');
+        writeFileSync(script, out.cliScript);
+        const env = {
+          ...process.env,
+          ...AWS_CLI_ENV,
+          AWS: `aws --endpoint-url ${url}`,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        };
+        const result = await run('bash', [script], { env, timeout: 240_000 }).catch(
+          (err: { code: number; stderr: string }) => err,
+        );
+        expect('stderr' in result ? result.stderr : '').toContain('is stable in cluster');
+
+        const ecs = new ECSClient(client);
+        const td = (
+          await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: answers.taskDefinition.family }))
+        ).taskDefinition;
+        expect(td).toMatchObject({
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu: '512',
+          memory: '1024',
+        });
+        const stack = (
+          await new CloudFormationClient(client).send(new DescribeStacksCommand({ StackName: out.stackName }))
+        ).Stacks?.[0];
+        expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+        const serviceArn = stack?.Outputs?.find((o) => o.OutputKey === 'ServiceArn')?.OutputValue;
+        const service = (
+          await ecs.send(
+            new DescribeServicesCommand({ cluster: answers.cluster.name, services: [answers.service.name] }),
+          )
+        ).services?.[0];
+        expect(service?.serviceArn).toBe(serviceArn);
+        expect(service).toMatchObject({ status: 'ACTIVE', launchType: 'FARGATE', runningCount: 2 });
+        expect(service?.networkConfiguration?.awsvpcConfiguration).toMatchObject({
+          subnets: (subnets ?? []).slice(0, 2),
+          assignPublicIp: 'ENABLED',
+        });
+        const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: [answers.cluster.name] })))
+          .clusters?.[0];
+        expect(cluster?.registeredContainerInstancesCount).toBe(0);
+        expect(cluster?.runningTasksCount).toBe(2);
+      } finally {
+        await plane.stop();
+      }
+    }, 300_000);
   },
 );

@@ -88,13 +88,23 @@ export async function createStack(region: string, bp: Blueprint): Promise<string
   return out.StackId;
 }
 
-/** CreateService with the blueprint's input; with a load balancer, the target group comes from the stack outputs. */
+/**
+ * CreateService with the blueprint's input; with a load balancer, the target group comes from the stack
+ * outputs. Fargate: the stack created the service (AWS::ECS::Service), so its ARN is the stack's
+ * `ServiceArn` output and nothing is sent.
+ */
 export async function createService(
   region: string,
   bp: Blueprint,
   stack: Stack | undefined,
 ): Promise<string> {
   let input = bp.inputs.createService;
+  if (!input) {
+    const serviceArn = stack?.Outputs?.find((o) => o.OutputKey === 'ServiceArn')?.OutputValue;
+    if (!serviceArn)
+      throw Object.assign(new Error('The stack has no ServiceArn output.'), { name: 'MissingOutput' });
+    return serviceArn;
+  }
   if (input.loadBalancers) {
     const arn = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
     if (!arn)
@@ -110,6 +120,18 @@ export async function createService(
 const gone = (e: unknown) => /ServiceNotFound|ServiceNotActive|ClusterNotFound/.test(toAwsError(e).code);
 
 type DeleteTarget = { cluster: string; serviceArn?: string; stackId?: string };
+
+/** The service the delete scales down and deletes itself: none on Fargate, where the stack owns it. */
+export function serviceToDelete(bp: Blueprint, serviceArn: string | undefined): string | undefined {
+  return bp.inputs.createService ? serviceArn : undefined;
+}
+
+/** The call a launch step shows: on Fargate the service step reads the stack's output. */
+export function stepCall(bp: Blueprint, step: { id: string; call: string }): string {
+  return step.id === 'service' && !bp.inputs.createService
+    ? 'CloudFormation AWS::ECS::Service (stack output ServiceArn)'
+    : step.call;
+}
 
 /** What "Delete stack and service" sends, in order (shown in its confirmation). */
 export function deleteLaunchCalls(target: DeleteTarget): ApiCall[] {
