@@ -6,7 +6,6 @@ import {
   LAUNCH_TYPES,
   type WizardAnswers,
 } from '../../../../blueprint/answers';
-import { FargateFields } from './fargate-fields';
 import { Field } from '../../../components/form/field';
 import { Button } from '../../../components/ui/button';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -21,6 +20,9 @@ function formatMemory(mib: number): string {
 }
 
 const CREATE_ROLE = '__create__';
+
+// Fargate's fields (and the network pickers) load when Fargate is chosen, not with the wizard.
+const FargateFields = lazy(() => import('./fargate-fields').then((m) => ({ default: m.FargateFields })));
 
 // Creating or importing a key pair is rare: its dialog loads when the step shows, not with the wizard.
 const KeyPairButtons = lazy(() =>
@@ -81,7 +83,13 @@ export function ClusterStep() {
           </p>
         )}
       </fieldset>
-      {launchType === 'FARGATE' ? <FargateFields /> : <Ec2ClusterFields />}
+      {launchType === 'FARGATE' ? (
+        <Suspense fallback={<Skeleton className="h-40 w-full" />}>
+          <FargateFields />
+        </Suspense>
+      ) : (
+        <Ec2ClusterFields />
+      )}
     </div>
   );
 }
