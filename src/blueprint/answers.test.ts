@@ -610,3 +610,31 @@ describe('Fargate answers', () => {
     ).toEqual(['cluster.launchType']);
   });
 });
+
+describe('service auto scaling answers', () => {
+  const withScaling = (
+    autoScaling: { minTasks: number; maxTasks: number; targetCpu: number },
+    desiredCount = 1,
+  ) => {
+    const a = structuredClone(defaultAnswers);
+    a.service.desiredCount = desiredCount;
+    a.service.autoScaling = autoScaling;
+    return (serviceStepSchema.safeParse(a).error?.issues ?? []).map((i) => [i.path.join('.'), i.message]);
+  };
+
+  it('takes min <= desired <= max and a target CPU of 1-100 %', () => {
+    expect(withScaling({ minTasks: 1, maxTasks: 4, targetCpu: 50 })).toEqual([]);
+    expect(withScaling({ minTasks: 3, maxTasks: 2, targetCpu: 50 }, 2)).toEqual([
+      ['service.autoScaling.maxTasks', 'The maximum (2) must be at least the minimum (3).'],
+    ]);
+    expect(withScaling({ minTasks: 2, maxTasks: 4, targetCpu: 50 }, 1)).toEqual([
+      [
+        'service.autoScaling.minTasks',
+        'The desired number of tasks (1) must be between the minimum and the maximum.',
+      ],
+    ]);
+    expect(withScaling({ minTasks: 1, maxTasks: 4, targetCpu: 0 })).toEqual([
+      ['service.autoScaling.targetCpu', 'The target CPU utilization must be at least 1%.'],
+    ]);
+  });
+});

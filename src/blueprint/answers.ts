@@ -264,6 +264,13 @@ export const loadBalancerSchema = z.object({
     .regex(/^\/[A-Za-z0-9_\-.~/%?=&]*$/, 'The health check path starts with / and has no spaces or quotes.'),
 });
 
+export const autoScalingSchema = z.object({
+  minTasks: integer('the minimum number of tasks', 0, 1000),
+  maxTasks: integer('the maximum number of tasks', 1, 1000),
+  /** The service's average CPU utilization (%) the policy keeps. */
+  targetCpu: integer('the target CPU utilization', 1, 100, '%'),
+});
+
 export const serviceSchema = z
   .object({
     name: resourceName('service name'),
@@ -278,9 +285,30 @@ export const serviceSchema = z
       .enum(['off', 'fail', 'rollback'], { error: 'Choose off, fail, or fail and roll back.' })
       .optional(),
     loadBalancer: loadBalancerSchema.optional(),
+    /** Service auto scaling: a target-tracking policy on the service's average CPU. Absent: none. */
+    autoScaling: autoScalingSchema.optional(),
   })
   .superRefine(
     (s, ctx) => {
+      const as = s.autoScaling;
+      if (isRecord(as) && Number.isInteger(as.minTasks) && Number.isInteger(as.maxTasks)) {
+        if (as.minTasks > as.maxTasks) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['autoScaling', 'maxTasks'],
+            message: `The maximum (${as.maxTasks}) must be at least the minimum (${as.minTasks}).`,
+          });
+        } else if (
+          Number.isInteger(s.desiredCount) &&
+          (s.desiredCount < as.minTasks || s.desiredCount > as.maxTasks)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['autoScaling', 'minTasks'],
+            message: `The desired number of tasks (${s.desiredCount}) must be between the minimum and the maximum.`,
+          });
+        }
+      }
       if (s.desiredCount > 0 && s.minimumHealthyPercent === 100 && s.maximumPercent === 100) {
         ctx.addIssue({
           code: 'custom',
@@ -391,6 +419,7 @@ export type ContainerAnswers = z.infer<typeof containerSchema>;
 export type TaskDefinitionAnswers = z.infer<typeof taskDefinitionSchema>;
 export type LoadBalancerAnswers = z.infer<typeof loadBalancerSchema>;
 export type ServiceAnswers = z.infer<typeof serviceSchema>;
+export type AutoScalingAnswers = z.infer<typeof autoScalingSchema>;
 export type ClusterAnswers = z.infer<typeof clusterSchema>;
 export type InstanceRoleAnswers = z.infer<typeof instanceRoleSchema>;
 export type FargateAnswers = z.infer<typeof fargateSchema>;
@@ -600,6 +629,12 @@ export const defaultFargate: FargateAnswers = {
   cpu: 256,
   memory: 512,
 };
+
+/** What the service step proposes when the operator ticks "auto scaling". */
+export function defaultAutoScaling(desiredCount: number): AutoScalingAnswers {
+  const base = Number.isInteger(desiredCount) && desiredCount >= 0 ? desiredCount : 1;
+  return { minTasks: Math.min(base, 1), maxTasks: Math.max(base, 1) * 4, targetCpu: 50 };
+}
 
 /** The load balancer the wizard proposes when the operator ticks "use a load balancer". */
 export function defaultLoadBalancer(td: TaskDefinitionAnswers): LoadBalancerAnswers | undefined {

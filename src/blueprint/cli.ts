@@ -27,7 +27,8 @@ export function cliScript(answers: WizardAnswers): string {
   const lb = answers.service.loadBalancer;
   const createService = inputs.createService;
   const q = shellQuote;
-  const total = createService ? (lb ? 5 : 4) : 3;
+  const scaling = inputs.registerScalableTarget && inputs.putScalingPolicy;
+  const total = (createService ? (lb ? 5 : 4) : 3) + (scaling ? 1 : 0);
   let step = 0;
   const say = (text: string): string => `echo ${q(`${++step}/${total} ${text}`)} >&2`;
 
@@ -64,6 +65,16 @@ export function cliScript(answers: WizardAnswers): string {
   ];
 
   if (createService) appendCreateService(parts, answers, createService, say);
+  if (inputs.registerScalableTarget && inputs.putScalingPolicy) {
+    parts.push(
+      say(`Setting up auto scaling of service ${answers.service.name} (target tracking on CPU)`),
+      heredoc('"$WORKDIR/scalable-target.json"', json(inputs.registerScalableTarget)),
+      '$AWS application-autoscaling register-scalable-target --cli-input-json "file://$WORKDIR/scalable-target.json" >/dev/null',
+      heredoc('"$WORKDIR/scaling-policy.json"', json(inputs.putScalingPolicy)),
+      '$AWS application-autoscaling put-scaling-policy --cli-input-json "file://$WORKDIR/scaling-policy.json" >/dev/null',
+      '',
+    );
+  }
   parts.push(
     `echo ${q(`Waiting for service ${answers.service.name} to reach a steady state`)} >&2`,
     `$AWS ecs wait services-stable --cluster ${q(answers.cluster.name)} --services ${q(answers.service.name)}`,

@@ -186,3 +186,29 @@ describe('apiInputs on Fargate', () => {
     });
   });
 });
+
+describe('apiInputs with service auto scaling (EC2)', () => {
+  it('adds RegisterScalableTarget and a CPU target-tracking PutScalingPolicy for the service', () => {
+    const a = structuredClone(defaultAnswers);
+    a.service.autoScaling = { minTasks: 1, maxTasks: 3, targetCpu: 70 };
+    const inputs = apiInputs(wizardAnswersSchema.parse(a));
+    const target = {
+      ServiceNamespace: 'ecs',
+      ResourceId: 'service/default/sample-webapp',
+      ScalableDimension: 'ecs:service:DesiredCount',
+    };
+    expect(inputs.registerScalableTarget).toEqual({ ...target, MinCapacity: 1, MaxCapacity: 3 });
+    expect(inputs.putScalingPolicy).toEqual({
+      PolicyName: 'sample-webapp-cpu-target-tracking',
+      ...target,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleOutCooldown: 60,
+        ScaleInCooldown: 300,
+      },
+    });
+    expect(apiInputs(defaultAnswers)).not.toHaveProperty('registerScalableTarget');
+  });
+});

@@ -2,6 +2,7 @@
  * Wizard answers -> the ECS API inputs the launch sends, field for field as the ECS API (and
  * `aws ecs <op> --cli-input-json`) takes them.
  */
+import { scalingInputs, type PutScalingPolicyInput, type RegisterScalableTargetInput } from './scaling';
 import { fargateOf, type ContainerAnswers, type logDrivers, type WizardAnswers } from './answers';
 
 /** Stands for the target group's ARN until the stack's `TargetGroupArn` output is known. */
@@ -55,6 +56,9 @@ export interface ApiInputs {
   registerTaskDefinition: RegisterTaskDefinitionInput;
   /** EC2 only: on Fargate the stack creates the service (AWS::ECS::Service), so no CreateService is sent. */
   createService?: CreateServiceInput;
+  /** EC2 with auto scaling, after CreateService (on Fargate they are template resources). */
+  registerScalableTarget?: RegisterScalableTargetInput;
+  putScalingPolicy?: PutScalingPolicyInput;
 }
 
 /** awsvpc (Fargate): a container's port is served on the task's own address, so hostPort = containerPort. */
@@ -117,6 +121,7 @@ export function apiInputs(answers: WizardAnswers): ApiInputs {
   return {
     createCluster: { clusterName: answers.cluster.name },
     registerTaskDefinition: { family, containerDefinitions },
+    ...scalingInputs(answers),
     createService: {
       cluster: answers.cluster.name,
       serviceName: answers.service.name,

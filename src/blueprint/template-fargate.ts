@@ -5,6 +5,7 @@
  * the task definition are created by direct ECS calls before the stack, as on the EC2 path.
  */
 import { idList, type FargateAnswers, type WizardAnswers } from './answers';
+import { scalingResources } from './scaling';
 import type { CfnTemplate, Json, JsonObject } from './template';
 
 const ref = (name: string): Json => ({ Ref: name });
@@ -77,6 +78,7 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
         },
       },
     },
+    ...scalingResources(answers),
   };
   return {
     AWSTemplateFormatVersion: '2010-09-09',

@@ -70,6 +70,14 @@ const variants: Record<string, WizardAnswers> = {
     a.cluster.fargate = { ...FARGATE, assignPublicIp: 'DISABLED', cpu: 1024, memory: 3072 };
     a.service.circuitBreaker = 'rollback';
   }),
+  'fargate with auto scaling': variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = FARGATE;
+    a.service.autoScaling = { minTasks: 1, maxTasks: 6, targetCpu: 50 };
+  }),
+  'auto scaling on EC2 (calls, not resources)': variant((a) => {
+    a.service.autoScaling = { minTasks: 1, maxTasks: 3, targetCpu: 70 };
+  }),
 };
 
 // cfn-lint understands the short-form tags; to compare the YAML with the JSON we read them back to long form.
@@ -210,6 +218,40 @@ describe('cloudFormationTemplate', () => {
     const plain = cloudFormationTemplate(variants['fargate']!);
     expect(plain.Parameters).not.toHaveProperty('SecurityGroups');
     expect(JSON.stringify(plain.Resources)).not.toContain('SecurityGroups');
+  });
+
+  it('on Fargate with auto scaling adds the scalable target and the CPU target-tracking policy', () => {
+    const t = cloudFormationTemplate(variants['fargate with auto scaling']!);
+    expect(Object.keys(t.Resources)).toEqual(['EcsService', 'EcsScalableTarget', 'EcsCpuScalingPolicy']);
+    expect(t.Resources['EcsScalableTarget']).toEqual({
+      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+      Properties: {
+        ServiceNamespace: 'ecs',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ResourceId: {
+          'Fn::Join': ['/', ['service', { Ref: 'EcsClusterName' }, { 'Fn::GetAtt': ['EcsService', 'Name'] }]],
+        },
+        MinCapacity: 1,
+        MaxCapacity: 6,
+      },
+    });
+    expect(t.Resources['EcsCpuScalingPolicy']).toEqual({
+      Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+      Properties: {
+        PolicyName: 'sample-webapp-cpu-target-tracking',
+        PolicyType: 'TargetTrackingScaling',
+        ScalingTargetId: { Ref: 'EcsScalableTarget' },
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 50,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          ScaleOutCooldown: 60,
+          ScaleInCooldown: 300,
+        },
+      },
+    });
+    // On EC2 the service is created after the stack, so the scaling is two calls, not resources.
+    const ec2 = cloudFormationTemplate(variants['auto scaling on EC2 (calls, not resources)']!);
+    expect(JSON.stringify(ec2)).not.toContain('ApplicationAutoScaling');
   });
 
   it('stays under the 51,200-byte TemplateBody limit with the largest answers', () => {

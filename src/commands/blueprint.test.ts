@@ -10,6 +10,11 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blueprint, defaultAnswers, wizardAnswersSchema, type WizardAnswers } from '../blueprint/index';
@@ -81,6 +86,38 @@ describe('ecs-console blueprint', () => {
  * plane, creates the cluster, task definition, stack and service, and the service reaches a steady state.
  * The CLI's waiters poll every 30 s (stack) and 15 s (services), so each run takes up to about a minute.
  */
+/** The service's scalable target and CPU target-tracking policy, as Application Auto Scaling reports them. */
+async function expectScaling(client: ConstructorParameters<typeof ECSClient>[0], answers: WizardAnswers) {
+  const as = answers.service.autoScaling;
+  const aas = new ApplicationAutoScalingClient(client ?? {});
+  const resourceId = `service/${answers.cluster.name}/${answers.service.name}`;
+  const targets = (
+    await aas.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] }))
+  ).ScalableTargets;
+  const policies = (
+    await aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))
+  ).ScalingPolicies;
+  if (!as) {
+    expect(targets).toEqual([]);
+    return;
+  }
+  expect(targets?.map((t) => [t.ScalableDimension, t.MinCapacity, t.MaxCapacity])).toEqual([
+    ['ecs:service:DesiredCount', as.minTasks, as.maxTasks],
+  ]);
+  expect(
+    policies?.map((p) => [p.PolicyName, p.PolicyType, p.TargetTrackingScalingPolicyConfiguration]),
+  ).toEqual([
+    [
+      `${answers.service.name}-cpu-target-tracking`,
+      'TargetTrackingScaling',
+      expect.objectContaining({
+        TargetValue: as.targetCpu,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    ],
+  ]);
+}
+
 describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS CLI'))(
   'the generated AWS CLI script against ecs-console local',
   () => {
@@ -98,6 +135,7 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
       service: {
         ...defaultAnswers.service,
         desiredCount: 2,
+        autoScaling: { minTasks: 1, maxTasks: 4, targetCpu: 60 },
         loadBalancer: {
           containerName: 'simple-app',
           containerPort: 80,
@@ -176,6 +214,7 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
           expect(service?.deploymentConfiguration).toMatchObject(
             out.inputs.createService?.deploymentConfiguration ?? {},
           );
+          await expectScaling(client, answers);
           if (answers.service.loadBalancer) {
             const tg = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
             expect(tg).toMatch(/^arn:aws:elasticloadbalancing:/);
@@ -202,7 +241,11 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
         expect(subnets?.length).toBeGreaterThan(0);
         const answers = wizardAnswersSchema.parse({
           ...defaultAnswers,
-          service: { ...defaultAnswers.service, desiredCount: 2 },
+          service: {
+            ...defaultAnswers.service,
+            desiredCount: 2,
+            autoScaling: { minTasks: 1, maxTasks: 5, targetCpu: 50 },
+          },
           cluster: {
             ...defaultAnswers.cluster,
             name: 'fargate-cluster',
@@ -261,6 +304,7 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
           .clusters?.[0];
         expect(cluster?.registeredContainerInstancesCount).toBe(0);
         expect(cluster?.runningTasksCount).toBe(2);
+        await expectScaling(client, answers);
       } finally {
         await plane.stop();
       }

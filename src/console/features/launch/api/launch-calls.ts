@@ -114,7 +114,21 @@ export async function createService(
   const out = await ecsClient(region).send(new CreateServiceCommand(input as CreateServiceCommandInput));
   const arn = out.service?.serviceArn;
   if (!arn) throw new Error('CreateService answered without a service ARN.');
+  await setUpScaling(region, bp);
   return arn;
+}
+
+/** EC2 with auto scaling: RegisterScalableTarget then PutScalingPolicy, exactly the blueprint's inputs. */
+async function setUpScaling(region: string, bp: Blueprint): Promise<void> {
+  const { registerScalableTarget, putScalingPolicy } = bp.inputs;
+  if (!registerScalableTarget || !putScalingPolicy) return;
+  const [{ appAutoScalingClient }, sdk] = await Promise.all([
+    import('../../../aws/application-autoscaling'),
+    import('@aws-sdk/client-application-auto-scaling'),
+  ]);
+  const client = appAutoScalingClient(region);
+  await client.send(new sdk.RegisterScalableTargetCommand(registerScalableTarget));
+  await client.send(new sdk.PutScalingPolicyCommand(putScalingPolicy));
 }
 
 const gone = (e: unknown) => /ServiceNotFound|ServiceNotActive|ClusterNotFound/.test(toAwsError(e).code);
@@ -128,8 +142,10 @@ export function serviceToDelete(bp: Blueprint, serviceArn: string | undefined): 
 
 /** The call a launch step shows: on Fargate the service step reads the stack's output. */
 export function stepCall(bp: Blueprint, step: { id: string; call: string }): string {
-  return step.id === 'service' && !bp.inputs.createService
-    ? 'CloudFormation AWS::ECS::Service (stack output ServiceArn)'
+  if (step.id !== 'service') return step.call;
+  if (!bp.inputs.createService) return 'CloudFormation AWS::ECS::Service (stack output ServiceArn)';
+  return bp.inputs.registerScalableTarget
+    ? `${step.call}, Application Auto Scaling RegisterScalableTarget and PutScalingPolicy`
     : step.call;
 }
 

@@ -87,6 +87,33 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
               />
             </>
           )}
+          {bp.inputs.registerScalableTarget && bp.inputs.putScalingPolicy && (
+            <>
+              <CodeBlock
+                label="Application Auto Scaling RegisterScalableTarget input (JSON)"
+                filename="scalable-target.json"
+                mimeType="application/json"
+                code={json(bp.inputs.registerScalableTarget)}
+              />
+              <CodeBlock
+                label="Application Auto Scaling PutScalingPolicy input (JSON)"
+                filename="scaling-policy.json"
+                mimeType="application/json"
+                code={json(bp.inputs.putScalingPolicy)}
+              />
+            </>
+          )}
+          {!bp.inputs.createService && service.autoScaling && (
+            <CodeBlock
+              label="Auto scaling resources of the stack (JSON)"
+              filename="scaling-resources.json"
+              mimeType="application/json"
+              code={json({
+                EcsScalableTarget: bp.template.Resources['EcsScalableTarget'],
+                EcsCpuScalingPolicy: bp.template.Resources['EcsCpuScalingPolicy'],
+              })}
+            />
+          )}
         </div>
       ),
     },
@@ -207,6 +234,12 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
                 : service.circuitBreaker === 'fail'
                   ? 'On, without rollback'
                   : 'Off',
+            ],
+            [
+              'Auto scaling',
+              service.autoScaling
+                ? `${service.autoScaling.minTasks}–${service.autoScaling.maxTasks} tasks, CPU at ${service.autoScaling.targetCpu}%`
+                : 'None',
             ],
             [
               'Load balancer',
