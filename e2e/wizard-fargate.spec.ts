@@ -2,8 +2,13 @@
  * Journey: the first-run wizard's modern path. Step 3 chooses Fargate (no instances to manage): a subnet
  * of the default VPC, a public IP and a task size checked against Fargate's sizes beside the field. The
  * review shows the FARGATE awsvpc task definition, the stack's AWS::ECS::Service (no Auto Scaling group)
- * and the CLI script; the launch reaches a steady state and the External Link of the awsvpc task answers.
+ * with its auto scaling resources, and the CLI script; the launch reaches a steady state and the External Link of the awsvpc task answers.
  */
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { expect, screenshot, seriousA11yViolations, test } from './fixtures';
 import { LaunchPage } from './pages/launch-page';
 import { WizardPage } from './pages/wizard-page';
@@ -19,6 +24,11 @@ test('first run on Fargate: subnets, task size -> review -> launch -> steady -> 
   await wizard.next();
   await wizard.expectStep('service');
   await wizard.fill('Service name', 'fargate-webapp');
+  // Auto scaling: a target-tracking policy on the service's average CPU.
+  await page.getByRole('checkbox', { name: /keep the service's average CPU at a target/ }).check();
+  await expect(wizard.field('Target CPU utilization (%)')).toHaveValue('50');
+  await wizard.fill('Maximum tasks', '3');
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await wizard.next();
   await wizard.expectStep('cluster');
   await wizard.fill('Cluster name', 'fargate-first-run');
@@ -64,8 +74,11 @@ test('first run on Fargate: subnets, task size -> review -> launch -> steady -> 
   await expect(wizard.tabPanel).toContainText('"Type": "AWS::ECS::Service"');
   await expect(wizard.tabPanel).toContainText('"LaunchType": "FARGATE"');
   await expect(wizard.tabPanel).toContainText('"AwsvpcConfiguration"');
+  await expect(wizard.tabPanel).toContainText('"Type": "AWS::ApplicationAutoScaling::ScalableTarget"');
+  await expect(wizard.tabPanel).toContainText('"PredefinedMetricType": "ECSServiceAverageCPUUtilization"');
   await wizard.tab('CloudFormation template').click();
   await expect(wizard.tabPanel).toContainText('AWS::ECS::Service');
+  await expect(wizard.tabPanel).toContainText('AWS::ApplicationAutoScaling::ScalingPolicy');
   await expect(wizard.tabPanel).not.toContainText('AWS::AutoScaling::AutoScalingGroup');
   await expect(wizard.tabPanel).not.toContainText('LaunchConfiguration');
   await wizard.tab('AWS CLI script').click();
@@ -97,4 +110,22 @@ test('first run on Fargate: subnets, task size -> review -> launch -> steady -> 
   const response = await page.request.get(href ?? '');
   expect(response.ok()).toBe(true);
   expect(await response.text()).toContain('simple-app');
+
+  // The stack created the scalable target and its policy.
+  const aas = new ApplicationAutoScalingClient({
+    region: 'us-east-1',
+    endpoint: process.env['ECS_CONSOLE_E2E_URL'],
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const resourceId = 'service/fargate-first-run/fargate-webapp';
+  const targets = await aas.send(
+    new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] }),
+  );
+  expect(targets.ScalableTargets?.map((t) => [t.MinCapacity, t.MaxCapacity])).toEqual([[1, 3]]);
+  const policies = await aas.send(
+    new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }),
+  );
+  expect(
+    policies.ScalingPolicies?.map((p) => p.TargetTrackingScalingPolicyConfiguration?.TargetValue),
+  ).toEqual([50]);
 });
