@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   clusterStepSchema,
   defaultAnswers,
+  defaultFargate,
   defaultLoadBalancer,
   instanceTypes,
   isValidIpv4Cidr,
@@ -526,5 +527,114 @@ describe('every error at once (no rounds)', () => {
     ]) {
       expect(wizardAnswersSchema.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('Fargate answers', () => {
+  const fargate = (edit: (a: WizardAnswers) => void = () => {}) => {
+    const a = structuredClone(defaultAnswers);
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = { ...defaultFargate, subnets: 'subnet-0123456789abcdef0' };
+    edit(a);
+    return a;
+  };
+  const issues = (a: WizardAnswers) =>
+    (wizardAnswersSchema.safeParse(a).error?.issues ?? []).map((i) => [i.path.join('.'), i.message]);
+
+  it('accepts the defaults on Fargate (EC2 stays the default launch type)', () => {
+    expect(defaultAnswers.cluster.launchType).toBeUndefined();
+    expect(issues(fargate())).toEqual([]);
+  });
+
+  it("checks the task size against Fargate's sizes, beside the field", () => {
+    expect(issues(fargate((a) => (a.cluster.fargate!.cpu = 300)))).toEqual([
+      ['cluster.fargate.cpu', 'Fargate task CPU is one of 256, 512, 1024, 2048, 4096, 8192, 16384 units.'],
+    ]);
+    expect(issues(fargate((a) => (a.cluster.fargate!.memory = 4096)))).toEqual([
+      ['cluster.fargate.memory', 'With 256 CPU units a Fargate task has 512, 1024 or 2048 MiB of memory.'],
+    ]);
+    expect(issues(fargate((a) => Object.assign(a.cluster.fargate!, { cpu: 1024, memory: 1024 })))).toEqual([
+      [
+        'cluster.fargate.memory',
+        'With 1024 CPU units a Fargate task has 2048 to 8192 in steps of 1024 MiB of memory.',
+      ],
+    ]);
+    expect(issues(fargate((a) => Object.assign(a.cluster.fargate!, { cpu: 16384, memory: 122880 })))).toEqual(
+      [],
+    );
+  });
+
+  it('checks the network ids and what the containers ask for', () => {
+    expect(issues(fargate((a) => (a.cluster.fargate!.subnets = '')))).toEqual([
+      ['cluster.fargate.subnets', 'Choose at least 1 subnet.'],
+    ]);
+    expect(issues(fargate((a) => (a.cluster.fargate!.securityGroups = 'sg-1, default')))).toEqual([
+      [
+        'cluster.fargate.securityGroups',
+        'sg-1 is not a security group id (for example sg-0123456789abcdef0).',
+      ],
+    ]);
+    expect(
+      issues(
+        fargate((a) => {
+          a.taskDefinition.containers[0]!.memory = 600;
+          a.taskDefinition.containers[0]!.cpu = 512;
+        }),
+      ),
+    ).toEqual([
+      [
+        'cluster.fargate.memory',
+        "The containers ask for 600 MiB, more than the task's 512 MiB. Choose a larger task size.",
+      ],
+      [
+        'cluster.fargate.cpu',
+        "The containers ask for 512 CPU units, more than the task's 256. Choose a larger task size.",
+      ],
+    ]);
+    expect(
+      issues(fargate((a) => (a.taskDefinition.containers[0]!.portMappings[0]!.hostPort = 8080))).map(
+        ([p]) => p,
+      ),
+    ).toEqual(['cluster.launchType']);
+    expect(
+      issues(
+        fargate((a) => {
+          a.service.loadBalancer = {
+            containerName: 'simple-app',
+            containerPort: 80,
+            listenerPort: 80,
+            healthCheckPath: '/',
+          };
+        }),
+      ).map(([p]) => p),
+    ).toEqual(['cluster.launchType']);
+  });
+});
+
+describe('service auto scaling answers', () => {
+  const withScaling = (
+    autoScaling: { minTasks: number; maxTasks: number; targetCpu: number },
+    desiredCount = 1,
+  ) => {
+    const a = structuredClone(defaultAnswers);
+    a.service.desiredCount = desiredCount;
+    a.service.autoScaling = autoScaling;
+    return (serviceStepSchema.safeParse(a).error?.issues ?? []).map((i) => [i.path.join('.'), i.message]);
+  };
+
+  it('takes min <= desired <= max and a target CPU of 1-100 %', () => {
+    expect(withScaling({ minTasks: 1, maxTasks: 4, targetCpu: 50 })).toEqual([]);
+    expect(withScaling({ minTasks: 3, maxTasks: 2, targetCpu: 50 }, 2)).toEqual([
+      ['service.autoScaling.maxTasks', 'The maximum (2) must be at least the minimum (3).'],
+    ]);
+    expect(withScaling({ minTasks: 2, maxTasks: 4, targetCpu: 50 }, 1)).toEqual([
+      [
+        'service.autoScaling.minTasks',
+        'The desired number of tasks (1) must be between the minimum and the maximum.',
+      ],
+    ]);
+    expect(withScaling({ minTasks: 1, maxTasks: 4, targetCpu: 0 })).toEqual([
+      ['service.autoScaling.targetCpu', 'The target CPU utilization must be at least 1%.'],
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import {
   registeredMemoryMiB,
   STANDALONE_LOG_DRIVERS,
 } from '../facts/container-instance';
+import { FARGATE_CPU_UNITS, FARGATE_TASK_SIZES, fargateMemoryChoices } from '../facts/fargate-sizes';
 import { INSTANCE_TYPES, WIZARD_INSTANCE_TYPES } from '../facts/instance-types';
 
 /** Instance types offered by the wizard, with their vCPU count and memory (MiB) from the one table. */
@@ -263,6 +264,13 @@ export const loadBalancerSchema = z.object({
     .regex(/^\/[A-Za-z0-9_\-.~/%?=&]*$/, 'The health check path starts with / and has no spaces or quotes.'),
 });
 
+export const autoScalingSchema = z.object({
+  minTasks: integer('the minimum number of tasks', 0, 1000),
+  maxTasks: integer('the maximum number of tasks', 1, 1000),
+  /** The service's average CPU utilization (%) the policy keeps. */
+  targetCpu: integer('the target CPU utilization', 1, 100, '%'),
+});
+
 export const serviceSchema = z
   .object({
     name: resourceName('service name'),
@@ -277,9 +285,30 @@ export const serviceSchema = z
       .enum(['off', 'fail', 'rollback'], { error: 'Choose off, fail, or fail and roll back.' })
       .optional(),
     loadBalancer: loadBalancerSchema.optional(),
+    /** Service auto scaling: a target-tracking policy on the service's average CPU. Absent: none. */
+    autoScaling: autoScalingSchema.optional(),
   })
   .superRefine(
     (s, ctx) => {
+      const as = s.autoScaling;
+      if (isRecord(as) && Number.isInteger(as.minTasks) && Number.isInteger(as.maxTasks)) {
+        if (as.minTasks > as.maxTasks) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['autoScaling', 'maxTasks'],
+            message: `The maximum (${as.maxTasks}) must be at least the minimum (${as.minTasks}).`,
+          });
+        } else if (
+          Number.isInteger(s.desiredCount) &&
+          (s.desiredCount < as.minTasks || s.desiredCount > as.maxTasks)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['autoScaling', 'minTasks'],
+            message: `The desired number of tasks (${s.desiredCount}) must be between the minimum and the maximum.`,
+          });
+        }
+      }
       if (s.desiredCount > 0 && s.minimumHealthyPercent === 100 && s.maximumPercent === 100) {
         ctx.addIssue({
           code: 'custom',
@@ -313,8 +342,64 @@ export const ingressRuleSchema = z.object({
   }),
 });
 
+/** A comma-separated id list as the network pickers keep it. */
+export function idList(value: string): string[] {
+  return value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+}
+
+function idListSchema(noun: string, re: RegExp, example: string, min: number, max: number) {
+  return z.string().superRefine((value, ctx) => {
+    const ids = idList(value);
+    if (ids.length < min) ctx.addIssue({ code: 'custom', message: `Choose at least ${min} ${noun}.` });
+    if (ids.length > max) ctx.addIssue({ code: 'custom', message: `Choose at most ${max} ${noun}s.` });
+    const bad = ids.find((id) => !re.test(id));
+    if (bad !== undefined)
+      ctx.addIssue({ code: 'custom', message: `${bad} is not a ${noun} id (for example ${example}).` });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', message: `A ${noun} is listed twice.` });
+  });
+}
+
+/** Fargate: the task's network (awsvpc) and its task-level size, in Fargate's sizes. */
+export const fargateSchema = z
+  .object({
+    /** Comma-separated subnet ids (1-16, one VPC). */
+    subnets: idListSchema('subnet', /^subnet-[0-9a-f]{8,17}$/, 'subnet-0123456789abcdef0', 1, 16),
+    /** Comma-separated security group ids (0-5); none: the VPC's default security group. */
+    securityGroups: idListSchema('security group', /^sg-[0-9a-f]{8,17}$/, 'sg-0123456789abcdef0', 0, 5),
+    assignPublicIp: z.enum(['ENABLED', 'DISABLED'], { error: 'Choose whether tasks get a public IP.' }),
+    /** Task CPU units. */
+    cpu: integer('the task CPU', 256, 16384, ' units').refine((cpu) => FARGATE_CPU_UNITS.includes(cpu), {
+      error: `Fargate task CPU is one of ${FARGATE_CPU_UNITS.join(', ')} units.`,
+    }),
+    /** Task memory (MiB). */
+    memory: integer('the task memory', 512, 122880, ' MiB'),
+  })
+  .superRefine(
+    (f, ctx) => {
+      const allowed = FARGATE_TASK_SIZES.get(f.cpu);
+      if (allowed && Number.isInteger(f.memory) && !allowed.includes(f.memory)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memory'],
+          message: `With ${f.cpu} CPU units a Fargate task has ${fargateMemoryChoices(f.cpu)} MiB of memory.`,
+        });
+      }
+    },
+    { when: (p) => isRecord(p.value) },
+  );
+
+export const LAUNCH_TYPES = ['EC2', 'FARGATE'] as const;
+
 export const clusterSchema = z.object({
   name: resourceName('cluster name'),
+  /** Absent: EC2 (the 2015 wizard's cluster of instances). */
+  launchType: z.enum(LAUNCH_TYPES, { error: 'Choose EC2 or Fargate.' }).optional(),
+  /** Set when launchType is FARGATE. */
+  fargate: fargateSchema.optional(),
   instanceType: z.enum(WIZARD_INSTANCE_TYPES, { error: 'Choose an instance type from the list.' }),
   instanceCount: integer('the number of instances', 1, 100),
   /** Empty or absent: no key pair (no SSH access). */
@@ -334,8 +419,15 @@ export type ContainerAnswers = z.infer<typeof containerSchema>;
 export type TaskDefinitionAnswers = z.infer<typeof taskDefinitionSchema>;
 export type LoadBalancerAnswers = z.infer<typeof loadBalancerSchema>;
 export type ServiceAnswers = z.infer<typeof serviceSchema>;
+export type AutoScalingAnswers = z.infer<typeof autoScalingSchema>;
 export type ClusterAnswers = z.infer<typeof clusterSchema>;
 export type InstanceRoleAnswers = z.infer<typeof instanceRoleSchema>;
+export type FargateAnswers = z.infer<typeof fargateSchema>;
+
+/** The Fargate answers when the cluster step chose Fargate, else undefined (EC2). */
+export function fargateOf(answers: { cluster: ClusterAnswers }): FargateAnswers | undefined {
+  return answers.cluster.launchType === 'FARGATE' ? answers.cluster.fargate : undefined;
+}
 
 type RefineCtx = z.RefinementCtx;
 
@@ -377,7 +469,57 @@ function checkLoadBalancer(td: TaskDefinitionAnswers, s: ServiceAnswers, ctx: Re
 
 const serviceStepShape = z.object({ taskDefinition: taskDefinitionSchema, service: serviceSchema });
 
+function checkFargate(a: WizardAnswers, ctx: RefineCtx): void {
+  if (a.service.loadBalancer) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'launchType'],
+      message:
+        "The wizard's Fargate service has no load balancer: turn the load balancer off in step 2, or choose EC2.",
+    });
+  }
+  a.taskDefinition.containers.forEach((c) =>
+    c.portMappings.forEach((pm) => {
+      if (pm.hostPort !== 0 && pm.hostPort !== pm.containerPort) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cluster', 'launchType'],
+          message: `On Fargate (awsvpc) the host port is the container port: container ${c.name} maps ${pm.hostPort} to ${pm.containerPort}. Set the host port to ${pm.containerPort} or 0 in step 1.`,
+        });
+      }
+    }),
+  );
+  const f = a.cluster.fargate;
+  if (!isRecord(f)) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'fargate'], message: 'Set up the Fargate network.' });
+    return;
+  }
+  const taskMemory = a.taskDefinition.containers.reduce(
+    (sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0),
+    0,
+  );
+  if (Number.isInteger(f.memory) && taskMemory > f.memory) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'fargate', 'memory'],
+      message: `The containers ask for ${taskMemory} MiB, more than the task's ${f.memory} MiB. Choose a larger task size.`,
+    });
+  }
+  const taskCpu = a.taskDefinition.containers.reduce((sum, c) => sum + c.cpu, 0);
+  if (Number.isInteger(f.cpu) && taskCpu > f.cpu) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'fargate', 'cpu'],
+      message: `The containers ask for ${taskCpu} CPU units, more than the task's ${f.cpu}. Choose a larger task size.`,
+    });
+  }
+}
+
 function checkCluster(a: WizardAnswers, ctx: RefineCtx): void {
+  if (a.cluster.launchType === 'FARGATE') {
+    checkFargate(a, ctx);
+    return;
+  }
   const fixedPorts = a.taskDefinition.containers.flatMap((c) => c.portMappings.filter((p) => p.hostPort > 0));
   if (
     fixedPorts.length > 0 &&
@@ -478,6 +620,21 @@ export const defaultAnswers: WizardAnswers = {
     instanceRole: { kind: 'existing', name: 'ecsInstanceRole' },
   },
 };
+
+/** What the cluster step fills in when the operator chooses Fargate: the smallest task size, a public IP. */
+export const defaultFargate: FargateAnswers = {
+  subnets: '',
+  securityGroups: '',
+  assignPublicIp: 'ENABLED',
+  cpu: 256,
+  memory: 512,
+};
+
+/** What the service step proposes when the operator ticks "auto scaling". */
+export function defaultAutoScaling(desiredCount: number): AutoScalingAnswers {
+  const base = Number.isInteger(desiredCount) && desiredCount >= 0 ? desiredCount : 1;
+  return { minTasks: Math.min(base, 1), maxTasks: Math.max(base, 1) * 4, targetCpu: 50 };
+}
 
 /** The load balancer the wizard proposes when the operator ticks "use a load balancer". */
 export function defaultLoadBalancer(td: TaskDefinitionAnswers): LoadBalancerAnswers | undefined {

@@ -170,7 +170,7 @@ describe('cliScript', () => {
       'create-service',
       'wait',
     ]);
-    const { loadBalancers: _lb, ...service } = inputs.createService;
+    const { loadBalancers: _lb, ...service } = inputs.createService ?? {};
     expect(file('service.json')).toEqual(service);
     const createService = calls[5] ?? [];
     expect(createService[createService.indexOf('--load-balancers') + 1]).toBe(

@@ -4,7 +4,7 @@
  */
 import type { WizardAnswers } from './answers';
 import { shellQuote } from './cli-command';
-import { apiInputs } from './inputs';
+import { apiInputs, type CreateServiceInput } from './inputs';
 import { templateToJson } from './render';
 import { cloudFormationTemplate, stackName, stackParameters } from './template';
 
@@ -25,9 +25,10 @@ export function cliScript(answers: WizardAnswers): string {
   const inputs = apiInputs(answers);
   const stack = stackName(answers);
   const lb = answers.service.loadBalancer;
-  const { loadBalancers: _placeholder, ...serviceWithoutLb } = inputs.createService;
+  const createService = inputs.createService;
   const q = shellQuote;
-  const total = lb ? 5 : 4;
+  const scaling = inputs.registerScalableTarget && inputs.putScalingPolicy;
+  const total = (createService ? (lb ? 5 : 4) : 3) + (scaling ? 1 : 0);
   let step = 0;
   const say = (text: string): string => `echo ${q(`${++step}/${total} ${text}`)} >&2`;
 
@@ -48,7 +49,11 @@ export function cliScript(answers: WizardAnswers): string {
     heredoc('"$WORKDIR/task-definition.json"', json(inputs.registerTaskDefinition)),
     '$AWS ecs register-task-definition --cli-input-json "file://$WORKDIR/task-definition.json" >/dev/null',
     '',
-    say(`Creating stack ${stack} and waiting for CREATE_COMPLETE`),
+    say(
+      createService
+        ? `Creating stack ${stack} and waiting for CREATE_COMPLETE`
+        : `Creating stack ${stack} (the Fargate service ${answers.service.name}) and waiting for CREATE_COMPLETE`,
+    ),
     heredoc('"$WORKDIR/template.json"', templateToJson(cloudFormationTemplate(answers))),
     heredoc('"$WORKDIR/parameters.json"', json(stackParameters(answers))),
     `$AWS cloudformation create-stack --stack-name ${q(stack)} \\`,
@@ -59,6 +64,37 @@ export function cliScript(answers: WizardAnswers): string {
     '',
   ];
 
+  if (createService) appendCreateService(parts, answers, createService, say);
+  if (inputs.registerScalableTarget && inputs.putScalingPolicy) {
+    parts.push(
+      say(`Setting up auto scaling of service ${answers.service.name} (target tracking on CPU)`),
+      heredoc('"$WORKDIR/scalable-target.json"', json(inputs.registerScalableTarget)),
+      '$AWS application-autoscaling register-scalable-target --cli-input-json "file://$WORKDIR/scalable-target.json" >/dev/null',
+      heredoc('"$WORKDIR/scaling-policy.json"', json(inputs.putScalingPolicy)),
+      '$AWS application-autoscaling put-scaling-policy --cli-input-json "file://$WORKDIR/scaling-policy.json" >/dev/null',
+      '',
+    );
+  }
+  parts.push(
+    `echo ${q(`Waiting for service ${answers.service.name} to reach a steady state`)} >&2`,
+    `$AWS ecs wait services-stable --cluster ${q(answers.cluster.name)} --services ${q(answers.service.name)}`,
+    `echo ${q(`Done: service ${answers.service.name} is stable in cluster ${answers.cluster.name}.`)} >&2`,
+    '',
+  );
+  return parts.join('\n');
+}
+
+/** EC2: CreateService after the stack, with the target group from its outputs when there is a load balancer. */
+function appendCreateService(
+  parts: string[],
+  answers: WizardAnswers,
+  createService: CreateServiceInput,
+  say: (text: string) => string,
+): void {
+  const q = shellQuote;
+  const stack = stackName(answers);
+  const lb = answers.service.loadBalancer;
+  const { loadBalancers: _placeholder, ...serviceWithoutLb } = createService;
   if (lb) {
     parts.push(
       say('Reading the target group from the stack outputs'),
@@ -83,12 +119,5 @@ export function cliScript(answers: WizardAnswers): string {
       `  --load-balancers "targetGroupArn=$TARGET_GROUP_ARN,containerName=${lb.containerName},containerPort=${lb.containerPort}" >/dev/null`,
     );
   }
-  parts.push(
-    '',
-    `echo ${q(`Waiting for service ${answers.service.name} to reach a steady state`)} >&2`,
-    `$AWS ecs wait services-stable --cluster ${q(answers.cluster.name)} --services ${q(answers.service.name)}`,
-    `echo ${q(`Done: service ${answers.service.name} is stable in cluster ${answers.cluster.name}.`)} >&2`,
-    '',
-  );
-  return parts.join('\n');
+  parts.push('');
 }

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAnswers, wizardAnswersSchema, type WizardAnswers } from './answers';
-import { apiInputs, TARGET_GROUP_ARN_PLACEHOLDER, withTargetGroupArn } from './inputs';
+import {
+  apiInputs,
+  TARGET_GROUP_ARN_PLACEHOLDER,
+  withTargetGroupArn,
+  type CreateServiceInput,
+} from './inputs';
+
+/** The CreateService input of EC2 answers (Fargate's service is in the stack). */
+function ec2Service(answers: WizardAnswers): CreateServiceInput {
+  const input = apiInputs(answers).createService;
+  if (!input) throw new Error('EC2 answers have a CreateService input');
+  return input;
+}
 
 describe('apiInputs', () => {
   it('turns the defaults into the original wizard calls', () => {
@@ -108,7 +120,7 @@ describe('apiInputs', () => {
 
   it('turns the circuit breaker choice into deploymentCircuitBreaker (nothing when off)', () => {
     const withBreaker = (circuitBreaker: 'off' | 'fail' | 'rollback' | undefined) =>
-      apiInputs({ ...defaultAnswers, service: { ...defaultAnswers.service, circuitBreaker } }).createService
+      ec2Service({ ...defaultAnswers, service: { ...defaultAnswers.service, circuitBreaker } })
         .deploymentConfiguration;
     expect(withBreaker('off')).toEqual({ maximumPercent: 200, minimumHealthyPercent: 100 });
     expect(withBreaker(undefined)).toEqual({ maximumPercent: 200, minimumHealthyPercent: 100 });
@@ -125,12 +137,12 @@ describe('apiInputs', () => {
   });
 
   it('fills in the target group ARN from the stack output, without touching the original', () => {
-    const { createService } = apiInputs(full);
+    const createService = ec2Service(full);
     const arn = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/Defau-1/0123456789abcdef';
     const resolved = withTargetGroupArn(createService, arn);
     expect(resolved.loadBalancers?.[0]?.targetGroupArn).toBe(arn);
     expect(createService.loadBalancers?.[0]?.targetGroupArn).toBe(TARGET_GROUP_ARN_PLACEHOLDER);
-    const plain = apiInputs(defaultAnswers).createService;
+    const plain = ec2Service(defaultAnswers);
     expect(withTargetGroupArn(plain, arn)).toEqual(plain);
   });
 
@@ -138,5 +150,65 @@ describe('apiInputs', () => {
     const inputs = apiInputs(full);
     inputs.registerTaskDefinition.containerDefinitions[0]?.command?.push('x');
     expect(full.taskDefinition.containers[0]?.command).toHaveLength(3);
+  });
+});
+
+describe('apiInputs on Fargate', () => {
+  it('registers a FARGATE awsvpc task definition with the task size and hostPort = containerPort, and sends no CreateService', () => {
+    const a = structuredClone(defaultAnswers);
+    a.taskDefinition.containers[0]!.portMappings = [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }];
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = {
+      subnets: 'subnet-0123456789abcdef0',
+      securityGroups: '',
+      assignPublicIp: 'ENABLED',
+      cpu: 512,
+      memory: 2048,
+    };
+    const inputs = apiInputs(wizardAnswersSchema.parse(a));
+    expect(inputs.createService).toBeUndefined();
+    expect(inputs.registerTaskDefinition).toEqual({
+      family: 'console-sample-app-static',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '512',
+      memory: '2048',
+      containerDefinitions: [
+        {
+          name: 'simple-app',
+          image: 'httpd:2.4',
+          cpu: 10,
+          memory: 300,
+          essential: true,
+          portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+        },
+      ],
+    });
+  });
+});
+
+describe('apiInputs with service auto scaling (EC2)', () => {
+  it('adds RegisterScalableTarget and a CPU target-tracking PutScalingPolicy for the service', () => {
+    const a = structuredClone(defaultAnswers);
+    a.service.autoScaling = { minTasks: 1, maxTasks: 3, targetCpu: 70 };
+    const inputs = apiInputs(wizardAnswersSchema.parse(a));
+    const target = {
+      ServiceNamespace: 'ecs',
+      ResourceId: 'service/default/sample-webapp',
+      ScalableDimension: 'ecs:service:DesiredCount',
+    };
+    expect(inputs.registerScalableTarget).toEqual({ ...target, MinCapacity: 1, MaxCapacity: 3 });
+    expect(inputs.putScalingPolicy).toEqual({
+      PolicyName: 'sample-webapp-cpu-target-tracking',
+      ...target,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleOutCooldown: 60,
+        ScaleInCooldown: 300,
+      },
+    });
+    expect(apiInputs(defaultAnswers)).not.toHaveProperty('registerScalableTarget');
   });
 });

@@ -2,7 +2,8 @@
  * Wizard answers -> the ECS API inputs the launch sends, field for field as the ECS API (and
  * `aws ecs <op> --cli-input-json`) takes them.
  */
-import type { ContainerAnswers, logDrivers, WizardAnswers } from './answers';
+import { scalingInputs, type PutScalingPolicyInput, type RegisterScalableTargetInput } from './scaling';
+import { fargateOf, type ContainerAnswers, type logDrivers, type WizardAnswers } from './answers';
 
 /** Stands for the target group's ARN until the stack's `TargetGroupArn` output is known. */
 export const TARGET_GROUP_ARN_PLACEHOLDER = '${TargetGroupArn}';
@@ -28,6 +29,11 @@ export interface ContainerDefinitionInput {
 
 export interface RegisterTaskDefinitionInput {
   family: string;
+  /** Fargate: FARGATE, with networkMode awsvpc and the task-level cpu/memory (strings, as ECS takes them). */
+  requiresCompatibilities?: ['FARGATE'];
+  networkMode?: 'awsvpc';
+  cpu?: string;
+  memory?: string;
   containerDefinitions: ContainerDefinitionInput[];
 }
 
@@ -48,10 +54,15 @@ export interface CreateServiceInput {
 export interface ApiInputs {
   createCluster: CreateClusterInput;
   registerTaskDefinition: RegisterTaskDefinitionInput;
-  createService: CreateServiceInput;
+  /** EC2 only: on Fargate the stack creates the service (AWS::ECS::Service), so no CreateService is sent. */
+  createService?: CreateServiceInput;
+  /** EC2 with auto scaling, after CreateService (on Fargate they are template resources). */
+  registerScalableTarget?: RegisterScalableTargetInput;
+  putScalingPolicy?: PutScalingPolicyInput;
 }
 
-function containerDefinition(c: ContainerAnswers): ContainerDefinitionInput {
+/** awsvpc (Fargate): a container's port is served on the task's own address, so hostPort = containerPort. */
+function containerDefinition(c: ContainerAnswers, awsvpc = false): ContainerDefinitionInput {
   return {
     name: c.name,
     image: c.image,
@@ -61,7 +72,7 @@ function containerDefinition(c: ContainerAnswers): ContainerDefinitionInput {
     essential: c.essential,
     portMappings: c.portMappings.map((p) => ({
       containerPort: p.containerPort,
-      hostPort: p.hostPort,
+      hostPort: awsvpc ? p.containerPort : p.hostPort,
       protocol: p.protocol,
     })),
     ...(c.command && c.command.length > 0 && { command: [...c.command] }),
@@ -88,13 +99,29 @@ function containerDefinition(c: ContainerAnswers): ContainerDefinitionInput {
  * service-linked role.
  */
 export function apiInputs(answers: WizardAnswers): ApiInputs {
+  const fargate = fargateOf(answers);
+  const family = answers.taskDefinition.family;
+  const containerDefinitions = answers.taskDefinition.containers.map((c) =>
+    containerDefinition(c, Boolean(fargate)),
+  );
+  if (fargate) {
+    return {
+      createCluster: { clusterName: answers.cluster.name },
+      registerTaskDefinition: {
+        family,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: String(fargate.cpu),
+        memory: String(fargate.memory),
+        containerDefinitions,
+      },
+    };
+  }
   const lb = answers.service.loadBalancer;
   return {
     createCluster: { clusterName: answers.cluster.name },
-    registerTaskDefinition: {
-      family: answers.taskDefinition.family,
-      containerDefinitions: answers.taskDefinition.containers.map(containerDefinition),
-    },
+    registerTaskDefinition: { family, containerDefinitions },
+    ...scalingInputs(answers),
     createService: {
       cluster: answers.cluster.name,
       serviceName: answers.service.name,

@@ -10,6 +10,14 @@ import { templateToJson, templateToYaml } from './render';
 import { cloudFormationTemplate, stackName, stackParameters, type Json } from './template';
 import { requireTool } from '../testing/tools';
 
+const FARGATE = {
+  subnets: 'subnet-0123456789abcdef0, subnet-0123456789abcdef1',
+  securityGroups: 'sg-0123456789abcdef0',
+  assignPublicIp: 'ENABLED' as const,
+  cpu: 256,
+  memory: 512,
+};
+
 function variant(edit: (a: WizardAnswers) => void): WizardAnswers {
   const a = structuredClone(defaultAnswers);
   edit(a);
@@ -52,6 +60,23 @@ const variants: Record<string, WizardAnswers> = {
   'key pair, no ingress rule': variant((a) => {
     a.cluster.keyName = 'my-key';
     a.cluster.ingress = [];
+  }),
+  fargate: variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = { ...FARGATE, securityGroups: '' };
+  }),
+  'fargate, security groups, no public IP, circuit breaker': variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = { ...FARGATE, assignPublicIp: 'DISABLED', cpu: 1024, memory: 3072 };
+    a.service.circuitBreaker = 'rollback';
+  }),
+  'fargate with auto scaling': variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = FARGATE;
+    a.service.autoScaling = { minTasks: 1, maxTasks: 6, targetCpu: 50 };
+  }),
+  'auto scaling on EC2 (calls, not resources)': variant((a) => {
+    a.service.autoScaling = { minTasks: 1, maxTasks: 3, targetCpu: 70 };
   }),
 };
 
@@ -151,6 +176,84 @@ describe('cloudFormationTemplate', () => {
     expect(stackParameters(a).map((p) => p.ParameterKey)).not.toContain('EcsAmiId');
   });
 
+  it('on Fargate holds only the service: LaunchType FARGATE and its awsvpc network, no instances', () => {
+    const t = cloudFormationTemplate(variants['fargate, security groups, no public IP, circuit breaker']!);
+    expect(Object.keys(t.Resources)).toEqual(['EcsService']);
+    expect(JSON.stringify(t)).not.toMatch(/AutoScaling|LaunchConfiguration|UserData/);
+    expect(t.Resources['EcsService']).toEqual({
+      Type: 'AWS::ECS::Service',
+      Properties: {
+        Cluster: { Ref: 'EcsClusterName' },
+        ServiceName: 'sample-webapp',
+        TaskDefinition: { Ref: 'TaskDefinition' },
+        DesiredCount: { Ref: 'DesiredCount' },
+        LaunchType: 'FARGATE',
+        DeploymentConfiguration: {
+          MaximumPercent: 200,
+          MinimumHealthyPercent: 100,
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        },
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            Subnets: { Ref: 'Subnets' },
+            SecurityGroups: { Ref: 'SecurityGroups' },
+            AssignPublicIp: { Ref: 'AssignPublicIp' },
+          },
+        },
+      },
+    });
+    expect(t.Outputs['ServiceArn']).toEqual({
+      Description: 'The ECS service the stack created.',
+      Value: { Ref: 'EcsService' },
+    });
+    expect(stackParameters(variants['fargate, security groups, no public IP, circuit breaker']!)).toEqual([
+      { ParameterKey: 'EcsClusterName', ParameterValue: 'default' },
+      { ParameterKey: 'TaskDefinition', ParameterValue: 'console-sample-app-static' },
+      { ParameterKey: 'DesiredCount', ParameterValue: '1' },
+      { ParameterKey: 'Subnets', ParameterValue: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1' },
+      { ParameterKey: 'AssignPublicIp', ParameterValue: 'DISABLED' },
+      { ParameterKey: 'SecurityGroups', ParameterValue: 'sg-0123456789abcdef0' },
+    ]);
+    // No security group chosen: the VPC's default, so neither the parameter nor the property.
+    const plain = cloudFormationTemplate(variants['fargate']!);
+    expect(plain.Parameters).not.toHaveProperty('SecurityGroups');
+    expect(JSON.stringify(plain.Resources)).not.toContain('SecurityGroups');
+  });
+
+  it('on Fargate with auto scaling adds the scalable target and the CPU target-tracking policy', () => {
+    const t = cloudFormationTemplate(variants['fargate with auto scaling']!);
+    expect(Object.keys(t.Resources)).toEqual(['EcsService', 'EcsScalableTarget', 'EcsCpuScalingPolicy']);
+    expect(t.Resources['EcsScalableTarget']).toEqual({
+      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+      Properties: {
+        ServiceNamespace: 'ecs',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ResourceId: {
+          'Fn::Join': ['/', ['service', { Ref: 'EcsClusterName' }, { 'Fn::GetAtt': ['EcsService', 'Name'] }]],
+        },
+        MinCapacity: 1,
+        MaxCapacity: 6,
+      },
+    });
+    expect(t.Resources['EcsCpuScalingPolicy']).toEqual({
+      Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+      Properties: {
+        PolicyName: 'sample-webapp-cpu-target-tracking',
+        PolicyType: 'TargetTrackingScaling',
+        ScalingTargetId: { Ref: 'EcsScalableTarget' },
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 50,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          ScaleOutCooldown: 60,
+          ScaleInCooldown: 300,
+        },
+      },
+    });
+    // On EC2 the service is created after the stack, so the scaling is two calls, not resources.
+    const ec2 = cloudFormationTemplate(variants['auto scaling on EC2 (calls, not resources)']!);
+    expect(JSON.stringify(ec2)).not.toContain('ApplicationAutoScaling');
+  });
+
   it('stays under the 51,200-byte TemplateBody limit with the largest answers', () => {
     const largest = variant((a) => {
       const long = 'x'.repeat(255);
@@ -183,8 +286,12 @@ describe('cloudFormationTemplate', () => {
     (_name, a) => {
       const t = cloudFormationTemplate(a);
       const yaml = templateToYaml(t);
-      expect(yaml).toContain('!Ref EcsSecurityGroup');
-      expect(yaml).toContain('!Base64\n        Fn::Sub: |');
+      if (a.cluster.launchType === 'FARGATE') {
+        expect(yaml).toContain('AssignPublicIp: !Ref AssignPublicIp');
+      } else {
+        expect(yaml).toContain('!Ref EcsSecurityGroup');
+        expect(yaml).toContain('!Base64\n        Fn::Sub: |');
+      }
       expect(yaml).toMatch(/^AWSTemplateFormatVersion: "2010-09-09"$/m);
       expect(parse(yaml, { customTags: yamlTags })).toEqual(t);
       expect(JSON.parse(templateToJson(t))).toEqual(t);

@@ -4,9 +4,11 @@
  * subnets, the ECS security group, an optional instance role, a launch configuration whose UserData
  * joins the cluster, the Auto Scaling group, and optionally an Application Load Balancer.
  * The ECS cluster, task definition and service are NOT in the stack: the launch creates them by direct
- * ECS calls, as the original console did.
+ * ECS calls, as the original console did. Fargate (the modern path) has its own template: see
+ * `template-fargate.ts`.
  */
-import { instanceTypes, type WizardAnswers } from './answers';
+import { fargateOf, instanceTypes, type WizardAnswers } from './answers';
+import { fargateTemplate } from './template-fargate';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -15,7 +17,8 @@ export interface CfnTemplate {
   AWSTemplateFormatVersion: '2010-09-09';
   Description: string;
   Parameters: Record<string, JsonObject>;
-  Mappings: Record<string, JsonObject>;
+  /** Absent when the template has none (Fargate). */
+  Mappings?: Record<string, JsonObject>;
   Resources: Record<string, JsonObject>;
   Outputs: Record<string, JsonObject>;
 }
@@ -48,6 +51,8 @@ export function stackParameters(answers: WizardAnswers): { ParameterKey: string;
 }
 
 export function cloudFormationTemplate(answers: WizardAnswers): CfnTemplate {
+  const fargate = fargateOf(answers);
+  if (fargate) return fargateTemplate(answers, fargate);
   const { cluster, service } = answers;
   const lb = service.loadBalancer;
   const createRole = cluster.instanceRole.kind === 'create';

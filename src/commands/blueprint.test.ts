@@ -10,6 +10,12 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blueprint, defaultAnswers, wizardAnswersSchema, type WizardAnswers } from '../blueprint/index';
 import { startTestPlane } from '../testing/plane';
@@ -80,6 +86,38 @@ describe('ecs-console blueprint', () => {
  * plane, creates the cluster, task definition, stack and service, and the service reaches a steady state.
  * The CLI's waiters poll every 30 s (stack) and 15 s (services), so each run takes up to about a minute.
  */
+/** The service's scalable target and CPU target-tracking policy, as Application Auto Scaling reports them. */
+async function expectScaling(client: ConstructorParameters<typeof ECSClient>[0], answers: WizardAnswers) {
+  const as = answers.service.autoScaling;
+  const aas = new ApplicationAutoScalingClient(client ?? {});
+  const resourceId = `service/${answers.cluster.name}/${answers.service.name}`;
+  const targets = (
+    await aas.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] }))
+  ).ScalableTargets;
+  const policies = (
+    await aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))
+  ).ScalingPolicies;
+  if (!as) {
+    expect(targets).toEqual([]);
+    return;
+  }
+  expect(targets?.map((t) => [t.ScalableDimension, t.MinCapacity, t.MaxCapacity])).toEqual([
+    ['ecs:service:DesiredCount', as.minTasks, as.maxTasks],
+  ]);
+  expect(
+    policies?.map((p) => [p.PolicyName, p.PolicyType, p.TargetTrackingScalingPolicyConfiguration]),
+  ).toEqual([
+    [
+      `${answers.service.name}-cpu-target-tracking`,
+      'TargetTrackingScaling',
+      expect.objectContaining({
+        TargetValue: as.targetCpu,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    ],
+  ]);
+}
+
 describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS CLI'))(
   'the generated AWS CLI script against ecs-console local',
   () => {
@@ -97,6 +135,7 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
       service: {
         ...defaultAnswers.service,
         desiredCount: 2,
+        autoScaling: { minTasks: 1, maxTasks: 4, targetCpu: 60 },
         loadBalancer: {
           containerName: 'simple-app',
           containerPort: 80,
@@ -173,8 +212,9 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
           expect(service?.status).toBe('ACTIVE');
           expect(service?.runningCount).toBe(answers.service.desiredCount);
           expect(service?.deploymentConfiguration).toMatchObject(
-            out.inputs.createService.deploymentConfiguration,
+            out.inputs.createService?.deploymentConfiguration ?? {},
           );
+          await expectScaling(client, answers);
           if (answers.service.loadBalancer) {
             const tg = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
             expect(tg).toMatch(/^arn:aws:elasticloadbalancing:/);
@@ -188,5 +228,86 @@ describe.skipIf(!requireTool('aws', 'the generated AWS CLI script with the AWS C
       },
       300_000,
     );
+
+    it('Fargate: the stack holds the service, which reaches a steady state with its tasks on Fargate', async () => {
+      const { plane, url, client } = await startTestPlane();
+      try {
+        const ec2 = new EC2Client(client);
+        const subnets = (
+          await ec2.send(
+            new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }),
+          )
+        ).Subnets?.map((sn) => sn.SubnetId ?? '');
+        expect(subnets?.length).toBeGreaterThan(0);
+        const answers = wizardAnswersSchema.parse({
+          ...defaultAnswers,
+          service: {
+            ...defaultAnswers.service,
+            desiredCount: 2,
+            autoScaling: { minTasks: 1, maxTasks: 5, targetCpu: 50 },
+          },
+          cluster: {
+            ...defaultAnswers.cluster,
+            name: 'fargate-cluster',
+            launchType: 'FARGATE',
+            fargate: {
+              subnets: (subnets ?? []).slice(0, 2).join(', '),
+              securityGroups: '',
+              assignPublicIp: 'ENABLED',
+              cpu: 512,
+              memory: 1024,
+            },
+          },
+        });
+        const out = blueprint(answers);
+        expect(out.inputs.createService).toBeUndefined();
+        const script = join(dir, 'fargate.sh');
+        writeFileSync(script, out.cliScript);
+        const env = {
+          ...process.env,
+          ...AWS_CLI_ENV,
+          AWS: `aws --endpoint-url ${url}`,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        };
+        const result = await run('bash', [script], { env, timeout: 240_000 }).catch(
+          (err: { code: number; stderr: string }) => err,
+        );
+        expect('stderr' in result ? result.stderr : '').toContain('is stable in cluster');
+
+        const ecs = new ECSClient(client);
+        const td = (
+          await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: answers.taskDefinition.family }))
+        ).taskDefinition;
+        expect(td).toMatchObject({
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu: '512',
+          memory: '1024',
+        });
+        const stack = (
+          await new CloudFormationClient(client).send(new DescribeStacksCommand({ StackName: out.stackName }))
+        ).Stacks?.[0];
+        expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+        const serviceArn = stack?.Outputs?.find((o) => o.OutputKey === 'ServiceArn')?.OutputValue;
+        const service = (
+          await ecs.send(
+            new DescribeServicesCommand({ cluster: answers.cluster.name, services: [answers.service.name] }),
+          )
+        ).services?.[0];
+        expect(service?.serviceArn).toBe(serviceArn);
+        expect(service).toMatchObject({ status: 'ACTIVE', launchType: 'FARGATE', runningCount: 2 });
+        expect(service?.networkConfiguration?.awsvpcConfiguration).toMatchObject({
+          subnets: (subnets ?? []).slice(0, 2),
+          assignPublicIp: 'ENABLED',
+        });
+        const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: [answers.cluster.name] })))
+          .clusters?.[0];
+        expect(cluster?.registeredContainerInstancesCount).toBe(0);
+        expect(cluster?.runningTasksCount).toBe(2);
+        await expectScaling(client, answers);
+      } finally {
+        await plane.stop();
+      }
+    }, 300_000);
   },
 );

@@ -10,6 +10,7 @@ import {
   createStack,
   deleteLaunch,
   registerTaskDefinition,
+  serviceToDelete,
 } from './api/launch-calls';
 import type { PollRates } from '../../aws/poll';
 import { serviceQuery } from '../../aws/queries/describe-service';
@@ -136,7 +137,11 @@ export function useLaunch(record: LaunchRecord, answers: WizardAnswers, bp: Blue
 
   const remove = useMutation({
     mutationFn: () =>
-      deleteLaunch(region, { cluster, serviceArn: results.serviceArn, stackId: results.stackId }),
+      deleteLaunch(region, {
+        cluster,
+        serviceArn: serviceToDelete(bp, results.serviceArn),
+        stackId: results.stackId,
+      }),
     onSuccess: () =>
       setResults((r) => ({
         clusterArn: r.clusterArn,

@@ -1,8 +1,10 @@
 /** Where the launched service's containers answer: the links the launch page offers once it is steady. */
 import {
   DescribeContainerInstancesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListTasksCommand,
+  type Task,
 } from '@aws-sdk/client-ecs';
 import { queryOptions } from '@tanstack/react-query';
 import { awsQueryKey } from '../../../aws/backend';
@@ -12,6 +14,43 @@ export interface ContainerLink {
   taskArn: string;
   containerName: string;
   url: string;
+}
+
+/**
+ * awsvpc tasks (Fargate): each container answers on the task's own address (its network interface's
+ * private IP, which is also its public IP locally) at its container ports (DescribeTaskDefinition), as
+ * containers of awsvpc tasks report no network bindings.
+ */
+async function awsvpcLinks(region: string, tasks: Task[]): Promise<ContainerLink[]> {
+  const ecs = ecsClient(region);
+  const portsByTd = new Map<string, Map<string, number[]>>();
+  for (const arn of new Set(tasks.map((t) => t.taskDefinitionArn ?? ''))) {
+    if (!arn) continue;
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition;
+    portsByTd.set(
+      arn,
+      new Map(
+        (td?.containerDefinitions ?? []).map((c) => [
+          c.name ?? '',
+          (c.portMappings ?? []).flatMap((m) =>
+            m.containerPort !== undefined && (m.protocol ?? 'tcp') === 'tcp' ? [m.containerPort] : [],
+          ),
+        ]),
+      ),
+    );
+  }
+  return tasks.flatMap((t) =>
+    (t.containers ?? []).flatMap((c) => {
+      const host = c.networkInterfaces?.[0]?.privateIpv4Address;
+      if (!host) return [];
+      const ports = portsByTd.get(t.taskDefinitionArn ?? '')?.get(c.name ?? '') ?? [];
+      return ports.map((port) => ({
+        taskArn: t.taskArn ?? '',
+        containerName: c.name ?? '',
+        url: `http://${host}:${port}/`,
+      }));
+    }),
+  );
 }
 
 /**
@@ -27,6 +66,8 @@ export function containerLinksQuery(region: string, cluster: string, serviceName
       const list = await ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus: 'RUNNING' }));
       if (!list.taskArns?.length) return [];
       const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: list.taskArns }))).tasks ?? [];
+      const awsvpc = tasks.filter((t) => t.attachments?.some((a) => a.type === 'ElasticNetworkInterface'));
+      if (awsvpc.length > 0) return awsvpcLinks(region, awsvpc);
       const instanceArns = [
         ...new Set(tasks.flatMap((t) => (t.containerInstanceArn ? [t.containerInstanceArn] : []))),
       ];

@@ -88,13 +88,23 @@ export async function createStack(region: string, bp: Blueprint): Promise<string
   return out.StackId;
 }
 
-/** CreateService with the blueprint's input; with a load balancer, the target group comes from the stack outputs. */
+/**
+ * CreateService with the blueprint's input; with a load balancer, the target group comes from the stack
+ * outputs. Fargate: the stack created the service (AWS::ECS::Service), so its ARN is the stack's
+ * `ServiceArn` output and nothing is sent.
+ */
 export async function createService(
   region: string,
   bp: Blueprint,
   stack: Stack | undefined,
 ): Promise<string> {
   let input = bp.inputs.createService;
+  if (!input) {
+    const serviceArn = stack?.Outputs?.find((o) => o.OutputKey === 'ServiceArn')?.OutputValue;
+    if (!serviceArn)
+      throw Object.assign(new Error('The stack has no ServiceArn output.'), { name: 'MissingOutput' });
+    return serviceArn;
+  }
   if (input.loadBalancers) {
     const arn = stack?.Outputs?.find((o) => o.OutputKey === 'TargetGroupArn')?.OutputValue;
     if (!arn)
@@ -104,12 +114,40 @@ export async function createService(
   const out = await ecsClient(region).send(new CreateServiceCommand(input as CreateServiceCommandInput));
   const arn = out.service?.serviceArn;
   if (!arn) throw new Error('CreateService answered without a service ARN.');
+  await setUpScaling(region, bp);
   return arn;
+}
+
+/** EC2 with auto scaling: RegisterScalableTarget then PutScalingPolicy, exactly the blueprint's inputs. */
+async function setUpScaling(region: string, bp: Blueprint): Promise<void> {
+  const { registerScalableTarget, putScalingPolicy } = bp.inputs;
+  if (!registerScalableTarget || !putScalingPolicy) return;
+  const [{ appAutoScalingClient }, sdk] = await Promise.all([
+    import('../../../aws/application-autoscaling'),
+    import('@aws-sdk/client-application-auto-scaling'),
+  ]);
+  const client = appAutoScalingClient(region);
+  await client.send(new sdk.RegisterScalableTargetCommand(registerScalableTarget));
+  await client.send(new sdk.PutScalingPolicyCommand(putScalingPolicy));
 }
 
 const gone = (e: unknown) => /ServiceNotFound|ServiceNotActive|ClusterNotFound/.test(toAwsError(e).code);
 
 type DeleteTarget = { cluster: string; serviceArn?: string; stackId?: string };
+
+/** The service the delete scales down and deletes itself: none on Fargate, where the stack owns it. */
+export function serviceToDelete(bp: Blueprint, serviceArn: string | undefined): string | undefined {
+  return bp.inputs.createService ? serviceArn : undefined;
+}
+
+/** The call a launch step shows: on Fargate the service step reads the stack's output. */
+export function stepCall(bp: Blueprint, step: { id: string; call: string }): string {
+  if (step.id !== 'service') return step.call;
+  if (!bp.inputs.createService) return 'CloudFormation AWS::ECS::Service (stack output ServiceArn)';
+  return bp.inputs.registerScalableTarget
+    ? `${step.call}, Application Auto Scaling RegisterScalableTarget and PutScalingPolicy`
+    : step.call;
+}
 
 /** What "Delete stack and service" sends, in order (shown in its confirmation). */
 export function deleteLaunchCalls(target: DeleteTarget): ApiCall[] {

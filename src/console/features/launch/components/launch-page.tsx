@@ -14,7 +14,7 @@ import { useLaunch, type LaunchModel } from '../use-launch';
 import { ServiceProgress } from './service-progress';
 import { StackProgress } from './stack-progress';
 import { StepIcon } from './step-icon';
-import { deleteLaunchCalls } from '../api/launch-calls';
+import { deleteLaunchCalls, serviceToDelete, stepCall } from '../api/launch-calls';
 
 export function LaunchPage() {
   const [record] = useState(launchSession.load);
@@ -174,13 +174,17 @@ function Launch({ record, answers }: { record: LaunchRecord; answers: WizardAnsw
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <h2 className="font-medium">{step.title}</h2>
-                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{step.call}</span>
+                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">
+                    {stepCall(bp, step)}
+                  </span>
                 </div>
                 <StepDetail step={step} launch={launch} answers={answers} bp={bp} />
                 {step.error && (
                   <div className="mt-3">
                     <ErrorState
-                      title={step.id === 'stack' ? `Stack ${bp.stackName} failed` : `${step.call} failed`}
+                      title={
+                        step.id === 'stack' ? `Stack ${bp.stackName} failed` : `${stepCall(bp, step)} failed`
+                      }
                       error={step.error}
                     >
                       <div className="mt-3 flex flex-wrap gap-2">
@@ -210,7 +214,7 @@ function Launch({ record, answers }: { record: LaunchRecord; answers: WizardAnsw
         typeToConfirm={{ label: 'Service name', value: answers.service.name }}
         calls={deleteLaunchCalls({
           cluster: answers.cluster.name,
-          serviceArn: results.serviceArn,
+          serviceArn: serviceToDelete(bp, results.serviceArn),
           stackId: results.stackId,
         })}
         onConfirm={() => {

@@ -1,6 +1,11 @@
 import { lazy, Suspense } from 'react';
 import { useFieldArray, useFormContext, useFormState, useWatch } from 'react-hook-form';
-import { instanceTypes, type WizardAnswers } from '../../../../blueprint/answers';
+import {
+  defaultFargate,
+  instanceTypes,
+  LAUNCH_TYPES,
+  type WizardAnswers,
+} from '../../../../blueprint/answers';
 import { Field } from '../../../components/form/field';
 import { Button } from '../../../components/ui/button';
 import { ErrorState } from '../../../components/ui/error-state';
@@ -16,12 +21,95 @@ function formatMemory(mib: number): string {
 
 const CREATE_ROLE = '__create__';
 
+// Fargate's fields (and the network pickers) load when Fargate is chosen, not with the wizard.
+const FargateFields = lazy(() => import('./fargate-fields').then((m) => ({ default: m.FargateFields })));
+
 // Creating or importing a key pair is rare: its dialog loads when the step shows, not with the wizard.
 const KeyPairButtons = lazy(() =>
   import('../../../components/key-pairs/key-pair-dialog').then((m) => ({ default: m.KeyPairButtons })),
 );
 
 export function ClusterStep() {
+  const { control, setValue, getValues } = useFormContext<WizardAnswers>();
+  const { isSubmitted } = useFormState({ control, name: 'cluster' });
+  const launchType = useWatch({ control, name: 'cluster.launchType' }) ?? 'EC2';
+  const choose = (value: LaunchType) => {
+    if (value === 'FARGATE' && !getValues('cluster.fargate'))
+      setValue('cluster.fargate', { ...defaultFargate }, { shouldDirty: true });
+    setValue('cluster.launchType', value, { shouldDirty: true, shouldValidate: isSubmitted });
+  };
+  const launchTypeError = errorAt(
+    useFormState({ control, name: 'cluster.launchType' }).errors,
+    'cluster.launchType',
+  );
+  return (
+    <div className="max-w-3xl space-y-6">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextInput
+          name="cluster.name"
+          label="Cluster name"
+          hint="The stack will be named EC2ContainerService-<cluster>."
+        />
+      </div>
+      <fieldset
+        id={fieldId('cluster.launchType')}
+        className="space-y-2"
+        aria-describedby={launchTypeError ? `${fieldId('cluster.launchType')}-error` : undefined}
+      >
+        <legend className="text-sm font-medium">Run the tasks on</legend>
+        {LAUNCH_CHOICES.map((c) => (
+          <label key={c.value} className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="cluster-launch-type"
+              value={c.value}
+              checked={launchType === c.value}
+              onChange={() => choose(c.value)}
+              className="mt-1"
+            />
+            <span>
+              <span className="font-medium">{c.label}</span>
+              <span className="block text-xs text-slate-600 dark:text-slate-400">{c.detail}</span>
+            </span>
+          </label>
+        ))}
+        {launchTypeError && (
+          <p
+            id={`${fieldId('cluster.launchType')}-error`}
+            role="alert"
+            className="text-sm text-red-700 dark:text-red-400"
+          >
+            {launchTypeError}
+          </p>
+        )}
+      </fieldset>
+      {launchType === 'FARGATE' ? (
+        <Suspense fallback={<Skeleton className="h-40 w-full" />}>
+          <FargateFields />
+        </Suspense>
+      ) : (
+        <Ec2ClusterFields />
+      )}
+    </div>
+  );
+}
+
+type LaunchType = (typeof LAUNCH_TYPES)[number];
+
+const LAUNCH_CHOICES: Array<{ value: LaunchType; label: string; detail: string }> = [
+  {
+    value: 'EC2',
+    label: 'EC2 instances (the 2015 cluster)',
+    detail: 'A stack with a VPC, a launch configuration and an Auto Scaling group of container instances.',
+  },
+  {
+    value: 'FARGATE',
+    label: 'Fargate (no instances to manage)',
+    detail: 'Tasks run on Fargate in subnets you choose; the stack holds only the service.',
+  },
+];
+
+function Ec2ClusterFields() {
   const { control, setValue } = useFormContext<WizardAnswers>();
   const ingress = useFieldArray({ control, name: 'cluster.ingress' });
   const keyName = useWatch({ control, name: 'cluster.keyName' });
@@ -40,13 +128,8 @@ export function ClusterStep() {
   const keyError = errorAt(errors, 'cluster.keyName');
 
   return (
-    <div className="max-w-3xl space-y-6">
+    <div className="space-y-6">
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextInput
-          name="cluster.name"
-          label="Cluster name"
-          hint="The stack will be named EC2ContainerService-<cluster>."
-        />
         <SelectInput
           name="cluster.instanceType"
           label="EC2 instance type"

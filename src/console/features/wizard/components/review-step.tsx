@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import { blueprint, instanceTypes, type WizardAnswers } from '../../../../blueprint';
+import { blueprint, fargateOf, idList, instanceTypes, type WizardAnswers } from '../../../../blueprint';
 import { CodeBlock } from '../../../components/ui/code-block';
 import { Tabs } from '../../../components/ui/tabs';
 import { cn } from '../../../lib/cn';
@@ -41,6 +41,7 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
 
   const { taskDefinition: td, service, cluster } = answers;
   const type = instanceTypes.find((t) => t.name === cluster.instanceType);
+  const fargate = fargateOf(answers);
 
   const tabs = [
     {
@@ -65,12 +66,54 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
               The target group ARN is filled in from the stack's <code>TargetGroupArn</code> output at launch.
             </p>
           )}
-          <CodeBlock
-            label="CreateService input (JSON)"
-            filename="service.json"
-            mimeType="application/json"
-            code={json(bp.inputs.createService)}
-          />
+          {bp.inputs.createService ? (
+            <CodeBlock
+              label="CreateService input (JSON)"
+              filename="service.json"
+              mimeType="application/json"
+              code={json(bp.inputs.createService)}
+            />
+          ) : (
+            <>
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                On Fargate the stack {bp.stackName} creates the service (no CreateService call): its{' '}
+                <code>EcsService</code> resource, with <code>LaunchType</code> FARGATE and the awsvpc network.
+              </p>
+              <CodeBlock
+                label="AWS::ECS::Service resource of the stack (JSON)"
+                filename="service-resource.json"
+                mimeType="application/json"
+                code={json(bp.template.Resources['EcsService'])}
+              />
+            </>
+          )}
+          {bp.inputs.registerScalableTarget && bp.inputs.putScalingPolicy && (
+            <>
+              <CodeBlock
+                label="Application Auto Scaling RegisterScalableTarget input (JSON)"
+                filename="scalable-target.json"
+                mimeType="application/json"
+                code={json(bp.inputs.registerScalableTarget)}
+              />
+              <CodeBlock
+                label="Application Auto Scaling PutScalingPolicy input (JSON)"
+                filename="scaling-policy.json"
+                mimeType="application/json"
+                code={json(bp.inputs.putScalingPolicy)}
+              />
+            </>
+          )}
+          {!bp.inputs.createService && service.autoScaling && (
+            <CodeBlock
+              label="Auto scaling resources of the stack (JSON)"
+              filename="scaling-resources.json"
+              mimeType="application/json"
+              code={json({
+                EcsScalableTarget: bp.template.Resources['EcsScalableTarget'],
+                EcsCpuScalingPolicy: bp.template.Resources['EcsCpuScalingPolicy'],
+              })}
+            />
+          )}
         </div>
       ),
     },
@@ -193,6 +236,12 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
                   : 'Off',
             ],
             [
+              'Auto scaling',
+              service.autoScaling
+                ? `${service.autoScaling.minTasks}–${service.autoScaling.maxTasks} tasks, CPU at ${service.autoScaling.targetCpu}%`
+                : 'None',
+            ],
+            [
               'Load balancer',
               service.loadBalancer
                 ? `${service.loadBalancer.containerName}:${service.loadBalancer.containerPort} on HTTP :${service.loadBalancer.listenerPort}, health ${service.loadBalancer.healthCheckPath}`
@@ -202,20 +251,32 @@ export function ReviewStep({ answers }: { answers: WizardAnswers }) {
         />
         <Summary
           title="Cluster"
-          items={[
-            ['Name', cluster.name],
-            [
-              'Instances',
-              `${cluster.instanceCount} × ${cluster.instanceType}${type ? ` (${type.vcpu} vCPU, ${type.memoryMiB} MiB)` : ''}`,
-            ],
-            ['Key pair', cluster.keyName || 'None'],
-            ['Inbound', cluster.ingress.map((r) => `${r.port} from ${r.cidr}`).join(', ') || 'None'],
-            [
-              'Instance role',
-              cluster.instanceRole.kind === 'create' ? 'Create new role' : cluster.instanceRole.name,
-            ],
-            ['Stack', bp.stackName],
-          ]}
+          items={
+            fargate
+              ? [
+                  ['Name', cluster.name],
+                  ['Launch type', 'Fargate'],
+                  ['Task size', `${fargate.cpu} CPU units, ${fargate.memory} MiB`],
+                  ['Subnets', idList(fargate.subnets).join(', ')],
+                  ['Security groups', idList(fargate.securityGroups).join(', ') || "The VPC's default"],
+                  ['Public IP', fargate.assignPublicIp],
+                  ['Stack', bp.stackName],
+                ]
+              : [
+                  ['Name', cluster.name],
+                  [
+                    'Instances',
+                    `${cluster.instanceCount} × ${cluster.instanceType}${type ? ` (${type.vcpu} vCPU, ${type.memoryMiB} MiB)` : ''}`,
+                  ],
+                  ['Key pair', cluster.keyName || 'None'],
+                  ['Inbound', cluster.ingress.map((r) => `${r.port} from ${r.cidr}`).join(', ') || 'None'],
+                  [
+                    'Instance role',
+                    cluster.instanceRole.kind === 'create' ? 'Create new role' : cluster.instanceRole.name,
+                  ],
+                  ['Stack', bp.stackName],
+                ]
+          }
         />
       </div>
       <section aria-labelledby="artifacts-heading">

@@ -1,5 +1,5 @@
 import { useFormContext, useFormState, useWatch } from 'react-hook-form';
-import { defaultLoadBalancer, type WizardAnswers } from '../../../../blueprint/answers';
+import { defaultAutoScaling, defaultLoadBalancer, type WizardAnswers } from '../../../../blueprint/answers';
 import { Field } from '../../../components/form/field';
 import { errorAt, fieldId } from '../form-errors';
 import { NumberInput, Options, SelectInput, TextInput } from './form-controls';
@@ -8,6 +8,12 @@ export function ServiceStep() {
   const { control, setValue, getValues } = useFormContext<WizardAnswers>();
   const loadBalancer = useWatch({ control, name: 'service.loadBalancer' });
   const containers = useWatch({ control, name: 'taskDefinition.containers' });
+  const autoScaling = useWatch({ control, name: 'service.autoScaling' });
+  const toggleAutoScaling = (on: boolean) =>
+    setValue('service.autoScaling', on ? defaultAutoScaling(getValues('service.desiredCount')) : undefined, {
+      shouldDirty: true,
+      shouldValidate: isSubmitted,
+    });
   const { errors, isSubmitted } = useFormState({ control, name: 'service.loadBalancer' });
 
   const toggleLoadBalancer = (on: boolean) => {
@@ -123,6 +129,29 @@ export function ServiceStep() {
               name="service.loadBalancer.healthCheckPath"
               label="Health check path"
               placeholder="/"
+            />
+          </div>
+        )}
+      </fieldset>
+      <fieldset className="max-w-3xl space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
+        <legend className="px-1 text-sm font-semibold">Service auto scaling (optional)</legend>
+        <label className="flex items-center gap-2 text-sm font-medium">
+          <input
+            type="checkbox"
+            className="size-4 accent-orange-600"
+            checked={autoScaling !== undefined}
+            onChange={(e) => toggleAutoScaling(e.target.checked)}
+          />
+          Scale the number of tasks to keep the service's average CPU at a target
+        </label>
+        {autoScaling && (
+          <div className="grid gap-4 sm:grid-cols-3">
+            <NumberInput name="service.autoScaling.minTasks" label="Minimum tasks" />
+            <NumberInput name="service.autoScaling.maxTasks" label="Maximum tasks" />
+            <NumberInput
+              name="service.autoScaling.targetCpu"
+              label="Target CPU utilization (%)"
+              hint="Target tracking on ECSServiceAverageCPUUtilization."
             />
           </div>
         )}
