@@ -1,6 +1,6 @@
 /**
  * Fargate's task sizes (AWS: "Task CPU and memory" for Fargate): CPU units -> the memory (MiB) allowed
- * with it. The wizard validates against these; `src/local/ecs/task-definitions.ts` keeps the same table.
+ * with it. The wizard validates against these, and so does the local ECS (RegisterTaskDefinition, RunTask).
  */
 function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];

@@ -18,6 +18,7 @@ import {
   type Scope,
 } from './common';
 import { RESERVED_HOST_PORTS } from '../../facts/container-instance';
+import { FARGATE_TASK_SIZES } from '../../facts/fargate-sizes';
 import type { TaskDefinitionRecord, Wire, WireTaskDefinition } from './model';
 
 type ContainerDefinition = Wire<ecs.ContainerDefinition>;
@@ -28,26 +29,9 @@ const MAX_TASK_DEFINITION_BYTES = 65_536;
 const MIN_CONTAINER_MEMORY = 6;
 const IMAGE_RE = /^[A-Za-z0-9_\-:./#@]{1,255}$/;
 
-/** Fargate's task size combinations: CPU units -> allowed memory (MiB). */
-const FARGATE_SIZES: Record<number, number[]> = {
-  256: [512, 1024, 2048],
-  512: range(1024, 4096, 1024),
-  1024: range(2048, 8192, 1024),
-  2048: range(4096, 16384, 1024),
-  4096: range(8192, 30720, 1024),
-  8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
-};
-
 /** Whether `cpu` units and `memory` MiB are one of Fargate's task sizes. */
 export function fargateSizeFits(cpu: number, memory: number): boolean {
-  return Object.hasOwn(FARGATE_SIZES, cpu) && (FARGATE_SIZES[cpu] ?? []).includes(memory);
-}
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v += step) out.push(v);
-  return out;
+  return FARGATE_TASK_SIZES.get(cpu)?.includes(memory) ?? false;
 }
 
 /** Task-level cpu: "256" (units) or "0.25 vCPU" / "1 vcpu". */
@@ -111,7 +95,7 @@ export function buildTaskDefinition(
       throw errors.client("Fargate requires that 'cpu' be defined at the task level.");
     if (taskMemory === undefined)
       throw errors.client("Fargate requires that 'memory' be defined at the task level.");
-    if (!FARGATE_SIZES[taskCpu]?.includes(taskMemory)) {
+    if (!fargateSizeFits(taskCpu, taskMemory)) {
       throw errors.client(
         `No Fargate configuration exists for given values: ${input.cpu} CPU, ${input.memory} memory.`,
       );
@@ -259,7 +243,7 @@ export function buildTaskDefinition(
     networkMode === 'awsvpc' &&
     taskCpu !== undefined &&
     taskMemory !== undefined &&
-    (FARGATE_SIZES[taskCpu]?.includes(taskMemory) ?? false) &&
+    fargateSizeFits(taskCpu, taskMemory) &&
     (input.placementConstraints ?? []).length === 0;
   const compatibilities = [
     ...(networkMode === 'awsvpc' ? [] : ['EXTERNAL']),
