@@ -23,6 +23,7 @@ import {
   type Scope,
 } from './common';
 import { keepJson } from '../protocol/json-body';
+import { untaggedTaskJson } from './task-json';
 import { parseFilter } from './instances';
 import { familyOf, taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
@@ -188,7 +189,9 @@ function wireTask(t: TaskRecord, withTags: boolean): WireTask {
   let rest = untagged.get(t);
   if (rest === undefined) {
     const { tags: _tags, ...fields } = t.task;
-    rest = keepJson(Object.freeze(fields));
+    // The text the store write made of this record (task-json.ts), when it made it.
+    const text = untaggedTaskJson(t);
+    rest = keepJson(Object.freeze(fields), text === undefined ? undefined : Buffer.from(text));
     untagged.set(t, rest);
   }
   return rest;
