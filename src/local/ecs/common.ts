@@ -145,6 +145,12 @@ export function findInstance(s: Scope, cluster: ClusterRecord, ref: string): Con
   return key ? (s.col.containerInstances.get(key) ?? null) : null;
 }
 
+/** `findInstance`'s record shared and deeply frozen (Collection.peek): read it, never change it. */
+export function peekInstance(s: Scope, cluster: ClusterRecord, ref: string): ContainerInstanceRecord | null {
+  const key = memberArn(s, cluster, 'container-instance', ref);
+  return key ? (s.col.containerInstances.peek(key) ?? null) : null;
+}
+
 export function findService(s: Scope, cluster: ClusterRecord, ref: string): ServiceRecord | null {
   let name = ref;
   if (ref.startsWith('arn:')) {

@@ -21,6 +21,7 @@ import {
   batch,
   errors,
   findInstance,
+  peekInstance,
   instanceArnOf,
   maxResultsOf,
   pageOf,
@@ -30,6 +31,7 @@ import {
 } from './common';
 import { type ContainerInstanceRecord, type Wire, type WireContainerInstance } from './model';
 import { taskCounts } from './counts';
+import { keepJson } from '../protocol/json-body';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
 
@@ -272,6 +274,8 @@ export function describeInstance(
   include: Set<string>,
 ): WireContainerInstance {
   const { running, pending } = taskCounts.instance(s.col.tasks, rec.containerInstance.containerInstanceArn);
+  if (Object.isFrozen(rec) && !include.has('CONTAINER_INSTANCE_HEALTH'))
+    return keptInstance(rec, include.has('TAGS'), running, pending);
   const out: WireContainerInstance = {
     ...rec.containerInstance,
     runningTasksCount: running,
@@ -293,6 +297,56 @@ export function describeInstance(
       ],
     };
   }
+  return out;
+}
+
+/**
+ * Per frozen record (a store write makes a new one) and with tags or not: the record's JSON without
+ * the counts, after its `{`, and the last answer made from it.
+ */
+interface KeptInstance {
+  tail: Buffer;
+  last?: WireContainerInstance;
+}
+const keptInstances = new WeakMap<
+  ContainerInstanceRecord,
+  { tagged?: KeptInstance; untagged?: KeptInstance }
+>();
+
+/**
+ * `describeInstance` of a frozen record: a frozen answer whose JSON is kept for the response
+ * (json-body.ts), made of the counts and the record's own JSON, serialised once per record. The
+ * same answer again while the counts stay the same.
+ */
+function keptInstance(
+  rec: ContainerInstanceRecord,
+  withTags: boolean,
+  running: number,
+  pending: number,
+): WireContainerInstance {
+  let variants = keptInstances.get(rec);
+  if (variants === undefined) {
+    variants = {};
+    keptInstances.set(rec, variants);
+  }
+  const key = withTags ? 'tagged' : 'untagged';
+  const { runningTasksCount: _running, pendingTasksCount: _pending, ...fields } = rec.containerInstance;
+  if (!withTags) delete fields.tags;
+  let kept = variants[key];
+  if (kept === undefined) {
+    const text = JSON.stringify(fields);
+    kept = { tail: Buffer.from(text === '{}' ? '}' : `,${text.slice(1)}`) };
+    variants[key] = kept;
+  }
+  const last = kept.last;
+  if (last?.runningTasksCount === running && last.pendingTasksCount === pending) return last;
+  const out: WireContainerInstance = Object.freeze({
+    ...fields,
+    runningTasksCount: running,
+    pendingTasksCount: pending,
+  });
+  const head = Buffer.from(`{"runningTasksCount":${running},"pendingTasksCount":${pending}`);
+  kept.last = keepJson(out, [head, kept.tail]);
   return out;
 }
 
@@ -349,7 +403,8 @@ export function describeContainerInstances(s: Scope, input: Wire<ecs.DescribeCon
   const containerInstances: WireContainerInstance[] = [];
   const failures: Failure[] = [];
   for (const ref of refs) {
-    const rec = findInstance(s, cluster, ref);
+    // The shared frozen document (answered from its kept JSON): nothing here changes it.
+    const rec = peekInstance(s, cluster, ref);
     if (rec) containerInstances.push(describeInstance(s, rec, include));
     else failures.push({ arn: ref, reason: 'MISSING' });
   }

@@ -20,6 +20,7 @@ import {
 } from './counts';
 
 import type { Wire } from '../protocol/types';
+import { taskRecordJson } from './task-json';
 
 export type { Wire };
 
@@ -335,6 +336,7 @@ export function ecsCollections(db: Db) {
       ],
       {
         ...CACHE,
+        serialize: taskRecordJson,
         derived: { version: TASK_KEYS_VERSION, lookups: taskLookups, counters: taskCounters },
       },
     ),

@@ -22,6 +22,8 @@ import {
   type Failure,
   type Scope,
 } from './common';
+import { keepJson } from '../protocol/json-body';
+import { untaggedTaskJson } from './task-json';
 import { parseFilter } from './instances';
 import { familyOf, taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
@@ -169,11 +171,31 @@ function validateStartedByAndGroup(startedBy: string | undefined, group: string 
   }
 }
 
-const wireTask = (t: TaskRecord, withTags: boolean): WireTask => {
-  if (withTags) return t.task;
-  const { tags: _tags, ...rest } = t.task;
+/** The task without its tags, per frozen record (a store write makes a new record). */
+const untagged = new WeakMap<TaskRecord, WireTask>();
+
+/**
+ * The task as DescribeTasks shows it. From a frozen record (Collection.peek, putShared) the answer
+ * is frozen too and its JSON is kept for the response (json-body.ts): a task described again before
+ * its next write is not serialised again.
+ */
+function wireTask(t: TaskRecord, withTags: boolean): WireTask {
+  if (!Object.isFrozen(t)) {
+    if (withTags) return t.task;
+    const { tags: _tags, ...rest } = t.task;
+    return rest;
+  }
+  if (withTags) return keepJson(t.task);
+  let rest = untagged.get(t);
+  if (rest === undefined) {
+    const { tags: _tags, ...fields } = t.task;
+    // The text the store write made of this record (task-json.ts), when it made it.
+    const text = untaggedTaskJson(t);
+    rest = keepJson(Object.freeze(fields), text === undefined ? undefined : Buffer.from(text));
+    untagged.set(t, rest);
+  }
   return rest;
-};
+}
 
 export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
   const count = input.count ?? 1;

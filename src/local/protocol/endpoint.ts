@@ -13,6 +13,7 @@ import { gunzip } from 'node:zlib';
 import { isKnownRegion } from '../common/regions';
 import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
+import { jsonBody } from './json-body';
 import { CborFormatError, readCbor, writeCbor, writeCborError } from './model/cbor';
 import { paramTree, readQuery } from './model/query-reader';
 import { checkInput } from './model/validate';
@@ -34,6 +35,26 @@ export interface AwsResponse {
   headers: Record<string, string>;
   /** Text, or bytes (smithy-rpc-v2-cbor). */
   body: string | Buffer;
+  /**
+   * The same body in pieces, when it was assembled from kept JSON (json-body.ts): the HTTP writer
+   * sends them one after the other (`body` joins them on first read).
+   */
+  parts?: readonly Buffer[];
+}
+
+/** A 200 answer whose body is text, or pieces of bytes (joined only when someone reads `body`). */
+function okResponse(headers: Record<string, string>, body: string | readonly Buffer[]): AwsResponse {
+  if (typeof body === 'string') return { status: 200, headers, body };
+  let joined: Buffer | undefined;
+  return {
+    status: 200,
+    headers,
+    parts: body,
+    get body() {
+      joined ??= Buffer.concat(body);
+      return joined;
+    },
+  };
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -305,11 +326,10 @@ export class AwsEndpoint implements ServiceCaller {
     try {
       const typed = checkInput(service.model, action, input, service.validation ?? defaultStyle);
       const result = (await handler(typed, ctx)) ?? {};
-      return {
-        status: 200,
-        headers: { 'content-type': jsonContentType(service), 'x-amzn-requestid': requestId },
-        body: JSON.stringify(result),
-      };
+      return okResponse(
+        { 'content-type': jsonContentType(service), 'x-amzn-requestid': requestId },
+        jsonBody(result),
+      );
     } catch (e) {
       return jsonError(this.asAwsError(e, ctx), requestId);
     }
@@ -500,8 +520,20 @@ function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
 }
 
 function send(res: ServerResponse, r: AwsResponse): void {
-  res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
-  res.end(r.body);
+  if (r.parts) {
+    let length = 0;
+    for (const part of r.parts) length += part.length;
+    res.writeHead(r.status, { ...r.headers, 'content-length': length });
+    // Corked: the pieces leave in one write (writev), copied by the kernel, never joined here.
+    res.cork();
+    for (const part of r.parts) res.write(part);
+    res.end();
+    return;
+  }
+  // Encoded once: measuring a text's length in bytes and then writing it would encode it twice.
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  res.writeHead(r.status, { ...r.headers, 'content-length': body.length });
+  res.end(body);
 }
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {

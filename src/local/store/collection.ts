@@ -21,6 +21,11 @@ export interface CollectionOptions<T = never> {
    * lists each key at most once. Bump `version` when the functions change: the keys of
    * stored documents are derived again once, when the collection is opened.
    */
+  /**
+   * The stored text of a document (default `JSON.stringify`): a collection may assemble it from
+   * pieces it keeps for other uses. Parsed, it must give the same document.
+   */
+  serialize?: (doc: T) => string;
   derived?: {
     lookups?: (doc: T) => readonly string[];
     counters?: (doc: T) => readonly string[];
@@ -44,6 +49,7 @@ export class Collection<T> {
   private readonly cache = new Map<string, T>();
   private readonly cacheSize: number;
   private readonly derived: CollectionOptions<T>['derived'];
+  private readonly serialize: (doc: T) => string;
   /** Bumped by every write and rollback: callers may cache what they computed from this collection. */
   private writes = 0;
 
@@ -55,6 +61,7 @@ export class Collection<T> {
   ) {
     this.cacheSize = options.cacheSize ?? 0;
     this.derived = options.derived;
+    this.serialize = options.serialize ?? JSON.stringify;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     if (indexes.length > COLUMNS.length) throw new Error('at most three indexes');
     this.table = `c_${name}`;
@@ -136,8 +143,9 @@ export class Collection<T> {
         const hot = this.hot;
         for (const k of was) {
           if (now.includes(k)) continue;
-          hot.countDecrement.run(k);
-          hot.countDeleteZero.run(k);
+          // One statement while the count stays above 0 (most keys: a cluster's, an instance's).
+          const left = hot.countDecrement.get(k) as { n: number } | undefined;
+          if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
         }
         for (const k of now) if (!was.includes(k)) hot.countIncrement.run(k);
       }
@@ -255,7 +263,7 @@ export class Collection<T> {
     const k2 = indexKey(ix[1], doc);
     const k3 = indexKey(ix[2], doc);
     this.writes++;
-    const text = JSON.stringify(doc);
+    const text = this.serialize(doc);
     if (this.derived && !this.sql.inTransaction) {
       this.atomically(() => this.write(id, doc, k1, k2, k3, text));
     } else {
@@ -445,7 +453,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     countIncrement: sql.prepare(
       `INSERT INTO ${table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
     ),
-    countDecrement: sql.prepare(`UPDATE ${table}_count SET n = n - 1 WHERE key = ?`),
+    countDecrement: sql.prepare(`UPDATE ${table}_count SET n = n - 1 WHERE key = ? RETURNING n`),
     countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
   };
 }
