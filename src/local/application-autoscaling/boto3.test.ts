@@ -1,7 +1,7 @@
 /**
- * Application Auto Scaling through boto3 (python3, over HTTP): RegisterScalableTarget,
- * PutScalingPolicy (target tracking, its alarms in CloudWatch), DescribeScalingPolicies, and one bad
- * input each answered with Application Auto Scaling's error code and writing nothing.
+ * Application Auto Scaling through boto3 (python3, over HTTP): every operation served (scalable
+ * targets, target-tracking policies and their alarms in CloudWatch, scheduled actions, activities,
+ * deletes), and a bad input for each answered with Application Auto Scaling's error code, writing nothing.
  */
 import {
   CreateClusterCommand,
@@ -53,6 +53,23 @@ out['alarmsInCloudWatch'] = sorted(a['AlarmName'] for a in cw.describe_alarms(
     AlarmNames=out['put']['alarms'])['MetricAlarms'])
 out['describeBad'] = err(aas.describe_scaling_policies, ServiceNamespace='ecs', MaxResults=1000)
 out['describeZero'] = err(aas.describe_scalable_targets, ServiceNamespace='ecs', MaxResults=0)
+
+soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+aas.put_scheduled_action(ScheduledActionName='night', **target, Schedule='at(%s)' % soon.strftime('%Y-%m-%dT%H:%M:%S'),
+                         ScalableTargetAction={'MinCapacity': 2, 'MaxCapacity': 3})
+out['scheduled'] = [(a['ScheduledActionName'], a['Schedule'].startswith('at('), a['ScalableTargetAction'])
+                    for a in aas.describe_scheduled_actions(ServiceNamespace='ecs')['ScheduledActions']]
+out['scheduleBad'] = err(aas.put_scheduled_action, ScheduledActionName='bad', **target, Schedule='whenever')
+out['activities'] = type(aas.describe_scaling_activities(ServiceNamespace='ecs')['ScalingActivities']).__name__
+out['activitiesBad'] = err(aas.describe_scaling_activities, ServiceNamespace='ecs', MaxResults=0)
+out['deletePolicyBad'] = err(aas.delete_scaling_policy, PolicyName='nope', **target)
+aas.delete_scaling_policy(PolicyName='cpu50', **target)
+out['policiesAfter'] = aas.describe_scaling_policies(ServiceNamespace='ecs')['ScalingPolicies']
+out['alarmsAfter'] = cw.describe_alarms(AlarmNames=out['put']['alarms'])['MetricAlarms']
+aas.delete_scheduled_action(ScheduledActionName='night', **target)
+out['deregisterBad'] = err(aas.deregister_scalable_target, **{**target, 'ResourceId': 'service/boto/none'})
+aas.deregister_scalable_target(**target)
+out['targetsAfter'] = aas.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']
 print(json.dumps(out))
 `;
 
@@ -79,7 +96,7 @@ describe.skipIf(!hasBoto3)('boto3 against the local Application Auto Scaling end
     await t?.plane.stop();
   });
 
-  it('registers a target, puts and describes a target-tracking policy, and refuses bad input', async () => {
+  it('registers a target, puts, describes and deletes policies and scheduled actions, and refuses bad input', async () => {
     const out = await runPython<{
       registerBad: AwsErr;
       targets: unknown[];
@@ -89,6 +106,15 @@ describe.skipIf(!hasBoto3)('boto3 against the local Application Auto Scaling end
       alarmsInCloudWatch: string[];
       describeBad: AwsErr;
       describeZero: AwsErr;
+      scheduled: unknown[];
+      scheduleBad: AwsErr;
+      activities: string;
+      activitiesBad: AwsErr;
+      deletePolicyBad: AwsErr;
+      policiesAfter: unknown[];
+      alarmsAfter: unknown[];
+      deregisterBad: AwsErr;
+      targetsAfter: unknown[];
     }>(t.url, SCRIPT);
     expect(out.registerBad).toMatchObject({ code: 'ValidationException', status: 400 });
     expect(out.registerBad.message).toContain("doesn't exist");
@@ -123,5 +149,16 @@ describe.skipIf(!hasBoto3)('boto3 against the local Application Auto Scaling end
     expect(out.describeBad).toMatchObject({ code: 'ValidationException', status: 400 });
     expect(out.describeBad.message).toContain('less than or equal to 10');
     expect(out.describeZero).toMatchObject({ code: 'ValidationException', status: 400 });
+
+    expect(out.scheduled).toEqual([['night', true, { MinCapacity: 2, MaxCapacity: 3 }]]);
+    expect(out.scheduleBad).toMatchObject({ code: 'ValidationException', status: 400 });
+    expect(out.activities).toBe('list');
+    expect(out.activitiesBad).toMatchObject({ code: 'ValidationException', status: 400 });
+    expect(out.deletePolicyBad).toMatchObject({ code: 'ObjectNotFoundException', status: 400 });
+    // Deleting a target-tracking policy deletes the alarms it owns.
+    expect(out.policiesAfter).toEqual([]);
+    expect(out.alarmsAfter).toEqual([]);
+    expect(out.deregisterBad).toMatchObject({ code: 'ObjectNotFoundException', status: 400 });
+    expect(out.targetsAfter).toEqual([]);
   });
 });
