@@ -22,11 +22,33 @@ export interface ServiceScaling {
   activities: ScalingActivity[];
 }
 
+/** Pages through DescribeScalingPolicies (10 a page, as AWS answers by default); at most 10 pages. */
+async function allPolicies(
+  client: ReturnType<typeof appAutoScalingClient>,
+  resourceId: string,
+): Promise<ScalingPolicy[]> {
+  const out: ScalingPolicy[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const res = await client.send(
+      new DescribeScalingPoliciesCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId,
+        NextToken: token,
+      }),
+    );
+    out.push(...(res.ScalingPolicies ?? []));
+    token = res.NextToken;
+    if (!token) break;
+  }
+  return out;
+}
+
 export async function describeServiceScaling(region: string, resourceId: string): Promise<ServiceScaling> {
   const client = appAutoScalingClient(region);
   const [targets, policies, activities] = await Promise.all([
     client.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] })),
-    client.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId })),
+    allPolicies(client, resourceId),
     client.send(
       new DescribeScalingActivitiesCommand({
         ServiceNamespace: 'ecs',
@@ -37,7 +59,7 @@ export async function describeServiceScaling(region: string, resourceId: string)
   ]);
   return {
     target: targets.ScalableTargets?.[0],
-    policies: policies.ScalingPolicies ?? [],
+    policies,
     activities: activities.ScalingActivities ?? [],
   };
 }
