@@ -165,7 +165,8 @@ test('deployments: history of an update, rollback of a stuck deployment; account
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     }),
   );
-  await expect(rows).toHaveCount(4, { timeout: 15_000 });
+  // Made outside the console: the settled service poll (15 s) sees it first, then the history (2 s).
+  await expect(rows).toHaveCount(4, { timeout: 45_000 });
   await expect(rows.first()).toContainText(`${family}:4`);
   await expect(rows.first()).toContainText('ROLLBACK_SUCCESSFUL', { timeout: 60_000 });
   await expect(rows.first()).toContainText(/Triggered \(\d+ of \d+ failed tasks\)/);
