@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ import {
   Latencies,
   peakRssMiB,
   pool,
+  rawEcs,
+  type Json,
   startEcsConsole,
   table,
   waitForUrl,
@@ -85,47 +87,11 @@ function client(endpoint: string): ECSClient {
  * measure the server rather than the client. Dates stay epoch numbers (the bench reads none).
  */
 function rawClient(endpoint: string): Pick<ECSClient, 'send' | 'destroy'> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(endpoint);
-  const authorization =
-    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ecs/aws4_request, ' +
-    'SignedHeaders=content-type;host;x-amz-target, Signature=0';
-  const send = (command: { input: unknown }): Promise<unknown> => {
-    const action = command.constructor.name.replace(/Command$/, '');
-    const body = JSON.stringify(command.input);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          path: '/',
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-amz-json-1.1',
-            'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-            'x-amz-date': '20260101T000000Z',
-            authorization,
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if ((res.statusCode ?? 500) >= 400) reject(new Error(`${action}: ${res.statusCode} ${text}`));
-            else resolve(text ? JSON.parse(text) : {});
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
+  const raw = rawEcs(endpoint);
+  const send = (command: { input: unknown }): Promise<unknown> =>
+    raw.call(command.constructor.name.replace(/Command$/, ''), command.input as Json);
   // The SDK's send signature, for the commands this bench sends (outputs read by field only).
-  return { send, destroy: () => agent.destroy() } as unknown as Pick<ECSClient, 'send' | 'destroy'>;
+  return { send, destroy: () => raw.close() } as unknown as Pick<ECSClient, 'send' | 'destroy'>;
 }
 
 export type ClientKind = 'sdk' | 'raw';

@@ -17,62 +17,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { launchEc2Instances } from '../ecs-api';
 import { freePort, Latencies, root, startEcsConsole, waitForUrl, type Started } from '../lib';
 
-export type Json = Record<string, unknown>;
-
-export interface EcsCaller {
-  call<T = Json>(action: string, input: Json): Promise<T>;
-  close(): void;
-}
-
-/** One keep-alive HTTP POST per call; the answer parsed as is (timestamps stay epoch numbers). */
-export function rawEcs(endpoint: string, maxSockets = 64): EcsCaller {
-  const agent = new Agent({ keepAlive: true, maxSockets });
-  const url = new URL(endpoint);
-  const authorization =
-    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ecs/aws4_request, ' +
-    'SignedHeaders=content-type;host;x-amz-target, Signature=0';
-  return {
-    call: <T>(action: string, input: Json) => {
-      const body = JSON.stringify(input);
-      return new Promise<T>((resolve, reject) => {
-        const req = request(
-          {
-            agent,
-            host: url.hostname,
-            port: url.port,
-            path: '/',
-            method: 'POST',
-            headers: {
-              'content-type': 'application/x-amz-json-1.1',
-              'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-              'x-amz-date': '20260101T000000Z',
-              authorization,
-              'content-length': Buffer.byteLength(body),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              if ((res.statusCode ?? 500) >= 400) reject(new Error(`${action}: ${res.statusCode} ${text}`));
-              else resolve((text ? JSON.parse(text) : {}) as T);
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    },
-    close: () => agent.destroy(),
-  };
-}
+export { rawEcs, type EcsCaller, type Json } from '../lib';
 
 /** Times each call under its action's name. */
 export async function timed<T>(lat: Latencies, action: string, fn: () => Promise<T>): Promise<T> {
