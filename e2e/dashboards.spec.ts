@@ -137,6 +137,7 @@ test('drain an instance and watch its tasks move', async ({ page }) => {
   // The tasks tab's filters, kept in the URL: the stopped tasks of service web, with their reasons.
   await clusters.tab('Tasks').click();
   await page.getByLabel('Desired status').selectOption('STOPPED');
+  // Picked at once after the first: both filters stay in the URL.
   await page.getByRole('combobox', { name: /^Service/ }).selectOption(service);
   await expect(page).toHaveURL(/desired=STOPPED/);
   await expect(page).toHaveURL(new RegExp(`taskService=${service}`));

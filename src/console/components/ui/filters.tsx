@@ -8,7 +8,9 @@ export function useUrlFilters(): [URLSearchParams, (key: string, value: string) 
   const setFilter = (key: string, value: string) =>
     setParams(
       (p) => {
-        const next = new URLSearchParams(p);
+        // From the address bar itself: React Router hands the updater the params of the last render,
+        // so two changes before a render (two filters picked quickly) would lose the first.
+        const next = new URLSearchParams(typeof window === 'undefined' ? p : window.location.search);
         if (value) next.set(key, value);
         else next.delete(key);
         return next;
