@@ -51,6 +51,9 @@ export interface DriverOptions {
   batchSize: number;
 }
 
+/** About how long one batch of lifecycle steps may hold the event loop (issue 14). */
+const BATCH_BUDGET_MS = 2;
+
 export const defaultDriverOptions: DriverOptions = { stoppedTaskRetentionMs: 60 * 60 * 1000, batchSize: 100 };
 
 /** Told, after commit, of tasks that reached RUNNING or STOPPED (the container logs). */
@@ -113,8 +116,10 @@ export class TaskDriver {
       log: deps.log,
       handle: (arns) => this.step(arns),
       batchSize: options.batchSize,
-      // As the agent always did: a timer between batches, so API requests keep their pace during a burst.
-      betweenBatches: 'setTimeout',
+      // A request arriving during a burst waits for one batch at most, and batches are kept short
+      // (`budgetMs`): the next turn of the loop reads the sockets that became ready meanwhile.
+      betweenBatches: 'setImmediate',
+      budgetMs: BATCH_BUDGET_MS,
       // Steps due within one tick are taken together: one batch, one transaction (issue 14).
       alignMs: Math.min(50, Math.floor(deps.config.taskStepMs / 4)),
       backoff: { firstMs: Math.max(1000, deps.config.taskStepMs), maxMs: 30_000 },

@@ -44,6 +44,13 @@ export interface WorkQueueOptions {
    * timer and a batch per millisecond they differ by. Keys due now are not delayed.
    */
   alignMs?: number;
+  /**
+   * A batch's time budget in ms (wall clock, synchronous handlers only): the batch size adapts, from
+   * the time keys took in earlier batches, so that a batch takes about this long (at most
+   * `batchSize` keys). What a request arriving during background work waits for is one batch
+   * (issue 14), so this bounds it whatever a key costs.
+   */
+  budgetMs?: number;
 }
 
 interface Entry {
@@ -75,11 +82,15 @@ export class WorkQueue {
   private timerDue = Infinity;
   private cancelResync: (() => void) | undefined;
   private readonly batchSize: number;
+  /** With `budgetMs`: the keys the next batch takes, from the smoothed time per key. */
+  private adaptiveBatch: number;
+  private msPerKey = 0;
   private readonly concurrency: number;
   private readonly backoff: { firstMs: number; maxMs: number };
 
   constructor(private readonly options: WorkQueueOptions) {
     this.batchSize = Math.max(1, options.batchSize ?? 1);
+    this.adaptiveBatch = this.batchSize;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
@@ -239,7 +250,7 @@ export class WorkQueue {
   /** Up to `batchSize` due keys, earliest first, marked as being handled. */
   private takeDue(now: number): string[] {
     const keys: string[] = [];
-    while (keys.length < this.batchSize) {
+    while (keys.length < this.adaptiveBatch) {
       const top = this.peek();
       if (!top || top.due > now) break;
       this.pop();
@@ -253,6 +264,7 @@ export class WorkQueue {
   private run(keys: string[]): void {
     this.handling++;
     let result: void | Promise<void>;
+    const started = this.options.budgetMs === undefined ? 0 : performance.now();
     try {
       result = this.options.handle(keys);
     } catch (err) {
@@ -260,6 +272,7 @@ export class WorkQueue {
       return;
     }
     if (!(result instanceof Promise)) {
+      if (this.options.budgetMs !== undefined) this.adapt(keys.length, performance.now() - started);
       this.done(keys, undefined);
       return;
     }
@@ -269,6 +282,15 @@ export class WorkQueue {
     );
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Sizes the next batch from the time per key so far (an average weighted to the recent batches). */
+  private adapt(keys: number, ms: number): void {
+    const budget = this.options.budgetMs ?? Infinity;
+    const perKey = ms / Math.max(1, keys);
+    this.msPerKey = this.msPerKey === 0 ? perKey : 0.7 * this.msPerKey + 0.3 * perKey;
+    const fit = this.msPerKey > 0 ? Math.floor(budget / this.msPerKey) : this.batchSize;
+    this.adaptiveBatch = Math.max(1, Math.min(this.batchSize, fit));
   }
 
   private done(keys: string[], err: unknown): void {

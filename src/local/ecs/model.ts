@@ -311,10 +311,15 @@ export function ecsCollections(db: Db) {
       { name: 'region', key: (r) => r.region },
       { name: 'status', key: (r) => r.cluster.status },
     ]),
-    taskDefinitions: db.collection<TaskDefinitionRecord>('ecs_task_definitions', [
-      { name: 'family', key: (r) => `${r.region}|${r.taskDefinition.family}` },
-      { name: 'regionStatus', key: (r) => `${r.region}|${r.taskDefinition.status}` },
-    ]),
+    taskDefinitions: db.collection<TaskDefinitionRecord>(
+      'ecs_task_definitions',
+      [
+        { name: 'family', key: (r) => `${r.region}|${r.taskDefinition.family}` },
+        { name: 'regionStatus', key: (r) => `${r.region}|${r.taskDefinition.status}` },
+      ],
+      // The agent reads a task's definition at each step (simulated exits): kept parsed.
+      { cacheSize: 2000 },
+    ),
     containerInstances: db.collection<ContainerInstanceRecord>(
       'ecs_container_instances',
       [

@@ -224,6 +224,7 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
     }
     return targetsOf(task, await defs);
   };
+  const NO_TARGETS: Promise<Map<string, Target>> = Promise.resolve(new Map());
   /** Per RUNNING task: its containers' targets (resolved once). */
   const tasks = new Map<string, Promise<Map<string, Target>>>();
   const pending = new Map<string, Pending>();
@@ -268,6 +269,10 @@ export function createContainerLogWriter(deps: LocalDeps): ContainerLogWriter {
       return new Map<string, Target>();
     });
     tasks.set(task.taskArn, p);
+    // A task with no awslogs container keeps one shared answer (memory with 100k tasks, issue 14).
+    void p.then((targets) => {
+      if (targets.size === 0 && tasks.get(task.taskArn) === p) tasks.set(task.taskArn, NO_TARGETS);
+    });
     return p;
   };
 

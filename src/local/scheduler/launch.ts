@@ -171,7 +171,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       continue;
     }
     const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
-    col.tasks.put(task.task.taskArn, task);
+    col.tasks.putShared(task.task.taskArn, task);
     booked.set(p.instance, {
       ...current,
       containerInstance: bookResources(current.containerInstance, booking),
@@ -186,7 +186,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
         subnets,
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
       });
-      col.tasks.put(task.task.taskArn, task);
+      col.tasks.putShared(task.task.taskArn, task);
       tasks.push(task);
     }
   }
@@ -197,7 +197,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
         waiting: true,
       });
-      col.tasks.put(task.task.taskArn, task);
+      col.tasks.putShared(task.task.taskArn, task);
       tasks.push(task);
     }
   }
@@ -500,11 +500,37 @@ const NO_TASK_GROUPS: ReadonlySet<string> = new Set();
  */
 const instanceViews = new WeakMap<WireContainerInstance, InstanceView>();
 
+/**
+ * An instance's attributes as a map, and whether its agent reports capabilities, per attributes
+ * list: a booking writes the instance again with the same (frozen, shared) list, so this is made
+ * once per instance rather than once per booking.
+ */
+const attributeViews = new WeakMap<
+  NonNullable<WireContainerInstance['attributes']>,
+  { attributes: Map<string, string>; reportsCapabilities: boolean }
+>();
+
+function attributeView(ci: WireContainerInstance): {
+  attributes: Map<string, string>;
+  reportsCapabilities: boolean;
+} {
+  const list = ci.attributes;
+  const known = list ? attributeViews.get(list) : undefined;
+  if (known) return known;
+  const attributes = new Map<string, string>();
+  for (const a of list ?? []) if (a.name) attributes.set(a.name, a.value ?? '');
+  const view = {
+    attributes,
+    reportsCapabilities: [...attributes.keys()].some((k) => CAPABILITY_PREFIXES.some((p) => k.startsWith(p))),
+  };
+  if (list && Object.isFrozen(list)) attributeViews.set(list, view);
+  return view;
+}
+
 function instanceView(ci: WireContainerInstance): InstanceView {
   const cached = instanceViews.get(ci);
   if (cached) return cached;
-  const attributes = new Map<string, string>();
-  for (const a of ci.attributes ?? []) if (a.name) attributes.set(a.name, a.value ?? '');
+  const { attributes, reportsCapabilities } = attributeView(ci);
   const view: InstanceView = {
     bare: {
       arn: ci.containerInstanceArn,
@@ -519,7 +545,7 @@ function instanceView(ci: WireContainerInstance): InstanceView {
       groups: NO_GROUPS,
       remaining: remainingCapacity(ci),
     },
-    reportsCapabilities: [...attributes.keys()].some((k) => CAPABILITY_PREFIXES.some((p) => k.startsWith(p))),
+    reportsCapabilities,
   };
   if (Object.isFrozen(ci)) instanceViews.set(ci, view);
   return view;

@@ -52,6 +52,18 @@ export class Collection<T> {
   private readonly serialize: (doc: T) => string;
   /** Bumped by every write and rollback: callers may cache what they computed from this collection. */
   private writes = 0;
+  /**
+   * Bumped by every write that may change which documents an index lookup finds (an insert, a
+   * delete, a changed indexed key) and by a rollback: `peekMany` keeps the ids it found per query
+   * while this stays the same (placement reads a cluster's instances on every RunTask, issue 14).
+   */
+  private membership = 0;
+  private readonly idsMemo = new Map<string, { at: number; ids: string[] }>();
+  /** The derived keys of frozen documents (those `putShared` stored): computed once per document. */
+  private readonly derivedMemo = new WeakMap<
+    object,
+    { lookups: readonly string[]; counters: readonly string[] }
+  >();
 
   constructor(
     private readonly sql: Database.Database,
@@ -126,10 +138,12 @@ export class Collection<T> {
   private moveDerived(id: string, before: T | undefined, after: T | undefined): void {
     const d = this.derived;
     if (!d) return;
+    const wasKeys = before === undefined ? undefined : this.keysOf(before);
+    const nowKeys = after === undefined ? undefined : this.keysOf(after);
     // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
     if (d.lookups) {
-      const was = before === undefined ? NO_KEYS : d.lookups(before);
-      const now = after === undefined ? NO_KEYS : d.lookups(after);
+      const was = wasKeys?.lookups ?? NO_KEYS;
+      const now = nowKeys?.lookups ?? NO_KEYS;
       if (!sameKeys(was, now)) {
         const hot = this.hot;
         for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
@@ -137,8 +151,8 @@ export class Collection<T> {
       }
     }
     if (d.counters) {
-      const was = before === undefined ? NO_KEYS : d.counters(before);
-      const now = after === undefined ? NO_KEYS : d.counters(after);
+      const was = wasKeys?.counters ?? NO_KEYS;
+      const now = nowKeys?.counters ?? NO_KEYS;
       if (!sameKeys(was, now)) {
         const hot = this.hot;
         for (const k of was) {
@@ -150,6 +164,22 @@ export class Collection<T> {
         for (const k of now) if (!was.includes(k)) hot.countIncrement.run(k);
       }
     }
+  }
+
+  /**
+   * A document's derived keys; remembered for a frozen document (it cannot change), so the keys a
+   * write computed for its new version serve as the "before" keys of the next write.
+   */
+  private keysOf(doc: T): { lookups: readonly string[]; counters: readonly string[] } {
+    const d = this.derived;
+    const frozen = typeof doc === 'object' && doc !== null && Object.isFrozen(doc);
+    if (frozen) {
+      const known = this.derivedMemo.get(doc);
+      if (known) return known;
+    }
+    const keys = { lookups: d?.lookups?.(doc) ?? NO_KEYS, counters: d?.counters?.(doc) ?? NO_KEYS };
+    if (frozen) this.derivedMemo.set(doc, keys);
+    return keys;
   }
 
   /** The statements of the hot paths (put, get, derived keys), prepared on first use. */
@@ -236,20 +266,35 @@ export class Collection<T> {
     this.cache.set(id, doc);
   }
 
-  /** `find` through `peek`: shared frozen documents, in id order. */
+  /**
+   * `find` through `peek`: shared frozen documents, in id order. The ids found are kept per query
+   * until a write may change them (an insert, a delete, a changed indexed key).
+   */
   peekMany(where: Record<string, string> = {}): T[] {
     const out: T[] = [];
-    for (const id of this.ids(where)) {
+    for (const id of this.memoIds(where)) {
       const doc = this.peek(id);
       if (doc !== undefined) out.push(doc);
     }
     return out;
   }
 
+  private memoIds(where: Record<string, string>): string[] {
+    const query = JSON.stringify(Object.entries(where).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const known = this.idsMemo.get(query);
+    if (known && known.at === this.membership) return known.ids;
+    const ids = this.ids(where);
+    if (ids.length > MAX_MEMO_IDS) return ids;
+    if (this.idsMemo.size >= MAX_MEMO_QUERIES) this.idsMemo.clear();
+    this.idsMemo.set(query, { at: this.membership, ids });
+    return ids;
+  }
+
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
     this.writes++;
+    this.membership++;
   }
 
   has(id: string): boolean {
@@ -275,6 +320,7 @@ export class Collection<T> {
   private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
     if (!this.derived) {
       this.cache.delete(id);
+      this.membership++;
       this.hot.put.run(id, k1, k2, k3, text);
       return;
     }
@@ -292,6 +338,7 @@ export class Collection<T> {
       // Same indexed keys (most writes: a task's next step): the document alone, no index touched.
       this.hot.update.run(text, id);
     } else {
+      this.membership++;
       this.hot.put.run(id, k1, k2, k3, text);
     }
   }
@@ -301,12 +348,15 @@ export class Collection<T> {
    * that built `doc` for this write and never changes it afterwards.
    */
   putShared(id: string, doc: T): void {
-    this.put(id, doc);
-    if (this.cacheSize > 0) this.remember(id, deepFreeze(doc));
+    // Frozen first, so the derived keys computed by this write are remembered for the next one.
+    const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
+    this.put(id, frozen);
+    if (this.cacheSize > 0) this.remember(id, frozen);
   }
 
   delete(id: string): boolean {
     this.writes++;
+    this.membership++;
     const remove = () => {
       this.cache.delete(id);
       return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
@@ -400,6 +450,10 @@ function deepFreeze<D>(doc: D): D {
 }
 
 const NO_KEYS: readonly string[] = [];
+/** Queries whose ids `peekMany` keeps at once (cleared all together past this). */
+const MAX_MEMO_QUERIES = 256;
+/** Longer answers are not kept (memory): a cluster's instances are; a cluster's 100k tasks are not. */
+const MAX_MEMO_IDS = 10_000;
 
 /** Same keys in the same order (derived keys come out of the same function in a stable order). */
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
