@@ -98,6 +98,9 @@ export interface TaskMetrics {
   collect(from: number, to: number): Promise<MetricBatch[]>;
 }
 
+/** Tasks read per turn of the event loop when the minute's metrics are collected. */
+const METRICS_PAGE = 500;
+
 export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMetrics {
   const col = ecsCollections(deps.db);
   /** Requests answered per task and container since the last collect. */
@@ -137,6 +140,25 @@ export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMe
     return { cpuUsed, cpuReserved, memUsed, memReserved };
   }
 
+  /**
+   * A cluster's RUNNING tasks, read a page at a time with a turn of the event loop between pages:
+   * with 100k tasks held, one minute's metrics never hold the loop for more than a page (issue 14).
+   * Read without keeping them parsed (`get`), so the records the API reads stay cached.
+   */
+  async function* runningTasksOf(clusterArn: string): AsyncGenerator<TaskRecord> {
+    let after: string | undefined;
+    for (;;) {
+      const ids = col.tasks.ids({ clusterDesired: `${clusterArn}|RUNNING` }, { after, limit: METRICS_PAGE });
+      if (ids.length === 0) return;
+      after = ids[ids.length - 1];
+      for (const id of ids) {
+        const rec = col.tasks.peekCached(id) ?? col.tasks.get(id);
+        if (rec?.task.lastStatus === 'RUNNING') yield rec;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   return {
     requestServed(r) {
       const key = `${r.taskArn}|${r.containerName}`;
@@ -158,7 +180,7 @@ export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMe
         const ec2Data: MetricBatch['data'] = [];
         const byCluster = { Name: 'ClusterName', Value: clusterName };
         const instances = col.containerInstances
-          .find({ cluster: clusterArn })
+          .peekMany({ cluster: clusterArn })
           .filter((i) => i.containerInstance.status === 'ACTIVE');
         const instanceCpu = new Map<string, number>();
         let regCpu = 0;
@@ -190,13 +212,12 @@ export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMe
             },
           );
         }
-        const running = col.tasks
-          .find({ clusterDesired: `${clusterArn}|RUNNING` })
-          .filter((t) => t.task.lastStatus === 'RUNNING');
         const byService = new Map<string, Usage>();
         const onInstance = new Map<string, number>();
         const all: Usage = { cpuUsed: 0, cpuReserved: 0, memUsed: 0, memReserved: 0 };
-        for (const rec of running) {
+        let runningTasks = 0;
+        for await (const rec of runningTasksOf(clusterArn)) {
+          runningTasks++;
           const ciArn = rec.task.containerInstanceArn ?? '';
           const u = await taskUsage(rec, seconds, counts, instanceCpu.get(ciArn) || 1024);
           onInstance.set(ciArn, (onInstance.get(ciArn) ?? 0) + u.cpuUsed);
@@ -229,7 +250,7 @@ export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMe
             Unit: 'Percent',
           },
         ];
-        if (running.length) ecsData.push(...util([byCluster], all));
+        if (runningTasks) ecsData.push(...util([byCluster], all));
         for (const [group, u] of byService)
           ecsData.push(
             ...util([byCluster, { Name: 'ServiceName', Value: group.slice('service:'.length) }], u),

@@ -257,6 +257,11 @@ export class Collection<T> {
     return doc;
   }
 
+  /** The cached document if there is one (no read, nothing remembered): for scans that must not evict. */
+  peekCached(id: string): T | undefined {
+    return this.cache.get(id);
+  }
+
   private remember(id: string, doc: T): void {
     this.cache.delete(id);
     if (this.cache.size >= this.cacheSize) {
