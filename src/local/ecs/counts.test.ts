@@ -10,7 +10,7 @@ import { ManualClock } from '../common/clock';
 import { LocalControlPlane } from '../index';
 import { failedTask } from '../scheduler/reconcile';
 import { reconcileTask } from '../scheduler/service-input';
-import { taskKeys } from './counts';
+import { countKeys, taskKeys } from './counts';
 import { ecsCollections, PENDING_STATUSES, type TaskRecord } from './model';
 
 /** A small deterministic generator (mulberry32), so a failure replays. */
@@ -116,6 +116,21 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
     });
     const ciArns = instances.get(cluster) ?? [];
     const cis = ciArns.map((arn) => col.containerInstances.get(arn));
+    // Placement's group counters: tasks not STOPPED, desired RUNNING, per group and instance.
+    const groups = new Map<string, number>();
+    for (const t of mine) {
+      if (
+        t.task.lastStatus === 'STOPPED' ||
+        t.task.desiredStatus !== 'RUNNING' ||
+        !t.task.containerInstanceArn
+      )
+        continue;
+      const key = countKeys.group(clusterArn, t.task.group ?? '', t.task.containerInstanceArn);
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    expect(new Map([...col.tasks.countedWithPrefix(countKeys.groupPrefix(clusterArn))].sort())).toEqual(
+      new Map([...groups].sort()),
+    );
     expect(described.clusters[0]).toMatchObject({
       runningTasksCount: mine.filter(running).length,
       pendingTasksCount: mine.filter(pending).length,

@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 2;
+export const TASK_KEYS_VERSION = 3;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -41,6 +41,16 @@ export const countKeys = {
   clusterLive: (clusterArn: string) => `live|${clusterArn}`,
   instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
   service: (serviceArn: string, status: CountedStatus) => `${status}|${serviceArn}`,
+  /**
+   * A task group's tasks on an instance (not STOPPED, desired RUNNING): placement's spread,
+   * distinctInstance and memberOf(task:group) read these per cluster and group (`groupPrefix`)
+   * instead of every task. The instance ARN, last, holds no `|`; a group may (RunTask's `group`
+   * is only length-checked), so readers split at the last `|` and compare the group.
+   */
+  group: (clusterArn: string, group: string, instanceArn: string) =>
+    `group|${clusterArn}|${group}|${instanceArn}`,
+  groupPrefix: (clusterArn: string, group?: string) =>
+    group === undefined ? `group|${clusterArn}|` : `group|${clusterArn}|${group}|`,
 };
 
 /** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
@@ -82,6 +92,8 @@ export function taskCounters(r: TaskRecord): string[] {
   const status: CountedStatus | null =
     t.lastStatus === 'RUNNING' ? 'running' : PENDING_STATUSES.has(t.lastStatus) ? 'pending' : null;
   const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
+  if (t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING' && t.containerInstanceArn)
+    keys.push(countKeys.group(t.clusterArn, t.group ?? '', t.containerInstanceArn));
   if (status === null) return keys;
   keys.push(countKeys.cluster(t.clusterArn, status));
   if (t.launchType === 'FARGATE') keys.push(countKeys.clusterFargate(t.clusterArn, status));

@@ -23,7 +23,7 @@ import {
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
 import { AwsError } from '../protocol/errors';
-import { liveServiceTasks } from './service-tasks';
+import { countKeys } from '../ecs/counts';
 import {
   distributeByStrategy,
   parseConstraints,
@@ -451,7 +451,11 @@ function usesSubject(node: QueryNode, subject: string): boolean {
   return usesSubject(node.left, subject) || usesSubject(node.right, subject);
 }
 
-/** Per instance: task group -> count of not-stopped tasks; read only as far as the request needs. */
+/**
+ * Per instance: task group -> count of its tasks not STOPPED and desired RUNNING; read only as far
+ * as the request needs, from the counters kept with each task (ecs/counts.ts `countKeys.group`):
+ * O(instances holding the group), never O(tasks) (issue 14).
+ */
 function groupCounts(
   col: EcsCollections,
   launch: TaskLaunch,
@@ -464,21 +468,19 @@ function groupCounts(
     req.constraints.some((c) => c.type === 'distinctInstance') ||
     req.strategies.some((s) => s.type === 'spread');
   if (!needsAll && !needsOwn) return counts;
-  let tasks: TaskRecord[];
-  if (!needsAll && launch.serviceArn && launch.group.startsWith('service:')) {
-    tasks = liveServiceTasks(col, launch.serviceArn);
-  } else {
-    // Desired STOPPED tasks are not counted below: only the desired RUNNING ones are read.
-    tasks = col.tasks.find({ clusterDesired: `${launch.clusterArn}|RUNNING` });
-  }
-  for (const t of tasks) {
-    const instance = t.task.containerInstanceArn;
-    if (!instance || t.task.lastStatus === 'STOPPED' || t.task.desiredStatus === 'STOPPED') continue;
-    const group = t.task.group ?? '';
+  const clusterPrefix = countKeys.groupPrefix(launch.clusterArn);
+  const prefix = needsAll ? clusterPrefix : countKeys.groupPrefix(launch.clusterArn, launch.group);
+  for (const [key, n] of col.tasks.countedWithPrefix(prefix)) {
+    // group|<cluster ARN>|<group>|<instance ARN>: neither an ARN nor a group holds a `|`.
+    const rest = key.slice(clusterPrefix.length);
+    const cut = rest.lastIndexOf('|');
+    const group = rest.slice(0, cut);
+    const instance = rest.slice(cut + 1);
+    // A group may hold `|` (RunTask's group is only length-checked): `a|b` also starts with `a|`.
     if (!needsAll && group !== launch.group) continue;
     let m = counts.get(instance);
     if (!m) counts.set(instance, (m = new Map()));
-    m.set(group, (m.get(group) ?? 0) + 1);
+    m.set(group, n);
   }
   return counts;
 }

@@ -209,3 +209,60 @@ describe('Collection derived keys (lookups and counters)', () => {
     }
   });
 });
+
+describe('Collection: peekMany ids kept per query, counters read by prefix (issue 14)', () => {
+  function derivedSetup() {
+    const db = new Db(null);
+    const col = db.collection<Doc>('ddocs', [{ name: 'group', key: (d) => d.group }], {
+      cacheSize: 100,
+      derived: { version: 1, counters: (d) => [`c|${d.group}|${d.n}`] },
+    });
+    return { db, col };
+  }
+
+  it('peekMany sees inserts, deletes, moved keys and rollbacks, and reuses its ids otherwise', () => {
+    const { db, col } = derivedSetup();
+    col.putShared('a', { group: 'g', n: 1, list: [] });
+    col.putShared('b', { group: 'g', n: 2, list: [] });
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([1, 2]);
+    // Same indexed key: the kept ids still hold, and the document read is the new one.
+    col.putShared('a', { group: 'g', n: 3, list: [] });
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3, 2]);
+    col.putShared('c', { group: 'g', n: 4, list: [] });
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3, 2, 4]);
+    col.putShared('b', { group: 'h', n: 2, list: [] });
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3, 4]);
+    col.delete('c');
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3]);
+    expect(() =>
+      db.tx(() => {
+        col.putShared('d', { group: 'g', n: 5, list: [] });
+        expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3, 5]);
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3]);
+  });
+
+  it('countedWithPrefix reads every counter under a prefix, exactly', () => {
+    const { col } = derivedSetup();
+    col.put('a', { group: 'x', n: 1, list: [] });
+    col.put('b', { group: 'x', n: 1, list: [] });
+    col.put('c', { group: 'x', n: 2, list: [] });
+    col.put('d', { group: 'x|y', n: 1, list: [] });
+    col.put('e', { group: 'x}', n: 1, list: [] });
+    col.put('f', { group: '\u{1F600}', n: 1, list: [] });
+    expect([...col.countedWithPrefix('c|x|')]).toEqual([
+      ['c|x|1', 2],
+      ['c|x|2', 1],
+      ['c|x|y|1', 1],
+    ]);
+    expect([...col.countedWithPrefix('c|\u{1F600}|')]).toEqual([['c|\u{1F600}|1', 1]]);
+    col.delete('b');
+    col.delete('c');
+    expect([...col.countedWithPrefix('c|x|')]).toEqual([
+      ['c|x|1', 1],
+      ['c|x|y|1', 1],
+    ]);
+  });
+});

@@ -201,6 +201,20 @@ export class Collection<T> {
     return row?.n ?? 0;
   }
 
+  /**
+   * Every counter whose key starts with `prefix`, with its count (keys at 0 are absent): one index
+   * range read, O(the keys returned).
+   */
+  countedWithPrefix(prefix: string): Map<string, number> {
+    const rows = this.stmt(
+      'ck-prefix',
+      () => `SELECT key, n FROM ${this.table}_count WHERE key >= ? AND key < ? ORDER BY key`,
+    ).all(prefix, prefixEnd(prefix)) as { key: string; n: number }[];
+    const out = new Map<string, number>();
+    for (const r of rows) if (r.n > 0) out.set(r.key, r.n);
+    return out;
+  }
+
   /** Ids of the documents with lookup key `key` (see `derived.lookups`), in id order. */
   idsByKey(key: string, options: FindOptions = {}): string[] {
     const rows = this.stmt(
@@ -455,6 +469,15 @@ function deepFreeze<D>(doc: D): D {
 }
 
 const NO_KEYS: readonly string[] = [];
+
+/**
+ * The least string above every string that starts with `prefix` (its last character incremented;
+ * UTF-8 keeps code point order, so this holds for SQLite's binary collation). Prefixes end in ASCII.
+ */
+function prefixEnd(prefix: string): string {
+  if (prefix.length === 0) throw new Error('empty prefix');
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
 /** Queries whose ids `peekMany` keeps at once (cleared all together past this). */
 const MAX_MEMO_QUERIES = 256;
 /** Longer answers are not kept (memory): a cluster's instances are; a cluster's 100k tasks are not. */
