@@ -128,6 +128,16 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
       const key = countKeys.group(clusterArn, t.task.group ?? '', t.task.containerInstanceArn);
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
+    const enis = new Map<string, number>();
+    for (const t of mine) {
+      if (t.task.lastStatus === 'STOPPED' || !t.task.containerInstanceArn || !t.eni || t.eni.deleted)
+        continue;
+      const key = countKeys.eni(clusterArn, t.task.containerInstanceArn);
+      enis.set(key, (enis.get(key) ?? 0) + 1);
+    }
+    expect(new Map([...col.tasks.countedWithPrefix(countKeys.eniPrefix(clusterArn))].sort())).toEqual(
+      new Map([...enis].sort()),
+    );
     expect(new Map([...col.tasks.countedWithPrefix(countKeys.groupPrefix(clusterArn))].sort())).toEqual(
       new Map([...groups].sort()),
     );

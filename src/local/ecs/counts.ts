@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 3;
+export const TASK_KEYS_VERSION = 4;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -49,6 +49,9 @@ export const countKeys = {
    */
   group: (clusterArn: string, group: string, instanceArn: string) =>
     `group|${clusterArn}|${group}|${instanceArn}`,
+  /** awsvpc tasks holding a network interface on an instance (placement's free interfaces). */
+  eni: (clusterArn: string, instanceArn: string) => `eni|${clusterArn}|${instanceArn}`,
+  eniPrefix: (clusterArn: string) => `eni|${clusterArn}|`,
   groupPrefix: (clusterArn: string, group?: string) =>
     group === undefined ? `group|${clusterArn}|` : `group|${clusterArn}|${group}|`,
 };
@@ -94,6 +97,8 @@ export function taskCounters(r: TaskRecord): string[] {
   const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
   if (t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING' && t.containerInstanceArn)
     keys.push(countKeys.group(t.clusterArn, t.group ?? '', t.containerInstanceArn));
+  if (t.lastStatus !== 'STOPPED' && t.containerInstanceArn && r.eni && !r.eni.deleted)
+    keys.push(countKeys.eni(t.clusterArn, t.containerInstanceArn));
   if (status === null) return keys;
   keys.push(countKeys.cluster(t.clusterArn, status));
   if (t.launchType === 'FARGATE') keys.push(countKeys.clusterFargate(t.clusterArn, status));

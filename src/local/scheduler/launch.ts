@@ -378,14 +378,10 @@ export function placeWaitingTasks(deps: LocalDeps, clusterArn: string, providerN
 
 /** Per instance: network interfaces held by its not-stopped awsvpc tasks. */
 function eniUse(col: EcsCollections, clusterArn: string): Map<string, number> {
+  // Counters kept with each task (ecs/counts.ts `countKeys.eni`): O(instances), never O(tasks).
+  const prefix = countKeys.eniPrefix(clusterArn);
   const use = new Map<string, number>();
-  for (const desired of ['RUNNING', 'STOPPED']) {
-    for (const t of col.tasks.peekMany({ clusterDesired: `${clusterArn}|${desired}` })) {
-      const instance = t.task.containerInstanceArn;
-      if (!instance || !t.eni || t.eni.deleted || t.task.lastStatus === 'STOPPED') continue;
-      use.set(instance, (use.get(instance) ?? 0) + 1);
-    }
-  }
+  for (const [key, n] of col.tasks.countedWithPrefix(prefix)) use.set(key.slice(prefix.length), n);
   return use;
 }
 
