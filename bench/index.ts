@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
  * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime, metrics, scale,
- * fargate (issue 14: bench/scale/index.ts). --sdk-client makes the ECS API bench use
+ * fargate (issue 14: bench/scale/index.ts), scale-micro (bench/scale/held-micro.ts, run only
+ * with --only). --sdk-client makes the ECS API bench use
  * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
@@ -14,6 +15,7 @@ import { benchRuntime } from './runtime';
 import { benchMetrics } from './metrics';
 import { benchScale } from './scale/index';
 import { benchFargate } from './fargate';
+import { benchScaleMicro } from './scale/held-micro';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -28,9 +30,10 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   metrics: benchMetrics,
   scale: benchScale,
   fargate: benchFargate,
+  'scale-micro': benchScaleMicro,
 };
 
 for (const [name, run] of Object.entries(benches)) {
-  if (only && only !== name) continue;
+  if (only ? only !== name : name === 'scale-micro') continue;
   await run(argv);
 }
