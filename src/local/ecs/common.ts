@@ -134,9 +134,14 @@ function memberArn(
   return ecsArn(s, `${kind}/${clusterName}/${ref}`);
 }
 
+/** The ARN (the store's key) a task reference stands for in `cluster`, or null when it cannot be one of its tasks. */
+export function taskArnIn(s: Scope, cluster: ClusterRecord, ref: string): string | null {
+  return memberArn(s, cluster, 'task', ref);
+}
+
 /** The task (shared and frozen, see Collection.peek: copy before changing it). */
 export function findTask(s: Scope, cluster: ClusterRecord, ref: string): TaskRecord | null {
-  const key = memberArn(s, cluster, 'task', ref);
+  const key = taskArnIn(s, cluster, ref);
   return key ? (s.col.tasks.peek(key) ?? null) : null;
 }
 

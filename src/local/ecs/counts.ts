@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 4;
+export const TASK_KEYS_VERSION = 5;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -25,6 +25,8 @@ export const taskKeys = {
   /** Tasks of a cluster with a desired status and one filter's value. */
   listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
     `${filter}|${clusterArn}|${desired}|${value}`,
+  /** Tasks on a container instance with a desired status (ListTasks' containerInstance filter). */
+  onInstance: (instanceArn: string, desired: string) => `instance|${instanceArn}|${desired}`,
   /** A service's tasks not STOPPED yet. */
   liveOfService: (serviceArn: string) => `live|${serviceArn}`,
   /** A service's STOPPED tasks that count as failures (the circuit breaker's). */
@@ -78,6 +80,7 @@ export function taskLookups(r: TaskRecord): string[] {
     keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'startedBy', t.startedBy));
   if (t.launchType !== undefined)
     keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'launchType', t.launchType));
+  if (t.containerInstanceArn) keys.push(taskKeys.onInstance(t.containerInstanceArn, t.desiredStatus));
   if (r.serviceArn !== undefined) {
     keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'service', r.serviceArn));
     if (t.lastStatus !== 'STOPPED') keys.push(taskKeys.liveOfService(r.serviceArn));

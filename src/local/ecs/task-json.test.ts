@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
-import { taskRecordJson, untaggedTaskJson } from './task-json';
+import { storedTaskJson, taskRecordJson, untaggedTaskJson } from './task-json';
 
 const record = (task: Record<string, unknown>): TaskRecord =>
   ({
@@ -31,5 +31,136 @@ describe('taskRecordJson', () => {
     Object.freeze(r);
     const { tags: _tags, ...untagged } = r.task;
     expect(JSON.parse(untaggedTaskJson(r) ?? 'null')).toEqual(untagged);
+  });
+});
+
+describe('storedTaskJson', () => {
+  /** What DescribeTasks answered before: the stored record parsed, its task written again. */
+  const expected = (stored: string, withTags: boolean): string => {
+    const task = (JSON.parse(stored) as TaskRecord).task;
+    if (withTags) return JSON.stringify(task);
+    const { tags: _tags, ...rest } = task;
+    return JSON.stringify(rest);
+  };
+  const cut = (stored: string, withTags: boolean): string | undefined => {
+    const out = storedTaskJson(Buffer.from(stored), withTags);
+    if (out === undefined) return undefined;
+    return (Buffer.isBuffer(out) ? out : Buffer.concat(out)).toString('utf8');
+  };
+
+  const tricky = {
+    group: 'family:web "quoted" \\ back\\slash\\',
+    startedBy: 'ends with a backslash \\',
+    overrides: {
+      containerOverrides: [
+        {
+          name: 'app',
+          environment: [
+            { name: 'JSON', value: '{"tags":[{"key":"k"}]},"region":"x"}' },
+            { name: 'UNICODE', value: 'héllo wörld ✓ 𝄞 \u2028\u2029 \u0000\u001f\t\n' },
+            { name: 'LONE', value: '\ud800 and \udfff' },
+            { name: 'BRACKETS', value: '}]}]{[' },
+          ],
+        },
+      ],
+      tags: 'a nested member named tags is not the task tags',
+    },
+    numbers: { big: 1e21, small: 5e-7, negative: -0, float: 0.1 + 0.2, int: 12345678901234 },
+    '10': 'integer-like key',
+    '2': 'another',
+    attachments: [{ id: 'a', details: [{ name: 'tags', value: '"tags":' }] }],
+  };
+
+  it.each([
+    ['with tags', { tags: [{ key: 'k', value: 'é' }] }],
+    [
+      'with several tags',
+      {
+        tags: [
+          { key: 'a', value: 'b' },
+          { key: 'c', value: '"}' },
+        ],
+      },
+    ],
+    ['without tags', {}],
+    ['with empty tags', { tags: [] }],
+    ['with tricky strings, numbers and keys, and tags', { ...tricky, tags: [{ key: 'k', value: '\\' }] }],
+    ['with tricky strings, numbers and keys, no tags', tricky],
+  ])('cuts the JSON of the parsed task out of the stored text, %s', (_name, extra) => {
+    const stored = taskRecordJson(record(extra));
+    for (const withTags of [true, false]) expect(cut(stored, withTags)).toBe(expected(stored, withTags));
+  });
+
+  it('cuts the task of a record with no other members and of one with many', () => {
+    const bare = taskRecordJson({ task: { taskArn: 'x', tags: [] } } as unknown as TaskRecord);
+    expect(bare).toBe('{"task":{"taskArn":"x","tags":[]}}');
+    expect(cut(bare, false)).toBe('{"taskArn":"x"}');
+    expect(cut(bare, true)).toBe('{"taskArn":"x","tags":[]}');
+    const many = taskRecordJson({
+      ...record({ tags: [{ key: 'k', value: 'v' }] }),
+      stopCause: { kind: 'tags' },
+      eni: { tags: [{ key: 'x', value: 'y' }] },
+    } as unknown as TaskRecord);
+    for (const withTags of [true, false]) expect(cut(many, withTags)).toBe(expected(many, withTags));
+  });
+
+  it('matches JSON.stringify over generated tasks', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      'a',
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      'é',
+      '✓',
+      '\n',
+      '\u0001',
+      '\ud83d',
+      'tags',
+    ];
+    const text = () =>
+      Array.from(
+        { length: Math.floor(next() * 8) },
+        () => alphabet[Math.floor(next() * alphabet.length)],
+      ).join('');
+    const value = (depth: number): unknown => {
+      const k = Math.floor(next() * (depth > 3 ? 3 : 6));
+      if (k === 0) return text();
+      if (k === 1) return Math.round((next() - 0.5) * 1e6) / 100;
+      if (k === 2) return next() < 0.5;
+      if (k === 3) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+      if (k === 4) return null;
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 4) }, () => [text(), value(depth + 1)]),
+      );
+    };
+    for (let n = 0; n < 500; n++) {
+      const task: Record<string, unknown> = {};
+      for (let m = Math.floor(next() * 6); m > 0; m--) task[text()] = value(0);
+      if (next() < 0.7) task.tags = [{ key: text(), value: text() }];
+      const stored = taskRecordJson(record(task));
+      for (const withTags of [true, false]) expect(cut(stored, withTags)).toBe(expected(stored, withTags));
+    }
+  });
+
+  it('declines a text not laid out as taskRecordJson writes it', () => {
+    const r = record({ tags: [{ key: 'k', value: 'v' }] });
+    // The task not first, or its tags not last (JSON.stringify of a record built so).
+    expect(cut(JSON.stringify({ region: 'r', task: r.task }), false)).toBeUndefined();
+    const tagsFirst = { task: { tags: [], taskArn: 'x' }, region: 'r' };
+    expect(cut(JSON.stringify(tagsFirst), false)).toBeUndefined();
+    const tagsInside = { task: { taskArn: 'x', tags: [], lastStatus: 'RUNNING' }, region: 'r' };
+    expect(cut(JSON.stringify(tagsInside), false)).toBeUndefined();
+    expect(cut(JSON.stringify(tagsInside), true)).toBeUndefined();
+    // Cut short, or not JSON at all.
+    expect(cut('{"task":{"taskArn":"x', true)).toBeUndefined();
+    expect(cut('{"task":', true)).toBeUndefined();
+    expect(cut('', false)).toBeUndefined();
   });
 });

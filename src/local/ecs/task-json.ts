@@ -30,3 +30,70 @@ export function taskRecordJson(r: TaskRecord): string {
 export function untaggedTaskJson(r: TaskRecord): string | undefined {
   return Object.isFrozen(r) ? untagged.get(r) : undefined;
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const OPEN_LIST = 0x5b;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_LIST = 0x5d;
+const RECORD_START = Buffer.from('{"task":{');
+const TAGS_MEMBER = Buffer.from('"tags":');
+const CLOSE = Buffer.from('}');
+
+/**
+ * The task's JSON as `JSON.stringify` writes the task of the parsed record (`withTags`), or that of
+ * the task without its tags, cut out of a stored record's bytes (what `taskRecordJson` wrote: the
+ * task first, its tags last) without parsing them: DescribeTasks answers a record that is not in the
+ * collection's cache with these. The stored text is `JSON.stringify` output, which parsing and
+ * writing again gives back unchanged, so the cut is byte for byte the JSON of the parsed task.
+ * Undefined when the bytes are not laid out so (a record written before this layout): parse them.
+ */
+export function storedTaskJson(stored: Buffer, withTags: boolean): Buffer | Buffer[] | undefined {
+  if (stored.length <= RECORD_START.length) return undefined;
+  if (stored.compare(RECORD_START, 0, RECORD_START.length, 0, RECORD_START.length) !== 0) return undefined;
+  const start = RECORD_START.length - 1; // the task's {
+  if (startsTags(stored, start + 1)) return undefined; // tags first: not this layout
+  let depth = 0;
+  /** The comma before the task's `tags` member, when it has one. */
+  let tagsAt = -1;
+  for (let i = start; i < stored.length; i++) {
+    const c = stored[i] as number;
+    if (c === QUOTE) {
+      i = stringEnd(stored, i);
+      if (i < 0) return undefined;
+    } else if (c === OPEN_OBJECT || c === OPEN_LIST) {
+      depth++;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_LIST) {
+      if (--depth > 0) continue;
+      if (withTags) return stored.subarray(start, i + 1);
+      return tagsAt < 0 ? stored.subarray(start, i + 1) : [stored.subarray(start, tagsAt), CLOSE];
+    } else if (c === COMMA && depth === 1) {
+      // A member after the tags: they are not last, not this layout.
+      if (tagsAt >= 0) return undefined;
+      if (startsTags(stored, i + 1)) tagsAt = i;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the bytes at `at` are the key `"tags":`. */
+function startsTags(b: Buffer, at: number): boolean {
+  // Most members are not: their key's first letter differs (no call into Buffer.compare).
+  if (b[at + 1] !== TAGS_MEMBER[1] || at + TAGS_MEMBER.length > b.length) return false;
+  return b.compare(TAGS_MEMBER, 0, TAGS_MEMBER.length, at, at + TAGS_MEMBER.length) === 0;
+}
+
+/** The index of the quote closing the string whose opening quote is at `open`; -1 when unclosed. */
+function stringEnd(b: Buffer, open: number): number {
+  let at = open;
+  for (;;) {
+    at = b.indexOf(QUOTE, at + 1);
+    if (at < 0) return -1;
+    // Escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (b[at - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return at;
+  }
+}

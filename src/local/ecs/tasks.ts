@@ -13,7 +13,9 @@ import {
   decodeToken,
   errors,
   findInstance,
+  peekInstance,
   findTask,
+  taskArnIn,
   findTaskDefinition,
   serviceArnOf,
   validateTags,
@@ -23,9 +25,9 @@ import {
   type Scope,
 } from './common';
 import { keepJson } from '../protocol/json-body';
-import { untaggedTaskJson } from './task-json';
+import { storedTaskJson, untaggedTaskJson } from './task-json';
 import { parseFilter } from './instances';
-import { familyOf, taskKeys, type ListFilter } from './counts';
+import { taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
 import type {
   LaunchCapacity,
@@ -317,17 +319,39 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
   return { task: wireTask(record, false) };
 }
 
+/**
+ * The task of a record read as stored bytes (Collection.peekOrBytes: not in the cache): its JSON is
+ * cut out of them (task-json.ts `storedTaskJson`), neither parsed nor written again, and the answer
+ * is a frozen stand-in whose kept bytes are that JSON (json-body.ts); `JSON.stringify` of it (an
+ * in-process call) gives the same JSON through `toJSON`.
+ */
+function storedTask(bytes: Buffer, withTags: boolean): WireTask {
+  const json = storedTaskJson(bytes, withTags);
+  if (json === undefined) {
+    const rec = JSON.parse(bytes.toString('utf8')) as TaskRecord;
+    return wireTask(rec, withTags);
+  }
+  const text = () => (Buffer.isBuffer(json) ? json : Buffer.concat(json)).toString('utf8');
+  const standIn = Object.freeze({ toJSON: (): unknown => JSON.parse(text()) });
+  return keepJson(standIn, json) as unknown as WireTask;
+}
+
 export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
   const refs = batch(input.tasks, 'Tasks', 100);
   const cluster = anyCluster(s, input.cluster);
   const withTags = (input.include ?? []).includes('TAGS');
   const tasks: WireTask[] = [];
   const failures: Failure[] = [];
-  for (const ref of refs) {
-    const rec = findTask(s, cluster, ref);
-    if (rec) tasks.push(wireTask(rec, withTags));
-    else failures.push({ arn: ref, reason: 'MISSING' });
-  }
+  const arns = refs.map((ref) => taskArnIn(s, cluster, ref));
+  // Cached records as they are; the others' stored bytes in one read, not parsed (O(1) per task
+  // whatever the number of tasks held, and the cache keeps the tasks being worked on).
+  const found = s.col.tasks.peekOrBytes(arns.filter((arn): arn is string => arn !== null));
+  let next = 0;
+  refs.forEach((ref, i) => {
+    const rec = arns[i] === null ? undefined : found[next++];
+    if (rec === undefined) failures.push({ arn: ref, reason: 'MISSING' });
+    else tasks.push(Buffer.isBuffer(rec) ? storedTask(rec, withTags) : wireTask(rec, withTags));
+  });
   return { tasks, failures };
 }
 
@@ -353,7 +377,7 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
 
   let instanceArn: string | undefined;
   if (input.containerInstance !== undefined) {
-    const ci = findInstance(s, cluster, input.containerInstance);
+    const ci = peekInstance(s, cluster, input.containerInstance);
     if (!ci) throw errors.invalid('The referenced container instance was not found.');
     instanceArn = ci.containerInstance.containerInstanceArn;
   }
@@ -373,17 +397,16 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
   const [first, ...rest] = keyed;
   const source = (options: { after?: string; limit: number }): string[] =>
     instanceArn !== undefined
-      ? s.col.tasks.ids({ instance: instanceArn }, options)
+      ? s.col.tasks.idsByKey(taskKeys.onInstance(instanceArn, desired), options)
       : first
         ? s.col.tasks.idsByKey(taskKeys.listed(clusterArn, desired, first[0], first[1]), options)
         : s.col.tasks.ids({ clusterDesired: `${clusterArn}|${desired}` }, options);
-  const checks = instanceArn !== undefined ? keyed : rest;
-  const keep = (arn: string): boolean => {
-    if (instanceArn === undefined && checks.length === 0) return true; // the key alone answers
-    const t = s.col.tasks.peek(arn);
-    if (!t || t.task.clusterArn !== clusterArn || t.task.desiredStatus !== desired) return false;
-    return checks.every(([filter, value]) => listedValue(t, filter) === value);
-  };
+  // The other filters: one probe of their key each (the cluster and the desired status are in every
+  // key, and the instance is one of the cluster's), no document read.
+  const checks = (instanceArn !== undefined ? keyed : rest).map(([filter, value]) =>
+    taskKeys.listed(clusterArn, desired, filter, value),
+  );
+  const keep = (arn: string): boolean => checks.every((key) => s.col.tasks.hasKey(key, arn));
 
   const taskArns: string[] = [];
   for (;;) {
@@ -399,18 +422,4 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
     after = chunk[chunk.length - 1];
   }
   return { taskArns };
-}
-
-/** The value a task has for a ListTasks filter. */
-function listedValue(t: TaskRecord, filter: ListFilter): string | undefined {
-  switch (filter) {
-    case 'service':
-      return t.serviceArn;
-    case 'startedBy':
-      return t.task.startedBy;
-    case 'family':
-      return familyOf(t);
-    case 'launchType':
-      return t.task.launchType;
-  }
 }

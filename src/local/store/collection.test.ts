@@ -110,6 +110,48 @@ describe('Collection read cache (peek)', () => {
   });
 });
 
+describe('Collection peekOrBytes', () => {
+  it('gives cached documents as they are and the stored bytes of the others, without remembering them', () => {
+    const { db, col } = setup(10);
+    col.put('a', { group: 'g', n: 1, list: [1] });
+    col.put('b', { group: 'g', n: 2, list: [2] });
+    const a = col.peek('a');
+    const out = col.peekOrBytes(['b', 'a', 'missing', 'b']);
+    expect(out[1]).toBe(a);
+    expect(out[2]).toBeUndefined();
+    expect(Buffer.isBuffer(out[0]) && Buffer.isBuffer(out[3])).toBe(true);
+    expect(JSON.parse((out[0] as Buffer).toString('utf8'))).toEqual(col.get('b'));
+    // Not remembered: still read as bytes, and written as the store wrote it (the collection's text).
+    expect(Buffer.isBuffer(col.peekOrBytes(['b'])[0])).toBe(true);
+    expect((out[0] as Buffer).toString('utf8')).toBe(JSON.stringify(col.get('b')));
+
+    // After a rolled-back transaction: what the table holds, never the rolled-back write.
+    expect(() =>
+      db.tx(() => {
+        col.putShared('a', { group: 'g', n: 99, list: [] });
+        col.put('b', { group: 'g', n: 99, list: [] });
+        expect(JSON.parse((col.peekOrBytes(['b'])[0] as Buffer).toString()).n).toBe(99);
+        throw new Error('rollback');
+      }),
+    ).toThrow('rollback');
+    const after = col
+      .peekOrBytes(['a', 'b'])
+      .map((d) => (Buffer.isBuffer(d) ? (JSON.parse(d.toString()) as Doc) : d));
+    expect(after.map((d) => d?.n)).toEqual([1, 2]);
+  });
+
+  it('reads more ids than one statement takes', () => {
+    const { col } = setup(0);
+    const ids = Array.from({ length: 250 }, (_, i) => `id${i}`);
+    for (const [i, id] of ids.entries()) col.put(id, { group: 'g', n: i, list: [] });
+    const out = col.peekOrBytes([...ids, 'nope']);
+    expect(out.map((b) => (b === undefined ? undefined : (JSON.parse(b.toString()) as Doc).n))).toEqual([
+      ...ids.map((_, i) => i),
+      undefined,
+    ]);
+  });
+});
+
 describe('Collection derived keys (lookups and counters)', () => {
   const derived = (version: number) => ({
     version,
@@ -148,6 +190,11 @@ describe('Collection derived keys (lookups and counters)', () => {
     expect(col.idsByKey('has|1', { after: 'a' })).toEqual(['b']);
     expect(col.idsByKey('has|1', { limit: 1 })).toEqual(['a']);
     expect(col.peekByKey('group|y').map((d) => d.n)).toEqual([2]);
+    expect([col.hasKey('has|1', 'a'), col.hasKey('has|1', 'c'), col.hasKey('has|2', 'b')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
 
     col.put('a', { group: 'y', n: 3, list: [2] }); // moves from x to y, loses has|1
     col.put('b', { group: 'x', n: 5, list: [1] });

@@ -41,6 +41,9 @@ export interface FindOptions {
 
 const COLUMNS = ['k1', 'k2', 'k3'] as const;
 
+/** Ids per `IN (...)` statement of `peekOrBytes` (one prepared statement per chunk length, so bounded). */
+const IN_CHUNK = 100;
+
 export class Collection<T> {
   private readonly table: string;
   private readonly columnOf = new Map<string, string>();
@@ -234,6 +237,16 @@ export class Collection<T> {
     return out;
   }
 
+  /** Whether the document `id` has lookup key `key` (one index probe; see `derived.lookups`). */
+  hasKey(key: string, id: string): boolean {
+    return (
+      this.stmt('lk-has', () => `SELECT 1 FROM ${this.table}_lookup WHERE key = ? AND id = ?`).get(
+        key,
+        id,
+      ) !== undefined
+    );
+  }
+
   /** How many documents have lookup key `key` (an index range count). */
   countByKey(key: string): number {
     const row = this.stmt(
@@ -274,6 +287,38 @@ export class Collection<T> {
   /** The cached document if there is one (no read, nothing remembered): for scans that must not evict. */
   peekCached(id: string): T | undefined {
     return this.cache.get(id);
+  }
+
+  /**
+   * For each id in order: the cached document (shared and frozen, as `peek` gives it), else the
+   * stored text's UTF-8 bytes, neither parsed nor remembered (so a caller reading many documents once
+   * does not evict the cache's working set), else undefined when there is no such document. The rows
+   * not cached are read in one statement per `IN_CHUNK` ids.
+   */
+  peekOrBytes(ids: readonly string[]): (T | Buffer | undefined)[] {
+    const out: (T | Buffer | undefined)[] = new Array<T | Buffer | undefined>(ids.length);
+    const missing: string[] = [];
+    ids.forEach((id, i) => {
+      const hit = this.cache.get(id);
+      out[i] = hit;
+      if (hit === undefined) missing.push(id);
+    });
+    if (missing.length === 0) return out;
+    const bytes = new Map<string, Buffer>();
+    const unique = [...new Set(missing)];
+    for (let at = 0; at < unique.length; at += IN_CHUNK) {
+      const chunk = unique.slice(at, at + IN_CHUNK);
+      const rows = this.stmt(
+        `bytes:${chunk.length}`,
+        () =>
+          `SELECT id, CAST(doc AS BLOB) AS doc FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`,
+      ).all(...chunk) as { id: string; doc: Buffer }[];
+      for (const r of rows) bytes.set(r.id, r.doc);
+    }
+    ids.forEach((id, i) => {
+      if (out[i] === undefined) out[i] = bytes.get(id);
+    });
+    return out;
   }
 
   private remember(id: string, doc: T): void {
