@@ -210,6 +210,14 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
           { containerInstance: active[0] ?? '', family: 'web' },
           (t) => t.task.containerInstanceArn === active[0] && familyOf(t) === 'web',
         ],
+        [
+          { containerInstance: active[1] ?? '', startedBy: 'alice', launchType: 'EC2' },
+          (t) => t.task.containerInstanceArn === active[1] && t.task.startedBy === 'alice',
+        ],
+        ...FAMILIES.map((f): [Record<string, string>, (t: TaskRecord) => boolean] => [
+          { containerInstance: active[0] ?? '', serviceName: `svc-${f}` },
+          (t) => t.task.containerInstanceArn === active[0] && t.serviceArn?.endsWith(`/svc-${f}`) === true,
+        ]),
       ];
       for (const [filter, keep] of cases) {
         if (filter.containerInstance === '') continue;
