@@ -6,7 +6,9 @@
  * escaped strings; a tenth on Fargate with their network attachment), then copied under new task ids
  * onto the instances through the tasks collection in one transaction per level (written like
  * placement writes them, so the newest 20,000 are in the collection's cache, as on a real server).
- * Times are to the response's last byte (the client does not parse). A tool for profiling
+ * Times are to the response's last byte (the client does not parse); CPU ms/call is the process's
+ * CPU time (server and client, both in this process) per call, steadier than wall time on a shared
+ * machine. A tool for profiling
  * (`node --cpu-prof bin/run-ts.mjs bench/index.ts --only scale-micro`), not a target.
  */
 import { request, Agent } from 'node:http';
@@ -176,14 +178,32 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
     const lat = new Latencies();
     const time = async (name: string, fn: () => Promise<unknown>, n = 300) => {
       for (let i = 0; i < 20; i++) await fn(); // warm up
+      const cpu = process.cpuUsage();
       for (let i = 0; i < n; i++) {
         const s = performance.now();
         await fn();
         lat.record(name, performance.now() - s);
       }
+      const used = process.cpuUsage(cpu);
+      cpuMs.set(name, (used.user + used.system) / 1000 / n);
     };
+    const cpuMs = new Map<string, number>();
     const some = () => Array.from({ length: 100 }, () => arns[Math.floor(Math.random() * arns.length)]);
     const instance = () => instances[Math.floor(Math.random() * INSTANCES)];
+    if (process.env.PROBE) {
+      for (let k = 0; k < 3; k++) {
+        const ts: number[] = [];
+        for (let i = 0; i < 300; i++) {
+          const ids = some() as string[];
+          const s0 = performance.now();
+          col.tasks.peekOrBytes(ids);
+          ts.push(performance.now() - s0);
+        }
+        ts.sort((a, b) => a - b);
+        console.log('peekOrBytes(100)', fmt(ts[150] ?? 0, 3), fmt(ts[297] ?? 0, 3));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
     await time('DescribeTasks(100)', () => raw('DescribeTasks', { cluster: 'm', tasks: some() }));
     await time('DescribeTasks(100) TAGS', () =>
       raw('DescribeTasks', { cluster: 'm', tasks: some(), include: ['TAGS'] }),
@@ -200,7 +220,13 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
       )} MiB`,
     );
     for (const r of lat.rows()) {
-      rows.push({ tasks: level, action: r.action, 'p50 ms': fmt(r.p50, 3), 'p99 ms': fmt(r.p99, 3) });
+      rows.push({
+        tasks: level,
+        action: r.action,
+        'p50 ms': fmt(r.p50, 3),
+        'p99 ms': fmt(r.p99, 3),
+        'CPU ms/call': fmt(cpuMs.get(r.action) ?? NaN, 3),
+      });
     }
   }
   console.log(table(rows));

@@ -24,7 +24,7 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import { keepJson } from '../protocol/json-body';
+import { JsonBytes, keepJson } from '../protocol/json-body';
 import { storedTaskJson, untaggedTaskJson } from './task-json';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
@@ -322,8 +322,8 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
 /**
  * The task of a record read as stored bytes (Collection.peekOrBytes: not in the cache): its JSON is
  * cut out of them (task-json.ts `storedTaskJson`), neither parsed nor written again, and the answer
- * is a frozen stand-in whose kept bytes are that JSON (json-body.ts); `JSON.stringify` of it (an
- * in-process call) gives the same JSON through `toJSON`.
+ * stands in for the task with those bytes (json-body.ts `JsonBytes`: the HTTP body copies them, an
+ * in-process caller gets them parsed).
  */
 function storedTask(bytes: Buffer, withTags: boolean): WireTask {
   const json = storedTaskJson(bytes, withTags);
@@ -331,9 +331,7 @@ function storedTask(bytes: Buffer, withTags: boolean): WireTask {
     const rec = JSON.parse(bytes.toString('utf8')) as TaskRecord;
     return wireTask(rec, withTags);
   }
-  const text = () => (Buffer.isBuffer(json) ? json : Buffer.concat(json)).toString('utf8');
-  const standIn = Object.freeze({ toJSON: (): unknown => JSON.parse(text()) });
-  return keepJson(standIn, json) as unknown as WireTask;
+  return new JsonBytes(json) as unknown as WireTask;
 }
 
 export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {

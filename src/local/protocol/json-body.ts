@@ -23,6 +23,22 @@ export function keepJson<T extends object>(doc: T, bytes?: Buffer | readonly Buf
   return doc;
 }
 
+/**
+ * A document given as its JSON bytes (or the pieces of it, in order), e.g. cut out of a stored
+ * record without parsing it: `jsonBody` copies the bytes into a top-level list like a kept
+ * document's; `JSON.stringify` (an in-process caller) parses them back through `toJSON`.
+ */
+export class JsonBytes {
+  constructor(readonly bytes: Buffer | readonly Buffer[]) {
+    Object.freeze(this);
+  }
+
+  toJSON(): unknown {
+    const b = this.bytes;
+    return JSON.parse((Buffer.isBuffer(b) ? b : Buffer.concat(b)).toString('utf8'));
+  }
+}
+
 const OPEN = Buffer.from('{');
 const CLOSE = Buffer.from('}');
 const COMMA = Buffer.from(',');
@@ -57,7 +73,10 @@ function hasKept(result: unknown): boolean {
   if (typeof (result as { toJSON?: unknown }).toJSON === 'function') return false;
   for (const value of Object.values(result)) {
     if (!Array.isArray(value)) continue;
-    for (const item of value) if (item !== null && typeof item === 'object' && kept.has(item)) return true;
+    for (const item of value) {
+      if (item instanceof JsonBytes || (item !== null && typeof item === 'object' && kept.has(item)))
+        return true;
+    }
   }
   return false;
 }
@@ -66,7 +85,12 @@ function listBytes(list: readonly unknown[], parts: Buffer[]): void {
   parts.push(OPEN_LIST);
   list.forEach((item, i) => {
     if (i > 0) parts.push(COMMA);
-    const bytes = item !== null && typeof item === 'object' ? kept.get(item) : undefined;
+    const bytes =
+      item instanceof JsonBytes
+        ? item.bytes
+        : item !== null && typeof item === 'object'
+          ? kept.get(item)
+          : undefined;
     if (bytes === undefined) {
       // An array member JSON.stringify cannot write (undefined, a function) is written as null.
       parts.push(Buffer.from((JSON.stringify(item) as string | undefined) ?? 'null'));
