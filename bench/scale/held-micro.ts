@@ -197,20 +197,6 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
     const cpuMs = new Map<string, { ms: number; n: number }>();
     const some = () => Array.from({ length: 100 }, () => arns[Math.floor(Math.random() * arns.length)]);
     const instance = () => instances[Math.floor(Math.random() * INSTANCES)];
-    if (process.env.PROBE) {
-      for (let k = 0; k < 3; k++) {
-        const ts: number[] = [];
-        for (let i = 0; i < 300; i++) {
-          const ids = some() as string[];
-          const s0 = performance.now();
-          col.tasks.peekOrBytes(ids);
-          ts.push(performance.now() - s0);
-        }
-        ts.sort((a, b) => a - b);
-        console.log('peekOrBytes(100)', fmt(ts[150] ?? 0, 3), fmt(ts[297] ?? 0, 3));
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
     // Rounds taking turns, so that a disturbance (background work, GC of the writes) is shared out.
     for (let round = 0; round < 3; round++) {
       await time('DescribeTasks(100)', () => raw('DescribeTasks', { cluster: 'm', tasks: some() }), 100);
