@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only NAME] [-- --endpoint URL] [-- --sdk-client]`: runs each benchmark
  * and prints its figures. NAME: ecs-api, stack, agent, bundle, dashboard, runtime, metrics, scale,
  * fargate (issue 14: bench/scale/index.ts), scale-micro (bench/scale/held-micro.ts, run only
- * with --only). --sdk-client makes the ECS API bench use
+ * with --only), service-pass (bench/scale/service-pass.ts). --sdk-client makes the ECS API bench use
  * the AWS SDK client instead of a plain keep-alive HTTP client (both send the same wire requests).
  * Figures only: nothing here asserts a time (the machines are shared and noisy).
  */
@@ -16,6 +16,7 @@ import { benchMetrics } from './metrics';
 import { benchScale } from './scale/index';
 import { benchFargate } from './fargate';
 import { benchScaleMicro } from './scale/held-micro';
+import { benchServicePass } from './scale/service-pass';
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -31,6 +32,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   scale: benchScale,
   fargate: benchFargate,
   'scale-micro': benchScaleMicro,
+  'service-pass': benchServicePass,
 };
 
 for (const [name, run] of Object.entries(benches)) {

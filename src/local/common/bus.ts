@@ -19,8 +19,12 @@ export interface LocalEvents {
     memoryMiB: number;
   };
   'ec2.instance.terminated': { instanceId: string; region: string; accountId: string };
-  /** Something about a service changed (spec, tasks, instances): its worker should reconcile. */
-  'ecs.service.dirty': { clusterArn: string; serviceArn: string };
+  /**
+   * Something about a service changed (spec, tasks, instances): its worker should reconcile. Hints
+   * from the simulation coalesce (at most one pass per interval); `prompt` (an API action on the
+   * service itself) is looked at at once.
+   */
+  'ecs.service.dirty': { clusterArn: string; serviceArn: string; prompt?: boolean };
   /** A cluster's capacity or tasks changed: reconcile all its services. */
   'ecs.cluster.dirty': { clusterArn: string };
   /** A task's desired or last status changed: the agent should look at it. */

@@ -154,6 +154,7 @@ export function stopServiceDeployment(s: Scope, input: Wire<ecs.StopServiceDeplo
     s.deps.bus.emit('ecs.service.dirty', {
       clusterArn: changed.service.clusterArn,
       serviceArn: changed.service.serviceArn,
+      prompt: true,
     });
   }
   return { serviceDeploymentArn: input.serviceDeploymentArn };

@@ -361,6 +361,7 @@ export async function createService(s: Scope, input: Wire<ecs.CreateServiceReque
     s.deps.bus.emit('ecs.service.dirty', {
       clusterArn: record.service.clusterArn,
       serviceArn: record.service.serviceArn,
+      prompt: true,
     });
   }
   return { service: describeService(s, record, false) };
@@ -530,6 +531,7 @@ export async function updateService(s: Scope, input: Wire<ecs.UpdateServiceReque
   s.deps.bus.emit('ecs.service.dirty', {
     clusterArn: record.service.clusterArn,
     serviceArn: record.service.serviceArn,
+    prompt: true,
   });
   return { service: describeService(s, record, false) };
 }
@@ -560,6 +562,7 @@ export function deleteService(s: Scope, input: Wire<ecs.DeleteServiceRequest>) {
   s.deps.bus.emit('ecs.service.dirty', {
     clusterArn: record.service.clusterArn,
     serviceArn: record.service.serviceArn,
+    prompt: true,
   });
   return { service: describeService(s, record, false) };
 }

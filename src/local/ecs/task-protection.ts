@@ -63,7 +63,7 @@ export function updateTaskProtection(s: Scope, input: Wire<ecs.UpdateTaskProtect
   // Unprotected tasks may now go: the scheduler looks at their services again.
   for (const serviceArn of new Set(updated.map((t) => t.serviceArn ?? ''))) {
     const clusterArn = updated.find((t) => t.serviceArn === serviceArn)?.task.clusterArn ?? '';
-    s.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn });
+    s.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn, prompt: true });
   }
   return { protectedTasks: updated.map((t) => protectedTask(t, s.now)), failures };
 }

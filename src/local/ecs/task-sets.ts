@@ -128,7 +128,11 @@ function fromPrimary(svc: WireService, set: TaskSet | undefined): WireService {
 }
 
 const dirty = (s: Scope, svc: WireService) =>
-  s.deps.bus.emit('ecs.service.dirty', { clusterArn: svc.clusterArn, serviceArn: svc.serviceArn });
+  s.deps.bus.emit('ecs.service.dirty', {
+    clusterArn: svc.clusterArn,
+    serviceArn: svc.serviceArn,
+    prompt: true,
+  });
 
 /** CreateService with the EXTERNAL or CODE_DEPLOY deployment controller. */
 export async function createTaskSetService(s: Scope, input: Wire<ecs.CreateServiceRequest>) {

@@ -41,6 +41,8 @@ describe('scheduler at scale', () => {
     const t2 = performance.now();
     // The hint the agent gives when a service's task stops.
     h.bus.emit('ecs.service.dirty', { clusterArn: h.clusterArn, serviceArn: services[7]! });
+    // Hints coalesce: the service was passed just now (by this clock), so it waits out its hint gap.
+    h.nowMs += h.deps.config.taskStepMs;
     await worker.idle();
     const hintMs = performance.now() - t2;
     expect(h.liveTasks(services[7])).toHaveLength(100);

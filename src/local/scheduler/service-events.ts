@@ -35,11 +35,29 @@ export function stoppedReason(cause: SchedulerStopCause): string {
 const taskIds = (tasks: TaskRecord[]): string =>
   tasks.map((t) => `(task ${t.task.taskArn.slice(t.task.taskArn.lastIndexOf('/') + 1)})`).join(' ');
 
-export const stoppedTasksMessage = (serviceName: string, tasks: TaskRecord[]): string =>
-  `(service ${serviceName}) has stopped ${tasks.length} running tasks: ${taskIds(tasks)}.`;
+/**
+ * Tasks named by one "has started" or "has stopped" event: ECS launches and stops a service's
+ * tasks in batches of at most 10 (RunTask's and StartTask's limit) and reports each batch. One
+ * event naming thousands of tasks would make the service record (and every DescribeServices
+ * answer) hundreds of kilobytes.
+ */
+export const TASKS_PER_EVENT = 10;
 
-export const startedTasksMessage = (serviceName: string, tasks: TaskRecord[]): string =>
-  `(service ${serviceName}) has started ${tasks.length} tasks: ${taskIds(tasks)}.`;
+/** `tasks` in batches of TASKS_PER_EVENT, keeping only the batches the newest 100 events can hold. */
+function batches(tasks: TaskRecord[]): TaskRecord[][] {
+  const out: TaskRecord[][] = [];
+  const first = Math.max(0, Math.ceil(tasks.length / TASKS_PER_EVENT) - MAX_EVENTS) * TASKS_PER_EVENT;
+  for (let i = first; i < tasks.length; i += TASKS_PER_EVENT) out.push(tasks.slice(i, i + TASKS_PER_EVENT));
+  return out;
+}
+
+/** The "has stopped" events for `tasks`, in the order they were stopped. */
+export const stoppedTasksMessages = (serviceName: string, tasks: TaskRecord[]): string[] =>
+  batches(tasks).map((b) => `(service ${serviceName}) has stopped ${b.length} running tasks: ${taskIds(b)}.`);
+
+/** The "has started" events for `tasks`, in the order they were started. */
+export const startedTasksMessages = (serviceName: string, tasks: TaskRecord[]): string[] =>
+  batches(tasks).map((b) => `(service ${serviceName}) has started ${b.length} tasks: ${taskIds(b)}.`);
 
 export const unhealthyTargetMessage = (serviceName: string, u: UnhealthyTask): string =>
   `(service ${serviceName}) (port ${u.port}) is unhealthy in (target-group ${u.targetGroupArn}) due to (reason ${u.reason}).`;
@@ -91,6 +109,9 @@ export function unableToPlace(
 /** Newest first, at most 100: `messages` are in the order they happened. */
 export function withEvents(events: ServiceEvent[], messages: string[], now: number): ServiceEvent[] {
   if (messages.length === 0) return events;
-  const added = messages.map((message) => ({ id: uuid(), createdAt: now, message })).reverse();
+  const added = messages
+    .slice(-MAX_EVENTS)
+    .map((message) => ({ id: uuid(), createdAt: now, message }))
+    .reverse();
   return [...added, ...events].slice(0, MAX_EVENTS);
 }

@@ -75,7 +75,7 @@ export function instanceStates(
   for (const t of tasks) {
     const arn = t.task.containerInstanceArn;
     if (!arn || cache.has(arn) || t.task.lastStatus === 'STOPPED') continue;
-    const status = col.containerInstances.get(arn)?.containerInstance.status;
+    const status = col.containerInstances.peek(arn)?.containerInstance.status;
     cache.set(arn, status === 'ACTIVE' ? 'ACTIVE' : status === 'DRAINING' ? 'DRAINING' : 'GONE');
   }
   // A task with no instance (Fargate, or waiting for its capacity provider) has none to lose.

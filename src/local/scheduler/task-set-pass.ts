@@ -11,7 +11,7 @@ import type { EcsCollections, ServiceRecord, TaskRecord, Wire, WireService } fro
 import { stoppedByScheduler } from './apply-decision';
 import { launchTasks } from './launch';
 import type { InstanceState } from './reconcile';
-import { NOTICE_EVERY_S, startedTasksMessage, stoppedTasksMessage, unableToPlace } from './service-events';
+import { NOTICE_EVERY_S, startedTasksMessages, stoppedTasksMessages, unableToPlace } from './service-events';
 import { reconcileTask } from './service-input';
 import { reconcileTaskSets } from './task-sets';
 
@@ -63,7 +63,7 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
     byArn.set(next.task.taskArn, next);
     stopped.push(next);
   }
-  if (stopped.length) messages.push(stoppedTasksMessage(svc.serviceName, stopped));
+  if (stopped.length) messages.push(...stoppedTasksMessages(svc.serviceName, stopped));
 
   const started: TaskRecord[] = [];
   let unable: string | undefined;
@@ -92,7 +92,7 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
     if (result.tasks.length < p.count)
       unable ??= unableToPlace(svc.serviceName, result.failures, result.closest);
   }
-  if (started.length) messages.push(startedTasksMessage(svc.serviceName, started));
+  if (started.length) messages.push(...startedTasksMessages(svc.serviceName, started));
   const last = c.rec.lastNotice?.unableToPlace;
   let unableToPlaceAt: number | undefined;
   if (unable && (last === undefined || c.now - last >= NOTICE_EVERY_S)) {

@@ -8,12 +8,21 @@
  * one transaction, the decision (reconcile.ts, on facts from service-input.ts), tasks placed
  * (launch.ts) and stopped, and the service written with its deployments (apply-decision.ts) and
  * events (service-events.ts).
+ *
+ * Cost at scale (issue 14): the simulation hints a service for every batch of its tasks that moves
+ * (up to 100 at a time), so hints coalesce: a hinted service is passed no sooner than
+ * `hintGapMs` (and twice its last pass's duration) after its previous pass ended. API actions on
+ * the service (`prompt` hints), rechecks and the resync keep their timing. A service its last full
+ * pass found steady is passed without reading its tasks while nothing that pass relied on changed
+ * (`SteadyMemo`): its record, its running, pending and desired-RUNNING counts (store counters
+ * and one index count), and the instances its tasks run on.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
 import { resolvedStrategy } from '../ecs/capacity-providers';
+import { taskCounts, taskKeys } from '../ecs/counts';
 import { runsOnFargate } from '../ecs/launch-capacity';
 import {
   ecsCollections,
@@ -30,12 +39,12 @@ import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
 import { reconcile, type InstanceState } from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
-import { reconciledServiceTasks, serviceRecordChanged } from './service-tasks';
+import { reconciledServiceTasks, sameValue, serviceRecordChanged } from './service-tasks';
 import {
   NOTICE_EVERY_S,
   decisionMessage,
-  startedTasksMessage,
-  stoppedTasksMessage,
+  startedTasksMessages,
+  stoppedTasksMessages,
   unableToPlace,
   unhealthyTargetMessage,
   withEvents,
@@ -64,9 +73,38 @@ interface PassResult {
   changed: boolean;
   /** Look again after this many seconds (tasks will have been RUNNING long enough by then). */
   recheckIn?: number;
+  /** The service is steady and this is what it relied on (a full pass of an ECS-controlled REPLICA service). */
+  steady?: SteadyMemo;
+  /** The service is still steady: nothing was read but the memo's facts. */
+  unchanged?: boolean;
+  /** The service is gone (or INACTIVE): forget what is kept about it. */
+  gone?: boolean;
 }
 
 const NOTHING: PassResult = { stopped: [], changed: false };
+
+/**
+ * What a full pass that found a service steady relied on. Only a full pass starts a service's tasks,
+ * so while the service record is the one that pass left and the counts have not moved, its tasks
+ * are the ones it saw: a task that stops, or is asked to, moves a count; a draining or
+ * deregistered instance is seen on the instances. The reconciler would then decide nothing.
+ */
+interface SteadyMemo {
+  /** The record as the pass left it (events included: any write to it since means a full pass). */
+  record: ServiceRecord;
+  running: number;
+  pending: number;
+  /** Tasks desired RUNNING (the ListTasks index of the service), whatever their last status. */
+  desiredRunning: number;
+  /** The container instances its tasks run on: each must still be ACTIVE. */
+  instances: string[];
+}
+
+/** Hinted passes of a service are at least this far apart (ms; less when a lifecycle step is shorter). */
+const HINT_GAP_MS = 250;
+/** ... and at least this many times as long as the service's last pass took, up to MAX_HINT_GAP_MS. */
+const GAP_PER_PASS = 2;
+const MAX_HINT_GAP_MS = 2000;
 
 /** A cluster key stands for all of the cluster's services. */
 const isClusterArn = (arn: string): boolean => /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\//.test(arn);
@@ -78,9 +116,19 @@ export class ServiceScheduler implements Runnable {
   private readonly unsubscribe: (() => void)[] = [];
   /** Service passes done since start (a figure for tests and benchmarks). */
   passes = 0;
+  /** Of those, passes that found the service still steady without reading its tasks. */
+  steadyPasses = 0;
+  private readonly hintGapMs: number;
+  /** When each service's last pass ended and how long it took (clock ms): hints wait for the gap after it. */
+  private readonly lastPass = new Map<string, { endedAt: number; tookMs: number }>();
+  /** Services being passed now, and those of them hinted meanwhile (looked at a gap after the pass). */
+  private readonly passing = new Set<string>();
+  private readonly hintedDuring = new Set<string>();
+  private readonly steady = new Map<string, SteadyMemo>();
 
   constructor(private readonly deps: LocalDeps) {
     this.col = ecsCollections(deps.db);
+    this.hintGapMs = Math.max(0, Math.min(HINT_GAP_MS, deps.config.taskStepMs));
     this.targets = new LoadBalancerSync(deps, this.col);
     this.queue = new WorkQueue({
       name: 'scheduler',
@@ -96,7 +144,7 @@ export class ServiceScheduler implements Runnable {
     upgradeSchedulerRecords(this.deps, this.col);
     const { bus } = this.deps;
     this.unsubscribe.push(
-      bus.on('ecs.service.dirty', (e) => this.queue.add(e.serviceArn)),
+      bus.on('ecs.service.dirty', (e) => (e.prompt ? this.queue.add(e.serviceArn) : this.hint(e.serviceArn))),
       bus.on('ecs.cluster.dirty', (e) => this.queue.add(e.clusterArn)),
     );
     this.queue.start();
@@ -122,14 +170,52 @@ export class ServiceScheduler implements Runnable {
 
   private async handle(key: string): Promise<void> {
     if (!isClusterArn(key)) return this.process(key);
-    for (const arn of this.col.services.ids({ cluster: key })) this.queue.add(arn);
+    // A cluster's hint (capacity or tasks moved) is a hint to each of its services.
+    for (const arn of this.col.services.ids({ cluster: key })) this.hint(arn);
+  }
+
+  /**
+   * A hint from the simulation: look at the service once its hint gap after its previous pass has
+   * passed (now, if that was long enough ago); during a pass, the gap after that pass.
+   */
+  private hint(serviceArn: string): void {
+    if (this.passing.has(serviceArn)) {
+      this.hintedDuring.add(serviceArn);
+      return;
+    }
+    const now = this.deps.clock.now();
+    const last = this.lastPass.get(serviceArn);
+    if (!last) return this.queue.add(serviceArn);
+    const gap = Math.max(this.hintGapMs, Math.min(MAX_HINT_GAP_MS, GAP_PER_PASS * last.tookMs));
+    this.queue.addAt(serviceArn, Math.max(now, last.endedAt + gap));
   }
 
   /** One pass over one service: targets first (async calls), then the reconcile transaction. */
   async process(serviceArn: string): Promise<void> {
     this.passes++;
-    const sync = await this.targets.sync(serviceArn);
-    const result = this.deps.db.tx(() => this.pass(serviceArn, sync));
+    const startedAt = this.deps.clock.now();
+    this.passing.add(serviceArn);
+    let result: PassResult = NOTHING;
+    try {
+      const sync = await this.targets.sync(serviceArn);
+      result = this.deps.db.tx(() => this.pass(serviceArn, sync));
+    } catch (err) {
+      this.steady.delete(serviceArn);
+      throw err;
+    } finally {
+      this.passing.delete(serviceArn);
+      const endedAt = this.deps.clock.now();
+      if (result.gone) {
+        this.lastPass.delete(serviceArn);
+        this.steady.delete(serviceArn);
+      } else {
+        this.lastPass.set(serviceArn, { endedAt, tookMs: endedAt - startedAt });
+      }
+      if (this.hintedDuring.delete(serviceArn)) this.hint(serviceArn);
+    }
+    if (result.unchanged) this.steadyPasses++;
+    else if (result.steady) this.steady.set(serviceArn, result.steady);
+    else this.steady.delete(serviceArn);
     for (const t of result.stopped) {
       this.deps.bus.emit('ecs.task.changed', {
         clusterArn: t.task.clusterArn,
@@ -137,14 +223,32 @@ export class ServiceScheduler implements Runnable {
         ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
       });
     }
-    if (result.changed) this.queue.add(serviceArn);
+    if (result.changed) this.hint(serviceArn);
     if (result.recheckIn !== undefined) this.queue.addAfter(serviceArn, Math.ceil(result.recheckIn * 1000));
+  }
+
+  /** Whether the service is as its last full pass left it, steady (see SteadyMemo): O(its instances). */
+  private stillSteady(rec: ServiceRecord): boolean {
+    const arn = rec.service.serviceArn;
+    const memo = this.steady.get(arn);
+    if (!memo || !sameValue(memo.record, rec)) return false;
+    const counts = taskCounts.service(this.col.tasks, arn);
+    if (counts.running !== memo.running || counts.pending !== memo.pending) return false;
+    if (this.desiredRunning(rec) !== memo.desiredRunning) return false;
+    return memo.instances.every(
+      (i) => this.col.containerInstances.peek(i)?.containerInstance.status === 'ACTIVE',
+    );
+  }
+
+  private desiredRunning(rec: ServiceRecord): number {
+    const svc = rec.service;
+    return this.col.tasks.countByKey(taskKeys.listed(svc.clusterArn, 'RUNNING', 'service', svc.serviceArn));
   }
 
   /** Reads, decides and applies. Runs inside a transaction. */
   private pass(serviceArn: string, sync: TargetSync): PassResult {
     const rec = this.col.services.get(serviceArn);
-    if (!rec) return NOTHING;
+    if (!rec) return { ...NOTHING, gone: true };
     const nowMs = this.deps.clock.now();
     const now = epochSeconds(nowMs);
     const svc = rec.service;
@@ -152,8 +256,10 @@ export class ServiceScheduler implements Runnable {
     if (svc.status === 'INACTIVE') {
       if (messages.length)
         this.putService(rec, { ...rec, service: { ...svc, events: withEvents(svc.events, messages, now) } });
-      return NOTHING;
+      return { ...NOTHING, gone: true };
     }
+    if (messages.length === 0 && sync.unhealthy.length === 0 && this.stillSteady(rec))
+      return { ...NOTHING, unchanged: true };
     const stopped: TaskRecord[] = [];
     // Tasks that failed their load balancer's health checks go first; the reconciler replaces them.
     for (const u of sync.unhealthy) {
@@ -188,7 +294,7 @@ export class ServiceScheduler implements Runnable {
       byArn.set(next.task.taskArn, next);
       stopped.push(next);
     }
-    if (stopped.length) messages.push(stoppedTasksMessage(svc.serviceName, stopped));
+    if (stopped.length) messages.push(...stoppedTasksMessages(svc.serviceName, stopped));
 
     const started: TaskRecord[] = [];
     let unable: string | undefined;
@@ -198,7 +304,7 @@ export class ServiceScheduler implements Runnable {
       started.push(...result.tasks);
       unable ??= result.unable;
     }
-    if (started.length) messages.push(startedTasksMessage(svc.serviceName, started));
+    if (started.length) messages.push(...startedTasksMessages(svc.serviceName, started));
 
     const notices = { ...rec.lastNotice };
     const due = (at: number | undefined) => at === undefined || now - at >= NOTICE_EVERY_S;
@@ -219,16 +325,42 @@ export class ServiceScheduler implements Runnable {
     recordServiceDeployments(this.col, service, decision.events, now);
     const { steadySince: _, lastNotice: __, ...base } = rec;
     const steadySince = decision.steady ? (rec.steadySince ?? now) : undefined;
-    this.putService(rec, {
+    const after: ServiceRecord = {
       ...base,
       service,
       ...(steadySince !== undefined ? { steadySince } : {}),
       ...(Object.keys(notices).length ? { lastNotice: notices } : {}),
-    });
+    };
+    this.putService(rec, after);
+    const settled =
+      decision.steady &&
+      decision.recheckIn === undefined &&
+      stopped.length === 0 &&
+      started.length === 0 &&
+      sync.messages.length === 0 &&
+      svc.schedulingStrategy !== 'DAEMON' &&
+      service.status === 'ACTIVE';
     return {
       stopped,
       changed: stopped.length > 0 || started.length > 0,
       ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
+      ...(settled ? { steady: this.steadyMemo(after, tasks) } : {}),
+    };
+  }
+
+  /** What a steady pass relied on, read after its writes (in its transaction). */
+  private steadyMemo(record: ServiceRecord, tasks: TaskRecord[]): SteadyMemo {
+    const arn = record.service.serviceArn;
+    const instances = new Set<string>();
+    for (const t of tasks) {
+      if (t.task.lastStatus !== 'STOPPED' && t.task.containerInstanceArn)
+        instances.add(t.task.containerInstanceArn);
+    }
+    return {
+      record,
+      ...taskCounts.service(this.col.tasks, arn),
+      desiredRunning: this.desiredRunning(record),
+      instances: [...instances],
     };
   }
 

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench -- --only service-pass [--quick]`: the service scheduler's passes at scale (issue 14).
+ * One process: the control plane listens on a loopback port and this client talks to it over HTTP.
+ * A service is scaled 0 -> 10,000 tasks on 1,000 instances (--quick: 2,000 on 200) with lifecycle
+ * steps of 200 ms; meanwhile one client calls DescribeServices every 20 ms. Printed: tasks/s to
+ * RUNNING, the scheduler's passes (count, longest, time in passes) during the scale-up, and
+ * DescribeServices p50/p99 during it and while the 10,000 tasks are held (10 s), with the passes
+ * per second meanwhile (hints, rechecks and the resync) and how many found the service still
+ * steady without reading its tasks. Figures only: nothing asserts a time.
+ */
+import { LocalControlPlane } from '../../src/local/index';
+import { ServiceScheduler } from '../../src/local/scheduler/worker';
+import { fmt, Latencies, pool, rawEcs, table } from '../lib';
+
+/** Pass figures, gathered by wrapping ServiceScheduler.process (the bench's own instrument). */
+class PassMeter {
+  count = 0;
+  totalMs = 0;
+  longestMs = 0;
+  scheduler: ServiceScheduler | undefined;
+  reset(): void {
+    this.count = 0;
+    this.totalMs = 0;
+    this.longestMs = 0;
+  }
+  get steadyPasses(): number | undefined {
+    return (this.scheduler as { steadyPasses?: number } | undefined)?.steadyPasses;
+  }
+}
+
+function meterPasses(): PassMeter {
+  const meter = new PassMeter();
+  const proto = ServiceScheduler.prototype;
+  const original = proto.process;
+  proto.process = async function (this: ServiceScheduler, serviceArn: string) {
+    meter.scheduler = this;
+    const t0 = performance.now();
+    try {
+      return await original.call(this, serviceArn);
+    } finally {
+      const ms = performance.now() - t0;
+      meter.count++;
+      meter.totalMs += ms;
+      meter.longestMs = Math.max(meter.longestMs, ms);
+    }
+  };
+  return meter;
+}
+
+export async function benchServicePass(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const instances = quick ? 200 : 1000;
+  const tasks = quick ? 2000 : 10_000;
+  console.log(`\n== service-pass: a service scaled 0 -> ${tasks} on ${instances} instances ==`);
+  const meter = meterPasses();
+  const plane = new LocalControlPlane({ statePath: null, taskStepMs: 200 });
+  await plane.start();
+  const url = await plane.listen(0);
+  const c = rawEcs(url);
+  try {
+    await c.call('CreateCluster', { clusterName: 'sp' });
+    await c.call('RegisterTaskDefinition', {
+      family: 'sp',
+      containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32, essential: true }],
+    });
+    await pool(
+      Array.from({ length: instances }, (_, i) => i),
+      16,
+      async () => {
+        await c.call('RegisterContainerInstance', {
+          cluster: 'sp',
+          totalResources: [
+            { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
+          ],
+        });
+      },
+    );
+    await plane.idle();
+    const lat = new Latencies();
+    const describe = async (label: string) => {
+      const t0 = performance.now();
+      const out = await c.call<{ services: { runningCount?: number }[] }>('DescribeServices', {
+        cluster: 'sp',
+        services: ['svc'],
+      });
+      lat.record(label, performance.now() - t0);
+      return out.services[0]?.runningCount ?? 0;
+    };
+    meter.reset();
+    const t0 = performance.now();
+    await c.call('CreateService', {
+      cluster: 'sp',
+      serviceName: 'svc',
+      taskDefinition: 'sp',
+      desiredCount: tasks,
+    });
+    while ((await describe('DescribeServices, scaling up')) < tasks) await sleep(20);
+    const upMs = performance.now() - t0;
+    const up = { count: meter.count, totalMs: meter.totalMs, longestMs: meter.longestMs };
+
+    meter.reset();
+    const steadyBefore = meter.steadyPasses ?? 0;
+    const h0 = performance.now();
+    while (performance.now() - h0 < 10_000) {
+      await describe(`DescribeServices, ${tasks} held`);
+      await sleep(20);
+    }
+    const heldS = (performance.now() - h0) / 1000;
+    const steady = meter.steadyPasses === undefined ? 'n/a' : String(meter.steadyPasses - steadyBefore);
+
+    console.log(
+      table(
+        lat.rows().map((r) => ({ action: r.action, count: r.count, p50: fmt(r.p50, 2), p99: fmt(r.p99, 2) })),
+      ),
+    );
+    console.log(
+      table([
+        { figure: `tasks/s to RUNNING (0 -> ${tasks})`, value: fmt((1000 * tasks) / upMs, 0) },
+        { figure: 'passes while scaling up', value: up.count },
+        { figure: 'time in passes while scaling up (ms)', value: fmt(up.totalMs, 0) },
+        { figure: 'longest pass (ms)', value: fmt(up.longestMs, 0) },
+        { figure: 'passes/s while held', value: fmt(meter.count / heldS, 2) },
+        { figure: 'of those, steady without reading tasks', value: steady },
+        { figure: 'longest pass while held (ms)', value: fmt(meter.longestMs, 1) },
+      ]),
+    );
+  } finally {
+    c.close();
+    await plane.stop();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
