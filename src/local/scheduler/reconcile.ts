@@ -191,10 +191,11 @@ export function consecutiveFailures(
   return n;
 }
 
+const stopRank = (t: ReconcileTask) => (t.lastStatus !== 'RUNNING' ? 0 : t.instance === 'DRAINING' ? 1 : 2);
+
 /** Stop order: not yet RUNNING first, then on draining instances, then the newest. */
 function stopOrder(a: ReconcileTask, b: ReconcileTask): number {
-  const rank = (t: ReconcileTask) => (t.lastStatus !== 'RUNNING' ? 0 : t.instance === 'DRAINING' ? 1 : 2);
-  return rank(a) - rank(b) || b.createdAt - a.createdAt || (a.taskArn < b.taskArn ? -1 : 1);
+  return stopRank(a) - stopRank(b) || b.createdAt - a.createdAt || (a.taskArn < b.taskArn ? -1 : 1);
 }
 
 export function reconcile(input: ReconcileInput): Decision {
@@ -432,11 +433,15 @@ function stopWithinMinimum(
 /** REPLICA: desiredCount tasks of the PRIMARY deployment anywhere, within the percent bounds. */
 function planReplica(p: Plan & { maximumPercent: number }): { excess: number; started: number } {
   const maxTotal = maximumTotal(p.desired, p.maximumPercent);
-  // Protected tasks are kept first: scaling in stops unprotected ones.
-  const keepers = p.live
-    .filter((t) => t.deploymentId === p.primary.id && t.instance === 'ACTIVE')
-    .sort((a, b) => Number(p.isProtected(b)) - Number(p.isProtected(a)) || stopOrder(b, a))
-    .slice(0, p.desired);
+  // Protected tasks are kept first: scaling in stops unprotected ones. (No order to choose when
+  // every candidate is kept: no sort, which is most passes of a large service.)
+  const candidates = p.live.filter((t) => t.deploymentId === p.primary.id && t.instance === 'ACTIVE');
+  const keepers =
+    candidates.length <= p.desired
+      ? candidates
+      : candidates
+          .sort((a, b) => Number(p.isProtected(b)) - Number(p.isProtected(a)) || stopOrder(b, a))
+          .slice(0, p.desired);
   const keeperSet = new Set(keepers.map((t) => t.taskArn));
   // Everything else must go: old deployments, tasks on draining instances, surplus.
   const excess = p.live.filter((t) => !keeperSet.has(t.taskArn)).sort(stopOrder);

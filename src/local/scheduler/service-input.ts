@@ -35,7 +35,7 @@ export function reconcileInput(
       ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
       ...(d.createdAt !== undefined ? { createdAt: d.createdAt } : {}),
     })),
-    tasks: tasks.map((t) => reconcileTask(t, instanceState(t.task.containerInstanceArn))),
+    tasks: tasks.map((t) => reconcileTaskOf(t, instanceState(t.task.containerInstanceArn))),
     stableSeconds: options.stableSeconds,
     ...(options.daemonInstances ? { daemonInstances: options.daemonInstances } : {}),
     wasSteady: rec.steadySince !== undefined,
@@ -44,6 +44,21 @@ export function reconcileInput(
       : {}),
     now: options.now,
   };
+}
+
+/**
+ * The reconciler's view of each shared (frozen) task document, made once per document and instance
+ * state: a pass over a large service sees mostly the documents the previous pass saw.
+ */
+const views = new WeakMap<TaskRecord, ReconcileTask>();
+
+function reconcileTaskOf(t: TaskRecord, instance: InstanceState): ReconcileTask {
+  if (!Object.isFrozen(t)) return reconcileTask(t, instance);
+  const seen = views.get(t);
+  if (seen !== undefined && seen.instance === instance) return seen;
+  const view = reconcileTask(t, instance);
+  views.set(t, view);
+  return view;
 }
 
 export function reconcileTask(t: TaskRecord, instance: InstanceState): ReconcileTask {

@@ -79,6 +79,8 @@ interface PassResult {
   unchanged?: boolean;
   /** The service is gone (or INACTIVE): forget what is kept about it. */
   gone?: boolean;
+  /** It placed as many tasks as one pass may and more are to be placed: look again at once. */
+  more?: boolean;
 }
 
 const NOTHING: PassResult = { stopped: [], changed: false };
@@ -105,6 +107,14 @@ const HINT_GAP_MS = 250;
 /** ... and at least this many times as long as the service's last pass took, up to MAX_HINT_GAP_MS. */
 const GAP_PER_PASS = 2;
 const MAX_HINT_GAP_MS = 2000;
+
+/**
+ * One pass places at most this many tasks; the next pass places more at once. A request then
+ * waits behind one such pass, not behind the 10,000 placements of a service scaled at once (each
+ * pass reads the service's tasks again, and each placement call has a set-up cost: fewer, larger
+ * passes place faster, so the bound is wide).
+ */
+const MAX_PLACED_PER_PASS = 1000;
 
 /** A cluster key stands for all of the cluster's services. */
 const isClusterArn = (arn: string): boolean => /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\//.test(arn);
@@ -223,7 +233,8 @@ export class ServiceScheduler implements Runnable {
         ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
       });
     }
-    if (result.changed) this.hint(serviceArn);
+    if (result.more) this.queue.add(serviceArn);
+    else if (result.changed) this.hint(serviceArn);
     if (result.recheckIn !== undefined) this.queue.addAfter(serviceArn, Math.ceil(result.recheckIn * 1000));
   }
 
@@ -298,8 +309,15 @@ export class ServiceScheduler implements Runnable {
 
     const started: TaskRecord[] = [];
     let unable: string | undefined;
+    let room = MAX_PLACED_PER_PASS;
+    let more = false;
     for (const p of decision.place) {
-      const result = this.place(rec, tasks, p.deploymentId, p.count, p.instanceArns);
+      const count = Math.min(p.count, room);
+      more ||= count < p.count;
+      if (count <= 0) continue;
+      room -= count;
+      const instanceArns = p.instanceArns?.slice(0, count);
+      const result = this.place(rec, tasks, p.deploymentId, count, instanceArns);
       for (const t of result.tasks) byArn.set(t.task.taskArn, t);
       started.push(...result.tasks);
       unable ??= result.unable;
@@ -345,6 +363,7 @@ export class ServiceScheduler implements Runnable {
       changed: stopped.length > 0 || started.length > 0,
       ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
       ...(settled ? { steady: this.steadyMemo(after, tasks) } : {}),
+      ...(more && started.length > 0 ? { more: true } : {}),
     };
   }
 
