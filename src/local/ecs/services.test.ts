@@ -243,6 +243,28 @@ describe('services', () => {
       'ServiceNotFoundException',
     );
   });
+
+  it("hints the scheduler to act at once on Create, Update and DeleteService (the simulation's hints coalesce)", async () => {
+    const seen: { serviceArn: string; prompt?: boolean }[] = [];
+    const off = t.plane.deps.bus.on('ecs.service.dirty', (e) => seen.push(e));
+    try {
+      const svc = { cluster: 'svc', service: 'hinted' };
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: 'svc',
+          serviceName: 'hinted',
+          taskDefinition: 'svc-td',
+          desiredCount: 0,
+        }),
+      );
+      await ecs.send(new UpdateServiceCommand({ ...svc, desiredCount: 0 }));
+      await ecs.send(new DeleteServiceCommand(svc));
+    } finally {
+      off();
+    }
+    const hinted = seen.filter((e) => e.serviceArn === `${arnPrefix}:service/svc/hinted`);
+    expect(hinted.map((e) => e.prompt)).toEqual([true, true, true]);
+  });
 });
 
 describe('with the scheduler and the agent', () => {

@@ -1,0 +1,186 @@
+/**
+ * The scheduler's passes at scale (issue 14): hints coalesce per service, API actions do not wait,
+ * a steady service is passed without reading its tasks (and still sees what changed), a pass
+ * places a bounded number of tasks, and task events name at most 10 tasks each. Time moves only
+ * when a test moves the harness's manual clock.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TaskRecord } from '../ecs/model';
+import { Harness } from './harness';
+import { ServiceScheduler } from './worker';
+
+let h: Harness;
+let worker: ServiceScheduler;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await worker?.stop();
+  h?.close();
+});
+
+/** The hint gap here: the harness's lifecycle step (20 ms) is shorter than 250 ms. */
+const GAP_MS = 20;
+
+/** Moves time on and lets the scheduler act until the service is steady (the fake agent settles tasks). */
+async function steady(serviceArn: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    h.settle();
+    h.nowMs += 1000;
+    await worker.idle();
+    if (
+      h.service(serviceArn).steadySince !== undefined &&
+      h.service(serviceArn).service.deployments.length === 1
+    )
+      return;
+  }
+  throw new Error('the service did not reach a steady state');
+}
+
+function setup(desiredCount = 3, instances = 3): string {
+  h = new Harness();
+  worker = new ServiceScheduler(h.deps);
+  for (let i = 0; i < instances; i++) h.addInstance({ cpu: 4096, memory: 8192 });
+  const td = h.taskDefinition('web', [{ cpu: 10, memory: 32 }]);
+  const arn = h.addService({ name: 'web', taskDefinition: td, desiredCount }).service.serviceArn;
+  worker.start();
+  return arn;
+}
+
+const hint = (serviceArn: string) =>
+  h.bus.emit('ecs.service.dirty', { clusterArn: h.clusterArn, serviceArn });
+const desiredRunning = (serviceArn: string) =>
+  h.liveTasks(serviceArn).filter((t) => t.task.desiredStatus === 'RUNNING');
+
+describe('service passes', () => {
+  it('coalesces hints: the many hints within the gap after a pass make one pass, once the gap is over', async () => {
+    const arn = setup();
+    await steady(arn);
+    await worker.process(arn); // a pass that has just ended, by this clock
+    const before = worker.passes;
+    // Hints as the agent gives them, batch after batch, and the cluster's (each of its services).
+    for (let ms = 0; ms < GAP_MS; ms += 5) {
+      for (let i = 0; i < 20; i++) {
+        hint(arn);
+        h.bus.emit('ecs.cluster.dirty', { clusterArn: h.clusterArn });
+      }
+      await worker.idle();
+      expect(worker.passes).toBe(before);
+      h.nowMs += 5;
+    }
+    await worker.idle();
+    expect(worker.passes).toBe(before + 1);
+  });
+
+  it('a hint right after a pass waits for the gap; an API action (prompt) is acted on at once', async () => {
+    const arn = setup();
+    await steady(arn);
+    await worker.process(arn); // a pass that has just ended, by this clock
+    const before = worker.passes;
+    hint(arn);
+    await worker.idle();
+    expect(worker.passes).toBe(before); // the clock has not moved: the gap is not over
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(worker.passes).toBe(before + 1);
+
+    // UpdateService: desiredCount 3 -> 5, with the hint services.ts gives (prompt), the clock still.
+    await worker.process(arn);
+    h.updateService(arn, { desiredCount: 5 });
+    h.bus.emit('ecs.service.dirty', { clusterArn: h.clusterArn, serviceArn: arn, prompt: true });
+    await worker.idle();
+    expect(desiredRunning(arn)).toHaveLength(5);
+  });
+
+  it('passes a steady service without reading its tasks, counted as such', async () => {
+    const arn = setup(5);
+    await steady(arn);
+    await worker.process(arn); // the full pass that finds it steady and remembers what it relied on
+    const reads = [
+      vi.spyOn(h.col.tasks, 'peekByKey'),
+      vi.spyOn(h.col.tasks, 'peek'),
+      vi.spyOn(h.col.tasks, 'get'),
+      vi.spyOn(h.col.tasks, 'find'),
+    ];
+    const steadyBefore = worker.steadyPasses;
+    const eventsBefore = h.service(arn).service.events;
+    for (let i = 0; i < 3; i++) {
+      worker.enqueue(arn); // as the resync does
+      await worker.idle();
+    }
+    expect(worker.steadyPasses - steadyBefore).toBe(3);
+    for (const spy of reads) expect(spy).not.toHaveBeenCalled();
+    expect(h.service(arn).service.events).toEqual(eventsBefore);
+  });
+
+  it('still replaces a task stopped by someone else, or asked to stop, after steady passes', async () => {
+    const arn = setup(4);
+    await steady(arn);
+    await worker.process(arn);
+    await worker.process(arn);
+    expect(worker.steadyPasses).toBeGreaterThan(0);
+
+    // StopTask by a user: desired STOPPED, still RUNNING (the running count does not move).
+    const [asked] = desiredRunning(arn);
+    h.db.tx(() => {
+      const t = h.col.tasks.get(asked!.task.taskArn)!;
+      h.col.tasks.put(t.task.taskArn, { ...t, task: { ...t.task, desiredStatus: 'STOPPED' } });
+    });
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(desiredRunning(arn)).toHaveLength(4);
+    expect(desiredRunning(arn).map((t) => t.task.taskArn)).not.toContain(asked!.task.taskArn);
+    await steady(arn);
+
+    // Its container exits: STOPPED.
+    await worker.process(arn);
+    const [exited] = desiredRunning(arn);
+    h.db.tx(() => h.setLastStatus(exited!, 'STOPPED'));
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(desiredRunning(arn)).toHaveLength(4);
+    expect(h.liveTasks(arn).map((t) => t.task.taskArn)).not.toContain(exited!.task.taskArn);
+  });
+
+  it('sees an instance drained under a steady service and replaces its tasks', async () => {
+    const arn = setup(4, 2);
+    await steady(arn);
+    await worker.process(arn);
+    const instance = h.liveTasks(arn)[0]!.task.containerInstanceArn!;
+    const on = (t: TaskRecord) => t.task.containerInstanceArn === instance;
+    const moving = h.liveTasks(arn).filter(on).length;
+    expect(moving).toBeGreaterThan(0);
+    h.addInstance({ cpu: 4096, memory: 8192 });
+    h.setInstanceStatus(instance, 'DRAINING');
+    const steadyBefore = worker.steadyPasses;
+    worker.enqueue(arn);
+    await worker.idle();
+    // A full pass: replacements start elsewhere (within maximumPercent) before the drained tasks go.
+    expect(worker.steadyPasses).toBe(steadyBefore);
+    expect(desiredRunning(arn).filter((t) => !on(t))).toHaveLength(4);
+    await steady(arn);
+    expect(h.liveTasks(arn).filter(on)).toHaveLength(0);
+    expect(desiredRunning(arn)).toHaveLength(4);
+  });
+
+  it('places at most 1,000 tasks a pass and goes on at once; each event names at most 10 tasks', async () => {
+    const arn = setup(1500, 10);
+    const firstPass = new Promise<number>((resolve) => {
+      const original = worker.process.bind(worker);
+      vi.spyOn(worker, 'process').mockImplementationOnce(async (serviceArn) => {
+        await original(serviceArn);
+        resolve(h.liveTasks(arn).length);
+      });
+    });
+    await worker.idle();
+    expect(await firstPass).toBe(1000);
+    expect(h.liveTasks(arn)).toHaveLength(1500); // the next pass went on without the clock moving
+    const started = h
+      .service(arn)
+      .service.events.map((e) => /has started (\d+) tasks/.exec(e.message ?? '')?.[1])
+      .filter((n) => n !== undefined)
+      .map(Number);
+    expect(started).toHaveLength(100); // ECS keeps the newest 100 events
+    expect(Math.max(...started)).toBe(10);
+  });
+});
