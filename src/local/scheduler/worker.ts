@@ -81,6 +81,8 @@ interface PassResult {
   gone?: boolean;
   /** It placed as many tasks as one pass may and more are to be placed: look again at once. */
   more?: boolean;
+  /** The service is DRAINING (deleted): its hints are not held back, so it is INACTIVE as soon as its last task stops. */
+  draining?: boolean;
 }
 
 const NOTHING: PassResult = { stopped: [], changed: false };
@@ -135,6 +137,7 @@ export class ServiceScheduler implements Runnable {
   private readonly passing = new Set<string>();
   private readonly hintedDuring = new Set<string>();
   private readonly steady = new Map<string, SteadyMemo>();
+  private readonly draining = new Set<string>();
 
   constructor(private readonly deps: LocalDeps) {
     this.col = ecsCollections(deps.db);
@@ -195,7 +198,7 @@ export class ServiceScheduler implements Runnable {
     }
     const now = this.deps.clock.now();
     const last = this.lastPass.get(serviceArn);
-    if (!last) return this.queue.add(serviceArn);
+    if (!last || this.draining.has(serviceArn)) return this.queue.add(serviceArn);
     const gap = Math.max(this.hintGapMs, Math.min(MAX_HINT_GAP_MS, GAP_PER_PASS * last.tookMs));
     this.queue.addAt(serviceArn, Math.max(now, last.endedAt + gap));
   }
@@ -215,6 +218,8 @@ export class ServiceScheduler implements Runnable {
     } finally {
       this.passing.delete(serviceArn);
       const endedAt = this.deps.clock.now();
+      if (result.draining) this.draining.add(serviceArn);
+      else this.draining.delete(serviceArn);
       if (result.gone) {
         this.lastPass.delete(serviceArn);
         this.steady.delete(serviceArn);
@@ -364,6 +369,7 @@ export class ServiceScheduler implements Runnable {
       ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
       ...(settled ? { steady: this.steadyMemo(after, tasks) } : {}),
       ...(more && started.length > 0 ? { more: true } : {}),
+      ...(service.status === 'DRAINING' ? { draining: true } : {}),
     };
   }
 
