@@ -174,10 +174,16 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     const firstRowsMs = performance.now() - t0;
     const rowsInDom = await page.getByTestId('task-row').count();
     const want = size.services * size.tasksPerService;
-    await page
-      .getByTestId('tasks-count')
-      .filter({ hasText: `${want} tasks` })
-      .waitFor({ timeout: 120_000 });
+    // The list loads a page of 100 at a time ("100 tasks loaded, more to load"), the next one when
+    // its virtual list is scrolled to the end: scrolled as an operator would, until every task is listed.
+    const count = page.getByTestId('tasks-count');
+    const scroller = page.getByTestId('tasks-scroll');
+    for (let i = 0; i < want / 100 + 20; i++) {
+      if (new RegExp(`^${want} tasks`).test((await count.textContent()) ?? '')) break;
+      await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await page.waitForTimeout(250);
+    }
+    await count.filter({ hasText: new RegExp(`^${want} tasks`) }).waitFor({ timeout: 60_000 });
     const allRowsMs = performance.now() - t0;
 
     // One steady refresh cycle of the tasks list: from one first-page ListTasks to the next.
@@ -201,7 +207,10 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     console.log(
       table([
         { figure: 'navigation to first task rows (ms)', value: fmt(firstRowsMs, 0) },
-        { figure: `navigation to all ${want} tasks listed (ms)`, value: fmt(allRowsMs, 0) },
+        {
+          figure: `navigation to all ${want} tasks listed, scrolling to load (ms)`,
+          value: fmt(allRowsMs, 0),
+        },
         { figure: 'task rows in the DOM (virtualised)', value: rowsInDom },
         {
           figure: 'API calls in one tasks refresh cycle',
