@@ -467,7 +467,7 @@ function groupCounts(
   const clusterPrefix = countKeys.groupPrefix(launch.clusterArn);
   const prefix = needsAll ? clusterPrefix : countKeys.groupPrefix(launch.clusterArn, launch.group);
   for (const [key, n] of col.tasks.countedWithPrefix(prefix)) {
-    // group|<cluster ARN>|<group>|<instance ARN>: neither an ARN nor a group holds a `|`.
+    // group|<cluster ARN>|<group>|<instance ARN>: an ARN holds no `|`, so the last one ends the group.
     const rest = key.slice(clusterPrefix.length);
     const cut = rest.lastIndexOf('|');
     const group = rest.slice(0, cut);
