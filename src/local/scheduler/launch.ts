@@ -27,6 +27,7 @@ import { countKeys } from '../ecs/counts';
 import {
   distributeByStrategy,
   parseConstraints,
+  placeRandomly,
   placeTasks,
   resourceRequirements,
   type Constraint,
@@ -145,7 +146,16 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       const pool = bucket.capacityProviderName
         ? records.filter((r) => r.containerInstance.capacityProviderName === bucket.capacityProviderName)
         : records;
-      const result = placeTasks(pool.map(view), req, bucket.count, Math.random);
+      // The default strategy (random) draws a few instances instead of viewing all of them.
+      const drawn = placeRandomly(
+        pool.length,
+        (k) => view(pool[k] as ContainerInstanceRecord),
+        req,
+        bucket.count,
+      );
+      const result = drawn
+        ? { placements: drawn, failures: [] }
+        : placeTasks(pool.map(view), req, bucket.count, Math.random);
       for (const p of result.placements) placed.push({ instance: p.instanceArn, ports: p.ports, bucket });
       const left = bucket.count - result.placements.length;
       if (left > 0 && bucket.waits) unplaced.push({ bucket, count: left });

@@ -5,6 +5,7 @@ import {
   NO_INSTANCES,
   assignPorts,
   parseConstraints,
+  placeRandomly,
   placeTasks,
   resourceRequirements,
   type PlacementInstance,
@@ -274,5 +275,74 @@ describe('rankers', () => {
       3,
     );
     expect(a).toEqual(before);
+  });
+});
+
+describe('placeRandomly (the default strategy without viewing every instance)', () => {
+  const random = { strategies: [{ type: 'random' as const }] };
+
+  it('places only on feasible instances, building only the views it draws, and books within the call', () => {
+    const all = [
+      instance({ remaining: { cpu: 1024, memory: 150, tcp: new Set(), udp: new Set() } }),
+      instance({ status: 'DRAINING' }),
+      instance({ remaining: { cpu: 5, memory: 993, tcp: new Set(), udp: new Set() } }),
+      instance(),
+    ];
+    const viewed = new Set<number>();
+    const placed = placeRandomly(
+      all.length,
+      (k) => {
+        viewed.add(k);
+        return all[k] as PlacementInstance;
+      },
+      req(random),
+      8,
+    );
+    expect(placed).not.toBeNull();
+    const on = (placed ?? []).map((p) => p.instanceArn);
+    expect(on).toHaveLength(8);
+    // The first has room for one task of 100 MiB; the second is draining, the third has no CPU.
+    expect(on.filter((a) => a === all[0]?.arn).length).toBeLessThanOrEqual(1);
+    expect(on.every((a) => a === all[0]?.arn || a === all[3]?.arn)).toBe(true);
+    expect(viewed.size).toBeLessThanOrEqual(all.length);
+  });
+
+  it('keeps distinctInstance within the call, and gives up (null) when draws find nothing', () => {
+    const all = [instance(), instance(), instance()];
+    const distinct = req({ ...random, constraints: [{ type: 'distinctInstance' }] });
+    const three = placeRandomly(3, (k) => all[k] as PlacementInstance, distinct, 3);
+    expect(new Set((three ?? []).map((p) => p.instanceArn)).size).toBe(3);
+    // A fourth task has no instance left: the caller falls back to placeTasks (which says why).
+    expect(placeRandomly(3, (k) => all[k] as PlacementInstance, distinct, 4)).toBeNull();
+    expect(placeTasks(all, distinct, 4).failures[0]?.reason).toBe(
+      'DistinctInstance placement constraint unsatisfied.',
+    );
+  });
+
+  it('leaves other strategies and empty clusters to placeTasks', () => {
+    const all = [instance()];
+    expect(
+      placeRandomly(1, () => all[0] as PlacementInstance, req({ strategies: [{ type: 'binpack' }] }), 1),
+    ).toBeNull();
+    expect(placeRandomly(0, () => all[0] as PlacementInstance, req(random), 1)).toBeNull();
+  });
+
+  it('draws uniformly over the feasible instances', () => {
+    const all = Array.from({ length: 10 }, (_, i) =>
+      i < 5 ? instance() : instance({ remaining: { cpu: 0, memory: 0, tcp: new Set(), udp: new Set() } }),
+    );
+    const hits = new Map<string, number>();
+    for (let round = 0; round < 2000; round++) {
+      for (const p of placeRandomly(10, (k) => all[k] as PlacementInstance, req(random), 1) ?? [])
+        hits.set(p.instanceArn, (hits.get(p.instanceArn) ?? 0) + 1);
+    }
+    expect([...hits.keys()].sort()).toEqual(
+      all
+        .slice(0, 5)
+        .map((i) => i.arn)
+        .sort(),
+    );
+    // 400 expected each; a 5-sigma band (sd about 18).
+    for (const n of hits.values()) expect(Math.abs(n - 400)).toBeLessThan(100);
   });
 });

@@ -321,6 +321,51 @@ export function placeTasks(
   return { placements, failures: [] };
 }
 
+/** Random draws per task before the lazy path gives up and the full pipeline decides. */
+const RANDOM_PROBES = 32;
+
+/**
+ * `placeTasks` for the default strategy (random alone), without looking at every instance: each
+ * task draws instances uniformly at random until one is feasible, building only the views it
+ * draws (`viewAt`). Uniform over the feasible instances, as the pipeline's random ranking is.
+ * Gives up (null) when RANDOM_PROBES draws find nothing feasible for a task, or for any other
+ * strategy: the caller then runs `placeTasks` over every instance, which also says why nothing fits.
+ */
+export function placeRandomly(
+  size: number,
+  viewAt: (index: number) => PlacementInstance,
+  req: TaskRequirements,
+  count: number,
+  random: () => number = Math.random,
+): Placement[] | null {
+  if (size === 0 || req.strategies.length !== 1 || req.strategies[0]?.type !== 'random') return null;
+  // Views drawn so far, as this call's placements left them.
+  const state = new Map<number, PlacementInstance>();
+  const placements: Placement[] = [];
+  for (let n = 0; n < count; n++) {
+    let chosen: PlacementInstance | undefined;
+    let at = -1;
+    for (let probe = 0; probe < RANDOM_PROBES && !chosen; probe++) {
+      const k = Math.min(size - 1, Math.floor(random() * size));
+      let view = state.get(k);
+      if (!view) {
+        view = viewAt(k);
+        state.set(k, view);
+      }
+      if (firstFailure(view, req) === -1) {
+        chosen = view;
+        at = k;
+      }
+    }
+    if (!chosen) return null;
+    const ports = assignPorts(chosen.remaining, req.ports);
+    if (!ports || !fits(chosen.remaining, { cpu: req.cpu, memory: req.memory, ports })) return null;
+    placements.push({ instanceArn: chosen.arn, ports });
+    state.set(at, afterPlacement(chosen, req, ports));
+  }
+  return placements;
+}
+
 const compareArns = (a: PlacementInstance, b: PlacementInstance): number =>
   a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
 
