@@ -1,13 +1,15 @@
 /**
- * In-process placement figures (no HTTP): `node bin/run-ts.mjs bench/scale/place-micro.ts [TASKS] [INSTANCES]`.
+ * In-process placement figures (no HTTP): `node bin/run-ts.mjs bench/scale/place-micro.ts [TASKS] [INSTANCES] [service]`.
  * RunTask count 10 through the endpoint's dispatch until TASKS tasks are placed on INSTANCES instances
- * (lifecycle steps of 200 ms), then waits for all to be RUNNING. Prints the CPU time of the RunTask
+ * (lifecycle steps of 200 ms), or (`service` as a third argument) one service scaled 0 -> TASKS, then
+ * waits for all to be RUNNING. Prints the CPU time of the RunTask
  * calls per task, the time to RUNNING, and the agent's share. A tool for profiling, not a target.
  */
 import { LocalControlPlane } from '../../src/local/index';
 
 const tasks = Number(process.argv[2] ?? 10000);
 const instances = Number(process.argv[3] ?? 1000);
+const service = process.argv[4] === 'service';
 const plane = new LocalControlPlane({ statePath: null, taskStepMs: 200 });
 await plane.start();
 const headers = (action: string) => ({
@@ -38,10 +40,14 @@ for (let i = 0; i < instances; i++) {
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let runTaskMs = 0;
-for (let i = 0; i < tasks / 10; i++) {
-  const s = performance.now();
-  await call('RunTask', { cluster: 'm', taskDefinition: 'm', count: 10 });
-  runTaskMs += performance.now() - s;
+if (service) {
+  await call('CreateService', { cluster: 'm', serviceName: 's', taskDefinition: 'm', desiredCount: tasks });
+} else {
+  for (let i = 0; i < tasks / 10; i++) {
+    const s = performance.now();
+    await call('RunTask', { cluster: 'm', taskDefinition: 'm', count: 10 });
+    runTaskMs += performance.now() - s;
+  }
 }
 const placedMs = performance.now() - t0;
 for (;;) {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClusterQuery } from './cluster-query';
 import {
+  placeByScan,
   placeTasks,
   type Constraint,
   type PlacementInstance,
@@ -266,6 +267,37 @@ interface ModelInstance {
 
 const zoneCount = (m: ModelInstance, all: ModelInstance[]) =>
   all.filter((x) => x.zone === m.zone).reduce((n, x) => n + x.group, 0);
+
+const spreadListArb: fc.Arbitrary<Strategy[]> = fc
+  .tuple(
+    fc.array(fc.constantFrom('attribute:ecs.availability-zone', 'attribute:ecs.instance-type', 'stack'), {
+      maxLength: 2,
+    }),
+    fc.option(fc.constantFrom('instanceId', 'host', undefined), { nil: null }),
+  )
+  .map(([attributes, last]) => [
+    ...attributes.map((field) => ({ type: 'spread' as const, field })),
+    ...(last === null ? [] : [{ type: 'spread' as const, ...(last ? { field: last } : {}) }]),
+  ]);
+
+describe('placement by spread classes (properties)', () => {
+  it('makes exactly the choices and refusals of the scan over every instance', () => {
+    fc.assert(
+      fc.property(
+        fc.array(instanceArb, { maxLength: 8 }),
+        reqArb,
+        spreadListArb,
+        fc.integer({ min: 1, max: 10 }),
+        (raw, { req }, strategies, count) => {
+          const instances = named(raw);
+          const r = { ...req, strategies };
+          expect(placeTasks(instances, r, count)).toEqual(placeByScan(instances, r, count));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('placement ranking (properties)', () => {
   it('spread by instance puts each task on a feasible instance with the fewest of its group, and balances them', () => {

@@ -283,6 +283,17 @@ export function placeTasks(
   count: number,
   random: () => number = Math.random,
 ): PlacementResult {
+  const spread = spreadPlan(req.strategies);
+  return spread ? placeBySpread(instances, req, count, spread) : placeByScan(instances, req, count, random);
+}
+
+/** `placeTasks` by comparing every feasible instance for each task: O(count x instances). */
+export function placeByScan(
+  instances: PlacementInstance[],
+  req: TaskRequirements,
+  count: number,
+  random: () => number = Math.random,
+): PlacementResult {
   // Only the instance that receives a task changes, so feasibility is re-checked for it alone.
   const state = [...instances];
   const failure = state.map((i) => firstFailure(i, req));
@@ -317,6 +328,131 @@ export function placeTasks(
     const after = afterPlacement(chosen, req, ports);
     state[best] = after;
     failure[best] = firstFailure(after, req);
+  }
+  return { placements, failures: [] };
+}
+
+/**
+ * Spread strategies by attributes, then at most one spread by instance, last (the services'
+ * default: zone, then instance): the attributes named, and whether instances are ranked by their
+ * own count of the group. Null for any other list (the scan handles it).
+ */
+function spreadPlan(strategies: Strategy[]): { attributes: string[]; byInstance: boolean } | null {
+  if (strategies.length === 0) return null;
+  const attributes: string[] = [];
+  let byInstance = false;
+  for (const s of strategies) {
+    if (s.type !== 'spread' || byInstance) return null;
+    const field = s.field ?? 'instanceId';
+    if (field === 'instanceId' || field === 'host') byInstance = true;
+    else attributes.push(field.startsWith('attribute:') ? field.slice('attribute:'.length) : field);
+  }
+  return { attributes, byInstance };
+}
+
+/** A binary min-heap of instance indexes, by `less`. */
+class InstanceHeap {
+  readonly items: number[] = [];
+  constructor(private readonly less: (a: number, b: number) => boolean) {}
+  push(k: number): void {
+    const h = this.items;
+    h.push(k);
+    let i = h.length - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!this.less(h[i] as number, h[up] as number)) break;
+      [h[i], h[up]] = [h[up] as number, h[i] as number];
+      i = up;
+    }
+  }
+  pop(): number | undefined {
+    const h = this.items;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return top;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l] as number, h[m] as number)) m = l;
+      if (r < h.length && this.less(h[r] as number, h[m] as number)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as number, h[i] as number];
+      i = m;
+    }
+    return top;
+  }
+}
+
+/**
+ * `placeTasks` for spread strategies (see `spreadPlan`), with the scan's exact choices and refusals
+ * in O(instances + count x (classes + log instances)): feasible instances are grouped by their
+ * values of the spread attributes (a zone: a few classes), each class a heap by (the instance's
+ * count of the group, ARN); a task goes to the best top among the classes whose attribute counts
+ * are least, in the strategies' order.
+ */
+function placeBySpread(
+  instances: PlacementInstance[],
+  req: TaskRequirements,
+  count: number,
+  plan: { attributes: string[]; byInstance: boolean },
+): PlacementResult {
+  const state = [...instances];
+  const failure = state.map((i) => firstFailure(i, req));
+  const own = (k: number) =>
+    plan.byInstance ? ((state[k] as PlacementInstance).groups.get(req.group) ?? 0) : 0;
+  const less = (a: number, b: number) => {
+    const d = own(a) - own(b);
+    return d !== 0 ? d < 0 : compareArns(state[a] as PlacementInstance, state[b] as PlacementInstance) < 0;
+  };
+  // Tasks of the group per attribute value, over every instance (feasible or not), as the scan counts.
+  const buckets = plan.attributes.map((name) => bucketCounts(state, name, req.group));
+  const classes = new Map<string, { values: (string | undefined)[]; heap: InstanceHeap }>();
+  state.forEach((i, k) => {
+    if (failure[k] !== -1) return;
+    const values = plan.attributes.map((name) => i.attributes.get(name));
+    const key = JSON.stringify(values.map((v) => v ?? null));
+    let c = classes.get(key);
+    if (!c) {
+      c = { values, heap: new InstanceHeap(less) };
+      classes.set(key, c);
+    }
+    c.heap.push(k);
+  });
+  const placements: Placement[] = [];
+  for (let n = 0; n < count; n++) {
+    let best: { values: (string | undefined)[]; heap: InstanceHeap } | undefined;
+    let bestScore: number[] = [];
+    for (const c of classes.values()) {
+      const top = c.heap.items[0];
+      if (top === undefined) continue;
+      const score = c.values.map((v, j) => (buckets[j] as Map<string | undefined, number>).get(v) ?? 0);
+      const order = best
+        ? compareScores(score, bestScore) || (less(top, best.heap.items[0] as number) ? -1 : 1)
+        : -1;
+      if (order < 0) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    const k = best?.heap.pop();
+    if (!best || k === undefined) return { placements, ...refusals(state, failure) };
+    const chosen = state[k] as PlacementInstance;
+    const ports = assignPorts(chosen.remaining, req.ports) as PortBinding[];
+    if (!fits(chosen.remaining, { cpu: req.cpu, memory: req.memory, ports })) {
+      throw new Error('placement: checkers passed but the booking does not fit');
+    }
+    placements.push({ instanceArn: chosen.arn, ports });
+    best.values.forEach((v, j) => {
+      const b = buckets[j] as Map<string | undefined, number>;
+      b.set(v, (b.get(v) ?? 0) + 1);
+    });
+    const after = afterPlacement(chosen, req, ports);
+    state[k] = after;
+    failure[k] = firstFailure(after, req);
+    if (failure[k] === -1) best.heap.push(k);
   }
   return { placements, failures: [] };
 }
