@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
 import { ecsCollections, type TaskRecord } from '../ecs/model';
 import { ContainerRuntime } from '../runtime/runtime';
 import { Db } from '../store/db';
@@ -282,4 +283,71 @@ describe('TaskDriver', () => {
     expect(history).toEqual(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
     expect(s.deps.logs.filter((l) => l.includes('failed'))).toEqual([]);
   }, 90_000);
+});
+
+describe('TaskDriver behind schedule', () => {
+  it('takes the steps that came due together in one write, with the history as if each was on time', async () => {
+    const clock = new ManualClock();
+    const db = new Db(null);
+    const deps = { ...testDeps(db, { taskStepMs: 100 }), clock };
+    const runtime = new ContainerRuntime({ fallbackAddress: '127.0.0.1', log: deps.log });
+    const driver = new TaskDriver(deps, runtime, defaultDriverOptions);
+    cleanups.push(async () => {
+      await driver.stop();
+      db.close();
+    });
+    const col = ecsCollections(db);
+    const ci = instanceRecord(1, '127.77.1.9');
+    const rec = placeTask({ instance: ci });
+    const arn = rec.task.taskArn;
+    col.containerInstances.put(ci.containerInstance.containerInstanceArn, ci);
+    col.tasks.put(arn, { ...rec, nextTransitionAt: clock.now(), history: [] });
+    const written: string[] = [];
+    const putShared = col.tasks.putShared.bind(col.tasks);
+    col.tasks.putShared = (id, doc) => {
+      written.push(doc.task.lastStatus);
+      putShared(id, doc);
+    };
+    const t0 = clock.now();
+    await driver.start();
+    await driver.idle();
+    expect(written).toEqual(['PENDING']);
+    // Three steps' time at once: ACTIVATING (due at t0 + 100) and RUNNING (t0 + 200) in one write.
+    clock.advance(300);
+    await driver.idle();
+    expect(written).toEqual(['PENDING', 'RUNNING']);
+    const running = col.tasks.get(arn) as TaskRecord;
+    expect(running.history.map((h) => [h.status, h.at])).toEqual([
+      ['PROVISIONING', rec.task.createdAt],
+      ['PENDING', t0 / 1000],
+      ['ACTIVATING', (t0 + 100) / 1000],
+      ['RUNNING', (t0 + 300) / 1000],
+    ]);
+    expect(running.task.pullStoppedAt).toBe((t0 + 100) / 1000);
+    expect(running.task.startedAt).toBe((t0 + 300) / 1000);
+
+    // Stopping, on time then behind: DEACTIVATING written, then STOPPING caught up into DEPROVISIONING.
+    col.tasks.put(arn, {
+      ...running,
+      task: { ...running.task, desiredStatus: 'STOPPED' },
+      nextTransitionAt: clock.now(),
+    });
+    deps.bus.emit('ecs.task.changed', { clusterArn: running.task.clusterArn, taskArn: arn });
+    await driver.idle();
+    clock.advance(200);
+    await driver.idle();
+    clock.advance(100);
+    await driver.idle();
+    expect(written.slice(2)).toEqual(['DEACTIVATING', 'DEPROVISIONING', 'STOPPED']);
+    expect((col.tasks.get(arn) as TaskRecord).history.map((h) => h.status)).toEqual([
+      'PROVISIONING',
+      'PENDING',
+      'ACTIVATING',
+      'RUNNING',
+      'DEACTIVATING',
+      'STOPPING',
+      'DEPROVISIONING',
+      'STOPPED',
+    ]);
+  });
 });

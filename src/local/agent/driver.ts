@@ -335,7 +335,45 @@ export class TaskDriver {
       this.waitForStop(arn, stopping);
       return;
     }
-    this.transition(rec, next, now, fx);
+    const { record, to } = this.catchUp(rec, next, now);
+    this.transition(record, to, now, fx);
+  }
+
+  /**
+   * Behind schedule (a burst kept the agent busy), the steps that came due meanwhile are taken
+   * together and written once: a step that has no effect but the record (PENDING, ACTIVATING,
+   * STOPPING) is applied in memory, at the time it was due, when the step after it is due too and
+   * needs nothing first (an interface, an image, ports, a container stop). The history and
+   * timestamps read as if each step had been written on time.
+   */
+  private catchUp(rec: TaskRecord, next: TaskStatus, now: number): { record: TaskRecord; to: TaskStatus } {
+    const stepMs = this.deps.config.taskStepMs;
+    let record = rec;
+    let to = next;
+    for (let n = 0; n < 3; n++) {
+      const due = record.nextTransitionAt;
+      if (due === undefined || due + stepMs > now) break;
+      if (to !== 'PENDING' && to !== 'ACTIVATING' && to !== 'STOPPING') break;
+      if (to === 'PENDING' && record.eni && !record.eni.networkInterfaceId) break;
+      if (to === 'ACTIVATING' && this.runtime.realContainers) break;
+      const stepped = applyTransition(record, { to, nowMs: due, stepMs });
+      const then = nextStatus(stepped.task.lastStatus, stepped.task.desiredStatus);
+      if (then === null || this.waitsFirst(stepped, then)) break;
+      record = stepped;
+      to = then;
+    }
+    return { record, to };
+  }
+
+  /** Whether the step to `to` needs something done before it (see `visit`), so cannot be caught up. */
+  private waitsFirst(rec: TaskRecord, to: TaskStatus): boolean {
+    const arn = rec.task.taskArn;
+    if (to === 'PENDING') return rec.eni !== undefined && !rec.eni.networkInterfaceId;
+    if (to === 'STOPPED') return holdsEni(rec);
+    if (to === 'ACTIVATING') return this.runtime.realContainers;
+    if (to === 'RUNNING') return this.servedPorts(rec).length > 0 || this.runtime.realContainers;
+    if (to === 'DEPROVISIONING') return this.stopping.has(arn);
+    return false;
   }
 
   /** Writes one step (caller holds the transaction) and notes its effects. */

@@ -302,6 +302,9 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
         stoppingAt: s.now,
         version: (rec.task.version ?? 1) + 1,
       },
+      // The agent takes the first stopping step at its next look, as for a service's stops: no
+      // write of its own just to set the due time (issue 14).
+      nextTransitionAt: s.deps.clock.now(),
     };
     s.col.tasks.putShared(updated.task.taskArn, updated);
     return { record: updated, changed: true };
