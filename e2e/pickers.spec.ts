@@ -198,6 +198,10 @@ test('create service: subnets, security groups, target group and container port 
   await page.getByRole('button', { name: 'Add target group' }).click();
   // Searched by name, then chosen from the keyboard.
   await page.getByLabel('Search target groups by name (1)').fill(`pick-${suffix}`);
+  // The search answers first (on a loaded machine a key pressed before it moves nothing).
+  await expect(
+    form.field('Target group (1)').locator(`option[value="${tg?.TargetGroupArn ?? ''}"]`),
+  ).toHaveCount(1);
   await form.field('Target group (1)').focus();
   await page.keyboard.press('ArrowDown');
   await expect(form.field('Target group (1)')).toHaveValue(tg?.TargetGroupArn ?? '');
