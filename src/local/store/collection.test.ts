@@ -291,6 +291,58 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
     expect(col.peekMany({ group: 'g' }).map((d) => d.n)).toEqual([3]);
   });
 
+  it('keeps counter changes until the transaction ends, and a rolled-back savepoint drops only its own', () => {
+    const { db, col } = derivedSetup();
+    const stored = (key: string) =>
+      (db.sql.prepare('SELECT n FROM c_ddocs_count WHERE key = ?').get(key) as { n: number } | undefined)?.n;
+    col.put('a', { group: 'x', n: 1, list: [] });
+    expect(stored('c|x|1')).toBe(1);
+    db.tx(() => {
+      col.put('b', { group: 'x', n: 1, list: [] });
+      col.put('c', { group: 'x', n: 1, list: [] });
+      col.put('a', { group: 'x', n: 2, list: [] });
+      // Read inside the transaction: the kept changes count, though not yet written.
+      expect(col.counted('c|x|1')).toBe(2);
+      expect(stored('c|x|1')).toBe(1);
+      expect([...col.countedWithPrefix('c|x|')].sort()).toEqual([
+        ['c|x|1', 2],
+        ['c|x|2', 1],
+      ]);
+      expect(() =>
+        db.tx(() => {
+          col.put('d', { group: 'x', n: 1, list: [] });
+          col.delete('b');
+          expect(col.counted('c|x|1')).toBe(2);
+          throw new Error('roll the savepoint back');
+        }),
+      ).toThrow('roll the savepoint back');
+      expect(col.counted('c|x|1')).toBe(2);
+      expect(col.counted('c|x|2')).toBe(1);
+    });
+    expect(stored('c|x|1')).toBe(2);
+    expect(stored('c|x|2')).toBe(1);
+    expect(() =>
+      db.tx(() => {
+        col.delete('a');
+        col.delete('b');
+        col.delete('c');
+        expect([...col.countedWithPrefix('c|x|')]).toEqual([]);
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    expect([...col.countedWithPrefix('c|x|')]).toEqual([
+      ['c|x|1', 2],
+      ['c|x|2', 1],
+    ]);
+    // Counts that reach 0 leave no row behind.
+    db.tx(() => {
+      col.delete('a');
+      col.delete('b');
+      col.delete('c');
+    });
+    expect(db.sql.prepare('SELECT COUNT(*) AS n FROM c_ddocs_count').get()).toEqual({ n: 0 });
+  });
+
   it('countedWithPrefix reads every counter under a prefix, exactly', () => {
     const { col } = derivedSetup();
     col.put('a', { group: 'x', n: 1, list: [] });

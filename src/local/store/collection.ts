@@ -121,6 +121,7 @@ export class Collection<T> {
       sql.exec(`DELETE FROM ${table}_lookup; DELETE FROM ${table}_count`);
       const rows = sql.prepare(`SELECT id, doc FROM ${table}`).all() as { id: string; doc: string }[];
       for (const r of rows) this.moveDerived(r.id, undefined, JSON.parse(r.doc) as T);
+      this.flushCounts();
       sql
         .prepare(
           'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -157,14 +158,10 @@ export class Collection<T> {
       const was = wasKeys?.counters ?? NO_KEYS;
       const now = nowKeys?.counters ?? NO_KEYS;
       if (!sameKeys(was, now)) {
-        const hot = this.hot;
-        for (const k of was) {
-          if (now.includes(k)) continue;
-          // One statement while the count stays above 0 (most keys: a cluster's, an instance's).
-          const left = hot.countDecrement.get(k) as { n: number } | undefined;
-          if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
-        }
-        for (const k of now) if (!was.includes(k)) hot.countIncrement.run(k);
+        // Kept until the transaction's end (`flushCounts`): the ten tasks of a RunTask, or a batch
+        // of lifecycle steps, move a cluster's counts by one statement, not one per task.
+        for (const k of was) if (!now.includes(k)) this.bump(k, -1);
+        for (const k of now) if (!was.includes(k)) this.bump(k, 1);
       }
     }
   }
@@ -192,21 +189,58 @@ export class Collection<T> {
     return this.hotStatements;
   }
 
-  /** Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the row). */
+  /**
+   * Runs `fn` in a transaction unless the caller already holds one (the derived keys move with the
+   * row). The caller's transaction is `Db.tx`, which writes the counts kept meanwhile before it ends.
+   */
   private atomically<R>(fn: () => R): R {
-    return this.sql.inTransaction ? fn() : this.sql.transaction(fn)();
+    if (this.sql.inTransaction) return fn();
+    return this.sql.transaction(() => {
+      const out = fn();
+      this.flushCounts();
+      return out;
+    })();
+  }
+
+  /** Changes to counters not yet written, by key (see `flushCounts`). */
+  private readonly countDeltas = new Map<string, number>();
+
+  private bump(key: string, by: number): void {
+    const n = (this.countDeltas.get(key) ?? 0) + by;
+    if (n === 0) this.countDeltas.delete(key);
+    else this.countDeltas.set(key, n);
+  }
+
+  /**
+   * Writes the counter changes kept since the last flush: one statement per key. Called inside the
+   * transaction that made them, before it commits (Db.tx at its start and end, so that a savepoint
+   * rolled back takes only its own changes with it; `dropCache` forgets them on a rollback).
+   */
+  flushCounts(): void {
+    if (this.countDeltas.size === 0) return;
+    const hot = this.hot;
+    for (const [k, by] of this.countDeltas) {
+      if (by > 0) {
+        hot.countAdd.run(k, by);
+        continue;
+      }
+      const left = hot.countSubtract.get(-by, k) as { n: number } | undefined;
+      if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
+    }
+    this.countDeltas.clear();
   }
 
   /** How many documents are counted under `key` (see `derived.counters`). */
   counted(key: string): number {
     const row = this.stmt('ck-get', () => `SELECT n FROM ${this.table}_count WHERE key = ?`).get(key) as
       { n: number } | undefined;
-    return row?.n ?? 0;
+    return (row?.n ?? 0) + (this.countDeltas.get(key) ?? 0);
   }
 
   /**
    * Every counter whose key starts with `prefix`, with its count (keys at 0 are absent): one index
-   * range read, O(the keys returned).
+   * range read, O(the keys returned), in key order, then (inside a transaction) keys first counted
+   * in it.
    */
   countedWithPrefix(prefix: string): Map<string, number> {
     const rows = this.stmt(
@@ -214,7 +248,11 @@ export class Collection<T> {
       () => `SELECT key, n FROM ${this.table}_count WHERE key >= ? AND key < ? ORDER BY key`,
     ).all(prefix, prefixEnd(prefix)) as { key: string; n: number }[];
     const out = new Map<string, number>();
-    for (const r of rows) if (r.n > 0) out.set(r.key, r.n);
+    for (const r of rows) out.set(r.key, r.n);
+    if (this.countDeltas.size > 0) {
+      for (const [k, by] of this.countDeltas) if (k.startsWith(prefix)) out.set(k, (out.get(k) ?? 0) + by);
+    }
+    for (const [k, n] of out) if (n <= 0) out.delete(k);
     return out;
   }
 
@@ -357,6 +395,7 @@ export class Collection<T> {
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
+    this.countDeltas.clear();
     this.writes++;
     this.membership++;
   }
@@ -546,8 +585,8 @@ interface HotStatements {
   get: Database.Statement;
   lookupAdd: Database.Statement;
   lookupDelete: Database.Statement;
-  countIncrement: Database.Statement;
-  countDecrement: Database.Statement;
+  countAdd: Database.Statement;
+  countSubtract: Database.Statement;
   countDeleteZero: Database.Statement;
 }
 
@@ -566,8 +605,8 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
       get,
       lookupAdd: get,
       lookupDelete: get,
-      countIncrement: get,
-      countDecrement: get,
+      countAdd: get,
+      countSubtract: get,
       countDeleteZero: get,
     };
   }
@@ -577,10 +616,10 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     get,
     lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
-    countIncrement: sql.prepare(
-      `INSERT INTO ${table}_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1`,
+    countAdd: sql.prepare(
+      `INSERT INTO ${table}_count (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
     ),
-    countDecrement: sql.prepare(`UPDATE ${table}_count SET n = n - 1 WHERE key = ? RETURNING n`),
+    countSubtract: sql.prepare(`UPDATE ${table}_count SET n = n - ? WHERE key = ? RETURNING n`),
     countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
   };
 }

@@ -44,12 +44,23 @@ export class Db {
    * and drops the collections' cached documents (they may hold rolled-back writes).
    */
   tx<T>(fn: () => T): T {
+    // Counters the collections keep during a transaction are written before it ends, and before
+    // a nested one (a savepoint) begins, so that rolling the savepoint back drops only its own.
+    if (this.sql.inTransaction) this.flushCounts();
     try {
-      return this.sql.transaction(fn)();
+      return this.sql.transaction(() => {
+        const out = fn();
+        this.flushCounts();
+        return out;
+      })();
     } catch (err) {
       this.dropCaches();
       throw err;
     }
+  }
+
+  private flushCounts(): void {
+    for (const c of this.collections.values()) c.flushCounts();
   }
 
   private dropCaches(): void {
