@@ -182,6 +182,18 @@ export function familyRevisions(s: Scope, family: string): TaskDefinitionRecord[
  * A bare family only resolves to an ACTIVE revision; an exact revision resolves in any status.
  */
 export function findTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord | null {
+  return lookUpTaskDefinition(s, ref, false);
+}
+
+/**
+ * `findTaskDefinition` for readers (RunTask, StartTask): the shared frozen record from the
+ * collection's cache (Collection.peek), nothing parsed again per call. Never modify it.
+ */
+export function peekTaskDefinition(s: Scope, ref: string): Readonly<TaskDefinitionRecord> | null {
+  return lookUpTaskDefinition(s, ref, true);
+}
+
+function lookUpTaskDefinition(s: Scope, ref: string, shared: boolean): TaskDefinitionRecord | null {
   let value = ref;
   if (ref.startsWith('arn:')) {
     const resource = ecsResource(s, ref);
@@ -193,9 +205,16 @@ export function findTaskDefinition(s: Scope, ref: string): TaskDefinitionRecord 
   const family = m[1] as string;
   if (m[2] === undefined) {
     if (ref.startsWith('arn:')) return null;
-    return familyRevisions(s, family).find((r) => r.taskDefinition.status === 'ACTIVE') ?? null;
+    if (!shared) return familyRevisions(s, family).find((r) => r.taskDefinition.status === 'ACTIVE') ?? null;
+    let latest: TaskDefinitionRecord | null = null;
+    for (const r of s.col.taskDefinitions.peekMany({ family: `${s.region}|${family}` })) {
+      if (r.taskDefinition.status !== 'ACTIVE') continue;
+      if (!latest || r.taskDefinition.revision > latest.taskDefinition.revision) latest = r;
+    }
+    return latest;
   }
-  return s.col.taskDefinitions.get(taskDefinitionArnOf(s, family, Number(m[2]))) ?? null;
+  const arn = taskDefinitionArnOf(s, family, Number(m[2]));
+  return (shared ? s.col.taskDefinitions.peek(arn) : s.col.taskDefinitions.get(arn)) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import {
   peekInstance,
   findTask,
   taskArnIn,
-  findTaskDefinition,
+  peekTaskDefinition,
   serviceArnOf,
   validateTags,
   maxResultsOf,
@@ -155,8 +155,8 @@ function validateOverrides(td: WireTaskDefinition, overrides: Wire<ecs.TaskOverr
 }
 
 /** A task definition that RunTask/StartTask may use: a family's latest ACTIVE revision or an exact revision. */
-function runnableTaskDefinition(s: Scope, ref: string | undefined): TaskDefinitionRecord {
-  const rec = findTaskDefinition(s, ref ?? '');
+function runnableTaskDefinition(s: Scope, ref: string | undefined): Readonly<TaskDefinitionRecord> {
+  const rec = peekTaskDefinition(s, ref ?? '');
   if (!rec || rec.taskDefinition.status === 'DELETE_IN_PROGRESS')
     throw errors.invalid('TaskDefinition not found.');
   return rec;
