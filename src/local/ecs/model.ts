@@ -21,6 +21,7 @@ import {
 
 import type { Wire } from '../protocol/types';
 import { taskRecordJson } from './task-json';
+import { instanceRecordJson } from './instance-json';
 
 export type { Wire };
 
@@ -326,7 +327,11 @@ export function ecsCollections(db: Db) {
         { name: 'cluster', key: (r) => r.clusterArn },
         { name: 'ec2InstanceId', key: (r) => r.containerInstance.ec2InstanceId },
       ],
-      { ...CACHE, derived: { version: INSTANCE_KEYS_VERSION, counters: instanceCounters } },
+      {
+        ...CACHE,
+        serialize: instanceRecordJson,
+        derived: { version: INSTANCE_KEYS_VERSION, counters: instanceCounters },
+      },
     ),
     /**
      * Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. Counts and the
