@@ -51,7 +51,9 @@ if (service) {
 }
 const placedMs = performance.now() - t0;
 for (;;) {
-  const c = await call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', { clusters: ['m'] });
+  const c = await call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', {
+    clusters: ['m'],
+  });
   if (c.clusters[0]?.runningTasksCount === tasks) break;
   await new Promise((r) => setTimeout(r, 20));
 }
