@@ -33,6 +33,7 @@ import {
   type EcsCollections,
   type TaskRecord,
 } from '../ecs/model';
+import { countKeys, taskKeys } from '../ecs/counts';
 import { placeWaitingTasks } from './launch';
 import { NOTICE_EVERY_S, withEvents } from './service-events';
 
@@ -220,9 +221,8 @@ export class CapacityController implements Runnable {
     let busyCount = 0;
     let perInstance: { cpu: number; memory: number } | undefined;
     for (const r of mine) {
-      const runs = this.col.tasks
-        .peekMany({ instance: r.containerInstance.containerInstanceArn })
-        .some((t) => t.task.lastStatus !== 'STOPPED');
+      const runs =
+        this.col.tasks.counted(countKeys.instanceLive(r.containerInstance.containerInstanceArn)) > 0;
       busy.set(r.containerInstance.ec2InstanceId ?? '', runs);
       if (runs) busyCount++;
       const res = r.containerInstance.registeredResources ?? [];
@@ -231,8 +231,9 @@ export class CapacityController implements Runnable {
         memory: res.find((x) => x.name === 'MEMORY')?.integerValue ?? 0,
       };
     }
+    // Counters and lookup keys kept with each task (ecs/counts.ts): no pass reads the cluster's tasks.
     const waiting = this.col.tasks
-      .find({ clusterDesired: `${clusterArn}|RUNNING` })
+      .peekByKey(taskKeys.awaitingCapacity(clusterArn, name))
       .filter((t) => t.awaitingCapacity && t.task.capacityProviderName === name);
     const joining = live.filter((i) => !registered.has(i.InstanceId ?? '')).length;
     this.noticeWaiting(waiting, name);
