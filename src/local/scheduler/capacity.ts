@@ -200,7 +200,8 @@ export class CapacityController implements Runnable {
     const name = rec.capacityProvider.name;
     const live = (group.Instances ?? []).filter((i) => LIVE_STATES.has(i.LifecycleState ?? ''));
     const liveIds = new Set(live.map((i) => i.InstanceId ?? ''));
-    const instances = this.col.containerInstances.find({ cluster: clusterArn });
+    // The cached instances (shared, frozen; nothing here changes them in place).
+    const instances = this.col.containerInstances.peekMany({ cluster: clusterArn });
     for (const ci of instances) {
       const c = ci.containerInstance;
       if (c.capacityProviderName || !liveIds.has(c.ec2InstanceId ?? '') || c.status === 'INACTIVE') continue;
@@ -212,7 +213,7 @@ export class CapacityController implements Runnable {
     const placed = placeWaitingTasks(this.deps, clusterArn, name);
 
     const mine = this.col.containerInstances
-      .find({ cluster: clusterArn })
+      .peekMany({ cluster: clusterArn })
       .filter(
         (r) => r.containerInstance.capacityProviderName === name && r.containerInstance.status !== 'INACTIVE',
       );
