@@ -478,6 +478,66 @@ describe('counts and ListTasks keys follow the tasks', () => {
           .tasks.all()
           .filter((t) => t.eni && t.task.containerInstanceArn && t.task.lastStatus !== 'STOPPED').length;
       }
+      // Then each path once more on purpose (the run above takes them by chance): a Fargate task
+      // holds its provider and its attachment until it has stopped; an awsvpc task on an instance
+      // holds an interface there.
+      {
+        const cluster = pick(CLUSTERS);
+        const run = await call<{ tasks: { taskArn: string; attachments: { id: string }[] }[] }>('RunTask', {
+          cluster,
+          taskDefinition: 'fg',
+          networkConfiguration: network,
+          capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }],
+        });
+        await call('RunTask', { cluster, taskDefinition: 'vpc', networkConfiguration: network });
+        await settle(500);
+        await check(setupDone);
+        const [fg] = run.tasks;
+        const attachmentArn = `arn:aws:ecs:us-east-1:000000000000:attachment/${fg?.attachments[0]?.id ?? ''}`;
+        const report = () =>
+          call('SubmitAttachmentStateChanges', {
+            cluster,
+            attachments: [{ attachmentArn, status: 'ATTACHED' }],
+          });
+        const onlySpot = () =>
+          call('PutClusterCapacityProviders', {
+            cluster,
+            capacityProviders: ['FARGATE_SPOT'],
+            defaultCapacityProviderStrategy: [],
+          });
+        await report();
+        seen.attachmentFound++;
+        await expect(onlySpot()).rejects.toMatchObject({ code: 'ResourceInUseException' });
+        seen.providerRefused++;
+        await call('StopTask', { cluster, task: fg?.taskArn });
+        await settle(1000);
+        await check(setupDone);
+        await expect(report()).rejects.toMatchObject({ code: 'InvalidParameterException' });
+        seen.attachmentGone++;
+        // Other FARGATE tasks of the run may still be live: removed exactly when none is.
+        const clusterArn = `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`;
+        const inUse = ecsCollections(p.deps.db)
+          .tasks.all()
+          .some(
+            (t) =>
+              t.task.clusterArn === clusterArn &&
+              t.task.lastStatus !== 'STOPPED' &&
+              t.task.capacityProviderName === 'FARGATE',
+          );
+        if (inUse) await expect(onlySpot()).rejects.toMatchObject({ code: 'ResourceInUseException' });
+        else {
+          await onlySpot();
+          seen.providerRemoved++;
+          await call('PutClusterCapacityProviders', {
+            cluster,
+            capacityProviders: PROVIDERS,
+            defaultCapacityProviderStrategy: [],
+          });
+        }
+        seen.eni += ecsCollections(p.deps.db)
+          .tasks.all()
+          .filter((t) => t.eni && t.task.containerInstanceArn && t.task.lastStatus !== 'STOPPED').length;
+      }
       // An hour later every stopped task has expired, and the counts still agree.
       await settle(3_700_000);
       await settle(1000);
