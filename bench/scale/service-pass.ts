@@ -7,7 +7,8 @@
  * DescribeServices p50/p99 during it and while the 10,000 tasks are held (10 s from the
  * deployment's completion) while other tasks are run and stopped in the cluster, with the passes
  * per second meanwhile (hints, rechecks and the resync) and how many found the service still
- * steady without reading its tasks. Figures only: nothing asserts a time.
+ * steady without reading its tasks. `--task-set`: the same with the EXTERNAL deployment controller,
+ * the service's tasks in one task set (CreateTaskSet, scale 100 %). Figures only: nothing asserts a time.
  */
 import { LocalControlPlane } from '../../src/local/index';
 import { ServiceScheduler } from '../../src/local/scheduler/worker';
@@ -59,9 +60,12 @@ function meterPasses(): PassMeter {
 
 export async function benchServicePass(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
+  const taskSet = argv.includes('--task-set');
   const instances = quick ? 200 : 1000;
   const tasks = quick ? 2000 : 10_000;
-  console.log(`\n== service-pass: a service scaled 0 -> ${tasks} on ${instances} instances ==`);
+  console.log(
+    `\n== service-pass: a service${taskSet ? ' (EXTERNAL, one task set)' : ''} scaled 0 -> ${tasks} on ${instances} instances ==`,
+  );
   const meter = meterPasses();
   const plane = new LocalControlPlane({ statePath: null, taskStepMs: 200 });
   await plane.start();
@@ -99,22 +103,45 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     };
     meter.reset();
     const t0 = performance.now();
-    await c.call('CreateService', {
-      cluster: 'sp',
-      serviceName: 'svc',
-      taskDefinition: 'sp',
-      desiredCount: tasks,
-    });
+    if (taskSet) {
+      await c.call('CreateService', {
+        cluster: 'sp',
+        serviceName: 'svc',
+        desiredCount: tasks,
+        deploymentController: { type: 'EXTERNAL' },
+      });
+      await c.call('CreateTaskSet', {
+        cluster: 'sp',
+        service: 'svc',
+        taskDefinition: 'sp',
+        scale: { value: 100, unit: 'PERCENT' },
+      });
+    } else {
+      await c.call('CreateService', {
+        cluster: 'sp',
+        serviceName: 'svc',
+        taskDefinition: 'sp',
+        desiredCount: tasks,
+      });
+    }
     while ((await describe('DescribeServices, scaling up')) < tasks) await sleep(20);
     const upMs = performance.now() - t0;
     const up = { count: meter.count, totalMs: meter.totalMs, longestMs: meter.longestMs };
-    // Held: from the deployment's completion (its tasks RUNNING long enough) on.
+    // Held: from the deployment's completion (its tasks RUNNING long enough; the task set steady) on.
     for (;;) {
-      const out = await c.call<{ services: { deployments?: { rolloutState?: string }[] }[] }>(
-        'DescribeServices',
-        { cluster: 'sp', services: ['svc'] },
-      );
-      if (out.services[0]?.deployments?.[0]?.rolloutState === 'COMPLETED') break;
+      const out = await c.call<{
+        services: {
+          deployments?: { rolloutState?: string }[];
+          taskSets?: { stabilityStatus?: string }[];
+        }[];
+      }>('DescribeServices', { cluster: 'sp', services: ['svc'] });
+      const svc = out.services[0];
+      if (
+        taskSet
+          ? svc?.taskSets?.[0]?.stabilityStatus === 'STEADY_STATE'
+          : svc?.deployments?.[0]?.rolloutState === 'COMPLETED'
+      )
+        break;
       await sleep(50);
     }
 

@@ -13,8 +13,9 @@ import type * as ecs from '@aws-sdk/client-ecs';
 import { AwsError } from '../protocol/errors';
 import { AGENT_VERSION_INFO } from '../agent/registration';
 import { withExitedContainer } from '../agent/container-events';
-import { activeCluster, errors, findInstance, findTask, liveTasksOfCluster, type Scope } from './common';
+import { activeCluster, errors, findInstance, findTask, type Scope } from './common';
 import type { ClusterRecord, TaskRecord, Wire } from './model';
+import { taskKeys } from './counts';
 
 /** Where the agent polls: this control plane (the address it was reached on is its own). */
 export function discoverPollEndpoint(s: Scope, input: Wire<ecs.DiscoverPollEndpointRequest>) {
@@ -198,18 +199,26 @@ function withAttachments(
   return { ...rec, task: { ...rec.task, attachments } };
 }
 
+/**
+ * The task not STOPPED yet in the cluster that holds the attachment an ARN names (`.../ID`): one
+ * lookup key probe (counts.ts `taskKeys.attachment`), whatever the number of tasks.
+ */
+function attachmentOwner(s: Scope, clusterArn: string, arn: string): TaskRecord | undefined {
+  const slash = arn.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const [id] = s.col.tasks.idsByKey(taskKeys.attachment(clusterArn, arn.slice(slash + 1)), { limit: 1 });
+  return id === undefined ? undefined : s.col.tasks.get(id);
+}
+
 export function submitAttachmentStateChanges(s: Scope, input: Wire<ecs.SubmitAttachmentStateChangesRequest>) {
   const changes = input.attachments ?? [];
   if (changes.length === 0) throw errors.invalid('attachments cannot be empty.');
   const touched = s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
-    const tasks = liveTasksOfCluster(s, cluster.cluster.clusterArn);
     const out: TaskRecord[] = [];
     for (const change of changes) {
       const arn = change.attachmentArn ?? '';
-      const owner = tasks.find((t) =>
-        (t.task.attachments ?? []).some((a) => a.id !== undefined && arn.endsWith(`/${a.id}`)),
-      );
+      const owner = attachmentOwner(s, cluster.cluster.clusterArn, arn);
       if (!owner) throw errors.invalid(`The attachment ${arn.slice(0, 1600)} was not found in the cluster.`);
       const current = out.find((t) => t.task.taskArn === owner.task.taskArn) ?? owner;
       const next = withAttachments(current, [change], false);

@@ -11,14 +11,13 @@ import {
   clusterArnOf,
   errors,
   findCluster,
-  liveTasksOfCluster,
   maxResultsOf,
   pageOf,
   validateTags,
   type Failure,
   type Scope,
 } from './common';
-import { clusterCounts } from './counts';
+import { clusterCounts, countKeys } from './counts';
 import { accountSetting } from './account-settings';
 import { withCapacityProviders } from './capacity-providers';
 import type { ClusterRecord, Wire, WireCluster } from './model';
@@ -225,8 +224,9 @@ export function putClusterCapacityProviders(s: Scope, input: Wire<ecs.PutCluster
       const usedByService = services.some((x) =>
         (x.service.capacityProviderStrategy ?? []).some((i) => removed.includes(i.capacityProvider ?? '')),
       );
-      const usedByTask = liveTasksOfCluster(s, rec.cluster.clusterArn).some((t) =>
-        removed.includes(t.task.capacityProviderName ?? ''),
+      // A counter per cluster and provider kept with each task (counts.ts): O(1) in tasks.
+      const usedByTask = removed.some(
+        (name) => s.col.tasks.counted(countKeys.providerLive(rec.cluster.clusterArn, name)) > 0,
       );
       if (usedByService || usedByTask) {
         throw new AwsError(

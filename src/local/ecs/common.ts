@@ -320,13 +320,3 @@ export function mergeTags(existing: ecs.Tag[] | undefined, added: ecs.Tag[]): ec
   if (map.size > MAX_TAGS) throw errors.invalid(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
   return [...map].map(([key, value]) => ({ key, value }));
 }
-
-/** A cluster's tasks not STOPPED yet (desired RUNNING, and desired STOPPED still on their way down). */
-export function liveTasksOfCluster(s: Scope, clusterArn: string): TaskRecord[] {
-  return [
-    ...s.col.tasks.find({ clusterDesired: `${clusterArn}|RUNNING` }),
-    ...s.col.tasks
-      .find({ clusterDesired: `${clusterArn}|STOPPED` })
-      .filter((t) => t.task.lastStatus !== 'STOPPED'),
-  ];
-}

@@ -3,14 +3,20 @@
  * StopTask, services scaling and crash-looping, instances draining and deregistered, and the clock
  * moving (stopped tasks expire), checked after every step. Every count DescribeClusters,
  * DescribeServices and DescribeContainerInstances reports, every ListTasks filter and the
- * scheduler's live/failed keys must equal what counting the stored tasks one by one gives.
+ * scheduler's live/failed keys must equal what counting the stored tasks one by one gives. Some
+ * tasks are awsvpc (on the instances, and on FARGATE by capacity provider), so the interface,
+ * capacity provider and attachment keys are exercised: PutClusterCapacityProviders refuses to
+ * remove a provider exactly while a task of it is not STOPPED, SubmitAttachmentStateChanges finds
+ * exactly the attachments of tasks not STOPPED, and ListContainerInstances' filters on
+ * runningTasksCount and task:group agree with the tasks. The stored derived rows as a whole must
+ * equal the key functions applied to every task (the store moves them by difference).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { LocalControlPlane } from '../index';
 import { failedTask } from '../scheduler/reconcile';
 import { reconcileTask } from '../scheduler/service-input';
-import { countKeys, taskKeys } from './counts';
+import { countKeys, taskCounters, taskKeys, taskLookups } from './counts';
 import { ecsCollections, PENDING_STATUSES, type TaskRecord } from './model';
 
 /** A small deterministic generator (mulberry32), so a failure replays. */
@@ -33,6 +39,10 @@ afterEach(async () => {
 const CLUSTERS = ['a', 'b'];
 const FAMILIES = ['web', 'crash'];
 const STARTED_BY = ['alice', 'bob', undefined];
+const PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+
+/** What the runs went through: each path must have been taken by one of them (no check trivially empty). */
+const seen = { eni: 0, providerRefused: 0, providerRemoved: 0, attachmentFound: 0, attachmentGone: 0 };
 
 async function setup() {
   const clock = new ManualClock({ start: 1_700_000_000_000 });
@@ -41,15 +51,37 @@ async function setup() {
   const p = plane;
   const call = <T = Record<string, unknown>>(action: string, input: unknown) =>
     p.deps.services.call<T>('ecs', action, input);
+  const ec2 = <T>(action: string, input: unknown) => p.deps.services.call<T>('ec2', action, input);
+  const subnets = await ec2<{ Subnets: { SubnetId: string; AvailabilityZone: string }[] }>(
+    'DescribeSubnets',
+    { Filters: [{ Name: 'default-for-az', Values: ['true'] }] },
+  );
+  const subnet = subnets.Subnets.find((x) => x.AvailabilityZone === 'us-east-1a')?.SubnetId ?? '';
+  expect(subnet).not.toBe('');
+  const network = { awsvpcConfiguration: { subnets: [subnet] } };
   const instances = new Map<string, string[]>();
   for (const cluster of CLUSTERS) {
     await call('CreateCluster', { clusterName: cluster });
     const arns: string[] = [];
+    // EC2 instances without user data (no agent of their own), registered here: their task interfaces attach.
+    const launched = await ec2<{ Instances: { InstanceId: string }[] }>('RunInstances', {
+      ImageId: 'ami-0a7a1e5e0c5c0ffee',
+      InstanceType: 'c5.xlarge',
+      MinCount: 3,
+      MaxCount: 3,
+      SubnetId: subnet,
+    });
     for (let i = 0; i < 3; i++) {
       const out = await call<{ containerInstance: { containerInstanceArn: string } }>(
         'RegisterContainerInstance',
         {
           cluster,
+          instanceIdentityDocument: JSON.stringify({
+            instanceId: launched.Instances[i]?.InstanceId,
+            region: 'us-east-1',
+            instanceType: 'c5.xlarge',
+            availabilityZone: 'us-east-1a',
+          }),
           totalResources: [
             { name: 'CPU', type: 'INTEGER', integerValue: 4096 },
             { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 },
@@ -70,7 +102,25 @@ async function setup() {
       { name: 'app', image: 'busybox', memory: 64, essential: true, command: ['sh', '-c', 'exit 1'] },
     ],
   });
+  await call('RegisterTaskDefinition', {
+    family: 'vpc',
+    networkMode: 'awsvpc',
+    containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, essential: true }],
+  });
+  await call('RegisterTaskDefinition', {
+    family: 'fg',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [{ name: 'app', image: 'busybox', essential: true }],
+  });
   for (const cluster of CLUSTERS) {
+    await call('PutClusterCapacityProviders', {
+      cluster,
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: [],
+    });
     for (const family of FAMILIES) {
       await call('CreateService', {
         cluster,
@@ -80,7 +130,7 @@ async function setup() {
       });
     }
   }
-  return { clock, call, instances, plane: p };
+  return { clock, call, instances, network, plane: p };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -102,10 +152,34 @@ async function listAll(call: Setup['call'], input: Record<string, unknown>): Pro
 
 const familyOf = (t: TaskRecord) => /task-definition\/([^:]+):/.exec(t.task.taskDefinitionArn ?? '')?.[1];
 
+/** The stored derived rows (lookups and counters) against the key functions applied to every task. */
+function checkStoredKeys(p: LocalControlPlane, tasks: TaskRecord[]): void {
+  const lookups: string[] = [];
+  const counters = new Map<string, number>();
+  for (const t of tasks) {
+    for (const k of taskLookups(t)) lookups.push(`${k} ${t.task.taskArn}`);
+    for (const k of taskCounters(t)) counters.set(k, (counters.get(k) ?? 0) + 1);
+  }
+  const sql = p.deps.db.sql;
+  const storedLookups = (
+    sql.prepare('SELECT key, id FROM c_ecs_tasks_lookup').all() as { key: string; id: string }[]
+  )
+    .map((r) => `${r.key} ${r.id}`)
+    .sort();
+  expect(storedLookups).toEqual(lookups.sort());
+  const storedCounters = sql.prepare('SELECT key, n FROM c_ecs_tasks_count WHERE n > 0').all() as {
+    key: string;
+    n: number;
+  }[];
+  expect(new Map(storedCounters.map((r) => [r.key, r.n]))).toEqual(counters);
+}
+
 /** Every count and list, from the API and the derived keys, against the stored tasks one by one. */
 async function check({ call, instances, plane: p }: Setup): Promise<void> {
   const col = ecsCollections(p.deps.db);
   const tasks = col.tasks.all();
+  checkStoredKeys(p, tasks);
+  const live = (t: TaskRecord) => t.task.lastStatus !== 'STOPPED';
   const running = (t: TaskRecord) => t.task.lastStatus === 'RUNNING';
   const pending = (t: TaskRecord) => PENDING_STATUSES.has(t.task.lastStatus);
   for (const cluster of CLUSTERS) {
@@ -138,6 +212,24 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
     expect(new Map([...col.tasks.countedWithPrefix(countKeys.eniPrefix(clusterArn))].sort())).toEqual(
       new Map([...enis].sort()),
     );
+    // Capacity providers in use, instances busy, attachments held: by key and by scan.
+    for (const provider of ['FARGATE', 'FARGATE_SPOT']) {
+      expect(col.tasks.counted(countKeys.providerLive(clusterArn, provider)), provider).toBe(
+        mine.filter((t) => live(t) && t.task.capacityProviderName === provider).length,
+      );
+    }
+    for (const arn of ciArns) {
+      expect(col.tasks.counted(countKeys.instanceLive(arn))).toBe(
+        mine.filter((t) => live(t) && t.task.containerInstanceArn === arn).length,
+      );
+    }
+    for (const t of mine) {
+      for (const a of t.task.attachments ?? []) {
+        expect(col.tasks.idsByKey(taskKeys.attachment(clusterArn, a.id ?? ''))).toEqual(
+          live(t) ? [t.task.taskArn] : [],
+        );
+      }
+    }
     expect(new Map([...col.tasks.countedWithPrefix(countKeys.groupPrefix(clusterArn))].sort())).toEqual(
       new Map([...groups].sort()),
     );
@@ -185,6 +277,38 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
       }
     }
 
+    // ListContainerInstances' filters on what runs there: the counters against the tasks.
+    const listed = async (filter: string) => {
+      const out = await call<{ containerInstanceArns: string[] }>('ListContainerInstances', {
+        cluster,
+        filter,
+        maxResults: 100,
+      });
+      return [...out.containerInstanceArns].sort();
+    };
+    const registered = ciArns.filter((arn) => {
+      const status = col.containerInstances.get(arn)?.containerInstance.status;
+      return status === 'ACTIVE' || status === 'DRAINING';
+    });
+    const runningOn = (arn: string) =>
+      mine.filter((t) => t.task.containerInstanceArn === arn && running(t)).length;
+    for (const n of new Set(registered.map(runningOn))) {
+      expect(await listed(`runningTasksCount == ${n}`)).toEqual(
+        registered.filter((arn) => runningOn(arn) === n).sort(),
+      );
+    }
+    for (const group of ['family:web', 'family:vpc', 'service:svc-web', 'service:svc-crash']) {
+      const holds = (arn: string) =>
+        mine.some(
+          (t) =>
+            live(t) &&
+            t.task.desiredStatus === 'RUNNING' &&
+            t.task.containerInstanceArn === arn &&
+            t.task.group === group,
+        );
+      expect(await listed(`task:group == ${group}`), group).toEqual(registered.filter(holds).sort());
+    }
+
     // ListTasks: each filter alone and a few together, both desired statuses.
     for (const desiredStatus of ['RUNNING', 'STOPPED']) {
       const base = mine.filter((t) => t.task.desiredStatus === desiredStatus);
@@ -200,8 +324,8 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
         ]),
         [{ startedBy: 'alice' }, (t) => t.task.startedBy === 'alice'],
         [{ startedBy: 'bob', family: 'web' }, (t) => t.task.startedBy === 'bob' && familyOf(t) === 'web'],
-        [{ launchType: 'EC2' }, () => true],
-        [{ launchType: 'FARGATE' }, () => false],
+        [{ launchType: 'EC2' }, (t) => t.task.launchType === 'EC2'],
+        [{ launchType: 'FARGATE' }, (t) => t.task.launchType === 'FARGATE'],
         ...active.map((arn): [Record<string, string>, (t: TaskRecord) => boolean] => [
           { containerInstance: arn },
           (t) => t.task.containerInstanceArn === arn,
@@ -212,7 +336,10 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
         ],
         [
           { containerInstance: active[1] ?? '', startedBy: 'alice', launchType: 'EC2' },
-          (t) => t.task.containerInstanceArn === active[1] && t.task.startedBy === 'alice',
+          (t) =>
+            t.task.containerInstanceArn === active[1] &&
+            t.task.startedBy === 'alice' &&
+            t.task.launchType === 'EC2',
         ],
         ...FAMILIES.map((f): [Record<string, string>, (t: TaskRecord) => boolean] => [
           { containerInstance: active[0] ?? '', serviceName: `svc-${f}` },
@@ -234,11 +361,11 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
 }
 
 describe('counts and ListTasks keys follow the tasks', () => {
-  it.each([1, 2])(
+  it.each([1, 2, 3])(
     'through a generated run (seed %i)',
     async (seed) => {
       const setupDone = await setup();
-      const { clock, call, instances, plane: p } = setupDone;
+      const { clock, call, instances, network, plane: p } = setupDone;
       const rnd = random(seed);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
       const settle = async (ms: number) => {
@@ -246,10 +373,10 @@ describe('counts and ListTasks keys follow the tasks', () => {
         await p.idle();
       };
       await settle(0);
-      for (let step = 0; step < 40; step++) {
+      for (let step = 0; step < 60; step++) {
         const cluster = pick(CLUSTERS);
         const op = rnd();
-        if (op < 0.3) {
+        if (op < 0.25) {
           const startedBy = pick(STARTED_BY);
           await call('RunTask', {
             cluster,
@@ -257,23 +384,89 @@ describe('counts and ListTasks keys follow the tasks', () => {
             count: 1 + Math.floor(rnd() * 3),
             ...(startedBy ? { startedBy } : {}),
           });
-        } else if (op < 0.45) {
+        } else if (op < 0.37) {
           const listed = await listAll(call, { cluster });
           if (listed.length > 0) await call('StopTask', { cluster, task: pick(listed) });
-        } else if (op < 0.6) {
+        } else if (op < 0.5) {
           await call('UpdateService', {
             cluster,
             service: `svc-${pick(FAMILIES)}`,
             desiredCount: Math.floor(rnd() * 4),
           });
         } else if (op < 0.65) {
+          // awsvpc: on the instances (some refused for want of interfaces), or on FARGATE / FARGATE_SPOT.
+          const fargate = rnd() < 0.5;
+          await call('RunTask', {
+            cluster,
+            taskDefinition: fargate ? 'fg' : 'vpc',
+            count: 1 + Math.floor(rnd() * 3),
+            networkConfiguration: network,
+            ...(fargate ? { capacityProviderStrategy: [{ capacityProvider: pick(PROVIDERS) }] } : {}),
+          });
+        } else if (op < 0.75) {
+          // Removing a provider is refused exactly while one of its tasks is not STOPPED (half the
+          // time, the provider of such a task when there is one).
+          const clusterArn = `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`;
+          const users = ecsCollections(p.deps.db)
+            .tasks.all()
+            .filter((t) => t.task.clusterArn === clusterArn && t.task.lastStatus !== 'STOPPED')
+            .map((t) => t.task.capacityProviderName)
+            .filter((x) => x !== undefined);
+          const provider = users.length > 0 && rnd() < 0.5 ? pick(users) : pick(PROVIDERS);
+          const inUse = users.includes(provider);
+          const removal = call('PutClusterCapacityProviders', {
+            cluster,
+            capacityProviders: PROVIDERS.filter((x) => x !== provider),
+            defaultCapacityProviderStrategy: [],
+          });
+          if (inUse) {
+            await expect(removal).rejects.toMatchObject({
+              code: 'ResourceInUseException',
+              message: 'The specified capacity provider is in use and cannot be removed.',
+            });
+            seen.providerRefused++;
+          } else {
+            await removal;
+            seen.providerRemoved++;
+            await call('PutClusterCapacityProviders', {
+              cluster,
+              capacityProviders: PROVIDERS,
+              defaultCapacityProviderStrategy: [],
+            });
+          }
+        } else if (op < 0.84) {
+          // An attachment report: found while its task is not STOPPED, refused after.
+          const clusterArn = `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`;
+          const held = ecsCollections(p.deps.db)
+            .tasks.all()
+            .filter((t) => t.task.clusterArn === clusterArn)
+            .flatMap((t) => (t.task.attachments ?? []).map((a) => ({ t, id: a.id ?? '' })));
+          if (held.length > 0) {
+            // Half the time, an attachment of a STOPPED task when there is one.
+            const gone = held.filter((x) => x.t.task.lastStatus === 'STOPPED');
+            const { t, id } = gone.length > 0 && rnd() < 0.5 ? pick(gone) : pick(held);
+            const report = call('SubmitAttachmentStateChanges', {
+              cluster,
+              attachments: [
+                { attachmentArn: `arn:aws:ecs:us-east-1:000000000000:attachment/${id}`, status: 'ATTACHED' },
+              ],
+            });
+            if (t.task.lastStatus !== 'STOPPED') {
+              await report;
+              seen.attachmentFound++;
+            } else {
+              await expect(report).rejects.toMatchObject({ code: 'InvalidParameterException' });
+              seen.attachmentGone++;
+            }
+          }
+        } else if (op < 0.87) {
           const arn = pick(instances.get(cluster) ?? []);
           await call('UpdateContainerInstancesState', {
             cluster,
             containerInstances: [arn],
             status: 'DRAINING',
           });
-        } else if (op < 0.68 && step > 20) {
+        } else if (op < 0.9 && step > 20) {
           const arn = pick(instances.get(cluster) ?? []);
           await call('DeregisterContainerInstance', { cluster, containerInstance: arn, force: true }).catch(
             () => undefined, // already deregistered
@@ -281,6 +474,69 @@ describe('counts and ListTasks keys follow the tasks', () => {
         }
         await settle(Math.floor(rnd() * 400));
         await check(setupDone);
+        seen.eni += ecsCollections(p.deps.db)
+          .tasks.all()
+          .filter((t) => t.eni && t.task.containerInstanceArn && t.task.lastStatus !== 'STOPPED').length;
+      }
+      // Then each path once more on purpose (the run above takes them by chance): a Fargate task
+      // holds its provider and its attachment until it has stopped; an awsvpc task on an instance
+      // holds an interface there.
+      {
+        const cluster = pick(CLUSTERS);
+        const run = await call<{ tasks: { taskArn: string; attachments: { id: string }[] }[] }>('RunTask', {
+          cluster,
+          taskDefinition: 'fg',
+          networkConfiguration: network,
+          capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }],
+        });
+        await call('RunTask', { cluster, taskDefinition: 'vpc', networkConfiguration: network });
+        await settle(500);
+        await check(setupDone);
+        const [fg] = run.tasks;
+        const attachmentArn = `arn:aws:ecs:us-east-1:000000000000:attachment/${fg?.attachments[0]?.id ?? ''}`;
+        const report = () =>
+          call('SubmitAttachmentStateChanges', {
+            cluster,
+            attachments: [{ attachmentArn, status: 'ATTACHED' }],
+          });
+        const onlySpot = () =>
+          call('PutClusterCapacityProviders', {
+            cluster,
+            capacityProviders: ['FARGATE_SPOT'],
+            defaultCapacityProviderStrategy: [],
+          });
+        await report();
+        seen.attachmentFound++;
+        await expect(onlySpot()).rejects.toMatchObject({ code: 'ResourceInUseException' });
+        seen.providerRefused++;
+        await call('StopTask', { cluster, task: fg?.taskArn });
+        await settle(1000);
+        await check(setupDone);
+        await expect(report()).rejects.toMatchObject({ code: 'InvalidParameterException' });
+        seen.attachmentGone++;
+        // Other FARGATE tasks of the run may still be live: removed exactly when none is.
+        const clusterArn = `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`;
+        const inUse = ecsCollections(p.deps.db)
+          .tasks.all()
+          .some(
+            (t) =>
+              t.task.clusterArn === clusterArn &&
+              t.task.lastStatus !== 'STOPPED' &&
+              t.task.capacityProviderName === 'FARGATE',
+          );
+        if (inUse) await expect(onlySpot()).rejects.toMatchObject({ code: 'ResourceInUseException' });
+        else {
+          await onlySpot();
+          seen.providerRemoved++;
+          await call('PutClusterCapacityProviders', {
+            cluster,
+            capacityProviders: PROVIDERS,
+            defaultCapacityProviderStrategy: [],
+          });
+        }
+        seen.eni += ecsCollections(p.deps.db)
+          .tasks.all()
+          .filter((t) => t.eni && t.task.containerInstanceArn && t.task.lastStatus !== 'STOPPED').length;
       }
       // An hour later every stopped task has expired, and the counts still agree.
       await settle(3_700_000);
@@ -295,4 +551,11 @@ describe('counts and ListTasks keys follow the tasks', () => {
     },
     120_000,
   );
+
+  it('took every path in those runs', () => {
+    expect(
+      Object.values(seen).every((n) => n > 0),
+      JSON.stringify(seen),
+    ).toBe(true);
+  });
 });

@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 5;
+export const TASK_KEYS_VERSION = 6;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -31,6 +31,13 @@ export const taskKeys = {
   liveOfService: (serviceArn: string) => `live|${serviceArn}`,
   /** A service's STOPPED tasks that count as failures (the circuit breaker's). */
   failedOfService: (serviceArn: string) => `failed|${serviceArn}`,
+  /**
+   * The task not STOPPED yet that holds an attachment (SubmitAttachmentStateChanges names the
+   * attachment by ARN, its id last).
+   */
+  attachment: (clusterArn: string, attachmentId: string) => `attachment|${clusterArn}|${attachmentId}`,
+  /** Tasks desired RUNNING that wait in PROVISIONING for a capacity provider's room (no instance yet). */
+  awaitingCapacity: (clusterArn: string, providerName: string) => `awaiting|${clusterArn}|${providerName}`,
 };
 
 export type CountedStatus = 'running' | 'pending';
@@ -41,6 +48,13 @@ export const countKeys = {
   clusterFargate: (clusterArn: string, status: CountedStatus) => `${status}|fargate|${clusterArn}`,
   /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
   clusterLive: (clusterArn: string) => `live|${clusterArn}`,
+  /**
+   * A cluster's tasks not STOPPED yet that run on a capacity provider (PutClusterCapacityProviders
+   * refuses to remove a provider while there are any).
+   */
+  providerLive: (clusterArn: string, providerName: string) => `live|provider|${clusterArn}|${providerName}`,
+  /** An instance's tasks not STOPPED yet (DeregisterContainerInstance, the capacity controller's busy instances). */
+  instanceLive: (instanceArn: string) => `live|instance|${instanceArn}`,
   instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
   service: (serviceArn: string, status: CountedStatus) => `${status}|${serviceArn}`,
   /**
@@ -86,6 +100,20 @@ export function taskLookups(r: TaskRecord): string[] {
     if (t.lastStatus !== 'STOPPED') keys.push(taskKeys.liveOfService(r.serviceArn));
     else if (failedTaskRecord(r)) keys.push(taskKeys.failedOfService(r.serviceArn));
   }
+  if (t.lastStatus !== 'STOPPED') {
+    for (const a of t.attachments ?? []) {
+      if (a.id === undefined) continue;
+      const key = taskKeys.attachment(t.clusterArn, a.id);
+      if (!keys.includes(key)) keys.push(key);
+    }
+  }
+  if (
+    r.awaitingCapacity &&
+    t.desiredStatus === 'RUNNING' &&
+    !t.containerInstanceArn &&
+    t.capacityProviderName
+  )
+    keys.push(taskKeys.awaitingCapacity(t.clusterArn, t.capacityProviderName));
   return keys;
 }
 
@@ -98,6 +126,10 @@ export function taskCounters(r: TaskRecord): string[] {
   const status: CountedStatus | null =
     t.lastStatus === 'RUNNING' ? 'running' : PENDING_STATUSES.has(t.lastStatus) ? 'pending' : null;
   const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
+  if (t.lastStatus !== 'STOPPED' && t.capacityProviderName)
+    keys.push(countKeys.providerLive(t.clusterArn, t.capacityProviderName));
+  if (t.lastStatus !== 'STOPPED' && t.containerInstanceArn)
+    keys.push(countKeys.instanceLive(t.containerInstanceArn));
   if (t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING' && t.containerInstanceArn)
     keys.push(countKeys.group(t.clusterArn, t.group ?? '', t.containerInstanceArn));
   if (t.lastStatus !== 'STOPPED' && t.containerInstanceArn && r.eni && !r.eni.deleted)

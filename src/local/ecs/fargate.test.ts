@@ -25,6 +25,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  SubmitAttachmentStateChangesCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -345,6 +346,65 @@ describe.skipIf(!hasAws)('Fargate with the AWS CLI', () => {
       "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
     );
   }, 240_000);
+});
+
+describe('what a running task holds', () => {
+  it('keeps its capacity provider on the cluster until it has stopped; its attachment is reported to it', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'fg-held' }));
+    await ecs.send(new CreateClusterCommand({ clusterName: 'fg-other' }));
+    const providers = (capacityProviders: string[]) =>
+      ecs.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'fg-held',
+          capacityProviders,
+          defaultCapacityProviderStrategy: [],
+        }),
+      );
+    await providers(['FARGATE', 'FARGATE_SPOT']);
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'fg-held',
+        taskDefinition: 'web',
+        capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }],
+        networkConfiguration: network(),
+      }),
+    );
+    const arn = run.tasks?.[0]?.taskArn ?? '';
+    const task = await waitStatusIn('fg-held', arn, 'RUNNING');
+    expect(task.capacityProviderName).toBe('FARGATE');
+
+    // FARGATE is in use by the task: refused, nothing changed; FARGATE_SPOT is not: removed.
+    await expectAwsError(
+      providers(['FARGATE_SPOT']),
+      'ResourceInUseException',
+      'The specified capacity provider is in use and cannot be removed.',
+    );
+    const described = async () =>
+      (await ecs.send(new DescribeClustersCommand({ clusters: ['fg-held'] }))).clusters?.[0]
+        ?.capacityProviders;
+    expect(await described()).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    await providers(['FARGATE']);
+    expect(await described()).toEqual(['FARGATE']);
+
+    // The agent's report about the task's interface attachment: found in its cluster, not in another.
+    const attachmentArn = `arn:aws:ecs:us-east-1:000000000000:attachment/${task.attachments?.[0]?.id ?? ''}`;
+    const report = (cluster: string) =>
+      ecs.send(
+        new SubmitAttachmentStateChangesCommand({
+          cluster,
+          attachments: [{ attachmentArn, status: 'ATTACHED' }],
+        }),
+      );
+    expect((await report('fg-held')).acknowledgment).toBe('ACK');
+    await expectAwsError(report('fg-other'), 'InvalidParameterException', 'was not found in the cluster');
+
+    // Stopped: the provider comes off the cluster, and the attachment is no longer the task's.
+    await ecs.send(new StopTaskCommand({ cluster: 'fg-held', task: arn }));
+    await waitStatusIn('fg-held', arn, 'STOPPED');
+    await expectAwsError(report('fg-held'), 'InvalidParameterException', 'was not found in the cluster');
+    await providers([]);
+    expect(await described()).toEqual([]);
+  });
 });
 
 describe('awsvpc on EC2 instances', () => {

@@ -10,6 +10,8 @@ import {
   ListTasksCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
+  StartTaskCommand,
+  StopTaskCommand,
   UpdateContainerInstancesStateCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
@@ -180,6 +182,58 @@ describe('container instances', () => {
       }),
     );
     expect(back.containerInstances?.[0]?.status).toBe('ACTIVE');
+  });
+});
+
+describe('filters on what runs on an instance', () => {
+  it('ListContainerInstances by runningTasksCount and task:group follows the tasks as they run and stop', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'ci-query' }));
+    const a = await registerInstance(ecs, 'ci-query', { memory: 4096 });
+    const b = await registerInstance(ecs, 'ci-query', { memory: 4096 });
+    await ecs.send(new RegisterTaskDefinitionCommand(dynamicTaskDefinition('ci-query')));
+    const list = async (filter: string) =>
+      [
+        ...((await ecs.send(new ListContainerInstancesCommand({ cluster: 'ci-query', filter })))
+          .containerInstanceArns ?? []),
+      ].sort();
+    const run = (instance: string, count: number, group?: string) =>
+      ecs.send(
+        new StartTaskCommand({
+          cluster: 'ci-query',
+          taskDefinition: 'ci-query',
+          containerInstances: Array.from({ length: count }, () => instance),
+          ...(group ? { group } : {}),
+        }),
+      );
+    const started = [
+      ...((await run(a.containerInstanceArn!, 2, 'blue')).tasks ?? []),
+      ...((await run(b.containerInstanceArn!, 1)).tasks ?? []),
+    ];
+    const running = () =>
+      eventually(async () => {
+        const out = await ecs.send(
+          new DescribeTasksCommand({ cluster: 'ci-query', tasks: started.map((x) => x.taskArn!) }),
+        );
+        const statuses = out.tasks?.map((x) => x.lastStatus) ?? [];
+        return statuses.every((x) => x === 'RUNNING' || x === 'STOPPED') ? statuses : undefined;
+      });
+    await running();
+    expect(await list('runningTasksCount == 2')).toEqual([a.containerInstanceArn]);
+    expect(await list('runningTasksCount == 1')).toEqual([b.containerInstanceArn]);
+    expect(await list('runningTasksCount > 0')).toEqual(
+      [a.containerInstanceArn!, b.containerInstanceArn!].sort(),
+    );
+    expect(await list('task:group == blue')).toEqual([a.containerInstanceArn]);
+    expect(await list('task:group == family:ci-query')).toEqual([b.containerInstanceArn]);
+    expect(await list('not(task:group == blue)')).toEqual([b.containerInstanceArn]);
+
+    // The blue tasks stop: instance a holds nothing any more.
+    for (const x of started.slice(0, 2))
+      await ecs.send(new StopTaskCommand({ cluster: 'ci-query', task: x.taskArn! }));
+    await eventually(async () => ((await list('runningTasksCount == 0')).length === 1 ? true : undefined));
+    expect(await list('runningTasksCount == 0')).toEqual([a.containerInstanceArn]);
+    expect(await list('task:group == blue')).toEqual([]);
+    expect(await list('task:group == family:ci-query')).toEqual([b.containerInstanceArn]);
   });
 });
 

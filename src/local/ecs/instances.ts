@@ -30,7 +30,7 @@ import {
   type Scope,
 } from './common';
 import { type ContainerInstanceRecord, type Wire, type WireContainerInstance } from './model';
-import { taskCounts } from './counts';
+import { countKeys, taskCounts } from './counts';
 import { keepJson } from '../protocol/json-body';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
@@ -357,10 +357,13 @@ export function deregisterContainerInstance(s: Scope, input: Wire<ecs.Deregister
     if (!found || found.containerInstance.status === 'INACTIVE') {
       throw errors.invalid('The referenced container instance was not found.');
     }
-    const live = s.col.tasks
-      .find({ instance: found.containerInstance.containerInstanceArn })
-      .filter((t) => t.task.lastStatus !== 'STOPPED');
-    if (live.length > 0 && !input.force) throw errors.invalid('Found running tasks on the instance.');
+    const instanceArn = found.containerInstance.containerInstanceArn;
+    // Refused from a counter (counts.ts); forced, the instance's tasks are read (O(its tasks)).
+    if (!input.force && s.col.tasks.counted(countKeys.instanceLive(instanceArn)) > 0)
+      throw errors.invalid('Found running tasks on the instance.');
+    const live = input.force
+      ? s.col.tasks.find({ instance: instanceArn }).filter((t) => t.task.lastStatus !== 'STOPPED')
+      : [];
     // Forced: the instance goes away with its tasks; services replace theirs elsewhere.
     for (const t of live) {
       if (t.task.desiredStatus === 'STOPPED') continue;
@@ -411,20 +414,37 @@ export function describeContainerInstances(s: Scope, input: Wire<ecs.DescribeCon
   return { containerInstances, failures };
 }
 
-/** The query-language view of an instance (scheduler/cluster-query.ts). */
-function queryTarget(s: Scope, rec: ContainerInstanceRecord) {
-  const tasks = s.col.tasks
-    .find({ instance: rec.containerInstance.containerInstanceArn })
-    .filter((t) => t.task.lastStatus !== 'STOPPED');
+/**
+ * The task groups on each instance of a cluster, from the counters placement reads (counts.ts
+ * `countKeys.group`: tasks not STOPPED and desired RUNNING): one key range, O(groups x instances).
+ */
+function groupsByInstance(s: Scope, clusterArn: string): Map<string, Set<string>> {
+  const prefix = countKeys.groupPrefix(clusterArn);
+  const out = new Map<string, Set<string>>();
+  for (const key of s.col.tasks.countedWithPrefix(prefix).keys()) {
+    const rest = key.slice(prefix.length);
+    const cut = rest.lastIndexOf('|');
+    const instanceArn = rest.slice(cut + 1);
+    const groups = out.get(instanceArn) ?? new Set<string>();
+    groups.add(rest.slice(0, cut));
+    out.set(instanceArn, groups);
+  }
+  return out;
+}
+
+const NO_GROUPS: ReadonlySet<string> = new Set();
+
+/** The query-language view of an instance (scheduler/cluster-query.ts): counters, no task read. */
+function queryTarget(s: Scope, rec: ContainerInstanceRecord, groups: Map<string, Set<string>>) {
   const ci = rec.containerInstance;
   return {
     agentConnected: ci.agentConnected ?? false,
     ...(ci.versionInfo?.agentVersion ? { agentVersion: ci.versionInfo.agentVersion } : {}),
     ec2InstanceId: ci.ec2InstanceId,
     ...(ci.registeredAt !== undefined ? { registeredAt: ci.registeredAt } : {}),
-    runningTasksCount: tasks.filter((t) => t.task.lastStatus === 'RUNNING').length,
+    runningTasksCount: taskCounts.instance(s.col.tasks, ci.containerInstanceArn).running,
     attributes: new Map((ci.attributes ?? []).map((a) => [a.name ?? '', a.value ?? ''])),
-    taskGroups: new Set(tasks.map((t) => t.task.group ?? '')),
+    taskGroups: groups.get(ci.containerInstanceArn) ?? NO_GROUPS,
   };
 }
 
@@ -443,10 +463,11 @@ export function listContainerInstances(s: Scope, input: Wire<ecs.ListContainerIn
   const cluster = anyCluster(s, input.cluster);
   const filter = input.filter !== undefined ? parseFilter(input.filter) : null;
   const statuses = input.status ? [input.status] : ['ACTIVE', 'DRAINING'];
+  const groups = filter ? groupsByInstance(s, cluster.cluster.clusterArn) : new Map<string, Set<string>>();
   const arns = s.col.containerInstances
-    .find({ cluster: cluster.cluster.clusterArn })
+    .peekMany({ cluster: cluster.cluster.clusterArn })
     .filter((r) => statuses.includes(r.containerInstance.status))
-    .filter((r) => !filter || evaluateClusterQuery(filter, queryTarget(s, r)))
+    .filter((r) => !filter || evaluateClusterQuery(filter, queryTarget(s, r, groups)))
     .map((r) => r.containerInstance.containerInstanceArn)
     .sort();
   const query = `ListContainerInstances|${cluster.cluster.clusterArn}|${input.filter ?? ''}|${statuses.join()}`;

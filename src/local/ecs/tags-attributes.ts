@@ -179,7 +179,7 @@ export function listAttributes(s: Scope, input: Wire<ecs.ListAttributesRequest>)
   }
   const cluster = anyCluster(s, input.cluster);
   const all: Wire<ecs.Attribute>[] = [];
-  for (const rec of s.col.containerInstances.find({ cluster: cluster.cluster.clusterArn })) {
+  for (const rec of s.col.containerInstances.peekMany({ cluster: cluster.cluster.clusterArn })) {
     if (rec.containerInstance.status === 'INACTIVE') continue;
     for (const a of rec.containerInstance.attributes ?? []) {
       if (input.attributeName !== undefined && a.name !== input.attributeName) continue;

@@ -33,6 +33,7 @@ import {
   type EcsCollections,
   type TaskRecord,
 } from '../ecs/model';
+import { countKeys, taskKeys } from '../ecs/counts';
 import { placeWaitingTasks } from './launch';
 import { NOTICE_EVERY_S, withEvents } from './service-events';
 
@@ -199,7 +200,8 @@ export class CapacityController implements Runnable {
     const name = rec.capacityProvider.name;
     const live = (group.Instances ?? []).filter((i) => LIVE_STATES.has(i.LifecycleState ?? ''));
     const liveIds = new Set(live.map((i) => i.InstanceId ?? ''));
-    const instances = this.col.containerInstances.find({ cluster: clusterArn });
+    // The cached instances (shared, frozen; nothing here changes them in place).
+    const instances = this.col.containerInstances.peekMany({ cluster: clusterArn });
     for (const ci of instances) {
       const c = ci.containerInstance;
       if (c.capacityProviderName || !liveIds.has(c.ec2InstanceId ?? '') || c.status === 'INACTIVE') continue;
@@ -211,7 +213,7 @@ export class CapacityController implements Runnable {
     const placed = placeWaitingTasks(this.deps, clusterArn, name);
 
     const mine = this.col.containerInstances
-      .find({ cluster: clusterArn })
+      .peekMany({ cluster: clusterArn })
       .filter(
         (r) => r.containerInstance.capacityProviderName === name && r.containerInstance.status !== 'INACTIVE',
       );
@@ -220,9 +222,8 @@ export class CapacityController implements Runnable {
     let busyCount = 0;
     let perInstance: { cpu: number; memory: number } | undefined;
     for (const r of mine) {
-      const runs = this.col.tasks
-        .peekMany({ instance: r.containerInstance.containerInstanceArn })
-        .some((t) => t.task.lastStatus !== 'STOPPED');
+      const runs =
+        this.col.tasks.counted(countKeys.instanceLive(r.containerInstance.containerInstanceArn)) > 0;
       busy.set(r.containerInstance.ec2InstanceId ?? '', runs);
       if (runs) busyCount++;
       const res = r.containerInstance.registeredResources ?? [];
@@ -231,8 +232,9 @@ export class CapacityController implements Runnable {
         memory: res.find((x) => x.name === 'MEMORY')?.integerValue ?? 0,
       };
     }
+    // Counters and lookup keys kept with each task (ecs/counts.ts): no pass reads the cluster's tasks.
     const waiting = this.col.tasks
-      .find({ clusterDesired: `${clusterArn}|RUNNING` })
+      .peekByKey(taskKeys.awaitingCapacity(clusterArn, name))
       .filter((t) => t.awaitingCapacity && t.task.capacityProviderName === name);
     const joining = live.filter((i) => !registered.has(i.InstanceId ?? '')).length;
     this.noticeWaiting(waiting, name);

@@ -23,7 +23,7 @@ import {
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
 import { AwsError } from '../protocol/errors';
-import { countKeys } from '../ecs/counts';
+import { countKeys, taskKeys } from '../ecs/counts';
 import {
   distributeByStrategy,
   parseConstraints,
@@ -314,8 +314,9 @@ function subnetPicker(network: ResolvedNetwork | undefined) {
  */
 export function placeWaitingTasks(deps: LocalDeps, clusterArn: string, providerName: string): TaskRecord[] {
   const col = collectionsOf(deps);
+  // A lookup key kept with each task (ecs/counts.ts): O(the waiting tasks), not O(the cluster's).
   const waiting = col.tasks
-    .find({ clusterDesired: `${clusterArn}|RUNNING` })
+    .peekByKey(taskKeys.awaitingCapacity(clusterArn, providerName))
     .filter(
       (t) =>
         t.awaitingCapacity && t.task.capacityProviderName === providerName && !t.task.containerInstanceArn,

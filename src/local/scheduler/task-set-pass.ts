@@ -2,8 +2,8 @@
  * A scheduler pass over a service whose tasks run in task sets (EXTERNAL and CODE_DEPLOY deployment
  * controllers), inside the worker's transaction: the decision (task-sets.ts) on the same facts the
  * service reconciler sees (service-input.ts), tasks placed through launch.ts with each set's task
- * definition, launch type and placement, tasks stopped as the worker stops them, and the service
- * written with each set's counts and stability.
+ * definition, launch type and placement (at most `maxPlaced` a pass, as the service pass), tasks
+ * stopped as the worker stops them, and the service written with each set's counts and stability.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import type { LocalDeps } from '../deps';
@@ -25,6 +25,8 @@ export interface TaskSetPassContext {
   placementStrategy: Wire<ecs.PlacementStrategy>[];
   nowMs: number;
   now: number;
+  /** At most this many tasks are placed (the worker's per-pass bound); the rest on the next pass. */
+  maxPlaced: number;
 }
 
 export interface TaskSetPassResult {
@@ -35,6 +37,8 @@ export interface TaskSetPassResult {
   steady: boolean;
   unableToPlaceAt?: number;
   recheckIn?: number;
+  /** It placed `maxPlaced` tasks and more are to be placed: look again at once. */
+  more: boolean;
 }
 
 export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
@@ -67,16 +71,22 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
 
   const started: TaskRecord[] = [];
   let unable: string | undefined;
+  let room = c.maxPlaced;
+  let more = false;
   for (const p of decision.place) {
+    const count = Math.min(p.count, room);
+    more ||= count < p.count;
+    if (count <= 0) continue;
     const set = sets.find((x) => x.id === p.taskSetId);
     const td = set?.taskDefinition ? c.col.taskDefinitions.get(set.taskDefinition) : undefined;
     if (!set || !td) continue;
+    room -= count;
     const region = svc.clusterArn.split(':')[3] ?? c.deps.config.defaultRegion;
     const result = launchTasks(c.deps, {
       clusterArn: svc.clusterArn,
       region,
       taskDefinition: td.taskDefinition,
-      count: p.count,
+      count,
       group: `service:${svc.serviceName}`,
       startedBy: set.startedBy ?? p.taskSetId,
       placementConstraints: svc.placementConstraints ?? [],
@@ -89,7 +99,7 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
     });
     for (const t of result.tasks) byArn.set(t.task.taskArn, t);
     started.push(...result.tasks);
-    if (result.tasks.length < p.count)
+    if (result.tasks.length < count)
       unable ??= unableToPlace(svc.serviceName, result.failures, result.closest);
   }
   if (started.length) messages.push(...startedTasksMessages(svc.serviceName, started));
@@ -150,6 +160,7 @@ export function taskSetPass(c: TaskSetPassContext): TaskSetPassResult {
     started,
     messages,
     steady: decision.steady && started.length === 0,
+    more: more && started.length > 0,
     ...(unableToPlaceAt !== undefined ? { unableToPlaceAt } : {}),
     ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
   };

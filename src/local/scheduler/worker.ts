@@ -73,7 +73,7 @@ interface PassResult {
   changed: boolean;
   /** Look again after this many seconds (tasks will have been RUNNING long enough by then). */
   recheckIn?: number;
-  /** The service is steady and this is what it relied on (a full pass of an ECS-controlled REPLICA service). */
+  /** The service is steady and this is what it relied on (a full pass of a REPLICA service, or of its task sets). */
   steady?: SteadyMemo;
   /** The service is still steady: nothing was read but the memo's facts. */
   unchanged?: boolean;
@@ -290,7 +290,15 @@ export class ServiceScheduler implements Runnable {
     const tasks = reconciledServiceTasks(this.col, serviceArn);
     const instanceState = instanceStates(this.col, tasks);
     if ((svc.deploymentController?.type ?? 'ECS') !== 'ECS') {
-      return this.taskSetPass(rec, tasks, instanceState, stopped, messages, nowMs);
+      return this.taskSetPass(
+        rec,
+        tasks,
+        instanceState,
+        stopped,
+        messages,
+        nowMs,
+        sync.messages.length === 0,
+      );
     }
     const decision = reconcile(
       reconcileInput(rec, tasks, instanceState, {
@@ -397,6 +405,7 @@ export class ServiceScheduler implements Runnable {
     stopped: TaskRecord[],
     messages: string[],
     nowMs: number,
+    quietTargets: boolean,
   ): PassResult {
     const now = epochSeconds(nowMs);
     const r = taskSetPass({
@@ -409,6 +418,7 @@ export class ServiceScheduler implements Runnable {
       placementStrategy: DEFAULT_SERVICE_STRATEGY,
       nowMs,
       now,
+      maxPlaced: MAX_PLACED_PER_PASS,
     });
     messages.push(...r.messages);
     if (r.steady && rec.steadySince === undefined)
@@ -421,16 +431,28 @@ export class ServiceScheduler implements Runnable {
       ...rec.lastNotice,
       ...(r.unableToPlaceAt !== undefined ? { unableToPlace: r.unableToPlaceAt } : {}),
     };
-    this.putService(rec, {
+    const after: ServiceRecord = {
       ...base,
       service: r.service,
       ...(steadySince !== undefined ? { steadySince } : {}),
       ...(Object.keys(notices).length ? { lastNotice: notices } : {}),
-    });
+    };
+    this.putService(rec, after);
+    // As for the service pass: a steady pass with nothing left to look at again is remembered.
+    const settled =
+      r.steady &&
+      r.recheckIn === undefined &&
+      stopped.length === 0 &&
+      r.started.length === 0 &&
+      quietTargets &&
+      r.service.status === 'ACTIVE';
     return {
       stopped,
-      changed: r.stopped.length > 0 || r.started.length > 0,
+      changed: stopped.length > 0 || r.started.length > 0,
       ...(r.recheckIn !== undefined ? { recheckIn: r.recheckIn } : {}),
+      ...(settled ? { steady: this.steadyMemo(after, tasks) } : {}),
+      ...(r.more ? { more: true } : {}),
+      ...(r.service.status === 'DRAINING' ? { draining: true } : {}),
     };
   }
 
