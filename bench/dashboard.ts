@@ -52,6 +52,56 @@ const FAST_SCROLL = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
+interface Call {
+  at: number;
+  doneAt?: number;
+  op: string;
+  firstPage: boolean;
+}
+
+/** One page read on scroll: from the scroll to the end to the count saying more tasks are listed. */
+interface PageLoad {
+  ms: number;
+  scrolledAt: number;
+  shownAt: number;
+  list: Call | undefined;
+  describe: Call | undefined;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function p90(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))] as number;
+}
+
+interface Trace {
+  traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; args?: unknown }>;
+}
+
+/** Main-thread time of the renderer (microsecond `dur` of complete events) by the kind of work. */
+function mainThreadTime(trace: Trace) {
+  const events = trace.traceEvents;
+  const main = events.find(
+    (e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain',
+  );
+  const on = events.filter((e) => e.ph === 'X' && main && e.tid === main.tid && e.pid === main.pid);
+  const sum = (names: string[]) =>
+    on.filter((e) => names.includes(e.name)).reduce((a, e) => a + (e.dur ?? 0), 0) / 1000;
+  return {
+    script: sum(['FunctionCall', 'EvaluateScript']),
+    style: sum(['UpdateLayoutTree', 'RecalculateStyles']),
+    layout: sum(['Layout']),
+    paint: sum(['Paint', 'PrePaint', 'Layerize', 'UpdateLayer', 'CompositeLayers', 'Commit']),
+    longestTask: Math.max(0, ...on.filter((e) => e.name.endsWith('RunTask')).map((e) => (e.dur ?? 0) / 1000)),
+  };
+}
+
 interface Size {
   services: number;
   tasksPerService: number;
@@ -161,30 +211,66 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     console.log(`populated in ${fmt(seconds)} s`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const calls: Array<{ at: number; op: string; firstPage: boolean }> = [];
+    const calls: Call[] = [];
+    const pending = new Map<Request, Call>();
     page.on('request', (r) => {
       if (!new URL(r.url()).pathname.startsWith('/aws/')) return;
       const body = r.postData() ?? '';
-      calls.push({ at: performance.now(), op: operationOf(r), firstPage: !body.includes('"nextToken"') });
+      const call = { at: Date.now(), op: operationOf(r), firstPage: !body.includes('"nextToken"') };
+      calls.push(call);
+      pending.set(r, call);
     });
+    const settle = (r: Request) => {
+      const call = pending.get(r);
+      if (call) call.doneAt = Date.now();
+      pending.delete(r);
+    };
+    page.on('requestfinished', settle);
+    page.on('requestfailed', settle);
 
-    const t0 = performance.now();
+    const t0 = Date.now();
     await page.goto(`${server.url}/clusters/${cluster}?tab=tasks`);
     await page.getByTestId('task-row').first().waitFor({ state: 'visible', timeout: 120_000 });
-    const firstRowsMs = performance.now() - t0;
+    const firstRowsMs = Date.now() - t0;
     const rowsInDom = await page.getByTestId('task-row').count();
     const want = size.services * size.tasksPerService;
     // The list loads a page of 100 at a time ("100 tasks loaded, more to load"), the next one when
-    // its virtual list is scrolled to the end: scrolled as an operator would, until every task is listed.
+    // its virtual list nears its end: scrolled to the end as an operator would, one page at a time, timing
+    // each from the scroll to the count saying more rows are listed.
     const count = page.getByTestId('tasks-count');
     const scroller = page.getByTestId('tasks-scroll');
+    const pages: PageLoad[] = [];
+    const countSelector = '[data-testid="tasks-count"]';
     for (let i = 0; i < want / 100 + 20; i++) {
-      if (new RegExp(`^${want} tasks`).test((await count.textContent()) ?? '')) break;
+      const before = (await count.textContent()) ?? '';
+      if (new RegExp(`^${want} tasks`).test(before)) break;
+      const scrolledAt = Date.now();
+      const from = calls.length;
       await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-      await page.waitForTimeout(250);
+      await page
+        .waitForFunction(
+          ([sel, text]) => document.querySelector(sel as string)?.textContent !== text,
+          [countSelector, before],
+          { timeout: 30_000, polling: 'raf' },
+        )
+        .catch(() => undefined);
+      const shownAt = Date.now();
+      const list = calls.slice(from).find((c) => c.op === 'ListTasks' && !c.firstPage);
+      const describe = calls.slice(from).find((c) => c.op === 'DescribeTasks' && c.at >= (list?.at ?? 0));
+      pages.push({ ms: shownAt - scrolledAt, shownAt, scrolledAt, list, describe });
     }
     await count.filter({ hasText: new RegExp(`^${want} tasks`) }).waitFor({ timeout: 60_000 });
-    const allRowsMs = performance.now() - t0;
+    const allRowsMs = Date.now() - t0;
+    // Pages already read before the scroll reached them (prefetched) took no request time after it.
+    const perPage = pages.map((p) => p.ms);
+    const requested = pages.filter((p) => p.list && p.list.at >= p.scrolledAt);
+    const listMs = requested.flatMap((p) => (p.list?.doneAt ? [p.list.doneAt - p.list.at] : []));
+    const describeMs = requested.flatMap((p) =>
+      p.describe?.doneAt ? [p.describe.doneAt - p.describe.at] : [],
+    );
+    const renderMs = pages.flatMap((p) =>
+      p.describe?.doneAt && p.describe.doneAt <= p.shownAt ? [p.shownAt - p.describe.doneAt] : [],
+    );
 
     // One steady refresh cycle of the tasks list: from one first-page ListTasks to the next.
     const since = calls.length;
@@ -203,6 +289,10 @@ export async function benchDashboard(argv: string[]): Promise<void> {
 
     // A fast scroll: 600 px per frame for 3 s, measuring frame intervals in the page.
     const scroll = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
+    // The same scroll again under a Chromium performance trace: where the main thread's time goes.
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing'] });
+    const traced = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
+    const profile = mainThreadTime(JSON.parse((await browser.stopTracing()).toString('utf8')) as Trace);
 
     console.log(
       table([
@@ -210,6 +300,22 @@ export async function benchDashboard(argv: string[]): Promise<void> {
         {
           figure: `navigation to all ${want} tasks listed, scrolling to load (ms)`,
           value: fmt(allRowsMs, 0),
+        },
+        {
+          figure: 'time per page on scroll, scroll to rows listed (ms, median / p90)',
+          value: `${fmt(median(perPage), 0)} / ${fmt(p90(perPage), 0)} (${pages.length} pages)`,
+        },
+        {
+          figure: '  of which ListTasks / DescribeTasks round trips (ms, median)',
+          value: `${fmt(median(listMs), 0)} / ${fmt(median(describeMs), 0)} (${requested.length} pages read after the scroll)`,
+        },
+        {
+          figure: '  of which scroll to ListTasks sent (ms, median)',
+          value: fmt(median(requested.flatMap((p) => (p.list ? [p.list.at - p.scrolledAt] : []))), 0),
+        },
+        {
+          figure: '  of which last response to rows listed (ms, median)',
+          value: fmt(median(renderMs), 0),
         },
         { figure: 'task rows in the DOM (virtualised)', value: rowsInDom },
         {
@@ -227,6 +333,10 @@ export async function benchDashboard(argv: string[]): Promise<void> {
         { figure: 'fast scroll: longest frame (ms)', value: fmt(scroll.maxGapMs, 0) },
         { figure: 'fast scroll: frames over 50 ms', value: scroll.longFrames },
         { figure: 'fast scroll: rows in the DOM', value: scroll.rowsInDom },
+        {
+          figure: 'traced fast scroll: main thread ms (script / style / layout / paint+composite)',
+          value: `${fmt(profile.script, 0)} / ${fmt(profile.style, 0)} / ${fmt(profile.layout, 0)} / ${fmt(profile.paint, 0)} in ${fmt(traced.ms, 0)} ms, ${traced.frames} frames, longest task ${fmt(profile.longestTask, 0)} ms`,
+        },
       ]),
     );
   } finally {
