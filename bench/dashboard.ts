@@ -290,7 +290,7 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     // A fast scroll: 600 px per frame for 3 s, measuring frame intervals in the page.
     const scroll = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
     // The same scroll again under a Chromium performance trace: where the main thread's time goes.
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing'] });
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'toplevel'] });
     const traced = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
     const profile = mainThreadTime(JSON.parse((await browser.stopTracing()).toString('utf8')) as Trace);
 

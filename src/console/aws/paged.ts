@@ -2,7 +2,9 @@
  * Long lists read a page at a time with the API's own token (ECS `nextToken`, CloudFormation `NextToken`):
  * the first page shows after one round trip, the next is read only when the operator asks ("Load more",
  * or scrolling to the end of a virtual table). A poll re-reads the pages already loaded, in order, so the
- * rows stay live without reading the whole account. Built on TanStack Query's infinite queries.
+ * rows stay live without reading the whole account; a list that can hold thousands gives its own
+ * `refresh` instead (the tasks list reads what is in view, `features/tasks/api/refresh.ts`). Built on
+ * TanStack Query's infinite queries.
  */
 import {
   infiniteQueryOptions,
@@ -28,7 +30,15 @@ export interface PagedQuery<T> {
   pollMs?: (rows: T[] | undefined) => number | false;
   /** Re-read when a view mounts again, whatever the cache holds (lists changed by other pages). */
   refetchOnMount?: boolean | 'always';
+  /**
+   * A poll's (or invalidation's) own way to bring the loaded pages up to date, instead of reading every
+   * one again: given the pages loaded, the pages after it, each with its token and next token unchanged
+   * (the pages after it are matched by token). A read of a page not loaded yet still uses `fetchPage`.
+   */
+  refresh?: (loaded: PagedData<T>, signal: AbortSignal) => Promise<PagedData<T>>;
 }
+
+export type PagedData<T> = InfiniteData<Page<T>, string | undefined>;
 
 /** Every row of the pages loaded, in page order. */
 export function rowsOf<T>(data: InfiniteData<Page<T>> | undefined): T[] | undefined {
@@ -36,10 +46,29 @@ export function rowsOf<T>(data: InfiniteData<Page<T>> | undefined): T[] | undefi
 }
 
 export function pagedQuery<T>(q: PagedQuery<T>) {
+  // TanStack refetches an infinite query page by page, from the first, each with the token the one
+  // before it gave: with `refresh`, the first page's call refreshes them all and the others hand back
+  // their refreshed page (matched by the token they were loaded with), without a request.
+  let refreshed: PagedData<T> | undefined;
+  const refresh = q.refresh;
   return infiniteQueryOptions({
     queryKey: q.queryKey,
     enabled: q.enabled,
-    queryFn: ({ pageParam, signal }) => q.fetchPage(pageParam, signal),
+    queryFn: async ({ pageParam, signal, client, queryKey }): Promise<Page<T>> => {
+      const loaded = refresh ? client.getQueryData<PagedData<T>>(queryKey) : undefined;
+      if (refresh && loaded && loaded.pages.length > 0) {
+        if (pageParam === undefined) {
+          refreshed = await refresh(loaded, signal);
+          const first = refreshed.pages[0];
+          if (first) return first;
+        } else {
+          const i = loaded.pageParams.indexOf(pageParam);
+          const page = i > 0 ? (refreshed ?? loaded).pages[i] : undefined;
+          if (page) return page;
+        }
+      }
+      return q.fetchPage(pageParam, signal);
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Page<T>) => last.nextToken || undefined,
     placeholderData: keepPreviousData,
@@ -60,11 +89,16 @@ export interface PagedRows<T> {
   loadingMore: boolean;
   loadMore: () => void;
   pagesLoaded: number;
+  /** The rows of each page loaded, in page order (lookups keyed per page: one read per page). */
+  pages: T[][] | undefined;
+  /** Re-reads unless a read is on its way (a refresh asked for by the view, never cancelling one). */
+  refresh: () => Promise<void>;
 }
 
 export function usePaged<T>(options: ReturnType<typeof pagedQuery<T>>): PagedRows<T> {
   const q = useInfiniteQuery(options);
   const rows = useMemo(() => rowsOf(q.data), [q.data]);
+  const pages = useMemo(() => q.data?.pages.map((p) => p.items), [q.data]);
   return {
     rows,
     isPending: q.isPending,
@@ -77,6 +111,10 @@ export function usePaged<T>(options: ReturnType<typeof pagedQuery<T>>): PagedRow
       if (q.hasNextPage && !q.isFetchingNextPage) void q.fetchNextPage();
     },
     pagesLoaded: q.data?.pages.length ?? 0,
+    pages,
+    refresh: async () => {
+      await q.refetch({ cancelRefetch: false });
+    },
   };
 }
 

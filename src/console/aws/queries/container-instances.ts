@@ -3,7 +3,8 @@ import {
   ListContainerInstancesCommand,
   type ContainerInstance,
 } from '@aws-sdk/client-ecs';
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
 import { pagedQuery, usePaged, type Page } from '../paged';
@@ -142,6 +143,23 @@ export function instancesByArnQuery(region: string, cluster: string, arns: strin
 export function useInstancesByArn(cluster: string, arns: string[]) {
   const { region } = useRegion();
   return useQuery(instancesByArnQuery(region, cluster, arns));
+}
+
+/**
+ * The EC2 instance id of each container instance the given groups of rows run on, one read per group
+ * (a page of tasks): a page loaded or changed reads its own instances, never every page's again.
+ */
+export function useEc2IdsByGroups(cluster: string, groups: string[][]): Map<string, string> {
+  const { region } = useRegion();
+  return useQueries({
+    queries: groups.map((arns) => instancesByArnQuery(region, cluster, arns)),
+    combine: useCallback((results: Array<{ data?: ContainerInstance[] }>) => {
+      const out = new Map<string, string>();
+      for (const r of results)
+        for (const i of r.data ?? []) out.set(i.containerInstanceArn ?? '', i.ec2InstanceId ?? '');
+      return out;
+    }, []),
+  });
 }
 
 export function useContainerInstances(cluster: string) {

@@ -17,7 +17,7 @@ import {
   type VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { cn } from '../../lib/cn';
 import { matchesFilter, parseFilter, type ParsedFilter } from '../../lib/table-filter';
@@ -58,13 +58,25 @@ interface DataTableProps<T> {
   /** Buttons shown beside the filter (e.g. "Stop selected"). */
   toolbar?: ReactNode;
   /** Render only the visible rows in a scroll box of this height (no paging). */
-  virtual?: { height: number; rowHeight: number; scrollTestId?: string; rowTestId?: string };
+  virtual?: VirtualOptions;
   /** More pages behind a nextToken: a "Load more" button under the table (and, when virtual, on scroll). */
   more?: LoadMoreProps;
   /** Count shown beside the filter ("12 tasks"), with this test id. */
   countTestId?: string;
   pageSize?: number;
 }
+
+export interface VirtualOptions {
+  height: number;
+  rowHeight: number;
+  scrollTestId?: string;
+  rowTestId?: string;
+  /** The keys (rowKey) of the rows rendered now, each time they change (a list refreshes what is in view). */
+  onVisibleRows?: (keys: readonly string[]) => void;
+}
+
+/** Rows ahead of the end of a virtual list at which its next page is read, once the operator scrolls. */
+export const PREFETCH_ROWS = 100;
 
 export interface LoadMoreProps {
   hasMore: boolean;
@@ -503,7 +515,7 @@ function VirtualGrid<T>({
 }: {
   table: AnyTable<T>;
   caption: string;
-  virtual: NonNullable<DataTableProps<T>['virtual']>;
+  virtual: VirtualOptions;
   more?: LoadMoreProps;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -515,18 +527,38 @@ function VirtualGrid<T>({
     estimateSize: () => virtual.rowHeight,
     overscan: 12,
   });
-  // Scrolled to the last rows: read the next page. Only on a scroll, so a filter that leaves a few rows
-  // never walks every page by itself.
-  const onScroll = (e: UIEvent<HTMLDivElement>) => {
-    const el = e.currentTarget;
-    const nearEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 5 * virtual.rowHeight;
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  // Within a page of rows of the end: read the next page before the operator gets there. Only once they
+  // have scrolled, so a first page or a filter that leaves a few rows never walks every page by itself.
+  // Rows filtered out: only a scroll to the very end reads on (as without prefetch).
+  const [scrolled, setScrolled] = useState(false);
+  const filtered = Boolean(table.getState().globalFilter);
+  const nearEnd = lastIndex >= rows.length - 1 - (filtered ? 5 : PREFETCH_ROWS);
+  const wantMore = scrolled && !filtered && nearEnd && Boolean(more?.hasMore) && !more?.loading;
+  const onLoadMore = more?.onLoadMore;
+  useEffect(() => {
+    if (wantMore) onLoadMore?.();
+  }, [wantMore, onLoadMore, rows.length]);
+  const onScroll = () => {
+    if (!scrolled) setScrolled(true);
     if (nearEnd && more?.hasMore && !more.loading) more.onLoadMore();
   };
+  const onVisibleRows = virtual.onVisibleRows;
+  useEffect(() => {
+    if (!onVisibleRows) return;
+    const keys: string[] = [];
+    for (let i = firstIndex; i <= lastIndex; i++) {
+      const row = rows[i];
+      if (row) keys.push(row.id);
+    }
+    onVisibleRows(keys);
+  }, [onVisibleRows, firstIndex, lastIndex, rows]);
   const columns = table.getVisibleLeafColumns();
   const track = (c: (typeof columns)[number]) =>
     (c.columnDef.meta as { track?: string } | undefined)?.track ?? 'minmax(8rem,1fr)';
   const template = columns.map(track).join(' ');
-  const grid = 'grid items-center gap-x-3 px-3';
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 text-sm dark:border-slate-800">
       <div role="table" aria-label={caption} aria-rowcount={rows.length + 1} className="min-w-max">
@@ -539,7 +571,7 @@ function VirtualGrid<T>({
               key={g.id}
               role="row"
               aria-rowindex={1}
-              className={`${grid} py-2 font-medium`}
+              className={`${GRID} py-2 font-medium`}
               style={{ gridTemplateColumns: template }}
             >
               {g.headers.map((h) => (
@@ -570,40 +602,22 @@ function VirtualGrid<T>({
           className="overflow-y-auto bg-white dark:bg-slate-950"
           style={{ height: Math.min(virtual.height, rows.length * virtual.rowHeight + 2) }}
         >
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', contain: 'strict' }}>
+            {items.map((item) => {
               const row = rows[item.index];
               if (!row) return null;
               return (
-                <div
+                <VirtualRow
                   key={row.id}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  data-testid={virtual.rowTestId}
-                  className={cn(
-                    grid,
-                    'absolute inset-x-0 border-b border-slate-100 hover:bg-slate-50 dark:border-slate-900 dark:hover:bg-slate-900',
-                    row.getIsSelected() && 'bg-orange-50 dark:bg-orange-950/40',
-                  )}
-                  style={{
-                    height: virtual.rowHeight,
-                    transform: `translateY(${item.start}px)`,
-                    gridTemplateColumns: template,
-                  }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <div
-                      key={cell.id}
-                      role="cell"
-                      className={cn(
-                        'min-w-0 truncate',
-                        (cell.column.columnDef.meta as { className?: string } | undefined)?.className,
-                      )}
-                    >
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  ))}
-                </div>
+                  row={row}
+                  cells={row.getVisibleCells()}
+                  selected={row.getIsSelected()}
+                  index={item.index}
+                  start={item.start}
+                  template={template}
+                  height={virtual.rowHeight}
+                  testId={virtual.rowTestId}
+                />
               );
             })}
           </div>
@@ -612,3 +626,66 @@ function VirtualGrid<T>({
     </div>
   );
 }
+
+const GRID = 'grid items-center gap-x-3 px-3';
+
+type AnyRow<T> = AnyTable<T>['getRowModel'] extends () => { rows: Array<infer R> } ? R : never;
+
+interface VirtualRowProps<T> {
+  row: AnyRow<T>;
+  /** The row's cells (TanStack keeps the same array while the row and its columns are unchanged). */
+  cells: ReturnType<AnyRow<T>['getVisibleCells']>;
+  selected: boolean;
+  index: number;
+  start: number;
+  template: string;
+  height: number;
+  testId: string | undefined;
+}
+
+/**
+ * One row of a virtual list. Memoised: while scrolling only the rows coming into view render, never the
+ * ones already shown (their row, cells, place and selection are unchanged). Contained: its layout and
+ * paint never reach outside its box.
+ */
+const VirtualRow = memo(function VirtualRow<T>({
+  cells,
+  selected,
+  index,
+  start,
+  template,
+  height,
+  testId,
+}: VirtualRowProps<T>) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      data-testid={testId}
+      className={cn(
+        GRID,
+        'absolute inset-x-0 border-b border-slate-100 hover:bg-slate-50 dark:border-slate-900 dark:hover:bg-slate-900',
+        selected && 'bg-orange-50 dark:bg-orange-950/40',
+      )}
+      style={{
+        height,
+        transform: `translateY(${start}px)`,
+        gridTemplateColumns: template,
+        contain: 'strict',
+      }}
+    >
+      {cells.map((cell) => (
+        <div
+          key={cell.id}
+          role="cell"
+          className={cn(
+            'min-w-0 truncate',
+            (cell.column.columnDef.meta as { className?: string } | undefined)?.className,
+          )}
+        >
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </div>
+      ))}
+    </div>
+  );
+}) as <T>(props: VirtualRowProps<T>) => ReactNode;

@@ -53,6 +53,8 @@ export function ClusterTasks({
         error={tasks.error}
         onRetry={tasks.refetch}
         more={moreOf(tasks, `Load ${TASKS_PAGE} more tasks`)}
+        pages={tasks.pages}
+        onVisible={tasks.onVisible}
         empty={emptyTasks(cluster, desiredStatus, serviceName, service !== undefined, (v) =>
           set('desired', v),
         )}

@@ -2,7 +2,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useInstancesByArn } from '../../../aws/queries/container-instances';
+import { useEc2IdsByGroups } from '../../../aws/queries/container-instances';
 import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { DataTable, type DataColumn, type LoadMoreProps } from '../../../components/ui/data-table';
@@ -23,6 +23,10 @@ interface TasksTableProps {
   height?: number;
   /** The next page of ListTasks. */
   more?: LoadMoreProps;
+  /** The tasks by page loaded (each page's instances are read once, with the page). */
+  pages?: Task[][];
+  /** The task ARNs in view, as they change (the list refreshes those). */
+  onVisible?: (taskArns: readonly string[]) => void;
   /** What an empty list says (the caller knows its filters). */
   empty?: { title: string; description?: ReactNode; action?: ReactNode };
 }
@@ -142,17 +146,26 @@ export function TasksTable({
   caption,
   height = 560,
   more,
+  pages,
+  onVisible,
   empty = { title: 'No tasks', description: 'No task matches the filters.' },
 }: TasksTableProps) {
-  const instances = useInstancesByArn(
-    cluster,
-    (tasks ?? []).map((t) => t.containerInstanceArn ?? ''),
+  const groups = useMemo(
+    () => (pages ?? (tasks ? [tasks] : [])).map((p) => p.map((t) => t.containerInstanceArn ?? '')),
+    [pages, tasks],
   );
-  const ec2Of = useMemo(
-    () => new Map((instances.data ?? []).map((i) => [i.containerInstanceArn ?? '', i.ec2InstanceId ?? ''])),
-    [instances.data],
-  );
+  const ec2Of = useEc2IdsByGroups(cluster, groups);
   const cols = useMemo(() => columns(cluster, ec2Of), [cluster, ec2Of]);
+  const virtual = useMemo(
+    () => ({
+      height,
+      rowHeight: ROW_HEIGHT,
+      scrollTestId: 'tasks-scroll',
+      rowTestId: 'task-row',
+      ...(onVisible && { onVisibleRows: onVisible }),
+    }),
+    [height, onVisible],
+  );
   const [selected, setSelected] = useState<RowSelectionState>({});
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('Stopped from the ECS console');
@@ -189,7 +202,7 @@ export function TasksTable({
             Stop selected{chosen.length ? ` (${chosen.length})` : ''}
           </Button>
         }
-        virtual={{ height, rowHeight: ROW_HEIGHT, scrollTestId: 'tasks-scroll', rowTestId: 'task-row' }}
+        virtual={virtual}
         empty={empty}
       />
       <ConfirmDialog

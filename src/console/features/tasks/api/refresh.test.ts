@@ -1,0 +1,180 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import {
+  SWEEP_PAGES,
+  applyRefresh,
+  describedOf,
+  pagesToList,
+  tasksToDescribe,
+  type TasksData,
+} from './refresh';
+
+const task = (id: number, lastStatus = 'RUNNING', desiredStatus = 'RUNNING'): Task => ({
+  taskArn: `arn:task/${id}`,
+  lastStatus,
+  desiredStatus,
+});
+
+/** Pages of `size` tasks numbered from 0, each page's token the number of its first task. */
+function loaded(pages: number, size = 3): TasksData {
+  return {
+    pages: Array.from({ length: pages }, (_, p) => ({
+      items: Array.from({ length: size }, (_, i) => task(p * size + i)),
+      ...(p < pages - 1 && { nextToken: String((p + 1) * size) }),
+    })),
+    pageParams: Array.from({ length: pages }, (_, p) => (p === 0 ? undefined : String(p * size))),
+  };
+}
+
+describe('pagesToList: the first page and a few others in turn', () => {
+  it('lists the first page and SWEEP_PAGES others each cycle, going round the loaded pages', () => {
+    expect(SWEEP_PAGES).toBe(4);
+    let cursor = 0;
+    const seen: number[][] = [];
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const next = pagesToList(10, cursor);
+      seen.push(next.pages);
+      cursor = next.cursor;
+    }
+    expect(seen).toEqual([
+      [0, 1, 2, 3, 4],
+      [0, 5, 6, 7, 8],
+      [0, 9, 1, 2, 3],
+    ]);
+  });
+
+  it('costs the same whatever is loaded: 100 pages are listed 5 at a time', () => {
+    expect(pagesToList(100, 37).pages).toEqual([0, 38, 39, 40, 41]);
+    expect(pagesToList(100, 98)).toEqual({ pages: [0, 99, 1, 2, 3], cursor: 3 });
+  });
+
+  it('lists each page once when few are loaded', () => {
+    expect(pagesToList(1, 0)).toEqual({ pages: [0], cursor: 0 });
+    expect(pagesToList(3, 1).pages).toEqual([0, 2, 1]);
+    expect(pagesToList(0, 0).pages).toEqual([]);
+  });
+});
+
+describe('tasksToDescribe: what a cycle reads again', () => {
+  it('the tasks in view, the new ones listed, and the loaded ones their page no longer lists', () => {
+    const data = loaded(4);
+    // Page 0 now lists 0, 2 and a new task 100 (1 is gone); page 2 is unchanged.
+    const listed = [
+      { page: 0, arns: ['arn:task/0', 'arn:task/2', 'arn:task/100'] },
+      { page: 2, arns: ['arn:task/6', 'arn:task/7', 'arn:task/8'] },
+    ];
+    expect(tasksToDescribe(data, listed, ['arn:task/9', 'arn:task/10', 'arn:task/not-loaded'])).toEqual([
+      'arn:task/9',
+      'arn:task/10',
+      'arn:task/100',
+      'arn:task/1',
+    ]);
+  });
+
+  it('never the rows out of view that are still listed', () => {
+    expect(
+      tasksToDescribe(
+        loaded(100, 100),
+        [{ page: 0, arns: loaded(1, 100).pages[0]!.items.map((t) => t.taskArn!) }],
+        [],
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('applyRefresh: the pages after a cycle', () => {
+  it('replaces the rows read, keeps every other row and page as it was', () => {
+    const data = loaded(3);
+    const fresh = task(4, 'STOPPED', 'STOPPED');
+    const next = applyRefresh(data, [], describedOf([fresh], []), new Set(['arn:task/4']), 'RUNNING');
+    expect(next.pages[1]!.items[1]).toBe(fresh);
+    expect(next.pages[0]).toBe(data.pages[0]);
+    expect(next.pages[2]).toBe(data.pages[2]);
+    expect(next.pages[1]!.items[0]).toBe(data.pages[1]!.items[0]);
+    expect(next.pageParams).toBe(data.pageParams);
+    expect(next.pages.map((p) => p.nextToken)).toEqual(data.pages.map((p) => p.nextToken));
+  });
+
+  it('hands back the same pages when nothing changed', () => {
+    const data = loaded(3);
+    expect(
+      applyRefresh(
+        data,
+        [{ page: 0, arns: ['arn:task/0', 'arn:task/1', 'arn:task/2'] }],
+        describedOf([], []),
+        new Set(),
+        'RUNNING',
+      ),
+    ).toBe(data);
+  });
+
+  it('drops a task DescribeTasks says is missing (expired), in view or not', () => {
+    const data = loaded(2);
+    const next = applyRefresh(
+      data,
+      [],
+      describedOf(
+        [],
+        [
+          { arn: 'arn:task/4', reason: 'MISSING' },
+          { arn: 'arn:task/5', reason: 'ACCESS_DENIED' },
+        ],
+      ),
+      new Set(['arn:task/4']),
+      'RUNNING',
+    );
+    expect(next.pages[1]!.items.map((t) => t.taskArn)).toEqual(['arn:task/3', 'arn:task/5']);
+  });
+
+  it('adds a new task to the page that lists it, once, if it matches the filter', () => {
+    const data = loaded(2);
+    const next = applyRefresh(
+      data,
+      [{ page: 1, arns: ['arn:task/3', 'arn:task/4', 'arn:task/5', 'arn:task/50', 'arn:task/51'] }],
+      describedOf([task(50), task(51, 'STOPPED', 'STOPPED')], []),
+      new Set(),
+      'RUNNING',
+    );
+    expect(next.pages[1]!.items.map((t) => t.taskArn)).toEqual([
+      'arn:task/3',
+      'arn:task/4',
+      'arn:task/5',
+      'arn:task/50',
+    ]);
+    expect(next.pages[0]).toBe(data.pages[0]);
+  });
+
+  it('a task stopped elsewhere: shown with its new status while in view, gone once out of view', () => {
+    const data = loaded(1);
+    const stopped = task(1, 'STOPPED', 'STOPPED');
+    const listed = [{ page: 0, arns: ['arn:task/0', 'arn:task/2'] }];
+    const inView = applyRefresh(data, listed, describedOf([stopped], []), new Set(['arn:task/1']), 'RUNNING');
+    expect(inView.pages[0]!.items[1]).toBe(stopped);
+    const outOfView = applyRefresh(inView, listed, describedOf([stopped], []), new Set(), 'RUNNING');
+    expect(outOfView.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
+  });
+
+  it('keeps an unlisted task that still matches (pushed to the next page by new ones)', () => {
+    const data = loaded(1);
+    const next = applyRefresh(
+      data,
+      [{ page: 0, arns: ['arn:task/0', 'arn:task/1'] }],
+      describedOf([task(2)], []),
+      new Set(),
+      'RUNNING',
+    );
+    expect(next.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/1', 'arn:task/2']);
+  });
+
+  it('the stopped-tasks list keeps its stopped tasks (the filter is the desired status asked for)', () => {
+    const data: TasksData = { pages: [{ items: [task(1, 'STOPPED', 'STOPPED')] }], pageParams: [undefined] };
+    const next = applyRefresh(
+      data,
+      [{ page: 0, arns: ['arn:task/1', 'arn:task/2'] }],
+      describedOf([task(2, 'STOPPED', 'STOPPED')], []),
+      new Set(),
+      'STOPPED',
+    );
+    expect(next.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/1', 'arn:task/2']);
+  });
+});

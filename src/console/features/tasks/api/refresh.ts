@@ -1,0 +1,124 @@
+/**
+ * How the tasks list stays live at 10,000 tasks without re-reading them all. A refresh cycle reads:
+ * - ListTasks of the first page and of a few loaded pages in turn (a sweep: every loaded page is listed
+ *   again every `pages / SWEEP_PAGES` cycles), ARNs only: tasks listed there and not loaded are new;
+ *   loaded tasks of those pages that are no longer listed have stopped, expired or moved past the page;
+ * - DescribeTasks (100 a call) of the tasks the operator can see, of the new ones and of the unlisted ones.
+ * Every other loaded row is kept as it was read (same object) until it scrolls into view, when it is read
+ * again. So a cycle costs 1 + SWEEP_PAGES ListTasks and about one DescribeTasks, whatever is loaded.
+ * Each page keeps its own token: the pages after it are still found where they were.
+ */
+import type { Failure, Task } from '@aws-sdk/client-ecs';
+import type { InfiniteData } from '@tanstack/react-query';
+import type { Page } from '../../../aws/paged';
+
+/** Loaded pages listed again per cycle besides the first. */
+export const SWEEP_PAGES = 4;
+/** DescribeTasks takes at most 100 tasks per call. */
+export const DESCRIBE_BATCH = 100;
+
+export type TasksData = InfiniteData<Page<Task>, string | undefined>;
+
+/** The loaded pages a cycle lists again: the first, then `SWEEP_PAGES` others from `cursor` on, in turn. */
+export function pagesToList(pageCount: number, cursor: number): { pages: number[]; cursor: number } {
+  if (pageCount === 0) return { pages: [], cursor: 0 };
+  const others = pageCount - 1;
+  const n = Math.min(SWEEP_PAGES, others);
+  const pages = [0];
+  for (let i = 0; i < n; i++) pages.push(1 + ((cursor + i) % others));
+  return { pages, cursor: others === 0 ? 0 : (cursor + n) % others };
+}
+
+/** What a list read of page `page` found: the task ARNs listed there now. */
+export interface Listed {
+  page: number;
+  arns: string[];
+}
+
+/**
+ * The tasks to describe: the visible ones loaded, the ones listed but not loaded (new), and the loaded
+ * ones of a listed page it no longer lists. Each once, in that order.
+ */
+export function tasksToDescribe(data: TasksData, listed: Listed[], visible: Iterable<string>): string[] {
+  const loaded = new Set<string>();
+  for (const p of data.pages) for (const t of p.items) if (t.taskArn) loaded.add(t.taskArn);
+  const out = new Set<string>();
+  for (const arn of visible) if (loaded.has(arn)) out.add(arn);
+  for (const l of listed) {
+    for (const arn of l.arns) if (!loaded.has(arn)) out.add(arn);
+    const now = new Set(l.arns);
+    for (const t of data.pages[l.page]?.items ?? []) if (t.taskArn && !now.has(t.taskArn)) out.add(t.taskArn);
+  }
+  return [...out];
+}
+
+export interface Described {
+  tasks: Map<string, Task>;
+  /** DescribeTasks failures with reason MISSING: the task is gone (expired). */
+  missing: Set<string>;
+}
+
+export function describedOf(tasks: Task[], failures: Failure[]): Described {
+  return {
+    tasks: new Map(tasks.flatMap((t) => (t.taskArn ? [[t.taskArn, t] as const] : []))),
+    missing: new Set(failures.flatMap((f) => (f.arn && f.reason === 'MISSING' ? [f.arn] : []))),
+  };
+}
+
+/**
+ * The pages after a cycle. A described task replaces its row; a missing one goes; a task its page no
+ * longer lists goes too once its desired status left the list's filter, unless the operator is looking at
+ * it (then it stays, showing its new status, until it is out of view); a new task joins the page that
+ * lists it. Rows and pages nothing changed keep their identity (tables and lookups memoise on them).
+ */
+export function applyRefresh(
+  data: TasksData,
+  listed: Listed[],
+  described: Described,
+  visible: ReadonlySet<string>,
+  desiredStatus: string,
+): TasksData {
+  const unlisted = new Set<string>();
+  const added = new Map<number, Task[]>();
+  const loaded = new Set<string>();
+  for (const p of data.pages) for (const t of p.items) if (t.taskArn) loaded.add(t.taskArn);
+  for (const l of listed) {
+    const now = new Set(l.arns);
+    for (const t of data.pages[l.page]?.items ?? [])
+      if (t.taskArn && !now.has(t.taskArn)) unlisted.add(t.taskArn);
+    for (const arn of l.arns) {
+      const t = described.tasks.get(arn);
+      if (loaded.has(arn) || !t || t.desiredStatus !== desiredStatus) continue;
+      loaded.add(arn);
+      added.set(l.page, [...(added.get(l.page) ?? []), t]);
+    }
+  }
+  let changed = false;
+  const pages = data.pages.map((page, i) => {
+    let pageChanged = false;
+    const items: Task[] = [];
+    for (const t of page.items) {
+      const arn = t.taskArn ?? '';
+      if (described.missing.has(arn)) {
+        pageChanged = true;
+        continue;
+      }
+      const fresh = described.tasks.get(arn) ?? t;
+      if (unlisted.has(arn) && fresh.desiredStatus !== desiredStatus && !visible.has(arn)) {
+        pageChanged = true;
+        continue;
+      }
+      if (fresh !== t) pageChanged = true;
+      items.push(fresh);
+    }
+    const joined = added.get(i);
+    if (joined) {
+      items.push(...joined);
+      pageChanged = true;
+    }
+    if (!pageChanged) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...data, pages } : data;
+}
