@@ -102,6 +102,31 @@ function mainThreadTime(trace: Trace) {
   };
 }
 
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** The functions with the most self time in a CPU profile, as "name (file:line) ms". */
+function topSelfTime(profile: CpuProfile, n: number): string {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  samples.forEach((id, i) => {
+    const f = byNode.get(id)?.callFrame;
+    if (!f) return;
+    const where = f.url ? `${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, ms]) => `${k} ${fmt(ms, 0)}`)
+    .join('; ');
+}
+
 interface Size {
   services: number;
   tasksPerService: number;
@@ -240,6 +265,12 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     const count = page.getByTestId('tasks-count');
     const scroller = page.getByTestId('tasks-scroll');
     const pages: PageLoad[] = [];
+    // The first pages read on scroll under the CPU profiler: where the time between a page's response
+    // and its rows goes.
+    const loadCdp = await page.context().newCDPSession(page);
+    await loadCdp.send('Profiler.enable');
+    await loadCdp.send('Profiler.start');
+    let loadCpu: CpuProfile | undefined;
     const countSelector = '[data-testid="tasks-count"]';
     for (let i = 0; i < want / 100 + 20; i++) {
       const before = (await count.textContent()) ?? '';
@@ -258,6 +289,10 @@ export async function benchDashboard(argv: string[]): Promise<void> {
       const list = calls.slice(from).find((c) => c.op === 'ListTasks' && !c.firstPage);
       const describe = calls.slice(from).find((c) => c.op === 'DescribeTasks' && c.at >= (list?.at ?? 0));
       pages.push({ ms: shownAt - scrolledAt, shownAt, scrolledAt, list, describe });
+      if (pages.length === 5) {
+        loadCpu = (await loadCdp.send('Profiler.stop')).profile;
+        await loadCdp.detach();
+      }
     }
     await count.filter({ hasText: new RegExp(`^${want} tasks`) }).waitFor({ timeout: 60_000 });
     const allRowsMs = Date.now() - t0;
@@ -293,6 +328,13 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'toplevel'] });
     const traced = (await page.evaluate(FAST_SCROLL)) as ScrollFigures;
     const profile = mainThreadTime(JSON.parse((await browser.stopTracing()).toString('utf8')) as Trace);
+    // And under the CPU profiler, the functions the scroll spends its script time in (self time).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+    await page.evaluate(FAST_SCROLL);
+    const { profile: cpu } = await cdp.send('Profiler.stop');
+    await cdp.detach();
 
     console.log(
       table([
@@ -333,6 +375,14 @@ export async function benchDashboard(argv: string[]): Promise<void> {
         { figure: 'fast scroll: longest frame (ms)', value: fmt(scroll.maxGapMs, 0) },
         { figure: 'fast scroll: frames over 50 ms', value: scroll.longFrames },
         { figure: 'fast scroll: rows in the DOM', value: scroll.rowsInDom },
+        {
+          figure: 'profiled first 5 pages on scroll: top self time (ms)',
+          value: loadCpu ? topSelfTime(loadCpu, 6) : 'n/a',
+        },
+        {
+          figure: 'profiled fast scroll: top self time (ms)',
+          value: topSelfTime(cpu, 6),
+        },
         {
           figure: 'traced fast scroll: main thread ms (script / style / layout / paint+composite)',
           value: `${fmt(profile.script, 0)} / ${fmt(profile.style, 0)} / ${fmt(profile.layout, 0)} / ${fmt(profile.paint, 0)} in ${fmt(traced.ms, 0)} ms, ${traced.frames} frames, longest task ${fmt(profile.longestTask, 0)} ms`,

@@ -1,15 +1,19 @@
 /** Display helpers shared by the dashboards. */
 
 /** Short local date-time for tables, e.g. "Nov 25, 09:14:03". */
+// One formatter for every time shown: `toLocaleString` with options builds a new one per call, which
+// costs more than the rest of a table row (a fast scroll through 10,000 tasks formats hundreds a frame).
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 export function formatTime(d: Date | undefined): string {
   if (!d) return '—';
-  return d.toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return timeFormat.format(d);
 }
 
 /** The last part of an ARN: a task id, `family:revision`, a container instance id. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countText } from './data-table';
+import { compareValues, countText } from './data-table';
 
 describe('countText: what a table says it holds', () => {
   it('counts the rows when the list is whole', () => {
@@ -17,5 +17,17 @@ describe('countText: what a table says it holds', () => {
     expect(countText('tasks', 100, 100, { hasMore: true })).toBe('100 tasks loaded, more to load');
     expect(countText('tasks', 100, 4, { hasMore: true })).toBe('4 shown of 100 tasks loaded, more to load');
     expect(countText('tasks', 100, 100, { hasMore: true, total: 250 })).toBe('100 of 250 tasks loaded');
+  });
+});
+
+describe('compareValues: how a column sorts', () => {
+  it('numbers by value, text in natural order, case aside', () => {
+    expect(['svc-10', 'svc-2', 'Svc-1'].sort(compareValues)).toEqual(['Svc-1', 'svc-2', 'svc-10']);
+    expect([10, 9, 100].sort(compareValues)).toEqual([9, 10, 100]);
+    expect(['2026-12-05T14:00:10.000Z', '2026-12-05T09:59:59.000Z', ''].sort(compareValues)).toEqual([
+      '',
+      '2026-12-05T09:59:59.000Z',
+      '2026-12-05T14:00:10.000Z',
+    ]);
   });
 });

@@ -109,6 +109,18 @@ export function countNoun(resourceName: string, count: number): string {
   return resourceName.endsWith('s') ? resourceName.slice(0, -1) : resourceName;
 }
 
+/**
+ * How every column sorts: numbers by value, text in natural order ("svc-2" before "svc-10"), case aside.
+ * TanStack's own `alphanumeric` splits both strings with a regular expression on every comparison, which
+ * made sorting 10,000 tasks (each page read on scroll) cost most of a second.
+ */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return collator.compare(String(a ?? ''), String(b ?? ''));
+}
+
 const SORT_PARAM = 'sort';
 const FILTER_PARAM = 'q';
 
@@ -178,6 +190,7 @@ export function DataTable<T>({
       accessorFn: c.value ? (row: T) => c.value?.(row) ?? '' : undefined,
       enableSorting: Boolean(c.value),
       sortUndefined: 'last',
+      sortingFn: (a, b, id) => compareValues(a.getValue(id), b.getValue(id)),
       cell: (info) => c.cell(info.row.original),
       meta: { className: c.className, track: c.track },
     }));
