@@ -345,7 +345,7 @@ export async function benchDashboard(argv: string[]): Promise<void> {
         },
         {
           figure: 'time per page on scroll, scroll to rows listed (ms, median / p90)',
-          value: `${fmt(median(perPage), 0)} / ${fmt(p90(perPage), 0)} (${pages.length} pages)`,
+          value: `${fmt(median(perPage), 0)} / ${fmt(p90(perPage), 0)} (${pages.length} scrolls to the end; the other ${Math.max(0, want / 100 - 1 - pages.length)} pages were read ahead)`,
         },
         {
           figure: '  of which ListTasks / DescribeTasks round trips (ms, median)',
