@@ -57,6 +57,8 @@ interface Call {
   doneAt?: number;
   op: string;
   firstPage: boolean;
+  /** A ListTasks with a token never sent before: the read of a page not loaded yet (not a poll's). */
+  newPage: boolean;
 }
 
 /** One page read on scroll: from the scroll to the end to the count saying more tasks are listed. */
@@ -238,10 +240,15 @@ export async function benchDashboard(argv: string[]): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const calls: Call[] = [];
     const pending = new Map<Request, Call>();
+    const tokensSent = new Set<string>();
     page.on('request', (r) => {
       if (!new URL(r.url()).pathname.startsWith('/aws/')) return;
       const body = r.postData() ?? '';
-      const call = { at: Date.now(), op: operationOf(r), firstPage: !body.includes('"nextToken"') };
+      const op = operationOf(r);
+      const token = /"nextToken":"([^"]+)"/.exec(body)?.[1];
+      const newPage = op === 'ListTasks' && token !== undefined && !tokensSent.has(token);
+      if (token) tokensSent.add(token);
+      const call = { at: Date.now(), op, firstPage: token === undefined, newPage };
       calls.push(call);
       pending.set(r, call);
     });
@@ -286,8 +293,10 @@ export async function benchDashboard(argv: string[]): Promise<void> {
         )
         .catch(() => undefined);
       const shownAt = Date.now();
-      const list = calls.slice(from).find((c) => c.op === 'ListTasks' && !c.firstPage);
-      const describe = calls.slice(from).find((c) => c.op === 'DescribeTasks' && c.at >= (list?.at ?? 0));
+      const list = calls.slice(from).find((c) => c.newPage);
+      const describe = calls
+        .slice(from)
+        .find((c) => c.op === 'DescribeTasks' && c.at >= (list?.doneAt ?? list?.at ?? 0));
       pages.push({ ms: shownAt - scrolledAt, shownAt, scrolledAt, list, describe });
       if (pages.length === 5) {
         loadCpu = (await loadCdp.send('Profiler.stop')).profile;

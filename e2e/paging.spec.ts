@@ -3,6 +3,8 @@
  * time) and 105 task definition families (ListTaskDefinitionFamilies, 100 at a time), on the embedded
  * control plane. The first page shows, the table says how many are loaded, "Load more" (with the keyboard)
  * and scrolling to the end read the next pages with nextToken; every ListTasks the console sent is checked.
+ * Once loaded, the list stays live without reading every page again: a task stopped elsewhere changes its
+ * row in view, and a task started elsewhere joins the list.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -10,6 +12,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import type { Request } from '@playwright/test';
 import { expect, screenshot, seriousA11yViolations, test } from './fixtures';
@@ -94,6 +97,22 @@ test('250 tasks: the first 100, then "Load more" and scrolling read the next pag
   await expect(tasks.count).toHaveText('250 tasks');
   await page.getByLabel('Filter tasks').fill('no-such-task');
   await expect(tasks.count).toHaveText('0 shown of 250 tasks');
+
+  // Live: the poll reads the rows in view again, so a task stopped elsewhere shows it in its row.
+  await page.getByLabel('Filter tasks').fill('');
+  await expect(tasks.count).toHaveText('250 tasks');
+  const shownId = (await page.getByTestId('task-row').first().getByRole('link').first().textContent()) ?? '';
+  expect(shownId).toMatch(/^[0-9a-f]{32}$/);
+  await expect(tasks.row('task-row', shownId)).not.toContainText('STOPPED');
+  await ecs.send(new StopTaskCommand({ cluster, task: shownId, reason: 'Stopped elsewhere' }));
+  await expect(tasks.row('task-row', shownId)).toContainText('STOPPED', { timeout: 30_000 });
+  // And a task started elsewhere joins the list (its page is listed again within a few polls).
+  const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 1 }));
+  const newId = run.tasks?.[0]?.taskArn?.split('/').pop() ?? '';
+  expect(newId).not.toBe('');
+  await page.getByLabel('Filter tasks').fill(newId);
+  await expect(tasks.row('task-row', newId)).toBeVisible({ timeout: 30_000 });
+  await expect(tasks.count).toHaveText(/^1 shown of 25[01] tasks$/);
   ec2.destroy();
 });
 

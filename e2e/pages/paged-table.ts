@@ -26,6 +26,11 @@ export class PagedTable {
     await this.page.keyboard.press('Enter');
   }
 
+  /** The row (of a virtual table, by its rows' test id) that shows this text, e.g. a task id. */
+  row(rowTestId: string, text: string): Locator {
+    return this.page.getByTestId(rowTestId).filter({ hasText: text });
+  }
+
   /** Scrolls a virtual table's rows to the end (what loads the next page there). */
   async scrollToEnd(scrollTestId: string): Promise<void> {
     await this.page.getByTestId(scrollTestId).evaluate((el) => {

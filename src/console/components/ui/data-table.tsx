@@ -519,7 +519,11 @@ function LoadMore({
   );
 }
 
-/** ARIA table roles on a CSS grid: a virtual list needs absolutely positioned rows. */
+/**
+ * ARIA table roles on a CSS grid: a virtual list needs absolutely positioned rows. The header is rendered
+ * here and the rows in `VirtualBody`, which alone re-renders as the list scrolls (the header's select-all
+ * box looks at every row: never once a frame).
+ */
 function VirtualGrid<T>({
   table,
   caption,
@@ -531,43 +535,7 @@ function VirtualGrid<T>({
   virtual: VirtualOptions;
   more?: LoadMoreProps;
 }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
   const rows = table.getRowModel().rows;
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => virtual.rowHeight,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstIndex = items[0]?.index ?? 0;
-  const lastIndex = items[items.length - 1]?.index ?? -1;
-  // Within a page of rows of the end: read the next page before the operator gets there. Only once they
-  // have scrolled, so a first page or a filter that leaves a few rows never walks every page by itself.
-  // Rows filtered out: only a scroll to the very end reads on (as without prefetch).
-  const [scrolled, setScrolled] = useState(false);
-  const filtered = Boolean(table.getState().globalFilter);
-  const nearEnd = lastIndex >= rows.length - 1 - (filtered ? 5 : PREFETCH_ROWS);
-  const wantMore = scrolled && !filtered && nearEnd && Boolean(more?.hasMore) && !more?.loading;
-  const onLoadMore = more?.onLoadMore;
-  useEffect(() => {
-    if (wantMore) onLoadMore?.();
-  }, [wantMore, onLoadMore, rows.length]);
-  const onScroll = () => {
-    if (!scrolled) setScrolled(true);
-    if (nearEnd && more?.hasMore && !more.loading) more.onLoadMore();
-  };
-  const onVisibleRows = virtual.onVisibleRows;
-  useEffect(() => {
-    if (!onVisibleRows) return;
-    const keys: string[] = [];
-    for (let i = firstIndex; i <= lastIndex; i++) {
-      const row = rows[i];
-      if (row) keys.push(row.id);
-    }
-    onVisibleRows(keys);
-  }, [onVisibleRows, firstIndex, lastIndex, rows]);
   const columns = table.getVisibleLeafColumns();
   const track = (c: (typeof columns)[number]) =>
     (c.columnDef.meta as { track?: string } | undefined)?.track ?? 'minmax(8rem,1fr)';
@@ -605,36 +573,99 @@ function VirtualGrid<T>({
             </div>
           ))}
         </div>
-        <div
-          ref={scrollRef}
-          tabIndex={0}
-          aria-label={`${caption}: scrollable`}
-          role="rowgroup"
-          data-testid={virtual.scrollTestId}
-          onScroll={more ? onScroll : undefined}
-          className="overflow-y-auto bg-white dark:bg-slate-950"
-          style={{ height: Math.min(virtual.height, rows.length * virtual.rowHeight + 2) }}
-        >
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', contain: 'strict' }}>
-            {items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              return (
-                <VirtualRow
-                  key={row.id}
-                  row={row}
-                  cells={row.getVisibleCells()}
-                  selected={row.getIsSelected()}
-                  index={item.index}
-                  start={item.start}
-                  template={template}
-                  height={virtual.rowHeight}
-                  testId={virtual.rowTestId}
-                />
-              );
-            })}
-          </div>
-        </div>
+        <VirtualBody
+          rows={rows}
+          caption={caption}
+          virtual={virtual}
+          more={more}
+          template={template}
+          filtered={Boolean(table.getState().globalFilter)}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** The scrolling rows of a virtual table: only the rows in view (and a few more) are in the DOM. */
+function VirtualBody<T>({
+  rows,
+  caption,
+  virtual,
+  more,
+  template,
+  filtered,
+}: {
+  rows: Array<AnyRow<T>>;
+  caption: string;
+  virtual: VirtualOptions;
+  more?: LoadMoreProps;
+  template: string;
+  filtered: boolean;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => virtual.rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  // Within a page of rows of the end: read the next page before the operator gets there. Only once they
+  // have scrolled, so a first page never walks every page by itself; with rows filtered out, only a
+  // scroll to the very end reads on.
+  const [scrolled, setScrolled] = useState(false);
+  const nearEnd = lastIndex >= rows.length - 1 - (filtered ? 5 : PREFETCH_ROWS);
+  const wantMore = scrolled && !filtered && nearEnd && Boolean(more?.hasMore) && !more?.loading;
+  const onLoadMore = more?.onLoadMore;
+  useEffect(() => {
+    if (wantMore) onLoadMore?.();
+  }, [wantMore, onLoadMore, rows.length]);
+  const onScroll = () => {
+    if (!scrolled) setScrolled(true);
+    if (nearEnd && more?.hasMore && !more.loading) more.onLoadMore();
+  };
+  const onVisibleRows = virtual.onVisibleRows;
+  useEffect(() => {
+    if (!onVisibleRows) return;
+    const keys: string[] = [];
+    for (let i = firstIndex; i <= lastIndex; i++) {
+      const row = rows[i];
+      if (row) keys.push(row.id);
+    }
+    onVisibleRows(keys);
+  }, [onVisibleRows, firstIndex, lastIndex, rows]);
+  return (
+    <div
+      ref={scrollRef}
+      tabIndex={0}
+      aria-label={`${caption}: scrollable`}
+      role="rowgroup"
+      data-testid={virtual.scrollTestId}
+      onScroll={more ? onScroll : undefined}
+      className="overflow-y-auto bg-white dark:bg-slate-950"
+      style={{ height: Math.min(virtual.height, rows.length * virtual.rowHeight + 2) }}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative', contain: 'strict' }}>
+        {items.map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          return (
+            <VirtualRow
+              key={row.id}
+              row={row}
+              cells={row.getVisibleCells()}
+              selected={row.getIsSelected()}
+              index={item.index}
+              start={item.start}
+              template={template}
+              height={virtual.rowHeight}
+              testId={virtual.rowTestId}
+            />
+          );
+        })}
       </div>
     </div>
   );
