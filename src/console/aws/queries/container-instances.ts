@@ -4,7 +4,7 @@ import {
   type ContainerInstance,
 } from '@aws-sdk/client-ecs';
 import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
 import { pagedQuery, usePaged, type Page } from '../paged';
@@ -151,8 +151,13 @@ export function useInstancesByArn(cluster: string, arns: string[]) {
  */
 export function useEc2IdsByGroups(cluster: string, groups: string[][]): Map<string, string> {
   const { region } = useRegion();
+  // The same options while the groups are unchanged: useQueries then hashes no key again.
+  const queries = useMemo(
+    () => groups.map((arns) => instancesByArnQuery(region, cluster, arns)),
+    [region, cluster, groups],
+  );
   return useQueries({
-    queries: groups.map((arns) => instancesByArnQuery(region, cluster, arns)),
+    queries,
     combine: useCallback((results: Array<{ data?: ContainerInstance[] }>) => {
       const out = new Map<string, string>();
       for (const r of results)
