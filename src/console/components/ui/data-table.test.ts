@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareValues, countText } from './data-table';
+import { createTable, getCoreRowModel } from '@tanstack/react-table';
+import { compareValues, countText, sortedRowModel } from './data-table';
 
 describe('countText: what a table says it holds', () => {
   it('counts the rows when the list is whole', () => {
@@ -29,5 +30,38 @@ describe('compareValues: how a column sorts', () => {
       '2026-12-05T09:59:59.000Z',
       '2026-12-05T14:00:10.000Z',
     ]);
+  });
+});
+
+describe('sortedRowModel: rows sorted on values read once', () => {
+  const rows = [
+    { id: 'a', n: 3, t: 'svc-10' },
+    { id: 'b', n: undefined, t: 'svc-2' },
+    { id: 'c', n: 1, t: 'svc-2' },
+    { id: 'd', n: 2, t: 'Svc-1' },
+  ];
+  const sorted = (sorting: Array<{ id: string; desc: boolean }>) => {
+    const table = createTable<(typeof rows)[number]>({
+      data: rows,
+      columns: [
+        { id: 'n', accessorFn: (r) => r.n },
+        { id: 't', accessorFn: (r) => r.t },
+      ],
+      getRowId: (r) => r.id,
+      getCoreRowModel: getCoreRowModel(),
+      getSortedRowModel: sortedRowModel(),
+      state: { sorting },
+      onStateChange: () => {},
+      renderFallbackValue: null,
+    });
+    return table.getSortedRowModel().rows.map((r) => r.id);
+  };
+
+  it('sorts numbers and text both ways, missing values last, ties in their order', () => {
+    expect(sorted([{ id: 'n', desc: false }])).toEqual(['c', 'd', 'a', 'b']);
+    expect(sorted([{ id: 'n', desc: true }])).toEqual(['a', 'd', 'c', 'b']);
+    expect(sorted([{ id: 't', desc: false }])).toEqual(['d', 'b', 'c', 'a']);
+    expect(sorted([{ id: 't', desc: true }])).toEqual(['a', 'b', 'c', 'd']);
+    expect(sorted([])).toEqual(['a', 'b', 'c', 'd']);
   });
 });

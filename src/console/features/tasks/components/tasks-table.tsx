@@ -94,6 +94,7 @@ function columns(cluster: string, ec2Of: Map<string, string>): Array<DataColumn<
       track: '9rem',
       className: 'text-xs',
       value: (t) => time(t.startedAt),
+      sortValue: (t) => t.startedAt?.getTime(),
       cell: (t) => formatTime(t.startedAt),
     },
     {
@@ -102,6 +103,7 @@ function columns(cluster: string, ec2Of: Map<string, string>): Array<DataColumn<
       track: '9rem',
       className: 'text-xs',
       value: (t) => time(t.stoppedAt),
+      sortValue: (t) => t.stoppedAt?.getTime(),
       cell: (t) => formatTime(t.stoppedAt),
     },
     {
