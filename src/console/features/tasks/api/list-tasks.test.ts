@@ -159,7 +159,7 @@ describe('tasksQuery: a poll reads what is in view, not every page loaded', () =
     await loadAll(view, 250);
     const before = view.rows();
     view.show([arnOf(120), arnOf(121), arnOf(122)]);
-    tasks.set(arnOf(121), { taskArn: arnOf(121), lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+    tasks.set(arnOf(121), { taskArn: arnOf(121), lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' });
     tasks.delete(arnOf(122));
     // New tasks: one listed on the first page, one on the last.
     tasks.set('arn:task/00050a', {
@@ -183,17 +183,17 @@ describe('tasksQuery: a poll reads what is in view, not every page loaded', () =
       new Set([arnOf(120), arnOf(121), arnOf(122), 'arn:task/00050a', 'arn:task/00240a', arnOf(99)]),
     );
     const byArn = new Map(view.rows().map((t) => [t.taskArn, t]));
-    expect(byArn.get(arnOf(121))).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+    expect(byArn.get(arnOf(121))).toMatchObject({ lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' });
     expect(byArn.has(arnOf(122))).toBe(false);
     expect(byArn.get('arn:task/00050a')?.lastStatus).toBe('PENDING');
     expect(byArn.get('arn:task/00240a')?.lastStatus).toBe('PENDING');
     expect(byArn.get(arnOf(10))?.lastStatus).toBe('RUNNING');
     expect(byArn.get(arnOf(10))).toBe(before[10]);
-    // 250 - 1 expired + 2 new; the stopped one stays while in view; 99 stays (still running).
+    // 250 - 1 expired + 2 new; the stopping one stays while in view; 99 stays (still running).
     expect(byArn.get(arnOf(99))).toBeDefined();
     expect(uniqueTasks(view.rows())).toHaveLength(251);
 
-    // Out of view, the stopped task leaves the running list when its page is listed again; arn 10,
+    // Out of view, the stopping task leaves the running list when its page is listed again; arn 10,
     // now in view, is read again.
     view.show([arnOf(10)]);
     const next = await view.refresh();

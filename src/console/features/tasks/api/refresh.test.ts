@@ -85,7 +85,7 @@ describe('tasksToDescribe: what a cycle reads again', () => {
 describe('applyRefresh: the pages after a cycle', () => {
   it('replaces the rows read, keeps every other row and page as it was', () => {
     const data = loaded(3);
-    const fresh = task(4, 'STOPPED', 'STOPPED');
+    const fresh = task(4, 'DEACTIVATING', 'STOPPED');
     const next = applyRefresh(data, [], describedOf([fresh], []), new Set(['arn:task/4']), 'RUNNING');
     expect(next.pages[1]!.items[1]).toBe(fresh);
     expect(next.pages[0]).toBe(data.pages[0]);
@@ -144,14 +144,28 @@ describe('applyRefresh: the pages after a cycle', () => {
     expect(next.pages[0]).toBe(data.pages[0]);
   });
 
-  it('a task stopped elsewhere: shown with its new status while in view, gone once out of view', () => {
+  it('a task stopped elsewhere: shown stopping while in view, gone once out of view or STOPPED', () => {
     const data = loaded(1);
-    const stopped = task(1, 'STOPPED', 'STOPPED');
+    const stopping = task(1, 'DEACTIVATING', 'STOPPED');
     const listed = [{ page: 0, arns: ['arn:task/0', 'arn:task/2'] }];
-    const inView = applyRefresh(data, listed, describedOf([stopped], []), new Set(['arn:task/1']), 'RUNNING');
-    expect(inView.pages[0]!.items[1]).toBe(stopped);
-    const outOfView = applyRefresh(inView, listed, describedOf([stopped], []), new Set(), 'RUNNING');
+    const inView = applyRefresh(
+      data,
+      listed,
+      describedOf([stopping], []),
+      new Set(['arn:task/1']),
+      'RUNNING',
+    );
+    expect(inView.pages[0]!.items[1]).toBe(stopping);
+    const outOfView = applyRefresh(inView, listed, describedOf([stopping], []), new Set(), 'RUNNING');
     expect(outOfView.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
+    const stopped = applyRefresh(
+      inView,
+      [],
+      describedOf([task(1, 'STOPPED', 'STOPPED')], []),
+      new Set(['arn:task/1']),
+      'RUNNING',
+    );
+    expect(stopped.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
   });
 
   it('keeps an unlisted task that still matches (pushed to the next page by new ones)', () => {

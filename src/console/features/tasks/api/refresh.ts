@@ -66,10 +66,10 @@ export function describedOf(tasks: Task[], failures: Failure[]): Described {
 }
 
 /**
- * The pages after a cycle. A described task replaces its row; a missing one goes; a task its page no
- * longer lists goes too once its desired status left the list's filter, unless the operator is looking at
- * it (then it stays, showing its new status, until it is out of view); a new task joins the page that
- * lists it. Rows and pages nothing changed keep their identity (tables and lookups memoise on them).
+ * The pages after a cycle. A described task replaces its row; a missing one goes; a task whose desired
+ * status left the list's filter goes once it is STOPPED, or once its page no longer lists it and it is out
+ * of view (while the operator watches it stop, it stays, showing each status); a new task joins the page
+ * that lists it. Rows and pages nothing changed keep their identity (tables and lookups memoise on them).
  */
 export function applyRefresh(
   data: TasksData,
@@ -104,7 +104,8 @@ export function applyRefresh(
         continue;
       }
       const fresh = described.tasks.get(arn) ?? t;
-      if (unlisted.has(arn) && fresh.desiredStatus !== desiredStatus && !visible.has(arn)) {
+      const left = fresh.desiredStatus !== desiredStatus;
+      if (left && (fresh.lastStatus === 'STOPPED' || (unlisted.has(arn) && !visible.has(arn)))) {
         pageChanged = true;
         continue;
       }
