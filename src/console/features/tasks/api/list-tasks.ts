@@ -109,7 +109,7 @@ export async function refreshTasks(
     out.flatMap((o) => o.failures ?? []),
   );
   markRead(view, described.tasks.values());
-  return applyRefresh(loaded, listed, described, visible, filter.desiredStatus ?? 'RUNNING');
+  return applyRefresh(loaded, listed, described, filter.desiredStatus ?? 'RUNNING');
 }
 
 /**

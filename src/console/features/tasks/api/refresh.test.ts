@@ -85,8 +85,8 @@ describe('tasksToDescribe: what a cycle reads again', () => {
 describe('applyRefresh: the pages after a cycle', () => {
   it('replaces the rows read, keeps every other row and page as it was', () => {
     const data = loaded(3);
-    const fresh = task(4, 'DEACTIVATING', 'STOPPED');
-    const next = applyRefresh(data, [], describedOf([fresh], []), new Set(['arn:task/4']), 'RUNNING');
+    const fresh = task(4, 'DEACTIVATING', 'RUNNING');
+    const next = applyRefresh(data, [], describedOf([fresh], []), 'RUNNING');
     expect(next.pages[1]!.items[1]).toBe(fresh);
     expect(next.pages[0]).toBe(data.pages[0]);
     expect(next.pages[2]).toBe(data.pages[2]);
@@ -102,7 +102,6 @@ describe('applyRefresh: the pages after a cycle', () => {
         data,
         [{ page: 0, arns: ['arn:task/0', 'arn:task/1', 'arn:task/2'] }],
         describedOf([], []),
-        new Set(),
         'RUNNING',
       ),
     ).toBe(data);
@@ -120,7 +119,6 @@ describe('applyRefresh: the pages after a cycle', () => {
           { arn: 'arn:task/5', reason: 'ACCESS_DENIED' },
         ],
       ),
-      new Set(['arn:task/4']),
       'RUNNING',
     );
     expect(next.pages[1]!.items.map((t) => t.taskArn)).toEqual(['arn:task/3', 'arn:task/5']);
@@ -132,7 +130,6 @@ describe('applyRefresh: the pages after a cycle', () => {
       data,
       [{ page: 1, arns: ['arn:task/3', 'arn:task/4', 'arn:task/5', 'arn:task/50', 'arn:task/51'] }],
       describedOf([task(50), task(51, 'STOPPED', 'STOPPED')], []),
-      new Set(),
       'RUNNING',
     );
     expect(next.pages[1]!.items.map((t) => t.taskArn)).toEqual([
@@ -144,28 +141,13 @@ describe('applyRefresh: the pages after a cycle', () => {
     expect(next.pages[0]).toBe(data.pages[0]);
   });
 
-  it('a task stopped elsewhere: shown stopping while in view, gone once out of view or STOPPED', () => {
+  it('a task stopped elsewhere leaves the running list, in view or not; the stopped list keeps it', () => {
     const data = loaded(1);
     const stopping = task(1, 'DEACTIVATING', 'STOPPED');
-    const listed = [{ page: 0, arns: ['arn:task/0', 'arn:task/2'] }];
-    const inView = applyRefresh(
-      data,
-      listed,
-      describedOf([stopping], []),
-      new Set(['arn:task/1']),
-      'RUNNING',
-    );
-    expect(inView.pages[0]!.items[1]).toBe(stopping);
-    const outOfView = applyRefresh(inView, listed, describedOf([stopping], []), new Set(), 'RUNNING');
-    expect(outOfView.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
-    const stopped = applyRefresh(
-      inView,
-      [],
-      describedOf([task(1, 'STOPPED', 'STOPPED')], []),
-      new Set(['arn:task/1']),
-      'RUNNING',
-    );
-    expect(stopped.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
+    const next = applyRefresh(data, [], describedOf([stopping], []), 'RUNNING');
+    expect(next.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/2']);
+    const stoppedList: TasksData = { pages: [{ items: [stopping] }], pageParams: [undefined] };
+    expect(applyRefresh(stoppedList, [], describedOf([stopping], []), 'STOPPED')).toBe(stoppedList);
   });
 
   it('keeps an unlisted task that still matches (pushed to the next page by new ones)', () => {
@@ -174,7 +156,6 @@ describe('applyRefresh: the pages after a cycle', () => {
       data,
       [{ page: 0, arns: ['arn:task/0', 'arn:task/1'] }],
       describedOf([task(2)], []),
-      new Set(),
       'RUNNING',
     );
     expect(next.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/0', 'arn:task/1', 'arn:task/2']);
@@ -186,7 +167,6 @@ describe('applyRefresh: the pages after a cycle', () => {
       data,
       [{ page: 0, arns: ['arn:task/1', 'arn:task/2'] }],
       describedOf([task(2, 'STOPPED', 'STOPPED')], []),
-      new Set(),
       'STOPPED',
     );
     expect(next.pages[0]!.items.map((t) => t.taskArn)).toEqual(['arn:task/1', 'arn:task/2']);

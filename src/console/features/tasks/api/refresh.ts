@@ -66,26 +66,21 @@ export function describedOf(tasks: Task[], failures: Failure[]): Described {
 }
 
 /**
- * The pages after a cycle. A described task replaces its row; a missing one goes; a task whose desired
- * status left the list's filter goes once it is STOPPED, or once its page no longer lists it and it is out
- * of view (while the operator watches it stop, it stays, showing each status); a new task joins the page
- * that lists it. Rows and pages nothing changed keep their identity (tables and lookups memoise on them).
+ * The pages after a cycle. A described task replaces its row; a missing one goes; so does one whose
+ * desired status left the list's filter (a running task stopped elsewhere leaves the running list, as
+ * ListTasks would no longer list it); a task its page no longer lists but that still matches stays (new
+ * tasks pushed it to the next page); a new task joins the page that lists it. Rows and pages nothing changed keep their identity (tables and lookups memoise on them).
  */
 export function applyRefresh(
   data: TasksData,
   listed: Listed[],
   described: Described,
-  visible: ReadonlySet<string>,
   desiredStatus: string,
 ): TasksData {
-  const unlisted = new Set<string>();
   const added = new Map<number, Task[]>();
   const loaded = new Set<string>();
   for (const p of data.pages) for (const t of p.items) if (t.taskArn) loaded.add(t.taskArn);
   for (const l of listed) {
-    const now = new Set(l.arns);
-    for (const t of data.pages[l.page]?.items ?? [])
-      if (t.taskArn && !now.has(t.taskArn)) unlisted.add(t.taskArn);
     for (const arn of l.arns) {
       const t = described.tasks.get(arn);
       if (loaded.has(arn) || !t || t.desiredStatus !== desiredStatus) continue;
@@ -104,8 +99,7 @@ export function applyRefresh(
         continue;
       }
       const fresh = described.tasks.get(arn) ?? t;
-      const left = fresh.desiredStatus !== desiredStatus;
-      if (left && (fresh.lastStatus === 'STOPPED' || (unlisted.has(arn) && !visible.has(arn)))) {
+      if (fresh.desiredStatus !== desiredStatus) {
         pageChanged = true;
         continue;
       }
