@@ -47,7 +47,7 @@ vi.mock('../../../aws/ecs', () => ({
   }),
 }));
 
-const { fetchTasksPage, tasksQuery, uniqueTasks, viewOf } = await import('./list-tasks');
+const { expectTasks, fetchTasksPage, tasksQuery, uniqueTasks, viewOf } = await import('./list-tasks');
 
 function observe(filter = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -201,6 +201,56 @@ describe('tasksQuery: a poll reads what is in view, not every page loaded', () =
     const after = new Map(view.rows().map((t) => [t.taskArn, t]));
     expect(after.get(arnOf(10))?.lastStatus).toBe('DEACTIVATING');
     expect(view.rows()).toHaveLength(250);
+    view.unsubscribe();
+  });
+
+  it('a task this console started shows at the next cycle, though its page is not listed in it', async () => {
+    reset(1200);
+    const view = observe();
+    await loadAll(view, 1200);
+    const inView = view.arns().slice(0, 30) as string[];
+    view.show(inView);
+    await view.refresh();
+    // Listed on page 11: the next cycle lists the first page and pages 6 to 9, not 11.
+    const started: Task = {
+      taskArn: 'arn:task/01150a',
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+    };
+    tasks.set(started.taskArn ?? '', started);
+    expectTasks([started, { taskArn: 'arn:task/other-cluster' }]);
+    const cycle = await view.refresh();
+    expect(ops(cycle)).toEqual({ ListTasks: 5, DescribeTasks: 1 });
+    expect(cycle.find((r) => r.op === 'DescribeTasks')?.input['tasks']).toEqual([
+      ...inView,
+      'arn:task/01150a',
+      'arn:task/other-cluster',
+    ]);
+    expect(view.rows().find((t) => t.taskArn === 'arn:task/01150a')?.lastStatus).toBe('PROVISIONING');
+    expect(uniqueTasks(view.rows())).toHaveLength(1201);
+    // Looked for once: the next cycle does not ask for the other cluster's task again.
+    const next = await view.refresh();
+    const again = next.find((r) => r.op === 'DescribeTasks')?.input['tasks'] as string[];
+    expect(again).toEqual(expect.arrayContaining(inView));
+    expect(again).not.toContain('arn:task/other-cluster');
+    expect(uniqueTasks(view.rows())).toHaveLength(1201);
+    view.unsubscribe();
+  });
+
+  it("a service's list does not take a task this console started outside that service", async () => {
+    reset(150);
+    const view = observe({ serviceName: 'web' });
+    await vi.waitFor(() => expect(view.arns().length).toBeGreaterThan(0));
+    const started: Task = {
+      taskArn: 'arn:task/zzz',
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      group: 'family:x',
+    };
+    tasks.set(started.taskArn ?? '', started);
+    expectTasks([started]);
+    await view.refresh();
+    expect(view.arns()).not.toContain('arn:task/zzz');
     view.unsubscribe();
   });
 

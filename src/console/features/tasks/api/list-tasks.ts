@@ -33,6 +33,8 @@ export interface ListView {
   readAt: Map<string, number>;
   /** Where the sweep of loaded pages goes on next (refresh.ts). */
   cursor: number;
+  /** Tasks this console started, to show at the next refresh wherever ListTasks lists them. */
+  expected: Set<string>;
 }
 
 const views = new Map<string, ListView>();
@@ -42,10 +44,19 @@ export function viewOf(queryKey: QueryKey): ListView {
   const key = hashKey(queryKey);
   let v = views.get(key);
   if (!v) {
-    v = { visible: new Map(), readAt: new Map(), cursor: 0 };
+    v = { visible: new Map(), readAt: new Map(), cursor: 0, expected: new Set() };
     views.set(key, v);
   }
   return v;
+}
+
+/**
+ * Tasks this console just started (RunTask, StartTask): every tasks list of their cluster describes
+ * them at its next refresh and shows them, even when the page ListTasks lists them on is not one the
+ * refresh lists again (at 10,000 tasks, that can be minutes away).
+ */
+export function expectTasks(tasks: readonly Task[]): void {
+  for (const v of views.values()) for (const t of tasks) if (t.taskArn) v.expected.add(t.taskArn);
 }
 
 function markRead(view: ListView | undefined, tasks: Iterable<Task>, at = Date.now()) {
@@ -98,7 +109,10 @@ export async function refreshTasks(
     }),
   );
   const visible = new Set([...view.visible.values()].flat());
-  const arns = tasksToDescribe(loaded, listed, visible);
+  // Taken now: a task not found in this cluster (another cluster's) is not looked for again.
+  const expected = [...view.expected];
+  view.expected.clear();
+  const arns = tasksToDescribe(loaded, listed, visible, expected);
   const batches: string[][] = [];
   for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) batches.push(arns.slice(i, i + DESCRIBE_BATCH));
   const out = await Promise.all(
@@ -109,7 +123,11 @@ export async function refreshTasks(
     out.flatMap((o) => o.failures ?? []),
   );
   markRead(view, described.tasks.values());
-  return applyRefresh(loaded, listed, described, filter.desiredStatus ?? 'RUNNING');
+  return applyRefresh(loaded, listed, described, filter.desiredStatus ?? 'RUNNING', {
+    arns: expected,
+    // A service's list shows only that service's tasks (its group), as ListTasks serviceName does.
+    belongs: (t) => !filter.serviceName || t.group === `service:${filter.serviceName}`,
+  });
 }
 
 /**

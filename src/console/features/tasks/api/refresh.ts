@@ -36,14 +36,22 @@ export interface Listed {
 }
 
 /**
- * The tasks to describe: the visible ones loaded, the ones listed but not loaded (new), and the loaded
- * ones of a listed page it no longer lists. Each once, in that order.
+ * The tasks to describe: the visible ones loaded, the ones this console started and not loaded yet
+ * (`expected`), the ones listed but not loaded (new), and the loaded ones of a listed page it no longer
+ * lists. Each once, in that order.
  */
-export function tasksToDescribe(data: TasksData, listed: Listed[], visible: Iterable<string>): string[] {
+export function tasksToDescribe(
+  data: TasksData,
+  listed: Listed[],
+  visible: Iterable<string>,
+  expected: Iterable<string> = [],
+): string[] {
   const loaded = new Set<string>();
   for (const p of data.pages) for (const t of p.items) if (t.taskArn) loaded.add(t.taskArn);
   const out = new Set<string>();
   for (const arn of visible) if (loaded.has(arn)) out.add(arn);
+  // Started from this console: shown at once, wherever ListTasks will list them.
+  for (const arn of expected) if (!loaded.has(arn)) out.add(arn);
   for (const l of listed) {
     for (const arn of l.arns) if (!loaded.has(arn)) out.add(arn);
     const now = new Set(l.arns);
@@ -76,10 +84,19 @@ export function applyRefresh(
   listed: Listed[],
   described: Described,
   desiredStatus: string,
+  expected: { arns: Iterable<string>; belongs: (t: Task) => boolean } = { arns: [], belongs: () => true },
 ): TasksData {
   const added = new Map<number, Task[]>();
   const loaded = new Set<string>();
   for (const p of data.pages) for (const t of p.items) if (t.taskArn) loaded.add(t.taskArn);
+  // Started from this console and not listed in a page loaded yet: on the first page until ListTasks
+  // lists them where they belong (a page read later may list one again: the list shows each once).
+  for (const arn of expected.arns) {
+    const t = described.tasks.get(arn);
+    if (loaded.has(arn) || !t || t.desiredStatus !== desiredStatus || !expected.belongs(t)) continue;
+    loaded.add(arn);
+    added.set(0, [...(added.get(0) ?? []), t]);
+  }
   for (const l of listed) {
     for (const arn of l.arns) {
       const t = described.tasks.get(arn);

@@ -2,6 +2,7 @@ import { RunTaskCommand, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
+import { expectTasks } from './list-tasks';
 
 /** RunTask with exactly the input given; placement failures come back as an error, in ECS's words. */
 export function useRunTask() {
@@ -23,7 +24,11 @@ export function useRunTask() {
       }
       return { tasks: started, failures: out.failures ?? [] };
     },
-    onSuccess: () =>
-      queryClient.invalidateQueries({ queryKey: awsQueryKey(region, 'ecs', 'ListTasks+DescribeTasks') }),
+    onSuccess: ({ tasks }) => {
+      expectTasks(tasks);
+      return queryClient.invalidateQueries({
+        queryKey: awsQueryKey(region, 'ecs', 'ListTasks+DescribeTasks'),
+      });
+    },
   });
 }
