@@ -3,23 +3,11 @@
  * describe and list handlers through the endpoint's dispatch (input checks and JSON output included)
  * with TASKS tasks RUNNING on 1,000 instances. A tool for profiling (add --cpu-prof), not a target.
  */
-import { LocalControlPlane } from '../../src/local/index';
+import { inProcessPlane } from './in-process';
 import { fmt, Latencies, table } from '../lib';
 
 const tasks = Number(process.argv[2] ?? 1000);
-const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20 });
-await plane.start();
-const headers = (action: string) => ({
-  'content-type': 'application/x-amz-json-1.1',
-  'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-});
-const call = async <T>(action: string, input: unknown): Promise<T> => {
-  const r = await plane.endpoint.dispatch('POST', '/', headers(action), Buffer.from(JSON.stringify(input)));
-  if (r.status !== 200) throw new Error(`${action}: ${r.body}`);
-  return JSON.parse(r.body.toString()) as T;
-};
+const { plane, call } = await inProcessPlane(20);
 await call('CreateCluster', { clusterName: 'm' });
 await call('RegisterTaskDefinition', {
   family: 'm',

@@ -2,27 +2,15 @@
  * In-process placement figures (no HTTP): `node bin/run-ts.mjs bench/scale/place-micro.ts [TASKS] [INSTANCES] [service]`.
  * RunTask count 10 through the endpoint's dispatch until TASKS tasks are placed on INSTANCES instances
  * (lifecycle steps of 200 ms), or (`service` as a third argument) one service scaled 0 -> TASKS, then
- * waits for all to be RUNNING. Prints the CPU time of the RunTask
- * calls per task, the time to RUNNING, and the agent's share. A tool for profiling, not a target.
+ * waits for all to be RUNNING. Prints the wall time of the RunTask calls per task, the process's CPU
+ * time per task (server and client alike), and the time to RUNNING. A tool for profiling, not a target.
  */
-import { LocalControlPlane } from '../../src/local/index';
+import { inProcessPlane } from './in-process';
 
 const tasks = Number(process.argv[2] ?? 10000);
 const instances = Number(process.argv[3] ?? 1000);
 const service = process.argv[4] === 'service';
-const plane = new LocalControlPlane({ statePath: null, taskStepMs: 200 });
-await plane.start();
-const headers = (action: string) => ({
-  'content-type': 'application/x-amz-json-1.1',
-  'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-});
-const call = async <T>(action: string, input: unknown): Promise<T> => {
-  const r = await plane.endpoint.dispatch('POST', '/', headers(action), Buffer.from(JSON.stringify(input)));
-  if (r.status !== 200) throw new Error(`${action}: ${r.body}`);
-  return JSON.parse(r.body.toString()) as T;
-};
+const { plane, call } = await inProcessPlane(200);
 await call('CreateCluster', { clusterName: 'm' });
 await call('RegisterTaskDefinition', {
   family: 'm',
