@@ -31,6 +31,18 @@ function setup(file: string | null = null, options: Partial<DriverOptions> = {})
   return { db, deps, runtime, driver, col, stop };
 }
 
+/** Every status of a task's life, in order, as its history lists them once it is STOPPED. */
+const WHOLE_LIFE = [
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+];
+
 const statusOf = (col: ReturnType<typeof ecsCollections>, arn: string) => col.tasks.get(arn)?.task.lastStatus;
 
 /** Desired STOPPED as StopTask writes it, then the hint. */
@@ -84,16 +96,7 @@ describe('TaskDriver', () => {
     requestStop(s, arn);
     await waitFor(() => statusOf(s.col, arn) === 'STOPPED', 3000, 'STOPPED');
     const stopped = s.col.tasks.get(arn) as TaskRecord;
-    expect(stopped.history.map((h) => h.status)).toEqual([
-      'PROVISIONING',
-      'PENDING',
-      'ACTIVATING',
-      'RUNNING',
-      'DEACTIVATING',
-      'STOPPING',
-      'DEPROVISIONING',
-      'STOPPED',
-    ]);
+    expect(stopped.history.map((h) => h.status)).toEqual(WHOLE_LIFE);
     expect(stopped.task).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' });
     for (const k of ['stoppingAt', 'executionStoppedAt', 'stoppedAt'] as const)
       expect(stopped.task[k]).toBeTypeOf('number');
@@ -339,15 +342,6 @@ describe('TaskDriver behind schedule', () => {
     clock.advance(100);
     await driver.idle();
     expect(written.slice(2)).toEqual(['DEACTIVATING', 'DEPROVISIONING', 'STOPPED']);
-    expect((col.tasks.get(arn) as TaskRecord).history.map((h) => h.status)).toEqual([
-      'PROVISIONING',
-      'PENDING',
-      'ACTIVATING',
-      'RUNNING',
-      'DEACTIVATING',
-      'STOPPING',
-      'DEPROVISIONING',
-      'STOPPED',
-    ]);
+    expect((col.tasks.get(arn) as TaskRecord).history.map((h) => h.status)).toEqual(WHOLE_LIFE);
   });
 });

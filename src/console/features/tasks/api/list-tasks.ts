@@ -59,6 +59,15 @@ export function expectTasks(tasks: readonly Task[]): void {
   for (const v of views.values()) for (const t of tasks) if (t.taskArn) v.expected.add(t.taskArn);
 }
 
+/**
+ * Whether a task ARN names the cluster (`cluster`: a name or an ARN). The old ARN format
+ * (`task/ID`, no cluster) could be any cluster's: looked for.
+ */
+function inCluster(taskArn: string, cluster: string): boolean {
+  const parts = taskArn.slice(taskArn.indexOf(':task/') + 1).split('/');
+  return parts.length < 3 || parts[1] === cluster.slice(cluster.lastIndexOf('/') + 1);
+}
+
 function markRead(view: ListView | undefined, tasks: Iterable<Task>, at = Date.now()) {
   if (view) for (const t of tasks) if (t.taskArn) view.readAt.set(t.taskArn, at);
 }
@@ -109,8 +118,8 @@ export async function refreshTasks(
     }),
   );
   const visible = new Set([...view.visible.values()].flat());
-  // Taken now: a task not found in this cluster (another cluster's) is not looked for again.
-  const expected = [...view.expected];
+  // Taken now, each looked for once; another cluster's (every list is told) is not asked for here.
+  const expected = [...view.expected].filter((arn) => inCluster(arn, cluster));
   view.expected.clear();
   const arns = tasksToDescribe(loaded, listed, visible, expected);
   const batches: string[][] = [];
