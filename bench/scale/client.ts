@@ -194,7 +194,8 @@ async function sdkWorkloadOnce(
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-export type ServerKind = 'noop' | 'moto' | 'ours';
+/** `noop-shaped`: the do-nothing endpoint answering with ECS-shaped tasks and instances (noop-server.mjs). */
+export type ServerKind = 'noop' | 'noop-shaped' | 'moto' | 'ours';
 
 export interface LocalServerOptions {
   taskStepMs?: number;
@@ -245,15 +246,15 @@ export async function startMoto(): Promise<Started> {
   return waitForUrl(child, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
-export async function startNoop(): Promise<Started> {
-  const child = spawn(process.execPath, [join(root, 'bench/scale/noop-server.mjs')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startNoop(shaped = false): Promise<Started> {
+  const args = [join(root, 'bench/scale/noop-server.mjs'), ...(shaped ? ['--shaped'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 export function startServer(kind: ServerKind): Promise<Started> {
-  return kind === 'noop' ? startNoop() : kind === 'moto' ? startMoto() : startOurs();
+  if (kind === 'noop' || kind === 'noop-shaped') return startNoop(kind === 'noop-shaped');
+  return kind === 'moto' ? startMoto() : startOurs();
 }
 
 /** Current resident set size of a process (VmRSS), in MiB; null where /proc is missing. */
