@@ -15,7 +15,8 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function AppProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(createQueryClient);
+/** `client`: one made before the first render (main.tsx starts reading /api/info with it at boot). */
+export function AppProvider({ children, client: given }: { children: ReactNode; client?: QueryClient }) {
+  const [client] = useState(() => given ?? createQueryClient());
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
