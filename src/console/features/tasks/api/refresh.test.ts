@@ -1,6 +1,7 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import {
+  SWEEP_CYCLES,
   SWEEP_PAGES,
   applyRefresh,
   describedOf,
@@ -43,9 +44,30 @@ describe('pagesToList: the first page and a few others in turn', () => {
     ]);
   });
 
-  it('costs the same whatever is loaded: 100 pages are listed 5 at a time', () => {
-    expect(pagesToList(100, 37).pages).toEqual([0, 38, 39, 40, 41]);
-    expect(pagesToList(100, 98)).toEqual({ pages: [0, 99, 1, 2, 3], cursor: 3 });
+  it('costs the same up to 33 pages loaded: 4 besides the first', () => {
+    expect(pagesToList(33, 30).pages).toEqual([0, 31, 32, 1, 2]);
+    expect(pagesToList(20, 18)).toEqual({ pages: [0, 19, 1, 2, 3], cursor: 3 });
+  });
+
+  it('lists every loaded page within SWEEP_CYCLES cycles however many are loaded', () => {
+    expect(SWEEP_CYCLES).toBe(8);
+    // 100 pages: 13 besides the first (99 / 8, rounded up), from the cursor on.
+    expect(pagesToList(100, 98)).toEqual({
+      pages: [0, 99, ...Array.from({ length: 12 }, (_, i) => 1 + i)],
+      cursor: 12,
+    });
+    for (const pageCount of [2, 9, 34, 100, 257]) {
+      const seen = new Set<number>();
+      let cursor = 0;
+      for (let cycle = 0; cycle < SWEEP_CYCLES; cycle++) {
+        const next = pagesToList(pageCount, cursor);
+        expect(next.pages[0]).toBe(0);
+        expect(new Set(next.pages).size).toBe(next.pages.length);
+        next.pages.forEach((p) => seen.add(p));
+        cursor = next.cursor;
+      }
+      expect(seen.size).toBe(pageCount);
+    }
   });
 
   it('lists each page once when few are loaded', () => {

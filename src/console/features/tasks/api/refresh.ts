@@ -1,29 +1,41 @@
 /**
  * How the tasks list stays live at 10,000 tasks without re-reading them all. A refresh cycle reads:
  * - ListTasks of the first page and of a few loaded pages in turn (a sweep: every loaded page is listed
- *   again every `pages / SWEEP_PAGES` cycles), ARNs only: tasks listed there and not loaded are new;
+ *   again within `SWEEP_CYCLES` cycles: `SWEEP_PAGES` a cycle, more when more are loaded), ARNs only:
+ *   tasks listed there and not loaded are new (ListTasks orders by ARN, so a task started elsewhere can
+ *   be listed on any page);
  *   loaded tasks of those pages that are no longer listed have stopped, expired or moved past the page;
  * - DescribeTasks (100 a call) of the tasks the operator can see, of the new ones and of the unlisted ones.
  * Every other loaded row is kept as it was read (same object) until it scrolls into view, when it is read
- * again. So a cycle costs 1 + SWEEP_PAGES ListTasks and about one DescribeTasks, whatever is loaded.
+ * again. So a cycle costs 1 + SWEEP_PAGES ListTasks (up to 33 pages loaded; 1 + pages / SWEEP_CYCLES
+ * beyond) and about one DescribeTasks.
  * Each page keeps its own token: the pages after it are still found where they were.
  */
 import type { Failure, Task } from '@aws-sdk/client-ecs';
 import type { InfiniteData } from '@tanstack/react-query';
 import type { Page } from '../../../aws/paged';
 
-/** Loaded pages listed again per cycle besides the first. */
+/** Loaded pages listed again per cycle besides the first, at least. */
 export const SWEEP_PAGES = 4;
+/**
+ * Cycles in which every loaded page is listed again, at most: with 100 pages loaded (10,000 tasks) a
+ * cycle lists 13 besides the first, so a task started elsewhere shows within 8 cycles (about 40 s),
+ * where 4 a cycle took 25 (2 minutes).
+ */
+export const SWEEP_CYCLES = 8;
 /** DescribeTasks takes at most 100 tasks per call. */
 export const DESCRIBE_BATCH = 100;
 
 export type TasksData = InfiniteData<Page<Task>, string | undefined>;
 
-/** The loaded pages a cycle lists again: the first, then `SWEEP_PAGES` others from `cursor` on, in turn. */
+/**
+ * The loaded pages a cycle lists again: the first, then others from `cursor` on, in turn: `SWEEP_PAGES`,
+ * or as many as make every page listed within `SWEEP_CYCLES` cycles.
+ */
 export function pagesToList(pageCount: number, cursor: number): { pages: number[]; cursor: number } {
   if (pageCount === 0) return { pages: [], cursor: 0 };
   const others = pageCount - 1;
-  const n = Math.min(SWEEP_PAGES, others);
+  const n = Math.min(Math.max(SWEEP_PAGES, Math.ceil(others / SWEEP_CYCLES)), others);
   const pages = [0];
   for (let i = 0; i < n; i++) pages.push(1 + ((cursor + i) % others));
   return { pages, cursor: others === 0 ? 0 : (cursor + n) % others };
