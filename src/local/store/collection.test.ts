@@ -206,6 +206,25 @@ describe('Collection derived keys (lookups and counters)', () => {
     expect(col.idsByKey('group|y')).toEqual(['a']);
   });
 
+  it('insert adds a new document with its keys, and refuses an id already stored without changing it', () => {
+    const db = new Db(null);
+    const col = open(db);
+    col.insertShared('a', { group: 'x', n: 1, list: [1] });
+    col.insert('b', { group: 'x', n: 0, list: [1] });
+    expect(actual(col)).toEqual(expected(col));
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 2 });
+    expect(col.peek('a')).toEqual({ group: 'x', n: 1, list: [1] });
+    expect(() => col.insert('a', { group: 'y', n: 2, list: [] })).toThrow(/UNIQUE/);
+    expect(() => db.tx(() => col.insertShared('b', { group: 'y', n: 2, list: [] }))).toThrow(/UNIQUE/);
+    expect(col.get('a')).toEqual({ group: 'x', n: 1, list: [1] });
+    expect(col.peek('b')).toEqual({ group: 'x', n: 0, list: [1] });
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 2 });
+    expect(col.idsByKey('group|y')).toEqual([]);
+    // A later put of an inserted document moves its keys as any write does.
+    col.putShared('a', { group: 'y', n: 1, list: [] });
+    expect(actual(col)).toEqual(expected(col));
+  });
+
   it('rolls back with the transaction that wrote them', () => {
     const db = new Db(null);
     const col = open(db);

@@ -381,6 +381,15 @@ export class Collection<T> {
     return out;
   }
 
+  /**
+   * The ids `peekMany(where)` would read, in id order, kept per query like `peekMany`'s (shared:
+   * never modify the array). For a caller that looks at a few of many documents (placement draws
+   * a few instances of a cluster): `peek` the ones it needs.
+   */
+  peekIds(where: Record<string, string> = {}): readonly string[] {
+    return this.memoIds(where);
+  }
+
   private memoIds(where: Record<string, string>): string[] {
     const query = JSON.stringify(Object.entries(where).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const known = this.idsMemo.get(query);
@@ -406,6 +415,19 @@ export class Collection<T> {
 
   /** Inserts or replaces. Documents are copied (JSON), so callers may keep mutating their object. */
   put(id: string, doc: T): void {
+    this.putAs(id, doc, false);
+  }
+
+  /**
+   * `put` of a document whose id is new (e.g. made of fresh random bytes): no previous version is
+   * looked for. A document already stored under `id` makes it throw (a constraint error), never
+   * replaced.
+   */
+  insert(id: string, doc: T): void {
+    this.putAs(id, doc, true);
+  }
+
+  private putAs(id: string, doc: T, fresh: boolean): void {
     const ix = this.indexes;
     const k1 = indexKey(ix[0], doc);
     const k2 = indexKey(ix[1], doc);
@@ -413,14 +435,30 @@ export class Collection<T> {
     this.writes++;
     const text = this.serialize(doc);
     if (this.derived && !this.sql.inTransaction) {
-      this.atomically(() => this.write(id, doc, k1, k2, k3, text));
+      this.atomically(() => this.write(id, doc, k1, k2, k3, text, fresh));
     } else {
-      this.write(id, doc, k1, k2, k3, text);
+      this.write(id, doc, k1, k2, k3, text, fresh);
     }
   }
 
   /** The row and (in the caller's transaction) its derived keys. */
-  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
+  private write(
+    id: string,
+    doc: T,
+    k1: string | null,
+    k2: string | null,
+    k3: string | null,
+    text: string,
+    fresh: boolean,
+  ) {
+    if (fresh) {
+      // The insert first: if the id is taken it throws before any derived key moves.
+      this.cache.delete(id);
+      this.membership++;
+      this.hot.insert.run(id, k1, k2, k3, text);
+      this.moveDerived(id, undefined, doc);
+      return;
+    }
     if (!this.derived) {
       this.cache.delete(id);
       this.membership++;
@@ -451,9 +489,18 @@ export class Collection<T> {
    * that built `doc` for this write and never changes it afterwards.
    */
   putShared(id: string, doc: T): void {
+    this.putSharedAs(id, doc, false);
+  }
+
+  /** `insert`, keeping `doc` itself as the cached document (see `putShared`). */
+  insertShared(id: string, doc: T): void {
+    this.putSharedAs(id, doc, true);
+  }
+
+  private putSharedAs(id: string, doc: T, fresh: boolean): void {
     // Frozen first, so the derived keys computed by this write are remembered for the next one.
     const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
-    this.put(id, frozen);
+    this.putAs(id, frozen, fresh);
     if (this.cacheSize > 0) this.remember(id, frozen);
   }
 
@@ -581,6 +628,7 @@ function indexKey<T>(ix: IndexSpec<T> | undefined, doc: T): string | null {
 
 interface HotStatements {
   put: Database.Statement;
+  insert: Database.Statement;
   update: Database.Statement;
   get: Database.Statement;
   lookupAdd: Database.Statement;
@@ -595,12 +643,14 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     `INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
   );
+  const insert = sql.prepare(`INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)`);
   const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
   const update = sql.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
   if (!derived) {
     // No derived tables: these are never run.
     return {
       put,
+      insert,
       update,
       get,
       lookupAdd: get,
@@ -612,6 +662,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
   }
   return {
     put,
+    insert,
     update,
     get,
     lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
