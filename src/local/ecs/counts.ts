@@ -72,6 +72,23 @@ export const countKeys = {
     group === undefined ? `group|${clusterArn}|` : `group|${clusterArn}|${group}|`,
 };
 
+/**
+ * Every task on a container instance, whatever its status, in id order, as private copies (what
+ * `Collection.get` gives): from the instance's lookup keys (one per desired status), O(its tasks).
+ */
+export function tasksOnInstance(tasks: Collection<TaskRecord>, instanceArn: string): TaskRecord[] {
+  const ids = [
+    ...tasks.idsByKey(taskKeys.onInstance(instanceArn, 'RUNNING')),
+    ...tasks.idsByKey(taskKeys.onInstance(instanceArn, 'STOPPED')),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: TaskRecord[] = [];
+  for (const id of ids) {
+    const rec = tasks.get(id);
+    if (rec) out.push(rec);
+  }
+  return out;
+}
+
 /** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
 export function familyOf(t: TaskRecord): string | undefined {
   const arn = t.task.taskDefinitionArn;

@@ -276,6 +276,44 @@ describe('Collection derived keys (lookups and counters)', () => {
   });
 });
 
+describe('Collection indexes', () => {
+  it('drops the index of a column no index uses any more, and still finds by the indexes kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indexes-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      const indexNames = (db: Db) =>
+        (
+          db.sql
+            .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_docs'`)
+            .all() as {
+            name: string;
+          }[]
+        )
+          .map((r) => r.name)
+          .filter((n) => !n.startsWith('sqlite_'))
+          .sort();
+      let db = new Db(file);
+      const two = db.collection<Doc>('docs', [
+        { name: 'group', key: (d) => d.group },
+        { name: 'n', key: (d) => String(d.n) },
+      ]);
+      two.put('a', { group: 'x', n: 1, list: [] });
+      expect(indexNames(db)).toEqual(['c_docs_k1', 'c_docs_k2']);
+      db.close();
+
+      db = new Db(file);
+      const one = db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }]);
+      expect(indexNames(db)).toEqual(['c_docs_k1']);
+      one.put('b', { group: 'x', n: 2, list: [] });
+      expect(one.find({ group: 'x' }).map((d) => d.n)).toEqual([1, 2]);
+      expect(() => one.find({ n: '1' })).toThrow(/no index n/);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Collection: peekMany ids kept per query, counters read by prefix (issue 14)', () => {
   function derivedSetup() {
     const db = new Db(null);

@@ -83,10 +83,16 @@ export class Collection<T> {
     sql.exec(
       `CREATE TABLE IF NOT EXISTS ${this.table} (id TEXT PRIMARY KEY, k1 TEXT, k2 TEXT, k3 TEXT, doc TEXT NOT NULL)`,
     );
-    indexes.forEach((ix, i) => {
-      const col = COLUMNS[i] as string;
-      this.columnOf.set(ix.name, col);
-      sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
+    COLUMNS.forEach((col, i) => {
+      const ix = indexes[i];
+      if (ix) {
+        this.columnOf.set(ix.name, col);
+        sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
+      } else {
+        // A column no index uses any more (a state file written by an earlier version): its index
+        // would still be written by every insert.
+        sql.exec(`DROP INDEX IF EXISTS ${this.table}_${col}`);
+      }
     });
     if (this.derived) this.openDerived(this.derived.version);
   }
