@@ -777,7 +777,6 @@ function newTask(
       attachments: eni && subnet ? [eniAttachment(eni.attachmentId, subnet.subnetId)] : [],
       attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
       ...(az ? { availabilityZone: az } : {}),
-      tags: launch.tags ?? [],
       enableExecuteCommand: launch.enableExecuteCommand ?? false,
       ...(fargate
         ? {
@@ -787,6 +786,8 @@ function newTask(
         : td.ephemeralStorage
           ? { ephemeralStorage: td.ephemeralStorage }
           : {}),
+      // Last, as stored (task-json.ts): the store writes the task with one JSON.stringify.
+      tags: launch.tags ?? [],
     },
     region: launch.region,
     ...(launch.serviceArn ? { serviceArn: launch.serviceArn } : {}),
