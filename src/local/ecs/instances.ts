@@ -30,7 +30,7 @@ import {
   type Scope,
 } from './common';
 import { type ContainerInstanceRecord, type Wire, type WireContainerInstance } from './model';
-import { countKeys, taskCounts, tasksOnInstance } from './counts';
+import { countKeys, liveOnInstance, taskCounts, tasksOnInstance } from './counts';
 import { keepJson } from '../protocol/json-body';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
@@ -359,7 +359,7 @@ export function deregisterContainerInstance(s: Scope, input: Wire<ecs.Deregister
     }
     const instanceArn = found.containerInstance.containerInstanceArn;
     // Refused from a counter (counts.ts); forced, the instance's tasks are read (O(its tasks)).
-    if (!input.force && s.col.tasks.counted(countKeys.instanceLive(instanceArn)) > 0)
+    if (!input.force && liveOnInstance(s.col.tasks, instanceArn) > 0)
       throw errors.invalid('Found running tasks on the instance.');
     const live = input.force
       ? tasksOnInstance(s.col.tasks, instanceArn).filter((t) => t.task.lastStatus !== 'STOPPED')
