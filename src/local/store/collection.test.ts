@@ -400,6 +400,29 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
     expect(db.sql.prepare('SELECT COUNT(*) AS n FROM c_ddocs_count').get()).toEqual({ n: 0 });
   });
 
+  it('writes any number of lookup keys per document and counters per transaction (several statements of rows)', () => {
+    const db = new Db(null);
+    const col = db.collection<Doc>('many', [], {
+      derived: {
+        version: 1,
+        lookups: (d) => d.list.map((n) => `k|${n}`),
+        counters: (d) => d.list.map((n) => `c|${d.group}|${n}`),
+      },
+    });
+    const list = Array.from({ length: 37 }, (_, i) => i);
+    db.tx(() => {
+      col.put('a', { group: 'g', n: 0, list });
+      col.put('b', { group: 'g', n: 0, list: list.slice(0, 17) });
+    });
+    expect(list.map((n) => col.countByKey(`k|${n}`))).toEqual(list.map((n) => (n < 17 ? 2 : 1)));
+    expect(list.map((n) => col.counted(`c|g|${n}`))).toEqual(list.map((n) => (n < 17 ? 2 : 1)));
+    expect(col.idsByKey('k|3')).toEqual(['a', 'b']);
+    db.tx(() => col.put('b', { group: 'g', n: 0, list: list.slice(16) }));
+    expect(list.map((n) => col.countByKey(`k|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
+    expect(list.map((n) => col.counted(`c|g|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
+    expect([...col.countedWithPrefix('c|g|')].length).toBe(37);
+  });
+
   it('countedWithPrefix reads every counter under a prefix, exactly', () => {
     const { col } = derivedSetup();
     col.put('a', { group: 'x', n: 1, list: [] });

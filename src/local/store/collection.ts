@@ -157,7 +157,13 @@ export class Collection<T> {
       if (!sameKeys(was, now)) {
         const hot = this.hot;
         for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
-        for (const k of now) if (!was.includes(k)) hot.lookupAdd.run(k, id);
+        const added: string[] = [];
+        for (const k of now) if (!was.includes(k)) added.push(k, id);
+        this.runRows(
+          'lk-add',
+          added,
+          (rows) => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES ${rows}`,
+        );
       }
     }
     if (d.counters) {
@@ -225,15 +231,42 @@ export class Collection<T> {
   flushCounts(): void {
     if (this.countDeltas.size === 0) return;
     const hot = this.hot;
+    const added: (string | number)[] = [];
     for (const [k, by] of this.countDeltas) {
       if (by > 0) {
-        hot.countAdd.run(k, by);
+        added.push(k, by);
         continue;
       }
       const left = hot.countSubtract.get(-by, k) as { n: number } | undefined;
       if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
     }
+    this.runRows(
+      'ck-add',
+      added,
+      (rows) =>
+        `INSERT INTO ${this.table}_count (key, n) VALUES ${rows} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
+    );
     this.countDeltas.clear();
+  }
+
+  /**
+   * Runs a statement of two-value rows (`VALUES (?, ?), ...`) over `values` (pairs, flat): up to
+   * ROWS_PER_STATEMENT rows a statement, one prepared statement per row count (so at most that
+   * many per kind). A task placed adds its lookup keys in one statement, a transaction its counters.
+   */
+  private runRows(kind: string, values: readonly (string | number)[], text: (rows: string) => string): void {
+    for (let at = 0; at < values.length; at += 2 * ROWS_PER_STATEMENT) {
+      const chunk =
+        values.length - at <= 2 * ROWS_PER_STATEMENT
+          ? at === 0
+            ? values
+            : values.slice(at)
+          : values.slice(at, at + 2 * ROWS_PER_STATEMENT);
+      const rows = chunk.length / 2;
+      this.stmt(`${kind}:${rows}`, () => text(Array.from({ length: rows }, () => '(?, ?)').join(', '))).run(
+        ...chunk,
+      );
+    }
   }
 
   /** How many documents are counted under `key` (see `derived.counters`). */
@@ -596,11 +629,24 @@ export class Collection<T> {
   }
 }
 
-/** Freezes a JSON document (objects and arrays) all the way down. */
+/**
+ * Freezes a JSON document (objects and arrays) all the way down, stopping at what is frozen already
+ * (a new version shares most of its members with the previous one). Walks without a list of values
+ * per object: every write of a task freezes its new version.
+ */
 function deepFreeze<D>(doc: D): D {
   if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) {
     Object.freeze(doc);
-    for (const v of Object.values(doc)) deepFreeze(v);
+    if (Array.isArray(doc)) {
+      for (const v of doc as unknown[]) if (v !== null && typeof v === 'object') deepFreeze(v);
+    } else {
+      const o = doc as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        const v = o[k];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
+    }
   }
   return doc;
 }
@@ -615,6 +661,8 @@ function prefixEnd(prefix: string): string {
   if (prefix.length === 0) throw new Error('empty prefix');
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+/** Rows per multi-row statement (`runRows`). */
+const ROWS_PER_STATEMENT = 16;
 /** Queries whose ids `peekMany` keeps at once (cleared all together past this). */
 const MAX_MEMO_QUERIES = 256;
 /** Longer answers are not kept (memory): a cluster's instances are; a cluster's 100k tasks are not. */
@@ -637,9 +685,7 @@ interface HotStatements {
   insert: Database.Statement;
   update: Database.Statement;
   get: Database.Statement;
-  lookupAdd: Database.Statement;
   lookupDelete: Database.Statement;
-  countAdd: Database.Statement;
   countSubtract: Database.Statement;
   countDeleteZero: Database.Statement;
 }
@@ -659,9 +705,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
       insert,
       update,
       get,
-      lookupAdd: get,
       lookupDelete: get,
-      countAdd: get,
       countSubtract: get,
       countDeleteZero: get,
     };
@@ -671,11 +715,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     insert,
     update,
     get,
-    lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
-    countAdd: sql.prepare(
-      `INSERT INTO ${table}_count (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
-    ),
     countSubtract: sql.prepare(`UPDATE ${table}_count SET n = n - ? WHERE key = ? RETURNING n`),
     countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
   };
