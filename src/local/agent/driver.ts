@@ -22,6 +22,7 @@ import {
   type TaskRecord,
   type WireTask,
 } from '../ecs/model';
+import { tasksOnInstance } from '../ecs/counts';
 import { isAwsError } from '../protocol/errors';
 import {
   TaskStartError,
@@ -178,7 +179,7 @@ export class TaskDriver {
     const now = this.deps.clock.now();
     const killed: string[] = [];
     this.deps.db.tx(() => {
-      for (const rec of this.col.tasks.find({ instance: containerInstanceArn })) {
+      for (const rec of tasksOnInstance(this.col.tasks, containerInstanceArn)) {
         if (rec.task.lastStatus === 'STOPPED') continue;
         this.stopNow(rec, reason, now, fx);
         killed.push(rec.task.taskArn);

@@ -16,7 +16,7 @@ import { ManualClock } from '../common/clock';
 import { LocalControlPlane } from '../index';
 import { failedTask } from '../scheduler/reconcile';
 import { reconcileTask } from '../scheduler/service-input';
-import { countKeys, taskCounters, taskKeys, taskLookups } from './counts';
+import { countKeys, liveOnInstance, taskCounters, taskKeys, taskLookups } from './counts';
 import { ecsCollections, PENDING_STATUSES, type TaskRecord } from './model';
 
 /** A small deterministic generator (mulberry32), so a failure replays. */
@@ -219,7 +219,7 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
       );
     }
     for (const arn of ciArns) {
-      expect(col.tasks.counted(countKeys.instanceLive(arn))).toBe(
+      expect(liveOnInstance(col.tasks, arn)).toBe(
         mine.filter((t) => live(t) && t.task.containerInstanceArn === arn).length,
       );
     }

@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 6;
+export const TASK_KEYS_VERSION = 7;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -53,8 +53,11 @@ export const countKeys = {
    * refuses to remove a provider while there are any).
    */
   providerLive: (clusterArn: string, providerName: string) => `live|provider|${clusterArn}|${providerName}`,
-  /** An instance's tasks not STOPPED yet (DeregisterContainerInstance, the capacity controller's busy instances). */
-  instanceLive: (instanceArn: string) => `live|instance|${instanceArn}`,
+  /**
+   * An instance's tasks on their way to STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING): with its
+   * pending and running ones, those not STOPPED yet (`liveOnInstance`).
+   */
+  instanceStopping: (instanceArn: string) => `stopping|instance|${instanceArn}`,
   instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
   service: (serviceArn: string, status: CountedStatus) => `${status}|${serviceArn}`,
   /**
@@ -71,6 +74,23 @@ export const countKeys = {
   groupPrefix: (clusterArn: string, group?: string) =>
     group === undefined ? `group|${clusterArn}|` : `group|${clusterArn}|${group}|`,
 };
+
+/**
+ * Every task on a container instance, whatever its status, in id order, as private copies (what
+ * `Collection.get` gives): from the instance's lookup keys (one per desired status), O(its tasks).
+ */
+export function tasksOnInstance(tasks: Collection<TaskRecord>, instanceArn: string): TaskRecord[] {
+  const ids = [
+    ...tasks.idsByKey(taskKeys.onInstance(instanceArn, 'RUNNING')),
+    ...tasks.idsByKey(taskKeys.onInstance(instanceArn, 'STOPPED')),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: TaskRecord[] = [];
+  for (const id of ids) {
+    const rec = tasks.get(id);
+    if (rec) out.push(rec);
+  }
+  return out;
+}
 
 /** The family of a task's definition, from its ARN (task-definition/FAMILY:REV). */
 export function familyOf(t: TaskRecord): string | undefined {
@@ -128,8 +148,10 @@ export function taskCounters(r: TaskRecord): string[] {
   const keys = t.lastStatus === 'STOPPED' ? [] : [countKeys.clusterLive(t.clusterArn)];
   if (t.lastStatus !== 'STOPPED' && t.capacityProviderName)
     keys.push(countKeys.providerLive(t.clusterArn, t.capacityProviderName));
-  if (t.lastStatus !== 'STOPPED' && t.containerInstanceArn)
-    keys.push(countKeys.instanceLive(t.containerInstanceArn));
+  // An instance's live tasks are counted by status (pending, running, stopping): a task placed
+  // moves one counter of its instance, not two.
+  if (status === null && t.lastStatus !== 'STOPPED' && t.containerInstanceArn)
+    keys.push(countKeys.instanceStopping(t.containerInstanceArn));
   if (t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING' && t.containerInstanceArn)
     keys.push(countKeys.group(t.clusterArn, t.group ?? '', t.containerInstanceArn));
   if (t.lastStatus !== 'STOPPED' && t.containerInstanceArn && r.eni && !r.eni.deleted)
@@ -162,6 +184,18 @@ export const taskCounts = {
   service: (tasks: Collection<TaskRecord>, serviceArn: string) =>
     countsOf(tasks, (s) => countKeys.service(serviceArn, s)),
 };
+
+/**
+ * An instance's tasks not STOPPED yet (DeregisterContainerInstance, the capacity controller's busy
+ * instances): three counters, O(1).
+ */
+export function liveOnInstance(tasks: Collection<TaskRecord>, instanceArn: string): number {
+  return (
+    tasks.counted(countKeys.instance(instanceArn, 'pending')) +
+    tasks.counted(countKeys.instance(instanceArn, 'running')) +
+    tasks.counted(countKeys.instanceStopping(instanceArn))
+  );
+}
 
 /** A cluster's registered (ACTIVE or DRAINING) container instances. */
 const registeredKey = (clusterArn: string) => `registered|${clusterArn}`;

@@ -57,4 +57,38 @@ describe('instanceRecordJson', () => {
       { numRuns: 300 },
     );
   });
+
+  it('is JSON.stringify of each version of a chain of bookings and other changes', () => {
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('remaining' as const), n: fc.integer() }),
+      fc.record({ kind: fc.constant('status' as const), status: text }),
+      fc.record({ kind: fc.constant('address' as const), address: text }),
+      fc.record({ kind: fc.constant('noRemaining' as const) }),
+      fc.record({ kind: fc.constant('unfrozen' as const), n: fc.integer() }),
+    );
+    fc.assert(
+      fc.property(recordArb, fc.array(change, { maxLength: 8 }), (rec, changes) => {
+        let current = deepFreeze(structuredClone(rec));
+        expect(instanceRecordJson(current)).toBe(JSON.stringify(current));
+        for (const c of changes) {
+          const ci = current.containerInstance;
+          const next: ContainerInstanceRecord =
+            c.kind === 'remaining' || c.kind === 'unfrozen'
+              ? {
+                  ...current,
+                  containerInstance: { ...ci, remainingResources: [{ name: 'CPU', integerValue: c.n }] },
+                }
+              : c.kind === 'status'
+                ? { ...current, containerInstance: { ...ci, status: c.status } }
+                : c.kind === 'address'
+                  ? { ...current, address: c.address }
+                  : { ...current, containerInstance: { ...ci, remainingResources: undefined } };
+          if (c.kind !== 'unfrozen') deepFreeze(next);
+          expect(instanceRecordJson(next)).toBe(JSON.stringify(next));
+          if (c.kind !== 'unfrozen') current = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -23,22 +23,86 @@ function memberJson(key: string, value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
-/** `JSON.stringify` of an object whose members are written by `member` (undefined: left out). */
-function objectJson(o: object, member: (key: string, value: unknown) => string | undefined): string {
+/**
+ * `JSON.stringify` of an object whose members are written by `member` (undefined: left out), which
+ * is told where in the object's text the member's value begins.
+ */
+function objectJson(
+  o: object,
+  member: (key: string, value: unknown, at: number) => string | undefined,
+): string {
   let out = '';
   for (const [key, value] of Object.entries(o)) {
-    const text = member(key, value);
+    const head = `${out ? ',' : '{'}${JSON.stringify(key)}:`;
+    const text = member(key, value, out.length + head.length);
     if (text === undefined) continue;
-    out += `${out ? ',' : '{'}${JSON.stringify(key)}:${text}`;
+    out += `${head}${text}`;
   }
   return out ? `${out}}` : '{}';
 }
 
+/**
+ * The text of a frozen record around its `remainingResources`, per attributes list (shared by the
+ * versions of one instance): a booking's new version differs from the last one written only
+ * there, so its text is the same prefix and suffix around the new resources' JSON.
+ */
+interface Written {
+  record: ContainerInstanceRecord;
+  prefix: string;
+  suffix: string;
+}
+const lastWritten = new WeakMap<object, Written>();
+
 /** The container instances collection's `serialize` (Collection options). */
 export function instanceRecordJson(r: ContainerInstanceRecord): string {
-  return objectJson(r, (key, value) =>
-    key === 'containerInstance' && value !== null && typeof value === 'object'
-      ? objectJson(value, memberJson)
-      : JSON.stringify(value),
-  );
+  const ci = r.containerInstance as ContainerInstanceRecord['containerInstance'] | null | undefined;
+  const handle =
+    ci !== null && typeof ci === 'object' && Object.isFrozen(r) && Object.isFrozen(ci)
+      ? ci.attributes
+      : undefined;
+  const last = handle !== null && typeof handle === 'object' ? lastWritten.get(handle) : undefined;
+  if (last && ci?.remainingResources !== undefined && sameButRemaining(last.record, r)) {
+    lastWritten.set(handle as object, { ...last, record: r });
+    return `${last.prefix}${JSON.stringify(ci?.remainingResources)}${last.suffix}`;
+  }
+  let cut: [number, number] | undefined;
+  const text = objectJson(r, (key, value, at) => {
+    if (key !== 'containerInstance' || value === null || typeof value !== 'object')
+      return JSON.stringify(value);
+    return objectJson(value, (k, v, start) => {
+      const member = memberJson(k, v);
+      if (k === 'remainingResources' && member !== undefined) cut = [at + start, at + start + member.length];
+      return member;
+    });
+  });
+  if (handle !== null && typeof handle === 'object' && cut) {
+    lastWritten.set(handle, { record: r, prefix: text.slice(0, cut[0]), suffix: text.slice(cut[1]) });
+  }
+  return text;
+}
+
+/**
+ * Whether `b` has the members of `a`, in the same order and the same values (the same objects:
+ * both are frozen versions), but for `containerInstance.remainingResources`.
+ */
+function sameButRemaining(a: ContainerInstanceRecord, b: ContainerInstanceRecord): boolean {
+  if (!sameMembers(a, b, 'containerInstance')) return false;
+  const ca = a.containerInstance;
+  const cb = b.containerInstance;
+  return Object.isFrozen(cb) && sameMembers(ca, cb, 'remainingResources');
+}
+
+function sameMembers(a: object, b: object, except: string): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (kb[i] !== k) return false;
+    if (k === except) continue;
+    const va = (a as Record<string, unknown>)[k];
+    if (va !== (b as Record<string, unknown>)[k]) return false;
+    if (va !== null && typeof va === 'object' && !Object.isFrozen(va)) return false;
+  }
+  return true;
 }

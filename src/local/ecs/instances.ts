@@ -30,7 +30,7 @@ import {
   type Scope,
 } from './common';
 import { type ContainerInstanceRecord, type Wire, type WireContainerInstance } from './model';
-import { countKeys, taskCounts } from './counts';
+import { countKeys, liveOnInstance, taskCounts, tasksOnInstance } from './counts';
 import { keepJson } from '../protocol/json-body';
 import { AGENT_LOG_DRIVERS, RESERVED_HOST_PORTS, registeredMemoryMiB } from '../../facts/container-instance';
 import { INSTANCE_TYPES, instanceTypeInfo } from '../../facts/instance-types';
@@ -359,10 +359,10 @@ export function deregisterContainerInstance(s: Scope, input: Wire<ecs.Deregister
     }
     const instanceArn = found.containerInstance.containerInstanceArn;
     // Refused from a counter (counts.ts); forced, the instance's tasks are read (O(its tasks)).
-    if (!input.force && s.col.tasks.counted(countKeys.instanceLive(instanceArn)) > 0)
+    if (!input.force && liveOnInstance(s.col.tasks, instanceArn) > 0)
       throw errors.invalid('Found running tasks on the instance.');
     const live = input.force
-      ? s.col.tasks.find({ instance: instanceArn }).filter((t) => t.task.lastStatus !== 'STOPPED')
+      ? tasksOnInstance(s.col.tasks, instanceArn).filter((t) => t.task.lastStatus !== 'STOPPED')
       : [];
     // Forced: the instance goes away with its tasks; services replace theirs elsewhere.
     for (const t of live) {

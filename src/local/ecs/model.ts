@@ -334,16 +334,13 @@ export function ecsCollections(db: Db) {
       },
     ),
     /**
-     * Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. Counts and the
-     * other ListTasks filters are derived keys (task-index.ts).
+     * Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. Counts, the other
+     * ListTasks filters and a container instance's tasks are derived keys (counts.ts): each index
+     * more is one more B-tree written by every task placed.
      */
     tasks: db.collection<TaskRecord>(
       'ecs_tasks',
-      [
-        { name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` },
-        { name: 'instance', key: (r) => r.task.containerInstanceArn ?? null },
-        { name: 'service', key: (r) => r.serviceArn ?? null },
-      ],
+      [{ name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` }],
       {
         ...CACHE,
         serialize: taskRecordJson,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
 import { storedTaskJson, taskRecordJson, untaggedTaskJson } from './task-json';
@@ -31,6 +32,53 @@ describe('taskRecordJson', () => {
     Object.freeze(r);
     const { tags: _tags, ...untagged } = r.task;
     expect(JSON.parse(untaggedTaskJson(r) ?? 'null')).toEqual(untagged);
+  });
+});
+
+describe('taskRecordJson layout (task first, its tags last)', () => {
+  /** The layout written member by member: the task without its tags, then the tags, then the rest. */
+  const reference = (r: TaskRecord): { text: string; untagged: string } => {
+    const { tags, ...fields } = r.task;
+    const untagged = JSON.stringify(fields);
+    const tagged =
+      tags === undefined
+        ? untagged
+        : `${untagged.length > 2 ? `${untagged.slice(0, -1)},` : '{'}"tags":${JSON.stringify(tags)}}`;
+    const { task: _task, ...rest } = r;
+    const others = JSON.stringify(rest);
+    return {
+      text: others.length > 2 ? `{"task":${tagged},${others.slice(1)}` : `{"task":${tagged}}`,
+      untagged,
+    };
+  };
+  // Strings that look like the end of a task's text, and keys named like its members.
+  const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(',"tags":[]}', '"tags":', '}', '\\"'));
+  const tag = fc.record({ key: text, value: text });
+  const value = fc.oneof(text, fc.integer(), fc.constant(undefined), fc.array(tag, { maxLength: 2 }));
+  const member = fc.tuple(fc.oneof(fc.constantFrom('tags', 'lastStatus', 'x'), text), value);
+
+  it('writes what the member-by-member layout writes, whatever the members and where the tags are', () => {
+    fc.assert(
+      fc.property(
+        fc.array(member, { maxLength: 6 }),
+        fc.option(fc.array(tag, { maxLength: 3 }), { nil: undefined }),
+        fc.boolean(),
+        fc.array(member, { maxLength: 3 }),
+        (before, tags, tagsLast, outer) => {
+          const task: Record<string, unknown> = {};
+          if (!tagsLast) task['tags'] = tags;
+          for (const [k, v] of before) if (k !== 'tags') task[k] = v;
+          if (tagsLast) task['tags'] = tags;
+          const r: Record<string, unknown> = { task };
+          for (const [k, v] of outer) if (k !== 'task') r[k] = v;
+          const rec = Object.freeze(r) as unknown as TaskRecord;
+          const want = reference(rec);
+          expect(taskRecordJson(rec)).toBe(want.text);
+          expect(untaggedTaskJson(rec)).toBe(want.untagged);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -11,16 +11,42 @@ const untagged = new WeakMap<TaskRecord, string>();
 
 /** The tasks collection's `serialize` (Collection options). */
 export function taskRecordJson(r: TaskRecord): string {
-  const { tags, ...fields } = r.task;
+  const tagged = taggedAndUntagged(r);
+  let others = '';
+  for (const key in r) {
+    if (key === 'task' || !Object.hasOwn(r, key)) continue;
+    const text = JSON.stringify((r as unknown as Record<string, unknown>)[key]);
+    if (text !== undefined) others += `,${JSON.stringify(key)}:${text}`;
+  }
+  return `{"task":${tagged}${others}}`;
+}
+
+/**
+ * The task's JSON with its tags last, and (kept for `untaggedTaskJson`) without them. A task whose
+ * tags are already its last member (as launched, or as parsed back from this text) is written by
+ * one `JSON.stringify`: the text then ends with `,"tags":TAGS}`, which can only be that last
+ * member (a quote inside a string is escaped, so the comma and key are outside any string, and
+ * the closing brace after them ends the task), and the untagged text is the rest.
+ */
+function taggedAndUntagged(r: TaskRecord): string {
+  const task = r.task;
+  const tags = task.tags;
+  if (tags === undefined) {
+    const text = JSON.stringify(task);
+    untagged.set(r, text);
+    return text;
+  }
+  const tagsText = JSON.stringify(tags);
+  const whole = JSON.stringify(task);
+  const ending = `,"tags":${tagsText}}`;
+  if (Array.isArray(tags) && whole.endsWith(ending)) {
+    untagged.set(r, `${whole.slice(0, whole.length - ending.length)}}`);
+    return whole;
+  }
+  const { tags: _tags, ...fields } = task;
   const text = JSON.stringify(fields);
   untagged.set(r, text);
-  const tagged =
-    tags === undefined
-      ? text
-      : `${text.length > 2 ? `${text.slice(0, -1)},` : '{'}"tags":${JSON.stringify(tags)}}`;
-  const { task: _task, ...rest } = r;
-  const others = JSON.stringify(rest);
-  return others.length > 2 ? `{"task":${tagged},${others.slice(1)}` : `{"task":${tagged}}`;
+  return `${text.length > 2 ? `${text.slice(0, -1)},` : '{'}"tags":${tagsText}}`;
 }
 
 /**

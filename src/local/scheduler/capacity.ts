@@ -33,7 +33,7 @@ import {
   type EcsCollections,
   type TaskRecord,
 } from '../ecs/model';
-import { countKeys, taskKeys } from '../ecs/counts';
+import { liveOnInstance, taskKeys } from '../ecs/counts';
 import { placeWaitingTasks } from './launch';
 import { NOTICE_EVERY_S, withEvents } from './service-events';
 
@@ -222,8 +222,7 @@ export class CapacityController implements Runnable {
     let busyCount = 0;
     let perInstance: { cpu: number; memory: number } | undefined;
     for (const r of mine) {
-      const runs =
-        this.col.tasks.counted(countKeys.instanceLive(r.containerInstance.containerInstanceArn)) > 0;
+      const runs = liveOnInstance(this.col.tasks, r.containerInstance.containerInstanceArn) > 0;
       busy.set(r.containerInstance.ec2InstanceId ?? '', runs);
       if (runs) busyCount++;
       const res = r.containerInstance.registeredResources ?? [];

@@ -111,7 +111,12 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   const startTask = launch.candidateInstanceArns !== undefined;
   const buckets = startTask ? [] : bucketsOf(col, launch);
   const needsInstances = startTask || buckets.some((b) => b.launchType === 'EC2');
-  const records = needsInstances ? col.containerInstances.peekMany({ cluster: launch.clusterArn }) : [];
+  // The cluster's instances: their ids at once (kept by the collection between writes that add or
+  // remove one), the records only when a path needs them all (random placement draws a few).
+  const instanceIds = needsInstances ? col.containerInstances.peekIds({ cluster: launch.clusterArn }) : [];
+  let loaded: ContainerInstanceRecord[] | undefined;
+  const allRecords = (): ContainerInstanceRecord[] =>
+    (loaded ??= needsInstances ? col.containerInstances.peekMany({ cluster: launch.clusterArn }) : []);
   const groups = needsInstances ? groupCounts(col, launch, req) : new Map<string, Map<string, number>>();
   const enis = req.awsvpcZones && needsInstances ? eniUse(col, launch.clusterArn) : undefined;
   const view = (r: ContainerInstanceRecord) => placementView(r.containerInstance, groups, req, enis);
@@ -122,7 +127,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
 
   if (startTask) {
     const bucket: Bucket = { count: 0, launchType: 'EC2', waits: false };
-    const byArn = new Map(records.map((r) => [r.containerInstance.containerInstanceArn, r]));
+    const byArn = new Map(allRecords().map((r) => [r.containerInstance.containerInstanceArn, r]));
     const sofar: { instance: string; ports: TaskRecord['ports'] }[] = [];
     for (const arn of launch.candidateInstanceArns ?? []) {
       const rec = byArn.get(arn);
@@ -143,19 +148,18 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   } else {
     for (const bucket of buckets) {
       if (bucket.launchType === 'FARGATE') continue;
-      const pool = bucket.capacityProviderName
-        ? records.filter((r) => r.containerInstance.capacityProviderName === bucket.capacityProviderName)
-        : records;
-      // The default strategy (random) draws a few instances instead of viewing all of them.
-      const drawn = placeRandomly(
-        pool.length,
-        (k) => view(pool[k] as ContainerInstanceRecord),
-        req,
-        bucket.count,
-      );
+      const provider = bucket.capacityProviderName;
+      const pool = provider
+        ? allRecords().filter((r) => r.containerInstance.capacityProviderName === provider)
+        : undefined;
+      // The default strategy (random) draws a few instances instead of viewing all of them; with
+      // no capacity provider, from the ids, reading only the instances drawn.
+      const drawn = pool
+        ? placeRandomly(pool.length, (k) => view(pool[k] as ContainerInstanceRecord), req, bucket.count)
+        : drawByIds(col, instanceIds, view, req, bucket.count);
       const result = drawn
         ? { placements: drawn, failures: [] }
-        : placeTasks(pool.map(view), req, bucket.count, Math.random);
+        : placeTasks((pool ?? allRecords()).map(view), req, bucket.count, Math.random);
       for (const p of result.placements) placed.push({ instance: p.instanceArn, ports: p.ports, bucket });
       const left = bucket.count - result.placements.length;
       if (left > 0 && bucket.waits) unplaced.push({ bucket, count: left });
@@ -181,7 +185,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       continue;
     }
     const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
-    col.tasks.putShared(task.task.taskArn, task);
+    col.tasks.insertShared(task.task.taskArn, task);
     booked.set(p.instance, {
       ...current,
       containerInstance: bookResources(current.containerInstance, booking),
@@ -196,7 +200,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
         subnets,
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
       });
-      col.tasks.putShared(task.task.taskArn, task);
+      col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
     }
   }
@@ -207,7 +211,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
         waiting: true,
       });
-      col.tasks.putShared(task.task.taskArn, task);
+      col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
     }
   }
@@ -226,6 +230,49 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   });
   const wanted = startTask ? (launch.candidateInstanceArns ?? []).length : launch.count;
   return { tasks, failures, ...(closest && tasks.length < wanted ? { closest } : {}) };
+}
+
+/**
+ * `placeRandomly` over the instances with these ids, reading only the ones drawn; null (the caller
+ * runs the full pipeline) when random placement gives up, or when an id has no record any more.
+ */
+function drawByIds(
+  col: EcsCollections,
+  ids: readonly string[],
+  view: (r: ContainerInstanceRecord) => PlacementInstance,
+  req: TaskRequirements,
+  count: number,
+): ReturnType<typeof placeRandomly> {
+  let gone = false;
+  const drawn = placeRandomly(
+    ids.length,
+    (k) => {
+      const arn = ids[k] ?? '';
+      const rec = col.containerInstances.peek(arn);
+      if (rec) return view(rec);
+      // Not expected (the ids change with every insert or delete): the full pipeline decides.
+      gone = true;
+      return goneView(arn);
+    },
+    req,
+    count,
+  );
+  return gone ? null : drawn;
+}
+
+/** A view no task fits on (an instance whose record is gone). */
+function goneView(arn: string): PlacementInstance {
+  return {
+    arn,
+    status: 'INACTIVE',
+    remaining: { cpu: 0, memory: 0, tcp: new Set(), udp: new Set() },
+    groups: new Map(),
+    agentConnected: false,
+    ec2InstanceId: '',
+    runningTasksCount: 0,
+    attributes: new Map(),
+    taskGroups: new Set(),
+  };
 }
 
 /** What one task of the launch needs, for placement. Throws InvalidParameterException for a bad memberOf expression. */
@@ -730,7 +777,6 @@ function newTask(
       attachments: eni && subnet ? [eniAttachment(eni.attachmentId, subnet.subnetId)] : [],
       attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
       ...(az ? { availabilityZone: az } : {}),
-      tags: launch.tags ?? [],
       enableExecuteCommand: launch.enableExecuteCommand ?? false,
       ...(fargate
         ? {
@@ -740,6 +786,8 @@ function newTask(
         : td.ephemeralStorage
           ? { ephemeralStorage: td.ephemeralStorage }
           : {}),
+      // Last, as stored (task-json.ts): the store writes the task with one JSON.stringify.
+      tags: launch.tags ?? [],
     },
     region: launch.region,
     ...(launch.serviceArn ? { serviceArn: launch.serviceArn } : {}),

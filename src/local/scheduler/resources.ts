@@ -41,14 +41,26 @@ function registeredPorts(ci: WireContainerInstance): { tcp: Set<number>; udp: Se
   };
 }
 
+/** Capacities of frozen (stored, shared) instance documents: one document never changes. */
+const remainingOf = new WeakMap<WireContainerInstance, InstanceCapacity>();
+
+/**
+ * What the instance has left. Read only: for a frozen document the same object is given to every
+ * caller (placement views it, then a booking checks and books it: one computation, not three).
+ */
 export function remainingCapacity(ci: WireContainerInstance): InstanceCapacity {
+  const frozen = Object.isFrozen(ci);
+  const known = frozen ? remainingOf.get(ci) : undefined;
+  if (known) return known;
   const registered = registeredPorts(ci);
-  return {
+  const cap = {
     cpu: integer(ci.remainingResources, 'CPU') ?? integer(ci.registeredResources, 'CPU') ?? 0,
     memory: integer(ci.remainingResources, 'MEMORY') ?? integer(ci.registeredResources, 'MEMORY') ?? 0,
     tcp: portSet(ci.remainingResources, 'PORTS') ?? registered.tcp,
     udp: portSet(ci.remainingResources, 'PORTS_UDP') ?? registered.udp,
   };
+  if (frozen) remainingOf.set(ci, cap);
+  return cap;
 }
 
 export function registeredCapacity(ci: WireContainerInstance): InstanceCapacity {

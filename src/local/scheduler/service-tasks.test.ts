@@ -58,7 +58,7 @@ describe("a service pass's reads", () => {
       stop(b, 'EssentialContainerExited');
       stop(c, 'TaskFailedToStart');
     });
-    const all = hh.col.tasks.find({ service: arn });
+    const all = hh.col.tasks.all().filter((t) => t.serviceArn === arn);
     const wanted = all.filter((t) => t.task.lastStatus !== 'STOPPED' || failedTask(reconcileTask(t, 'GONE')));
     const read = reconciledServiceTasks(hh.col, arn);
     expect(read.map((t) => t.task.taskArn)).toEqual(wanted.map((t) => t.task.taskArn));

@@ -206,6 +206,25 @@ describe('Collection derived keys (lookups and counters)', () => {
     expect(col.idsByKey('group|y')).toEqual(['a']);
   });
 
+  it('insert adds a new document with its keys, and refuses an id already stored without changing it', () => {
+    const db = new Db(null);
+    const col = open(db);
+    col.insertShared('a', { group: 'x', n: 1, list: [1] });
+    col.insert('b', { group: 'x', n: 0, list: [1] });
+    expect(actual(col)).toEqual(expected(col));
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 2 });
+    expect(col.peek('a')).toEqual({ group: 'x', n: 1, list: [1] });
+    expect(() => col.insert('a', { group: 'y', n: 2, list: [] })).toThrow(/UNIQUE/);
+    expect(() => db.tx(() => col.insertShared('b', { group: 'y', n: 2, list: [] }))).toThrow(/UNIQUE/);
+    expect(col.get('a')).toEqual({ group: 'x', n: 1, list: [1] });
+    expect(col.peek('b')).toEqual({ group: 'x', n: 0, list: [1] });
+    expect(actual(col)).toEqual({ positiveX: 1, positiveY: 0, has1: 2 });
+    expect(col.idsByKey('group|y')).toEqual([]);
+    // A later put of an inserted document moves its keys as any write does.
+    col.putShared('a', { group: 'y', n: 1, list: [] });
+    expect(actual(col)).toEqual(expected(col));
+  });
+
   it('rolls back with the transaction that wrote them', () => {
     const db = new Db(null);
     const col = open(db);
@@ -250,6 +269,44 @@ describe('Collection derived keys (lookups and counters)', () => {
       db = new Db(file);
       expect(actual(open(db, 2))).toEqual(expected(open(db, 2)));
       expect(actual(open(db, 2)).positiveX).toBe(1);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Collection indexes', () => {
+  it('drops the index of a column no index uses any more, and still finds by the indexes kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indexes-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      const indexNames = (db: Db) =>
+        (
+          db.sql
+            .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_docs'`)
+            .all() as {
+            name: string;
+          }[]
+        )
+          .map((r) => r.name)
+          .filter((n) => !n.startsWith('sqlite_'))
+          .sort();
+      let db = new Db(file);
+      const two = db.collection<Doc>('docs', [
+        { name: 'group', key: (d) => d.group },
+        { name: 'n', key: (d) => String(d.n) },
+      ]);
+      two.put('a', { group: 'x', n: 1, list: [] });
+      expect(indexNames(db)).toEqual(['c_docs_k1', 'c_docs_k2']);
+      db.close();
+
+      db = new Db(file);
+      const one = db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }]);
+      expect(indexNames(db)).toEqual(['c_docs_k1']);
+      one.put('b', { group: 'x', n: 2, list: [] });
+      expect(one.find({ group: 'x' }).map((d) => d.n)).toEqual([1, 2]);
+      expect(() => one.find({ n: '1' })).toThrow(/no index n/);
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -341,6 +398,29 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
       col.delete('c');
     });
     expect(db.sql.prepare('SELECT COUNT(*) AS n FROM c_ddocs_count').get()).toEqual({ n: 0 });
+  });
+
+  it('writes any number of lookup keys per document and counters per transaction (several statements of rows)', () => {
+    const db = new Db(null);
+    const col = db.collection<Doc>('many', [], {
+      derived: {
+        version: 1,
+        lookups: (d) => d.list.map((n) => `k|${n}`),
+        counters: (d) => d.list.map((n) => `c|${d.group}|${n}`),
+      },
+    });
+    const list = Array.from({ length: 37 }, (_, i) => i);
+    db.tx(() => {
+      col.put('a', { group: 'g', n: 0, list });
+      col.put('b', { group: 'g', n: 0, list: list.slice(0, 17) });
+    });
+    expect(list.map((n) => col.countByKey(`k|${n}`))).toEqual(list.map((n) => (n < 17 ? 2 : 1)));
+    expect(list.map((n) => col.counted(`c|g|${n}`))).toEqual(list.map((n) => (n < 17 ? 2 : 1)));
+    expect(col.idsByKey('k|3')).toEqual(['a', 'b']);
+    db.tx(() => col.put('b', { group: 'g', n: 0, list: list.slice(16) }));
+    expect(list.map((n) => col.countByKey(`k|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
+    expect(list.map((n) => col.counted(`c|g|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
+    expect([...col.countedWithPrefix('c|g|')].length).toBe(37);
   });
 
   it('countedWithPrefix reads every counter under a prefix, exactly', () => {

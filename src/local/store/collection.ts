@@ -83,10 +83,16 @@ export class Collection<T> {
     sql.exec(
       `CREATE TABLE IF NOT EXISTS ${this.table} (id TEXT PRIMARY KEY, k1 TEXT, k2 TEXT, k3 TEXT, doc TEXT NOT NULL)`,
     );
-    indexes.forEach((ix, i) => {
-      const col = COLUMNS[i] as string;
-      this.columnOf.set(ix.name, col);
-      sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
+    COLUMNS.forEach((col, i) => {
+      const ix = indexes[i];
+      if (ix) {
+        this.columnOf.set(ix.name, col);
+        sql.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_${col} ON ${this.table} (${col}, id)`);
+      } else {
+        // A column no index uses any more (a state file written by an earlier version): its index
+        // would still be written by every insert.
+        sql.exec(`DROP INDEX IF EXISTS ${this.table}_${col}`);
+      }
     });
     if (this.derived) this.openDerived(this.derived.version);
   }
@@ -151,7 +157,13 @@ export class Collection<T> {
       if (!sameKeys(was, now)) {
         const hot = this.hot;
         for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
-        for (const k of now) if (!was.includes(k)) hot.lookupAdd.run(k, id);
+        const added: string[] = [];
+        for (const k of now) if (!was.includes(k)) added.push(k, id);
+        this.runRows(
+          'lk-add',
+          added,
+          (rows) => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES ${rows}`,
+        );
       }
     }
     if (d.counters) {
@@ -219,15 +231,42 @@ export class Collection<T> {
   flushCounts(): void {
     if (this.countDeltas.size === 0) return;
     const hot = this.hot;
+    const added: (string | number)[] = [];
     for (const [k, by] of this.countDeltas) {
       if (by > 0) {
-        hot.countAdd.run(k, by);
+        added.push(k, by);
         continue;
       }
       const left = hot.countSubtract.get(-by, k) as { n: number } | undefined;
       if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
     }
+    this.runRows(
+      'ck-add',
+      added,
+      (rows) =>
+        `INSERT INTO ${this.table}_count (key, n) VALUES ${rows} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
+    );
     this.countDeltas.clear();
+  }
+
+  /**
+   * Runs a statement of two-value rows (`VALUES (?, ?), ...`) over `values` (pairs, flat): up to
+   * ROWS_PER_STATEMENT rows a statement, one prepared statement per row count (so at most that
+   * many per kind). A task placed adds its lookup keys in one statement, a transaction its counters.
+   */
+  private runRows(kind: string, values: readonly (string | number)[], text: (rows: string) => string): void {
+    for (let at = 0; at < values.length; at += 2 * ROWS_PER_STATEMENT) {
+      const chunk =
+        values.length - at <= 2 * ROWS_PER_STATEMENT
+          ? at === 0
+            ? values
+            : values.slice(at)
+          : values.slice(at, at + 2 * ROWS_PER_STATEMENT);
+      const rows = chunk.length / 2;
+      this.stmt(`${kind}:${rows}`, () => text(Array.from({ length: rows }, () => '(?, ?)').join(', '))).run(
+        ...chunk,
+      );
+    }
   }
 
   /** How many documents are counted under `key` (see `derived.counters`). */
@@ -381,6 +420,15 @@ export class Collection<T> {
     return out;
   }
 
+  /**
+   * The ids `peekMany(where)` would read, in id order, kept per query like `peekMany`'s (shared:
+   * never modify the array). For a caller that looks at a few of many documents (placement draws
+   * a few instances of a cluster): `peek` the ones it needs.
+   */
+  peekIds(where: Record<string, string> = {}): readonly string[] {
+    return this.memoIds(where);
+  }
+
   private memoIds(where: Record<string, string>): string[] {
     const query = JSON.stringify(Object.entries(where).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const known = this.idsMemo.get(query);
@@ -406,6 +454,19 @@ export class Collection<T> {
 
   /** Inserts or replaces. Documents are copied (JSON), so callers may keep mutating their object. */
   put(id: string, doc: T): void {
+    this.putAs(id, doc, false);
+  }
+
+  /**
+   * `put` of a document whose id is new (e.g. made of fresh random bytes): no previous version is
+   * looked for. A document already stored under `id` makes it throw (a constraint error), never
+   * replaced.
+   */
+  insert(id: string, doc: T): void {
+    this.putAs(id, doc, true);
+  }
+
+  private putAs(id: string, doc: T, fresh: boolean): void {
     const ix = this.indexes;
     const k1 = indexKey(ix[0], doc);
     const k2 = indexKey(ix[1], doc);
@@ -413,14 +474,30 @@ export class Collection<T> {
     this.writes++;
     const text = this.serialize(doc);
     if (this.derived && !this.sql.inTransaction) {
-      this.atomically(() => this.write(id, doc, k1, k2, k3, text));
+      this.atomically(() => this.write(id, doc, k1, k2, k3, text, fresh));
     } else {
-      this.write(id, doc, k1, k2, k3, text);
+      this.write(id, doc, k1, k2, k3, text, fresh);
     }
   }
 
   /** The row and (in the caller's transaction) its derived keys. */
-  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, text: string) {
+  private write(
+    id: string,
+    doc: T,
+    k1: string | null,
+    k2: string | null,
+    k3: string | null,
+    text: string,
+    fresh: boolean,
+  ) {
+    if (fresh) {
+      // The insert first: if the id is taken it throws before any derived key moves.
+      this.cache.delete(id);
+      this.membership++;
+      this.hot.insert.run(id, k1, k2, k3, text);
+      this.moveDerived(id, undefined, doc);
+      return;
+    }
     if (!this.derived) {
       this.cache.delete(id);
       this.membership++;
@@ -451,9 +528,18 @@ export class Collection<T> {
    * that built `doc` for this write and never changes it afterwards.
    */
   putShared(id: string, doc: T): void {
+    this.putSharedAs(id, doc, false);
+  }
+
+  /** `insert`, keeping `doc` itself as the cached document (see `putShared`). */
+  insertShared(id: string, doc: T): void {
+    this.putSharedAs(id, doc, true);
+  }
+
+  private putSharedAs(id: string, doc: T, fresh: boolean): void {
     // Frozen first, so the derived keys computed by this write are remembered for the next one.
     const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
-    this.put(id, frozen);
+    this.putAs(id, frozen, fresh);
     if (this.cacheSize > 0) this.remember(id, frozen);
   }
 
@@ -543,11 +629,24 @@ export class Collection<T> {
   }
 }
 
-/** Freezes a JSON document (objects and arrays) all the way down. */
+/**
+ * Freezes a JSON document (objects and arrays) all the way down, stopping at what is frozen already
+ * (a new version shares most of its members with the previous one). Walks without a list of values
+ * per object: every write of a task freezes its new version.
+ */
 function deepFreeze<D>(doc: D): D {
   if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) {
     Object.freeze(doc);
-    for (const v of Object.values(doc)) deepFreeze(v);
+    if (Array.isArray(doc)) {
+      for (const v of doc as unknown[]) if (v !== null && typeof v === 'object') deepFreeze(v);
+    } else {
+      const o = doc as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        const v = o[k];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
+    }
   }
   return doc;
 }
@@ -562,6 +661,8 @@ function prefixEnd(prefix: string): string {
   if (prefix.length === 0) throw new Error('empty prefix');
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+/** Rows per multi-row statement (`runRows`). */
+const ROWS_PER_STATEMENT = 16;
 /** Queries whose ids `peekMany` keeps at once (cleared all together past this). */
 const MAX_MEMO_QUERIES = 256;
 /** Longer answers are not kept (memory): a cluster's instances are; a cluster's 100k tasks are not. */
@@ -581,11 +682,10 @@ function indexKey<T>(ix: IndexSpec<T> | undefined, doc: T): string | null {
 
 interface HotStatements {
   put: Database.Statement;
+  insert: Database.Statement;
   update: Database.Statement;
   get: Database.Statement;
-  lookupAdd: Database.Statement;
   lookupDelete: Database.Statement;
-  countAdd: Database.Statement;
   countSubtract: Database.Statement;
   countDeleteZero: Database.Statement;
 }
@@ -595,30 +695,27 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     `INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
   );
+  const insert = sql.prepare(`INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)`);
   const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
   const update = sql.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
   if (!derived) {
     // No derived tables: these are never run.
     return {
       put,
+      insert,
       update,
       get,
-      lookupAdd: get,
       lookupDelete: get,
-      countAdd: get,
       countSubtract: get,
       countDeleteZero: get,
     };
   }
   return {
     put,
+    insert,
     update,
     get,
-    lookupAdd: sql.prepare(`INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES (?, ?)`),
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
-    countAdd: sql.prepare(
-      `INSERT INTO ${table}_count (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
-    ),
     countSubtract: sql.prepare(`UPDATE ${table}_count SET n = n - ? WHERE key = ? RETURNING n`),
     countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
   };
