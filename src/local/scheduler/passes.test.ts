@@ -90,6 +90,40 @@ describe('service passes', () => {
     expect(desiredRunning(arn)).toHaveLength(5);
   });
 
+  it('a recheck waits for the hint gap: tasks becoming stable 1 ms apart make one pass, not one each', async () => {
+    const arn = setup(8, 4);
+    await worker.idle(); // the first pass places the 8 tasks
+    const arns = desiredRunning(arn).map((t) => t.task.taskArn);
+    expect(arns).toHaveLength(8);
+    // RUNNING 1 ms apart, as tasks come up in a scale-up: each is stable (3 lifecycle steps of
+    // 20 ms later) 1 ms after the one before, and each pass asks to look again at the next one.
+    for (const taskArn of arns) {
+      h.settle((t) => t.task.taskArn === taskArn);
+      // Started now, with no step of its own due (the fake agent leaves the launch's next step).
+      const { nextTransitionAt: _, ...t } = h.col.tasks.get(taskArn) as TaskRecord;
+      h.col.tasks.put(taskArn, { ...t, task: { ...t.task, startedAt: h.nowMs / 1000 } });
+      h.nowMs += 1;
+    }
+    await worker.process(arn);
+    const before = worker.passes;
+    const passesAt: number[] = [];
+    for (let ms = 0; ms < 3 * 20 + 8 + 2 * GAP_MS; ms++) {
+      h.nowMs += 1;
+      const n = worker.passes;
+      await worker.idle();
+      if (worker.passes > n) passesAt.push(h.nowMs);
+    }
+    // Without the gap: a pass at each of the 8 stable times, 1 ms apart.
+    expect(worker.passes - before).toBeLessThanOrEqual(3);
+    for (let i = 1; i < passesAt.length; i++)
+      expect((passesAt[i] as number) - (passesAt[i - 1] as number)).toBeGreaterThanOrEqual(GAP_MS);
+    await steady(arn);
+    expect(h.service(arn).service.deployments[0]).toMatchObject({
+      rolloutState: 'COMPLETED',
+      runningCount: 8,
+    });
+  });
+
   it('passes a steady service without reading its tasks, counted as such', async () => {
     const arn = setup(5);
     await steady(arn);

@@ -196,11 +196,18 @@ export class ServiceScheduler implements Runnable {
       this.hintedDuring.add(serviceArn);
       return;
     }
-    const now = this.deps.clock.now();
+    this.queue.addAt(serviceArn, this.notBefore(serviceArn, this.deps.clock.now()));
+  }
+
+  /**
+   * When an unprompted pass (a hint, a recheck) may look at the service again, at `due` or later: its
+   * hint gap after its previous pass (none while it drains or before its first pass).
+   */
+  private notBefore(serviceArn: string, due: number): number {
     const last = this.lastPass.get(serviceArn);
-    if (!last || this.draining.has(serviceArn)) return this.queue.add(serviceArn);
+    if (!last || this.draining.has(serviceArn)) return due;
     const gap = Math.max(this.hintGapMs, Math.min(MAX_HINT_GAP_MS, GAP_PER_PASS * last.tookMs));
-    this.queue.addAt(serviceArn, Math.max(now, last.endedAt + gap));
+    return Math.max(due, last.endedAt + gap);
   }
 
   /** One pass over one service: targets first (async calls), then the reconcile transaction. */
@@ -240,7 +247,13 @@ export class ServiceScheduler implements Runnable {
     }
     if (result.more) this.queue.add(serviceArn);
     else if (result.changed) this.hint(serviceArn);
-    if (result.recheckIn !== undefined) this.queue.addAfter(serviceArn, Math.ceil(result.recheckIn * 1000));
+    // A recheck (a task becomes stable, a protection ends) is due then or after the hint gap: while
+    // 10,000 tasks start, each becomes stable a few ms after the last, and a pass per task reading
+    // them all took more than half the time of a scale-up.
+    if (result.recheckIn !== undefined) {
+      const due = this.deps.clock.now() + Math.ceil(result.recheckIn * 1000);
+      this.queue.addAt(serviceArn, this.notBefore(serviceArn, due));
+    }
   }
 
   /** Whether the service is as its last full pass left it, steady (see SteadyMemo): O(its instances). */
