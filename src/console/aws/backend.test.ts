@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startBackendInfo, takeEarlyBackendInfo } from './backend-info';
 import {
   fetchBackendInfo,
   parseBackendInfo,
@@ -63,6 +64,23 @@ describe('parseBackendInfo', () => {
     answer(200, { ...good, mode: 'cloud' });
     await expect(fetchBackendInfo()).rejects.toThrow('GET /api/info answered an unexpected document.');
     vi.unstubAllGlobals();
+  });
+});
+
+describe('the early GET /api/info', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is taken once: later reads send their own request', async () => {
+    let sent = 0;
+    vi.stubGlobal('fetch', async () => {
+      sent++;
+      return new Response(JSON.stringify({ mode: 'local', region: 'us-east-1', regions: [], version: '1' }));
+    });
+    startBackendInfo();
+    startBackendInfo();
+    expect(sent).toBe(1);
+    await expect(takeEarlyBackendInfo()).resolves.toMatchObject({ region: 'us-east-1' });
+    expect(takeEarlyBackendInfo()).toBeUndefined();
   });
 });
 
