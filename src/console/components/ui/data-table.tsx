@@ -5,13 +5,14 @@
  * lists of thousands. Filter and sort live in the URL (`q`, `sort`), so a filtered view is a link.
  */
 import {
+  createRow,
   flexRender,
-  getCoreRowModel,
   getFilteredRowModel,
   getPaginationRowModel,
   memo as tableMemo,
   useReactTable,
   type ColumnDef,
+  type Row,
   type RowModel,
   type Table,
   type RowSelectionState,
@@ -125,6 +126,41 @@ const collator = once(() => new Intl.Collator(undefined, { numeric: true, sensit
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return collator().compare(String(a ?? ''), String(b ?? ''));
+}
+
+/**
+ * The table's rows, each kept while its item is the same object at the same place: a tasks list that
+ * reads one more page of 100 makes 100 rows, not all 10,000 again with their values (TanStack's own core
+ * model makes every row anew, and the sort then reads every value again: most of a page's cost at
+ * thousands of tasks). New columns make new rows (a row keeps the values it read). Rows here never have
+ * sub-rows. Row ids (task ARNs...) key a prototype-less object, never a plain one.
+ */
+export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
+  return (table) => {
+    let kept = new WeakMap<object, Row<T>>();
+    let keptFor: unknown;
+    return tableMemo(
+      () => [table.options.data, table.options.columns] as const,
+      (data, columns): RowModel<T> => {
+        if (columns !== keptFor) [kept, keptFor] = [new WeakMap(), columns];
+        const rows: Array<Row<T>> = [];
+        const rowsById = Object.create(null) as Record<string, Row<T>>;
+        for (let i = 0; i < data.length; i++) {
+          const original = data[i] as T;
+          const keyed = typeof original === 'object' && original !== null;
+          let row = keyed ? kept.get(original) : undefined;
+          if (!row || row.index !== i) {
+            row = createRow(table, table._getRowId(original, i), original, i, 0);
+            if (keyed) kept.set(original, row);
+          }
+          rows.push(row);
+          rowsById[row.id] = row;
+        }
+        return { rows, flatRows: rows, rowsById };
+      },
+      { key: 'keptCoreRowModel', debug: () => false },
+    );
+  };
 }
 
 /**
@@ -307,7 +343,7 @@ export function DataTable<T>({
     enableRowSelection: Boolean(selection),
     globalFilterFn: (row) => matchesFilter(valuesOf(row.original), parsed),
     getColumnCanGlobalFilter: () => true,
-    getCoreRowModel: getCoreRowModel(),
+    getCoreRowModel: keptCoreRowModel<T>(),
     getFilteredRowModel: getFilteredRowModel(),
     getSortedRowModel: sortedRowModel<T>(),
     ...(virtual ? {} : { getPaginationRowModel: getPaginationRowModel() }),
