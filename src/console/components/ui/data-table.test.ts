@@ -115,7 +115,7 @@ describe('keptCoreRowModel: rows kept while their item is', () => {
       ['a', 1, 1],
     ]);
     const kept = moved[0];
-    table.setOptions((o) => ({ ...o, columns }));
+    table.setOptions((o) => ({ ...o, columns, data: [b2, a] }));
     expect(table.getCoreRowModel().rows[0]).not.toBe(kept);
   });
 });

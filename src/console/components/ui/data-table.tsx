@@ -132,7 +132,7 @@ export function compareValues(a: unknown, b: unknown): number {
  * The table's rows, each kept while its item is the same object at the same place: a tasks list that
  * reads one more page of 100 makes 100 rows, not all 10,000 again with their values (TanStack's own core
  * model makes every row anew, and the sort then reads every value again: most of a page's cost at
- * thousands of tasks). New columns make new rows (a row keeps the values it read). Rows here never have
+ * thousands of tasks). Rows made after new columns are new (a row keeps the values it read). Rows here never have
  * sub-rows. Row ids (task ARNs...) key a prototype-less object, never a plain one.
  */
 export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
@@ -140,8 +140,11 @@ export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
     let kept = new WeakMap<object, Row<T>>();
     let keptFor: unknown;
     return tableMemo(
-      () => [table.options.data, table.options.columns] as const,
-      (data, columns): RowModel<T> => {
+      // Made again when the data change, as TanStack's own (not when only the columns do: some tables'
+      // column definitions are made anew on every render).
+      () => [table.options.data],
+      (data): RowModel<T> => {
+        const columns = table.options.columns;
         if (columns !== keptFor) [kept, keptFor] = [new WeakMap(), columns];
         const rows: Array<Row<T>> = [];
         const rowsById = Object.create(null) as Record<string, Row<T>>;
