@@ -1,11 +1,12 @@
 /**
  * Routes of the dashboards (clusters, services, tasks, instances, task definitions, stacks), each page
- * loaded on demand. The app composes features here: a cluster's tabs come from the services, tasks and
+ * loaded on demand (paths and code from `pages.ts`). The app composes features here: a cluster's tabs come from the services, tasks and
  * instances features, which never import each other.
  */
 import { Outlet, type RouteObject } from 'react-router';
 import { useLiveness } from '../aws/liveness';
 import { LiveBar } from '../components/ui/live-bar';
+import { pages } from './pages';
 
 /** The live bar above every dashboard page; the page is dimmed and marked stale while the backend is gone. */
 function DashboardFrame() {
@@ -28,26 +29,19 @@ export const dashboardRoutes: RouteObject[] = [
     element: <DashboardFrame />,
     children: [
       {
-        path: 'clusters',
-        lazy: () =>
-          import('../features/clusters/components/clusters-page').then((m) => ({
-            Component: m.ClustersPage,
-          })),
+        path: pages.clusters.path,
+        lazy: () => pages.clusters.load().then((m) => ({ Component: m.ClustersPage })),
       },
       {
-        path: 'create-cluster',
-        lazy: () =>
-          import('../features/clusters/components/create-cluster-page').then((m) => ({
-            Component: m.CreateClusterPage,
-          })),
+        path: pages.createCluster.path,
+        lazy: () => pages.createCluster.load().then((m) => ({ Component: m.CreateClusterPage })),
       },
       {
-        path: 'clusters/:cluster/run-task',
-        lazy: () =>
-          import('../features/tasks/components/run-task-page').then((m) => ({ Component: m.RunTaskPage })),
+        path: pages.runTask.path,
+        lazy: () => pages.runTask.load().then((m) => ({ Component: m.RunTaskPage })),
       },
       {
-        path: 'clusters/:cluster',
+        path: pages.cluster.path,
         lazy: async () => {
           const [
             { ClusterPage },
@@ -56,14 +50,7 @@ export const dashboardRoutes: RouteObject[] = [
             { useServices },
             { ClusterTasks },
             { ClusterInstances },
-          ] = await Promise.all([
-            import('../features/clusters/components/cluster-page'),
-            import('../features/services/components/cluster-services'),
-            import('../features/services/components/cluster-events'),
-            import('../aws/queries/services'),
-            import('../features/tasks/components/cluster-tasks'),
-            import('../features/instances/components/instances-table'),
-          ]);
+          ] = await pages.cluster.load();
           // The tasks tab filters by service: its names come from the services feature (same cached query).
           function TasksTab({ cluster }: { cluster: string }) {
             const services = useServices(cluster);
@@ -81,12 +68,9 @@ export const dashboardRoutes: RouteObject[] = [
         },
       },
       {
-        path: 'clusters/:cluster/services/:service',
+        path: pages.service.path,
         lazy: async () => {
-          const [{ ServicePage }, { ClusterTasks }] = await Promise.all([
-            import('../features/services/components/service-page'),
-            import('../features/tasks/components/cluster-tasks'),
-          ]);
+          const [{ ServicePage }, { ClusterTasks }] = await pages.service.load();
           const renderTasks = (cluster: string, service: string, inTransition: boolean) => (
             <ClusterTasks cluster={cluster} service={service} pollFast={inTransition} />
           );
@@ -94,67 +78,44 @@ export const dashboardRoutes: RouteObject[] = [
         },
       },
       {
-        path: 'clusters/:cluster/create-service',
-        lazy: () =>
-          import('../features/services/components/service-form-page').then((m) => ({
-            Component: m.CreateServicePage,
-          })),
+        path: pages.createService.path,
+        lazy: () => pages.createService.load().then((m) => ({ Component: m.CreateServicePage })),
       },
       {
-        path: 'clusters/:cluster/services/:service/update',
-        lazy: () =>
-          import('../features/services/components/service-form-page').then((m) => ({
-            Component: m.UpdateServicePage,
-          })),
+        path: pages.updateService.path,
+        lazy: () => pages.updateService.load().then((m) => ({ Component: m.UpdateServicePage })),
       },
       {
-        path: 'clusters/:cluster/tasks/:task',
-        lazy: () => import('../features/tasks/components/task-page').then((m) => ({ Component: m.TaskPage })),
+        path: pages.task.path,
+        lazy: () => pages.task.load().then((m) => ({ Component: m.TaskPage })),
       },
       {
-        path: 'create-task-definition',
-        lazy: () =>
-          import('../features/task-definitions/components/task-definition-form-page').then((m) => ({
-            Component: m.TaskDefinitionFormPage,
-          })),
+        path: pages.createTaskDefinition.path,
+        lazy: () => pages.createTaskDefinition.load().then((m) => ({ Component: m.TaskDefinitionFormPage })),
       },
       {
-        path: 'task-definitions',
-        lazy: () =>
-          import('../features/task-definitions/components/families-page').then((m) => ({
-            Component: m.FamiliesPage,
-          })),
+        path: pages.families.path,
+        lazy: () => pages.families.load().then((m) => ({ Component: m.FamiliesPage })),
       },
       {
-        path: 'task-definitions/:family',
-        lazy: () =>
-          import('../features/task-definitions/components/family-page').then((m) => ({
-            Component: m.FamilyPage,
-          })),
+        path: pages.family.path,
+        lazy: () => pages.family.load().then((m) => ({ Component: m.FamilyPage })),
       },
       {
-        path: 'task-definitions/:family/:revision',
-        lazy: () =>
-          import('../features/task-definitions/components/revision-page').then((m) => ({
-            Component: m.RevisionPage,
-          })),
+        path: pages.revision.path,
+        lazy: () => pages.revision.load().then((m) => ({ Component: m.RevisionPage })),
       },
       {
-        path: 'account-settings',
-        lazy: () =>
-          import('../features/account/components/account-settings-page').then((m) => ({
-            Component: m.AccountSettingsPage,
-          })),
+        path: pages.accountSettings.path,
+        lazy: () => pages.accountSettings.load().then((m) => ({ Component: m.AccountSettingsPage })),
       },
       {
-        path: 'stacks',
-        lazy: () =>
-          import('../features/stacks/components/stacks-page').then((m) => ({ Component: m.StacksPage })),
+        path: pages.stacks.path,
+        lazy: () => pages.stacks.load().then((m) => ({ Component: m.StacksPage })),
       },
       {
-        path: 'stacks/:stack',
-        lazy: () =>
-          import('../features/stacks/components/stack-page').then((m) => ({ Component: m.StackPage })),
+        path: pages.stack.path,
+        lazy: () => pages.stack.load().then((m) => ({ Component: m.StackPage })),
       },
     ],
   },

@@ -1,11 +1,12 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './layout';
 import { dashboardRoutes } from './dashboard-routes';
+import { pages } from './pages';
 import { NotFound } from './routes/not-found';
 import { RouteError } from './routes/route-error';
 import { RouteLoading } from './routes/route-loading';
 
-/** Feature pages load on demand, so the first chunk holds only the shell. */
+/** Feature pages load on demand (`pages.ts`), so the first chunk holds only the shell. */
 export const router = createBrowserRouter([
   {
     path: '/',
@@ -17,14 +18,12 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/get-started" replace /> },
       { path: 'get-started', element: <Navigate to="/get-started/task-definition" replace /> },
       {
-        path: 'get-started/:step',
-        lazy: () =>
-          import('../features/wizard/components/wizard-page').then((m) => ({ Component: m.WizardPage })),
+        path: pages.wizard.path,
+        lazy: () => pages.wizard.load().then((m) => ({ Component: m.WizardPage })),
       },
       {
-        path: 'launch',
-        lazy: () =>
-          import('../features/launch/components/launch-page').then((m) => ({ Component: m.LaunchPage })),
+        path: pages.launch.path,
+        lazy: () => pages.launch.load().then((m) => ({ Component: m.LaunchPage })),
       },
       ...dashboardRoutes,
       { path: '*', element: <NotFound /> },

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchBackendInfo, pathAfterRegionSwitch, regionOf, withRegion, type BackendInfo } from './backend';
+import { startBackendInfo, takeEarlyBackendInfo } from './backend-info';
+import {
+  fetchBackendInfo,
+  parseBackendInfo,
+  pathAfterRegionSwitch,
+  regionOf,
+  withRegion,
+  type BackendInfo,
+} from './backend';
 
 const answer = (status: number, body: unknown) =>
   vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status }));
@@ -22,6 +30,57 @@ describe('fetchBackendInfo', () => {
   it('names any other HTTP status', async () => {
     answer(503, {});
     await expect(fetchBackendInfo()).rejects.toThrow('GET /api/info answered HTTP 503.');
+  });
+});
+
+describe('parseBackendInfo', () => {
+  const good = { mode: 'local', region: 'us-east-1', regions: ['us-east-1'], version: '0.1.0' };
+
+  it('keeps the known members, runtime included', () => {
+    expect(
+      parseBackendInfo({ ...good, runtime: { kind: 'docker', dockerEngine: '27.0' }, extra: 1 }),
+    ).toEqual({ ...good, runtime: { kind: 'docker', dockerEngine: '27.0' } });
+    expect(parseBackendInfo({ ...good, accountId: '000000000000', endpoint: 'http://x' })).toEqual({
+      ...good,
+      accountId: '000000000000',
+      endpoint: 'http://x',
+    });
+  });
+
+  it.each([
+    ['not an object', ['x']],
+    ['an unknown mode', { ...good, mode: 'cloud' }],
+    ['an empty region', { ...good, region: '' }],
+    ['regions not a list of strings', { ...good, regions: ['us-east-1', 2] }],
+    ['no version', { ...good, version: undefined }],
+    ['a number for accountId', { ...good, accountId: 1 }],
+    ['an unknown runtime', { ...good, runtime: { kind: 'vm' } }],
+    ['a runtime that is not an object', { ...good, runtime: 'docker' }],
+  ])('refuses %s', (_why, doc) => {
+    expect(parseBackendInfo(doc)).toBeUndefined();
+  });
+
+  it('says the document was unexpected', async () => {
+    answer(200, { ...good, mode: 'cloud' });
+    await expect(fetchBackendInfo()).rejects.toThrow('GET /api/info answered an unexpected document.');
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('the early GET /api/info', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is taken once: later reads send their own request', async () => {
+    let sent = 0;
+    vi.stubGlobal('fetch', async () => {
+      sent++;
+      return new Response(JSON.stringify({ mode: 'local', region: 'us-east-1', regions: [], version: '1' }));
+    });
+    startBackendInfo();
+    startBackendInfo();
+    expect(sent).toBe(1);
+    await expect(takeEarlyBackendInfo()).resolves.toMatchObject({ region: 'us-east-1' });
+    expect(takeEarlyBackendInfo()).toBeUndefined();
   });
 });
 

@@ -7,48 +7,18 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-
-export const backendInfoSchema = z.object({
-  mode: z.enum(['local', 'aws', 'endpoint']),
-  region: z.string().min(1),
-  accountId: z.string().optional(),
-  endpoint: z.string().optional(),
-  regions: z.array(z.string()),
-  version: z.string(),
-  /** Local mode: what runs the tasks, and the Docker Engine's version when one answers. */
-  runtime: z
-    .object({ kind: z.enum(['simulated', 'docker']), dockerEngine: z.string().optional() })
-    .optional(),
-});
-
-export type BackendInfo = z.infer<typeof backendInfoSchema>;
-
-export class BackendUnavailableError extends Error {
-  override name = 'BackendUnavailable';
-}
-
-export async function fetchBackendInfo(): Promise<BackendInfo> {
-  let response: Response;
-  try {
-    response = await fetch('/api/info', { headers: { accept: 'application/json' } });
-  } catch (e) {
-    throw new BackendUnavailableError(`The console server did not answer: ${(e as Error).message}`);
-  }
-  if (response.status === 401) {
-    throw new BackendUnavailableError(
-      'This console needs its access token. Open the URL with ?token=... that "ecs-console serve" printed.',
-    );
-  }
-  if (!response.ok) throw new BackendUnavailableError(`GET /api/info answered HTTP ${response.status}.`);
-  const parsed = backendInfoSchema.safeParse(await response.json());
-  if (!parsed.success) throw new BackendUnavailableError('GET /api/info answered an unexpected document.');
-  return parsed.data;
-}
+import { fetchBackendInfo, takeEarlyBackendInfo, type BackendInfo } from './backend-info';
+export {
+  BackendUnavailableError,
+  fetchBackendInfo,
+  parseBackendInfo,
+  type BackendInfo,
+} from './backend-info';
 
 export const backendInfoQuery = queryOptions({
   queryKey: ['backend-info'],
-  queryFn: fetchBackendInfo,
+  // The first read takes the request `preload.ts` sent as the page started loading.
+  queryFn: () => takeEarlyBackendInfo() ?? fetchBackendInfo(),
   staleTime: Infinity,
 });
 

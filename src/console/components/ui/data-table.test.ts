@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTable, getCoreRowModel } from '@tanstack/react-table';
-import { compareValues, countText, sortedRowModel } from './data-table';
+import { compareValues, countText, keptCoreRowModel, sortedRowModel } from './data-table';
 
 describe('countText: what a table says it holds', () => {
   it('counts the rows when the list is whole', () => {
@@ -63,5 +63,59 @@ describe('sortedRowModel: rows sorted on values read once', () => {
     expect(sorted([{ id: 't', desc: false }])).toEqual(['d', 'b', 'c', 'a']);
     expect(sorted([{ id: 't', desc: true }])).toEqual(['a', 'b', 'c', 'd']);
     expect(sorted([])).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('keptCoreRowModel: rows kept while their item is', () => {
+  type Item = { id: string; n: number };
+  const columns = [{ id: 'n', accessorFn: (r: Item) => r.n }];
+  let reads = 0;
+  const counted = [{ id: 'n', accessorFn: (r: Item) => (reads++, r.n) }];
+  const tableOf = (data: Item[], cols = counted) =>
+    createTable<Item>({
+      data,
+      columns: cols,
+      getRowId: (r) => r.id,
+      getCoreRowModel: keptCoreRowModel(),
+      state: {},
+      onStateChange: () => {},
+      renderFallbackValue: null,
+    });
+
+  it('keeps the rows of items already there, with the values they read; makes rows for new ones', () => {
+    const a = { id: 'a', n: 1 };
+    const b = { id: 'b', n: 2 };
+    const table = tableOf([a, b]);
+    const first = table.getCoreRowModel().rows;
+    first.forEach((r) => r.getValue('n'));
+    const readsBefore = reads;
+    const c = { id: 'c', n: 3 };
+    table.setOptions((o) => ({ ...o, data: [a, b, c] }));
+    const next = table.getCoreRowModel();
+    expect(next.rows[0]).toBe(first[0]);
+    expect(next.rows[1]).toBe(first[1]);
+    expect(next.rows.map((r) => r.getValue('n'))).toEqual([1, 2, 3]);
+    expect(reads - readsBefore).toBe(1);
+    expect(Object.getPrototypeOf(next.rowsById)).toBeNull();
+    expect(next.rowsById['c']?.original).toBe(c);
+  });
+
+  it('makes a new row for an item replaced or moved, and for new columns', () => {
+    const a = { id: 'a', n: 1 };
+    const b = { id: 'b', n: 2 };
+    const table = tableOf([a, b]);
+    const [ra, rb] = table.getCoreRowModel().rows;
+    const b2 = { id: 'b', n: 5 };
+    table.setOptions((o) => ({ ...o, data: [b2, a] }));
+    const moved = table.getCoreRowModel().rows;
+    expect(moved[0]).not.toBe(rb);
+    expect(moved[1]).not.toBe(ra);
+    expect(moved.map((r) => [r.id, r.index, r.getValue('n')])).toEqual([
+      ['b', 0, 5],
+      ['a', 1, 1],
+    ]);
+    const kept = moved[0];
+    table.setOptions((o) => ({ ...o, columns, data: [b2, a] }));
+    expect(table.getCoreRowModel().rows[0]).not.toBe(kept);
   });
 });

@@ -8,18 +8,22 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorState } from '../../../components/ui/error-state';
 import { LoadingBlock } from '../../../components/ui/skeleton';
 import { cn } from '../../../lib/cn';
+import { once } from '../../../lib/format';
 import { useFilteredLines, useLogTail, type LogLine } from '../api/log-events';
 import { useContainerLogs, type ContainerLogs, type LogTarget } from '../api/log-targets';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
+const timeFormat = once(
+  () =>
+    new Intl.DateTimeFormat(undefined, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    }),
+);
 
 function Lines({ lines, label }: { lines: LogLine[]; label: string }) {
   const list = useRef<HTMLOListElement>(null);
@@ -40,7 +44,7 @@ function Lines({ lines, label }: { lines: LogLine[]; label: string }) {
         <li key={l.key} className="break-all whitespace-pre-wrap">
           {l.timestamp !== undefined && (
             <time className="mr-2 text-slate-400" dateTime={new Date(l.timestamp).toISOString()}>
-              {timeFormat.format(new Date(l.timestamp))}
+              {timeFormat().format(new Date(l.timestamp))}
             </time>
           )}
           {l.message}
