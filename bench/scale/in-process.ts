@@ -5,8 +5,8 @@
  */
 import { LocalControlPlane } from '../../src/local/index';
 
-export async function inProcessPlane(taskStepMs: number) {
-  const plane = new LocalControlPlane({ statePath: null, taskStepMs });
+export async function inProcessPlane(taskStepMs: number, statePath: string | null = null) {
+  const plane = new LocalControlPlane({ statePath, taskStepMs });
   await plane.start();
   const headers = (action: string) => ({
     'content-type': 'application/x-amz-json-1.1',

@@ -5,10 +5,37 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Checkpointer, type CheckpointStats } from './checkpointer';
 import { Collection, type CollectionOptions, type IndexSpec } from './collection';
+
+/** 4,096 pages of 4 KiB: 16 MiB of WAL before the owning thread checkpoints on its own. */
+const BACKSTOP_PAGES = 4_096;
+
+/**
+ * Takes the exclusive lock of `lockPath` (a one-row SQLite file, so that the lock is SQLite's own
+ * and works wherever SQLite does), or throws when another process holds it.
+ */
+function ownerLock(lockPath: string, statePath: string): Database.Database {
+  const lock = new Database(lockPath, { timeout: 200 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL)');
+    lock.prepare('INSERT OR REPLACE INTO owner (id, pid) VALUES (1, ?)').run(process.pid);
+    return lock;
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(`state file ${statePath} is in use by another ecs-console process`, { cause: err });
+    }
+    throw err;
+  }
+}
 
 export class Db {
   readonly sql: Database.Database;
+  /** The state file's owner lock (a file state only). */
+  private readonly lock: Database.Database | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly collections = new Map<string, Collection<unknown>>();
   /** Seeds known to be in this state (see `seedOnce`). */
   private readonly seeded = new Set<string>();
@@ -23,11 +50,17 @@ export class Db {
     const path = file ?? ':memory:';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // A short busy timeout: within the one owning process there is no contention to wait for.
-    this.sql = new Database(path, { timeout: 200 });
-    // One process owns a state file: the collections cache documents, which is only sound when no
-    // other process writes behind them. The exclusive lock is taken by the first write below and
-    // held until close; the OS drops it when the process dies, so a restart after SIGKILL gets it.
-    this.sql.pragma('locking_mode = EXCLUSIVE');
+    if (path === ':memory:') {
+      this.sql = new Database(path, { timeout: 200 });
+    } else {
+      // One process owns a state file: the collections cache documents, which is only sound when
+      // no other process writes behind them. Ownership is an exclusive lock on a small side file
+      // (`<state>-lock`), taken by a write and held until close; the OS drops it when the process
+      // dies, so a restart after SIGKILL gets it. The state file itself is not locked exclusively,
+      // so that the checkpoint thread can open it (checkpointer.ts).
+      this.lock = ownerLock(`${path}-lock`, path);
+      this.sql = new Database(path, { timeout: 200 });
+    }
     try {
       this.sql.pragma('journal_mode = WAL');
       this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
@@ -36,12 +69,18 @@ export class Db {
         .run(String(Date.now()));
     } catch (err) {
       this.sql.close();
-      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error(`state file ${path} is in use by another ecs-console process`, { cause: err });
-      }
+      this.lock?.close();
       throw err;
     }
     this.sql.pragma('synchronous = NORMAL');
+    if (path !== ':memory:') {
+      // The checkpoint thread copies the WAL into the file every 100 ms; the automatic checkpoint
+      // (on this thread, inside a commit) is only a backstop, at 16 MiB of WAL, and the WAL file
+      // is cut back to 16 MiB when it restarts.
+      this.sql.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.sql.pragma(`journal_size_limit = ${BACKSTOP_PAGES * 4096}`);
+      this.checkpointer = new Checkpointer(path);
+    }
     this.transaction = this.sql.transaction((fn: () => unknown) => {
       const out = fn();
       this.flushCounts();
@@ -145,7 +184,14 @@ export class Db {
     this.dropCaches();
   }
 
+  /** The checkpoint thread's totals, after a checkpoint run now (null for a state in memory). */
+  async checkpointStats(): Promise<CheckpointStats | null> {
+    return this.checkpointer ? this.checkpointer.stats() : null;
+  }
+
   close(): void {
+    this.checkpointer?.close();
     this.sql.close();
+    this.lock?.close();
   }
 }
