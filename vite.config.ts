@@ -85,6 +85,13 @@ function chunkGroups() {
   /** Modules the entry scripts import statically, and those whose static imports reach the EC2 client. */
   const shell = new Set<string>();
   const needsEc2 = new Set<string>();
+  /** Modules whose static imports reach the form libraries or the wizard's answers (forms, edits). */
+  const needsForms = new Set<string>();
+  /**
+   * Modules whose static imports reach the SDK clients a cluster's page does not use (load balancers,
+   * scaling, metrics): the service pages and the forms use them.
+   */
+  const needsMoreClients = new Set<string>();
   const grouped = (test: RegExp) => (id: string) => !shell.has(id) && test.test(id);
   const plugin = {
     name: 'ecs-console-shell-modules',
@@ -102,13 +109,23 @@ function chunkGroups() {
       const ids = [...this.getModuleIds()];
       for (const id of ids) if (this.getModuleInfo(id)?.isEntry) visit(id);
       // Iterated to a fixed point, not recursed: the graph has cycles and thousands of modules.
-      for (const id of ids) if (/[\\/]@aws-sdk[\\/]client-ec2[\\/]/.test(id)) needsEc2.add(id);
-      for (let grew = true; grew;) {
-        grew = false;
-        for (const id of ids)
-          if (!needsEc2.has(id) && imports(id).some((i) => needsEc2.has(i)))
-            grew = needsEc2.add(id) !== undefined;
-      }
+      const reaching = (set: Set<string>, root: RegExp) => {
+        for (const id of ids) if (root.test(id)) set.add(id);
+        for (let grew = true; grew;) {
+          grew = false;
+          for (const id of ids)
+            if (!set.has(id) && imports(id).some((i) => set.has(i))) grew = set.add(id) !== undefined;
+        }
+      };
+      reaching(needsEc2, /[\\/]@aws-sdk[\\/]client-ec2[\\/]/);
+      reaching(
+        needsMoreClients,
+        /[\\/]@aws-sdk[\\/]client-(elastic-load-balancing-v2|application-auto-scaling|cloudwatch|auto-scaling)[\\/]/,
+      );
+      reaching(
+        needsForms,
+        /[\\/]node_modules[\\/](zod|react-hook-form|@hookform)[\\/]|[\\/]src[\\/]blueprint[\\/]answers\.ts$/,
+      );
     },
   };
   const clientName = (id: string) => /[\\/]@aws-sdk[\\/](client-[a-z0-9-]+)[\\/]/.exec(id)?.[1] ?? null;
@@ -150,7 +167,33 @@ function chunkGroups() {
     },
     {
       name: 'console',
-      test: (id: string) => !needsEc2.has(id) && grouped(/[\\/]src[\\/]console[\\/]/)(id),
+      test: (id: string) =>
+        !needsEc2.has(id) &&
+        !needsForms.has(id) &&
+        !needsMoreClients.has(id) &&
+        grouped(/[\\/]src[\\/]console[\\/]/)(id),
+      minShareCount: 2,
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
+    {
+      // The console's shared code for forms and edits: a page that only shows things (a cluster, a
+      // task) does not load it, nor zod, react-hook-form and the wizard's answers behind it.
+      name: 'console-forms',
+      test: (id: string) =>
+        !needsEc2.has(id) && needsForms.has(id) && grouped(/[\\/]src[\\/]console[\\/]/)(id),
+      minShareCount: 2,
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
+    {
+      // The console's shared code for load balancers, scaling and metrics (the service pages).
+      name: 'console-aws',
+      test: (id: string) =>
+        !needsEc2.has(id) &&
+        !needsForms.has(id) &&
+        needsMoreClients.has(id) &&
+        grouped(/[\\/]src[\\/]console[\\/]/)(id),
       minShareCount: 2,
       priority: 1,
       includeDependenciesRecursively: false,

@@ -1,15 +1,26 @@
 import { UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import { useRegion } from '../../../aws/backend';
 import { ecsClient } from '../../../aws/ecs';
 import { containerInstancesQuery } from './list-container-instances';
 
-export const updateInstancesStateInputSchema = z.object({
-  containerInstances: z.array(z.string().min(1)).min(1).max(10),
-  status: z.enum(['ACTIVE', 'DRAINING']),
-});
-export type UpdateInstancesStateInput = z.infer<typeof updateInstancesStateInputSchema>;
+export interface UpdateInstancesStateInput {
+  containerInstances: string[];
+  status: 'ACTIVE' | 'DRAINING';
+}
+
+/**
+ * The table's selection, checked before it is sent (1 to 10 instances, as ECS takes). Checked by
+ * hand: the cluster page, which shows the instances table, loads no form library.
+ */
+function checked(input: UpdateInstancesStateInput): UpdateInstancesStateInput {
+  const { containerInstances, status } = input;
+  if (containerInstances.length < 1 || containerInstances.length > 10)
+    throw new Error('Choose from 1 to 10 container instances.');
+  if (containerInstances.some((arn) => arn.length === 0)) throw new Error('A container instance has no ARN.');
+  if (status !== 'ACTIVE' && status !== 'DRAINING') throw new Error(`Unknown status ${String(status)}.`);
+  return { containerInstances: [...containerInstances], status };
+}
 
 /** UpdateContainerInstancesState: drain (DRAINING) or activate (ACTIVE); per-instance failures are errors. */
 export function useUpdateInstancesState(cluster: string) {
@@ -17,7 +28,7 @@ export function useUpdateInstancesState(cluster: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (input: UpdateInstancesStateInput) => {
-      const valid = updateInstancesStateInputSchema.parse(input);
+      const valid = checked(input);
       const out = await ecsClient(region).send(
         new UpdateContainerInstancesStateCommand({ cluster, ...valid }),
       );
