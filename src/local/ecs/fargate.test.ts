@@ -26,10 +26,16 @@ import {
   RunTaskCommand,
   StopTaskCommand,
   SubmitAttachmentStateChangesCommand,
+  UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from '../index';
+import { targetGroupBehindListener } from '../../testing/ecs-fixtures';
 import { awsCli, awsJson, requireTool } from '../../testing/tools';
 import { TEST_CREDENTIALS, eventually, expectAwsError } from './testing';
 
@@ -41,6 +47,7 @@ const linux = process.platform === 'linux';
 let plane: LocalControlPlane;
 let ecs: import('@aws-sdk/client-ecs').ECSClient;
 let ec2: EC2Client;
+let elb: ElasticLoadBalancingV2Client;
 let subnets: string[] = [];
 let group = '';
 
@@ -51,6 +58,7 @@ beforeAll(async () => {
   const common = { endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
   ecs = new ECSClient(common);
   ec2 = new EC2Client(common);
+  elb = new ElasticLoadBalancingV2Client(common);
   const found = await ec2.send(
     new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }),
   );
@@ -83,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ecs.destroy();
   ec2.destroy();
+  elb.destroy();
   await plane.stop();
 });
 
@@ -305,6 +314,65 @@ describe('Fargate', () => {
     expect(stopped.stoppedReason).toBe('Your Spot Task was interrupted.');
     const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'fargate', services: ['spot'] }));
     expect(svc.services?.[0]?.desiredCount).toBe(3);
+  });
+});
+
+describe('Fargate behind a load balancer', () => {
+  it("registers a service's tasks by address in its ip target group, and the load balancer reaches them", async () => {
+    const clients = { ecs, ec2, elb, destroy: () => undefined };
+    const { targetGroupArn, dnsName } = await targetGroupBehindListener(clients, 'fargate-web', 8081, {
+      TargetType: 'ip',
+      Port: 8080,
+    });
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'fargate',
+        serviceName: 'behind',
+        taskDefinition: 'web',
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: network(),
+        loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 8080 }],
+      }),
+    );
+    const registered = await eventually(async () => {
+      const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'fargate', services: ['behind'] }));
+      return svc.services?.[0]?.events?.some(
+        (e) => e.message === `(service behind) registered 2 targets in (target-group ${targetGroupArn})`,
+      )
+        ? true
+        : undefined;
+    });
+    expect(registered).toBe(true);
+    const arns = await ecs.send(new ListTasksCommand({ cluster: 'fargate', serviceName: 'behind' }));
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'fargate', tasks: arns.taskArns })))
+      .tasks as Task[];
+    const addresses = tasks.map((t) => detail(t, 'privateIPv4Address')).sort();
+    const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+    // Targets are the tasks' interface addresses at the container port, as ECS registers them.
+    expect((health.TargetHealthDescriptions ?? []).map((d) => d.Target?.Id).sort()).toEqual(addresses);
+    expect(new Set(health.TargetHealthDescriptions?.map((d) => d.Target?.Port))).toEqual(new Set([8080]));
+    if (linux) {
+      // The tasks' ports are served on their addresses (127.4.x.y), so health checks pass and the
+      // load balancer forwards.
+      await eventually(async () => {
+        const th = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+        const all = th.TargetHealthDescriptions ?? [];
+        return all.length === 2 && all.every((d) => d.TargetHealth?.State === 'healthy') ? true : undefined;
+      });
+      const page = await fetch(`http://${dnsName}:8081/`, { signal: AbortSignal.timeout(3000) });
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
+    }
+    await ecs.send(new UpdateServiceCommand({ cluster: 'fargate', service: 'behind', desiredCount: 1 }));
+    await eventually(async () => {
+      const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'fargate', services: ['behind'] }));
+      return svc.services?.[0]?.events?.some(
+        (e) => e.message === `(service behind) deregistered 1 targets in (target-group ${targetGroupArn})`,
+      )
+        ? true
+        : undefined;
+    });
   });
 });
 

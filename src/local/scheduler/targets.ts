@@ -1,7 +1,8 @@
 /**
  * Load balancer targets of services, level-triggered: the RUNNING tasks of a service (desired
  * RUNNING) are its targets; anything else the scheduler knows as registered is deregistered.
- * Target groups (ELBv2) get `instanceId:hostPort` targets, classic load balancers the instances.
+ * Target groups (ELBv2) get `instanceId:hostPort` targets, or `ip:containerPort` for awsvpc tasks
+ * (Fargate's included), classic load balancers the instances.
  * Calls go through `deps.services` like the wire; a failed call is logged and retried on the next
  * pass. What is registered is remembered in memory and, after a restart, read back once with
  * DescribeTargetHealth / DescribeInstanceHealth.
@@ -181,6 +182,19 @@ export class LoadBalancerSync {
   private desiredTargets(b: Binding, tasks: TaskRecord[]): Map<string, Target> {
     const out = new Map<string, Target>();
     for (const t of tasks) {
+      // An awsvpc task (every Fargate task) is its interface's address, at the container port
+      // (CreateService has checked the target group is of type ip): what ECS registers.
+      const eni = t.task.attachments?.find((a) => a.type === 'ElasticNetworkInterface');
+      if (eni) {
+        const ip = eni.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+        if (b.kind === 'classic' || !ip || eni.status !== 'ATTACHED' || b.containerPort === undefined)
+          continue;
+        if (b.containerName !== undefined && !t.task.containers?.some((c) => c.name === b.containerName))
+          continue;
+        const target = { id: ip, port: b.containerPort };
+        out.set(keyOf(target), target);
+        continue;
+      }
       const arn = t.task.containerInstanceArn;
       const id = arn ? this.col.containerInstances.get(arn)?.containerInstance.ec2InstanceId : undefined;
       if (!id) continue;
