@@ -596,18 +596,51 @@ describe('Fargate answers', () => {
         ([p]) => p,
       ),
     ).toEqual(['cluster.launchType']);
+  });
+
+  it('takes a load balancer in two subnets or more of a chosen VPC', () => {
+    const lb = (a: WizardAnswers) => {
+      a.service.loadBalancer = {
+        containerName: 'simple-app',
+        containerPort: 80,
+        listenerPort: 80,
+        healthCheckPath: '/',
+      };
+    };
+    const two = 'subnet-0123456789abcdef0, subnet-0123456789abcdef1';
     expect(
       issues(
         fargate((a) => {
-          a.service.loadBalancer = {
-            containerName: 'simple-app',
-            containerPort: 80,
-            listenerPort: 80,
-            healthCheckPath: '/',
-          };
+          lb(a);
+          Object.assign(a.cluster.fargate!, { subnets: two, vpc: 'vpc-0123456789abcdef0' });
         }),
-      ).map(([p]) => p),
-    ).toEqual(['cluster.launchType']);
+      ),
+    ).toEqual([]);
+    expect(
+      issues(
+        fargate((a) => {
+          lb(a);
+          a.cluster.fargate!.vpc = 'vpc-0123456789abcdef0';
+        }),
+      ),
+    ).toEqual([
+      [
+        'cluster.fargate.subnets',
+        'The load balancer needs subnets in at least two Availability Zones: choose 2 or more subnets, or turn the load balancer off in step 2.',
+      ],
+    ]);
+    expect(
+      issues(
+        fargate((a) => {
+          lb(a);
+          a.cluster.fargate!.subnets = two;
+        }),
+      ),
+    ).toEqual([
+      ['cluster.fargate.subnets', "Choose the subnets' VPC: the load balancer's target group belongs to it."],
+    ]);
+    // Without a load balancer the VPC is not needed, and one subnet is enough.
+    expect(issues(fargate())).toEqual([]);
   });
 });
 

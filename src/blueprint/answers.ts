@@ -371,6 +371,11 @@ export const fargateSchema = z
     /** Comma-separated security group ids (0-5); none: the VPC's default security group. */
     securityGroups: idListSchema('security group', /^sg-[0-9a-f]{8,17}$/, 'sg-0123456789abcdef0', 0, 5),
     assignPublicIp: z.enum(['ENABLED', 'DISABLED'], { error: 'Choose whether tasks get a public IP.' }),
+    /**
+     * The subnets' VPC (the network pickers' choice). The template needs it only for a load
+     * balancer: its target group and security groups belong to a VPC.
+     */
+    vpc: z.string().max(64, 'A VPC id has at most 64 characters.').optional(),
     /** Task CPU units. */
     cpu: integer('the task CPU', 256, 16384, ' units').refine((cpu) => FARGATE_CPU_UNITS.includes(cpu), {
       error: `Fargate task CPU is one of ${FARGATE_CPU_UNITS.join(', ')} units.`,
@@ -470,13 +475,25 @@ function checkLoadBalancer(td: TaskDefinitionAnswers, s: ServiceAnswers, ctx: Re
 const serviceStepShape = z.object({ taskDefinition: taskDefinitionSchema, service: serviceSchema });
 
 function checkFargate(a: WizardAnswers, ctx: RefineCtx): void {
-  if (a.service.loadBalancer) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cluster', 'launchType'],
-      message:
-        "The wizard's Fargate service has no load balancer: turn the load balancer off in step 2, or choose EC2.",
-    });
+  const f0 = a.cluster.fargate;
+  if (a.service.loadBalancer && isRecord(f0)) {
+    // An Application Load Balancer takes subnets in two Availability Zones or more, and its target
+    // group and security groups belong to the subnets' VPC.
+    if (idList(typeof f0.subnets === 'string' ? f0.subnets : '').length === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'fargate', 'subnets'],
+        message:
+          'The load balancer needs subnets in at least two Availability Zones: choose 2 or more subnets, or turn the load balancer off in step 2.',
+      });
+    }
+    if (typeof f0.vpc !== 'string' || !/^vpc-[0-9a-f]{8,17}$/.test(f0.vpc)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'fargate', 'subnets'],
+        message: "Choose the subnets' VPC: the load balancer's target group belongs to it.",
+      });
+    }
   }
   a.taskDefinition.containers.forEach((c) =>
     c.portMappings.forEach((pm) => {

@@ -1,10 +1,11 @@
 /**
  * Wizard answers (Fargate) -> the first-run stack for a Fargate service: no VPC, instances, launch
  * configuration or Auto Scaling group (the operator chose the VPC's subnets and security groups), only
- * the ECS service itself, with LaunchType FARGATE and its awsvpc network configuration. The cluster and
+ * the ECS service itself, with LaunchType FARGATE and its awsvpc network configuration, and, when the
+ * service has one, its Application Load Balancer (an ip target group: awsvpc tasks register by address). The cluster and
  * the task definition are created by direct ECS calls before the stack, as on the EC2 path.
  */
-import { idList, type FargateAnswers, type WizardAnswers } from './answers';
+import { idList, type FargateAnswers, type LoadBalancerAnswers, type WizardAnswers } from './answers';
 import { scalingResources } from './scaling';
 import type { CfnTemplate, Json, JsonObject } from './template';
 
@@ -51,8 +52,42 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
       Default: securityGroups.join(','),
     };
   }
+  const lb = service.loadBalancer;
+  if (lb) {
+    parameters['VpcId'] = {
+      Type: 'AWS::EC2::VPC::Id',
+      Description: "The subnets' VPC (the load balancer's target group and security groups).",
+      Default: fargate.vpc ?? '',
+    };
+    parameters['ElbPort'] = {
+      Type: 'Number',
+      Description: 'The port the load balancer listens on (HTTP).',
+      Default: lb.listenerPort,
+      MinValue: 1,
+      MaxValue: 65535,
+    };
+    parameters['TargetGroupHealthCheckPath'] = {
+      Type: 'String',
+      Description: 'The HTTP path the target group checks.',
+      Default: lb.healthCheckPath,
+    };
+  }
   const breaker =
     service.circuitBreaker && service.circuitBreaker !== 'off' ? service.circuitBreaker : undefined;
+  // With a load balancer the tasks also get the stack's own group, which lets the load balancer in
+  // at the container port (the operator's groups, or the VPC's default one, do not).
+  const taskGroups: Json | undefined = !lb
+    ? securityGroups.length > 0
+      ? ref('SecurityGroups')
+      : undefined
+    : securityGroups.length > 0
+      ? {
+          'Fn::Split': [
+            ',',
+            { 'Fn::Join': [',', [{ 'Fn::Join': [',', ref('SecurityGroups')] }, ref('TaskSecurityGroup')]] },
+          ],
+        }
+      : [ref('TaskSecurityGroup')];
   const resources: Record<string, JsonObject> = {
     EcsService: {
       Type: 'AWS::ECS::Service',
@@ -72,12 +107,24 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
         NetworkConfiguration: {
           AwsvpcConfiguration: {
             Subnets: ref('Subnets'),
-            ...(securityGroups.length > 0 && { SecurityGroups: ref('SecurityGroups') }),
+            ...(taskGroups !== undefined && { SecurityGroups: taskGroups }),
             AssignPublicIp: ref('AssignPublicIp'),
           },
         },
+        ...(lb && {
+          LoadBalancers: [
+            {
+              TargetGroupArn: ref('DefaultTargetGroup'),
+              ContainerName: lb.containerName,
+              ContainerPort: lb.containerPort,
+            },
+          ],
+        }),
       },
+      // ECS takes a target group only once a load balancer's listener forwards to it.
+      ...(lb && { DependsOn: 'LoadBalancerListener' }),
     },
+    ...(lb && loadBalancerResources(lb)),
     ...scalingResources(answers),
   };
   return {
@@ -87,6 +134,85 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
     Resources: resources,
     Outputs: {
       ServiceArn: { Description: 'The ECS service the stack created.', Value: ref('EcsService') },
+      ...(lb && {
+        LoadBalancerDNS: {
+          Description: 'The load balancer DNS name: open http://<this>:<listener port>/.',
+          Value: { 'Fn::GetAtt': ['EcsElasticLoadBalancer', 'DNSName'] },
+        },
+        TargetGroupArn: {
+          Description: 'The target group the ECS service registers its tasks in (by address).',
+          Value: ref('DefaultTargetGroup'),
+        },
+      }),
+    },
+  };
+}
+
+/**
+ * An Application Load Balancer in the tasks' subnets, open on its listener port; a target group of
+ * type ip (awsvpc tasks are registered by address, at the container port); and the tasks' extra
+ * security group, which lets the load balancer's group in at the container port.
+ */
+function loadBalancerResources(lb: LoadBalancerAnswers): Record<string, JsonObject> {
+  return {
+    AlbSecurityGroup: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'ELB Allowed Ports',
+        VpcId: ref('VpcId'),
+        SecurityGroupIngress: [
+          { IpProtocol: 'tcp', FromPort: ref('ElbPort'), ToPort: ref('ElbPort'), CidrIp: '0.0.0.0/0' },
+        ],
+      },
+    },
+    TaskSecurityGroup: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'Traffic from the load balancer to the tasks',
+        VpcId: ref('VpcId'),
+        SecurityGroupIngress: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: lb.containerPort,
+            ToPort: lb.containerPort,
+            SourceSecurityGroupId: ref('AlbSecurityGroup'),
+            Description: 'Traffic from the load balancer',
+          },
+        ],
+      },
+    },
+    EcsElasticLoadBalancer: {
+      Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      Properties: {
+        Scheme: 'internet-facing',
+        Type: 'application',
+        Subnets: ref('Subnets'),
+        SecurityGroups: [ref('AlbSecurityGroup')],
+      },
+    },
+    DefaultTargetGroup: {
+      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+      Properties: {
+        VpcId: ref('VpcId'),
+        Port: lb.containerPort,
+        Protocol: 'HTTP',
+        TargetType: 'ip',
+        HealthCheckProtocol: 'HTTP',
+        HealthCheckPath: ref('TargetGroupHealthCheckPath'),
+        HealthCheckIntervalSeconds: 30,
+        HealthCheckTimeoutSeconds: 5,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 10,
+      },
+    },
+    LoadBalancerListener: {
+      Type: 'AWS::ElasticLoadBalancingV2::Listener',
+      Properties: {
+        LoadBalancerArn: ref('EcsElasticLoadBalancer'),
+        Port: ref('ElbPort'),
+        Protocol: 'HTTP',
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('DefaultTargetGroup') }],
+      },
     },
   };
 }

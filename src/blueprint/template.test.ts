@@ -75,6 +75,27 @@ const variants: Record<string, WizardAnswers> = {
     a.cluster.fargate = FARGATE;
     a.service.autoScaling = { minTasks: 1, maxTasks: 6, targetCpu: 50 };
   }),
+  'fargate behind a load balancer': variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = { ...FARGATE, vpc: 'vpc-0123456789abcdef0' };
+    a.taskDefinition.containers[0]!.portMappings = [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }];
+    a.service.loadBalancer = {
+      containerName: 'simple-app',
+      containerPort: 8080,
+      listenerPort: 80,
+      healthCheckPath: '/healthz',
+    };
+  }),
+  'fargate behind a load balancer, the default security group': variant((a) => {
+    a.cluster.launchType = 'FARGATE';
+    a.cluster.fargate = { ...FARGATE, securityGroups: '', vpc: 'vpc-0123456789abcdef0' };
+    a.service.loadBalancer = {
+      containerName: 'simple-app',
+      containerPort: 80,
+      listenerPort: 8080,
+      healthCheckPath: '/',
+    };
+  }),
   'auto scaling on EC2 (calls, not resources)': variant((a) => {
     a.service.autoScaling = { minTasks: 1, maxTasks: 3, targetCpu: 70 };
   }),
@@ -218,6 +239,62 @@ describe('cloudFormationTemplate', () => {
     const plain = cloudFormationTemplate(variants['fargate']!);
     expect(plain.Parameters).not.toHaveProperty('SecurityGroups');
     expect(JSON.stringify(plain.Resources)).not.toContain('SecurityGroups');
+  });
+
+  it('on Fargate behind a load balancer adds the ALB, an ip target group and a group that lets it in', () => {
+    const t = cloudFormationTemplate(variants['fargate behind a load balancer']!);
+    const r = t.Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown>; DependsOn?: string }
+    >;
+    expect(r['DefaultTargetGroup']?.Properties).toMatchObject({
+      TargetType: 'ip',
+      Port: 8080,
+      VpcId: { Ref: 'VpcId' },
+      HealthCheckPath: { Ref: 'TargetGroupHealthCheckPath' },
+    });
+    expect(r['EcsElasticLoadBalancer']?.Properties['Subnets']).toEqual({ Ref: 'Subnets' });
+    expect(r['TaskSecurityGroup']?.Properties['SecurityGroupIngress']).toEqual([
+      expect.objectContaining({
+        FromPort: 8080,
+        ToPort: 8080,
+        SourceSecurityGroupId: { Ref: 'AlbSecurityGroup' },
+      }),
+    ]);
+    const service = r['EcsService']!;
+    expect(service.DependsOn).toBe('LoadBalancerListener');
+    expect(service.Properties['LoadBalancers']).toEqual([
+      { TargetGroupArn: { Ref: 'DefaultTargetGroup' }, ContainerName: 'simple-app', ContainerPort: 8080 },
+    ]);
+    // The operator's groups and the stack's own, as one list.
+    expect(service.Properties['NetworkConfiguration']).toMatchObject({
+      AwsvpcConfiguration: {
+        SecurityGroups: {
+          'Fn::Split': [
+            ',',
+            {
+              'Fn::Join': [
+                ',',
+                [{ 'Fn::Join': [',', { Ref: 'SecurityGroups' }] }, { Ref: 'TaskSecurityGroup' }],
+              ],
+            },
+          ],
+        },
+      },
+    });
+    expect(t.Parameters?.['VpcId']).toMatchObject({
+      Type: 'AWS::EC2::VPC::Id',
+      Default: 'vpc-0123456789abcdef0',
+    });
+    expect(Object.keys(t.Outputs ?? {})).toEqual(['ServiceArn', 'LoadBalancerDNS', 'TargetGroupArn']);
+    const plain = cloudFormationTemplate(
+      variants['fargate behind a load balancer, the default security group']!,
+    );
+    expect(
+      (plain.Resources as Record<string, { Properties: Record<string, unknown> }>)['EcsService']?.Properties[
+        'NetworkConfiguration'
+      ],
+    ).toMatchObject({ AwsvpcConfiguration: { SecurityGroups: [{ Ref: 'TaskSecurityGroup' }] } });
   });
 
   it('on Fargate with auto scaling adds the scalable target and the CPU target-tracking policy', () => {

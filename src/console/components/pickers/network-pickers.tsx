@@ -1,10 +1,10 @@
 /**
- * The awsvpc ids of a service or a task: a VPC (only to filter by: awsvpcConfiguration has no VPC
- * member), then its subnets and security groups to tick, each list paged with NextToken and searchable,
+ * The awsvpc ids of a service or a task: a VPC (to filter by: awsvpcConfiguration has no VPC member;
+ * the wizard keeps it for its load balancer's target group), then its subnets and security groups to tick, each list paged with NextToken and searchable,
  * and typed entry for ids the lists do not show. The form fields stay comma-separated ids.
  */
-import { useId, useMemo, useState } from 'react';
-import { useWatch, type FieldValues } from 'react-hook-form';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useFormContext, useWatch, type FieldValues } from 'react-hook-form';
 import { nameTag, useSecurityGroups, useSubnets, useSubnetsById, useVpcs } from '../../aws/queries/network';
 import { cn } from '../../lib/cn';
 import { selectClass } from '../../lib/format';
@@ -13,19 +13,29 @@ import { IdChecklist, idsOf, type PickItem } from './id-checklist';
 export function NetworkPickers({
   subnetsName,
   securityGroupsName,
+  vpcName,
 }: {
   subnetsName: string;
   securityGroupsName: string;
+  /** A form field that keeps the VPC shown (the wizard's template needs it for a load balancer). */
+  vpcName?: string;
 }) {
+  const { getValues, setValue } = useFormContext<FieldValues>();
   const vpcs = useVpcs();
   const chosenSubnets = idsOf(useWatch<FieldValues>({ name: subnetsName }));
   // The VPC of the subnets already chosen (a service being updated): read once, by filter.
   const [firstChosen] = useState(() => chosenSubnets);
   const known = useSubnetsById(firstChosen);
-  const [picked, setPicked] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string | null>(() => {
+    const kept: unknown = vpcName ? getValues(vpcName) : undefined;
+    return typeof kept === 'string' && kept !== '' ? kept : null;
+  });
   const fromSelection = known.data?.[0]?.VpcId;
   const fallback = vpcs.data?.find((v) => v.IsDefault)?.VpcId ?? vpcs.data?.[0]?.VpcId;
   const vpcId = picked ?? fromSelection ?? fallback ?? '';
+  useEffect(() => {
+    if (vpcName && vpcId && getValues(vpcName) !== vpcId) setValue(vpcName, vpcId, { shouldDirty: true });
+  }, [vpcName, vpcId, getValues, setValue]);
   const subnets = useSubnets(vpcId);
   const groups = useSecurityGroups(vpcId);
   const selectId = useId();

@@ -23,6 +23,7 @@ export function FargateFields() {
         <NetworkPickers
           subnetsName="cluster.fargate.subnets"
           securityGroupsName="cluster.fargate.securityGroups"
+          vpcName="cluster.fargate.vpc"
         />
         <SelectInput
           name="cluster.fargate.assignPublicIp"
