@@ -2,9 +2,26 @@
  * Journey (e): the wizard with an Application Load Balancer and the deployment circuit breaker; the
  * external link goes through the load balancer's DNS name, and the service carries the breaker.
  */
+import type { BrowserContext, Locator } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
 import { LaunchPage } from './pages/launch-page';
 import { WizardPage } from './pages/wizard-page';
+
+/** The external link opens the sample container's page through the load balancer (in a new tab). */
+async function expectContainerThrough(context: BrowserContext, link: Locator): Promise<void> {
+  const href = (await link.getAttribute('href')) ?? '';
+  const container = await context.newPage();
+  await expect
+    .poll(
+      async () => {
+        const res = await container.goto(href).catch(() => null);
+        return res?.ok() ? await container.locator('body').innerText() : '';
+      },
+      { timeout: 30_000 },
+    )
+    .toContain('simple-app');
+  await container.close();
+}
 
 test('launch behind a load balancer: the link opens the container through it', async ({ page, context }) => {
   const wizard = new WizardPage(page);
@@ -29,18 +46,7 @@ test('launch behind a load balancer: the link opens the container through it', a
   const link = launch.externalLinks.first();
   await expect(link).toContainText('through the load balancer');
   await page.screenshot(screenshot('lb-01-steady'));
-  const href = (await link.getAttribute('href')) ?? '';
-  const container = await context.newPage();
-  await expect
-    .poll(
-      async () => {
-        const res = await container.goto(href).catch(() => null);
-        return res?.ok() ? await container.locator('body').innerText() : '';
-      },
-      { timeout: 30_000 },
-    )
-    .toContain('simple-app');
-  await container.close();
+  await expectContainerThrough(context, link);
 
   await launch.viewServiceButton.click();
   await expect(page.getByTestId('deployment-settings')).toHaveText(
@@ -88,16 +94,5 @@ test('Fargate behind a load balancer: two subnets, an ip target group, the link 
   const link = launch.externalLinks.first();
   await expect(link).toContainText('through the load balancer');
   await page.screenshot(screenshot('lb-02-fargate-steady'));
-  const href = (await link.getAttribute('href')) ?? '';
-  const container = await context.newPage();
-  await expect
-    .poll(
-      async () => {
-        const res = await container.goto(href).catch(() => null);
-        return res?.ok() ? await container.locator('body').innerText() : '';
-      },
-      { timeout: 30_000 },
-    )
-    .toContain('simple-app');
-  await container.close();
+  await expectContainerThrough(context, link);
 });

@@ -8,6 +8,7 @@
 import { idList, type FargateAnswers, type LoadBalancerAnswers, type WizardAnswers } from './answers';
 import { scalingResources } from './scaling';
 import type { CfnTemplate, Json, JsonObject } from './template';
+import { loadBalancerParameters, targetGroupAndListener } from './template-lb';
 
 const ref = (name: string): Json => ({ Ref: name });
 
@@ -59,18 +60,7 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
       Description: "The subnets' VPC (the load balancer's target group and security groups).",
       Default: fargate.vpc ?? '',
     };
-    parameters['ElbPort'] = {
-      Type: 'Number',
-      Description: 'The port the load balancer listens on (HTTP).',
-      Default: lb.listenerPort,
-      MinValue: 1,
-      MaxValue: 65535,
-    };
-    parameters['TargetGroupHealthCheckPath'] = {
-      Type: 'String',
-      Description: 'The HTTP path the target group checks.',
-      Default: lb.healthCheckPath,
-    };
+    Object.assign(parameters, loadBalancerParameters(lb));
   }
   const breaker =
     service.circuitBreaker && service.circuitBreaker !== 'off' ? service.circuitBreaker : undefined;
@@ -190,29 +180,6 @@ function loadBalancerResources(lb: LoadBalancerAnswers): Record<string, JsonObje
         SecurityGroups: [ref('AlbSecurityGroup')],
       },
     },
-    DefaultTargetGroup: {
-      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-      Properties: {
-        VpcId: ref('VpcId'),
-        Port: lb.containerPort,
-        Protocol: 'HTTP',
-        TargetType: 'ip',
-        HealthCheckProtocol: 'HTTP',
-        HealthCheckPath: ref('TargetGroupHealthCheckPath'),
-        HealthCheckIntervalSeconds: 30,
-        HealthCheckTimeoutSeconds: 5,
-        HealthyThresholdCount: 2,
-        UnhealthyThresholdCount: 10,
-      },
-    },
-    LoadBalancerListener: {
-      Type: 'AWS::ElasticLoadBalancingV2::Listener',
-      Properties: {
-        LoadBalancerArn: ref('EcsElasticLoadBalancer'),
-        Port: ref('ElbPort'),
-        Protocol: 'HTTP',
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('DefaultTargetGroup') }],
-      },
-    },
+    ...targetGroupAndListener(lb, 'ip', 'VpcId'),
   };
 }

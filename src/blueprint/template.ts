@@ -9,6 +9,7 @@
  */
 import { fargateOf, instanceTypes, type WizardAnswers } from './answers';
 import { fargateTemplate } from './template-fargate';
+import { loadBalancerParameters, targetGroupAndListener } from './template-lb';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -117,20 +118,7 @@ export function cloudFormationTemplate(answers: WizardAnswers): CfnTemplate {
       ConstraintDescription: 'must be a CIDR block such as 0.0.0.0/0.',
     };
   });
-  if (lb) {
-    parameters['ElbPort'] = {
-      Type: 'Number',
-      Description: 'The port the load balancer listens on (HTTP).',
-      Default: lb.listenerPort,
-      MinValue: 1,
-      MaxValue: 65535,
-    };
-    parameters['TargetGroupHealthCheckPath'] = {
-      Type: 'String',
-      Description: 'The HTTP path the target group checks.',
-      Default: lb.healthCheckPath,
-    };
-  }
+  if (lb) Object.assign(parameters, loadBalancerParameters(lb));
 
   const ingressRules: Json[] = cluster.ingress.map((_rule, i) => {
     const names = ingressParameterNames(i);
@@ -290,30 +278,7 @@ export function cloudFormationTemplate(answers: WizardAnswers): CfnTemplate {
         SecurityGroups: [ref('AlbSecurityGroup')],
       },
     };
-    resources['DefaultTargetGroup'] = {
-      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-      Properties: {
-        VpcId: ref('Vpc'),
-        Port: lb.containerPort,
-        Protocol: 'HTTP',
-        TargetType: 'instance',
-        HealthCheckProtocol: 'HTTP',
-        HealthCheckPath: ref('TargetGroupHealthCheckPath'),
-        HealthCheckIntervalSeconds: 30,
-        HealthCheckTimeoutSeconds: 5,
-        HealthyThresholdCount: 2,
-        UnhealthyThresholdCount: 10,
-      },
-    };
-    resources['LoadBalancerListener'] = {
-      Type: 'AWS::ElasticLoadBalancingV2::Listener',
-      Properties: {
-        LoadBalancerArn: ref('EcsElasticLoadBalancer'),
-        Port: ref('ElbPort'),
-        Protocol: 'HTTP',
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('DefaultTargetGroup') }],
-      },
-    };
+    Object.assign(resources, targetGroupAndListener(lb, 'instance', 'Vpc'));
     outputs['EcsElbName'] = {
       Description: 'The load balancer name.',
       Value: getAtt('EcsElasticLoadBalancer', 'LoadBalancerName'),
