@@ -82,8 +82,12 @@ export async function targetGroupBehindListener(
   port: number,
   targetGroup: Partial<CreateTargetGroupCommandInput> = {},
 ): Promise<{ targetGroupArn: string; dnsName: string }> {
-  const vpcId = (await c.ec2.send(new DescribeVpcsCommand({}))).Vpcs![0]!.VpcId!;
-  const subnets = (await c.ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((s) => s.SubnetId!);
+  // The default VPC and its subnets (a test may have made other VPCs).
+  const vpcs = (await c.ec2.send(new DescribeVpcsCommand({}))).Vpcs!;
+  const vpcId = (vpcs.find((v) => v.IsDefault) ?? vpcs[0]!).VpcId!;
+  const subnets = (
+    await c.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))
+  ).Subnets!.map((s) => s.SubnetId!);
   const targetGroupArn = (
     await c.elb.send(
       new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, ...targetGroup }),
