@@ -7,7 +7,7 @@ import type * as autoscaling from '@aws-sdk/client-auto-scaling';
 import { AwsError, isAwsError } from '../protocol/errors';
 import type { Wire } from '../protocol/types';
 import { getGroup, getLaunchConfig, groupArn, invalid, paginate, renderGroup, type Scope } from './common';
-import { groupKey, type GroupRecord, type GroupTag, type LaunchTemplateSpec } from './model';
+import { groupKey, terminating, type GroupRecord, type GroupTag, type LaunchTemplateSpec } from './model';
 
 /** A local quota (AWS's is per account): keeps one request from asking for an unbounded fleet. */
 const MAX_GROUP_SIZE = 1000;
@@ -275,7 +275,7 @@ export function setInstanceProtection(s: Scope, input: Wire<autoscaling.SetInsta
     for (const id of ids) {
       const m = g.instances.find((x) => x.instanceId === id);
       if (!m) throw invalid(`The instance ${id} is not part of Auto Scaling group ${g.name}.`);
-      if (m.lifecycleState === 'Terminating') {
+      if (terminating(m)) {
         throw invalid(`The instance ${id} is terminating and its protection cannot be changed.`);
       }
     }

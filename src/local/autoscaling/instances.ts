@@ -3,7 +3,8 @@ import type * as autoscaling from '@aws-sdk/client-auto-scaling';
 import { AwsError } from '../protocol/errors';
 import type { Wire } from '../protocol/types';
 import { invalid, paginate, renderActivity, renderInstance, type Scope } from './common';
-import { groupKey, newActivity } from './model';
+import { enterTransition } from './lifecycle-hooks';
+import { groupKey, newActivity, terminating, TERMINATING } from './model';
 
 export function describeAutoScalingInstances(
   s: Scope,
@@ -37,7 +38,7 @@ export function terminateInstanceInAutoScalingGroup(
     const member = g?.instances.find((m) => m.instanceId === instanceId);
     if (!g || !member)
       throw invalid(`Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
-    if (member.lifecycleState === 'Terminating') {
+    if (terminating(member)) {
       throw new AwsError('ScalingActivityInProgress', `Instance ${instanceId} is already terminating.`, 400);
     }
     if (shouldDecrement && g.desiredCapacity - 1 < g.minSize) {
@@ -45,7 +46,7 @@ export function terminateInstanceInAutoScalingGroup(
         `Currently, desiredSize equals minSize (${g.minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
       );
     }
-    member.lifecycleState = 'Terminating';
+    enterTransition(g, member, TERMINATING, s.deps.clock.now());
     if (shouldDecrement) g.desiredCapacity -= 1;
     const a = newActivity(
       g,

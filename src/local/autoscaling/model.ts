@@ -19,7 +19,32 @@ export interface LaunchConfigurationRecord {
   createdTime: number;
 }
 
-export type LifecycleState = 'Pending' | 'InService' | 'Terminating';
+export type LifecycleState =
+  | 'Pending'
+  | 'Pending:Wait'
+  | 'Pending:Proceed'
+  | 'InService'
+  | 'Terminating'
+  | 'Terminating:Wait'
+  | 'Terminating:Proceed';
+
+export const LAUNCHING = 'autoscaling:EC2_INSTANCE_LAUNCHING';
+export const TERMINATING = 'autoscaling:EC2_INSTANCE_TERMINATING';
+
+/** A lifecycle hook (PutLifecycleHook): instances wait in `Pending:Wait` or `Terminating:Wait`. */
+export interface LifecycleHookRecord {
+  name: string;
+  transition: typeof LAUNCHING | typeof TERMINATING;
+  /** Seconds an instance waits for CompleteLifecycleAction (or a heartbeat) before `defaultResult`. */
+  heartbeatTimeout: number;
+  defaultResult: 'CONTINUE' | 'ABANDON';
+  notificationMetadata?: string;
+  notificationTargetArn?: string;
+  roleArn?: string;
+}
+
+/** An instance on its way out: terminating, waiting for a hook, or proceeding. */
+export const terminating = (m: GroupInstance): boolean => m.lifecycleState.startsWith('Terminating');
 
 export interface GroupInstance {
   instanceId: string;
@@ -35,6 +60,11 @@ export interface GroupInstance {
   registered?: boolean;
   /** Instance scale-in protection: a scale-in never picks it (SetInstanceProtection). */
   protectedFromScaleIn?: boolean;
+  /**
+   * While the instance waits in `Pending:Wait` or `Terminating:Wait`: the hooks still to complete,
+   * the action's token, and when the wait times out (epoch ms; a heartbeat moves it).
+   */
+  lifecycleAction?: { hooks: string[]; token: string; timeoutAt: number; globalTimeoutAt: number };
 }
 
 export interface LaunchTemplateSpec {
@@ -88,6 +118,7 @@ export interface GroupRecord {
   launchBackoffUntil?: number;
   /** When a scaling policy last changed the desired capacity (epoch ms): cooldowns count from it. */
   lastPolicyScaleAt?: number;
+  lifecycleHooks?: LifecycleHookRecord[];
 }
 
 /** A scaling policy (PutScalingPolicy): SimpleScaling or StepScaling. */

@@ -25,6 +25,13 @@ import {
   deleteLaunchConfiguration,
   describeLaunchConfigurations,
 } from './launch-configurations';
+import {
+  completeLifecycleAction,
+  deleteLifecycleHook,
+  describeLifecycleHooks,
+  putLifecycleHook,
+  recordLifecycleActionHeartbeat,
+} from './lifecycle-hooks';
 import { autoScalingStore, type AutoScalingStore } from './model';
 import { deletePolicy, describePolicies, executePolicy, putScalingPolicy } from './policies';
 import { createMetricPublisher, type MetricBatch } from '../common/metric-publisher';
@@ -51,6 +58,11 @@ const ACTIONS: Record<string, Action> = {
   DescribePolicies: describePolicies,
   DeletePolicy: deletePolicy,
   SetInstanceProtection: setInstanceProtection,
+  PutLifecycleHook: putLifecycleHook,
+  DescribeLifecycleHooks: describeLifecycleHooks,
+  DeleteLifecycleHook: deleteLifecycleHook,
+  CompleteLifecycleAction: completeLifecycleAction,
+  RecordLifecycleActionHeartbeat: recordLifecycleActionHeartbeat,
 };
 
 /** `AWS/AutoScaling` group metrics by AutoScalingGroupName, at each interval. */

@@ -10,9 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
 import { isAwsError } from '../protocol/errors';
+import { enterTransition, nextTimeout, timeOutWaits } from './lifecycle-hooks';
 import {
   groupKey,
+  LAUNCHING,
   newActivity,
+  terminating,
+  TERMINATING,
   type ActivityRecord,
   type AutoScalingStore,
   type GroupInstance,
@@ -281,7 +285,8 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
       for (const m of cur.instances) {
         const state = states.get(m.instanceId)?.State.Name ?? 'terminated';
         const gone = state === 'terminated' || state === 'shutting-down';
-        if (m.lifecycleState === 'Terminating') {
+        const was = m.lifecycleState;
+        if (terminating(m)) {
           if (state !== 'terminated') kept.push(m);
           else finishActivities(key, m.instanceId);
           continue;
@@ -296,13 +301,15 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
           );
           continue;
         }
-        if (state === 'running' && m.lifecycleState === 'Pending') {
-          m.lifecycleState = 'InService';
-          nowInService.push(m.instanceId);
-        }
+        // A launched instance waits for the group's launch hooks, if any, before it is InService.
+        if (state === 'running' && m.lifecycleState === 'Pending')
+          enterTransition(cur, m, LAUNCHING, deps.clock.now());
+        if (m.lifecycleState === 'Pending:Proceed') m.lifecycleState = 'InService';
+        if (m.lifecycleState === 'InService' && was !== 'InService') nowInService.push(m.instanceId);
         kept.push(m);
       }
       cur.instances = kept;
+      timeOutWaits(cur, deps.clock.now());
     });
     if (!g) return;
     await registerTargets(g, nowInService, true);
@@ -314,7 +321,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         for (const m of cur.instances) {
           if (!unhealthy.has(m.instanceId) || m.lifecycleState !== 'InService') continue;
           m.healthStatus = 'Unhealthy';
-          m.lifecycleState = 'Terminating';
+          enterTransition(cur, m, TERMINATING, deps.clock.now());
           activity(
             cur,
             m.instanceId,
@@ -331,8 +338,13 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
     const toTerminate: string[] = [];
     const intents: LaunchIntent[] = [];
     g = mutate(key, (cur) => {
-      const live = cur.instances.filter((m) => m.lifecycleState !== 'Terminating');
+      const live = cur.instances.filter((m) => !terminating(m));
       if (cur.deleting) {
+        // A forced delete drops the outstanding lifecycle actions, as AWS does.
+        for (const m of cur.instances) {
+          if (m.lifecycleState === 'Terminating:Wait') m.lifecycleState = 'Terminating:Proceed';
+          delete m.lifecycleAction;
+        }
         for (const m of live) m.lifecycleState = 'Terminating';
         toTerminate.push(...live.map((m) => m.instanceId));
         return;
@@ -358,14 +370,12 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
         for (let n = live.length; n > cur.desiredCapacity; n--) {
           const zone = pickZone(cur, counts, 'most');
           // Protected instances are never picked; a zone with only protected ones yields to the others.
-          const unprotected = cur.instances.filter(
-            (m) => m.lifecycleState !== 'Terminating' && !m.protectedFromScaleIn,
-          );
+          const unprotected = cur.instances.filter((m) => !terminating(m) && !m.protectedFromScaleIn);
           const inZone = unprotected.filter((m) => !zone || m.availabilityZone === zone);
           const victims = (inZone.length ? inZone : unprotected).sort((a, b) => a.launchedAt - b.launchedAt);
           const victim = victims[0];
           if (!victim) break;
-          victim.lifecycleState = 'Terminating';
+          enterTransition(cur, victim, TERMINATING, deps.clock.now());
           counts.set(victim.availabilityZone, (counts.get(victim.availabilityZone) ?? 1) - 1);
           toTerminate.push(victim.instanceId);
           activity(
@@ -382,7 +392,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
 
     // 4. Act. Members marked Terminating whose instances still run are terminated (again, after a restart).
     const stillAlive = g.instances
-      .filter((m) => m.lifecycleState === 'Terminating')
+      .filter((m) => m.lifecycleState === 'Terminating' || m.lifecycleState === 'Terminating:Proceed')
       .map((m) => m.instanceId)
       .filter((id) => {
         const s = states.get(id)?.State.Name;
@@ -410,6 +420,17 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
     // 6. Launches held back after a failure: look again when the hold ends.
     if (final?.launchBackoffUntil !== undefined && final.launchBackoffUntil > deps.clock.now())
       queue.addAt(key, final.launchBackoffUntil);
+    // 7. Instances waiting for lifecycle hooks: say so (a hint), and look again when the first
+    // wait times out.
+    const timeout = final ? nextTimeout(final) : undefined;
+    if (final && timeout !== undefined) {
+      deps.bus.emit('autoscaling.instances.waiting', {
+        groupName: final.name,
+        region: final.region,
+        accountId: final.accountId,
+      });
+      queue.addAt(key, timeout);
+    }
   }
 
   /**
@@ -455,8 +476,7 @@ export function createCapacityWorker(deps: LocalDeps, store: AutoScalingStore): 
 function zoneCounts(g: GroupRecord): Map<string, number> {
   const counts = new Map<string, number>(g.availabilityZones.map((z) => [z, 0]));
   for (const m of g.instances) {
-    if (m.lifecycleState !== 'Terminating')
-      counts.set(m.availabilityZone, (counts.get(m.availabilityZone) ?? 0) + 1);
+    if (!terminating(m)) counts.set(m.availabilityZone, (counts.get(m.availabilityZone) ?? 0) + 1);
   }
   for (const i of g.intents) counts.set(i.availabilityZone, (counts.get(i.availabilityZone) ?? 0) + 1);
   return counts;

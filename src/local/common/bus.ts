@@ -20,6 +20,11 @@ export interface LocalEvents {
   };
   'ec2.instance.terminated': { instanceId: string; region: string; accountId: string };
   /**
+   * Instances of an Auto Scaling group wait for its lifecycle hooks (`Pending:Wait` or
+   * `Terminating:Wait`): whoever completes those actions (ECS managed draining) should look.
+   */
+  'autoscaling.instances.waiting': { groupName: string; region: string; accountId: string };
+  /**
    * Something about a service changed (spec, tasks, instances): its worker should reconcile. Hints
    * from the simulation coalesce (at most one pass per interval); `prompt` (an API action on the
    * service itself) is looked at at once.

@@ -23,6 +23,7 @@
  * after a kill -9 the next pass converges. The figures are kept on the provider record (`scaling`).
  */
 import { epochSeconds } from '../common/clock';
+import { isAwsError } from '../protocol/errors';
 import { createMetricPublisher, type MetricBatch } from '../common/metric-publisher';
 import { WorkQueue } from '../common/work-queue';
 import type { LocalDeps, Runnable } from '../deps';
@@ -60,12 +61,20 @@ interface Decision {
 }
 
 const LIVE_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
+/** The lifecycle hook ECS puts on a provider's group for managed draining (its name on AWS). */
+export const DRAINING_HOOK = 'ecs-managed-draining-termination-hook';
+/** How long an instance may drain before the group terminates it anyway (the hook's heartbeat). */
+const DRAINING_HEARTBEAT_S = 3600;
+/** Queue keys of providers on no cluster (the other keys are cluster ARNs). */
+const PROVIDER_KEY = 'provider|';
 
 export class CapacityController implements Runnable {
   private readonly col: EcsCollections;
   private readonly queue: WorkQueue;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly publisher: Runnable;
+  /** Groups whose managed-draining hook is known to be there (true) or gone (false), by setting. */
+  private readonly hooks = new Map<string, boolean>();
 
   constructor(private readonly deps: LocalDeps) {
     this.col = ecsCollections(deps.db);
@@ -76,12 +85,17 @@ export class CapacityController implements Runnable {
       log: deps.log,
       handle: ([key]) => (key === undefined ? undefined : this.handle(key)),
       backoff: { firstMs: 100, maxMs: 10_000 },
-      resync: { everyMs: deps.config.resyncMs, keys: () => this.clustersWithProviders() },
+      resync: { everyMs: deps.config.resyncMs, keys: () => this.keys() },
     });
   }
 
   start(): void {
-    this.unsubscribe.push(this.deps.bus.on('ecs.cluster.dirty', (e) => this.queue.add(e.clusterArn)));
+    this.unsubscribe.push(
+      this.deps.bus.on('ecs.cluster.dirty', (e) => this.queue.add(e.clusterArn)),
+      this.deps.bus.on('autoscaling.instances.waiting', () => {
+        for (const key of this.keys()) this.queue.add(key);
+      }),
+    );
     this.queue.start();
     void this.publisher.start();
   }
@@ -149,7 +163,25 @@ export class CapacityController implements Runnable {
     return [...new Set(out)];
   }
 
-  private async handle(clusterArn: string): Promise<void> {
+  /** The clusters with Auto Scaling group providers, and the providers on no cluster (`provider|ARN`). */
+  private keys(): string[] {
+    const clusters = this.clustersWithProviders();
+    const onCluster = new Set<string>();
+    for (const clusterArn of clusters) {
+      const [, , , region = '', accountId = ''] = clusterArn.split(':');
+      for (const name of this.col.clusters.peek(clusterArn)?.cluster.capacityProviders ?? [])
+        onCluster.add(`arn:aws:ecs:${region}:${accountId}:capacity-provider/${name}`);
+    }
+    const alone = this.col.capacityProviders
+      .all()
+      .filter((r) => r.autoScalingGroupName && !onCluster.has(r.capacityProvider.capacityProviderArn))
+      .map((r) => `${PROVIDER_KEY}${r.capacityProvider.capacityProviderArn}`);
+    return [...clusters, ...alone];
+  }
+
+  private async handle(key: string): Promise<void> {
+    if (key.startsWith(PROVIDER_KEY)) return this.lonelyProvider(key.slice(PROVIDER_KEY.length));
+    const clusterArn = key;
     const cluster = this.col.clusters.peek(clusterArn);
     if (!cluster || cluster.cluster.status !== 'ACTIVE') return;
     const [, , , region = '', accountId = ''] = clusterArn.split(':');
@@ -187,6 +219,9 @@ export class CapacityController implements Runnable {
       if (t.serviceArn) this.deps.bus.emit('ecs.service.dirty', { clusterArn, serviceArn: t.serviceArn });
     }
     const asg = rec.capacityProvider.autoScalingGroupProvider;
+    const draining = asg?.managedDraining !== 'DISABLED';
+    await this.drainingHook(groupName, draining, ctx);
+    if (draining) await this.drain(clusterArn, groupName, group, ctx);
     if (asg?.managedScaling?.status !== 'ENABLED') return;
     if (asg.managedTerminationProtection === 'ENABLED')
       await this.protect(groupName, group, decision.busy, ctx);
@@ -298,6 +333,137 @@ export class CapacityController implements Runnable {
         service: { ...rec.service, events: withEvents(rec.service.events, [message], now) },
         lastNotice: { ...rec.lastNotice, waitingForCapacity: now },
       });
+    }
+  }
+
+  /**
+   * Managed draining's lifecycle hook on the group: there while the provider drains (ACTIVE, draining
+   * ENABLED, the default), gone otherwise. Checked once per group and setting in this process (a
+   * restart checks again).
+   */
+  private async drainingHook(
+    groupName: string,
+    wanted: boolean,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    const key = `${ctx.region}|${ctx.accountId}|${groupName}`;
+    if (this.hooks.get(key) === wanted) return;
+    const out = await this.deps.services.call<{ LifecycleHooks?: unknown[] }>(
+      'autoscaling',
+      'DescribeLifecycleHooks',
+      { AutoScalingGroupName: groupName, LifecycleHookNames: [DRAINING_HOOK] },
+      ctx,
+    );
+    const present = (out.LifecycleHooks ?? []).length > 0;
+    if (wanted && !present) {
+      await this.deps.services.call(
+        'autoscaling',
+        'PutLifecycleHook',
+        {
+          AutoScalingGroupName: groupName,
+          LifecycleHookName: DRAINING_HOOK,
+          LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+          HeartbeatTimeout: DRAINING_HEARTBEAT_S,
+          DefaultResult: 'CONTINUE',
+        },
+        ctx,
+      );
+    } else if (!wanted && present) {
+      await this.deps.services.call(
+        'autoscaling',
+        'DeleteLifecycleHook',
+        { AutoScalingGroupName: groupName, LifecycleHookName: DRAINING_HOOK },
+        ctx,
+      );
+    }
+    this.hooks.set(key, wanted);
+  }
+
+  /**
+   * Managed draining: an instance the group is taking out (`Terminating:Wait` on the hook) is set
+   * DRAINING, so that its services' tasks are replaced elsewhere; once it runs no task, its
+   * lifecycle action is completed and the group terminates it.
+   */
+  private async drain(
+    clusterArn: string,
+    groupName: string,
+    group: AsgGroup,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    const waiting = (group.Instances ?? []).filter((i) => i.LifecycleState === 'Terminating:Wait');
+    if (waiting.length === 0) return;
+    const byEc2 = new Map(
+      this.col.containerInstances
+        .peekMany({ cluster: clusterArn })
+        .filter((r) => r.containerInstance.status !== 'INACTIVE')
+        .map((r) => [r.containerInstance.ec2InstanceId ?? '', r.containerInstance] as const),
+    );
+    for (const i of waiting) {
+      const ci = byEc2.get(i.InstanceId ?? '');
+      if (ci?.status === 'ACTIVE') {
+        await this.deps.services.call(
+          'ecs',
+          'UpdateContainerInstancesState',
+          { cluster: clusterArn, containerInstances: [ci.containerInstanceArn], status: 'DRAINING' },
+          ctx,
+        );
+      }
+      if (ci && liveOnInstance(this.col.tasks, ci.containerInstanceArn) > 0) continue;
+      await this.complete(groupName, i.InstanceId ?? '', ctx);
+    }
+  }
+
+  private async complete(
+    groupName: string,
+    instanceId: string,
+    ctx: { region: string; accountId: string },
+  ): Promise<void> {
+    try {
+      await this.deps.services.call(
+        'autoscaling',
+        'CompleteLifecycleAction',
+        {
+          AutoScalingGroupName: groupName,
+          LifecycleHookName: DRAINING_HOOK,
+          LifecycleActionResult: 'CONTINUE',
+          InstanceId: instanceId,
+        },
+        ctx,
+      );
+    } catch (err) {
+      // Completed meanwhile, or the hook was removed: nothing waits any more.
+      if (!isAwsError(err) || err.status >= 500) throw err;
+    }
+  }
+
+  /**
+   * A provider on no cluster has no tasks to move: its group's instances are let go at once; an
+   * INACTIVE (deleted) provider's hook is removed.
+   */
+  private async lonelyProvider(providerArn: string): Promise<void> {
+    const rec = this.col.capacityProviders.peek(providerArn);
+    if (!rec?.autoScalingGroupName) return;
+    const [, , , region = '', accountId = ''] = providerArn.split(':');
+    const ctx = { region, accountId };
+    const groupName = rec.autoScalingGroupName;
+    const active = rec.capacityProvider.status === 'ACTIVE';
+    const draining = active && rec.capacityProvider.autoScalingGroupProvider?.managedDraining !== 'DISABLED';
+    try {
+      await this.drainingHook(groupName, draining, ctx);
+    } catch (err) {
+      // A deleted group has no hook to keep or remove.
+      if (isAwsError(err) && err.status < 500) return;
+      throw err;
+    }
+    if (!draining) return;
+    const out = await this.deps.services.call<{ AutoScalingGroups?: AsgGroup[] }>(
+      'autoscaling',
+      'DescribeAutoScalingGroups',
+      { AutoScalingGroupNames: [groupName] },
+      ctx,
+    );
+    for (const i of out.AutoScalingGroups?.[0]?.Instances ?? []) {
+      if (i.LifecycleState === 'Terminating:Wait') await this.complete(groupName, i.InstanceId ?? '', ctx);
     }
   }
 

@@ -84,7 +84,8 @@ SERVICES = [
             CreateAutoScalingGroup UpdateAutoScalingGroup DeleteAutoScalingGroup
             DescribeAutoScalingGroups DescribeAutoScalingInstances SetDesiredCapacity
             TerminateInstanceInAutoScalingGroup DescribeScalingActivities PutScalingPolicy ExecutePolicy
-            DescribePolicies DeletePolicy SetInstanceProtection""",
+            DescribePolicies DeletePolicy SetInstanceProtection PutLifecycleHook DescribeLifecycleHooks
+            DeleteLifecycleHook CompleteLifecycleAction RecordLifecycleActionHeartbeat""",
     },
     {
         'id': 'elasticloadbalancing',
