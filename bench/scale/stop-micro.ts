@@ -82,14 +82,12 @@ for (let round = 0; round < rounds; round++) {
 }
 console.log(
   table(
-    lat
-      .rows()
-      .map((r) => ({
-        action: r.action,
-        'p50 ms': fmt(r.p50, 3),
-        'p99 ms': fmt(r.p99, 3),
-        'mean ms': fmt(r.mean, 3),
-      })),
+    lat.rows().map((r) => ({
+      action: r.action,
+      'p50 ms': fmt(r.p50, 3),
+      'p99 ms': fmt(r.p99, 3),
+      'mean ms': fmt(r.mean, 3),
+    })),
   ),
 );
 await plane.stop();
