@@ -61,6 +61,9 @@ parentPort.on('message', (m) => {
     clearTimeout(timer);
     clearImmediate(timer);
     db.close();
+    // The owning thread waits for this: its own close is then the last, and removes the WAL.
+    Atomics.store(workerData.closed, 0, 1);
+    Atomics.notify(workerData.closed, 0);
     parentPort.close();
   }
 });
@@ -75,14 +78,23 @@ export interface CheckpointStats {
 
 export class Checkpointer {
   private readonly worker: Worker;
+  /** Set to 1 by the thread once its connection is closed. */
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
+  private gone = false;
 
   constructor(path: string, intervalMs = 100) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { module, path, intervalMs } });
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { module, path, intervalMs, closed: this.closed },
+    });
     // Neither the thread nor a failure of it keeps the process up or takes it down: the owning
     // connection's automatic checkpoint takes over.
     this.worker.unref();
     this.worker.on('error', () => undefined);
+    this.worker.on('exit', () => {
+      this.gone = true;
+    });
   }
 
   /** Runs a checkpoint now and reports the totals (tests and benches). */
@@ -95,8 +107,15 @@ export class Checkpointer {
     }).finally(() => this.worker.unref()) as Promise<CheckpointStats>;
   }
 
-  /** Closes the worker's connection and ends the thread (asynchronously). */
+  /**
+   * Closes the thread's connection before returning (a checkpoint in progress finishes first; at
+   * most 2 s), so that the owning connection closes last: SQLite then checkpoints and removes the
+   * WAL, and nothing touches the state's files once `Db.close` has returned (a test may delete
+   * them). The thread itself ends asynchronously.
+   */
   close(): void {
+    if (this.gone) return;
     this.worker.postMessage('close');
+    Atomics.wait(this.closed, 0, 0, 2000);
   }
 }
