@@ -503,6 +503,29 @@ describe('Collection part: one member kept in a side row (issue 14)', () => {
     }
   });
 
+  it('opens a state file written before the collection had a part: its documents read as they were', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'part-old-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      let db = new Db(file);
+      db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }]).put('a', {
+        group: 'g',
+        n: 1,
+        list: [3],
+      });
+      db.close();
+      db = new Db(file);
+      const col = openPart(db);
+      expect(col.get('a')).toEqual({ group: 'g', n: 1, list: [3] });
+      expect(col.counted('n|1')).toBe(1);
+      col.putShared('a', { ...(col.peek('a') as Doc), n: 2 });
+      expect(sideRows(db)).toEqual([{ id: 'a', part: '2' }]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stores the whole document and drops the side row on any other write; delete and rollback take it too', () => {
     const db = new Db(null);
     const col = openPart(db);
