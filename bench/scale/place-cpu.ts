@@ -23,11 +23,24 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** `PLACE_CPU_PROFILE=DIR`: the server writes a V8 CPU profile there (node --cpu-prof) when stopped. */
+const profileDir = process.env['PLACE_CPU_PROFILE'];
+
 async function once(root: string): Promise<Record<string, number>> {
+  const bin = join(root, 'bin/ecs-console.mjs');
   const s = await startEcsConsole(
-    ['local', '--port', '0', '--ephemeral', '--task-step-ms', '200'],
+    [
+      ...(profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, bin] : []),
+      'local',
+      '--port',
+      '0',
+      '--ephemeral',
+      '--task-step-ms',
+      '200',
+    ],
     /listening on (http:\/\/\S+)/,
-    join(root, 'bin/ecs-console.mjs'),
+    // With a profile, node's flags come first: the "bin" is node's first argument.
+    profileDir ? '--no-warnings' : bin,
   );
   const c: EcsCaller = rawEcs(s.url);
   try {
