@@ -30,6 +30,7 @@ import { mulberry32 } from '../testing/random';
 import { startLocalPlane, type RunningProcess } from '../testing/process';
 import { instanceCounters, serviceCounters, taskCounters, taskLookups } from './ecs/counts';
 import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './ecs/model';
+import { remainingResourcesPart } from './ecs/instance-json';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const CYCLES = 6;
@@ -76,7 +77,17 @@ function readState(): Snapshot {
     const docs = <T>(table: string) =>
       (db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
     const tasks = docs<TaskRecord>('c_ecs_tasks');
-    const instances = docs<ContainerInstanceRecord>('c_ecs_container_instances');
+    // An instance's remaining resources live in a side row once a booking changed them (Collection `part`).
+    const instances = (
+      db
+        .prepare(
+          `SELECT doc, (SELECT part FROM c_ecs_container_instances_part p WHERE p.id = i.id) AS part FROM c_ecs_container_instances i`,
+        )
+        .all() as { doc: string; part: string | null }[]
+    ).map((r) => {
+      const doc = JSON.parse(r.doc) as ContainerInstanceRecord;
+      return r.part === null ? doc : remainingResourcesPart.with(doc, JSON.parse(r.part));
+    });
     const derivedProblems = [
       ...derivedDiff(db, 'c_ecs_tasks', tasks, taskCounters, taskLookups, (t) => t.task.taskArn),
       ...derivedDiff(

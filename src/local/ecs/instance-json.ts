@@ -5,6 +5,7 @@
  * resources only, and the new version shares those members with the old one. The text is exactly
  * `JSON.stringify(record)`.
  */
+import type { CollectionPart } from '../store/collection';
 import type { ContainerInstanceRecord } from './model';
 
 /** Members of `containerInstance` kept as text, per frozen value. */
@@ -80,6 +81,25 @@ export function instanceRecordJson(r: ContainerInstanceRecord): string {
   }
   return text;
 }
+
+/**
+ * The container instances collection's `part`: `remainingResources` in a side row. Each task placed
+ * or stopped changes only that member of its instance; the instance's 4.5 KB row (attributes,
+ * registered resources, versions) is written again only when something else about it changes.
+ */
+export const remainingResourcesPart: CollectionPart<ContainerInstanceRecord> = {
+  get: (r) =>
+    (r.containerInstance as ContainerInstanceRecord['containerInstance'] | undefined)?.remainingResources,
+  with: (r, value) => ({
+    ...r,
+    containerInstance: {
+      ...r.containerInstance,
+      remainingResources: value as ContainerInstanceRecord['containerInstance']['remainingResources'],
+    },
+  }),
+  onlyPartChanged: (before, after) =>
+    Object.isFrozen(after) && Object.isFrozen(before) && sameButRemaining(before, after),
+};
 
 /**
  * Whether `b` has the members of `a`, in the same order and the same values (the same objects:

@@ -21,7 +21,7 @@ import {
 
 import type { Wire } from '../protocol/types';
 import { taskRecordJson } from './task-json';
-import { instanceRecordJson } from './instance-json';
+import { instanceRecordJson, remainingResourcesPart } from './instance-json';
 
 export type { Wire };
 
@@ -330,6 +330,8 @@ export function ecsCollections(db: Db) {
       {
         ...CACHE,
         serialize: instanceRecordJson,
+        // Bookings write the remaining resources alone (a side row), not the 4.5 KB record.
+        part: remainingResourcesPart,
         derived: { version: INSTANCE_KEYS_VERSION, counters: instanceCounters },
       },
     ),

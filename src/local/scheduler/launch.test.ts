@@ -4,7 +4,14 @@ import type { LocalEvents } from '../common/bus';
 import { AwsError } from '../protocol/errors';
 import { Harness, REGION } from './harness';
 import { launchTasks, type TaskLaunch } from './launch';
-import { remainingCapacity } from './resources';
+import { capacityOf, remainingCapacity, type InstanceCapacity } from './resources';
+
+const plainCapacity = (c: InstanceCapacity) => ({
+  cpu: c.cpu,
+  memory: c.memory,
+  tcp: [...c.tcp].sort((a, b) => a - b),
+  udp: [...c.udp].sort((a, b) => a - b),
+});
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -175,6 +182,13 @@ describe('launchTasks', () => {
               h.setInstanceStatus(ci, status === 'ACTIVE' ? 'DRAINING' : 'ACTIVE');
             }
             expect(h.bookingViolations()).toEqual([]);
+            // The capacity remembered for a booked version is what its stored resources say.
+            for (const i of instances) {
+              const arn = i.containerInstance.containerInstanceArn;
+              const shared = h.col.containerInstances.peek(arn)!.containerInstance;
+              const parsed = h.col.containerInstances.get(arn)!.containerInstance;
+              expect(plainCapacity(capacityOf(shared))).toEqual(plainCapacity(remainingCapacity(parsed)));
+            }
           }
         },
       ),

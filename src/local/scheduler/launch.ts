@@ -37,7 +37,7 @@ import {
   type TaskRequirements,
 } from './placement';
 import { evaluateClusterQuery, QuerySyntaxError, type QueryNode } from './cluster-query';
-import { bookResources, fits, remainingCapacity, type Booking } from './resources';
+import { bookResources, capacityOf, fits, remainingCapacity, type Booking } from './resources';
 
 export interface TaskLaunch {
   clusterArn: string;
@@ -186,10 +186,9 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     }
     const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
     col.tasks.insertShared(task.task.taskArn, task);
-    booked.set(p.instance, {
-      ...current,
-      containerInstance: bookResources(current.containerInstance, booking),
-    });
+    const next = bookResources(current.containerInstance, booking);
+    carryView(current.containerInstance, next);
+    booked.set(p.instance, { ...current, containerInstance: next });
     tasks.push(task);
   }
   for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
@@ -472,7 +471,7 @@ export function daemonInstances(
 function applyTimeRefusal(current: ContainerInstanceRecord | undefined, booking: Booking): string | null {
   if (!current) return 'MISSING';
   if (current.containerInstance.status !== 'ACTIVE') return 'INACTIVE';
-  const cap = remainingCapacity(current.containerInstance);
+  const cap = capacityOf(current.containerInstance);
   if (fits(cap, booking)) return null;
   if (booking.cpu > cap.cpu) return 'RESOURCE:CPU';
   if (booking.memory > cap.memory) return 'RESOURCE:MEMORY';
@@ -581,6 +580,16 @@ function attributeView(ci: WireContainerInstance): {
   };
   if (list && Object.isFrozen(list)) attributeViews.set(list, view);
   return view;
+}
+
+/**
+ * The view of a booked version of an instance, from the previous version's: a booking changes its
+ * remaining capacity and nothing else the view holds. `next` is frozen when stored, later in the
+ * same call (putShared); the next placement that draws the instance finds its view ready.
+ */
+function carryView(prev: WireContainerInstance, next: WireContainerInstance): void {
+  const view = instanceViews.get(prev);
+  if (view) instanceViews.set(next, { ...view, bare: { ...view.bare, remaining: capacityOf(next) } });
 }
 
 function instanceView(ci: WireContainerInstance): InstanceView {

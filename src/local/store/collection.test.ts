@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db } from './db';
+import type { CollectionPart } from './collection';
+import { mulberry32 } from '../../testing/random';
 
 interface Doc {
   group: string;
@@ -443,5 +445,157 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
       ['c|x|1', 1],
       ['c|x|y|1', 1],
     ]);
+  });
+});
+
+describe('Collection part: one member kept in a side row (issue 14)', () => {
+  // `n` is the part; `list` and `group` stay in the row. A counter follows `n`, so a part-only
+  // write moves the derived keys too.
+  const part: CollectionPart<Doc> = {
+    get: (d) => d.n,
+    with: (d, value) => ({ ...d, n: value as number }),
+    onlyPartChanged: (a, b) =>
+      Object.isFrozen(a) && Object.isFrozen(b) && a.group === b.group && a.list === b.list,
+  };
+  const openPart = (db: Db, cacheSize = 10) =>
+    db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }], {
+      cacheSize,
+      part,
+      derived: { version: 1, counters: (d) => [`n|${d.n}`] },
+    });
+  const rowText = (db: Db, id: string) =>
+    (db.sql.prepare('SELECT doc FROM c_docs WHERE id = ?').get(id) as { doc: string } | undefined)?.doc;
+  const sideRows = (db: Db) =>
+    db.sql.prepare('SELECT id, part FROM c_docs_part ORDER BY id').all() as { id: string; part: string }[];
+
+  it('writes only the side row when only the part changed, and every read puts it back in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'part-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      let db = new Db(file);
+      let col = openPart(db);
+      const list = [1, 2];
+      col.putShared('a', { group: 'g', n: 1, list });
+      const v1 = col.peek('a') as Doc;
+      col.putShared('a', { ...v1, n: 5 });
+      expect(rowText(db, 'a')).toBe(JSON.stringify({ group: 'g', n: 1, list: [1, 2] }));
+      expect(sideRows(db)).toEqual([{ id: 'a', part: '5' }]);
+      expect(col.peek('a')).toEqual({ group: 'g', n: 5, list: [1, 2] });
+      expect(col.counted('n|5')).toBe(1);
+      expect(col.counted('n|1')).toBe(0);
+      db.close();
+
+      // A new process: nothing cached, every read composes the row and its side row.
+      db = new Db(file);
+      col = openPart(db);
+      const want = { group: 'g', n: 5, list: [1, 2] };
+      expect(col.get('a')).toEqual(want);
+      expect(col.find({ group: 'g' })).toEqual([want]);
+      expect(col.all()).toEqual([want]);
+      const [viaBytes] = col.peekOrBytes(['a']);
+      expect(viaBytes).toEqual(want);
+      expect(Object.isFrozen(viaBytes)).toBe(true);
+      expect(col.peekMany({ group: 'g' })).toEqual([want]);
+      expect(() => col.countBy({}, '$.n')).toThrow('part');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a state file written before the collection had a part: its documents read as they were', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'part-old-'));
+    try {
+      const file = join(dir, 'state.sqlite');
+      let db = new Db(file);
+      db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }]).put('a', {
+        group: 'g',
+        n: 1,
+        list: [3],
+      });
+      db.close();
+      db = new Db(file);
+      const col = openPart(db);
+      expect(col.get('a')).toEqual({ group: 'g', n: 1, list: [3] });
+      expect(col.counted('n|1')).toBe(1);
+      col.putShared('a', { ...(col.peek('a') as Doc), n: 2 });
+      expect(sideRows(db)).toEqual([{ id: 'a', part: '2' }]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stores the whole document and drops the side row on any other write; delete and rollback take it too', () => {
+    const db = new Db(null);
+    const col = openPart(db);
+    col.putShared('a', { group: 'g', n: 1, list: [] });
+    col.putShared('a', { ...(col.peek('a') as Doc), n: 2 });
+    expect(sideRows(db)).toHaveLength(1);
+    // Another member changed: the row holds everything again.
+    col.putShared('a', { ...(col.peek('a') as Doc), list: [7] });
+    expect(sideRows(db)).toEqual([]);
+    expect(rowText(db, 'a')).toBe(JSON.stringify({ group: 'g', n: 2, list: [7] }));
+    // A document that is not frozen (put) is never taken for a part-only change.
+    col.putShared('a', { ...(col.peek('a') as Doc), n: 3 });
+    col.put('a', { group: 'g', n: 4, list: [7] });
+    expect(sideRows(db)).toEqual([]);
+    // A changed indexed key is a whole write too.
+    col.putShared('a', { ...(col.peek('a') as Doc), n: 5 });
+    const v = col.peek('a') as Doc;
+    col.putShared('a', { ...v, group: 'h' });
+    expect(sideRows(db)).toEqual([]);
+    expect(col.find({ group: 'h' })).toEqual([{ group: 'h', n: 5, list: [7] }]);
+
+    col.putShared('a', { ...(col.peek('a') as Doc), n: 6 });
+    expect(() =>
+      db.tx(() => {
+        col.putShared('a', { ...(col.peek('a') as Doc), n: 9 });
+        throw new Error('rollback');
+      }),
+    ).toThrow('rollback');
+    expect(col.peek('a')?.n).toBe(6);
+    expect(col.counted('n|6')).toBe(1);
+    expect(col.counted('n|9')).toBe(0);
+    expect(col.delete('a')).toBe(true);
+    expect(sideRows(db)).toEqual([]);
+    expect(col.get('a')).toBeUndefined();
+    expect(col.counted('n|6')).toBe(0);
+  });
+
+  it('reads what a collection without a part reads, over any sequence of writes', () => {
+    const random = mulberry32(14);
+    const db = new Db(null);
+    const split = openPart(db, 3);
+    const plain = db.collection<Doc>('plain', [{ name: 'group', key: (d) => d.group }], {
+      cacheSize: 3,
+      derived: { version: 1, counters: (d) => [`n|${d.n}`] },
+    });
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    for (let step = 0; step < 2000; step++) {
+      const id = ids[Math.floor(random() * ids.length)] as string;
+      const roll = random();
+      const current = split.peek(id);
+      db.tx(() => {
+        if (roll < 0.1) {
+          split.delete(id);
+          plain.delete(id);
+          return;
+        }
+        let next: Doc;
+        if (current && roll < 0.7) next = { ...current, n: Math.floor(random() * 4) };
+        else if (current && roll < 0.85) next = { ...current, list: [step] };
+        else next = { group: random() < 0.5 ? 'g' : 'h', n: Math.floor(random() * 4), list: [] };
+        if (random() < 0.8) split.putShared(id, next);
+        else split.put(id, next);
+        plain.put(id, next);
+      });
+      if (step % 97 === 0) {
+        expect(split.all()).toEqual(plain.all());
+        for (const g of ['g', 'h']) expect(split.find({ group: g })).toEqual(plain.find({ group: g }));
+        for (let n = 0; n < 4; n++) expect(split.counted(`n|${n}`)).toBe(plain.counted(`n|${n}`));
+      }
+    }
+    for (const id of ids) expect(split.peek(id)).toEqual(plain.get(id));
   });
 });

@@ -26,11 +26,31 @@ export interface CollectionOptions<T = never> {
    * pieces it keeps for other uses. Parsed, it must give the same document.
    */
   serialize?: (doc: T) => string;
+  /**
+   * One member of the document kept in a small side row of its own (`<table>_part`), for a member
+   * that changes far more often than the rest (a container instance's remaining resources, booked
+   * by every task placed): a write whose document differs from the stored one only there
+   * (`onlyPartChanged`, same indexed keys) writes the side row alone, not the document's row (a
+   * 4.5 KB row overflows a page: rewriting it cost about twice the row's insert). Every read (`get`,
+   * `peek`, `find`, `peekOrBytes`...) gives the document with the side row's value in place
+   * (`with`), so readers see exactly what was put. Any other write stores the whole document and
+   * drops the side row. `countBy` does not see the part (it reads the stored text) and refuses.
+   */
+  part?: CollectionPart<T>;
   derived?: {
     lookups?: (doc: T) => readonly string[];
     counters?: (doc: T) => readonly string[];
     version: number;
   };
+}
+
+export interface CollectionPart<T> {
+  /** The member's value (JSON; undefined: this document keeps it in its row). */
+  get: (doc: T) => unknown;
+  /** A new document: `doc` with the member set to `value` (its place among the members kept). */
+  with: (doc: T, value: unknown) => T;
+  /** True only when `after` has every member of `before` with the same value but this one. */
+  onlyPartChanged: (before: T, after: T) => boolean;
 }
 
 export interface FindOptions {
@@ -53,6 +73,7 @@ export class Collection<T> {
   private readonly cacheSize: number;
   private readonly derived: CollectionOptions<T>['derived'];
   private readonly serialize: (doc: T) => string;
+  private readonly part: CollectionPart<T> | undefined;
   /** Bumped by every write and rollback: callers may cache what they computed from this collection. */
   private writes = 0;
   /**
@@ -77,6 +98,7 @@ export class Collection<T> {
     this.cacheSize = options.cacheSize ?? 0;
     this.derived = options.derived;
     this.serialize = options.serialize ?? JSON.stringify;
+    this.part = options.part;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     if (indexes.length > COLUMNS.length) throw new Error('at most three indexes');
     this.table = `c_${name}`;
@@ -94,7 +116,25 @@ export class Collection<T> {
         sql.exec(`DROP INDEX IF EXISTS ${this.table}_${col}`);
       }
     });
+    if (this.part) {
+      sql.exec(
+        `CREATE TABLE IF NOT EXISTS ${this.table}_part (id TEXT PRIMARY KEY, part TEXT NOT NULL) WITHOUT ROWID`,
+      );
+    }
     if (this.derived) this.openDerived(this.derived.version);
+  }
+
+  /** The text a select gives for a document's side row (NULL without one, or without `part`). */
+  private get partColumn(): string {
+    return this.part
+      ? `(SELECT p.part FROM ${this.table}_part p WHERE p.id = ${this.table}.id) AS part`
+      : 'NULL AS part';
+  }
+
+  /** A stored row as its document: the row's text, the side row's value in place (see `part`). */
+  private fromRow(doc: string, part: string | null): T {
+    const parsed = JSON.parse(doc) as T;
+    return part === null || !this.part ? parsed : this.part.with(parsed, JSON.parse(part));
   }
 
   /**
@@ -125,8 +165,12 @@ export class Collection<T> {
     if (stored?.value === String(version)) return;
     sql.transaction(() => {
       sql.exec(`DELETE FROM ${table}_lookup; DELETE FROM ${table}_count`);
-      const rows = sql.prepare(`SELECT id, doc FROM ${table}`).all() as { id: string; doc: string }[];
-      for (const r of rows) this.moveDerived(r.id, undefined, JSON.parse(r.doc) as T);
+      const rows = sql.prepare(`SELECT id, doc, ${this.partColumn} FROM ${table}`).all() as {
+        id: string;
+        doc: string;
+        part: string | null;
+      }[];
+      for (const r of rows) this.moveDerived(r.id, undefined, this.fromRow(r.doc, r.part));
       this.flushCounts();
       sql
         .prepare(
@@ -197,7 +241,7 @@ export class Collection<T> {
   /** The statements of the hot paths (put, get, derived keys), prepared on first use. */
   private hotStatements: HotStatements | undefined;
   private get hot(): HotStatements {
-    this.hotStatements ??= prepareHot(this.sql, this.table, this.derived !== undefined);
+    this.hotStatements ??= prepareHot(this.sql, this.table, this.derived !== undefined, this.partColumn);
     return this.hotStatements;
   }
 
@@ -343,8 +387,8 @@ export class Collection<T> {
   }
 
   get(id: string): T | undefined {
-    const row = this.hot.get.get(id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as T) : undefined;
+    const row = this.hot.get.get(id) as { doc: string; part: string | null } | undefined;
+    return row ? this.fromRow(row.doc, row.part) : undefined;
   }
 
   /**
@@ -370,7 +414,8 @@ export class Collection<T> {
    * For each id in order: the cached document (shared and frozen, as `peek` gives it), else the
    * stored text's UTF-8 bytes, neither parsed nor remembered (so a caller reading many documents once
    * does not evict the cache's working set), else undefined when there is no such document. The rows
-   * not cached are read in one statement per `IN_CHUNK` ids.
+   * not cached are read in one statement per `IN_CHUNK` ids. (A document with a side row, see
+   * `part`, is given parsed and frozen, not as bytes.)
    */
   peekOrBytes(ids: readonly string[]): (T | Buffer | undefined)[] {
     const out: (T | Buffer | undefined)[] = new Array<T | Buffer | undefined>(ids.length);
@@ -381,16 +426,18 @@ export class Collection<T> {
       if (hit === undefined) missing.push(id);
     });
     if (missing.length === 0) return out;
-    const bytes = new Map<string, Buffer>();
+    const bytes = new Map<string, Buffer | T>();
     const unique = [...new Set(missing)];
     for (let at = 0; at < unique.length; at += IN_CHUNK) {
       const chunk = unique.slice(at, at + IN_CHUNK);
       const rows = this.stmt(
         `bytes:${chunk.length}`,
         () =>
-          `SELECT id, CAST(doc AS BLOB) AS doc FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`,
-      ).all(...chunk) as { id: string; doc: Buffer }[];
-      for (const r of rows) bytes.set(r.id, r.doc);
+          `SELECT id, CAST(doc AS BLOB) AS doc, ${this.partColumn} FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`,
+      ).all(...chunk) as { id: string; doc: Buffer; part: string | null }[];
+      for (const r of rows) {
+        bytes.set(r.id, r.part === null ? r.doc : deepFreeze(this.fromRow(r.doc.toString(), r.part)));
+      }
     }
     ids.forEach((id, i) => {
       if (out[i] === undefined) out[i] = bytes.get(id);
@@ -472,55 +519,60 @@ export class Collection<T> {
     const k2 = indexKey(ix[1], doc);
     const k3 = indexKey(ix[2], doc);
     this.writes++;
-    const text = this.serialize(doc);
-    if (this.derived && !this.sql.inTransaction) {
-      this.atomically(() => this.write(id, doc, k1, k2, k3, text, fresh));
+    if ((this.derived || this.part) && !this.sql.inTransaction) {
+      this.atomically(() => this.write(id, doc, k1, k2, k3, fresh));
     } else {
-      this.write(id, doc, k1, k2, k3, text, fresh);
+      this.write(id, doc, k1, k2, k3, fresh);
     }
   }
 
   /** The row and (in the caller's transaction) its derived keys. */
-  private write(
-    id: string,
-    doc: T,
-    k1: string | null,
-    k2: string | null,
-    k3: string | null,
-    text: string,
-    fresh: boolean,
-  ) {
+  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, fresh: boolean) {
     if (fresh) {
       // The insert first: if the id is taken it throws before any derived key moves.
       this.cache.delete(id);
       this.membership++;
-      this.hot.insert.run(id, k1, k2, k3, text);
+      this.hot.insert.run(id, k1, k2, k3, this.serialize(doc));
       this.moveDerived(id, undefined, doc);
       return;
     }
-    if (!this.derived) {
+    const part = this.part;
+    if (!this.derived && !part) {
       this.cache.delete(id);
       this.membership++;
-      this.hot.put.run(id, k1, k2, k3, text);
+      this.hot.put.run(id, k1, k2, k3, this.serialize(doc));
       return;
     }
     // Keys are derived now: the caller may go on mutating its object afterwards.
     const before = this.stored(id);
-    this.moveDerived(id, before, doc);
-    this.cache.delete(id);
     const ix = this.indexes;
-    if (
+    const sameIndexed =
       before !== undefined &&
       indexKey(ix[0], before) === k1 &&
       indexKey(ix[1], before) === k2 &&
-      indexKey(ix[2], before) === k3
-    ) {
+      indexKey(ix[2], before) === k3;
+    if (part && sameIndexed && part.onlyPartChanged(before, doc)) {
+      const text = JSON.stringify(part.get(doc)) as string | undefined;
+      if (text !== undefined) {
+        // Only the side row changes (a booking): the document's row stays as it is.
+        this.moveDerived(id, before, doc);
+        this.cache.delete(id);
+        this.hot.partPut.run(id, text);
+        return;
+      }
+    }
+    this.moveDerived(id, before, doc);
+    this.cache.delete(id);
+    const text = this.serialize(doc);
+    if (sameIndexed) {
       // Same indexed keys (most writes: a task's next step): the document alone, no index touched.
       this.hot.update.run(text, id);
     } else {
       this.membership++;
       this.hot.put.run(id, k1, k2, k3, text);
     }
+    // The whole document is in its row now, the part's value included.
+    if (part) this.hot.partDelete.run(id);
   }
 
   /**
@@ -548,9 +600,10 @@ export class Collection<T> {
     this.membership++;
     const remove = () => {
       this.cache.delete(id);
+      if (this.part) this.hot.partDelete.run(id);
       return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
     };
-    if (!this.derived) return remove();
+    if (!this.derived) return this.part ? this.atomically(remove) : remove();
     return this.atomically(() => {
       this.moveDerived(id, this.stored(id), undefined);
       return remove();
@@ -563,9 +616,9 @@ export class Collection<T> {
     const limit = options.limit ?? -1;
     const rows = this.stmt(
       `find:${shape}`,
-      () => `SELECT doc FROM ${this.table}${clause} ORDER BY id LIMIT ?`,
-    ).all(...values, limit) as { doc: string }[];
-    return rows.map((r) => JSON.parse(r.doc) as T);
+      () => `SELECT doc, ${this.partColumn} FROM ${this.table}${clause} ORDER BY id LIMIT ?`,
+    ).all(...values, limit) as { doc: string; part: string | null }[];
+    return rows.map((r) => this.fromRow(r.doc, r.part));
   }
 
   /** Ids only (cheap listing), in id order. */
@@ -594,6 +647,7 @@ export class Collection<T> {
    * e.g. `countBy({ cluster }, '$.task.lastStatus')` -> { RUNNING: 3, PENDING: 1 }.
    */
   countBy(where: Record<string, string>, jsonPath: string): Record<string, number> {
+    if (this.part) throw new Error(`collection ${this.table} keeps a part aside: countBy would not see it`);
     const { clause, values, shape } = this.where(where);
     const rows = this.stmt(
       `countBy:${shape}`,
@@ -688,15 +742,30 @@ interface HotStatements {
   lookupDelete: Database.Statement;
   countSubtract: Database.Statement;
   countDeleteZero: Database.Statement;
+  partPut: Database.Statement;
+  partDelete: Database.Statement;
 }
 
-function prepareHot(sql: Database.Database, table: string, derived: boolean): HotStatements {
+function prepareHot(
+  sql: Database.Database,
+  table: string,
+  derived: boolean,
+  partColumn: string,
+): HotStatements {
   const put = sql.prepare(
     `INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET k1 = excluded.k1, k2 = excluded.k2, k3 = excluded.k3, doc = excluded.doc`,
   );
   const insert = sql.prepare(`INSERT INTO ${table} (id, k1, k2, k3, doc) VALUES (?, ?, ?, ?, ?)`);
-  const get = sql.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
+  const get = sql.prepare(`SELECT doc, ${partColumn} FROM ${table} WHERE id = ?`);
+  // Only run for a collection with a part (its side table exists then).
+  const hasPart = partColumn !== 'NULL AS part';
+  const partPut = hasPart
+    ? sql.prepare(
+        `INSERT INTO ${table}_part (id, part) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET part = excluded.part`,
+      )
+    : get;
+  const partDelete = hasPart ? sql.prepare(`DELETE FROM ${table}_part WHERE id = ?`) : get;
   const update = sql.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
   if (!derived) {
     // No derived tables: these are never run.
@@ -708,6 +777,8 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
       lookupDelete: get,
       countSubtract: get,
       countDeleteZero: get,
+      partPut,
+      partDelete,
     };
   }
   return {
@@ -718,5 +789,7 @@ function prepareHot(sql: Database.Database, table: string, derived: boolean): Ho
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
     countSubtract: sql.prepare(`UPDATE ${table}_count SET n = n - ? WHERE key = ? RETURNING n`),
     countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
+    partPut,
+    partDelete,
   };
 }

@@ -128,32 +128,36 @@ export class Db {
     return c;
   }
 
+  /**
+   * The `meta` table's statements, prepared once: `nextSeq` runs for every address allocated (each
+   * container instance registered), and preparing a statement costs more than running it.
+   */
+  private metaStatements: { get: Database.Statement; set: Database.Statement } | undefined;
+  private get meta(): { get: Database.Statement; set: Database.Statement } {
+    this.metaStatements ??= {
+      get: this.sql.prepare('SELECT value FROM meta WHERE key = ?'),
+      set: this.sql.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+    return this.metaStatements;
+  }
+
   /** Monotonic counter (e.g. task definition revisions per family), persisted. */
   nextSeq(name: string): number {
     const key = `seq:${name}`;
-    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    const next = (row ? Number(row.value) : 0) + 1;
-    this.sql
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, String(next));
+    const next = Number(this.getMeta(key) ?? 0) + 1;
+    this.setMeta(key, String(next));
     return next;
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined;
+    const row = this.meta.get.get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.sql
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    this.meta.set.run(key, value);
   }
 
   /**
