@@ -217,4 +217,104 @@ describe('service passes', () => {
     expect(started).toHaveLength(100); // ECS keeps the newest 100 events
     expect(Math.max(...started)).toBe(10);
   });
+
+  /** Runs `between` after each of the first `n` passes, before the next one (passes queued with `more` run on a later turn). */
+  function afterPasses(n: number, between: (pass: number) => void): void {
+    const original = worker.process.bind(worker);
+    let pass = 0;
+    vi.spyOn(worker, 'process').mockImplementation(async (serviceArn) => {
+      await original(serviceArn);
+      if (++pass <= n) between(pass);
+    });
+  }
+
+  /** What the service's record says of its one deployment, and what its tasks say. */
+  function counts(serviceArn: string) {
+    const svc = h.service(serviceArn).service;
+    const d = svc.deployments[0]!;
+    const mine = h.liveTasks(serviceArn).filter((t) => t.task.desiredStatus === 'RUNNING');
+    return {
+      record: [svc.runningCount, svc.pendingCount, d.runningCount, d.pendingCount],
+      tasks: [
+        mine.filter((t) => t.task.lastStatus === 'RUNNING').length,
+        mine.filter((t) => t.task.lastStatus !== 'RUNNING').length,
+      ],
+    };
+  }
+
+  it("goes on placing without reading the service's tasks while nothing else changed, with the counts and events of a full pass", async () => {
+    const arn = setup(3500, 20);
+    const seen: { read: number; record: (number | undefined)[]; tasks: number[] }[] = [];
+    // Between passes the agent starts some of the tasks: pending -> running moves no total.
+    afterPasses(4, () => {
+      seen.push({ read: worker.tasksRead, ...counts(arn) });
+      h.settle((t) => t.task.taskArn.endsWith('0'));
+    });
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(3500);
+    expect(worker.placingPasses).toBe(3); // 1,000 + 1,000 + 1,000 + 500
+    expect(seen.map((s) => s.read)).toEqual([0, 0, 0, 0]);
+    for (const s of seen) expect(s.record).toEqual([s.tasks[0], s.tasks[1], s.tasks[0], s.tasks[1]]);
+    expect(seen.map((s) => s.tasks[0]! + s.tasks[1]!)).toEqual([1000, 2000, 3000, 3500]);
+    const svc = h.service(arn).service;
+    expect(svc.deployments).toHaveLength(1);
+    expect(svc.deployments[0]).toMatchObject({
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+      failedTasks: 0,
+    });
+    const started = svc.events
+      .map((e) => /has started (\d+) tasks/.exec(e.message ?? '')?.[1])
+      .filter((n) => n !== undefined);
+    expect(started).toHaveLength(100);
+    expect(svc.events.filter((e) => /steady state/.test(e.message ?? ''))).toHaveLength(0);
+    expect(h.bookingViolations()).toEqual([]);
+    await steady(arn);
+    expect(h.service(arn).service.deployments[0]).toMatchObject({
+      rolloutState: 'COMPLETED',
+      runningCount: 3500,
+    });
+  });
+
+  it.each(['exits', 'asked to stop', 'asked to stop once RUNNING', 'instance drains'] as const)(
+    'reads the tasks again when, between passes, a task %s',
+    async (change) => {
+      const arn = setup(3000, 20);
+      let changed = '';
+      let drained = '';
+      const after: { read: number; placing: number }[] = [];
+      afterPasses(2, (pass) => {
+        after.push({ read: worker.tasksRead, placing: worker.placingPasses });
+        if (pass !== 1) return;
+        const t = desiredRunning(arn)[0]!;
+        changed = t.task.taskArn;
+        if (change === 'exits') {
+          h.db.tx(() => h.setLastStatus(t, 'STOPPED'));
+        } else if (change === 'instance drains') {
+          h.addInstance({ cpu: 4096, memory: 8192 });
+          drained = t.task.containerInstanceArn!;
+          h.setInstanceStatus(drained, 'DRAINING');
+        } else {
+          // StopTask: desired STOPPED; once RUNNING no count moves (running counts it until it leaves RUNNING).
+          if (change === 'asked to stop once RUNNING') h.settle((x) => x.task.taskArn === changed);
+          h.db.tx(() => {
+            const r = h.col.tasks.get(changed)!;
+            h.col.tasks.put(changed, { ...r, task: { ...r.task, desiredStatus: 'STOPPED' } });
+          });
+        }
+      });
+      await worker.idle();
+      // The second pass was a full one: it read the tasks (1,000) and did not go on from the first.
+      expect(after).toEqual([
+        { read: 0, placing: 0 },
+        { read: 1000, placing: 0 },
+      ]);
+      if (change !== 'instance drains')
+        expect(desiredRunning(arn).map((t) => t.task.taskArn)).not.toContain(changed);
+      await steady(arn);
+      expect(desiredRunning(arn)).toHaveLength(3000);
+      if (drained)
+        expect(h.liveTasks(arn).filter((t) => t.task.containerInstanceArn === drained)).toHaveLength(0);
+    },
+  );
 });
