@@ -152,7 +152,7 @@ export async function benchServicePass(argv: string[]): Promise<void> {
       totalMs: meter.totalMs,
       longestMs: meter.longestMs,
       read: meter.log.reduce((n, p) => n + p.read, 0),
-      log: meter.log,
+      log: [...meter.log],
     };
     // Held: from the deployment's completion (its tasks RUNNING long enough; the task set steady) on.
     for (;;) {

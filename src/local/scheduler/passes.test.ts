@@ -269,6 +269,27 @@ describe('service passes', () => {
     expect(started).toHaveLength(100);
     expect(svc.events.filter((e) => /steady state/.test(e.message ?? ''))).toHaveLength(0);
     expect(h.bookingViolations()).toEqual([]);
+
+    // All placed, not all RUNNING: the passes the agent's hints make write the counts, still without reading.
+    const read = worker.tasksRead;
+    vi.restoreAllMocks();
+    h.settle((t) => t.task.taskArn.endsWith('1') || t.task.taskArn.endsWith('2'));
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(worker.placingPasses).toBe(4);
+    expect(worker.tasksRead).toBe(read);
+    const now = counts(arn);
+    expect(now.record).toEqual([now.tasks[0], now.tasks[1], now.tasks[0], now.tasks[1]]);
+    expect(now.tasks[1]).toBeGreaterThan(0);
+    // All RUNNING: a full pass judges them (not long enough yet: no steady state).
+    h.settle();
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(worker.placingPasses).toBe(4);
+    expect(worker.tasksRead).toBe(read + 3500);
+    expect(h.service(arn).service.deployments[0]).toMatchObject({ runningCount: 3500, pendingCount: 0 });
     await steady(arn);
     expect(h.service(arn).service.deployments[0]).toMatchObject({
       rolloutState: 'COMPLETED',
@@ -317,4 +338,41 @@ describe('service passes', () => {
         expect(h.liveTasks(arn).filter((t) => t.task.containerInstanceArn === drained)).toHaveLength(0);
     },
   );
+
+  it('while every task is RUNNING but not long enough, passes before the last is wait without reading; then a full pass finds it steady', async () => {
+    const arn = setup(50, 5);
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(50);
+    // The agent starts them: 49 now, the last 30 ms later (stable after 3 steps of 20 ms: 60 ms).
+    const run = (t: TaskRecord) =>
+      h.db.tx(() => {
+        h.setLastStatus(t, 'RUNNING');
+        // Started now, with no step of its own due (the fake agent leaves the launch's next step).
+        const { nextTransitionAt: _, ...r } = h.col.tasks.get(t.task.taskArn)!;
+        h.col.tasks.put(t.task.taskArn, { ...r, task: { ...r.task, startedAt: h.nowMs / 1000 } });
+      });
+    const [last, ...others] = h.liveTasks(arn);
+    for (const t of others) run(t);
+    h.nowMs += 30;
+    run(last!);
+    const steadyEvents = () =>
+      h.service(arn).service.events.filter((e) => /has reached a steady state/.test(e.message ?? '')).length;
+    const read0 = worker.tasksRead;
+    const memo0 = worker.placingPasses;
+    hint(arn);
+    h.nowMs += 20; // 50 ms after the first started: a full pass, not steady yet
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(50);
+    h.nowMs += 20; // the recheck the first young task asked for: the last is not stable before 90 ms
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(50);
+    expect(worker.placingPasses - memo0).toBe(1);
+    expect(steadyEvents()).toBe(0);
+    expect(h.service(arn).service.deployments[0]?.rolloutState).toBe('IN_PROGRESS');
+    h.nowMs += 20; // 90 ms: a full pass, steady
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(100);
+    expect(steadyEvents()).toBe(1);
+    expect(h.service(arn).service.deployments[0]?.rolloutState).toBe('COMPLETED');
+  });
 });

@@ -38,7 +38,14 @@ import {
 import { applyCounts, applyDecision, stoppedByScheduler } from './apply-decision';
 import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
-import { reconcile, type Decision, type DeploymentUpdate, type InstanceState } from './reconcile';
+import {
+  exitsBeforeStable,
+  reconcile,
+  type Decision,
+  type DeploymentUpdate,
+  type InstanceState,
+  type ReconcileTask,
+} from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
 import { reconciledServiceTasks, sameValue, serviceRecordChanged } from './service-tasks';
 import {
@@ -108,13 +115,20 @@ interface SteadyMemo {
 }
 
 /**
- * What a pass that placed as many tasks as one pass may, with more to place, relied on: a service
- * scaling up with nothing else to do (one deployment, every task of it on an ACTIVE instance, none
- * stopping, failed or protected). While the record is the one that pass left, no task has left
- * the running and pending counts nor stopped being desired RUNNING, and the instances are ACTIVE,
- * the reconciler would decide the same again (place the rest), so the next pass places the next
- * tasks without reading and reconciling all of the service's tasks (up to 9,000 of 10,000 per pass
- * while a service is scaled 0 -> 10,000). The pass after the last of them is a full one.
+ * What a full pass over a service scaling up with nothing else to do relied on (one deployment,
+ * every task of it desired RUNNING on an ACTIVE instance, none stopping, failed or protected, none
+ * it could not place): tasks still to place, or tasks placed that are not all RUNNING yet. While
+ * the record is the one the last pass left, no task has left the running and pending counts nor
+ * stopped being desired RUNNING, and the instances are ACTIVE, the reconciler would decide the
+ * same again: place the rest (up to 1,000 a pass), stop nothing, not steady while fewer than the
+ * desired count run (whichever tasks have been RUNNING long enough). So the next passes place the
+ * next tasks and write the counts (from the store's counters) without reading and reconciling all
+ * of the service's tasks: while a service is scaled 0 -> 10,000 that was up to 10,000 task records
+ * a pass, about 15 times. Once all run, a full pass judges their health: if they are not all
+ * RUNNING long enough yet, the memo says when the last of them will be (`settleAtMs`), and passes
+ * before then decide nothing without reading the tasks (a full pass would decide the same: the
+ * tasks are the same RUNNING ones), the next full pass comes then. Anything else that changes
+ * makes the next pass a full one.
  */
 interface PlacingMemo {
   record: ServiceRecord;
@@ -125,11 +139,16 @@ interface PlacingMemo {
   instances: Set<string>;
   /** The PRIMARY deployment's update as the full pass decided it (its desired count, no rollout change). */
   update: DeploymentUpdate;
-  /** Tasks still to place for it. */
+  /** Tasks still to place for it (0: all placed, not all RUNNING yet). */
   remaining: number;
   /** Tasks desired RUNNING by capacity provider (placement's strategy shares). */
   existing: Map<string, number>;
+  /** All placed and RUNNING: when the last of them will have been RUNNING long enough (clock ms, whole). */
+  settleAtMs?: number;
 }
+
+/** Epoch seconds to whole milliseconds, as the reconciler compares times. */
+const wholeMs = (seconds: number): number => Math.round(seconds * 1000);
 
 /** Hinted passes of a service are at least this far apart (ms; less when a lifecycle step is shorter). */
 const HINT_GAP_MS = 250;
@@ -331,7 +350,7 @@ export class ServiceScheduler implements Runnable {
       placingMemo &&
       messages.length === 0 &&
       sync.unhealthy.length === 0 &&
-      this.stillPlacing(placingMemo, rec)
+      this.stillPlacing(placingMemo, rec, nowMs)
     )
       return this.continuePlacing(rec, placingMemo, nowMs);
     const stopped: TaskRecord[] = [];
@@ -359,13 +378,12 @@ export class ServiceScheduler implements Runnable {
         sync.messages.length === 0,
       );
     }
-    const decision = reconcile(
-      reconcileInput(rec, tasks, instanceState, {
-        stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
-        daemonInstances: svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined,
-        now,
-      }),
-    );
+    const input = reconcileInput(rec, tasks, instanceState, {
+      stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
+      daemonInstances: svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined,
+      now,
+    });
+    const decision = reconcile(input);
 
     const byArn = new Map(tasks.map((t) => [t.task.taskArn, t]));
     for (const s of decision.stop) {
@@ -433,8 +451,8 @@ export class ServiceScheduler implements Runnable {
       svc.schedulingStrategy !== 'DAEMON' &&
       service.status === 'ACTIVE';
     const placing =
-      more && started.length > 0 && unable === undefined && stopped.length === 0 && sync.messages.length === 0
-        ? this.placingMemo(after, decision, tasks, started, existing)
+      !decision.steady && unable === undefined && stopped.length === 0 && sync.messages.length === 0
+        ? this.placingMemo(after, decision, tasks, input.tasks, started, existing, input.stableSeconds ?? 0)
         : undefined;
     return {
       stopped,
@@ -448,16 +466,18 @@ export class ServiceScheduler implements Runnable {
   }
 
   /**
-   * After a full pass that placed tasks with more to place: what the next pass may rely on to go on
-   * placing (PlacingMemo), or undefined when the service has anything else to do. Read after the
-   * pass's writes, in its transaction.
+   * After a full pass over a service scaling up: what the next passes may rely on (PlacingMemo), or
+   * undefined when the service has anything else to do. Read after the pass's writes, in its
+   * transaction.
    */
   private placingMemo(
     record: ServiceRecord,
     decision: Decision,
     tasks: TaskRecord[],
+    views: readonly ReconcileTask[],
     started: TaskRecord[],
     existing: ReadonlyMap<string, number>,
+    stableSeconds: number,
   ): PlacingMemo | undefined {
     const svc = record.service;
     const [place, ...otherPlaces] = decision.place;
@@ -465,12 +485,11 @@ export class ServiceScheduler implements Runnable {
     if (
       svc.status !== 'ACTIVE' ||
       svc.schedulingStrategy === 'DAEMON' ||
-      !place ||
       otherPlaces.length > 0 ||
-      place.instanceArns !== undefined ||
+      place?.instanceArns !== undefined ||
       !update ||
       otherUpdates.length > 0 ||
-      update.id !== place.deploymentId ||
+      (place && update.id !== place.deploymentId) ||
       update.status !== 'PRIMARY' ||
       update.rolloutState !== undefined ||
       decision.stop.length > 0 ||
@@ -488,7 +507,7 @@ export class ServiceScheduler implements Runnable {
       // Every task not STOPPED is one of the deployment's, desired RUNNING, counted and on an ACTIVE instance.
       if (
         task.desiredStatus !== 'RUNNING' ||
-        t.deploymentId !== place.deploymentId ||
+        t.deploymentId !== update.id ||
         (task.lastStatus !== 'RUNNING' && !PENDING_STATUSES.has(task.lastStatus))
       )
         return undefined;
@@ -500,8 +519,20 @@ export class ServiceScheduler implements Runnable {
     }
     const counts = taskCounts.service(this.col.tasks, svc.serviceArn);
     if (counts.running + counts.pending !== live) return undefined;
-    const remaining = place.count - started.length;
-    if (remaining <= 0) return undefined;
+    const remaining = (place?.count ?? 0) - started.length;
+    if (remaining < 0) return undefined;
+    let settleAtMs: number | undefined;
+    if (remaining === 0 && counts.running >= update.desiredCount) {
+      // All RUNNING, some not long enough yet (the decision is not steady): when will the last be?
+      if (counts.running !== update.desiredCount || live !== update.desiredCount) return undefined;
+      settleAtMs = 0;
+      for (const v of views) {
+        if (v.lastStatus === 'STOPPED') continue;
+        if (exitsBeforeStable(v, stableSeconds)) return undefined;
+        settleAtMs = Math.max(settleAtMs, wholeMs(v.startedAt ?? 0) + wholeMs(stableSeconds));
+      }
+      if (settleAtMs <= wholeMs(epochSeconds(this.deps.clock.now()))) return undefined;
+    }
     const placedExisting = new Map(existing);
     for (const t of started) {
       const name = t.task.capacityProviderName;
@@ -515,14 +546,22 @@ export class ServiceScheduler implements Runnable {
       update,
       remaining,
       existing: placedExisting,
+      ...(settleAtMs !== undefined ? { settleAtMs } : {}),
     };
   }
 
-  /** Whether a placing pass may go on (see PlacingMemo): O(the service's instances). */
-  private stillPlacing(memo: PlacingMemo, rec: ServiceRecord): boolean {
+  /** Whether a pass may go on from the memo (see PlacingMemo): O(the service's instances). */
+  private stillPlacing(memo: PlacingMemo, rec: ServiceRecord, nowMs: number): boolean {
     if (!sameValue(memo.record, rec)) return false;
     const counts = taskCounts.service(this.col.tasks, rec.service.serviceArn);
+    // (A task that leaves these counts is no longer desired RUNNING either, but the counts are what the memo is of.)
     if (counts.running + counts.pending !== memo.live) return false;
+    // All placed and all RUNNING: whether they have been long enough (steady) needs the tasks, unless
+    // the memo knows it is not yet time.
+    if (memo.remaining === 0 && counts.running >= memo.update.desiredCount) {
+      if (memo.settleAtMs === undefined || counts.running !== memo.live) return false;
+      if (wholeMs(epochSeconds(nowMs)) >= memo.settleAtMs) return false;
+    }
     if (this.desiredRunning(rec) !== memo.desiredRunning) return false;
     for (const i of memo.instances) {
       if (this.col.containerInstances.peek(i)?.containerInstance.status !== 'ACTIVE') return false;
@@ -531,9 +570,9 @@ export class ServiceScheduler implements Runnable {
   }
 
   /**
-   * A pass that goes on placing what the last one decided (see PlacingMemo): the next tasks, their
-   * "has started" events, and the service's and deployment's counts from the store's counters (as
-   * the full pass counts them from the tasks: here every task not STOPPED is the deployment's and
+   * A pass that goes on from the last one (see PlacingMemo): the next tasks placed with their "has
+   * started" events, and the service's and deployment's counts from the store's counters (as the
+   * full pass counts them from the tasks: here every task not STOPPED is the deployment's and
    * desired RUNNING).
    */
   private continuePlacing(rec: ServiceRecord, memo: PlacingMemo, nowMs: number): PassResult {
@@ -542,7 +581,7 @@ export class ServiceScheduler implements Runnable {
     const svc = rec.service;
     const id = memo.update.id;
     const count = Math.min(memo.remaining, MAX_PLACED_PER_PASS);
-    const result = this.place(rec, memo.existing, id, count, undefined);
+    const result = count > 0 ? this.place(rec, memo.existing, id, count, undefined) : { tasks: [] };
     const started = result.tasks;
     this.tasksPlaced += started.length;
     const messages = started.length ? startedTasksMessages(svc.serviceName, started) : [];
@@ -570,8 +609,17 @@ export class ServiceScheduler implements Runnable {
     };
     this.putService(rec, after);
     const remaining = memo.remaining - started.length;
+    if (memo.settleAtMs !== undefined) {
+      // All RUNNING, not long enough yet: nothing changed (the record neither), look again then.
+      return {
+        stopped: [],
+        changed: false,
+        recheckIn: (memo.settleAtMs - wholeMs(now)) / 1000,
+        placing: { ...memo, record: after },
+      };
+    }
     let next: PlacingMemo | undefined;
-    if (started.length === count && remaining > 0) {
+    if (started.length === count && (remaining > 0 || running < memo.update.desiredCount)) {
       const instances = new Set(memo.instances);
       const existing = new Map(memo.existing);
       for (const t of started) {
@@ -592,7 +640,8 @@ export class ServiceScheduler implements Runnable {
     return {
       stopped: [],
       changed: started.length > 0,
-      ...(next ? { more: true, placing: next } : {}),
+      ...(next && remaining > 0 ? { more: true } : {}),
+      ...(next ? { placing: next } : {}),
     };
   }
 
