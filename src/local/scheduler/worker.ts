@@ -504,8 +504,10 @@ export class ServiceScheduler implements Runnable {
     for (const t of [...tasks, ...started]) {
       const task = t.task;
       if (task.lastStatus === 'STOPPED') continue;
-      // Every task not STOPPED is one of the deployment's, desired RUNNING, counted and on an ACTIVE instance.
+      // Every task not STOPPED is one of the deployment's, desired RUNNING, counted and on an ACTIVE
+      // instance (not waiting for its capacity provider to give it one the memo would not watch).
       if (
+        t.awaitingCapacity !== undefined ||
         task.desiredStatus !== 'RUNNING' ||
         t.deploymentId !== update.id ||
         (task.lastStatus !== 'RUNNING' && !PENDING_STATUSES.has(task.lastStatus))
@@ -619,7 +621,8 @@ export class ServiceScheduler implements Runnable {
       };
     }
     let next: PlacingMemo | undefined;
-    if (started.length === count && (remaining > 0 || running < memo.update.desiredCount)) {
+    const waiting = started.some((t) => t.awaitingCapacity !== undefined);
+    if (started.length === count && !waiting && (remaining > 0 || running < memo.update.desiredCount)) {
       const instances = new Set(memo.instances);
       const existing = new Map(memo.existing);
       for (const t of started) {
@@ -630,7 +633,8 @@ export class ServiceScheduler implements Runnable {
       next = {
         record: after,
         live: running + pending,
-        desiredRunning: this.desiredRunning(after),
+        // What stillPlacing read at the start of this pass, and the tasks it placed since.
+        desiredRunning: memo.desiredRunning + started.length,
         instances,
         update: memo.update,
         remaining,
@@ -640,7 +644,7 @@ export class ServiceScheduler implements Runnable {
     return {
       stopped: [],
       changed: started.length > 0,
-      ...(next && remaining > 0 ? { more: true } : {}),
+      ...(started.length === count && remaining > 0 ? { more: true } : {}),
       ...(next ? { placing: next } : {}),
     };
   }
