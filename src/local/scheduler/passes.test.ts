@@ -375,4 +375,21 @@ describe('service passes', () => {
     expect(steadyEvents()).toBe(1);
     expect(h.service(arn).service.deployments[0]?.rolloutState).toBe('COMPLETED');
   });
+
+  it('a continued pass that cannot place them all says so once, as a full pass does', async () => {
+    const arn = setup(6000, 20); // room for 5,120 (256 tasks of 32 MiB an instance)
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(5120);
+    expect(worker.placingPasses).toBe(5);
+    const unable = () =>
+      h.service(arn).service.events.filter((e) => /was unable to place a task/.test(e.message ?? '')).length;
+    expect(unable()).toBe(1);
+    const c = counts(arn);
+    expect(c.record).toEqual([0, 5120, 0, 5120]);
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(unable()).toBe(1); // once a minute
+    expect(h.liveTasks(arn)).toHaveLength(5120);
+  });
 });

@@ -644,7 +644,8 @@ export class ServiceScheduler implements Runnable {
     return {
       stopped: [],
       changed: started.length > 0,
-      ...(started.length === count && remaining > 0 ? { more: true } : {}),
+      // As a full pass: more to place than one pass may, some placed: the next pass comes at once.
+      ...(count < memo.remaining && started.length > 0 ? { more: true } : {}),
       ...(next ? { placing: next } : {}),
     };
   }
