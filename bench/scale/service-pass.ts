@@ -123,6 +123,7 @@ export async function benchServicePass(argv: string[]): Promise<void> {
       return out.services[0]?.runningCount ?? 0;
     };
     meter.reset();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     if (taskSet) {
       await c.call('CreateService', {
@@ -147,6 +148,7 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     }
     while ((await describe('DescribeServices, scaling up')) < tasks) await sleep(20);
     const upMs = performance.now() - t0;
+    const upCpu = process.cpuUsage(cpu0);
     const up = {
       count: meter.count,
       totalMs: meter.totalMs,
@@ -218,6 +220,10 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     console.log(
       table([
         { figure: `tasks/s to RUNNING (0 -> ${tasks})`, value: fmt((1000 * tasks) / upMs, 0) },
+        {
+          figure: 'CPU us per task while scaling up (process, client included)',
+          value: fmt((upCpu.user + upCpu.system) / tasks, 0),
+        },
         { figure: 'passes while scaling up', value: up.count },
         { figure: 'time in passes while scaling up (ms)', value: fmt(up.totalMs, 0) },
         { figure: 'longest pass (ms)', value: fmt(up.longestMs, 0) },
