@@ -15,7 +15,10 @@
  * the service (`prompt` hints), rechecks and the resync keep their timing. A service its last full
  * pass found steady is passed without reading its tasks while nothing that pass relied on changed
  * (`SteadyMemo`): its record, its running, pending and desired-RUNNING counts (store counters
- * and one index count), and the instances its tasks run on.
+ * and one index count), and the instances its tasks run on. Likewise a service scaling up with
+ * nothing else to do (`PlacingMemo`): the passes after a full one place the next tasks (1,000 a
+ * pass), write the counts while the placed tasks start, and wait for the last to be RUNNING long
+ * enough, without reading the service's tasks; a full pass then finds it steady.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
