@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --only service-pass [--quick]`: the service scheduler's passes at scale (issue 14).
+ * `npm run bench -- --only service-pass [--quick] [--log]`: the service scheduler's passes at scale (issue 14).
  * One process: the control plane listens on a loopback port and this client talks to it over HTTP.
  * A service is scaled 0 -> 10,000 tasks on 1,000 instances (--quick: 2,000 on 200) with lifecycle
  * steps of 200 ms; meanwhile one client calls DescribeServices every 20 ms. Printed: tasks/s to
@@ -8,7 +8,9 @@
  * deployment's completion) while other tasks are run and stopped in the cluster, with the passes
  * per second meanwhile (hints, rechecks and the resync) and how many found the service still
  * steady without reading its tasks. `--task-set`: the same with the EXTERNAL deployment controller,
- * the service's tasks in one task set (CreateTaskSet, scale 100 %). Figures only: nothing asserts a time.
+ * the service's tasks in one task set (CreateTaskSet, scale 100 %). `--log`: each pass while scaling
+ * up (when it started, how long it took, the task records it read and the tasks it placed).
+ * Figures only: nothing asserts a time.
  */
 import { LocalControlPlane } from '../../src/local/index';
 import { ServiceScheduler } from '../../src/local/scheduler/worker';
@@ -20,12 +22,23 @@ class PassMeter {
   totalMs = 0;
   longestMs = 0;
   times: number[] = [];
+  /** Each pass: when it started (ms since the reset), how long it took, tasks it read and placed. */
+  log: { atMs: number; ms: number; read: number; placed: number }[] = [];
+  origin = performance.now();
   scheduler: ServiceScheduler | undefined;
   reset(): void {
     this.count = 0;
     this.totalMs = 0;
     this.longestMs = 0;
     this.times = [];
+    this.log = [];
+    this.origin = performance.now();
+  }
+  get tasksRead(): number {
+    return this.scheduler?.tasksRead ?? 0;
+  }
+  get tasksPlaced(): number {
+    return this.scheduler?.tasksPlaced ?? 0;
   }
   get medianMs(): number {
     return quantile(
@@ -45,6 +58,8 @@ function meterPasses(): PassMeter {
   proto.process = async function (this: ServiceScheduler, serviceArn: string) {
     meter.scheduler = this;
     const t0 = performance.now();
+    const read = meter.tasksRead;
+    const placed = meter.tasksPlaced;
     try {
       return await original.call(this, serviceArn);
     } finally {
@@ -53,6 +68,12 @@ function meterPasses(): PassMeter {
       meter.totalMs += ms;
       meter.longestMs = Math.max(meter.longestMs, ms);
       meter.times.push(ms);
+      meter.log.push({
+        atMs: t0 - meter.origin,
+        ms,
+        read: meter.tasksRead - read,
+        placed: meter.tasksPlaced - placed,
+      });
     }
   };
   return meter;
@@ -102,6 +123,7 @@ export async function benchServicePass(argv: string[]): Promise<void> {
       return out.services[0]?.runningCount ?? 0;
     };
     meter.reset();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     if (taskSet) {
       await c.call('CreateService', {
@@ -126,7 +148,14 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     }
     while ((await describe('DescribeServices, scaling up')) < tasks) await sleep(20);
     const upMs = performance.now() - t0;
-    const up = { count: meter.count, totalMs: meter.totalMs, longestMs: meter.longestMs };
+    const upCpu = process.cpuUsage(cpu0);
+    const up = {
+      count: meter.count,
+      totalMs: meter.totalMs,
+      longestMs: meter.longestMs,
+      read: meter.log.reduce((n, p) => n + p.read, 0),
+      log: [...meter.log],
+    };
     // Held: from the deployment's completion (its tasks RUNNING long enough; the task set steady) on.
     for (;;) {
       const out = await c.call<{
@@ -171,6 +200,18 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     const heldS = (performance.now() - h0) / 1000;
     const steady = meter.steadyPasses === undefined ? 'n/a' : String(meter.steadyPasses - steadyBefore);
 
+    if (argv.includes('--log')) {
+      console.log(
+        table(
+          up.log.map((p) => ({
+            'at (ms)': fmt(p.atMs, 0),
+            'pass (ms)': fmt(p.ms, 1),
+            'tasks read': p.read,
+            placed: p.placed,
+          })),
+        ),
+      );
+    }
     console.log(
       table(
         lat.rows().map((r) => ({ action: r.action, count: r.count, p50: fmt(r.p50, 2), p99: fmt(r.p99, 2) })),
@@ -179,9 +220,14 @@ export async function benchServicePass(argv: string[]): Promise<void> {
     console.log(
       table([
         { figure: `tasks/s to RUNNING (0 -> ${tasks})`, value: fmt((1000 * tasks) / upMs, 0) },
+        {
+          figure: 'CPU us per task while scaling up (process, client included)',
+          value: fmt((upCpu.user + upCpu.system) / tasks, 0),
+        },
         { figure: 'passes while scaling up', value: up.count },
         { figure: 'time in passes while scaling up (ms)', value: fmt(up.totalMs, 0) },
         { figure: 'longest pass (ms)', value: fmt(up.longestMs, 0) },
+        { figure: 'task records read by passes while scaling up', value: up.read },
         { figure: 'passes/s while held (RunTask churn)', value: fmt(meter.count / heldS, 2) },
         { figure: 'of those, steady without reading tasks', value: steady },
         { figure: 'pass while held, median (ms)', value: fmt(meter.medianMs, 2) },

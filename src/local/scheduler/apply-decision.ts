@@ -44,22 +44,23 @@ export function stoppedByScheduler(
   };
 }
 
-/** The service after the decision: deployments with counts from the tasks (running, pending, failed), status. */
-export function applyDecision(
-  svc: WireService,
-  decision: Decision,
-  tasks: TaskRecord[],
-  now: number,
-): WireService {
-  const failedOf = (id: string) => decision.failedTasks.get(id) ?? 0;
-  const counts = new Map<string, { running: number; pending: number }>();
+/** Running and pending tasks desired RUNNING, in all and by deployment (what a service and its deployments report). */
+export interface DeploymentCounts {
+  running: number;
+  pending: number;
+  byDeployment: Map<string, { running: number; pending: number }>;
+}
+
+/** The counts of `tasks` (those desired RUNNING, RUNNING or not yet). */
+export function deploymentCounts(tasks: Iterable<TaskRecord>): DeploymentCounts {
+  const byDeployment = new Map<string, { running: number; pending: number }>();
   let running = 0;
   let pending = 0;
   for (const t of tasks) {
     if (t.task.desiredStatus !== 'RUNNING') continue;
     const key = t.deploymentId ?? '';
-    const c = counts.get(key) ?? { running: 0, pending: 0 };
-    counts.set(key, c);
+    const c = byDeployment.get(key) ?? { running: 0, pending: 0 };
+    byDeployment.set(key, c);
     if (t.task.lastStatus === 'RUNNING') {
       c.running++;
       running++;
@@ -68,6 +69,32 @@ export function applyDecision(
       pending++;
     }
   }
+  return { running, pending, byDeployment };
+}
+
+/** What of a decision the service record takes. */
+export type AppliedDecision = Pick<Decision, 'deploymentUpdates' | 'failedTasks' | 'serviceStatus'>;
+
+/** The service after the decision: deployments with counts from the tasks (running, pending, failed), status. */
+export function applyDecision(
+  svc: WireService,
+  decision: Decision,
+  tasks: TaskRecord[],
+  now: number,
+): WireService {
+  return applyCounts(svc, decision, deploymentCounts(tasks), now);
+}
+
+/** `applyDecision` with the counts already known (a continued pass reads them from the store's counters). */
+export function applyCounts(
+  svc: WireService,
+  decision: AppliedDecision,
+  taskCounts: DeploymentCounts,
+  now: number,
+): WireService {
+  const failedOf = (id: string) => decision.failedTasks.get(id) ?? 0;
+  const counts = taskCounts.byDeployment;
+  const { running, pending } = taskCounts;
   const updates = new Map(decision.deploymentUpdates.map((u) => [u.id, u]));
   const deployments = svc.deployments.flatMap((d) => {
     const id = d.id ?? '';

@@ -217,4 +217,179 @@ describe('service passes', () => {
     expect(started).toHaveLength(100); // ECS keeps the newest 100 events
     expect(Math.max(...started)).toBe(10);
   });
+
+  /** Runs `between` after each of the first `n` passes, before the next one (passes queued with `more` run on a later turn). */
+  function afterPasses(n: number, between: (pass: number) => void): void {
+    const original = worker.process.bind(worker);
+    let pass = 0;
+    vi.spyOn(worker, 'process').mockImplementation(async (serviceArn) => {
+      await original(serviceArn);
+      if (++pass <= n) between(pass);
+    });
+  }
+
+  /** What the service's record says of its one deployment, and what its tasks say. */
+  function counts(serviceArn: string) {
+    const svc = h.service(serviceArn).service;
+    const d = svc.deployments[0]!;
+    const mine = h.liveTasks(serviceArn).filter((t) => t.task.desiredStatus === 'RUNNING');
+    return {
+      record: [svc.runningCount, svc.pendingCount, d.runningCount, d.pendingCount],
+      tasks: [
+        mine.filter((t) => t.task.lastStatus === 'RUNNING').length,
+        mine.filter((t) => t.task.lastStatus !== 'RUNNING').length,
+      ],
+    };
+  }
+
+  it("goes on placing without reading the service's tasks while nothing else changed, with the counts and events of a full pass", async () => {
+    const arn = setup(3500, 20);
+    const seen: { read: number; record: (number | undefined)[]; tasks: number[] }[] = [];
+    // Between passes the agent starts some of the tasks: pending -> running moves no total.
+    afterPasses(4, () => {
+      seen.push({ read: worker.tasksRead, ...counts(arn) });
+      h.settle((t) => t.task.taskArn.endsWith('0'));
+    });
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(3500);
+    expect(worker.placingPasses).toBe(3); // 1,000 + 1,000 + 1,000 + 500
+    expect(seen.map((s) => s.read)).toEqual([0, 0, 0, 0]);
+    for (const s of seen) expect(s.record).toEqual([s.tasks[0], s.tasks[1], s.tasks[0], s.tasks[1]]);
+    expect(seen.map((s) => s.tasks[0]! + s.tasks[1]!)).toEqual([1000, 2000, 3000, 3500]);
+    const svc = h.service(arn).service;
+    expect(svc.deployments).toHaveLength(1);
+    expect(svc.deployments[0]).toMatchObject({
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+      failedTasks: 0,
+    });
+    const started = svc.events
+      .map((e) => /has started (\d+) tasks/.exec(e.message ?? '')?.[1])
+      .filter((n) => n !== undefined);
+    expect(started).toHaveLength(100);
+    expect(svc.events.filter((e) => /steady state/.test(e.message ?? ''))).toHaveLength(0);
+    expect(h.bookingViolations()).toEqual([]);
+
+    // All placed, not all RUNNING: the passes the agent's hints make write the counts, still without reading.
+    const read = worker.tasksRead;
+    vi.restoreAllMocks();
+    h.settle((t) => t.task.taskArn.endsWith('1') || t.task.taskArn.endsWith('2'));
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(worker.placingPasses).toBe(4);
+    expect(worker.tasksRead).toBe(read);
+    const now = counts(arn);
+    expect(now.record).toEqual([now.tasks[0], now.tasks[1], now.tasks[0], now.tasks[1]]);
+    expect(now.tasks[1]).toBeGreaterThan(0);
+    // All RUNNING: a full pass judges them (not long enough yet: no steady state).
+    h.settle();
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(worker.placingPasses).toBe(4);
+    expect(worker.tasksRead).toBe(read + 3500);
+    expect(h.service(arn).service.deployments[0]).toMatchObject({ runningCount: 3500, pendingCount: 0 });
+    await steady(arn);
+    expect(h.service(arn).service.deployments[0]).toMatchObject({
+      rolloutState: 'COMPLETED',
+      runningCount: 3500,
+    });
+  });
+
+  it.each(['exits', 'asked to stop', 'asked to stop once RUNNING', 'instance drains'] as const)(
+    'reads the tasks again when, between passes, a task %s',
+    async (change) => {
+      const arn = setup(3000, 20);
+      let changed = '';
+      let drained = '';
+      const after: { read: number; placing: number }[] = [];
+      afterPasses(2, (pass) => {
+        after.push({ read: worker.tasksRead, placing: worker.placingPasses });
+        if (pass !== 1) return;
+        const t = desiredRunning(arn)[0]!;
+        changed = t.task.taskArn;
+        if (change === 'exits') {
+          h.db.tx(() => h.setLastStatus(t, 'STOPPED'));
+        } else if (change === 'instance drains') {
+          h.addInstance({ cpu: 4096, memory: 8192 });
+          drained = t.task.containerInstanceArn!;
+          h.setInstanceStatus(drained, 'DRAINING');
+        } else {
+          // StopTask: desired STOPPED; once RUNNING no count moves (running counts it until it leaves RUNNING).
+          if (change === 'asked to stop once RUNNING') h.settle((x) => x.task.taskArn === changed);
+          h.db.tx(() => {
+            const r = h.col.tasks.get(changed)!;
+            h.col.tasks.put(changed, { ...r, task: { ...r.task, desiredStatus: 'STOPPED' } });
+          });
+        }
+      });
+      await worker.idle();
+      // The second pass was a full one: it read the tasks (1,000) and did not go on from the first.
+      expect(after).toEqual([
+        { read: 0, placing: 0 },
+        { read: 1000, placing: 0 },
+      ]);
+      if (change !== 'instance drains')
+        expect(desiredRunning(arn).map((t) => t.task.taskArn)).not.toContain(changed);
+      await steady(arn);
+      expect(desiredRunning(arn)).toHaveLength(3000);
+      if (drained)
+        expect(h.liveTasks(arn).filter((t) => t.task.containerInstanceArn === drained)).toHaveLength(0);
+    },
+  );
+
+  it('while every task is RUNNING but not long enough, passes before the last is wait without reading; then a full pass finds it steady', async () => {
+    const arn = setup(50, 5);
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(50);
+    // The agent starts them: 49 now, the last 30 ms later (stable after 3 steps of 20 ms: 60 ms).
+    const run = (t: TaskRecord) =>
+      h.db.tx(() => {
+        h.setLastStatus(t, 'RUNNING');
+        // Started now, with no step of its own due (the fake agent leaves the launch's next step).
+        const { nextTransitionAt: _, ...r } = h.col.tasks.get(t.task.taskArn)!;
+        h.col.tasks.put(t.task.taskArn, { ...r, task: { ...r.task, startedAt: h.nowMs / 1000 } });
+      });
+    const [last, ...others] = h.liveTasks(arn);
+    for (const t of others) run(t);
+    h.nowMs += 30;
+    run(last!);
+    const steadyEvents = () =>
+      h.service(arn).service.events.filter((e) => /has reached a steady state/.test(e.message ?? '')).length;
+    const read0 = worker.tasksRead;
+    const memo0 = worker.placingPasses;
+    hint(arn);
+    h.nowMs += 20; // 50 ms after the first started: a full pass, not steady yet
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(50);
+    h.nowMs += 20; // the recheck the first young task asked for: the last is not stable before 90 ms
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(50);
+    expect(worker.placingPasses - memo0).toBe(1);
+    expect(steadyEvents()).toBe(0);
+    expect(h.service(arn).service.deployments[0]?.rolloutState).toBe('IN_PROGRESS');
+    h.nowMs += 20; // 90 ms: a full pass, steady
+    await worker.idle();
+    expect(worker.tasksRead - read0).toBe(100);
+    expect(steadyEvents()).toBe(1);
+    expect(h.service(arn).service.deployments[0]?.rolloutState).toBe('COMPLETED');
+  });
+
+  it('a continued pass that cannot place them all says so once, as a full pass does', async () => {
+    const arn = setup(6000, 20); // room for 5,120 (256 tasks of 32 MiB an instance)
+    await worker.idle();
+    expect(h.liveTasks(arn)).toHaveLength(5120);
+    expect(worker.placingPasses).toBe(5);
+    const unable = () =>
+      h.service(arn).service.events.filter((e) => /was unable to place a task/.test(e.message ?? '')).length;
+    expect(unable()).toBe(1);
+    const c = counts(arn);
+    expect(c.record).toEqual([0, 5120, 0, 5120]);
+    hint(arn);
+    h.nowMs += GAP_MS;
+    await worker.idle();
+    expect(unable()).toBe(1); // once a minute
+    expect(h.liveTasks(arn)).toHaveLength(5120);
+  });
 });

@@ -15,7 +15,10 @@
  * the service (`prompt` hints), rechecks and the resync keep their timing. A service its last full
  * pass found steady is passed without reading its tasks while nothing that pass relied on changed
  * (`SteadyMemo`): its record, its running, pending and desired-RUNNING counts (store counters
- * and one index count), and the instances its tasks run on.
+ * and one index count), and the instances its tasks run on. Likewise a service scaling up with
+ * nothing else to do (`PlacingMemo`): the passes after a full one place the next tasks (1,000 a
+ * pass), write the counts while the placed tasks start, and wait for the last to be RUNNING long
+ * enough, without reading the service's tasks; a full pass then finds it steady.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
@@ -25,6 +28,7 @@ import { resolvedStrategy } from '../ecs/capacity-providers';
 import { taskCounts, taskKeys } from '../ecs/counts';
 import { runsOnFargate } from '../ecs/launch-capacity';
 import {
+  PENDING_STATUSES,
   ecsCollections,
   type EcsCollections,
   type LaunchCapacity,
@@ -34,10 +38,17 @@ import {
   type Wire,
   type WireService,
 } from '../ecs/model';
-import { applyDecision, stoppedByScheduler } from './apply-decision';
+import { applyCounts, applyDecision, stoppedByScheduler } from './apply-decision';
 import { recordServiceDeployments } from './deployment-history';
 import { daemonInstances, launchTasks } from './launch';
-import { reconcile, type InstanceState } from './reconcile';
+import {
+  exitsBeforeStable,
+  reconcile,
+  type Decision,
+  type DeploymentUpdate,
+  type InstanceState,
+  type ReconcileTask,
+} from './reconcile';
 import { instanceStates, reconcileInput } from './service-input';
 import { reconciledServiceTasks, sameValue, serviceRecordChanged } from './service-tasks';
 import {
@@ -81,6 +92,8 @@ interface PassResult {
   gone?: boolean;
   /** It placed as many tasks as one pass may and more are to be placed: look again at once. */
   more?: boolean;
+  /** ... and the next pass may go on placing without reading the tasks again (see PlacingMemo). */
+  placing?: PlacingMemo;
   /** The service is DRAINING (deleted): its hints are not held back, so it is INACTIVE as soon as its last task stops. */
   draining?: boolean;
 }
@@ -103,6 +116,42 @@ interface SteadyMemo {
   /** The container instances its tasks run on: each must still be ACTIVE. */
   instances: string[];
 }
+
+/**
+ * What a full pass over a service scaling up with nothing else to do relied on (one deployment,
+ * every task of it desired RUNNING on an ACTIVE instance, none stopping, failed or protected, none
+ * it could not place): tasks still to place, or tasks placed that are not all RUNNING yet. While
+ * the record is the one the last pass left, no task has left the running and pending counts nor
+ * stopped being desired RUNNING, and the instances are ACTIVE, the reconciler would decide the
+ * same again: place the rest (up to 1,000 a pass), stop nothing, not steady while fewer than the
+ * desired count run (whichever tasks have been RUNNING long enough). So the next passes place the
+ * next tasks and write the counts (from the store's counters) without reading and reconciling all
+ * of the service's tasks: while a service is scaled 0 -> 10,000 that was up to 10,000 task records
+ * a pass, about 15 times. Once all run, a full pass judges their health: if they are not all
+ * RUNNING long enough yet, the memo says when the last of them will be (`settleAtMs`), and passes
+ * before then decide nothing without reading the tasks (a full pass would decide the same: the
+ * tasks are the same RUNNING ones), the next full pass comes then. Anything else that changes
+ * makes the next pass a full one.
+ */
+interface PlacingMemo {
+  record: ServiceRecord;
+  /** Running plus pending tasks (store counters): a task placed moves from one to the other. */
+  live: number;
+  desiredRunning: number;
+  /** The container instances the service's tasks run on: each must still be ACTIVE. */
+  instances: Set<string>;
+  /** The PRIMARY deployment's update as the full pass decided it (its desired count, no rollout change). */
+  update: DeploymentUpdate;
+  /** Tasks still to place for it (0: all placed, not all RUNNING yet). */
+  remaining: number;
+  /** Tasks desired RUNNING by capacity provider (placement's strategy shares). */
+  existing: Map<string, number>;
+  /** All placed and RUNNING: when the last of them will have been RUNNING long enough (clock ms, whole). */
+  settleAtMs?: number;
+}
+
+/** Epoch seconds to whole milliseconds, as the reconciler compares times. */
+const wholeMs = (seconds: number): number => Math.round(seconds * 1000);
 
 /** Hinted passes of a service are at least this far apart (ms; less when a lifecycle step is shorter). */
 const HINT_GAP_MS = 250;
@@ -130,6 +179,10 @@ export class ServiceScheduler implements Runnable {
   passes = 0;
   /** Of those, passes that found the service still steady without reading its tasks. */
   steadyPasses = 0;
+  /** Task records the passes read (a figure for benchmarks: what a pass costs grows with it). */
+  tasksRead = 0;
+  /** Tasks the passes placed. */
+  tasksPlaced = 0;
   private readonly hintGapMs: number;
   /** When each service's last pass ended and how long it took (clock ms): hints wait for the gap after it. */
   private readonly lastPass = new Map<string, { endedAt: number; tookMs: number }>();
@@ -137,6 +190,9 @@ export class ServiceScheduler implements Runnable {
   private readonly passing = new Set<string>();
   private readonly hintedDuring = new Set<string>();
   private readonly steady = new Map<string, SteadyMemo>();
+  private readonly placing = new Map<string, PlacingMemo>();
+  /** Of the passes, those that went on placing without reading the service's tasks (PlacingMemo). */
+  placingPasses = 0;
   private readonly draining = new Set<string>();
 
   constructor(private readonly deps: LocalDeps) {
@@ -221,12 +277,15 @@ export class ServiceScheduler implements Runnable {
       result = this.deps.db.tx(() => this.pass(serviceArn, sync));
     } catch (err) {
       this.steady.delete(serviceArn);
+      this.placing.delete(serviceArn);
       throw err;
     } finally {
       this.passing.delete(serviceArn);
       const endedAt = this.deps.clock.now();
       if (result.draining) this.draining.add(serviceArn);
       else this.draining.delete(serviceArn);
+      if (result.placing) this.placing.set(serviceArn, result.placing);
+      else this.placing.delete(serviceArn);
       if (result.gone) {
         this.lastPass.delete(serviceArn);
         this.steady.delete(serviceArn);
@@ -289,6 +348,14 @@ export class ServiceScheduler implements Runnable {
     }
     if (messages.length === 0 && sync.unhealthy.length === 0 && this.stillSteady(rec))
       return { ...NOTHING, unchanged: true };
+    const placingMemo = this.placing.get(serviceArn);
+    if (
+      placingMemo &&
+      messages.length === 0 &&
+      sync.unhealthy.length === 0 &&
+      this.stillPlacing(placingMemo, rec, nowMs)
+    )
+      return this.continuePlacing(rec, placingMemo, nowMs);
     const stopped: TaskRecord[] = [];
     // Tasks that failed their load balancer's health checks go first; the reconciler replaces them.
     for (const u of sync.unhealthy) {
@@ -301,6 +368,7 @@ export class ServiceScheduler implements Runnable {
       messages.push(unhealthyTargetMessage(svc.serviceName, u));
     }
     const tasks = reconciledServiceTasks(this.col, serviceArn);
+    this.tasksRead += tasks.length;
     const instanceState = instanceStates(this.col, tasks);
     if ((svc.deploymentController?.type ?? 'ECS') !== 'ECS') {
       return this.taskSetPass(
@@ -313,13 +381,12 @@ export class ServiceScheduler implements Runnable {
         sync.messages.length === 0,
       );
     }
-    const decision = reconcile(
-      reconcileInput(rec, tasks, instanceState, {
-        stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
-        daemonInstances: svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined,
-        now,
-      }),
-    );
+    const input = reconcileInput(rec, tasks, instanceState, {
+      stableSeconds: (STABLE_STEPS * this.deps.config.taskStepMs) / 1000,
+      daemonInstances: svc.schedulingStrategy === 'DAEMON' ? this.daemonInstances(svc) : undefined,
+      now,
+    });
+    const decision = reconcile(input);
 
     const byArn = new Map(tasks.map((t) => [t.task.taskArn, t]));
     for (const s of decision.stop) {
@@ -333,6 +400,7 @@ export class ServiceScheduler implements Runnable {
     }
     if (stopped.length) messages.push(...stoppedTasksMessages(svc.serviceName, stopped));
 
+    const existing = existingByProvider(tasks);
     const started: TaskRecord[] = [];
     let unable: string | undefined;
     let room = MAX_PLACED_PER_PASS;
@@ -343,11 +411,12 @@ export class ServiceScheduler implements Runnable {
       if (count <= 0) continue;
       room -= count;
       const instanceArns = p.instanceArns?.slice(0, count);
-      const result = this.place(rec, tasks, p.deploymentId, count, instanceArns);
+      const result = this.place(rec, existing, p.deploymentId, count, instanceArns);
       for (const t of result.tasks) byArn.set(t.task.taskArn, t);
       started.push(...result.tasks);
       unable ??= result.unable;
     }
+    this.tasksPlaced += started.length;
     if (started.length) messages.push(...startedTasksMessages(svc.serviceName, started));
 
     const notices = { ...rec.lastNotice };
@@ -384,13 +453,203 @@ export class ServiceScheduler implements Runnable {
       sync.messages.length === 0 &&
       svc.schedulingStrategy !== 'DAEMON' &&
       service.status === 'ACTIVE';
+    const placing =
+      !decision.steady && unable === undefined && stopped.length === 0 && sync.messages.length === 0
+        ? this.placingMemo(after, decision, tasks, input.tasks, started, existing, input.stableSeconds ?? 0)
+        : undefined;
     return {
       stopped,
       changed: stopped.length > 0 || started.length > 0,
       ...(decision.recheckIn !== undefined ? { recheckIn: decision.recheckIn } : {}),
       ...(settled ? { steady: this.steadyMemo(after, tasks) } : {}),
       ...(more && started.length > 0 ? { more: true } : {}),
+      ...(placing ? { placing } : {}),
       ...(service.status === 'DRAINING' ? { draining: true } : {}),
+    };
+  }
+
+  /**
+   * After a full pass over a service scaling up: what the next passes may rely on (PlacingMemo), or
+   * undefined when the service has anything else to do. Read after the pass's writes, in its
+   * transaction.
+   */
+  private placingMemo(
+    record: ServiceRecord,
+    decision: Decision,
+    tasks: TaskRecord[],
+    views: readonly ReconcileTask[],
+    started: TaskRecord[],
+    existing: ReadonlyMap<string, number>,
+    stableSeconds: number,
+  ): PlacingMemo | undefined {
+    const svc = record.service;
+    const [place, ...otherPlaces] = decision.place;
+    const [update, ...otherUpdates] = decision.deploymentUpdates;
+    if (
+      svc.status !== 'ACTIVE' ||
+      svc.schedulingStrategy === 'DAEMON' ||
+      otherPlaces.length > 0 ||
+      place?.instanceArns !== undefined ||
+      !update ||
+      otherUpdates.length > 0 ||
+      (place && update.id !== place.deploymentId) ||
+      update.status !== 'PRIMARY' ||
+      update.rolloutState !== undefined ||
+      decision.stop.length > 0 ||
+      decision.events.length > 0 ||
+      decision.serviceStatus !== undefined ||
+      (decision.protectedHeld?.length ?? 0) > 0 ||
+      [...decision.failedTasks.values()].some((n) => n !== 0)
+    )
+      return undefined;
+    const instances = new Set<string>();
+    let live = 0;
+    for (const t of [...tasks, ...started]) {
+      const task = t.task;
+      if (task.lastStatus === 'STOPPED') continue;
+      // Every task not STOPPED is one of the deployment's, desired RUNNING, counted and on an ACTIVE
+      // instance (not waiting for its capacity provider to give it one the memo would not watch).
+      if (
+        t.awaitingCapacity !== undefined ||
+        task.desiredStatus !== 'RUNNING' ||
+        t.deploymentId !== update.id ||
+        (task.lastStatus !== 'RUNNING' && !PENDING_STATUSES.has(task.lastStatus))
+      )
+        return undefined;
+      live++;
+      const arn = task.containerInstanceArn;
+      if (!arn || instances.has(arn)) continue;
+      if (this.col.containerInstances.peek(arn)?.containerInstance.status !== 'ACTIVE') return undefined;
+      instances.add(arn);
+    }
+    const counts = taskCounts.service(this.col.tasks, svc.serviceArn);
+    if (counts.running + counts.pending !== live) return undefined;
+    const remaining = (place?.count ?? 0) - started.length;
+    if (remaining < 0) return undefined;
+    let settleAtMs: number | undefined;
+    if (remaining === 0 && counts.running >= update.desiredCount) {
+      // All RUNNING, some not long enough yet (the decision is not steady): when will the last be?
+      if (counts.running !== update.desiredCount || live !== update.desiredCount) return undefined;
+      settleAtMs = 0;
+      for (const v of views) {
+        if (v.lastStatus === 'STOPPED') continue;
+        if (exitsBeforeStable(v, stableSeconds)) return undefined;
+        settleAtMs = Math.max(settleAtMs, wholeMs(v.startedAt ?? 0) + wholeMs(stableSeconds));
+      }
+      if (settleAtMs <= wholeMs(epochSeconds(this.deps.clock.now()))) return undefined;
+    }
+    const placedExisting = new Map(existing);
+    for (const t of started) {
+      const name = t.task.capacityProviderName;
+      if (name) placedExisting.set(name, (placedExisting.get(name) ?? 0) + 1);
+    }
+    return {
+      record,
+      live,
+      desiredRunning: this.desiredRunning(record),
+      instances,
+      update,
+      remaining,
+      existing: placedExisting,
+      ...(settleAtMs !== undefined ? { settleAtMs } : {}),
+    };
+  }
+
+  /** Whether a pass may go on from the memo (see PlacingMemo): O(the service's instances). */
+  private stillPlacing(memo: PlacingMemo, rec: ServiceRecord, nowMs: number): boolean {
+    if (!sameValue(memo.record, rec)) return false;
+    const counts = taskCounts.service(this.col.tasks, rec.service.serviceArn);
+    // (A task that leaves these counts is no longer desired RUNNING either, but the counts are what the memo is of.)
+    if (counts.running + counts.pending !== memo.live) return false;
+    // All placed and all RUNNING: whether they have been long enough (steady) needs the tasks, unless
+    // the memo knows it is not yet time.
+    if (memo.remaining === 0 && counts.running >= memo.update.desiredCount) {
+      if (memo.settleAtMs === undefined || counts.running !== memo.live) return false;
+      if (wholeMs(epochSeconds(nowMs)) >= memo.settleAtMs) return false;
+    }
+    if (this.desiredRunning(rec) !== memo.desiredRunning) return false;
+    for (const i of memo.instances) {
+      if (this.col.containerInstances.peek(i)?.containerInstance.status !== 'ACTIVE') return false;
+    }
+    return true;
+  }
+
+  /**
+   * A pass that goes on from the last one (see PlacingMemo): the next tasks placed with their "has
+   * started" events, and the service's and deployment's counts from the store's counters (as the
+   * full pass counts them from the tasks: here every task not STOPPED is the deployment's and
+   * desired RUNNING).
+   */
+  private continuePlacing(rec: ServiceRecord, memo: PlacingMemo, nowMs: number): PassResult {
+    this.placingPasses++;
+    const now = epochSeconds(nowMs);
+    const svc = rec.service;
+    const id = memo.update.id;
+    const count = Math.min(memo.remaining, MAX_PLACED_PER_PASS);
+    const result = count > 0 ? this.place(rec, memo.existing, id, count, undefined) : { tasks: [] };
+    const started = result.tasks;
+    this.tasksPlaced += started.length;
+    const messages = started.length ? startedTasksMessages(svc.serviceName, started) : [];
+    const notices = { ...rec.lastNotice };
+    if (
+      result.unable &&
+      (notices.unableToPlace === undefined || now - notices.unableToPlace >= NOTICE_EVERY_S)
+    ) {
+      messages.push(result.unable);
+      notices.unableToPlace = now;
+    }
+    const { running, pending } = taskCounts.service(this.col.tasks, svc.serviceArn);
+    const service = applyCounts(
+      svc,
+      { deploymentUpdates: [memo.update], failedTasks: new Map([[id, 0]]) },
+      { running, pending, byDeployment: new Map([[id, { running, pending }]]) },
+      now,
+    );
+    service.events = withEvents(svc.events, messages, now);
+    recordServiceDeployments(this.col, service, [], now);
+    const after: ServiceRecord = {
+      ...rec,
+      service,
+      ...(Object.keys(notices).length ? { lastNotice: notices } : {}),
+    };
+    this.putService(rec, after);
+    const remaining = memo.remaining - started.length;
+    if (memo.settleAtMs !== undefined) {
+      // All RUNNING, not long enough yet: nothing changed (the record neither), look again then.
+      return {
+        stopped: [],
+        changed: false,
+        recheckIn: (memo.settleAtMs - wholeMs(now)) / 1000,
+        placing: { ...memo, record: after },
+      };
+    }
+    let next: PlacingMemo | undefined;
+    const waiting = started.some((t) => t.awaitingCapacity !== undefined);
+    if (started.length === count && !waiting && (remaining > 0 || running < memo.update.desiredCount)) {
+      const instances = new Set(memo.instances);
+      const existing = new Map(memo.existing);
+      for (const t of started) {
+        if (t.task.containerInstanceArn) instances.add(t.task.containerInstanceArn);
+        const name = t.task.capacityProviderName;
+        if (name) existing.set(name, (existing.get(name) ?? 0) + 1);
+      }
+      next = {
+        record: after,
+        live: running + pending,
+        // What stillPlacing read at the start of this pass, and the tasks it placed since.
+        desiredRunning: memo.desiredRunning + started.length,
+        instances,
+        update: memo.update,
+        remaining,
+        existing,
+      };
+    }
+    return {
+      stopped: [],
+      changed: started.length > 0,
+      // As a full pass: more to place than one pass may, some placed: the next pass comes at once.
+      ...(count < memo.remaining && started.length > 0 ? { more: true } : {}),
+      ...(next ? { placing: next } : {}),
     };
   }
 
@@ -484,7 +743,7 @@ export class ServiceScheduler implements Runnable {
 
   private place(
     rec: ServiceRecord,
-    tasks: TaskRecord[],
+    existing: ReadonlyMap<string, number>,
     deploymentId: string,
     count: number,
     instanceArns: string[] | undefined,
@@ -506,11 +765,6 @@ export class ServiceScheduler implements Runnable {
       return { tasks: [] };
     }
     const network = serviceNetwork(rec, deployment);
-    const existing = new Map<string, number>();
-    for (const t of tasks) {
-      if (t.task.desiredStatus !== 'RUNNING' || !t.task.capacityProviderName) continue;
-      existing.set(t.task.capacityProviderName, (existing.get(t.task.capacityProviderName) ?? 0) + 1);
-    }
     const result = launchTasks(this.deps, {
       clusterArn: svc.clusterArn,
       region,
@@ -536,6 +790,16 @@ export class ServiceScheduler implements Runnable {
     if (result.tasks.length >= count) return { tasks: result.tasks };
     return { tasks: result.tasks, unable: unableToPlace(svc.serviceName, result.failures, result.closest) };
   }
+}
+
+/** A service's tasks desired RUNNING by capacity provider (placement's strategy shares). */
+function existingByProvider(tasks: TaskRecord[]): Map<string, number> {
+  const existing = new Map<string, number>();
+  for (const t of tasks) {
+    if (t.task.desiredStatus !== 'RUNNING' || !t.task.capacityProviderName) continue;
+    existing.set(t.task.capacityProviderName, (existing.get(t.task.capacityProviderName) ?? 0) + 1);
+  }
+  return existing;
 }
 
 /** Where a deployment's tasks run: its launch type or strategy (providers no longer ACTIVE left out). */
