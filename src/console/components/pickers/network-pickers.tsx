@@ -84,7 +84,9 @@ export function NetworkPickers({
           ))}
         </select>
         <span id={`${selectId}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-          Lists the subnets and security groups of this VPC (not sent: the subnets name it).
+          {vpcName
+            ? "Lists the subnets and security groups of this VPC; a load balancer's target group is made in it."
+            : 'Lists the subnets and security groups of this VPC (not sent: the subnets name it).'}
         </span>
       </div>
       <div className="grid gap-3 lg:grid-cols-2">

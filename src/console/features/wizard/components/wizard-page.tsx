@@ -25,7 +25,7 @@ const descriptions = {
   'task-definition':
     'Describe the containers of your application: image, memory, CPU and the ports they listen on.',
   service: 'A service keeps the desired number of tasks running, optionally behind a load balancer.',
-  cluster: 'The EC2 instances your tasks run on, created by a CloudFormation stack.',
+  cluster: 'Where your tasks run (EC2 instances or Fargate), and the CloudFormation stack that sets it up.',
   review: 'Check everything, and see exactly what the launch will send.',
 } as const;
 
