@@ -66,18 +66,7 @@ export function fargateTemplate(answers: WizardAnswers, fargate: FargateAnswers)
     service.circuitBreaker && service.circuitBreaker !== 'off' ? service.circuitBreaker : undefined;
   // With a load balancer the tasks also get the stack's own group, which lets the load balancer in
   // at the container port (the operator's groups, or the VPC's default one, do not).
-  const taskGroups: Json | undefined = !lb
-    ? securityGroups.length > 0
-      ? ref('SecurityGroups')
-      : undefined
-    : securityGroups.length > 0
-      ? {
-          'Fn::Split': [
-            ',',
-            { 'Fn::Join': [',', [{ 'Fn::Join': [',', ref('SecurityGroups')] }, ref('TaskSecurityGroup')]] },
-          ],
-        }
-      : [ref('TaskSecurityGroup')];
+  const taskGroups = serviceSecurityGroups(securityGroups.length > 0, Boolean(lb));
   const resources: Record<string, JsonObject> = {
     EcsService: {
       Type: 'AWS::ECS::Service',
@@ -182,4 +171,17 @@ function loadBalancerResources(lb: LoadBalancerAnswers): Record<string, JsonObje
     },
     ...targetGroupAndListener(lb, 'ip', 'VpcId'),
   };
+}
+
+/**
+ * The service's security groups: the operator's (a list parameter) and, with a load balancer, the
+ * stack's own group that lets it in, as one list; undefined: the VPC's default group.
+ */
+function serviceSecurityGroups(operators: boolean, loadBalancer: boolean): Json | undefined {
+  if (!loadBalancer) return operators ? ref('SecurityGroups') : undefined;
+  if (!operators) return [ref('TaskSecurityGroup')];
+  const joined = {
+    'Fn::Join': [',', [{ 'Fn::Join': [',', ref('SecurityGroups')] }, ref('TaskSecurityGroup')]],
+  };
+  return { 'Fn::Split': [',', joined] };
 }
