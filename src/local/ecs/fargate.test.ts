@@ -335,15 +335,17 @@ describe('Fargate behind a load balancer', () => {
         loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 8080 }],
       }),
     );
-    const registered = await eventually(async () => {
-      const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'fargate', services: ['behind'] }));
-      return svc.services?.[0]?.events?.some(
-        (e) => e.message === `(service behind) registered 2 targets in (target-group ${targetGroupArn})`,
-      )
-        ? true
-        : undefined;
+    // Both tasks registered (one event, or two if they reached RUNNING in different passes).
+    await eventually(async () => {
+      const th = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+      return (th.TargetHealthDescriptions ?? []).length === 2 ? true : undefined;
     });
-    expect(registered).toBe(true);
+    const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'fargate', services: ['behind'] }));
+    expect(
+      svc.services?.[0]?.events?.some((e) =>
+        /^\(service behind\) registered [12] targets in \(target-group /.test(e.message ?? ''),
+      ),
+    ).toBe(true);
     const arns = await ecs.send(new ListTasksCommand({ cluster: 'fargate', serviceName: 'behind' }));
     const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'fargate', tasks: arns.taskArns })))
       .tasks as Task[];
