@@ -272,14 +272,8 @@ describe('service scheduling through the API', () => {
     );
     const describeLbService = async () =>
       (await ecs.send(new DescribeServicesCommand({ cluster: 'lb', services: ['web'] }))).services![0]!;
-    await until('targets registered', async () => {
-      const s = await describeLbService();
-      return s.events?.some(
-        (e) => e.message === `(service web) registered 2 targets in (target-group ${tgArn})`,
-      )
-        ? true
-        : undefined;
-    });
+    // The two tasks can reach RUNNING in different passes (two events of 1 target each), so wait
+    // for the targets themselves, then check that the events account for both.
     const healthy = await until('targets healthy', async () => {
       const th =
         (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn })))
@@ -287,6 +281,11 @@ describe('service scheduling through the API', () => {
       return th.length === 2 && th.every((t) => t.TargetHealth?.State === 'healthy') ? th : undefined;
     });
     expect(healthy.every((t) => t.Target?.Id?.startsWith('i-') && Number(t.Target.Port) >= 49153)).toBe(true);
+    const registered = ((await describeLbService()).events ?? [])
+      .map((e) => /^\(service web\) registered (\d+) targets in \(target-group (.+)\)$/.exec(e.message ?? ''))
+      .filter((m) => m !== null && m[2] === tgArn)
+      .reduce((sum, m) => sum + Number(m![1]), 0);
+    expect(registered).toBe(2);
     const page = await fetch(`http://${dnsName}:8080/`, { signal: AbortSignal.timeout(3000) });
     expect(page.status).toBe(200);
 
