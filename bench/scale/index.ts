@@ -514,7 +514,10 @@ async function heldPart(levels: number[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function placementPart(size: { instances: number; tasks: number }): Promise<void> {
-  console.log(`\n-- placement: ${size.tasks} tasks onto ${size.instances} instances (task step 200 ms) --`);
+  console.log(
+    `\n-- placement: ${size.tasks} tasks onto ${size.instances} instances (task step 200 ms: a task placed ` +
+      `reaches RUNNING three steps, 0.6 s, later; "to RUNNING" includes that lag) --`,
+  );
   const rows: Record<string, string>[] = [];
   await withServer(
     () => startOurs(),
@@ -534,6 +537,7 @@ async function placementPart(size: { instances: number; tasks: number }): Promis
           'placed (acknowledged) tasks/s': fmt((1000 * size.tasks) / placedMs, 0),
           'to RUNNING tasks/s': fmt((1000 * size.tasks) / runningMs, 0),
           'all RUNNING after s': fmt(runningMs / 1000, 2),
+          'last placed -> all RUNNING s': fmt((runningMs - placedMs) / 1000, 2),
         });
         summary.push({
           figure: `placement, RunTask x10 from 32 clients onto ${size.instances} instances`,
@@ -561,7 +565,9 @@ async function placementPart(size: { instances: number; tasks: number }): Promis
         });
         const t0 = performance.now();
         await c.call('UpdateService', { cluster: 'place', service: 'svc', desiredCount: size.tasks });
-        let pendingSeen = 0;
+        // Placed: the first answer whose running + pending counts reach the desired count (the
+        // scheduler has written every task; polled every 50 ms, so up to 50 ms late).
+        let placedMs: number | undefined;
         await until(
           async () => {
             const out = await c.call<{ services: { runningCount: number; pendingCount: number }[] }>(
@@ -569,22 +575,25 @@ async function placementPart(size: { instances: number; tasks: number }): Promis
               { cluster: 'place', services: ['svc'] },
             );
             const svc = out.services[0];
-            pendingSeen = Math.max(pendingSeen, (svc?.pendingCount ?? 0) + (svc?.runningCount ?? 0));
+            if (placedMs === undefined && (svc?.pendingCount ?? 0) + (svc?.runningCount ?? 0) >= size.tasks)
+              placedMs = performance.now() - t0;
             return (svc?.runningCount ?? 0) >= size.tasks;
           },
           50,
           10 * 60_000,
         );
         const runningMs = performance.now() - t0;
+        const placed = placedMs ?? runningMs;
         rows.push({
           how: `service 0 -> ${size.tasks}`,
-          'placed (acknowledged) tasks/s': 'n/a',
+          'placed (acknowledged) tasks/s': `${fmt((1000 * size.tasks) / placed, 0)} (all in the counts)`,
           'to RUNNING tasks/s': fmt((1000 * size.tasks) / runningMs, 0),
           'all RUNNING after s': fmt(runningMs / 1000, 2),
+          'last placed -> all RUNNING s': fmt((runningMs - placed) / 1000, 2),
         });
         summary.push({
           figure: `placement, service 0 -> ${size.tasks} on ${size.instances} instances`,
-          value: `${fmt((1000 * size.tasks) / runningMs, 0)} tasks/s to RUNNING`,
+          value: `${fmt((1000 * size.tasks) / placed, 0)} tasks/s placed, ${fmt((1000 * size.tasks) / runningMs, 0)} to RUNNING`,
           target: '>= 5,000 tasks/s',
         });
       } finally {
