@@ -92,6 +92,12 @@ function chunkGroups() {
    * scaling, metrics): the service pages and the forms use them.
    */
   const needsMoreClients = new Set<string>();
+  /**
+   * Modules whose static imports reach any SDK client or table library. Kept out of the groups of modules that do not:
+   * a group's chunk imports what any of its modules imports, so one such module in the console's
+   * shared chunk made the wizard, which calls no AWS API until launch, load the SDK (~70 KB gzip).
+   */
+  const needsData = new Set<string>();
   const grouped = (test: RegExp) => (id: string) => !shell.has(id) && test.test(id);
   const plugin = {
     name: 'ecs-console-shell-modules',
@@ -122,6 +128,8 @@ function chunkGroups() {
         needsMoreClients,
         /[\\/]@aws-sdk[\\/]client-(elastic-load-balancing-v2|application-auto-scaling|cloudwatch|auto-scaling)[\\/]/,
       );
+      // ... or the table libraries (the wizard shows no table either).
+      reaching(needsData, /[\\/]@aws-sdk[\\/]client-|[\\/]@tanstack[\\/](react-table|react-virtual)[\\/]/);
       reaching(
         needsForms,
         /[\\/]node_modules[\\/](zod|react-hook-form|@hookform)[\\/]|[\\/]src[\\/]blueprint[\\/]answers\.ts$/,
@@ -158,19 +166,37 @@ function chunkGroups() {
       includeDependenciesRecursively: false,
     },
     {
-      name: 'table-query',
+      // Tables apart from queries: the wizard queries (key pairs, defaults) but shows no table.
+      name: 'table',
       test: grouped(
-        /[\\/]node_modules[\\/]@tanstack[\\/](table-core|react-table|virtual-core|react-virtual|query-core|react-query)[\\/]/,
+        /[\\/]node_modules[\\/]@tanstack[\\/](table-core|react-table|virtual-core|react-virtual)[\\/]/,
       ),
       priority: 3,
       includeDependenciesRecursively: false,
     },
     {
+      name: 'query',
+      test: grouped(/[\\/]node_modules[\\/]@tanstack[\\/](query-core|react-query)[\\/]/),
+      priority: 3,
+      includeDependenciesRecursively: false,
+    },
+    {
+      // The console's shared code that calls no AWS API (layout, fields, drafts): the wizard's.
       name: 'console',
+      test: (id: string) =>
+        !needsData.has(id) && !needsForms.has(id) && grouped(/[\\/]src[\\/]console[\\/]/)(id),
+      minShareCount: 2,
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
+    {
+      // ... and the shared code that does (queries, tables of AWS resources, actions).
+      name: 'console-data',
       test: (id: string) =>
         !needsEc2.has(id) &&
         !needsForms.has(id) &&
         !needsMoreClients.has(id) &&
+        needsData.has(id) &&
         grouped(/[\\/]src[\\/]console[\\/]/)(id),
       minShareCount: 2,
       priority: 1,
@@ -178,10 +204,22 @@ function chunkGroups() {
     },
     {
       // The console's shared code for forms and edits: a page that only shows things (a cluster, a
-      // task) does not load it, nor zod, react-hook-form and the wizard's answers behind it.
+      // task) does not load it, nor zod, react-hook-form and the wizard's answers behind it. Split
+      // as above by whether it reaches an SDK client (the wizard's fields do not).
       name: 'console-forms',
       test: (id: string) =>
-        !needsEc2.has(id) && needsForms.has(id) && grouped(/[\\/]src[\\/]console[\\/]/)(id),
+        !needsData.has(id) && needsForms.has(id) && grouped(/[\\/]src[\\/]console[\\/]/)(id),
+      minShareCount: 2,
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
+    {
+      name: 'console-forms-data',
+      test: (id: string) =>
+        !needsEc2.has(id) &&
+        needsData.has(id) &&
+        needsForms.has(id) &&
+        grouped(/[\\/]src[\\/]console[\\/]/)(id),
       minShareCount: 2,
       priority: 1,
       includeDependenciesRecursively: false,
