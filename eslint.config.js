@@ -124,6 +124,22 @@ const untrustedKeys = {
   },
 };
 
+// The console takes SDK commands by name (tree-shaken). `import('@aws-sdk/client-x')` keeps the whole
+// package: the EC2 client alone was ~1 MB minified that way (src/console/aws/ec2.ts re-exports).
+const consoleSdkImports = {
+  files: ['src/console/**/*.ts', 'src/console/**/*.tsx'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: 'ImportExpression[source.value=/^@aws-sdk\\u002Fclient-/]',
+        message:
+          "a dynamic import of an SDK client keeps all its commands: re-export the commands used from the client's module in src/console/aws/ and import that.",
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -140,6 +156,7 @@ export default tseslint.config(
     },
   },
   untrustedKeys,
+  consoleSdkImports,
   {
     files: ['src/local/**'],
     ignores: ['**/*.test.ts', '**/testing.ts', '**/test-fixtures.ts'],

@@ -6,10 +6,7 @@ export function keyPairsQuery(region: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'ec2', 'DescribeKeyPairs'),
     queryFn: async (): Promise<string[]> => {
-      const [{ ec2Client }, { DescribeKeyPairsCommand }] = await Promise.all([
-        import('../ec2'),
-        import('@aws-sdk/client-ec2'),
-      ]);
+      const { ec2Client, DescribeKeyPairsCommand } = await import('../ec2');
       const out = await ec2Client(region).send(new DescribeKeyPairsCommand({}));
       return (out.KeyPairs ?? []).flatMap((k) => (k.KeyName ? [k.KeyName] : [])).sort();
     },
@@ -37,8 +34,8 @@ export function useAddKeyPair() {
       operation: 'CreateKeyPair' | 'ImportKeyPair';
       input: Record<string, unknown>;
     }) => {
-      const [{ ec2Client }, sdk] = await Promise.all([import('../ec2'), import('@aws-sdk/client-ec2')]);
-      const ec2 = ec2Client(region);
+      const sdk = await import('../ec2');
+      const ec2 = sdk.ec2Client(region);
       if (call.operation === 'CreateKeyPair') {
         const out = await ec2.send(
           new sdk.CreateKeyPairCommand(

@@ -40,10 +40,7 @@ export async function describeCapacityProviders(region: string, names: string[])
   });
   const groups = new Map<string, GroupCapacity>();
   if (groupNames.length > 0) {
-    const [{ autoScalingClient }, { DescribeAutoScalingGroupsCommand }] = await Promise.all([
-      import('../../../aws/autoscaling'),
-      import('@aws-sdk/client-auto-scaling'),
-    ]);
+    const { autoScalingClient, DescribeAutoScalingGroupsCommand } = await import('../../../aws/autoscaling');
     const out = await autoScalingClient(region).send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: groupNames.slice(0, 100) }),
     );

@@ -76,10 +76,7 @@ export function containerLinksQuery(region: string, cluster: string, serviceName
         (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: instanceArns })))
           .containerInstances ?? [];
       const ec2Ids = [...new Set(instances.flatMap((i) => (i.ec2InstanceId ? [i.ec2InstanceId] : [])))];
-      const [{ ec2Client }, { DescribeInstancesCommand }] = await Promise.all([
-        import('../../../aws/ec2'),
-        import('@aws-sdk/client-ec2'),
-      ]);
+      const { ec2Client, DescribeInstancesCommand } = await import('../../../aws/ec2');
       const reservations = ec2Ids.length
         ? ((await ec2Client(region).send(new DescribeInstancesCommand({ InstanceIds: ec2Ids })))
             .Reservations ?? [])

@@ -122,11 +122,8 @@ export async function createService(
 async function setUpScaling(region: string, bp: Blueprint): Promise<void> {
   const { registerScalableTarget, putScalingPolicy } = bp.inputs;
   if (!registerScalableTarget || !putScalingPolicy) return;
-  const [{ appAutoScalingClient }, sdk] = await Promise.all([
-    import('../../../aws/application-autoscaling'),
-    import('@aws-sdk/client-application-auto-scaling'),
-  ]);
-  const client = appAutoScalingClient(region);
+  const sdk = await import('../../../aws/application-autoscaling');
+  const client = sdk.appAutoScalingClient(region);
   await client.send(new sdk.RegisterScalableTargetCommand(registerScalableTarget));
   await client.send(new sdk.PutScalingPolicyCommand(putScalingPolicy));
 }

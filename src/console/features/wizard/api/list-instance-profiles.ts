@@ -6,10 +6,7 @@ export function instanceProfilesQuery(region: string) {
   return queryOptions({
     queryKey: awsQueryKey(region, 'iam', 'ListInstanceProfiles'),
     queryFn: async (): Promise<string[]> => {
-      const [{ iamClient }, { ListInstanceProfilesCommand }] = await Promise.all([
-        import('../../../aws/iam'),
-        import('@aws-sdk/client-iam'),
-      ]);
+      const { iamClient, ListInstanceProfilesCommand } = await import('../../../aws/iam');
       const out = await iamClient(region).send(new ListInstanceProfilesCommand({}));
       return (out.InstanceProfiles ?? [])
         .map((p) => p.InstanceProfileName ?? '')
