@@ -39,6 +39,29 @@ export function firstLoad(outDir) {
   return { files: [...files].sort(), jsGzip, cssGzip };
 }
 
+/**
+ * Each page's own JS, gzip: its route chunk and every chunk it imports statically, less what the shell
+ * (the entry scripts' closure) already loaded. The bytes a page costs when navigated to.
+ */
+export function pageLoads(outDir) {
+  const assets = join(outDir, 'assets');
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+  const entry = [...html.matchAll(/src="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+  const shell = closure(assets, entry);
+  const gz = (f) => gzipSync(readFileSync(join(assets, f))).length;
+  return readdirSync(assets)
+    .filter((f) => /^[a-z-]+-page-[\w-]+\.js$/.test(f))
+    .map((f) => {
+      const own = [...closure(assets, [f])].filter((x) => !shell.has(x));
+      return {
+        page: f.replace(/-page-[\w-]+\.js$/, ''),
+        files: own.length,
+        jsGzip: own.reduce((n, x) => n + gz(x), 0),
+      };
+    })
+    .sort((a, b) => a.page.localeCompare(b.page));
+}
+
 export function firstLoadReport(outDir) {
   const r = firstLoad(outDir);
   const kb = (n) => (n / 1024).toFixed(1);
