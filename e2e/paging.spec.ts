@@ -4,12 +4,14 @@
  * control plane. The first page shows, the table says how many are loaded, "Load more" (with the keyboard)
  * and scrolling to the end read the next pages with nextToken; every ListTasks the console sent is checked.
  * Once loaded, the list stays live without reading every page again: a task stopped elsewhere changes its
- * row in view, and a task started elsewhere joins the list.
+ * row in view, and a task started elsewhere joins the list. A cluster of 105 instances: the capacity
+ * picture shows the first 100 (one List and one Describe call a poll) and says so.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   ListTasksCommand,
+  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -153,4 +155,42 @@ test('105 task definition families: ECS searches the prefix, the table pages, so
   await expect(page.getByRole('row').nth(1)).toContainText(`${prefix}104`);
   await page.getByLabel('Filter families').fill('103');
   await expect(page.getByText('1 shown of 105 families')).toBeVisible();
+});
+
+test('105 container instances: the capacity picture shows the first 100 and says how many there are', async ({
+  page,
+  api,
+}) => {
+  const ecs = api.ecs;
+  const cluster = `pictured-${Date.now().toString(36)}`;
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  for (let i = 0; i < 105; i++)
+    await ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster,
+        totalResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
+          { name: 'MEMORY', type: 'INTEGER', integerValue: 2048 },
+        ],
+      }),
+    );
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  await new DashboardClusters(page).gotoCluster(cluster, 'services');
+  const capacity = page.getByTestId('cluster-capacity');
+  await expect(capacity.getByTestId('capacity-partial')).toHaveText(
+    'The first 100 container instances of 105, in the order ListContainerInstances gives them; the Instances tab lists them all.',
+  );
+  await expect(capacity.getByTestId('capacity-cpu-instance')).toHaveCount(100);
+  await expect(capacity.getByTestId('capacity-cpu-instance').first()).toContainText(
+    '0 of 1024 CPU units reserved',
+  );
+  // One page read for the picture, never the whole cluster: no ListContainerInstances with a token.
+  const listed = requests
+    .filter(
+      (r) => r.headers()['x-amz-target'] === 'AmazonEC2ContainerServiceV20141113.ListContainerInstances',
+    )
+    .map((r) => JSON.parse(r.postData() ?? '{}') as Record<string, unknown>);
+  expect(listed.length).toBeGreaterThan(0);
+  expect(listed.every((input) => input['nextToken'] === undefined)).toBe(true);
 });

@@ -108,6 +108,35 @@ export function containerInstancesQuery(region: string, cluster: string) {
   });
 }
 
+/** How many instances the capacity picture shows: one page (one List and one Describe call a poll). */
+export const PICTURED_INSTANCES = DESCRIBE_BATCH;
+
+/**
+ * The cluster page's capacity picture: the first page of instances (100, in ListContainerInstances'
+ * order) and whether there are more. A bar per instance is unreadable past a hundred, and reading a
+ * 1,000-instance cluster whole on every poll of every tab cost 20 calls of ~450 KB answers; the
+ * Instances tab pages through them all. `containerInstancesQuery` (all of them) stays for the stuck
+ * deployment's diagnosis, which must know whether any instance could take a task.
+ */
+export function capacityPictureQuery(region: string, cluster: string) {
+  return queryOptions({
+    // Under containerInstancesQuery's key: what invalidates the instances (a drain) refreshes this too.
+    queryKey: awsQueryKey(region, 'ecs', 'ListContainerInstances+DescribeContainerInstances', {
+      cluster,
+      first: PICTURED_INSTANCES,
+    }),
+    enabled: cluster !== '',
+    queryFn: async ({ signal }) => {
+      const page = await fetchInstancesPage(region, cluster, undefined, signal);
+      return { instances: page.items, more: page.nextToken !== undefined };
+    },
+    placeholderData: keepPreviousData,
+    refetchOnMount: 'always',
+    refetchInterval: (q) => instancesPollMs(q.state.data?.instances),
+    refetchIntervalInBackground: false,
+  });
+}
+
 /**
  * The container instances with these ARNs (the ones a page of tasks runs on), in DescribeContainerInstances
  * calls of 100: a tasks table names each task's EC2 instance without listing the whole cluster.

@@ -1,7 +1,8 @@
 /**
  * The cluster's capacity: per container instance, the CPU units and memory (MiB) its tasks reserve
  * against what it registered (DescribeContainerInstances: registered minus remaining), as uPlot bar
- * charts with the figures beside them. Loaded lazily with uPlot: the first page load does not carry it.
+ * charts with the figures beside them, for the first 100 instances (one page; the Instances tab lists
+ * them all). Loaded lazily with uPlot: the first page load does not carry it.
  */
 import type { ContainerInstance } from '@aws-sdk/client-ecs';
 import { useQuery } from '@tanstack/react-query';
@@ -9,7 +10,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useRegion } from '../../../aws/backend';
-import { containerInstancesQuery } from '../../../aws/queries/container-instances';
+import { capacityPictureQuery, PICTURED_INSTANCES } from '../../../aws/queries/container-instances';
 import { chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 export interface InstanceCapacity {
@@ -131,11 +132,18 @@ function CapacityBars({
   );
 }
 
-export default function ClusterCapacity({ cluster }: { cluster: string }) {
+export default function ClusterCapacity({
+  cluster,
+  registered,
+}: {
+  cluster: string;
+  /** The cluster's registered instances (DescribeClusters), said when the picture shows fewer. */
+  registered?: number;
+}) {
   const { region } = useRegion();
-  const instances = useQuery(containerInstancesQuery(region, cluster));
-  if (!instances.data) return null;
-  const rows = instanceCapacity(instances.data);
+  const picture = useQuery(capacityPictureQuery(region, cluster));
+  if (!picture.data) return null;
+  const rows = instanceCapacity(picture.data.instances);
   return (
     <section className="mb-6" aria-labelledby="cluster-capacity" data-testid="cluster-capacity">
       <h2 id="cluster-capacity" className="mb-2 text-lg font-semibold">
@@ -146,22 +154,31 @@ export default function ClusterCapacity({ cluster }: { cluster: string }) {
           No container instance is registered: tasks of the EC2 launch type have nowhere to run.
         </p>
       ) : (
-        <div className="grid gap-3 md:grid-cols-2">
-          <CapacityBars
-            title="CPU reserved against registered, per instance"
-            unit="CPU units"
-            rows={rows}
-            pick={(r) => r.cpu}
-            testId="capacity-cpu"
-          />
-          <CapacityBars
-            title="Memory reserved against registered, per instance"
-            unit="MiB"
-            rows={rows}
-            pick={(r) => r.memory}
-            testId="capacity-memory"
-          />
-        </div>
+        <>
+          {picture.data.more && (
+            <p className="mb-2 text-sm text-slate-600 dark:text-slate-400" data-testid="capacity-partial">
+              The first {PICTURED_INSTANCES} container instances
+              {registered !== undefined ? ` of ${registered.toLocaleString('en-US')}` : ''}, in the order
+              ListContainerInstances gives them; the Instances tab lists them all.
+            </p>
+          )}
+          <div className="grid gap-3 md:grid-cols-2">
+            <CapacityBars
+              title="CPU reserved against registered, per instance"
+              unit="CPU units"
+              rows={rows}
+              pick={(r) => r.cpu}
+              testId="capacity-cpu"
+            />
+            <CapacityBars
+              title="Memory reserved against registered, per instance"
+              unit="MiB"
+              rows={rows}
+              pick={(r) => r.memory}
+              testId="capacity-memory"
+            />
+          </div>
+        </>
       )}
     </section>
   );

@@ -75,7 +75,7 @@ export function ClusterPage({ tabs }: { tabs: ClusterTabRenderers }) {
           </dl>
           <Suspense fallback={null}>
             <ClusterAlarms cluster={cluster} />
-            <ClusterCapacity cluster={cluster} />
+            <ClusterCapacity cluster={cluster} registered={c?.registeredContainerInstancesCount} />
           </Suspense>
           {c && <CapacityProvidersSection cluster={c} />}
           <Tabs
