@@ -182,6 +182,9 @@ test('105 container instances: the capacity picture shows the first 100 and says
     'The first 100 container instances of 105, in the order ListContainerInstances gives them; the Instances tab lists them all.',
   );
   await expect(capacity.getByTestId('capacity-cpu-instance')).toHaveCount(100);
+  // A hundred bars name no instance under them; their figures are behind a disclosure.
+  await capacity.getByText('Figures for each of the 100 instances').first().click();
+  await expect(capacity.getByTestId('capacity-cpu-instance').first()).toBeVisible();
   await expect(capacity.getByTestId('capacity-cpu-instance').first()).toContainText(
     '0 of 1024 CPU units reserved',
   );

@@ -40,6 +40,12 @@ export function instanceCapacity(instances: ContainerInstance[]): InstanceCapaci
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * Past this many instances the bars keep no instance id under them (they ran together into a black
+ * band): hovering a bar names it in the legend, and the figures per instance fold into a disclosure.
+ */
+const NAMED_BARS = 12;
+
 function CapacityBars({
   title,
   unit,
@@ -95,7 +101,10 @@ function CapacityBars({
           },
         ],
         axes: [
-          { splits: () => names.map((_, i) => i), values: (_u, splits) => splits.map((i) => names[i] ?? '') },
+          {
+            splits: () => (names.length > NAMED_BARS ? [] : names.map((_, i) => i)),
+            values: (_u, splits) => splits.map((i) => names[i] ?? ''),
+          },
           { size: 50 },
         ],
         legend: { show: true },
@@ -111,6 +120,15 @@ function CapacityBars({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, unit]);
   useChartWidth(box, plot, 170);
+  const figures = (
+    <ul className="mt-1 text-xs text-slate-600 tabular-nums dark:text-slate-400">
+      {rows.map((r) => (
+        <li key={r.id} data-testid={`${testId}-instance`}>
+          {r.id}: {pick(r).reserved} of {pick(r).registered} {unit} reserved
+        </li>
+      ))}
+    </ul>
+  );
   useEffect(() => {
     plot.current?.setData(data);
   });
@@ -121,13 +139,14 @@ function CapacityBars({
     >
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       <div ref={box} className="overflow-hidden" />
-      <ul className="mt-1 text-xs text-slate-600 tabular-nums dark:text-slate-400">
-        {rows.map((r) => (
-          <li key={r.id} data-testid={`${testId}-instance`}>
-            {r.id}: {pick(r).reserved} of {pick(r).registered} {unit} reserved
-          </li>
-        ))}
-      </ul>
+      {rows.length > NAMED_BARS ? (
+        <details className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          <summary className="cursor-pointer">Figures for each of the {rows.length} instances</summary>
+          {figures}
+        </details>
+      ) : (
+        figures
+      )}
     </figure>
   );
 }
