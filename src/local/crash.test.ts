@@ -28,7 +28,7 @@ import { afterAll, expect, it } from 'vitest';
 import { clientSettings } from '../testing/plane';
 import { mulberry32 } from '../testing/random';
 import { startLocalPlane, type RunningProcess } from '../testing/process';
-import { instanceCounters, serviceCounters, taskCounters, taskLookups } from './ecs/counts';
+import { instanceCounters, serviceCounters, taskCounters, taskLookups, taskMember } from './ecs/counts';
 import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './ecs/model';
 import { remainingResourcesPart } from './ecs/instance-json';
 
@@ -89,7 +89,9 @@ function readState(): Snapshot {
       return r.part === null ? doc : remainingResourcesPart.with(doc, JSON.parse(r.part));
     });
     const derivedProblems = [
-      ...derivedDiff(db, 'c_ecs_tasks', tasks, taskCounters, taskLookups, (t) => t.task.taskArn),
+      ...derivedDiff(db, 'c_ecs_tasks', tasks, taskCounters, taskLookups, (t) =>
+        taskMember(t, t.task.taskArn),
+      ),
       ...derivedDiff(
         db,
         'c_ecs_container_instances',

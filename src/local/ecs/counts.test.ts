@@ -16,7 +16,7 @@ import { ManualClock } from '../common/clock';
 import { LocalControlPlane } from '../index';
 import { failedTask } from '../scheduler/reconcile';
 import { reconcileTask } from '../scheduler/service-input';
-import { countKeys, liveOnInstance, taskCounters, taskKeys, taskLookups } from './counts';
+import { countKeys, liveOnInstance, taskCounters, taskKeys, taskLookups, taskMember } from './counts';
 import { ecsCollections, PENDING_STATUSES, type TaskRecord } from './model';
 
 /** A small deterministic generator (mulberry32), so a failure replays. */
@@ -157,7 +157,7 @@ function checkStoredKeys(p: LocalControlPlane, tasks: TaskRecord[]): void {
   const lookups: string[] = [];
   const counters = new Map<string, number>();
   for (const t of tasks) {
-    for (const k of taskLookups(t)) lookups.push(`${k} ${t.task.taskArn}`);
+    for (const k of taskLookups(t)) lookups.push(`${k} ${taskMember(t, t.task.taskArn)}`);
     for (const k of taskCounters(t)) counters.set(k, (counters.get(k) ?? 0) + 1);
   }
   const sql = p.deps.db.sql;

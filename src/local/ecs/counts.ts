@@ -7,37 +7,143 @@
  */
 import { failedTask } from '../scheduler/reconcile';
 import { reconcileTask } from '../scheduler/service-input';
-import type { Collection } from '../store/collection';
+import type { Collection, LookupKey } from '../store/collection';
 import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model';
 
 /** The statuses of a task that has not reached RUNNING yet: ECS counts these in `pendingCount`. */
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 7;
+export const TASK_KEYS_VERSION = 8;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
 /** The ListTasks filters that have their own key (with the cluster and the desired status). */
 export type ListFilter = 'family' | 'startedBy' | 'launchType' | 'service';
 
-export const taskKeys = {
-  /** Tasks of a cluster with a desired status and one filter's value. */
+// Lookup keys are short (issue 14: every task placed inserts three to six of them at random places
+// in one B-tree; ~200-byte rows cost about twice ~60-byte ones). An ECS ARN
+// `arn:aws:ecs:REGION:ACCOUNT:TYPE/REST` is written `REGION:ACCOUNT:REST` (the key's kind says the
+// type; any other text, which no ARN made here is, is kept whole: it starts with `arn:` or is not an
+// ARN at all, so the two forms never meet), the desired status as one letter, and a row stores the
+// task's id, not its ARN (`taskMember`): the reader rebuilds the ARN from the key's cluster. A part a
+// user controls (startedBy, an attachment id, a provider name) is always last, so a `|` in it cannot
+// make two keys equal; readers never split lookup keys.
+
+const ECS_ARN = 'arn:aws:ecs:';
+
+/** `REGION:ACCOUNT:REST` of `arn:aws:ecs:REGION:ACCOUNT:TYPE/REST`; any other text as it is. */
+export function compactArn(arn: string): string {
+  if (!arn.startsWith(ECS_ARN)) return arn;
+  const region = arn.indexOf(':', ECS_ARN.length);
+  const account = region < 0 ? -1 : arn.indexOf(':', region + 1);
+  const slash = account < 0 ? -1 : arn.indexOf('/', account + 1);
+  if (slash < 0 || arn.lastIndexOf(':') !== account) return arn;
+  return arn.slice(ECS_ARN.length, account + 1) + arn.slice(slash + 1);
+}
+
+/**
+ * The ARN prefix of a cluster's tasks (`arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/`) from the ARN of
+ * the cluster, or of one of its instances or services (`.../CLUSTER/ID`); undefined for another shape.
+ */
+function taskArnPrefix(arn: string): string | undefined {
+  const compact = compactArn(arn);
+  if (compact === arn) return undefined;
+  const account = compact.lastIndexOf(':');
+  const rest = compact.slice(account + 1);
+  const slash = rest.indexOf('/');
+  const cluster = slash < 0 ? rest : rest.slice(0, slash);
+  if (cluster === '') return undefined;
+  return `${ECS_ARN}${compact.slice(0, account + 1)}task/${cluster}/`;
+}
+
+/**
+ * What a task's lookup rows store: its id when its ARN is its cluster's task prefix and the id, and
+ * every ARN its keys hold (instance, service) gives the same prefix (all tasks made here); else the
+ * whole ARN (starts with `arn:`, which no id does). Ids are the same length (32 hex digits), so the
+ * rows of a key sort as the ARNs did.
+ */
+export function taskMember(r: TaskRecord, taskArn: string): string {
+  const prefix = taskArnPrefix(r.task.clusterArn);
+  if (prefix === undefined || !taskArn.startsWith(prefix)) return taskArn;
+  const id = taskArn.slice(prefix.length);
+  if (id === '' || id.includes('/') || id.startsWith('arn:')) return taskArn;
+  const t = r.task;
+  if (t.containerInstanceArn && taskArnPrefix(t.containerInstanceArn) !== prefix) return taskArn;
+  if (r.serviceArn !== undefined && taskArnPrefix(r.serviceArn) !== prefix) return taskArn;
+  return id;
+}
+
+/** A lookup key of the tasks collection, read through the ARN of its cluster (or instance, service). */
+function scopedKey(key: string, scopeArn: string): LookupKey {
+  const prefix = taskArnPrefix(scopeArn);
+  return {
+    key,
+    idOf: (member) => (prefix === undefined || member.startsWith('arn:') ? member : prefix + member),
+    memberOf: (arn) => {
+      if (prefix === undefined || !arn.startsWith(prefix)) return arn;
+      const id = arn.slice(prefix.length);
+      return id.includes('/') || id.startsWith('arn:') ? arn : id;
+    },
+  };
+}
+
+const DESIRED: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, { RUNNING: 'R', STOPPED: 'S', PENDING: 'P' }),
+);
+const desiredPart = (desired: string): string =>
+  (Object.hasOwn(DESIRED, desired) ? DESIRED[desired] : `=${desired}`) as string;
+const FILTER: Readonly<Record<ListFilter, string>> = {
+  family: 'f',
+  startedBy: 's',
+  launchType: 't',
+  service: 'v',
+};
+
+/** A service's part of a key: its name when its ARN is of its cluster, else its compact ARN. */
+function servicePart(clusterArn: string, serviceArn: string): string {
+  const compact = compactArn(serviceArn);
+  const cluster = compactArn(clusterArn);
+  return compact !== serviceArn && compact.startsWith(`${cluster}/`)
+    ? compact.slice(cluster.length + 1)
+    : `=${compact}`;
+}
+
+/** The text of the lookup keys (what `taskLookups` stores); `taskKeys` gives them with their readers. */
+const keyText = {
   listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
-    `${filter}|${clusterArn}|${desired}|${value}`,
+    `${FILTER[filter]}|${compactArn(clusterArn)}|${desiredPart(desired)}|${
+      filter === 'service' ? servicePart(clusterArn, value) : value
+    }`,
+  onInstance: (instanceArn: string, desired: string) =>
+    `i|${compactArn(instanceArn)}|${desiredPart(desired)}`,
+  liveOfService: (serviceArn: string) => `l|${compactArn(serviceArn)}`,
+  failedOfService: (serviceArn: string) => `x|${compactArn(serviceArn)}`,
+  attachment: (clusterArn: string, attachmentId: string) => `a|${compactArn(clusterArn)}|${attachmentId}`,
+  awaitingCapacity: (clusterArn: string, providerName: string) =>
+    `w|${compactArn(clusterArn)}|${providerName}`,
+};
+
+export const taskKeys = {
+  /** Tasks of a cluster with a desired status and one filter's value (a service by its ARN). */
+  listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
+    scopedKey(keyText.listed(clusterArn, desired, filter, value), clusterArn),
   /** Tasks on a container instance with a desired status (ListTasks' containerInstance filter). */
-  onInstance: (instanceArn: string, desired: string) => `instance|${instanceArn}|${desired}`,
+  onInstance: (instanceArn: string, desired: string) =>
+    scopedKey(keyText.onInstance(instanceArn, desired), instanceArn),
   /** A service's tasks not STOPPED yet. */
-  liveOfService: (serviceArn: string) => `live|${serviceArn}`,
+  liveOfService: (serviceArn: string) => scopedKey(keyText.liveOfService(serviceArn), serviceArn),
   /** A service's STOPPED tasks that count as failures (the circuit breaker's). */
-  failedOfService: (serviceArn: string) => `failed|${serviceArn}`,
+  failedOfService: (serviceArn: string) => scopedKey(keyText.failedOfService(serviceArn), serviceArn),
   /**
    * The task not STOPPED yet that holds an attachment (SubmitAttachmentStateChanges names the
    * attachment by ARN, its id last).
    */
-  attachment: (clusterArn: string, attachmentId: string) => `attachment|${clusterArn}|${attachmentId}`,
+  attachment: (clusterArn: string, attachmentId: string) =>
+    scopedKey(keyText.attachment(clusterArn, attachmentId), clusterArn),
   /** Tasks desired RUNNING that wait in PROVISIONING for a capacity provider's room (no instance yet). */
-  awaitingCapacity: (clusterArn: string, providerName: string) => `awaiting|${clusterArn}|${providerName}`,
+  awaitingCapacity: (clusterArn: string, providerName: string) =>
+    scopedKey(keyText.awaitingCapacity(clusterArn, providerName), clusterArn),
 };
 
 export type CountedStatus = 'running' | 'pending';
@@ -109,21 +215,21 @@ export function taskLookups(r: TaskRecord): string[] {
   const t = r.task;
   const keys: string[] = [];
   const family = familyOf(r);
-  if (family !== undefined) keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'family', family));
+  if (family !== undefined) keys.push(keyText.listed(t.clusterArn, t.desiredStatus, 'family', family));
   if (t.startedBy !== undefined)
-    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'startedBy', t.startedBy));
+    keys.push(keyText.listed(t.clusterArn, t.desiredStatus, 'startedBy', t.startedBy));
   if (t.launchType !== undefined)
-    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'launchType', t.launchType));
-  if (t.containerInstanceArn) keys.push(taskKeys.onInstance(t.containerInstanceArn, t.desiredStatus));
+    keys.push(keyText.listed(t.clusterArn, t.desiredStatus, 'launchType', t.launchType));
+  if (t.containerInstanceArn) keys.push(keyText.onInstance(t.containerInstanceArn, t.desiredStatus));
   if (r.serviceArn !== undefined) {
-    keys.push(taskKeys.listed(t.clusterArn, t.desiredStatus, 'service', r.serviceArn));
-    if (t.lastStatus !== 'STOPPED') keys.push(taskKeys.liveOfService(r.serviceArn));
-    else if (failedTaskRecord(r)) keys.push(taskKeys.failedOfService(r.serviceArn));
+    keys.push(keyText.listed(t.clusterArn, t.desiredStatus, 'service', r.serviceArn));
+    if (t.lastStatus !== 'STOPPED') keys.push(keyText.liveOfService(r.serviceArn));
+    else if (failedTaskRecord(r)) keys.push(keyText.failedOfService(r.serviceArn));
   }
   if (t.lastStatus !== 'STOPPED') {
     for (const a of t.attachments ?? []) {
       if (a.id === undefined) continue;
-      const key = taskKeys.attachment(t.clusterArn, a.id);
+      const key = keyText.attachment(t.clusterArn, a.id);
       if (!keys.includes(key)) keys.push(key);
     }
   }
@@ -133,7 +239,7 @@ export function taskLookups(r: TaskRecord): string[] {
     !t.containerInstanceArn &&
     t.capacityProviderName
   )
-    keys.push(taskKeys.awaitingCapacity(t.clusterArn, t.capacityProviderName));
+    keys.push(keyText.awaitingCapacity(t.clusterArn, t.capacityProviderName));
   return keys;
 }
 

@@ -17,6 +17,7 @@ import {
   serviceCounters,
   taskCounters,
   taskLookups,
+  taskMember,
 } from './counts';
 
 import type { Wire } from '../protocol/types';
@@ -346,7 +347,12 @@ export function ecsCollections(db: Db) {
       {
         ...CACHE,
         serialize: taskRecordJson,
-        derived: { version: TASK_KEYS_VERSION, lookups: taskLookups, counters: taskCounters },
+        derived: {
+          version: TASK_KEYS_VERSION,
+          lookups: taskLookups,
+          counters: taskCounters,
+          member: taskMember,
+        },
       },
     ),
     services: db.collection<ServiceRecord>(

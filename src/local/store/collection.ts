@@ -40,9 +40,31 @@ export interface CollectionOptions<T = never> {
   derived?: {
     lookups?: (doc: T) => readonly string[];
     counters?: (doc: T) => readonly string[];
+    /**
+     * What a lookup row stores for the document `id` (default: the id): a shorter text that
+     * readers turn back into the id (`LookupKey.idOf`), e.g. a task's id without the ARN prefix every
+     * task under the same key shares. The same for every version of a document; members under one
+     * key must sort as their ids do (`idsByKey` reads in member order).
+     */
+    member?: (doc: T, id: string) => string;
     version: number;
   };
 }
+
+/**
+ * A lookup key whose rows store members (`derived.member`), not ids: how to turn one into the
+ * other. A plain string key reads the stored text as the id.
+ */
+export interface LookupKey {
+  key: string;
+  /** The id of a stored member. */
+  idOf: (member: string) => string;
+  /** The member stored for an id (also the position an `after` id stands for). */
+  memberOf: (id: string) => string;
+}
+
+const plainKey = (key: string | LookupKey): LookupKey =>
+  typeof key === 'string' ? { key, idOf: (m) => m, memberOf: (id) => id } : key;
 
 export interface CollectionPart<T> {
   /** The member's value (JSON; undefined: this document keeps it in its row). */
@@ -198,11 +220,15 @@ export class Collection<T> {
     if (d.lookups) {
       const was = wasKeys?.lookups ?? NO_KEYS;
       const now = nowKeys?.lookups ?? NO_KEYS;
-      if (!sameKeys(was, now)) {
+      const wasMember = before === undefined ? id : d.member ? d.member(before, id) : id;
+      const nowMember = after === undefined ? id : d.member ? d.member(after, id) : id;
+      // A document's member never changes in practice; if it did, every row is written again.
+      const same = wasMember === nowMember;
+      if (!same || !sameKeys(was, now)) {
         const hot = this.hot;
-        for (const k of was) if (!now.includes(k)) hot.lookupDelete.run(k, id);
+        for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
         const added: string[] = [];
-        for (const k of now) if (!was.includes(k)) added.push(k, id);
+        for (const k of now) if (!same || !was.includes(k)) added.push(k, nowMember);
         this.runRows(
           'lk-add',
           added,
@@ -339,17 +365,23 @@ export class Collection<T> {
     return out;
   }
 
-  /** Ids of the documents with lookup key `key` (see `derived.lookups`), in id order. */
-  idsByKey(key: string, options: FindOptions = {}): string[] {
+  /**
+   * Ids of the documents with lookup key `key` (see `derived.lookups`), in member order (id order
+   * when members sort as their ids, see `derived.member`).
+   */
+  idsByKey(key: string | LookupKey, options: FindOptions = {}): string[] {
+    const k = plainKey(key);
     const rows = this.stmt(
       'lk-ids',
       () => `SELECT id FROM ${this.table}_lookup WHERE key = ? AND id > ? ORDER BY id LIMIT ?`,
-    ).all(key, options.after ?? '', options.limit ?? -1) as { id: string }[];
-    return rows.map((r) => r.id);
+    ).all(k.key, options.after === undefined ? '' : k.memberOf(options.after), options.limit ?? -1) as {
+      id: string;
+    }[];
+    return rows.map((r) => k.idOf(r.id));
   }
 
   /** `idsByKey` through `peek`: shared frozen documents, in id order. */
-  peekByKey(key: string, options: FindOptions = {}): T[] {
+  peekByKey(key: string | LookupKey, options: FindOptions = {}): T[] {
     const out: T[] = [];
     for (const id of this.idsByKey(key, options)) {
       const doc = this.peek(id);
@@ -359,21 +391,22 @@ export class Collection<T> {
   }
 
   /** Whether the document `id` has lookup key `key` (one index probe; see `derived.lookups`). */
-  hasKey(key: string, id: string): boolean {
+  hasKey(key: string | LookupKey, id: string): boolean {
+    const k = plainKey(key);
     return (
       this.stmt('lk-has', () => `SELECT 1 FROM ${this.table}_lookup WHERE key = ? AND id = ?`).get(
-        key,
-        id,
+        k.key,
+        k.memberOf(id),
       ) !== undefined
     );
   }
 
   /** How many documents have lookup key `key` (an index range count). */
-  countByKey(key: string): number {
+  countByKey(key: string | LookupKey): number {
     const row = this.stmt(
       'lk-count',
       () => `SELECT COUNT(*) AS n FROM ${this.table}_lookup WHERE key = ?`,
-    ).get(key) as { n: number };
+    ).get(typeof key === 'string' ? key : key.key) as { n: number };
     return row.n;
   }
 
