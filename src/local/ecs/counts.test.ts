@@ -38,7 +38,8 @@ afterEach(async () => {
 
 const CLUSTERS = ['a', 'b'];
 const FAMILIES = ['web', 'crash'];
-const STARTED_BY = ['alice', 'bob', undefined];
+// startedBy may hold `/`, and one value is a prefix of another.
+const STARTED_BY = ['alice', 'bob', 'al/ice', undefined];
 const PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 
 /** What the runs went through: each path must have been taken by one of them (no check trivially empty). */
@@ -323,6 +324,8 @@ async function check({ call, instances, plane: p }: Setup): Promise<void> {
           (t) => t.serviceArn?.endsWith(`/svc-${f}`) === true,
         ]),
         [{ startedBy: 'alice' }, (t) => t.task.startedBy === 'alice'],
+        [{ startedBy: 'al/ice' }, (t) => t.task.startedBy === 'al/ice'],
+        [{ startedBy: 'al' }, (t) => t.task.startedBy === 'al'],
         [{ startedBy: 'bob', family: 'web' }, (t) => t.task.startedBy === 'bob' && familyOf(t) === 'web'],
         [{ launchType: 'EC2' }, (t) => t.task.launchType === 'EC2'],
         [{ launchType: 'FARGATE' }, (t) => t.task.launchType === 'FARGATE'],
