@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 8;
+export const TASK_KEYS_VERSION = 9;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -148,37 +148,81 @@ export const taskKeys = {
 
 export type CountedStatus = 'running' | 'pending';
 
+/** `r` or `p`: the first letter of a counted status in a counter key. */
+const statusPart = (status: CountedStatus): string => (status === 'running' ? 'r' : 'p');
+
+/**
+ * An instance's part of a counter key that also names its cluster: its id when its ARN is the
+ * cluster's `container-instance/CLUSTER/ID` (all made here), else `=` and its ARN. Neither holds `|`.
+ */
+function instancePart(clusterArn: string, instanceArn: string): string {
+  const cluster = compactArn(clusterArn);
+  const instance = compactArn(instanceArn);
+  if (
+    cluster !== clusterArn &&
+    instance !== instanceArn &&
+    clusterArn.includes(':cluster/') &&
+    instanceArn.includes(':container-instance/')
+  ) {
+    const id = instance.startsWith(`${cluster}/`) ? instance.slice(cluster.length + 1) : '';
+    if (id !== '' && !id.includes('/') && !id.startsWith('=')) return id;
+  }
+  return `=${instanceArn}`;
+}
+
+/** The instance ARN an `instancePart` stands for. */
+function instanceOfPart(clusterArn: string, part: string): string {
+  if (part.startsWith('=')) return part.slice(1);
+  const at = clusterArn.indexOf(':cluster/');
+  return `${clusterArn.slice(0, at)}:container-instance/${clusterArn.slice(at + ':cluster/'.length)}/${part}`;
+}
+
+// Counter keys are short for the same reason as lookup keys (a task placed upserts its instance's
+// and group's counters, at random places in one B-tree): a kind of one or two letters, compact ARNs,
+// an instance by its id within its cluster. The kind tells a cluster's, an instance's and a
+// service's counters apart (their compact ARNs could meet: an instance id and a service name).
 export const countKeys = {
-  cluster: (clusterArn: string, status: CountedStatus) => `${status}|${clusterArn}`,
+  cluster: (clusterArn: string, status: CountedStatus) => `${statusPart(status)}c|${compactArn(clusterArn)}`,
   /** A cluster's FARGATE tasks (DescribeClusters' STATISTICS split by launch type). */
-  clusterFargate: (clusterArn: string, status: CountedStatus) => `${status}|fargate|${clusterArn}`,
+  clusterFargate: (clusterArn: string, status: CountedStatus) =>
+    `${statusPart(status)}f|${compactArn(clusterArn)}`,
   /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
-  clusterLive: (clusterArn: string) => `live|${clusterArn}`,
+  clusterLive: (clusterArn: string) => `lc|${compactArn(clusterArn)}`,
   /**
    * A cluster's tasks not STOPPED yet that run on a capacity provider (PutClusterCapacityProviders
    * refuses to remove a provider while there are any).
    */
-  providerLive: (clusterArn: string, providerName: string) => `live|provider|${clusterArn}|${providerName}`,
+  providerLive: (clusterArn: string, providerName: string) => `lp|${compactArn(clusterArn)}|${providerName}`,
   /**
    * An instance's tasks on their way to STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING): with its
    * pending and running ones, those not STOPPED yet (`liveOnInstance`).
    */
-  instanceStopping: (instanceArn: string) => `stopping|instance|${instanceArn}`,
-  instance: (instanceArn: string, status: CountedStatus) => `${status}|${instanceArn}`,
-  service: (serviceArn: string, status: CountedStatus) => `${status}|${serviceArn}`,
+  instanceStopping: (instanceArn: string) => `si|${compactArn(instanceArn)}`,
+  instance: (instanceArn: string, status: CountedStatus) =>
+    `${statusPart(status)}i|${compactArn(instanceArn)}`,
+  service: (serviceArn: string, status: CountedStatus) => `${statusPart(status)}s|${compactArn(serviceArn)}`,
   /**
    * A task group's tasks on an instance (not STOPPED, desired RUNNING): placement's spread,
    * distinctInstance and memberOf(task:group) read these per cluster and group (`groupPrefix`)
-   * instead of every task. The instance ARN, last, holds no `|`; a group may (RunTask's `group`
-   * is only length-checked), so readers split at the last `|` and compare the group.
+   * instead of every task. The instance, last (`instancePart`), holds no `|`; a group may (RunTask's
+   * `group` is only length-checked), so readers split at the last `|` (`groupKeyParts`) and compare
+   * the group.
    */
   group: (clusterArn: string, group: string, instanceArn: string) =>
-    `group|${clusterArn}|${group}|${instanceArn}`,
+    `g|${compactArn(clusterArn)}|${group}|${instancePart(clusterArn, instanceArn)}`,
   /** awsvpc tasks holding a network interface on an instance (placement's free interfaces). */
-  eni: (clusterArn: string, instanceArn: string) => `eni|${clusterArn}|${instanceArn}`,
-  eniPrefix: (clusterArn: string) => `eni|${clusterArn}|`,
+  eni: (clusterArn: string, instanceArn: string) =>
+    `e|${compactArn(clusterArn)}|${instancePart(clusterArn, instanceArn)}`,
+  eniPrefix: (clusterArn: string) => `e|${compactArn(clusterArn)}|`,
+  /** The instance ARN of an `eni` key read with `eniPrefix`: what follows the prefix. */
+  eniInstance: (clusterArn: string, rest: string) => instanceOfPart(clusterArn, rest),
   groupPrefix: (clusterArn: string, group?: string) =>
-    group === undefined ? `group|${clusterArn}|` : `group|${clusterArn}|${group}|`,
+    group === undefined ? `g|${compactArn(clusterArn)}|` : `g|${compactArn(clusterArn)}|${group}|`,
+  /** The group and instance ARN of a `group` key read with `groupPrefix(clusterArn)`: what follows it. */
+  groupKeyParts: (clusterArn: string, rest: string): { group: string; instanceArn: string } => {
+    const cut = rest.lastIndexOf('|');
+    return { group: rest.slice(0, cut), instanceArn: instanceOfPart(clusterArn, rest.slice(cut + 1)) };
+  },
 };
 
 /**

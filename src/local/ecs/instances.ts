@@ -422,11 +422,9 @@ function groupsByInstance(s: Scope, clusterArn: string): Map<string, Set<string>
   const prefix = countKeys.groupPrefix(clusterArn);
   const out = new Map<string, Set<string>>();
   for (const key of s.col.tasks.countedWithPrefix(prefix).keys()) {
-    const rest = key.slice(prefix.length);
-    const cut = rest.lastIndexOf('|');
-    const instanceArn = rest.slice(cut + 1);
+    const { group, instanceArn } = countKeys.groupKeyParts(clusterArn, key.slice(prefix.length));
     const groups = out.get(instanceArn) ?? new Set<string>();
-    groups.add(rest.slice(0, cut));
+    groups.add(group);
     out.set(instanceArn, groups);
   }
   return out;

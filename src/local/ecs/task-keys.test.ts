@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from '../index';
-import { compactArn, TASK_KEYS_VERSION, taskKeys, taskLookups, taskMember } from './counts';
+import {
+  compactArn,
+  countKeys,
+  TASK_KEYS_VERSION,
+  taskCounters,
+  taskKeys,
+  taskLookups,
+  taskMember,
+} from './counts';
 import type { TaskRecord } from './model';
 
 const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/c1';
@@ -84,6 +92,43 @@ describe('task lookup keys', () => {
         taskKeys.liveOfService(SERVICE).key,
       ]),
     );
+  });
+});
+
+describe('task counter keys', () => {
+  it('give back the group and the instance of a group key, whatever `|` the group holds', () => {
+    const prefix = countKeys.groupPrefix(CLUSTER);
+    const odd = 'arn:aws:ecs:us-east-1:000000000000:container-instance/c2/ab';
+    for (const group of ['', 'service:web', 'a|b', '|', 'a|=x', 'x/y|'])
+      for (const instanceArn of [INSTANCE, odd]) {
+        const key = countKeys.group(CLUSTER, group, instanceArn);
+        expect(key.startsWith(countKeys.groupPrefix(CLUSTER, group))).toBe(true);
+        expect(countKeys.groupKeyParts(CLUSTER, key.slice(prefix.length))).toEqual({ group, instanceArn });
+      }
+    for (const instanceArn of [INSTANCE, odd]) {
+      const key = countKeys.eni(CLUSTER, instanceArn);
+      const eniPrefix = countKeys.eniPrefix(CLUSTER);
+      expect(key.startsWith(eniPrefix)).toBe(true);
+      expect(countKeys.eniInstance(CLUSTER, key.slice(eniPrefix.length))).toBe(instanceArn);
+    }
+  });
+
+  it('keep a cluster, an instance and a service apart even when an instance id is a service name', () => {
+    const id = INSTANCE.slice(INSTANCE.lastIndexOf('/') + 1);
+    const service = `${SERVICE.slice(0, SERVICE.lastIndexOf('/'))}/${id}`;
+    const keys = (['running', 'pending'] as const).flatMap((status) => [
+      countKeys.cluster(CLUSTER, status),
+      countKeys.clusterFargate(CLUSTER, status),
+      countKeys.instance(INSTANCE, status),
+      countKeys.service(service, status),
+    ]);
+    keys.push(countKeys.clusterLive(CLUSTER), countKeys.instanceStopping(INSTANCE));
+    expect(new Set(keys).size).toBe(keys.length);
+    // No group or interface key of another cluster starts with this cluster's prefixes.
+    const other = 'arn:aws:ecs:us-east-1:000000000000:cluster/c10';
+    const otherInstance = 'arn:aws:ecs:us-east-1:000000000000:container-instance/c10/ab';
+    expect(countKeys.group(other, 'g', otherInstance).startsWith(countKeys.groupPrefix(CLUSTER))).toBe(false);
+    expect(countKeys.eni(other, otherInstance).startsWith(countKeys.eniPrefix(CLUSTER))).toBe(false);
   });
 });
 
@@ -198,6 +243,11 @@ describe('a state file with version 7 task keys', () => {
     sql.exec('DELETE FROM c_ecs_tasks_lookup');
     const insert = sql.prepare('INSERT INTO c_ecs_tasks_lookup (key, id) VALUES (?, ?)');
     for (const t of tasks) for (const k of v7Lookups(t)) insert.run(k, t.task.taskArn);
+    sql.exec('DELETE FROM c_ecs_tasks_count');
+    const count = sql.prepare(
+      'INSERT INTO c_ecs_tasks_count (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1',
+    );
+    for (const t of tasks) if (t.task.lastStatus !== 'STOPPED') count.run(`live|${t.task.clusterArn}`);
     sql.prepare('UPDATE meta SET value = ? WHERE key = ?').run('7', 'derived:c_ecs_tasks');
     sql.close();
 
@@ -221,6 +271,15 @@ describe('a state file with version 7 task keys', () => {
         .sort();
       expect(stored).toEqual(want);
       expect(stored.some((row) => row.includes('arn:'))).toBe(false);
+      const counters = new Map<string, number>();
+      for (const r of now)
+        for (const k of taskCounters(JSON.parse(r.doc) as TaskRecord))
+          counters.set(k, (counters.get(k) ?? 0) + 1);
+      const storedCounters = again.p.deps.db.sql.prepare('SELECT key, n FROM c_ecs_tasks_count').all() as {
+        key: string;
+        n: number;
+      }[];
+      expect(new Map(storedCounters.map((r) => [r.key, r.n]))).toEqual(counters);
       const marker = again.p.deps.db.sql
         .prepare('SELECT value FROM meta WHERE key = ?')
         .get('derived:c_ecs_tasks');

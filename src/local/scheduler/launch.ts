@@ -438,7 +438,8 @@ function eniUse(col: EcsCollections, clusterArn: string): Map<string, number> {
   // Counters kept with each task (ecs/counts.ts `countKeys.eni`): O(instances), never O(tasks).
   const prefix = countKeys.eniPrefix(clusterArn);
   const use = new Map<string, number>();
-  for (const [key, n] of col.tasks.countedWithPrefix(prefix)) use.set(key.slice(prefix.length), n);
+  for (const [key, n] of col.tasks.countedWithPrefix(prefix))
+    use.set(countKeys.eniInstance(clusterArn, key.slice(prefix.length)), n);
   return use;
 }
 
@@ -524,11 +525,11 @@ function groupCounts(
   const clusterPrefix = countKeys.groupPrefix(launch.clusterArn);
   const prefix = needsAll ? clusterPrefix : countKeys.groupPrefix(launch.clusterArn, launch.group);
   for (const [key, n] of col.tasks.countedWithPrefix(prefix)) {
-    // group|<cluster ARN>|<group>|<instance ARN>: an ARN holds no `|`, so the last one ends the group.
-    const rest = key.slice(clusterPrefix.length);
-    const cut = rest.lastIndexOf('|');
-    const group = rest.slice(0, cut);
-    const instance = rest.slice(cut + 1);
+    // The instance, last, holds no `|`, so the last one ends the group (counts.ts `groupKeyParts`).
+    const { group, instanceArn: instance } = countKeys.groupKeyParts(
+      launch.clusterArn,
+      key.slice(clusterPrefix.length),
+    );
     // A group may hold `|` (RunTask's group is only length-checked): `a|b` also starts with `a|`.
     if (!needsAll && group !== launch.group) continue;
     let m = counts.get(instance);
