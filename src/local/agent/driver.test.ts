@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { ecsCollections, type TaskRecord } from '../ecs/model';
+import { taskKeys } from '../ecs/counts';
 import { ContainerRuntime } from '../runtime/runtime';
 import { Db } from '../store/db';
 import { TaskDriver, defaultDriverOptions, type DriverOptions } from './driver';
@@ -274,7 +275,7 @@ describe('TaskDriver', () => {
     await s.driver.start();
     await waitFor(
       () =>
-        s.col.tasks.count({ clusterDesired: `${instances[0]?.clusterArn}|RUNNING` }) === 2000 &&
+        s.col.tasks.countByKey(taskKeys.cluster(instances[0]?.clusterArn ?? '', 'RUNNING')) === 2000 &&
         s.driver.pending === 0,
       60_000,
       'all RUNNING',

@@ -21,6 +21,7 @@
 import type { LocalDeps } from '../deps';
 import type { MetricBatch } from '../common/metric-publisher';
 import { ecsCollections, type TaskRecord } from '../ecs/model';
+import { taskKeys } from '../ecs/counts';
 import type { ServedRequest } from '../logs/containers';
 import type { TaskRuntime } from '../runtime/types';
 
@@ -148,7 +149,7 @@ export function createTaskMetrics(deps: LocalDeps, runtime: TaskRuntime): TaskMe
   async function* runningTasksOf(clusterArn: string): AsyncGenerator<TaskRecord> {
     let after: string | undefined;
     for (;;) {
-      const ids = col.tasks.ids({ clusterDesired: `${clusterArn}|RUNNING` }, { after, limit: METRICS_PAGE });
+      const ids = col.tasks.idsByKey(taskKeys.cluster(clusterArn, 'RUNNING'), { after, limit: METRICS_PAGE });
       if (ids.length === 0) return;
       after = ids[ids.length - 1];
       for (const id of ids) {

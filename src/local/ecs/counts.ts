@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 9;
+export const TASK_KEYS_VERSION = 10;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -111,6 +111,7 @@ function servicePart(clusterArn: string, serviceArn: string): string {
 
 /** The text of the lookup keys (what `taskLookups` stores); `taskKeys` gives them with their readers. */
 const keyText = {
+  cluster: (clusterArn: string, desired: string) => `c|${compactArn(clusterArn)}|${desiredPart(desired)}`,
   listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
     `${FILTER[filter]}|${compactArn(clusterArn)}|${desiredPart(desired)}|${
       filter === 'service' ? servicePart(clusterArn, value) : value
@@ -125,6 +126,13 @@ const keyText = {
 };
 
 export const taskKeys = {
+  /**
+   * A cluster's tasks with a desired status (ListTasks without a keyed filter, the minute metrics):
+   * a lookup row of ~60 bytes, not an index of the tasks table (the cluster's ARN and the task's
+   * ARN in each entry, ~150 bytes).
+   */
+  cluster: (clusterArn: string, desired: string) =>
+    scopedKey(keyText.cluster(clusterArn, desired), clusterArn),
   /** Tasks of a cluster with a desired status and one filter's value (a service by its ARN). */
   listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
     scopedKey(keyText.listed(clusterArn, desired, filter, value), clusterArn),
@@ -257,7 +265,7 @@ export function failedTaskRecord(r: TaskRecord): boolean {
 
 export function taskLookups(r: TaskRecord): string[] {
   const t = r.task;
-  const keys: string[] = [];
+  const keys: string[] = [keyText.cluster(t.clusterArn, t.desiredStatus)];
   const family = familyOf(r);
   if (family !== undefined) keys.push(keyText.listed(t.clusterArn, t.desiredStatus, 'family', family));
   if (t.startedBy !== undefined)

@@ -337,24 +337,21 @@ export function ecsCollections(db: Db) {
       },
     ),
     /**
-     * Keyed by task ARN. `clusterDesired` = `${clusterArn}|${desiredStatus}`. Counts, the other
-     * ListTasks filters and a container instance's tasks are derived keys (counts.ts): each index
-     * more is one more B-tree written by every task placed.
+     * Keyed by task ARN, no index: a cluster's tasks by desired status, counts, the ListTasks
+     * filters and a container instance's tasks are derived keys (counts.ts): each index more is one
+     * more B-tree written by every task placed (an existing state file loses its `clusterDesired`
+     * index when it opens).
      */
-    tasks: db.collection<TaskRecord>(
-      'ecs_tasks',
-      [{ name: 'clusterDesired', key: (r) => `${r.task.clusterArn}|${r.task.desiredStatus}` }],
-      {
-        ...CACHE,
-        serialize: taskRecordJson,
-        derived: {
-          version: TASK_KEYS_VERSION,
-          lookups: taskLookups,
-          counters: taskCounters,
-          member: taskMember,
-        },
+    tasks: db.collection<TaskRecord>('ecs_tasks', [], {
+      ...CACHE,
+      serialize: taskRecordJson,
+      derived: {
+        version: TASK_KEYS_VERSION,
+        lookups: taskLookups,
+        counters: taskCounters,
+        member: taskMember,
       },
-    ),
+    }),
     services: db.collection<ServiceRecord>(
       'ecs_services',
       [

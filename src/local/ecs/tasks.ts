@@ -359,9 +359,8 @@ export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
 const SCAN_CHUNK = 500;
 
 /**
- * ListTasks: every filter is a key of the store (the cluster and desired status an index, family,
- * startedBy, launchType and serviceName derived keys, counts.ts; containerInstance the instance
- * index). The most selective one is read in id order; the others are checked on each task, so a page
+ * ListTasks: every filter is a derived key of the store (counts.ts `taskKeys`: the cluster and desired
+ * status, family, startedBy, launchType, serviceName, containerInstance). The most selective one is read in id order; the others are checked on each task, so a page
  * costs what the chosen key holds, never all the cluster's tasks.
  */
 export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
@@ -401,7 +400,7 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
       ? s.col.tasks.idsByKey(taskKeys.onInstance(instanceArn, desired), options)
       : first
         ? s.col.tasks.idsByKey(taskKeys.listed(clusterArn, desired, first[0], first[1]), options)
-        : s.col.tasks.ids({ clusterDesired: `${clusterArn}|${desired}` }, options);
+        : s.col.tasks.idsByKey(taskKeys.cluster(clusterArn, desired), options);
   // The other filters: one probe of their key each (the cluster and the desired status are in every
   // key, and the instance is one of the cluster's), no document read.
   const checks = (instanceArn !== undefined ? keyed : rest).map(([filter, value]) =>

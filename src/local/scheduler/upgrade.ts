@@ -11,6 +11,7 @@
  */
 import type { LocalDeps } from '../deps';
 import type { EcsCollections } from '../ecs/model';
+import { taskKeys } from '../ecs/counts';
 
 const MARKER = 'scheduler:fields';
 const STEADY = 'has reached a steady state.';
@@ -26,7 +27,9 @@ export function upgradeSchedulerRecords(deps: LocalDeps, col: EcsCollections): v
       col.services.put(rec.service.serviceArn, { ...rec, steadySince: newest.createdAt ?? 0 });
     }
     for (const clusterArn of col.clusters.ids()) {
-      for (const t of col.tasks.find({ clusterDesired: `${clusterArn}|STOPPED` })) {
+      for (const id of col.tasks.idsByKey(taskKeys.cluster(clusterArn, 'STOPPED'))) {
+        const t = col.tasks.get(id);
+        if (!t) continue;
         if (t.stopCause || t.task.stopCode !== 'ServiceSchedulerInitiated') continue;
         const targetGroupArn = UNHEALTHY.exec(t.task.stoppedReason ?? '')?.[1];
         if (targetGroupArn)
