@@ -32,8 +32,26 @@ export type ListFilter = 'family' | 'startedBy' | 'launchType' | 'service';
 
 const ECS_ARN = 'arn:aws:ecs:';
 
+/**
+ * `fn` remembered per argument (a task's keys are derived for each of its versions, from the same few
+ * cluster, instance and service ARNs): at most MEMO_MAX entries, all dropped past that.
+ */
+function remembered<V>(fn: (text: string) => V): (text: string) => V {
+  const memo = new Map<string, V>();
+  return (text) => {
+    if (memo.has(text)) return memo.get(text) as V;
+    const v = fn(text);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(text, v);
+    return v;
+  };
+}
+const MEMO_MAX = 20_000;
+
 /** `REGION:ACCOUNT:REST` of `arn:aws:ecs:REGION:ACCOUNT:TYPE/REST`; any other text as it is. */
-export function compactArn(arn: string): string {
+export const compactArn = remembered(compactArnOf);
+
+function compactArnOf(arn: string): string {
   if (!arn.startsWith(ECS_ARN)) return arn;
   const region = arn.indexOf(':', ECS_ARN.length);
   const account = region < 0 ? -1 : arn.indexOf(':', region + 1);
@@ -46,7 +64,9 @@ export function compactArn(arn: string): string {
  * The ARN prefix of a cluster's tasks (`arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/`) from the ARN of
  * the cluster, or of one of its instances or services (`.../CLUSTER/ID`); undefined for another shape.
  */
-function taskArnPrefix(arn: string): string | undefined {
+const taskArnPrefix = remembered(taskArnPrefixOf);
+
+function taskArnPrefixOf(arn: string): string | undefined {
   const compact = compactArn(arn);
   if (compact === arn) return undefined;
   const account = compact.lastIndexOf(':');
@@ -164,6 +184,16 @@ const statusPart = (status: CountedStatus): string => (status === 'running' ? 'r
  * cluster's `container-instance/CLUSTER/ID` (all made here), else `=` and its ARN. Neither holds `|`.
  */
 function instancePart(clusterArn: string, instanceArn: string): string {
+  const known = instanceParts.get(instanceArn);
+  if (known?.clusterArn === clusterArn) return known.part;
+  const part = instancePartOf(clusterArn, instanceArn);
+  if (instanceParts.size >= MEMO_MAX) instanceParts.clear();
+  instanceParts.set(instanceArn, { clusterArn, part });
+  return part;
+}
+const instanceParts = new Map<string, { clusterArn: string; part: string }>();
+
+function instancePartOf(clusterArn: string, instanceArn: string): string {
   const cluster = compactArn(clusterArn);
   const instance = compactArn(instanceArn);
   if (
