@@ -409,8 +409,10 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
   const keep = (arn: string): boolean => checks.every((key) => s.col.tasks.hasKey(key, arn));
 
   const taskArns: string[] = [];
+  // Without checks every id read is listed: a page and one more (to know there is a next page).
+  const chunkSize = checks.length === 0 ? max + 1 : SCAN_CHUNK;
   for (;;) {
-    const chunk = source({ limit: SCAN_CHUNK, ...(after !== undefined ? { after } : {}) });
+    const chunk = source({ limit: chunkSize, ...(after !== undefined ? { after } : {}) });
     for (const arn of chunk) {
       if (!keep(arn)) continue;
       if (taskArns.length === max) {
@@ -418,7 +420,7 @@ export function listTasks(s: Scope, input: Wire<ecs.ListTasksRequest>) {
       }
       taskArns.push(arn);
     }
-    if (chunk.length < SCAN_CHUNK) break;
+    if (chunk.length < chunkSize) break;
     after = chunk[chunk.length - 1];
   }
   return { taskArns };
