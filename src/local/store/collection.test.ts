@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db } from './db';
-import type { CollectionPart } from './collection';
+import type { CollectionPart, LookupKey } from './collection';
 import { mulberry32 } from '../../testing/random';
 
 interface Doc {
@@ -597,5 +597,48 @@ describe('Collection part: one member kept in a side row (issue 14)', () => {
       }
     }
     for (const id of ids) expect(split.peek(id)).toEqual(plain.get(id));
+  });
+});
+
+describe('Collection lookup members (derived.member)', () => {
+  // Ids `p/<name>`: the rows store `<name>`; readers give back the id through a LookupKey.
+  const key = (k: string): LookupKey => ({
+    key: k,
+    idOf: (m) => `p/${m}`,
+    memberOf: (id) => (id.startsWith('p/') ? id.slice(2) : id),
+  });
+  const open = (db: Db) =>
+    db.collection<Doc>('members', [], {
+      derived: {
+        version: 1,
+        lookups: (d: Doc) => [`group|${d.group}`],
+        member: (_d: Doc, id: string) => id.slice(2),
+      },
+    });
+
+  it('stores members, reads ids in member order, pages with an id, and moves rows with the document', () => {
+    const db = new Db(null);
+    const col = open(db);
+    for (const name of ['c', 'a', 'b']) col.put(`p/${name}`, { group: 'x', n: 1, list: [] });
+    const stored = db.sql.prepare('SELECT key, id FROM c_members_lookup ORDER BY id').all();
+    expect(stored).toEqual(['a', 'b', 'c'].map((id) => ({ key: 'group|x', id })));
+    expect(col.idsByKey(key('group|x'))).toEqual(['p/a', 'p/b', 'p/c']);
+    expect(col.idsByKey(key('group|x'), { after: 'p/a', limit: 1 })).toEqual(['p/b']);
+    expect(col.peekByKey(key('group|x')).length).toBe(3);
+    expect([col.hasKey(key('group|x'), 'p/b'), col.hasKey(key('group|x'), 'p/d')]).toEqual([true, false]);
+    expect(col.countByKey(key('group|x'))).toBe(3);
+    col.put('p/b', { group: 'y', n: 1, list: [] });
+    col.delete('p/c');
+    expect(col.idsByKey(key('group|x'))).toEqual(['p/a']);
+    expect(col.idsByKey(key('group|y'))).toEqual(['p/b']);
+    expect(() =>
+      db.tx(() => {
+        col.put('p/a', { group: 'y', n: 1, list: [] });
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(col.idsByKey(key('group|y'))).toEqual(['p/b']);
+    expect(db.sql.prepare('SELECT COUNT(*) AS n FROM c_members_lookup').get()).toEqual({ n: 2 });
+    db.close();
   });
 });
