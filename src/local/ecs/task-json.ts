@@ -22,11 +22,13 @@ export function taskRecordJson(r: TaskRecord): string {
 }
 
 /**
- * The task's JSON with its tags last, and (kept for `untaggedTaskJson`) without them. A task whose
- * tags are already its last member (as launched, or as parsed back from this text) is written by
- * one `JSON.stringify`: the text then ends with `,"tags":TAGS}`, which can only be that last
- * member (a quote inside a string is escaped, so the comma and key are outside any string, and
- * the closing brace after them ends the task), and the untagged text is the rest.
+ * The task's JSON with its tags last, and (kept for `untaggedTaskJson`) without them, from one
+ * `JSON.stringify` of the task when its tags are an array. `JSON.stringify` writes an object's
+ * members in key order, each member's text depending only on its key and value, so the task's text
+ * ends with `,"tags":TAGS` followed by the members after the tags (fields a lifecycle step added to
+ * a task read back with its tags last), which `JSON.stringify` of those members alone writes the
+ * same: the tagged and untagged texts are the pieces put together again, without a second
+ * serialisation of the whole task (or a copy of it without its tags).
  */
 function taggedAndUntagged(r: TaskRecord): string {
   const task = r.task;
@@ -37,16 +39,35 @@ function taggedAndUntagged(r: TaskRecord): string {
     return text;
   }
   const tagsText = JSON.stringify(tags);
-  const whole = JSON.stringify(task);
-  const ending = `,"tags":${tagsText}}`;
-  if (Array.isArray(tags) && whole.endsWith(ending)) {
-    untagged.set(r, `${whole.slice(0, whole.length - ending.length)}}`);
-    return whole;
+  if (Array.isArray(tags)) {
+    const after = membersAfterTags(task);
+    const whole = JSON.stringify(task);
+    const ending = `,"tags":${tagsText}${after}}`;
+    if (whole.endsWith(ending)) {
+      const head = whole.slice(0, whole.length - ending.length);
+      untagged.set(r, `${head}${after}}`);
+      return after === '' ? whole : `${head}${after},"tags":${tagsText}}`;
+    }
   }
   const { tags: _tags, ...fields } = task;
   const text = JSON.stringify(fields);
   untagged.set(r, text);
   return `${text.length > 2 ? `${text.slice(0, -1)},` : '{'}"tags":${tagsText}}`;
+}
+
+/** The members of `task` after its `tags`, as `JSON.stringify` writes them, each after a comma; or ''. */
+function membersAfterTags(task: TaskRecord['task']): string {
+  const keys = Object.keys(task);
+  const at = keys.lastIndexOf('tags');
+  if (at < 0 || at === keys.length - 1) return '';
+  const fields = task as unknown as Record<string, unknown>;
+  let out = '';
+  for (let i = at + 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const text = JSON.stringify(fields[key]) as string | undefined;
+    if (text !== undefined) out += `,${JSON.stringify(key)}:${text}`;
+  }
+  return out;
 }
 
 /**
