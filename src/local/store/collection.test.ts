@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -423,6 +424,62 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
     expect(list.map((n) => col.countByKey(`k|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
     expect(list.map((n) => col.counted(`c|g|${n}`))).toEqual(list.map((n) => (n < 16 ? 1 : 2)));
     expect([...col.countedWithPrefix('c|g|')].length).toBe(37);
+  });
+
+  it('keeps every counter exact through any batches of writes, deletes and rollbacks (multi-row flush)', () => {
+    // Documents count under up to 150 keys each, so a transaction's flush spans chunks of every size.
+    const op = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      del: fc.boolean(),
+      from: fc.integer({ min: 0, max: 140 }),
+      len: fc.integer({ min: 0, max: 150 }),
+    });
+    const batch = fc.record({
+      ops: fc.array(op, { maxLength: 6 }),
+      rollback: fc.boolean(),
+      nested: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 8 }), (batches) => {
+        const db = new Db(null);
+        const col = db.collection<Doc>('flush', [], {
+          cacheSize: 4,
+          derived: { version: 1, counters: (d) => d.list.map((n) => `c|${n}`) },
+        });
+        const docs = new Map<string, Doc>();
+        for (const b of batches) {
+          const next = new Map(docs);
+          const apply = () => {
+            for (const o of b.ops) {
+              if (o.del) {
+                col.delete(o.id);
+                next.delete(o.id);
+              } else {
+                const doc = { group: 'g', n: 0, list: Array.from({ length: o.len }, (_, i) => o.from + i) };
+                col.put(o.id, doc);
+                next.set(o.id, doc);
+              }
+            }
+            if (b.rollback) throw new Error('roll back');
+          };
+          try {
+            // A savepoint inside an outer transaction, or a transaction of its own.
+            db.tx(() => (b.nested ? db.tx(apply) : apply()));
+          } catch {
+            continue;
+          }
+          docs.clear();
+          for (const [id, d] of next) docs.set(id, d);
+        }
+        const want = new Map<string, number>();
+        for (const d of docs.values())
+          for (const n of d.list) want.set(`c|${n}`, (want.get(`c|${n}`) ?? 0) + 1);
+        const rows = db.sql.prepare('SELECT key, n FROM c_flush_count').all() as { key: string; n: number }[];
+        expect(new Map(rows.map((r) => [r.key, r.n]))).toEqual(want);
+        db.close();
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('countedWithPrefix reads every counter under a prefix, exactly', () => {

@@ -294,29 +294,59 @@ export class Collection<T> {
   }
 
   /**
-   * Writes the counter changes kept since the last flush: one statement per key. Called inside the
-   * transaction that made them, before it commits (Db.tx at its start and end, so that a savepoint
-   * rolled back takes only its own changes with it; `dropCache` forgets them on a rollback).
+   * Writes the counter changes kept since the last flush, whatever their number, in a few
+   * statements: one multi-row upsert adds each key's change (negative ones included), then one
+   * DELETE drops the rows of the keys that went down and reached 0 (a key absent and moved down,
+   * which a consistent store never has, is inserted and deleted again: still absent). Called inside
+   * the transaction that made them, before it commits (Db.tx at its start and end, so that a
+   * savepoint rolled back takes only its own changes with it; `dropCache` forgets them on a rollback).
    */
   flushCounts(): void {
     if (this.countDeltas.size === 0) return;
-    const hot = this.hot;
-    const added: (string | number)[] = [];
+    const moved: (string | number)[] = [];
+    const lowered: string[] = [];
     for (const [k, by] of this.countDeltas) {
-      if (by > 0) {
-        added.push(k, by);
-        continue;
-      }
-      const left = hot.countSubtract.get(-by, k) as { n: number } | undefined;
-      if (left !== undefined && left.n <= 0) hot.countDeleteZero.run(k);
+      moved.push(k, by);
+      if (by < 0) lowered.push(k);
     }
-    this.runRows(
-      'ck-add',
-      added,
-      (rows) =>
-        `INSERT INTO ${this.table}_count (key, n) VALUES ${rows} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
+    const table = this.table;
+    this.runChunks(
+      'ck-move',
+      moved,
+      2,
+      (n) =>
+        `INSERT INTO ${table}_count (key, n) VALUES ${placeholders('(?, ?)', n)} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.runChunks(
+      'ck-zero',
+      lowered,
+      1,
+      (n) => `DELETE FROM ${table}_count WHERE key IN (${placeholders('?', n)}) AND n <= 0`,
     );
     this.countDeltas.clear();
+  }
+
+  /**
+   * Runs a statement over `values` taken `width` at a time per row, in chunks whose row counts are
+   * powers of two up to COUNT_ROWS_PER_STATEMENT (so at most log2 of it + 1 prepared statements per
+   * kind, and as many statements per call plus one per full chunk).
+   */
+  private runChunks(
+    kind: string,
+    values: readonly (string | number)[],
+    width: number,
+    text: (rows: number) => string,
+  ): void {
+    let at = 0;
+    while (at < values.length) {
+      const left = (values.length - at) / width;
+      let rows = COUNT_ROWS_PER_STATEMENT;
+      while (rows > left) rows >>= 1;
+      const end = at + rows * width;
+      const chunk = at === 0 && end === values.length ? values : values.slice(at, end);
+      this.stmt(`${kind}:${rows}`, () => text(rows)).run(...chunk);
+      at = end;
+    }
   }
 
   /**
@@ -750,6 +780,13 @@ function prefixEnd(prefix: string): string {
 }
 /** Rows per multi-row statement (`runRows`). */
 const ROWS_PER_STATEMENT = 16;
+/** Most counter rows in one statement (`flushCounts`): a power of two. */
+const COUNT_ROWS_PER_STATEMENT = 64;
+
+/** `row` written `n` times, comma-separated (a statement's VALUES or IN list). */
+function placeholders(row: string, n: number): string {
+  return Array.from({ length: n }, () => row).join(', ');
+}
 /** Queries whose ids `peekMany` keeps at once (cleared all together past this). */
 const MAX_MEMO_QUERIES = 256;
 /** Longer answers are not kept (memory): a cluster's instances are; a cluster's 100k tasks are not. */
@@ -773,8 +810,6 @@ interface HotStatements {
   update: Database.Statement;
   get: Database.Statement;
   lookupDelete: Database.Statement;
-  countSubtract: Database.Statement;
-  countDeleteZero: Database.Statement;
   partPut: Database.Statement;
   partDelete: Database.Statement;
 }
@@ -808,8 +843,6 @@ function prepareHot(
       update,
       get,
       lookupDelete: get,
-      countSubtract: get,
-      countDeleteZero: get,
       partPut,
       partDelete,
     };
@@ -820,8 +853,6 @@ function prepareHot(
     update,
     get,
     lookupDelete: sql.prepare(`DELETE FROM ${table}_lookup WHERE key = ? AND id = ?`),
-    countSubtract: sql.prepare(`UPDATE ${table}_count SET n = n - ? WHERE key = ? RETURNING n`),
-    countDeleteZero: sql.prepare(`DELETE FROM ${table}_count WHERE key = ? AND n <= 0`),
     partPut,
     partDelete,
   };
