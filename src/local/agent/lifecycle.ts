@@ -59,7 +59,7 @@ export interface TransitionInput {
  * (absent when the task is at rest). Returns a new record; the argument is not modified.
  */
 export function applyTransition(record: TaskRecord, input: TransitionInput): TaskRecord {
-  const r = editableCopy(record);
+  const r = editableCopy(record, CHANGES_CONTAINERS.has(input.to));
   const t = r.task;
   const now = epochSeconds(input.nowMs);
   const wasRunning = !PENDING_STATUSES.has(t.lastStatus);
@@ -111,15 +111,21 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
   return r;
 }
 
+/** The steps that change the containers (the others keep the record's containers as they are). */
+const CHANGES_CONTAINERS: ReadonlySet<TaskStatus> = new Set(['RUNNING', 'DEPROVISIONING', 'STOPPED']);
+
 /**
- * A copy of exactly what a transition changes (task fields, each container's fields, the history),
- * sharing the rest: records may come frozen from the store's cache, and a deep copy on every
- * lifecycle step of 10,000 tasks is measurable. Nested values (bindings, overrides) are replaced, never edited.
+ * A copy of exactly what a transition changes (task fields, each container's fields when asked,
+ * the history), sharing the rest: records may come frozen from the store's cache, and a deep copy
+ * on every lifecycle step of 10,000 tasks is measurable (a step that leaves the containers alone
+ * shares them, and the store does not write their JSON again). Nested values (bindings,
+ * overrides) are replaced, never edited.
  */
-function editableCopy(record: TaskRecord): TaskRecord {
+function editableCopy(record: TaskRecord, withContainers: boolean): TaskRecord {
+  const task = record.task;
   return {
     ...record,
-    task: { ...record.task, containers: record.task.containers?.map((c) => ({ ...c })) },
+    task: withContainers ? { ...task, containers: task.containers?.map((c) => ({ ...c })) } : { ...task },
     history: [...record.history],
   };
 }
@@ -147,7 +153,7 @@ export interface KillReason {
  * to start): everything STOPPED now, with the given codes.
  */
 export function kill(record: TaskRecord, reason: KillReason, nowMs: number): TaskRecord {
-  const r = editableCopy(record);
+  const r = editableCopy(record, true);
   const t = r.task;
   const now = epochSeconds(nowMs);
   t.desiredStatus = 'STOPPED';
