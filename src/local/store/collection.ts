@@ -106,10 +106,7 @@ export class Collection<T> {
   private membership = 0;
   private readonly idsMemo = new Map<string, { at: number; ids: string[] }>();
   /** The derived keys of frozen documents (those `putShared` stored): computed once per document. */
-  private readonly derivedMemo = new WeakMap<
-    object,
-    { lookups: readonly string[]; counters: readonly string[] }
-  >();
+  private readonly derivedMemo = new WeakMap<object, DerivedKeys>();
 
   constructor(
     private readonly sql: Database.Database,
@@ -216,6 +213,10 @@ export class Collection<T> {
     if (!d) return;
     const wasKeys = before === undefined ? undefined : this.keysOf(before);
     const nowKeys = after === undefined ? undefined : this.keysOf(after);
+    const lookupsSame = sameKeys(wasKeys?.lookups ?? NO_KEYS, nowKeys?.lookups ?? NO_KEYS);
+    const countersSame = sameKeys(wasKeys?.counters ?? NO_KEYS, nowKeys?.counters ?? NO_KEYS);
+    if (wasKeys && nowKeys && after !== undefined && (lookupsSame || countersSame))
+      this.keepEarlierKeys(after, wasKeys, nowKeys, lookupsSame, countersSame);
     // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
     if (d.lookups) {
       const was = wasKeys?.lookups ?? NO_KEYS;
@@ -224,7 +225,7 @@ export class Collection<T> {
       const nowMember = after === undefined ? id : d.member ? d.member(after, id) : id;
       // A document's member never changes in practice; if it did, every row is written again.
       const same = wasMember === nowMember;
-      if (!same || !sameKeys(was, now)) {
+      if (!same || !lookupsSame) {
         const hot = this.hot;
         for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
         const added: string[] = [];
@@ -239,7 +240,7 @@ export class Collection<T> {
     if (d.counters) {
       const was = wasKeys?.counters ?? NO_KEYS;
       const now = nowKeys?.counters ?? NO_KEYS;
-      if (!sameKeys(was, now)) {
+      if (!countersSame) {
         // Kept until the transaction's end (`flushCounts`): the ten tasks of a RunTask, or a batch
         // of lifecycle steps, move a cluster's counts by one statement, not one per task.
         for (const k of was) if (!now.includes(k)) this.bump(k, -1);
@@ -249,10 +250,35 @@ export class Collection<T> {
   }
 
   /**
+   * Remembers, for a frozen document whose keys equal its previous version's, that version's
+   * arrays (the same strings) instead of the ones just derived: what a cached document keeps alive
+   * is then shared between versions, and the new strings die young (less for the collector to
+   * copy on every lifecycle step of thousands of tasks).
+   */
+  private keepEarlierKeys(
+    doc: T,
+    was: DerivedKeys,
+    now: DerivedKeys,
+    lookupsSame: boolean,
+    countersSame: boolean,
+  ): void {
+    if (typeof doc !== 'object' || doc === null || this.derivedMemo.get(doc) !== now) return;
+    this.derivedMemo.set(
+      doc,
+      lookupsSame && countersSame
+        ? was
+        : {
+            lookups: lookupsSame ? was.lookups : now.lookups,
+            counters: countersSame ? was.counters : now.counters,
+          },
+    );
+  }
+
+  /**
    * A document's derived keys; remembered for a frozen document (it cannot change), so the keys a
    * write computed for its new version serve as the "before" keys of the next write.
    */
-  private keysOf(doc: T): { lookups: readonly string[]; counters: readonly string[] } {
+  private keysOf(doc: T): DerivedKeys {
     const d = this.derived;
     const frozen = typeof doc === 'object' && doc !== null && Object.isFrozen(doc);
     if (frozen) {
@@ -769,6 +795,12 @@ function deepFreeze<D>(doc: D): D {
 }
 
 const NO_KEYS: readonly string[] = [];
+
+/** A document's derived keys (Collection `derived`). */
+interface DerivedKeys {
+  lookups: readonly string[];
+  counters: readonly string[];
+}
 
 /**
  * The least string above every string that starts with `prefix` (its last character incremented;
