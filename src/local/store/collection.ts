@@ -354,8 +354,8 @@ export class Collection<T> {
 
   /**
    * Runs a statement over `values` taken `width` at a time per row, in chunks whose row counts are
-   * powers of two up to COUNT_ROWS_PER_STATEMENT (so at most log2 of it + 1 prepared statements per
-   * kind, and as many statements per call plus one per full chunk).
+   * powers of two up to COUNT_ROWS_PER_STATEMENT: at most seven prepared statements per kind, and
+   * per call one statement per full chunk plus at most six for the rest.
    */
   private runChunks(
     kind: string,
