@@ -4,6 +4,12 @@
  */
 import { useEffect, type RefObject } from 'react';
 
+/**
+ * The colour of an axis' labels and ticks: uPlot's default (near black) cannot be read on the dark
+ * theme's background; slate-400 reads on both.
+ */
+export const AXIS_STROKE = '#94a3b8';
+
 /** The width a chart gets in its box (at least `min`, so axes stay readable). */
 export const chartWidth = (el: HTMLElement, min = 240): number => Math.max(min, el.clientWidth || 360);
 

@@ -11,7 +11,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useRegion } from '../../../aws/backend';
 import { capacityPictureQuery, PICTURED_INSTANCES } from '../../../aws/queries/container-instances';
-import { chartWidth, useChartWidth } from '../../../lib/chart-width';
+import { AXIS_STROKE, chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 export interface InstanceCapacity {
   id: string;
@@ -41,10 +41,15 @@ export function instanceCapacity(instances: ContainerInstance[]): InstanceCapaci
 }
 
 /**
- * Past this many instances the bars keep no instance id under them (they ran together into a black
- * band): hovering a bar names it in the legend, and the figures per instance fold into a disclosure.
+ * Past this many instances the figures per instance fold into a disclosure, so the tabs stay near
+ * the top of the page.
  */
 const NAMED_BARS = 12;
+/**
+ * The room an instance id takes under its bar. With less per bar the ids would run together into
+ * a band, so none is written: hovering a bar names it in the legend.
+ */
+const ID_WIDTH_PX = 140;
 
 function CapacityBars({
   title,
@@ -102,10 +107,12 @@ function CapacityBars({
         ],
         axes: [
           {
-            splits: () => (names.length > NAMED_BARS ? [] : names.map((_, i) => i)),
+            stroke: AXIS_STROKE,
+            // An instance id (i- and 17 hex digits) needs about 140 px: fewer bars named than run together.
+            splits: (u) => (u.width / names.length < ID_WIDTH_PX ? [] : names.map((_, i) => i)),
             values: (_u, splits) => splits.map((i) => names[i] ?? ''),
           },
-          { size: 50 },
+          { size: 50, stroke: AXIS_STROKE },
         ],
         legend: { show: true },
       },
