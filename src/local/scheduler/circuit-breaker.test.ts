@@ -200,7 +200,9 @@ describe('deployment circuit breaker', () => {
       const described = stopping.length
         ? ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: stopping }))).tasks ?? [])
         : [];
-      return described.every((x) => x.lastStatus === 'STOPPED');
+      if (!described.every((x) => x.lastStatus === 'STOPPED')) return false;
+      // ...and the scheduler has counted each of them (its pass after a hint runs up to a hint gap later).
+      return (await service('lone')).deployments?.[0]?.failedTasks === stopping.length;
     }, 10_000);
     await t.plane.idle();
     const settled = await service('lone');
