@@ -7,13 +7,14 @@
  * TanStack Query's infinite queries.
  */
 import {
+  hashKey,
   infiniteQueryOptions,
   keepPreviousData,
   useInfiniteQuery,
   type InfiniteData,
   type QueryKey,
 } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useReducer } from 'react';
 
 /** One page of a list: its rows and the token of the next page (none on the last). */
 export interface Page<T> {
@@ -26,8 +27,11 @@ export interface PagedQuery<T> {
   enabled?: boolean;
   /** Reads one page: `token` is undefined for the first. */
   fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>;
-  /** The poll interval, from the rows loaded so far (undefined before the first page). */
-  pollMs?: (rows: T[] | undefined) => number | false;
+  /**
+   * The poll interval, from the pages loaded so far (undefined before the first): asked on every render
+   * of the list, so a list of thousands walks its pages rather than copying their rows (`rowsOf`).
+   */
+  pollMs?: (data: PagedData<T> | undefined) => number | false;
   /** Re-read when a view mounts again, whatever the cache holds (lists changed by other pages). */
   refetchOnMount?: boolean | 'always';
   /**
@@ -45,16 +49,37 @@ export function rowsOf<T>(data: InfiniteData<Page<T>> | undefined): T[] | undefi
   return data?.pages.flatMap((p) => p.items);
 }
 
+/**
+ * Next pages read while a poll of their list is on its way, by list (query hash): the token read and the
+ * read. TanStack runs one read at a time per query, and `fetchNextPage` cancels a poll on its way: the
+ * poll's reads, half answered, are thrown away (and a tasks list's poll carries the tasks this console
+ * started: they would wait for a later one); waiting for the poll instead holds the page back by the
+ * poll's length. So the page is read at once, beside the poll, and added to the list when the poll is
+ * in (the next-page read takes this one instead of reading again).
+ */
+const readsAhead = new Map<string, { token: string; page: Promise<unknown> }>();
+
+function takeReadAhead(queryKey: QueryKey, token: string): Promise<unknown> | undefined {
+  if (readsAhead.size === 0) return undefined;
+  const key = hashKey(queryKey);
+  const ahead = readsAhead.get(key);
+  if (ahead?.token !== token) return undefined;
+  readsAhead.delete(key);
+  return ahead.page;
+}
+
 export function pagedQuery<T>(q: PagedQuery<T>) {
   // TanStack refetches an infinite query page by page, from the first, each with the token the one
   // before it gave: with `refresh`, the first page's call refreshes them all and the others hand back
   // their refreshed page (matched by the token they were loaded with), without a request.
   let refreshed: PagedData<T> | undefined;
   const refresh = q.refresh;
-  return infiniteQueryOptions({
+  const options = infiniteQueryOptions({
     queryKey: q.queryKey,
     enabled: q.enabled,
     queryFn: async ({ pageParam, signal, client, queryKey }): Promise<Page<T>> => {
+      const ahead = pageParam === undefined ? undefined : takeReadAhead(queryKey, pageParam);
+      if (ahead) return (await ahead) as Page<T>;
       const loaded = refresh ? client.getQueryData<PagedData<T>>(queryKey) : undefined;
       if (refresh && loaded && loaded.pages.length > 0) {
         if (pageParam === undefined) {
@@ -72,10 +97,12 @@ export function pagedQuery<T>(q: PagedQuery<T>) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Page<T>) => last.nextToken || undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (q.pollMs ? q.pollMs(rowsOf(query.state.data)) : false),
+    refetchInterval: (query) => (q.pollMs ? q.pollMs(query.state.data) : false),
     refetchIntervalInBackground: false,
     ...(q.refetchOnMount !== undefined && { refetchOnMount: q.refetchOnMount }),
   });
+  // Not a TanStack option: how `usePaged` reads a next page beside a poll.
+  return Object.assign(options, { readPage: q.fetchPage });
 }
 
 /** What a table needs of a paged list: the rows loaded and the way to load the next page. */
@@ -99,16 +126,38 @@ export function usePaged<T>(options: ReturnType<typeof pagedQuery<T>>): PagedRow
   const q = useInfiniteQuery(options);
   const rows = useMemo(() => rowsOf(q.data), [q.data]);
   const pages = useMemo(() => q.data?.pages.map((p) => p.items), [q.data]);
+  const key = hashKey(options.queryKey);
+  const nextToken = q.data?.pages.at(-1)?.nextToken;
+  const readingAhead = nextToken !== undefined && readsAhead.get(key)?.token === nextToken;
+  const [, rendered] = useReducer((n: number) => n + 1, 0);
+  const { isFetching, fetchNextPage } = q;
+  // The poll is in: the page read beside it joins the list (the read finds it), unless the pages changed.
+  useEffect(() => {
+    const ahead = readsAhead.get(key);
+    if (isFetching || !ahead) return;
+    if (ahead.token === nextToken) void fetchNextPage({ cancelRefetch: false });
+    else readsAhead.delete(key);
+  }, [key, isFetching, nextToken, fetchNextPage]);
+  useEffect(() => () => void readsAhead.delete(key), [key]);
   return {
     rows,
     isPending: q.isPending,
     error: q.error,
     refetch: () => void q.refetch(),
     hasMore: q.hasNextPage,
-    loadingMore: q.isFetchingNextPage,
+    loadingMore: q.isFetchingNextPage || readingAhead,
     loadMore: () => {
       // Never a second read of the same page: a click while one is on its way does nothing.
-      if (q.hasNextPage && !q.isFetchingNextPage) void q.fetchNextPage();
+      if (!q.hasNextPage || q.isFetchingNextPage || readingAhead || nextToken === undefined) return;
+      if (!q.isFetching) {
+        void q.fetchNextPage({ cancelRefetch: false });
+        return;
+      }
+      // A poll is on its way: never cancelled, never waited for (`readsAhead`).
+      const page = options.readPage(nextToken, new AbortController().signal);
+      page.catch(() => undefined); // its error, if any, is the next-page read's (taken by the poll's end)
+      readsAhead.set(key, { token: nextToken, page });
+      rendered();
     },
     pagesLoaded: q.data?.pages.length ?? 0,
     pages,

@@ -3,11 +3,11 @@ import {
   ListContainerInstancesCommand,
   type ContainerInstance,
 } from '@aws-sdk/client-ecs';
-import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { hashKey, keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef } from 'react';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
-import { pagedQuery, usePaged, type Page } from '../paged';
+import { pagedQuery, rowsOf, usePaged, type Page } from '../paged';
 import { TRANSITION_POLL_MS } from '../poll';
 
 /** DescribeContainerInstances takes at most 100 instances per call. */
@@ -85,7 +85,7 @@ export function containerInstancesPagedQuery(region: string, cluster: string) {
     enabled: cluster !== '',
     fetchPage: (token, signal) => fetchInstancesPage(region, cluster, token, signal),
     refetchOnMount: 'always',
-    pollMs: instancesPollMs,
+    pollMs: (data) => instancesPollMs(rowsOf(data)),
   });
 }
 
@@ -137,23 +137,38 @@ export function capacityPictureQuery(region: string, cluster: string) {
   });
 }
 
+/** Container instance ARN and the EC2 instance it is, for each instance read. */
+export type Ec2Ids = Array<[containerInstanceArn: string, ec2InstanceId: string]>;
+
+const EC2_IDS = 'DescribeContainerInstances:ec2InstanceId';
+
 /**
- * The container instances with these ARNs (the ones a page of tasks runs on), in DescribeContainerInstances
- * calls of 100: a tasks table names each task's EC2 instance without listing the whole cluster.
+ * The EC2 instance ids of the container instances with these ARNs (the ones a page of tasks runs on): a
+ * tasks table names each task's EC2 instance without listing the whole cluster. Only the instances no
+ * other group has read are described (DescribeContainerInstances, 100 a call): an instance's EC2 id never
+ * changes (registering again makes a new ARN), and at 1,000 instances the tasks of a new page run on
+ * instances already read after the first few pages (each answer is ~4.5 KB an instance to parse).
  */
-export function instancesByArnQuery(region: string, cluster: string, arns: string[]) {
+export function ec2IdsQuery(region: string, cluster: string, arns: readonly string[]) {
   const wanted = [...new Set(arns.filter(Boolean))].sort();
+  const queryKey = awsQueryKey(region, 'ecs', EC2_IDS, { cluster, containerInstances: wanted });
   return queryOptions({
-    queryKey: awsQueryKey(region, 'ecs', 'DescribeContainerInstances', {
-      cluster,
-      containerInstances: wanted,
-    }),
+    queryKey,
+    // Hashed once here: the tasks table passes the same options while a page's tasks are unchanged, and
+    // useQueries would otherwise hash every page's key (100 ARNs each) on every new page.
+    queryHash: hashKey(queryKey),
     enabled: cluster !== '' && wanted.length > 0,
-    queryFn: async ({ signal }) => {
+    queryFn: async ({ signal, client }): Promise<Ec2Ids> => {
+      const known = new Map<string, string>();
+      for (const [, data] of client.getQueriesData<Ec2Ids>({
+        queryKey: awsQueryKey(region, 'ecs', EC2_IDS, { cluster }),
+      }))
+        for (const [arn, id] of data ?? []) known.set(arn, id);
+      const unknown = wanted.filter((arn) => !known.has(arn));
       const ecs = ecsClient(region);
       const batches: string[][] = [];
-      for (let i = 0; i < wanted.length; i += DESCRIBE_BATCH)
-        batches.push(wanted.slice(i, i + DESCRIBE_BATCH));
+      for (let i = 0; i < unknown.length; i += DESCRIBE_BATCH)
+        batches.push(unknown.slice(i, i + DESCRIBE_BATCH));
       const described = await Promise.all(
         batches.map((containerInstances) =>
           ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances }), {
@@ -161,7 +176,13 @@ export function instancesByArnQuery(region: string, cluster: string, arns: strin
           }),
         ),
       );
-      return described.flatMap((d) => d.containerInstances ?? []);
+      for (const d of described)
+        for (const i of d.containerInstances ?? [])
+          if (i.containerInstanceArn && i.ec2InstanceId) known.set(i.containerInstanceArn, i.ec2InstanceId);
+      return wanted.flatMap((arn): Ec2Ids => {
+        const id = known.get(arn);
+        return id === undefined ? [] : [[arn, id]];
+      });
     },
     placeholderData: keepPreviousData,
     // An instance's EC2 id never changes: no poll.
@@ -169,28 +190,44 @@ export function instancesByArnQuery(region: string, cluster: string, arns: strin
   });
 }
 
-export function useInstancesByArn(cluster: string, arns: string[]) {
-  const { region } = useRegion();
-  return useQuery(instancesByArnQuery(region, cluster, arns));
+/** The options of each group's query, kept with the group (the same array while its page is unchanged). */
+const ec2IdsOptions = new WeakMap<
+  readonly string[],
+  { region: string; cluster: string; options: ReturnType<typeof ec2IdsQuery> }
+>();
+
+function ec2IdsQueryOf(region: string, cluster: string, arns: readonly string[]) {
+  const kept = ec2IdsOptions.get(arns);
+  if (kept && kept.region === region && kept.cluster === cluster) return kept.options;
+  const options = ec2IdsQuery(region, cluster, arns);
+  ec2IdsOptions.set(arns, { region, cluster, options });
+  return options;
 }
 
 /**
  * The EC2 instance id of each container instance the given groups of rows run on, one read per group
- * (a page of tasks): a page loaded or changed reads its own instances, never every page's again.
+ * (a page of tasks): a page loaded or changed reads its own instances, never every page's again. Pass the
+ * same group arrays while their pages are unchanged. The map stays the same object while no id is added
+ * (the tasks table makes its columns from it).
  */
-export function useEc2IdsByGroups(cluster: string, groups: string[][]): Map<string, string> {
+export function useEc2IdsByGroups(
+  cluster: string,
+  groups: ReadonlyArray<readonly string[]>,
+): Map<string, string> {
   const { region } = useRegion();
-  // The same options while the groups are unchanged: useQueries then hashes no key again.
   const queries = useMemo(
-    () => groups.map((arns) => instancesByArnQuery(region, cluster, arns)),
+    () => groups.map((arns) => ec2IdsQueryOf(region, cluster, arns)),
     [region, cluster, groups],
   );
+  const last = useRef(new Map<string, string>());
   return useQueries({
     queries,
-    combine: useCallback((results: Array<{ data?: ContainerInstance[] }>) => {
+    combine: useCallback((results: Array<{ data?: Ec2Ids }>) => {
       const out = new Map<string, string>();
-      for (const r of results)
-        for (const i of r.data ?? []) out.set(i.containerInstanceArn ?? '', i.ec2InstanceId ?? '');
+      for (const r of results) for (const [arn, id] of r.data ?? []) out.set(arn, id);
+      const before = last.current;
+      if (out.size === before.size && [...out].every(([arn, id]) => before.get(arn) === id)) return before;
+      last.current = out;
       return out;
     }, []),
   });

@@ -2,7 +2,7 @@ import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
-import { pagedQuery, usePaged, type Page } from '../paged';
+import { pagedQuery, rowsOf, usePaged, type Page } from '../paged';
 import { servicesPollMs } from './service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
@@ -63,7 +63,7 @@ export function servicesPagedQuery(region: string, cluster: string) {
     queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster, paged: true }),
     enabled: cluster !== '',
     fetchPage: (token, signal) => fetchServicesPage(region, cluster, token, signal),
-    pollMs: (rows) => servicesPollMs(rows),
+    pollMs: (data) => servicesPollMs(rowsOf(data)),
   });
 }
 

@@ -132,12 +132,14 @@ export function compareValues(a: unknown, b: unknown): number {
  * The table's rows, each kept while its item is the same object at the same place: a tasks list that
  * reads one more page of 100 makes 100 rows, not all 10,000 again with their values (TanStack's own core
  * model makes every row anew, and the sort then reads every value again: most of a page's cost at
- * thousands of tasks). Rows made after new columns are new (a row keeps the values it read). Rows here never have
- * sub-rows. Row ids (task ARNs...) key a prototype-less object, never a plain one.
+ * thousands of tasks). After new columns (the tasks table's instance column changes as each page's
+ * instances are read) a kept row forgets the values it read and reads them again when asked: clearing
+ * 10,000 caches is cheap, making 10,000 rows is not. Rows here never have sub-rows. Row ids (task
+ * ARNs...) key a prototype-less object, never a plain one.
  */
 export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
   return (table) => {
-    let kept = new WeakMap<object, Row<T>>();
+    const kept = new WeakMap<object, Row<T>>();
     let keptFor: unknown;
     return tableMemo(
       // Made again when the data change, as TanStack's own (not when only the columns do: some tables'
@@ -145,7 +147,8 @@ export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
       () => [table.options.data],
       (data): RowModel<T> => {
         const columns = table.options.columns;
-        if (columns !== keptFor) [kept, keptFor] = [new WeakMap(), columns];
+        const newColumns = columns !== keptFor;
+        keptFor = columns;
         const rows: Array<Row<T>> = [];
         const rowsById = Object.create(null) as Record<string, Row<T>>;
         for (let i = 0; i < data.length; i++) {
@@ -155,6 +158,9 @@ export function keptCoreRowModel<T>(): (table: Table<T>) => () => RowModel<T> {
           if (!row || row.index !== i) {
             row = createRow(table, table._getRowId(original, i), original, i, 0);
             if (keyed) kept.set(original, row);
+          } else if (newColumns) {
+            row._valuesCache = {};
+            row._uniqueValuesCache = {};
           }
           rows.push(row);
           rowsById[row.id] = row;
@@ -261,6 +267,7 @@ export function DataTable<T>({
     [filterText, propertyKeys],
   );
 
+  const selectable = Boolean(selection);
   const defs = useMemo<Array<ColumnDef<T>>>(() => {
     const out: Array<ColumnDef<T>> = columns.map((c) => ({
       id: c.id,
@@ -272,23 +279,29 @@ export function DataTable<T>({
       cell: (info) => c.cell(info.row.original),
       meta: { className: c.className, track: c.track },
     }));
-    if (selection) {
+    if (selectable) {
       out.unshift({
         id: '__select',
         enableHiding: false,
         enableSorting: false,
-        header: ({ table }) => (
-          <input
-            type="checkbox"
-            aria-label={`Select all ${resourceName} shown`}
-            checked={table.getIsAllPageRowsSelected()}
-            ref={(el) => {
-              if (el) el.indeterminate = table.getIsSomePageRowsSelected();
-            }}
-            onChange={table.getToggleAllPageRowsSelectedHandler()}
-            className="size-4 accent-orange-600"
-          />
-        ),
+        header: ({ table }) => {
+          // TanStack's answers look at every row shown (10,000 tasks): asked only while any is selected.
+          const any = Object.values(table.getState().rowSelection).some(Boolean);
+          const all = any && table.getIsAllPageRowsSelected();
+          const some = any && !all && table.getIsSomePageRowsSelected();
+          return (
+            <input
+              type="checkbox"
+              aria-label={`Select all ${resourceName} shown`}
+              checked={all}
+              ref={(el) => {
+                if (el) el.indeterminate = some;
+              }}
+              onChange={table.getToggleAllPageRowsSelectedHandler()}
+              className="size-4 accent-orange-600"
+            />
+          );
+        },
         cell: ({ row }) => (
           <input
             type="checkbox"
@@ -303,7 +316,9 @@ export function DataTable<T>({
       });
     }
     return out;
-  }, [columns, selection, resourceName]);
+    // Whether rows are selectable, not the caller's selection object (new on each of its renders): new
+    // column definitions make every row read its values again.
+  }, [columns, selectable, resourceName]);
 
   const data = useMemo(() => rows ?? [], [rows]);
   const valuesOf = useMemo(() => {

@@ -154,12 +154,18 @@ export function tasksQuery(region: string, cluster: string, filter: TaskFilter, 
     // again, not after the next slow poll.
     refetchOnMount: 'always',
     // The rows in view set the pace (rows out of view are not read again until they come into view).
-    pollMs: (rows) => {
+    // Asked on every render of the list and every change of its query: the pages are walked in place (no
+    // copy of 10,000 tasks), up to the first task in transition.
+    pollMs: (data) => {
       if (fast) return TRANSITION_POLL_MS;
       const visible = new Set([...viewOf(queryKey).visible.values()].flat());
-      return tasksPollMs(visible.size ? rows?.filter((t) => visible.has(t.taskArn ?? '')) : rows);
+      return tasksPollMs(tasksOf(data, visible.size ? (t) => visible.has(t.taskArn ?? '') : undefined));
     },
   });
+}
+
+function* tasksOf(data: PagedData<Task> | undefined, keep?: (t: Task) => boolean): Iterable<Task> {
+  for (const page of data?.pages ?? []) for (const t of page.items) if (!keep || keep(t)) yield t;
 }
 
 /** Rows in view read longer ago than this are read again when they scroll into view. */

@@ -33,6 +33,17 @@ interface TasksTableProps {
 
 const time = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 
+/** The instances of a page of tasks: the same array while the page is (each page's instances read once). */
+const instanceArns = new WeakMap<readonly Task[], string[]>();
+function instanceArnsOf(page: readonly Task[]): string[] {
+  let arns = instanceArns.get(page);
+  if (!arns) {
+    arns = page.map((t) => t.containerInstanceArn ?? '');
+    instanceArns.set(page, arns);
+  }
+  return arns;
+}
+
 function columns(cluster: string, ec2Of: Map<string, string>): Array<DataColumn<Task>> {
   const c = encodeURIComponent(cluster);
   return [
@@ -152,10 +163,7 @@ export function TasksTable({
   onVisible,
   empty = { title: 'No tasks', description: 'No task matches the filters.' },
 }: TasksTableProps) {
-  const groups = useMemo(
-    () => (pages ?? (tasks ? [tasks] : [])).map((p) => p.map((t) => t.containerInstanceArn ?? '')),
-    [pages, tasks],
-  );
+  const groups = useMemo(() => (pages ?? (tasks ? [tasks] : [])).map(instanceArnsOf), [pages, tasks]);
   const ec2Of = useEc2IdsByGroups(cluster, groups);
   const cols = useMemo(() => columns(cluster, ec2Of), [cluster, ec2Of]);
   const virtual = useMemo(
