@@ -124,6 +124,75 @@ test('250 tasks: the first 100, then "Load more" and scrolling read the next pag
   ec2.destroy();
 });
 
+test('a scroll to the end while a poll is on its way reads the next page at once, and the poll is not thrown away', async ({
+  page,
+  api,
+}) => {
+  test.setTimeout(120_000);
+  const ecs = api.ecs;
+  const ec2 = new EC2Client(clientOptions());
+  const cluster = `paging-poll-${Date.now().toString(36)}`;
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  await addInstances(ec2, ecs, cluster, 2, 4000);
+  const family = `${cluster}-tiny`;
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: 'tiny', image: 'busybox', essential: true, cpu: 4, memory: 8 }],
+    }),
+  );
+  for (let i = 0; i < 15; i++)
+    await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 10 }));
+  const first = await ecs.send(new ListTasksCommand({ cluster }));
+  expect(first.nextToken).toBeTruthy();
+
+  const clusters = new DashboardClusters(page);
+  await clusters.gotoCluster(cluster, 'tasks');
+  const tasks = new PagedTable(page, 'Load 100 more tasks', 'tasks-count');
+  await expect(tasks.count).toHaveText('100 tasks loaded, more to load');
+
+  // Hold the next poll's first-page ListTasks (the list's refresh) until released.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held: Request | undefined;
+  await page.route('**/aws/**', async (route) => {
+    const input = route.request().postData() ?? '';
+    const listTasks = route.request().headers()['x-amz-target']?.endsWith('.ListTasks');
+    if (!held && listTasks && !input.includes('nextToken')) {
+      held = route.request();
+      await released;
+    }
+    await route.continue().catch(() => undefined); // the request may have been aborted meanwhile
+  });
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => {
+    if (r === held) failed.push(r.failure()?.errorText ?? 'failed');
+  });
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
+
+  // The operator scrolls to the end: the second page is asked for at once, beside the poll.
+  await tasks.scrollToEnd('tasks-scroll');
+  const secondPage = () =>
+    listTasksInputs(requests).filter((input) => input['nextToken'] === first.nextToken).length;
+  await expect.poll(secondPage, { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.waitForTimeout(500);
+  // The poll is still on its way: not cancelled (its request aborted), and the page was read once.
+  expect(failed).toEqual([]);
+  expect(secondPage()).toBe(1);
+  await expect(tasks.count).toHaveText('100 tasks loaded, more to load');
+
+  // Once the poll is in, the page read beside it joins the list.
+  const finished = page.waitForEvent('requestfinished', { predicate: (r) => r === held, timeout: 10_000 });
+  release();
+  await finished;
+  await expect(tasks.count).toHaveText('150 tasks');
+  expect(failed).toEqual([]);
+  await page.unroute('**/aws/**');
+  ec2.destroy();
+});
+
 test('105 task definition families: ECS searches the prefix, the table pages, sorts and filters', async ({
   page,
   api,
