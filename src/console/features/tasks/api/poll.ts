@@ -19,7 +19,6 @@ export function taskInTransition(t: Task): boolean {
   );
 }
 
-export function tasksPollMs(tasks: Iterable<Task> | undefined): number {
-  for (const t of tasks ?? []) if (taskInTransition(t)) return TRANSITION_POLL_MS;
-  return TASKS_POLL_MS;
+export function tasksPollMs(tasks: Task[] | undefined): number {
+  return tasks?.some(taskInTransition) ? TRANSITION_POLL_MS : TASKS_POLL_MS;
 }

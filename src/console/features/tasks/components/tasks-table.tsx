@@ -180,7 +180,10 @@ export function TasksTable({
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('Stopped from the ECS console');
   const stop = useStopTasks();
-  const chosen = (tasks ?? []).filter((t) => selected[t.taskArn ?? ''] && t.desiredStatus !== 'STOPPED');
+  // Not a walk of every task on each render while nothing is selected.
+  const chosen = Object.values(selected).some(Boolean)
+    ? (tasks ?? []).filter((t) => selected[t.taskArn ?? ''] && t.desiredStatus !== 'STOPPED')
+    : [];
   const inputs = chosen.map((t) => ({
     cluster,
     task: t.taskArn ?? '',
