@@ -47,16 +47,14 @@ export const dashboardRoutes: RouteObject[] = [
             { ClusterPage },
             { ClusterServices },
             { ClusterEvents },
-            { useServices },
+            { useServiceNames },
             { ClusterTasks },
             { ClusterInstances },
           ] = await pages.cluster.load();
-          // The tasks tab filters by service: its names come from the services feature (same cached query).
+          // The tasks tab filters by service: the names only (ListServices), not every service described.
           function TasksTab({ cluster }: { cluster: string }) {
-            const services = useServices(cluster);
-            return (
-              <ClusterTasks cluster={cluster} serviceNames={services.data?.map((s) => s.serviceName ?? '')} />
-            );
+            const names = useServiceNames(cluster);
+            return <ClusterTasks cluster={cluster} serviceNames={names.data} />;
           }
           const tabs = {
             services: (cluster: string) => <ClusterServices cluster={cluster} />,

@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { awsQueryKey, useRegion } from '../backend';
 import { ecsClient } from '../ecs';
 import { pagedQuery, rowsOf, usePaged, type Page } from '../paged';
-import { servicesPollMs } from './service-poll';
+import { SERVICE_POLL, servicesPollMs } from './service-poll';
 
 /** DescribeServices takes at most 10 services per call. */
 const DESCRIBE_BATCH = 10;
@@ -86,4 +86,42 @@ export function servicesQuery(region: string, cluster: string) {
 export function useServices(cluster: string) {
   const { region } = useRegion();
   return useQuery(servicesQuery(region, cluster));
+}
+
+/** A service's name from its ARN (`.../service/NAME` or `.../service/CLUSTER/NAME`). */
+const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+/**
+ * The names of a cluster's services, sorted (ListServices, every page of 100; nothing described): what
+ * the tasks tab's service filter offers. At 100 services, describing them all (10 DescribeServices
+ * answers with their deployments and events) cost the tasks tab more than its own first page, on its
+ * first load and on every poll. Under `servicesQuery`'s key: invalidating the services reaches it.
+ */
+export function serviceNamesQuery(region: string, cluster: string) {
+  return queryOptions({
+    queryKey: awsQueryKey(region, 'ecs', 'ListServices+DescribeServices', { cluster, names: true }),
+    enabled: cluster !== '',
+    queryFn: async ({ signal }) => {
+      const ecs = ecsClient(region);
+      const names: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ecs.send(
+          new ListServicesCommand({ cluster, maxResults: SERVICES_PAGE, ...(nextToken && { nextToken }) }),
+          { abortSignal: signal },
+        );
+        names.push(...(page.serviceArns ?? []).map(nameOf));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return names.sort((a, b) => a.localeCompare(b));
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: SERVICE_POLL.settled,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useServiceNames(cluster: string) {
+  const { region } = useRegion();
+  return useQuery(serviceNamesQuery(region, cluster));
 }
