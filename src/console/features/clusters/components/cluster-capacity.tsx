@@ -11,7 +11,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useRegion } from '../../../aws/backend';
 import { capacityPictureQuery, PICTURED_INSTANCES } from '../../../aws/queries/container-instances';
-import { AXIS_STROKE, chartWidth, useChartWidth } from '../../../lib/chart-width';
+import { AXIS_STROKE, yAxisSize, chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 export interface InstanceCapacity {
   id: string;
@@ -112,7 +112,7 @@ function CapacityBars({
             splits: (u) => (u.width / names.length < ID_WIDTH_PX ? [] : names.map((_, i) => i)),
             values: (_u, splits) => splits.map((i) => names[i] ?? ''),
           },
-          { size: 50, stroke: AXIS_STROKE },
+          { size: yAxisSize, stroke: AXIS_STROKE },
         ],
         legend: { show: true },
       },

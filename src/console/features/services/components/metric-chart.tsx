@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSeries } from '../../../aws/queries/metrics';
-import { AXIS_STROKE, chartWidth, useChartWidth } from '../../../lib/chart-width';
+import { AXIS_STROKE, yAxisSize, chartWidth, useChartWidth } from '../../../lib/chart-width';
 
 const COLORS = ['#2563eb', '#94a3b8', '#dc2626', '#16a34a'];
 
@@ -42,7 +42,7 @@ export function MetricChart({
           {},
           ...labels.split('|').map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2 })),
         ],
-        axes: [{ stroke: AXIS_STROKE }, { size: 50, stroke: AXIS_STROKE }],
+        axes: [{ stroke: AXIS_STROKE }, { size: yAxisSize, stroke: AXIS_STROKE }],
         legend: { show: true },
       },
       data as uPlot.AlignedData,
