@@ -38,8 +38,10 @@ import { withContainerExits, withContainerHealth, withExitedContainer } from './
 import { containerExited, simulatedExit, type SimulatedExit } from './exit';
 import {
   applyTransition,
+  asOf,
   kill,
   nextStatus,
+  quietStopDue,
   type KillReason,
   type NetworkBinding,
   type TaskStatus,
@@ -263,9 +265,11 @@ export class TaskDriver {
   /** One look at one task (inside the batch transaction). */
   private visit(arn: string, now: number, fx: Effects): void {
     if (this.inFlight.has(arn)) return; // its completion looks again
-    // Shared and frozen (Collection.peek): every change below writes a new record.
-    const rec = this.col.tasks.peek(arn);
-    if (!rec) return;
+    // Shared and frozen (Collection.peek): every change below writes a new record. A quiet stop's
+    // steps that came due are applied in memory (never written): the next write is STOPPED.
+    const stored = this.col.tasks.peek(arn);
+    if (!stored) return;
+    const rec = asOf(stored, now);
     const t = rec.task;
     if (t.lastStatus === 'STOPPED') {
       // Stopped by someone else (or long ago): make sure nothing is served, then keep it for a while.
@@ -312,7 +316,7 @@ export class TaskDriver {
       return;
     }
     if (rec.nextTransitionAt > now) {
-      this.queue.addAt(arn, rec.nextTransitionAt);
+      this.queue.addAt(arn, quietStopDue(rec) ?? rec.nextTransitionAt);
       return;
     }
     if (next === 'PENDING' && rec.eni && !rec.eni.networkInterfaceId) {
@@ -396,6 +400,9 @@ export class TaskDriver {
     });
     const eniStatus = to === 'DEPROVISIONING' ? 'DETACHING' : to === 'STOPPED' ? 'DELETED' : undefined;
     const updated = rec.eni && eniStatus ? withAttachmentStatus(stepped, eniStatus) : stepped;
+    if (to === 'DEACTIVATING' && this.quiet(updated))
+      updated.quietStop = { stepMs: this.deps.config.taskStepMs };
+    else delete updated.quietStop;
     if (to === 'RUNNING' && updated.task.desiredStatus === 'RUNNING') {
       const exit = this.exitOf(updated);
       const spot = this.spotDue(updated);
@@ -407,12 +414,27 @@ export class TaskDriver {
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
     this.col.tasks.putShared(arn, updated);
-    if (updated.nextTransitionAt !== undefined) this.queue.addAt(arn, updated.nextTransitionAt);
+    if (updated.nextTransitionAt !== undefined)
+      this.queue.addAt(arn, quietStopDue(updated) ?? updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
     if (to === 'RUNNING') fx.running.push(updated.task);
     if (to === 'STOPPED') fx.stopped.push(updated.task);
     if ((to === 'RUNNING' || to === 'STOPPED') && rec.serviceArn)
       fx.services.set(rec.serviceArn, rec.task.clusterArn);
+  }
+
+  /**
+   * Whether a task's stop needs nothing done between its steps (issue 14: two writes instead of
+   * four): no network interface to detach, no real containers to wait for, no ports served (their
+   * sockets close at DEACTIVATING; kept out so a stop that had sockets reads as before).
+   */
+  private quiet(rec: TaskRecord): boolean {
+    return (
+      !this.runtime.realContainers &&
+      !rec.eni &&
+      this.servedPorts(rec).length === 0 &&
+      !this.runtime.isServing(rec.task.taskArn)
+    );
   }
 
   /** The essential container that will exit on its own (simulated from its command), if any. */
@@ -435,7 +457,7 @@ export class TaskDriver {
   }
 
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
-    const updated = kill(rec, reason, now);
+    const { quietStop: _shown, ...updated } = kill(asOf(rec, now), reason, now);
     if (holdsEni(updated)) fx.detach.push(updated);
     this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);

@@ -111,6 +111,41 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
   return r;
 }
 
+/** The steps of a quiet stop (`TaskRecord.quietStop`) that are shown but never written. */
+const QUIET_STEPS: ReadonlyMap<string, TaskStatus> = new Map([
+  ['DEACTIVATING', 'STOPPING'],
+  ['STOPPING', 'DEPROVISIONING'],
+]);
+
+/**
+ * The record as of `nowMs`: a quiet stop's unwritten steps (STOPPING, DEPROVISIONING) that are due
+ * by then applied at their due times, as the agent would have written them. Any other record, or
+ * one with nothing due, is returned as it is. Never STOPPED: that step is the agent's to write.
+ */
+export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
+  const quiet = record.quietStop;
+  if (quiet === undefined) return record;
+  let r = record;
+  for (;;) {
+    const to = QUIET_STEPS.get(r.task.lastStatus);
+    const due = r.nextTransitionAt;
+    if (to === undefined || due === undefined || due > nowMs || r.task.desiredStatus !== 'STOPPED') return r;
+    r = applyTransition(r, { to, nowMs: due, stepMs: quiet.stepMs });
+  }
+}
+
+/** When a quiet stop's next write (STOPPED) is due (epoch ms), or undefined for any other record. */
+export function quietStopDue(record: TaskRecord): number | undefined {
+  const quiet = record.quietStop;
+  let due = record.nextTransitionAt;
+  if (quiet === undefined || due === undefined) return undefined;
+  for (let status = QUIET_STEPS.get(record.task.lastStatus); status !== undefined;) {
+    due += quiet.stepMs;
+    status = QUIET_STEPS.get(status);
+  }
+  return due;
+}
+
 /** The steps that change the containers (the others keep the record's containers as they are). */
 const CHANGES_CONTAINERS: ReadonlySet<TaskStatus> = new Set(['RUNNING', 'DEPROVISIONING', 'STOPPED']);
 

@@ -186,6 +186,13 @@ export interface TaskRecord {
   reservedMemory: number;
   /** When the agent should take the next lifecycle step (epoch ms); absent when at rest. */
   nextTransitionAt?: number;
+  /**
+   * A stop that needs nothing done between its steps (no network interface, no served ports, no
+   * real containers), written at DEACTIVATING and then only at STOPPED (issue 14): STOPPING is due
+   * at `nextTransitionAt` and DEPROVISIONING one step (`stepMs`) later, neither written. Readers show
+   * the task as of now (agent/lifecycle.ts `asOf`); the agent's STOPPED write holds both steps.
+   */
+  quietStop?: { stepMs: number };
   /** Every lastStatus the task went through, with the time (epoch seconds), for the timeline view. */
   history: { status: string; at: number }[];
   /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */

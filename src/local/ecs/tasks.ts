@@ -26,6 +26,7 @@ import {
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
 import { storedTaskJson, untaggedTaskJson } from './task-json';
+import { applyTransition, asOf } from '../agent/lifecycle';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
@@ -291,8 +292,9 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     const cluster = activeCluster(s, input.cluster);
     const rec = findTask(s, cluster, input.task ?? '');
     if (!rec) throw errors.invalid('The referenced task was not found.');
-    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false };
-    const updated: TaskRecord = {
+    if (rec.task.desiredStatus === 'STOPPED')
+      return { record: asOf(rec, s.deps.clock.now()), changed: false };
+    const stopped: TaskRecord = {
       ...rec,
       task: {
         ...rec.task,
@@ -306,8 +308,9 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
       // write of its own just to set the due time (issue 14).
       nextTransitionAt: s.deps.clock.now(),
     };
-    s.col.tasks.putShared(updated.task.taskArn, updated);
-    return { record: updated, changed: true };
+    const quiet = quietStopFrom(s, stopped);
+    s.col.tasks.putShared(stopped.task.taskArn, quiet ?? stopped);
+    return { record: stopped, changed: true };
   });
   if (changed) {
     const t = record.task;
@@ -323,12 +326,31 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
 }
 
 /**
+ * A RUNNING task whose stop needs nothing done between its steps (no network interface, no ports,
+ * simulated containers) is stored at DEACTIVATING by StopTask
+ * itself, as a quiet stop (`TaskRecord.quietStop`): the step the agent would write at once, in the
+ * same write (issue 14). The answer is the task as StopTask leaves it (RUNNING, desired STOPPED), as
+ * before; DescribeTasks shows DEACTIVATING from then on, as it did once the agent had looked.
+ */
+function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
+  const t = stopped.task;
+  if (t.lastStatus !== 'RUNNING' || stopped.eni || stopped.ports.length > 0) return undefined;
+  if (s.deps.config.runtime === 'docker' || !t.containerInstanceArn) return undefined;
+  const stepMs = s.deps.config.taskStepMs;
+  const deactivating = applyTransition(stopped, { to: 'DEACTIVATING', nowMs: s.deps.clock.now(), stepMs });
+  return { ...deactivating, quietStop: { stepMs } };
+}
+
+/**
  * The task of a record read as stored bytes (Collection.peekOrBytes: not in the cache): its JSON is
  * cut out of them (task-json.ts `storedTaskJson`), neither parsed nor written again, and the answer
  * stands in for the task with those bytes (json-body.ts `JsonBytes`: the HTTP body copies them, an
  * in-process caller gets them parsed).
  */
-function storedTask(bytes: Buffer, withTags: boolean): WireTask {
+function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
+  // A quiet stop's record is the agent's last write; the steps due since are shown (lifecycle.ts).
+  if (bytes.includes(QUIET_STOP_MEMBER))
+    return wireTask(asOf(JSON.parse(bytes.toString('utf8')) as TaskRecord, s.deps.clock.now()), withTags);
   const json = storedTaskJson(bytes, withTags);
   if (json === undefined) {
     const rec = JSON.parse(bytes.toString('utf8')) as TaskRecord;
@@ -336,6 +358,9 @@ function storedTask(bytes: Buffer, withTags: boolean): WireTask {
   }
   return new JsonBytes(json) as unknown as WireTask;
 }
+
+/** How a stored record that is a quiet stop (`TaskRecord.quietStop`) is recognised in its text. */
+const QUIET_STOP_MEMBER = '"quietStop":';
 
 export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
   const refs = batch(input.tasks, 'Tasks', 100);
@@ -351,7 +376,8 @@ export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
   refs.forEach((ref, i) => {
     const rec = arns[i] === null ? undefined : found[next++];
     if (rec === undefined) failures.push({ arn: ref, reason: 'MISSING' });
-    else tasks.push(Buffer.isBuffer(rec) ? storedTask(rec, withTags) : wireTask(rec, withTags));
+    else if (Buffer.isBuffer(rec)) tasks.push(storedTask(s, rec, withTags));
+    else tasks.push(wireTask(asOf(rec, s.deps.clock.now()), withTags));
   });
   return { tasks, failures };
 }
