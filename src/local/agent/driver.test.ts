@@ -346,4 +346,99 @@ describe('TaskDriver behind schedule', () => {
     expect(written.slice(2)).toEqual(['DEACTIVATING', 'STOPPED']);
     expect((col.tasks.get(arn) as TaskRecord).history.map((h) => h.status)).toEqual(WHOLE_LIFE);
   });
+
+  it('a quiet stop cut short (host terminated) or resumed after a restart keeps the steps it showed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quiet-stop-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'state.db');
+    const clock = new ManualClock();
+    const open = () => {
+      const db = new Db(file);
+      const deps = { ...testDeps(db, { taskStepMs: 100 }), clock };
+      const runtime = new ContainerRuntime({ fallbackAddress: '127.0.0.1', log: deps.log });
+      const driver = new TaskDriver(deps, runtime, defaultDriverOptions);
+      const stop = async () => {
+        await driver.stop();
+        db.close();
+      };
+      cleanups.push(stop);
+      return { db, deps, driver, col: ecsCollections(db), stop };
+    };
+    let s = open();
+    const ci = instanceRecord(1, '127.77.1.10');
+    const [cut, resumed] = [placeTask({ instance: ci }), placeTask({ instance: ci })];
+    s.col.containerInstances.put(ci.containerInstance.containerInstanceArn, ci);
+    for (const rec of [cut, resumed])
+      s.col.tasks.put(rec.task.taskArn, { ...rec, nextTransitionAt: clock.now() });
+    await s.driver.start();
+    for (let i = 0; i < 4; i++) {
+      clock.advance(100);
+      await s.driver.idle();
+    }
+    for (const rec of [cut, resumed]) {
+      const running = s.col.tasks.get(rec.task.taskArn) as TaskRecord;
+      expect(running.task.lastStatus).toBe('RUNNING');
+      s.col.tasks.put(rec.task.taskArn, {
+        ...running,
+        task: { ...running.task, desiredStatus: 'STOPPED' },
+        nextTransitionAt: clock.now(),
+      });
+      s.deps.bus.emit('ecs.task.changed', { clusterArn: rec.task.clusterArn, taskArn: rec.task.taskArn });
+    }
+    await s.driver.idle();
+    const t0 = clock.now();
+    expect(s.col.tasks.get(cut.task.taskArn)?.unwritten).toEqual([
+      { status: 'STOPPING', at: t0 + 100 },
+      { status: 'DEPROVISIONING', at: t0 + 200 },
+    ]);
+    clock.advance(150);
+    await s.driver.idle();
+    // The host goes while `cut` shows STOPPING (not written): its history keeps it.
+    s.driver.killTasksOnInstance(ci.containerInstance.containerInstanceArn, {
+      stopCode: 'TerminationNotice',
+      stoppedReason: 'Host EC2 (instance i-00000000000000001) terminated.',
+      exitCode: 137,
+    });
+    const killed = s.col.tasks.get(cut.task.taskArn) as TaskRecord;
+    expect(killed.unwritten).toBeUndefined();
+    expect(killed.history.slice(-3)).toEqual([
+      { status: 'DEACTIVATING', at: t0 / 1000 },
+      { status: 'STOPPING', at: (t0 + 100) / 1000 },
+      { status: 'STOPPED', at: (t0 + 150) / 1000 },
+    ]);
+
+    // `resumed` is stopped too (same host); a third task, stopped quietly, is resumed after a restart.
+    const third = placeTask({ instance: ci });
+    s.col.tasks.put(third.task.taskArn, { ...third, nextTransitionAt: clock.now() });
+    s.deps.bus.emit('ecs.task.changed', { clusterArn: third.task.clusterArn, taskArn: third.task.taskArn });
+    for (let i = 0; i < 4; i++) {
+      clock.advance(100);
+      await s.driver.idle();
+    }
+    const running = s.col.tasks.get(third.task.taskArn) as TaskRecord;
+    s.col.tasks.put(third.task.taskArn, {
+      ...running,
+      task: { ...running.task, desiredStatus: 'STOPPED' },
+      nextTransitionAt: clock.now(),
+    });
+    s.deps.bus.emit('ecs.task.changed', { clusterArn: third.task.clusterArn, taskArn: third.task.taskArn });
+    await s.driver.idle();
+    const t1 = clock.now();
+    expect(s.col.tasks.get(third.task.taskArn)?.task.lastStatus).toBe('DEACTIVATING');
+    await s.stop();
+    s = open();
+    await s.driver.start();
+    clock.advance(250);
+    await s.driver.idle();
+    expect(s.col.tasks.get(third.task.taskArn)?.task.lastStatus).toBe('DEACTIVATING');
+    clock.advance(50);
+    await s.driver.idle();
+    const stopped = s.col.tasks.get(third.task.taskArn) as TaskRecord;
+    expect(stopped.history.slice(-4)).toEqual([
+      { status: 'DEACTIVATING', at: t1 / 1000 },
+      { status: 'STOPPING', at: (t1 + 100) / 1000 },
+      { status: 'DEPROVISIONING', at: (t1 + 200) / 1000 },
+      { status: 'STOPPED', at: (t1 + 300) / 1000 },
+    ]);
+  });
 });

@@ -41,7 +41,7 @@ import {
   asOf,
   kill,
   nextStatus,
-  quietStopDue,
+  quietStop,
   type KillReason,
   type NetworkBinding,
   type TaskStatus,
@@ -316,7 +316,7 @@ export class TaskDriver {
       return;
     }
     if (rec.nextTransitionAt > now) {
-      this.queue.addAt(arn, quietStopDue(rec) ?? rec.nextTransitionAt);
+      this.queue.addAt(arn, rec.nextTransitionAt);
       return;
     }
     if (next === 'PENDING' && rec.eni && !rec.eni.networkInterfaceId) {
@@ -400,9 +400,9 @@ export class TaskDriver {
     });
     const eniStatus = to === 'DEPROVISIONING' ? 'DETACHING' : to === 'STOPPED' ? 'DELETED' : undefined;
     const updated = rec.eni && eniStatus ? withAttachmentStatus(stepped, eniStatus) : stepped;
+    delete updated.unwritten;
     if (to === 'DEACTIVATING' && this.quiet(updated))
-      updated.quietStop = { stepMs: this.deps.config.taskStepMs };
-    else delete updated.quietStop;
+      Object.assign(updated, quietStop(now, this.deps.config.taskStepMs));
     if (to === 'RUNNING' && updated.task.desiredStatus === 'RUNNING') {
       const exit = this.exitOf(updated);
       const spot = this.spotDue(updated);
@@ -414,8 +414,7 @@ export class TaskDriver {
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
     if (to === 'STOPPED') this.release(updated, fx);
     this.col.tasks.putShared(arn, updated);
-    if (updated.nextTransitionAt !== undefined)
-      this.queue.addAt(arn, quietStopDue(updated) ?? updated.nextTransitionAt);
+    if (updated.nextTransitionAt !== undefined) this.queue.addAt(arn, updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
     if (to === 'RUNNING') fx.running.push(updated.task);
     if (to === 'STOPPED') fx.stopped.push(updated.task);
@@ -457,7 +456,7 @@ export class TaskDriver {
   }
 
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
-    const { quietStop: _shown, ...updated } = kill(asOf(rec, now), reason, now);
+    const { unwritten: _shown, ...updated } = kill(asOf(rec, now), reason, now);
     if (holdsEni(updated)) fx.detach.push(updated);
     this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);

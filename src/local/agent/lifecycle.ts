@@ -111,39 +111,47 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
   return r;
 }
 
-/** The steps of a quiet stop (`TaskRecord.quietStop`) that are shown but never written. */
-const QUIET_STEPS: ReadonlyMap<string, TaskStatus> = new Map([
-  ['DEACTIVATING', 'STOPPING'],
-  ['STOPPING', 'DEPROVISIONING'],
+/** The step each unwritten step follows (`TaskRecord.unwritten`). */
+const UNWRITTEN_AFTER: ReadonlyMap<string, TaskStatus> = new Map([
+  ['PENDING', 'PROVISIONING'],
+  ['ACTIVATING', 'PENDING'],
+  ['STOPPING', 'DEACTIVATING'],
+  ['DEPROVISIONING', 'STOPPING'],
 ]);
 
 /**
- * The record as of `nowMs`: a quiet stop's unwritten steps (STOPPING, DEPROVISIONING) that are due
- * by then applied at their due times, as the agent would have written them. Any other record, or
- * one with nothing due, is returned as it is. Never STOPPED: that step is the agent's to write.
+ * The record as of `nowMs`: its unwritten steps (`TaskRecord.unwritten`: a quiet start's PENDING
+ * and ACTIVATING, a quiet stop's STOPPING and DEPROVISIONING) that are due by then applied at their
+ * times, as the agent would have written them; `nextTransitionAt` (the agent's next write) kept.
+ * Any other record, or one with nothing due, is returned as it is.
  */
 export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
-  const quiet = record.quietStop;
-  if (quiet === undefined) return record;
+  const steps = record.unwritten;
+  if (steps === undefined) return record;
   let r = record;
-  for (;;) {
-    const to = QUIET_STEPS.get(r.task.lastStatus);
-    const due = r.nextTransitionAt;
-    if (to === undefined || due === undefined || due > nowMs || r.task.desiredStatus !== 'STOPPED') return r;
-    r = applyTransition(r, { to, nowMs: due, stepMs: quiet.stepMs });
+  let taken = 0;
+  for (const step of steps) {
+    if (step.at > nowMs || UNWRITTEN_AFTER.get(step.status) !== r.task.lastStatus) break;
+    r = applyTransition(r, { to: step.status, nowMs: step.at, stepMs: 0 });
+    taken++;
   }
+  if (taken === 0) return record;
+  if (record.nextTransitionAt === undefined) delete r.nextTransitionAt;
+  else r.nextTransitionAt = record.nextTransitionAt;
+  if (taken === steps.length) delete r.unwritten;
+  else r.unwritten = steps.slice(taken);
+  return r;
 }
 
-/** When a quiet stop's next write (STOPPED) is due (epoch ms), or undefined for any other record. */
-export function quietStopDue(record: TaskRecord): number | undefined {
-  const quiet = record.quietStop;
-  let due = record.nextTransitionAt;
-  if (quiet === undefined || due === undefined) return undefined;
-  for (let status = QUIET_STEPS.get(record.task.lastStatus); status !== undefined;) {
-    due += quiet.stepMs;
-    status = QUIET_STEPS.get(status);
-  }
-  return due;
+/** The unwritten steps of a quiet stop from DEACTIVATING at `nowMs`, and when STOPPED is due. */
+export function quietStop(nowMs: number, stepMs: number): Pick<TaskRecord, 'unwritten' | 'nextTransitionAt'> {
+  return {
+    unwritten: [
+      { status: 'STOPPING', at: nowMs + stepMs },
+      { status: 'DEPROVISIONING', at: nowMs + 2 * stepMs },
+    ],
+    nextTransitionAt: nowMs + 3 * stepMs,
+  };
 }
 
 /** The steps that change the containers (the others keep the record's containers as they are). */

@@ -187,12 +187,13 @@ export interface TaskRecord {
   /** When the agent should take the next lifecycle step (epoch ms); absent when at rest. */
   nextTransitionAt?: number;
   /**
-   * A stop that needs nothing done between its steps (no network interface, no served ports, no
-   * real containers), written at DEACTIVATING and then only at STOPPED (issue 14): STOPPING is due
-   * at `nextTransitionAt` and DEPROVISIONING one step (`stepMs`) later, neither written. Readers show
-   * the task as of now (agent/lifecycle.ts `asOf`); the agent's STOPPED write holds both steps.
+   * Lifecycle steps that need nothing done (issue 14), taken at these times (epoch ms) but not
+   * written: a quiet start's PENDING and ACTIVATING (written with RUNNING), a quiet stop's STOPPING
+   * and DEPROVISIONING (written with STOPPED), for a task with no network interface, no ports and
+   * simulated containers. Readers show the task as of now (agent/lifecycle.ts `asOf`); the agent's
+   * next write (`nextTransitionAt`) holds them in its history.
    */
-  quietStop?: { stepMs: number };
+  unwritten?: { status: 'PENDING' | 'ACTIVATING' | 'STOPPING' | 'DEPROVISIONING'; at: number }[];
   /** Every lastStatus the task went through, with the time (epoch seconds), for the timeline view. */
   history: { status: string; at: number }[];
   /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */

@@ -26,7 +26,7 @@ import {
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
 import { storedTaskJson, untaggedTaskJson } from './task-json';
-import { applyTransition, asOf } from '../agent/lifecycle';
+import { applyTransition, asOf, quietStop } from '../agent/lifecycle';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
@@ -290,10 +290,11 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
   }
   const { record, changed } = s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
-    const rec = findTask(s, cluster, input.task ?? '');
-    if (!rec) throw errors.invalid('The referenced task was not found.');
-    if (rec.task.desiredStatus === 'STOPPED')
-      return { record: asOf(rec, s.deps.clock.now()), changed: false };
+    const found = findTask(s, cluster, input.task ?? '');
+    if (!found) throw errors.invalid('The referenced task was not found.');
+    // The task as shown now (its unwritten steps that are due applied: lifecycle.ts asOf).
+    const rec = asOf(found, s.deps.clock.now());
+    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false };
     const stopped: TaskRecord = {
       ...rec,
       task: {
@@ -328,7 +329,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
 /**
  * A RUNNING task whose stop needs nothing done between its steps (no network interface, no ports,
  * simulated containers) is stored at DEACTIVATING by StopTask
- * itself, as a quiet stop (`TaskRecord.quietStop`): the step the agent would write at once, in the
+ * itself, as a quiet stop (`TaskRecord.unwritten`): the step the agent would write at once, in the
  * same write (issue 14). The answer is the task as StopTask leaves it (RUNNING, desired STOPPED), as
  * before; DescribeTasks shows DEACTIVATING from then on, as it did once the agent had looked.
  */
@@ -337,8 +338,9 @@ function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
   if (t.lastStatus !== 'RUNNING' || stopped.eni || stopped.ports.length > 0) return undefined;
   if (s.deps.config.runtime === 'docker' || !t.containerInstanceArn) return undefined;
   const stepMs = s.deps.config.taskStepMs;
-  const deactivating = applyTransition(stopped, { to: 'DEACTIVATING', nowMs: s.deps.clock.now(), stepMs });
-  return { ...deactivating, quietStop: { stepMs } };
+  const nowMs = s.deps.clock.now();
+  const deactivating = applyTransition(stopped, { to: 'DEACTIVATING', nowMs, stepMs });
+  return { ...deactivating, ...quietStop(nowMs, stepMs) };
 }
 
 /**
@@ -348,8 +350,8 @@ function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
  * in-process caller gets them parsed).
  */
 function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
-  // A quiet stop's record is the agent's last write; the steps due since are shown (lifecycle.ts).
-  if (bytes.includes(QUIET_STOP_MEMBER))
+  // A record with unwritten steps: those due by now are shown (lifecycle.ts asOf).
+  if (bytes.includes(UNWRITTEN_MEMBER))
     return wireTask(asOf(JSON.parse(bytes.toString('utf8')) as TaskRecord, s.deps.clock.now()), withTags);
   const json = storedTaskJson(bytes, withTags);
   if (json === undefined) {
@@ -359,8 +361,29 @@ function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
   return new JsonBytes(json) as unknown as WireTask;
 }
 
-/** How a stored record that is a quiet stop (`TaskRecord.quietStop`) is recognised in its text. */
-const QUIET_STOP_MEMBER = '"quietStop":';
+/** How a stored record with unwritten steps (`TaskRecord.unwritten`) is recognised in its text. */
+const UNWRITTEN_MEMBER = '"unwritten":';
+
+/** The last answer made for a cached record with unwritten steps, and how many of them it applied. */
+const shown = new WeakMap<TaskRecord, { due: number; record: TaskRecord }>();
+
+/**
+ * A cached record as DescribeTasks shows it now: itself, or with its unwritten steps that are due
+ * applied (lifecycle.ts asOf), made once per step and frozen, so a task described again before its
+ * next step is not serialised again (its JSON is kept, as a stored record's is).
+ */
+function shownNow(rec: TaskRecord, nowMs: number): TaskRecord {
+  const steps = rec.unwritten;
+  if (steps === undefined || !Object.isFrozen(rec)) return asOf(rec, nowMs);
+  let due = 0;
+  while (due < steps.length && (steps[due]?.at ?? Infinity) <= nowMs) due++;
+  if (due === 0) return rec;
+  const last = shown.get(rec);
+  if (last?.due === due) return last.record;
+  const record = Object.freeze(asOf(rec, nowMs));
+  shown.set(rec, { due, record });
+  return record;
+}
 
 export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
   const refs = batch(input.tasks, 'Tasks', 100);
@@ -377,7 +400,7 @@ export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
     const rec = arns[i] === null ? undefined : found[next++];
     if (rec === undefined) failures.push({ arn: ref, reason: 'MISSING' });
     else if (Buffer.isBuffer(rec)) tasks.push(storedTask(s, rec, withTags));
-    else tasks.push(wireTask(asOf(rec, s.deps.clock.now()), withTags));
+    else tasks.push(wireTask(shownNow(rec, s.deps.clock.now()), withTags));
   });
   return { tasks, failures };
 }
