@@ -113,16 +113,13 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
 
 /** The step each unwritten step follows (`TaskRecord.unwritten`). */
 const UNWRITTEN_AFTER: ReadonlyMap<string, TaskStatus> = new Map([
-  ['PENDING', 'PROVISIONING'],
-  ['ACTIVATING', 'PENDING'],
   ['STOPPING', 'DEACTIVATING'],
   ['DEPROVISIONING', 'STOPPING'],
 ]);
 
 /**
- * The record as of `nowMs`: its unwritten steps (`TaskRecord.unwritten`: a quiet start's PENDING
- * and ACTIVATING, a quiet stop's STOPPING and DEPROVISIONING) that are due by then applied at their
- * times, as the agent would have written them; `nextTransitionAt` (the agent's next write) kept.
+ * The record as of `nowMs`: its unwritten steps (`TaskRecord.unwritten`: a quiet stop's STOPPING
+ * and DEPROVISIONING) that are due by then applied at their times, as the agent would have written them; `nextTransitionAt` (the agent's next write) kept.
  * Any other record, or one with nothing due, is returned as it is.
  */
 export function asOf(record: TaskRecord, nowMs: number): TaskRecord {

@@ -28,7 +28,8 @@ export function stoppedByScheduler(
     version: (t.task.version ?? 1) + 1,
   };
   if (!instanceGone) return { ...t, task, stopCause: cause, nextTransitionAt: nowMs };
-  const { nextTransitionAt: _, ...rest } = t;
+  // Stopped at once: no step is due any more, shown or written (TaskRecord.unwritten).
+  const { nextTransitionAt: _, unwritten: _steps, ...rest } = t;
   return {
     ...rest,
     stopCause: cause,

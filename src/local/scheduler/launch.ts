@@ -710,29 +710,6 @@ interface NewTaskPlace {
   waiting?: boolean;
 }
 
-/**
- * A task that needs nothing done before RUNNING (no network interface to attach, no ports to serve,
- * simulated containers) starts quietly (issue 14): PENDING (now) and ACTIVATING (a step later) are
- * its unwritten steps (`TaskRecord.unwritten`), shown by DescribeTasks at their times, and the agent's
- * first write is RUNNING, two steps from now, with both in its history.
- */
-function quietStart(
-  deps: LocalDeps,
-  nowMs: number,
-  eni: TaskEni | undefined,
-  ports: readonly unknown[],
-): Pick<TaskRecord, 'unwritten' | 'nextTransitionAt'> | undefined {
-  if (eni || ports.length > 0 || deps.config.runtime === 'docker') return undefined;
-  const stepMs = deps.config.taskStepMs;
-  return {
-    unwritten: [
-      { status: 'PENDING', at: nowMs },
-      { status: 'ACTIVATING', at: nowMs + stepMs },
-    ],
-    nextTransitionAt: nowMs + 2 * stepMs,
-  };
-}
-
 function newTask(
   deps: LocalDeps,
   launch: TaskLaunch,
@@ -828,7 +805,7 @@ function newTask(
     ports: booking.ports,
     reservedCpu: place.instance ? booking.cpu : 0,
     reservedMemory: place.instance ? booking.memory : 0,
-    ...(place.waiting ? {} : (quietStart(deps, nowMs, eni, booking.ports) ?? { nextTransitionAt: nowMs })),
+    ...(place.waiting ? {} : { nextTransitionAt: nowMs }),
     history: [{ status: 'PROVISIONING', at: now }],
     ...(eni ? { eni } : {}),
     ...(place.waiting
