@@ -28,6 +28,27 @@ const clientOptions = () => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
+type Ecs = Parameters<Parameters<typeof test>[2]>[0]['api']['ecs'];
+
+/** A cluster of two roomy instances and `runs` × 10 tiny tasks started with RunTask: its name and family. */
+async function clusterWithTasks(ecs: Ecs, prefix: string, runs: number) {
+  const ec2 = new EC2Client(clientOptions());
+  const cluster = `${prefix}-${Date.now().toString(36)}`;
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  await addInstances(ec2, ecs, cluster, 2, 4000);
+  ec2.destroy();
+  const family = `${cluster}-tiny`;
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: 'tiny', image: 'busybox', essential: true, cpu: 4, memory: 8 }],
+    }),
+  );
+  for (let i = 0; i < runs; i++)
+    await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 10 }));
+  return { cluster, family };
+}
+
 /** The ListTasks inputs the page sends (JSON 1.1 bodies to the console's AWS endpoint). */
 function listTasksInputs(requests: Request[]): Array<Record<string, unknown>> {
   return requests
@@ -41,19 +62,7 @@ test('250 tasks: the first 100, then "Load more" and scrolling read the next pag
 }) => {
   test.setTimeout(240_000);
   const ecs = api.ecs;
-  const ec2 = new EC2Client(clientOptions());
-  const cluster = `paging-${Date.now().toString(36)}`;
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-  await addInstances(ec2, ecs, cluster, 2, 4000);
-  const family = `${cluster}-tiny`;
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      containerDefinitions: [{ name: 'tiny', image: 'busybox', essential: true, cpu: 4, memory: 8 }],
-    }),
-  );
-  for (let i = 0; i < 25; i++)
-    await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 10 }));
+  const { cluster, family } = await clusterWithTasks(ecs, 'paging', 25);
   // The control plane answers ListTasks 100 at a time.
   const first = await ecs.send(new ListTasksCommand({ cluster }));
   expect(first.taskArns).toHaveLength(100);
@@ -121,7 +130,6 @@ test('250 tasks: the first 100, then "Load more" and scrolling read the next pag
   await page.getByLabel('Filter tasks').fill(newId);
   await expect(tasks.row('task-row', newId)).toBeVisible({ timeout: 30_000 });
   await expect(tasks.count).toHaveText(/^1 shown of \d+ tasks/);
-  ec2.destroy();
 });
 
 test('a scroll to the end while a poll is on its way reads the next page at once, and the poll is not thrown away', async ({
@@ -130,19 +138,7 @@ test('a scroll to the end while a poll is on its way reads the next page at once
 }) => {
   test.setTimeout(120_000);
   const ecs = api.ecs;
-  const ec2 = new EC2Client(clientOptions());
-  const cluster = `paging-poll-${Date.now().toString(36)}`;
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-  await addInstances(ec2, ecs, cluster, 2, 4000);
-  const family = `${cluster}-tiny`;
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      containerDefinitions: [{ name: 'tiny', image: 'busybox', essential: true, cpu: 4, memory: 8 }],
-    }),
-  );
-  for (let i = 0; i < 15; i++)
-    await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 10 }));
+  const { cluster } = await clusterWithTasks(ecs, 'paging-poll', 15);
   const first = await ecs.send(new ListTasksCommand({ cluster }));
   expect(first.nextToken).toBeTruthy();
 
@@ -190,7 +186,6 @@ test('a scroll to the end while a poll is on its way reads the next page at once
   await expect(tasks.count).toHaveText('150 tasks');
   expect(failed).toEqual([]);
   await page.unroute('**/aws/**');
-  ec2.destroy();
 });
 
 test('105 task definition families: ECS searches the prefix, the table pages, sorts and filters', async ({

@@ -7,7 +7,6 @@
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -15,9 +14,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { LocalControlPlane } from '../index';
 import { ecsCollections, type TaskRecord } from './model';
-import { registerInstance, TEST_CREDENTIALS } from './testing';
+import { registerInstance, startTestPlane } from './testing';
 
 const STEP = 100;
 const stops: (() => Promise<void>)[] = [];
@@ -27,18 +25,8 @@ afterEach(async () => {
 
 async function start() {
   const clock = new ManualClock({ start: 1_700_000_000_000 });
-  const plane = new LocalControlPlane({ statePath: null, taskStepMs: STEP, resyncMs: 60_000, clock });
-  const url = await plane.listen(0);
-  const ecs = new ECSClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
-  });
-  stops.push(async () => {
-    ecs.destroy();
-    await plane.stop();
-  });
+  const { plane, ecs, stop } = await startTestPlane({ taskStepMs: STEP, resyncMs: 60_000, clock });
+  stops.push(stop);
   const col = ecsCollections(plane.deps.db);
   // Every status the store is given for a task, in order.
   const written: string[] = [];

@@ -6,7 +6,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { expect } from 'vitest';
-import { LocalControlPlane } from '../index';
+import { LocalControlPlane, type LocalOptions } from '../index';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const ACCOUNT = '000000000000';
@@ -20,8 +20,9 @@ export interface TestPlane {
   stop(): Promise<void>;
 }
 
-export async function startTestPlane(): Promise<TestPlane> {
-  const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20 });
+/** A plane in memory with 20 ms task steps, unless `options` say otherwise (a clock, another step). */
+export async function startTestPlane(options: Partial<LocalOptions> = {}): Promise<TestPlane> {
+  const plane = new LocalControlPlane({ statePath: null, taskStepMs: 20, ...options });
   const url = await plane.listen(0);
   const ecs = new ECSClient({
     endpoint: url,
