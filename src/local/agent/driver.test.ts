@@ -7,6 +7,7 @@ import { ecsCollections, type TaskRecord } from '../ecs/model';
 import { taskKeys } from '../ecs/counts';
 import { ContainerRuntime } from '../runtime/runtime';
 import { Db } from '../store/db';
+import type { LocalConfig } from '../deps';
 import { TaskDriver, defaultDriverOptions, type DriverOptions } from './driver';
 import { instanceRecord, placeTask, resource, tcp, testDeps, waitFor } from './test-fixtures';
 
@@ -15,9 +16,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(file: string | null = null, options: Partial<DriverOptions> = {}) {
+function setup(
+  file: string | null = null,
+  options: Partial<DriverOptions> = {},
+  config: Partial<LocalConfig> = {},
+) {
   const db = new Db(file);
-  const deps = testDeps(db);
+  const deps = testDeps(db, config);
   const runtime = new ContainerRuntime({ fallbackAddress: '127.0.0.1', log: deps.log });
   const driver = new TaskDriver(deps, runtime, { ...defaultDriverOptions, ...options });
   const col = ecsCollections(db);
@@ -122,7 +127,8 @@ describe('TaskDriver', () => {
   });
 
   it('takes a task stopped before RUNNING straight to STOPPED, without exit codes', async () => {
-    const s = setup();
+    // Steps of 250 ms: a poll every 10 ms catches PENDING even on a loaded machine (20 ms steps did not).
+    const s = setup(null, {}, { taskStepMs: 250 });
     const ci = instanceRecord(2, '127.77.1.2');
     const rec = placeTask({ instance: ci, ports: [tcp(18091)] });
     s.col.containerInstances.put(ci.containerInstance.containerInstanceArn, ci);
