@@ -42,6 +42,7 @@ import {
   kill,
   nextStatus,
   quietStop,
+  stopsQuietly,
   type KillReason,
   type NetworkBinding,
   type TaskStatus,
@@ -428,12 +429,7 @@ export class TaskDriver {
    * sockets close at DEACTIVATING; kept out so a stop that had sockets reads as before).
    */
   private quiet(rec: TaskRecord): boolean {
-    return (
-      !this.runtime.realContainers &&
-      !rec.eni &&
-      this.servedPorts(rec).length === 0 &&
-      !this.runtime.isServing(rec.task.taskArn)
-    );
+    return stopsQuietly(rec) && !this.runtime.realContainers && !this.runtime.isServing(rec.task.taskArn);
   }
 
   /** The essential container that will exit on its own (simulated from its command), if any. */

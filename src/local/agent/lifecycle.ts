@@ -140,6 +140,15 @@ export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
   return r;
 }
 
+/**
+ * Whether a task's stop needs nothing done between its steps, as far as the record tells: no network
+ * interface to detach, no ports whose sockets close (the runtime must also run simulated containers).
+ * StopTask and the agent both ask it, so they agree on which stops are quiet.
+ */
+export function stopsQuietly(rec: TaskRecord): boolean {
+  return !rec.eni && rec.ports.length === 0;
+}
+
 /** The unwritten steps of a quiet stop from DEACTIVATING at `nowMs`, and when STOPPED is due. */
 export function quietStop(nowMs: number, stepMs: number): Pick<TaskRecord, 'unwritten' | 'nextTransitionAt'> {
   return {

@@ -26,7 +26,7 @@ import {
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
 import { storedTaskJson, untaggedTaskJson } from './task-json';
-import { applyTransition, asOf, quietStop } from '../agent/lifecycle';
+import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
@@ -335,7 +335,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
  */
 function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
   const t = stopped.task;
-  if (t.lastStatus !== 'RUNNING' || stopped.eni || stopped.ports.length > 0) return undefined;
+  if (t.lastStatus !== 'RUNNING' || !stopsQuietly(stopped)) return undefined;
   if (s.deps.config.runtime === 'docker' || !t.containerInstanceArn) return undefined;
   const stepMs = s.deps.config.taskStepMs;
   const nowMs = s.deps.clock.now();
