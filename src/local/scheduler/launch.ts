@@ -22,6 +22,7 @@ import {
   type WireTaskDefinition,
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
+import { quietStart, stepsQuietly } from '../ecs/quiet-steps';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -805,7 +806,12 @@ function newTask(
     ports: booking.ports,
     reservedCpu: place.instance ? booking.cpu : 0,
     reservedMemory: place.instance ? booking.memory : 0,
-    ...(place.waiting ? {} : { nextTransitionAt: nowMs }),
+    // A placed task that needs nothing done before RUNNING starts quietly (ecs/quiet-steps.ts).
+    ...(place.waiting
+      ? {}
+      : place.instance && deps.config.runtime !== 'docker' && stepsQuietly({ eni, ports: booking.ports })
+        ? quietStart(nowMs, deps.config.taskStepMs)
+        : { nextTransitionAt: nowMs }),
     history: [{ status: 'PROVISIONING', at: now }],
     ...(eni ? { eni } : {}),
     ...(place.waiting
