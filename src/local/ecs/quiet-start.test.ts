@@ -188,7 +188,9 @@ describe('a quiet start', () => {
     const t0 = t.clock.now();
     const run = await t.ecs.send(new RunTaskCommand({ cluster: 'q', taskDefinition: 'q' }));
     const arn = run.tasks?.[0]?.taskArn ?? '';
-    await t.settle(STEP + 10);
+    await t.settle(0);
+    await t.settle(STEP);
+    await t.settle(10);
     const stop = await t.ecs.send(new StopTaskCommand({ cluster: 'q', task: arn }));
     expect(stop.task).toMatchObject({ lastStatus: 'ACTIVATING', desiredStatus: 'STOPPED', version: 4 });
     await t.settle(0);
