@@ -5,8 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { ecsCollections, type TaskRecord } from '../ecs/model';
 import { taskKeys } from '../ecs/counts';
-import { quietStart } from '../ecs/quiet-steps';
-import { asOf } from './lifecycle';
 import { ContainerRuntime } from '../runtime/runtime';
 import { Db } from '../store/db';
 import type { LocalConfig } from '../deps';
@@ -448,116 +446,5 @@ describe('TaskDriver behind schedule', () => {
       { status: 'DEPROVISIONING', at: (t1 + 200) / 1000 },
       { status: 'STOPPED', at: (t1 + 300) / 1000 },
     ]);
-  });
-
-  it("a quiet start stopped, cut short by a host's termination or resumed after a restart keeps the steps it showed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'quiet-start-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'state.db');
-    const clock = new ManualClock();
-    const written: string[] = [];
-    const open = () => {
-      const db = new Db(file);
-      const deps = { ...testDeps(db, { taskStepMs: 100 }), clock };
-      const runtime = new ContainerRuntime({ fallbackAddress: '127.0.0.1', log: deps.log });
-      const driver = new TaskDriver(deps, runtime, defaultDriverOptions);
-      const col = ecsCollections(db);
-      for (const method of ['put', 'putShared'] as const) {
-        const write = col.tasks[method].bind(col.tasks);
-        col.tasks[method] = (id, doc) => {
-          written.push(
-            `${doc.task.taskArn === resumed.task.taskArn ? 'resumed' : 'other'} ${doc.task.lastStatus}`,
-          );
-          write(id, doc);
-        };
-      }
-      const stop = async () => {
-        await driver.stop();
-        db.close();
-      };
-      cleanups.push(stop);
-      return { db, deps, driver, col, stop };
-    };
-    const [ci, host] = [instanceRecord(1, '127.77.1.11'), instanceRecord(2, '127.77.1.12')];
-    const t0 = clock.now();
-    // As the scheduler's launch writes a quiet start: PENDING (now) and ACTIVATING unwritten.
-    const launched = (instance: typeof ci): TaskRecord => ({
-      ...placeTask({ instance }),
-      ...quietStart(t0, 100),
-      history: [{ status: 'PROVISIONING', at: t0 / 1000 }],
-    });
-    const [resumed, stopped, killed] = [launched(ci), launched(ci), launched(host)];
-    let s = open();
-    for (const c of [ci, host]) s.col.containerInstances.put(c.containerInstance.containerInstanceArn, c);
-    for (const rec of [resumed, stopped, killed]) s.col.tasks.put(rec.task.taskArn, rec);
-    written.length = 0;
-    await s.driver.start();
-    await s.driver.idle();
-    clock.advance(150);
-    await s.driver.idle();
-    // Nothing written while they start; shown, each is ACTIVATING (version 3).
-    expect(written).toEqual([]);
-    expect(asOf(s.col.tasks.get(resumed.task.taskArn) as TaskRecord, clock.now()).task).toMatchObject({
-      lastStatus: 'ACTIVATING',
-      version: 3,
-    });
-
-    // Stopped as the service scheduler stops a task: the stored record (PROVISIONING) with desired
-    // STOPPED, one version on, due now. Its steps until the stop stay, the agent writes STOPPED.
-    const stored = s.col.tasks.get(stopped.task.taskArn) as TaskRecord;
-    s.col.tasks.put(stopped.task.taskArn, {
-      ...stored,
-      task: { ...stored.task, desiredStatus: 'STOPPED', version: 2 },
-      nextTransitionAt: clock.now(),
-    });
-    s.deps.bus.emit('ecs.task.changed', {
-      clusterArn: stopped.task.clusterArn,
-      taskArn: stopped.task.taskArn,
-    });
-    await s.driver.idle();
-    // The host of `killed` goes while it shows ACTIVATING.
-    s.driver.killTasksOnInstance(host.containerInstance.containerInstanceArn, {
-      stopCode: 'TerminationNotice',
-      stoppedReason: 'Host EC2 (instance i-00000000000000002) terminated.',
-      exitCode: 137,
-    });
-    const shownSteps = [
-      { status: 'PROVISIONING', at: t0 / 1000 },
-      { status: 'PENDING', at: t0 / 1000 },
-      { status: 'ACTIVATING', at: (t0 + 100) / 1000 },
-    ];
-    // Versions as when each step was written: 3 shown, the stop 4 and STOPPED 5; the kill 4.
-    for (const [arn, version] of [
-      [stopped.task.taskArn, 5],
-      [killed.task.taskArn, 4],
-    ] as const) {
-      const rec = s.col.tasks.get(arn) as TaskRecord;
-      expect(rec.unwritten).toBeUndefined();
-      expect(rec.task).toMatchObject({ lastStatus: 'STOPPED', version, pullStoppedAt: (t0 + 100) / 1000 });
-      expect(rec.history).toEqual([...shownSteps, { status: 'STOPPED', at: (t0 + 150) / 1000 }]);
-    }
-    expect(written).toEqual(['other PROVISIONING', 'other STOPPED', 'other STOPPED']);
-
-    // A restart while `resumed` shows ACTIVATING: nothing was lost, RUNNING is written when due.
-    await s.stop();
-    s = open();
-    await s.driver.start();
-    await s.driver.idle();
-    expect(asOf(s.col.tasks.get(resumed.task.taskArn) as TaskRecord, clock.now()).task).toMatchObject({
-      lastStatus: 'ACTIVATING',
-      version: 3,
-      pullStartedAt: t0 / 1000,
-      pullStoppedAt: (t0 + 100) / 1000,
-    });
-    clock.advance(49);
-    await s.driver.idle();
-    expect(written.filter((w) => w.startsWith('resumed'))).toEqual([]);
-    clock.advance(1);
-    await s.driver.idle();
-    expect(written.filter((w) => w.startsWith('resumed'))).toEqual(['resumed RUNNING']);
-    const running = s.col.tasks.get(resumed.task.taskArn) as TaskRecord;
-    expect(running.unwritten).toBeUndefined();
-    expect(running.task).toMatchObject({ lastStatus: 'RUNNING', version: 4, startedAt: (t0 + 200) / 1000 });
-    expect(running.history).toEqual([...shownSteps, { status: 'RUNNING', at: (t0 + 200) / 1000 }]);
   });
 });

@@ -23,7 +23,6 @@ import {
   type WireTask,
 } from '../ecs/model';
 import { tasksOnInstance } from '../ecs/counts';
-import { prepareShown, shownNow } from '../ecs/task-shown';
 import { isAwsError } from '../protocol/errors';
 import {
   TaskStartError,
@@ -267,15 +266,11 @@ export class TaskDriver {
   /** One look at one task (inside the batch transaction). */
   private visit(arn: string, now: number, fx: Effects): void {
     if (this.inFlight.has(arn)) return; // its completion looks again
-    // Shared and frozen (Collection.peek): every change below writes a new record. A quiet start's
-    // or stop's steps that came due are applied in memory (never written): the next write is RUNNING
-    // or STOPPED. A quiet start's versions are made here, off the request path, at the agent's first
-    // look (ecs/task-shown.ts): what DescribeTasks shows of the task while it starts is ready. Not
-    // when the next write is due already (behind schedule): nobody would see them.
+    // Shared and frozen (Collection.peek): every change below writes a new record. A quiet stop's
+    // steps that came due are applied in memory (never written): the next write is STOPPED.
     const stored = this.col.tasks.peek(arn);
     if (!stored) return;
-    if (stored.nextTransitionAt !== undefined && stored.nextTransitionAt > now) prepareShown(stored);
-    const rec = shownNow(stored, now);
+    const rec = asOf(stored, now);
     const t = rec.task;
     if (t.lastStatus === 'STOPPED') {
       // Stopped by someone else (or long ago): make sure nothing is served, then keep it for a while.

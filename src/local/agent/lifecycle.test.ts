@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quietStart } from '../ecs/quiet-steps';
-import { applyTransition, asOf, kill, nextStatus, unwrittenDue } from './lifecycle';
+import { applyTransition, kill, nextStatus } from './lifecycle';
 import { instanceRecord, placeTask, tcp } from './test-fixtures';
 
 describe('nextStatus', () => {
@@ -54,38 +53,5 @@ describe('applyTransition and kill', () => {
     });
     expect(k.task.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 137 });
     expect(k.nextTransitionAt).toBeUndefined();
-  });
-});
-
-describe('asOf with a quiet start', () => {
-  const ci = instanceRecord(1, '127.77.0.2');
-  const t0 = 1_700_000_000_000;
-  const rec = { ...placeTask({ instance: ci }), ...quietStart(t0, 100) };
-
-  it('shows each start step from its time, with the version it would have been written with', () => {
-    expect(asOf(rec, t0 - 1)).toBe(rec);
-    expect(asOf(rec, t0).task).toMatchObject({ lastStatus: 'PENDING', version: 2 });
-    const activating = asOf(rec, t0 + 100);
-    expect(activating.task).toMatchObject({
-      lastStatus: 'ACTIVATING',
-      version: 3,
-      pullStoppedAt: (t0 + 100) / 1000,
-    });
-    expect(activating.unwritten).toBeUndefined();
-    expect(activating.nextTransitionAt).toBe(t0 + 200);
-    expect(rec.unwritten).toHaveLength(2);
-  });
-
-  it('once stopped, only the steps due by the stop (the next write it set)', () => {
-    const stopped = (atMs: number) => ({
-      ...rec,
-      task: { ...rec.task, desiredStatus: 'STOPPED', version: 2 },
-      nextTransitionAt: atMs,
-    });
-    // Stopped while it showed PENDING: ACTIVATING never shows, however late it is read.
-    expect(unwrittenDue(stopped(t0 + 50), t0 + 1000)).toBe(1);
-    expect(asOf(stopped(t0 + 50), t0 + 1000).task).toMatchObject({ lastStatus: 'PENDING', version: 3 });
-    // Stopped while it showed ACTIVATING: both, each one version on from the stop's.
-    expect(asOf(stopped(t0 + 150), t0 + 150).task).toMatchObject({ lastStatus: 'ACTIVATING', version: 4 });
   });
 });

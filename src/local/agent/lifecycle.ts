@@ -6,7 +6,6 @@
  */
 import { epochSeconds } from '../common/clock';
 import { PENDING_STATUSES, type TaskRecord, type Wire } from '../ecs/model';
-import { stepsQuietly } from '../ecs/quiet-steps';
 import type * as ecs from '@aws-sdk/client-ecs';
 
 export type TaskStatus =
@@ -114,67 +113,41 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
 
 /** The step each unwritten step follows (`TaskRecord.unwritten`). */
 const UNWRITTEN_AFTER: ReadonlyMap<string, TaskStatus> = new Map([
-  ['PENDING', 'PROVISIONING'],
-  ['ACTIVATING', 'PENDING'],
   ['STOPPING', 'DEACTIVATING'],
   ['DEPROVISIONING', 'STOPPING'],
 ]);
 
-/** A quiet start's steps: once the task is stopped, only those due by the stop were shown. */
-const START_STEPS: ReadonlySet<string> = new Set(['PENDING', 'ACTIVATING']);
-
 /**
- * How many of the record's unwritten steps (`TaskRecord.unwritten`) are taken by `nowMs`: each is
- * due by then and follows the status before it. A quiet start's steps stop at the task's stop: a
- * stop (StopTask, the service scheduler, a reported exit) sets the agent's next write at its own
- * time, so a start step due after that was never shown. A writer that did not apply the due steps
- * first (the scheduler's stop) still gets them, before its change: each step adds one to `version`,
- * so the task shows the same status and version as if the steps had been written.
+ * The record as of `nowMs`: its unwritten steps (`TaskRecord.unwritten`: a quiet stop's STOPPING
+ * and DEPROVISIONING) that are due by then applied at their times, as the agent would have written them; `nextTransitionAt` (the agent's next write) kept.
+ * Any other record, or one with nothing due, is returned as it is.
  */
-export function unwrittenDue(record: TaskRecord, nowMs: number): number {
+export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
   const steps = record.unwritten;
-  if (steps === undefined) return 0;
-  const stoppedAt =
-    record.task.desiredStatus === 'STOPPED' ? (record.nextTransitionAt ?? -Infinity) : Infinity;
-  let status = record.task.lastStatus;
-  let n = 0;
-  for (const step of steps) {
-    if (step.at > nowMs || UNWRITTEN_AFTER.get(step.status) !== status) break;
-    if (START_STEPS.has(step.status) && step.at > stoppedAt) break;
-    status = step.status;
-    n++;
-  }
-  return n;
-}
-
-/**
- * The record with its first `count` unwritten steps applied at their times, as the agent would have
- * written them; `nextTransitionAt` (the agent's next write) kept. Returns the record itself for 0.
- */
-export function withUnwritten(record: TaskRecord, count: number): TaskRecord {
-  const steps = record.unwritten;
-  if (steps === undefined || count <= 0) return record;
+  if (steps === undefined) return record;
   let r = record;
-  for (const step of steps.slice(0, count))
+  let taken = 0;
+  for (const step of steps) {
+    if (step.at > nowMs || UNWRITTEN_AFTER.get(step.status) !== r.task.lastStatus) break;
     r = applyTransition(r, { to: step.status, nowMs: step.at, stepMs: 0 });
+    taken++;
+  }
+  if (taken === 0) return record;
   if (record.nextTransitionAt === undefined) delete r.nextTransitionAt;
   else r.nextTransitionAt = record.nextTransitionAt;
-  if (count >= steps.length) delete r.unwritten;
-  else r.unwritten = steps.slice(count);
+  if (taken === steps.length) delete r.unwritten;
+  else r.unwritten = steps.slice(taken);
   return r;
 }
 
 /**
- * The record as of `nowMs`: its unwritten steps (`TaskRecord.unwritten`: a quiet start's PENDING and
- * ACTIVATING, a quiet stop's STOPPING and DEPROVISIONING) that are due by then applied at their
- * times (`unwrittenDue`, `withUnwritten`). Any other record, or one with nothing due, is returned as it is.
+ * Whether a task's stop needs nothing done between its steps, as far as the record tells: no network
+ * interface to detach, no ports whose sockets close (the runtime must also run simulated containers).
+ * StopTask and the agent both ask it, so they agree on which stops are quiet.
  */
-export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
-  return withUnwritten(record, unwrittenDue(record, nowMs));
+export function stopsQuietly(rec: TaskRecord): boolean {
+  return !rec.eni && rec.ports.length === 0;
 }
-
-/** Whether a task's stop needs nothing done between its steps: the rule of its start (ecs/quiet-steps.ts). */
-export const stopsQuietly = stepsQuietly;
 
 /** The unwritten steps of a quiet stop from DEACTIVATING at `nowMs`, and when STOPPED is due. */
 export function quietStop(nowMs: number, stepMs: number): Pick<TaskRecord, 'unwritten' | 'nextTransitionAt'> {

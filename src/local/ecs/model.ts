@@ -187,13 +187,12 @@ export interface TaskRecord {
   /** When the agent should take the next lifecycle step (epoch ms); absent when at rest. */
   nextTransitionAt?: number;
   /**
-   * Lifecycle steps that need nothing done (issue 14), taken at these times (epoch ms) but not
-   * written: a quiet start's PENDING and ACTIVATING (written with RUNNING), a quiet stop's STOPPING
-   * and DEPROVISIONING (written with STOPPED), for a task with no network interface, no ports and
-   * simulated containers (ecs/quiet-steps.ts). Readers show the task as of now (agent/lifecycle.ts
-   * `asOf`); the agent's next write (`nextTransitionAt`) holds them in its history.
+   * A quiet stop's lifecycle steps (issue 14): for a task with no network interface, no ports and
+   * simulated containers, STOPPING and DEPROVISIONING need nothing done, so they are taken at these
+   * times (epoch ms) but not written. Readers show the task as of now (agent/lifecycle.ts `asOf`);
+   * the agent's next write (`nextTransitionAt`: STOPPED) holds them in its history.
    */
-  unwritten?: { status: 'PENDING' | 'ACTIVATING' | 'STOPPING' | 'DEPROVISIONING'; at: number }[];
+  unwritten?: { status: 'STOPPING' | 'DEPROVISIONING'; at: number }[];
   /** Every lastStatus the task went through, with the time (epoch seconds), for the timeline view. */
   history: { status: string; at: number }[];
   /** Why the service scheduler stopped it (stopCode ServiceSchedulerInitiated); stoppedReason is worded from it. */

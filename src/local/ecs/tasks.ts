@@ -24,9 +24,8 @@ import {
   type Failure,
   type Scope,
 } from './common';
-import { JsonBytes } from '../protocol/json-body';
-import { storedTaskJson } from './task-json';
-import { shownNow, wireTask } from './task-shown';
+import { JsonBytes, keepJson } from '../protocol/json-body';
+import { storedTaskJson, untaggedTaskJson } from './task-json';
 import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
@@ -173,6 +172,32 @@ function validateStartedByAndGroup(startedBy: string | undefined, group: string 
   if (group !== undefined && (group.length === 0 || group.length > MAX_GROUP_LENGTH)) {
     throw errors.invalid(`group must be 1 to ${MAX_GROUP_LENGTH} characters.`);
   }
+}
+
+/** The task without its tags, per frozen record (a store write makes a new record). */
+const untagged = new WeakMap<TaskRecord, WireTask>();
+
+/**
+ * The task as DescribeTasks shows it. From a frozen record (Collection.peek, putShared) the answer
+ * is frozen too and its JSON is kept for the response (json-body.ts): a task described again before
+ * its next write is not serialised again.
+ */
+function wireTask(t: TaskRecord, withTags: boolean): WireTask {
+  if (!Object.isFrozen(t)) {
+    if (withTags) return t.task;
+    const { tags: _tags, ...rest } = t.task;
+    return rest;
+  }
+  if (withTags) return keepJson(t.task);
+  let rest = untagged.get(t);
+  if (rest === undefined) {
+    const { tags: _tags, ...fields } = t.task;
+    // The text the store write made of this record (task-json.ts), when it made it.
+    const text = untaggedTaskJson(t);
+    rest = keepJson(Object.freeze(fields), text === undefined ? undefined : Buffer.from(text));
+    untagged.set(t, rest);
+  }
+  return rest;
 }
 
 export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
@@ -338,6 +363,27 @@ function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
 
 /** How a stored record with unwritten steps (`TaskRecord.unwritten`) is recognised in its text. */
 const UNWRITTEN_MEMBER = '"unwritten":';
+
+/** The last answer made for a cached record with unwritten steps, and how many of them it applied. */
+const shown = new WeakMap<TaskRecord, { due: number; record: TaskRecord }>();
+
+/**
+ * A cached record as DescribeTasks shows it now: itself, or with its unwritten steps that are due
+ * applied (lifecycle.ts asOf), made once per step and frozen, so a task described again before its
+ * next step is not serialised again (its JSON is kept, as a stored record's is).
+ */
+function shownNow(rec: TaskRecord, nowMs: number): TaskRecord {
+  const steps = rec.unwritten;
+  if (steps === undefined || !Object.isFrozen(rec)) return asOf(rec, nowMs);
+  let due = 0;
+  while (due < steps.length && (steps[due]?.at ?? Infinity) <= nowMs) due++;
+  if (due === 0) return rec;
+  const last = shown.get(rec);
+  if (last?.due === due) return last.record;
+  const record = Object.freeze(asOf(rec, nowMs));
+  shown.set(rec, { due, record });
+  return record;
+}
 
 export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
   const refs = batch(input.tasks, 'Tasks', 100);

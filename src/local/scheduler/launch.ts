@@ -22,7 +22,6 @@ import {
   type WireTaskDefinition,
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
-import { quietStart, stepsQuietly } from '../ecs/quiet-steps';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -806,12 +805,7 @@ function newTask(
     ports: booking.ports,
     reservedCpu: place.instance ? booking.cpu : 0,
     reservedMemory: place.instance ? booking.memory : 0,
-    // A placed task that needs nothing done before RUNNING starts quietly (ecs/quiet-steps.ts).
-    ...(place.waiting
-      ? {}
-      : place.instance && deps.config.runtime !== 'docker' && stepsQuietly({ eni, ports: booking.ports })
-        ? quietStart(nowMs, deps.config.taskStepMs)
-        : { nextTransitionAt: nowMs }),
+    ...(place.waiting ? {} : { nextTransitionAt: nowMs }),
     history: [{ status: 'PROVISIONING', at: now }],
     ...(eni ? { eni } : {}),
     ...(place.waiting
