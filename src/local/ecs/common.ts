@@ -92,7 +92,8 @@ export function findCluster(s: Scope, ref: string | undefined): ClusterRecord | 
     name = resource.slice('cluster/'.length);
   }
   if (!NAME_RE.test(name)) return null;
-  return s.col.clusters.get(clusterArnOf(s, name)) ?? null;
+  // The cached, frozen record: callers write a changed copy (`{ ...rec, cluster: {...} }`), never it.
+  return s.col.clusters.peek(clusterArnOf(s, name)) ?? null;
 }
 
 /** The ACTIVE cluster named by `ref`, or ClusterNotFoundException. */

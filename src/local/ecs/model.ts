@@ -316,10 +316,15 @@ export function ecsCollections(db: Db) {
     serviceRevisions: db.collection<ServiceRevisionRecord>('ecs_service_revisions', [
       { name: 'service', key: (r) => r.revision.serviceArn },
     ]),
-    clusters: db.collection<ClusterRecord>('ecs_clusters', [
-      { name: 'region', key: (r) => r.region },
-      { name: 'status', key: (r) => r.cluster.status },
-    ]),
+    clusters: db.collection<ClusterRecord>(
+      'ecs_clusters',
+      [
+        { name: 'region', key: (r) => r.region },
+        { name: 'status', key: (r) => r.cluster.status },
+      ],
+      // Every task call names its cluster (StopTask, RunTask, DescribeTasks...): kept parsed.
+      { cacheSize: 1000 },
+    ),
     taskDefinitions: db.collection<TaskDefinitionRecord>(
       'ecs_task_definitions',
       [

@@ -513,9 +513,17 @@ function xmlError(service: ServiceDefinition, err: AwsError, requestId: string):
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }
 
+/** The request headers the endpoint reads (`dispatch`, `errorFor`); no other is copied. */
+const READ_HEADERS = ['x-amz-target', 'authorization', 'smithy-protocol', 'content-type', 'content-encoding'];
+
+/** The headers the endpoint reads, each as one text (Node's repeated values joined). */
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const all = req.headers;
   const headers = dict<string | undefined>();
-  for (const [k, v] of Object.entries(req.headers)) setOwn(headers, k, Array.isArray(v) ? v.join(',') : v);
+  for (const name of READ_HEADERS) {
+    const v = own(all, name);
+    if (v !== undefined) setOwn(headers, name, Array.isArray(v) ? v.join(',') : v);
+  }
   return headers;
 }
 

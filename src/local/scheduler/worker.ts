@@ -239,8 +239,9 @@ export class ServiceScheduler implements Runnable {
 
   private async handle(key: string): Promise<void> {
     if (!isClusterArn(key)) return this.process(key);
-    // A cluster's hint (capacity or tasks moved) is a hint to each of its services.
-    for (const arn of this.col.services.ids({ cluster: key })) this.hint(arn);
+    // A cluster's hint (capacity or tasks moved) is a hint to each of its services. The agent sends
+    // one after each batch that stops tasks: the ids are kept until a service is added or removed.
+    for (const arn of this.col.services.peekIds({ cluster: key })) this.hint(arn);
   }
 
   /**

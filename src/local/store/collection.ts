@@ -781,7 +781,12 @@ function deepFreeze<D>(doc: D): D {
   if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) {
     Object.freeze(doc);
     if (Array.isArray(doc)) {
-      for (const v of doc as unknown[]) if (v !== null && typeof v === 'object') deepFreeze(v);
+      // Indexed, not `for...of`: an iterator per array of every version written is garbage.
+      const list = doc as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
     } else {
       const o = doc as Record<string, unknown>;
       for (const k in o) {
