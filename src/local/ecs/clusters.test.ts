@@ -9,7 +9,12 @@ import {
   DeregisterContainerInstanceCommand,
   DescribeClustersCommand,
   ListClustersCommand,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  TagResourceCommand,
   UpdateClusterCommand,
   UpdateClusterSettingsCommand,
   paginateListClusters,
@@ -220,5 +225,66 @@ describe('clusters', () => {
       ecs.send(new DeleteClusterCommand({ cluster: 'never' })),
       'ClusterNotFoundException',
     );
+  });
+
+  it('task calls see each change to their cluster at once (the record is kept parsed: never stale)', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'kept' }));
+    const ci = await registerInstance(ecs, 'kept');
+    await ecs.send(new RegisterTaskDefinitionCommand(dynamicTaskDefinition('kept-td')));
+    // Each of these reads the cluster (and, since it is kept, leaves it cached).
+    const ran = await ecs.send(new RunTaskCommand({ cluster: 'kept', taskDefinition: 'kept-td' }));
+    const taskArn = ran.tasks?.[0]?.taskArn as string;
+    await ecs.send(new ListTasksCommand({ cluster: 'kept' }));
+
+    await ecs.send(
+      new UpdateClusterSettingsCommand({
+        cluster: 'kept',
+        settings: [{ name: 'containerInsights', value: 'enabled' }],
+      }),
+    );
+    const clusterArn = `${arnPrefix}:cluster/kept`;
+    await ecs.send(new TagResourceCommand({ resourceArn: clusterArn, tags: [{ key: 'k', value: 'v' }] }));
+    const described = await ecs.send(
+      new DescribeClustersCommand({ clusters: ['kept'], include: ['SETTINGS', 'TAGS'] }),
+    );
+    expect(described.clusters?.[0]?.settings).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+    expect(described.clusters?.[0]?.tags).toEqual([{ key: 'k', value: 'v' }]);
+    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: clusterArn }))).tags).toEqual([
+      { key: 'k', value: 'v' },
+    ]);
+
+    // Emptied and deleted: the calls that just read it ACTIVE now find it INACTIVE.
+    await ecs.send(new StopTaskCommand({ cluster: 'kept', task: taskArn }));
+    await ecs.send(
+      new DeregisterContainerInstanceCommand({
+        cluster: 'kept',
+        containerInstance: ci.containerInstanceArn,
+        force: true,
+      }),
+    );
+    const col = ecsCollections(t.plane.deps.db);
+    for (let i = 0; i < 200 && col.tasks.get(taskArn)?.task.lastStatus !== 'STOPPED'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await ecs.send(new DeleteClusterCommand({ cluster: 'kept' }))).cluster?.status).toBe('INACTIVE');
+    await expectAwsError(
+      ecs.send(new RunTaskCommand({ cluster: 'kept', taskDefinition: 'kept-td' })),
+      'ClusterNotFoundException',
+    );
+    await expectAwsError(
+      ecs.send(new StopTaskCommand({ cluster: 'kept', task: taskArn })),
+      'ClusterNotFoundException',
+    );
+    expect((await ecs.send(new DescribeClustersCommand({ clusters: ['kept'] }))).clusters?.[0]?.status).toBe(
+      'INACTIVE',
+    );
+
+    // Created again: ACTIVE for the task calls once more.
+    await ecs.send(new CreateClusterCommand({ clusterName: 'kept' }));
+    expect(
+      (await ecs.send(new ListTasksCommand({ cluster: 'kept', desiredStatus: 'STOPPED' }))).taskArns,
+    ).toEqual([taskArn]);
+    const failed = await ecs.send(new RunTaskCommand({ cluster: 'kept', taskDefinition: 'kept-td' }));
+    expect(failed.tasks).toEqual([]); // ACTIVE, with no instance to place on
   });
 });
