@@ -556,7 +556,8 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer
     req.on('end', () => {
       if (size > limit)
         reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${limit} bytes`, 413));
-      else resolve(Buffer.concat(chunks));
+      // A small body arrives in one chunk: kept as it is, not copied.
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     });
     req.on('error', reject);
   });
