@@ -227,10 +227,7 @@ export class Collection<T> {
       const same = wasMember === nowMember;
       if (!same || !lookupsSame) {
         const hot = this.hot;
-        const gone: string[] = [];
-        for (const k of was) if (!same || !now.includes(k)) gone.push(k);
-        if (gone.length === 1) hot.lookupDelete.run(gone[0], wasMember);
-        else if (gone.length > 1) this.deleteLookups(gone, wasMember);
+        for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
         const added: string[] = [];
         for (const k of now) if (!same || !was.includes(k)) added.push(k, nowMember);
         this.runRows(
@@ -395,21 +392,6 @@ export class Collection<T> {
       this.stmt(`${kind}:${rows}`, () => text(Array.from({ length: rows }, () => '(?, ?)').join(', '))).run(
         ...chunk,
       );
-    }
-  }
-
-  /**
-   * Deletes the lookup rows of one member under `keys`: one statement per ROWS_PER_STATEMENT keys
-   * (a StopTask moves four keys from desired RUNNING to STOPPED), one prepared statement per count.
-   */
-  private deleteLookups(keys: readonly string[], member: string): void {
-    for (let at = 0; at < keys.length; at += ROWS_PER_STATEMENT) {
-      const chunk =
-        keys.length - at <= ROWS_PER_STATEMENT && at === 0 ? keys : keys.slice(at, at + ROWS_PER_STATEMENT);
-      this.stmt(
-        `lk-del:${chunk.length}`,
-        () => `DELETE FROM ${this.table}_lookup WHERE id = ? AND key IN (${placeholders('?', chunk.length)})`,
-      ).run(member, ...chunk);
     }
   }
 
