@@ -138,7 +138,7 @@ export class TaskDriver {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe.push(this.deps.bus.on('ecs.task.changed', (e) => this.poke(e.taskArn)));
+    this.unsubscribe.push(this.deps.bus.on('ecs.task.changed', (e) => this.poke(e.taskArn, e.dueAt)));
     this.unsubscribe.push(this.runtime.subscribe((e) => this.runtimeEvent(e)));
     this.queue.start();
     await this.recover();
@@ -168,9 +168,13 @@ export class TaskDriver {
     }
   }
 
-  /** Look at this task soon (a hint: the record says what, if anything, to do). */
-  poke(taskArn: string): void {
-    this.queue.add(taskArn);
+  /**
+   * Look at this task soon, or at `dueAt` when the hint says its record needs nothing before then
+   * (a hint: the record says what, if anything, to do).
+   */
+  poke(taskArn: string, dueAt?: number): void {
+    if (dueAt === undefined) this.queue.add(taskArn);
+    else this.queue.addAt(taskArn, dueAt);
   }
 
   /**

@@ -32,8 +32,12 @@ export interface LocalEvents {
   'ecs.service.dirty': { clusterArn: string; serviceArn: string; prompt?: boolean };
   /** A cluster's capacity or tasks changed: reconcile all its services. */
   'ecs.cluster.dirty': { clusterArn: string };
-  /** A task's desired or last status changed: the agent should look at it. */
-  'ecs.task.changed': { clusterArn: string; taskArn: string; containerInstanceArn?: string };
+  /**
+   * A task's desired or last status changed: the agent should look at it, at once, or at `dueAt`
+   * (epoch ms by the clock) when the record as written asks nothing of it before then (a quiet stop:
+   * its next write is due steps later), so the agent runs no batch just to find that out.
+   */
+  'ecs.task.changed': { clusterArn: string; taskArn: string; containerInstanceArn?: string; dueAt?: number };
   /** A CloudWatch alarm changed state (by evaluation, or SetAlarmState): its owners may look again. */
   'cloudwatch.alarm.changed': { region: string; alarmName: string; manual: boolean };
 }

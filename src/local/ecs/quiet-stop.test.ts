@@ -78,6 +78,14 @@ describe('a quiet stop', () => {
     const arn = await runningTask(t, []);
     expect((await describe1(t, arn)).lastStatus).toBe('RUNNING');
     t.written.length = 0;
+    // StopTask's transaction, and no batch of the agent's at once: StopTask's hint says the task's
+    // next write is STOPPED, steps later (issue 14).
+    let transactions = 0;
+    const tx = t.plane.deps.db.tx.bind(t.plane.deps.db);
+    t.plane.deps.db.tx = ((fn: () => unknown) => {
+      transactions++;
+      return tx(fn);
+    }) as typeof tx;
     const stop = await t.ecs.send(new StopTaskCommand({ cluster: 'q', task: arn, reason: 'done' }));
     expect(stop.task).toMatchObject({
       lastStatus: 'RUNNING',
@@ -86,6 +94,8 @@ describe('a quiet stop', () => {
     });
     const t0 = t.clock.now();
     await t.settle(0);
+    expect(transactions).toBe(1);
+    t.plane.deps.db.tx = tx;
     const deactivating = shown(await describe1(t, arn));
     expect(deactivating).toMatchObject({
       lastStatus: 'DEACTIVATING',

@@ -288,13 +288,13 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
   if (input.reason !== undefined && input.reason.length > 1024) {
     throw errors.invalid('reason can have at most 1024 characters.');
   }
-  const { record, changed } = s.deps.db.tx(() => {
+  const { record, changed, dueAt } = s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
     const found = findTask(s, cluster, input.task ?? '');
     if (!found) throw errors.invalid('The referenced task was not found.');
     // The task as shown now (its unwritten steps that are due applied: lifecycle.ts asOf).
     const rec = asOf(found, s.deps.clock.now());
-    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false };
+    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false, dueAt: undefined };
     const stopped: TaskRecord = {
       ...rec,
       task: {
@@ -311,7 +311,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     };
     const quiet = quietStopFrom(s, stopped);
     s.col.tasks.putShared(stopped.task.taskArn, quiet ?? stopped);
-    return { record: stopped, changed: true };
+    return { record: stopped, changed: true, dueAt: quiet?.nextTransitionAt };
   });
   if (changed) {
     const t = record.task;
@@ -319,6 +319,8 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
       clusterArn: t.clusterArn,
       taskArn: t.taskArn,
       ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
+      // A quiet stop's next write is its STOPPED step: the agent has nothing to do before (issue 14).
+      ...(dueAt !== undefined ? { dueAt } : {}),
     });
     if (record.serviceArn)
       s.deps.bus.emit('ecs.service.dirty', { clusterArn: t.clusterArn, serviceArn: record.serviceArn });
