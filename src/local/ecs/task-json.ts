@@ -11,6 +11,66 @@ const untagged = new WeakMap<TaskRecord, string>();
 
 /** The tasks collection's `serialize` (Collection options). */
 export function taskRecordJson(r: TaskRecord): string {
+  return oneString(r) ?? pieced(r);
+}
+
+const TASK_MEMBER = '{"task":';
+
+/**
+ * The record's text from one `JSON.stringify` of the record, laid out as `pieced` writes it (the
+ * task first, its tags last: a shallow copy of either puts them there when they are not), and the
+ * untagged task text a slice of it. One flat string: no second serialisation of the task, no pieces
+ * joined and then flattened again when SQLite binds the text (issue 14: the task's JSON was a quarter
+ * of what a request allocates). `JSON.stringify` writes a member's value as it writes the value
+ * alone, so the others' texts give where the task's text ends. Undefined when the record's first
+ * member would not be its task (integer-like keys come first): `pieced` writes it.
+ */
+function oneString(r: TaskRecord): string | undefined {
+  const task = r.task;
+  const tags = task.tags;
+  let lastKey: string | undefined;
+  for (const key in task) lastKey = key;
+  let laid = task;
+  if (tags !== undefined && lastKey !== 'tags') {
+    const { tags: _tags, ...copy } = task;
+    (copy as { tags?: unknown }).tags = tags;
+    laid = copy as typeof task;
+  }
+  let firstKey: string | undefined;
+  for (const key in r) {
+    firstKey = key;
+    break;
+  }
+  let record = r;
+  if (firstKey !== 'task') {
+    const { task: _task, ...rest } = r;
+    record = { task: laid, ...rest };
+  } else if (laid !== task) record = { ...r, task: laid };
+  const text = JSON.stringify(record);
+  if (!text.startsWith(TASK_MEMBER)) return undefined;
+  // The record's other members: ,"key":value each.
+  let others = 0;
+  const fields = record as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (key === 'task') continue;
+    const value = JSON.stringify(fields[key]) as string | undefined;
+    if (value !== undefined) others += JSON.stringify(key).length + value.length + 2;
+  }
+  const taskEnd = text.length - 1 - others;
+  if (tags === undefined) {
+    untagged.set(r, text.slice(TASK_MEMBER.length, taskEnd));
+    return text;
+  }
+  const tagsMember = `,"tags":${JSON.stringify(tags)}}`;
+  const tagsAt = taskEnd - tagsMember.length;
+  // Not laid out so (a task with its tags alone has no comma before them): `pieced` writes it.
+  if (tagsAt <= TASK_MEMBER.length || !text.startsWith(tagsMember, tagsAt)) return undefined;
+  untagged.set(r, `${text.slice(TASK_MEMBER.length, tagsAt)}}`);
+  return text;
+}
+
+/** The record's text pieced together: the task's text with its tags last, then the other members. */
+function pieced(r: TaskRecord): string {
   const tagged = taggedAndUntagged(r);
   let others = '';
   for (const key in r) {
