@@ -19,9 +19,9 @@ const TASK_MEMBER = '{"task":';
 /**
  * The record's text from one `JSON.stringify` of the record, laid out as `pieced` writes it (the
  * task first, its tags last: a shallow copy of either puts them there when they are not), and the
- * untagged task text a slice of it. One flat string: no second serialisation of the task, no pieces
- * joined and then flattened again when SQLite binds the text (issue 14: the task's JSON was a quarter
- * of what a request allocates). `JSON.stringify` writes a member's value as it writes the value
+ * untagged task text a slice of it: no second serialisation of the task, and no pieces joined and
+ * then flattened again when SQLite binds the text (issue 14: the task's JSON was a quarter of what a
+ * request allocated). `JSON.stringify` writes a member's value as it writes the value
  * alone, so the others' texts give where the task's text ends. Undefined when the record's first
  * member would not be its task (integer-like keys come first): `pieced` writes it.
  */
@@ -57,6 +57,7 @@ function oneString(r: TaskRecord): string | undefined {
     if (value !== undefined) others += JSON.stringify(key).length + value.length + 2;
   }
   const taskEnd = text.length - 1 - others;
+  if (text.charCodeAt(taskEnd - 1) !== 0x7d) return undefined; // not the task's closing brace
   if (tags === undefined) {
     untagged.set(r, text.slice(TASK_MEMBER.length, taskEnd));
     return text;
