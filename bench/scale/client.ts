@@ -259,9 +259,18 @@ export function startServer(kind: ServerKind): Promise<Started> {
 
 /** Current resident set size of a process (VmRSS), in MiB; null where /proc is missing. */
 export function rssMiB(pid: number | undefined): number | null {
+  return procStatusMiB(pid, 'VmRSS');
+}
+
+/** The peak resident set size of a process so far (VmHWM), in MiB; null where /proc is missing. */
+export function peakRssMiB(pid: number | undefined): number | null {
+  return procStatusMiB(pid, 'VmHWM');
+}
+
+function procStatusMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
   if (!pid) return null;
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
