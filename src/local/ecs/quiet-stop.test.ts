@@ -5,7 +5,6 @@
  * would have written them, whether the record is cached or read back as stored bytes. A task with a
  * served port still has every step written. Time is a manual clock. */
 import {
-  CreateClusterCommand,
   DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -13,9 +12,8 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../common/clock';
-import { ecsCollections, type TaskRecord } from './model';
-import { registerInstance, startTestPlane } from './testing';
+import type { TaskRecord } from './model';
+import { startSteppedPlane } from './testing';
 
 const STEP = 100;
 const stops: (() => Promise<void>)[] = [];
@@ -24,24 +22,16 @@ afterEach(async () => {
 });
 
 async function start() {
-  const clock = new ManualClock({ start: 1_700_000_000_000 });
-  const { plane, ecs, stop } = await startTestPlane({ taskStepMs: STEP, resyncMs: 60_000, clock });
-  stops.push(stop);
-  const col = ecsCollections(plane.deps.db);
+  const t = await startSteppedPlane(STEP);
+  stops.push(t.stop);
   // Every status the store is given for a task, in order.
   const written: string[] = [];
-  const putShared = col.tasks.putShared.bind(col.tasks);
-  col.tasks.putShared = (id, doc) => {
+  const putShared = t.col.tasks.putShared.bind(t.col.tasks);
+  t.col.tasks.putShared = (id, doc) => {
     written.push(doc.task.lastStatus);
     putShared(id, doc);
   };
-  const settle = async (ms: number) => {
-    clock.advance(ms);
-    await plane.idle();
-  };
-  await ecs.send(new CreateClusterCommand({ clusterName: 'q' }));
-  await registerInstance(ecs, 'q', { memory: 4096, cpu: 4096 });
-  return { clock, plane, ecs, col, written, settle };
+  return { ...t, written };
 }
 
 type Started = Awaited<ReturnType<typeof start>>;

@@ -7,7 +7,6 @@
  * service scheduler) goes no step back. Time is a manual clock.
  */
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
@@ -21,9 +20,8 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../common/clock';
-import { ecsCollections, type TaskRecord } from './model';
-import { registerInstance, startTestPlane } from './testing';
+import type { TaskRecord } from './model';
+import { startSteppedPlane } from './testing';
 
 const STEP = 100;
 const stops: (() => Promise<void>)[] = [];
@@ -32,17 +30,9 @@ afterEach(async () => {
 });
 
 async function start() {
-  const clock = new ManualClock({ start: 1_700_000_000_000 });
-  const { plane, ecs, stop } = await startTestPlane({ taskStepMs: STEP, resyncMs: 60_000, clock });
-  stops.push(stop);
-  const col = ecsCollections(plane.deps.db);
-  const settle = async (ms: number) => {
-    clock.advance(ms);
-    await plane.idle();
-  };
-  await ecs.send(new CreateClusterCommand({ clusterName: 'q' }));
-  await registerInstance(ecs, 'q', { memory: 4096, cpu: 4096 });
-  return { clock, plane, ecs, col, settle };
+  const t = await startSteppedPlane(STEP);
+  stops.push(t.stop);
+  return t;
 }
 
 type Started = Awaited<ReturnType<typeof start>>;

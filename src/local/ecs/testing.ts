@@ -1,12 +1,15 @@
 /** Test fixtures for the ECS provider: a control plane on a loopback port and an SDK client for it. */
 import {
+  CreateClusterCommand,
   ECSClient,
   RegisterContainerInstanceCommand,
   type ContainerDefinition,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { expect } from 'vitest';
+import { ManualClock } from '../common/clock';
 import { LocalControlPlane, type LocalOptions } from '../index';
+import { ecsCollections } from './model';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const ACCOUNT = '000000000000';
@@ -39,6 +42,29 @@ export async function startTestPlane(options: Partial<LocalOptions> = {}): Promi
       await plane.stop();
     },
   };
+}
+
+/**
+ * A plane on a manual clock with lifecycle steps of `stepMs`, cluster `q` and one instance (4 vCPU,
+ * 4 GiB) in it: for tests that take a task through its steps one at a time. `settle(ms)` moves the
+ * clock and waits until every loop is idle.
+ */
+export async function startSteppedPlane(stepMs: number) {
+  const clock = new ManualClock({ start: 1_700_000_000_000 });
+  const { plane, ecs, stop } = await startTestPlane({ taskStepMs: stepMs, resyncMs: 60_000, clock });
+  const col = ecsCollections(plane.deps.db);
+  const settle = async (ms: number) => {
+    clock.advance(ms);
+    await plane.idle();
+  };
+  try {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'q' }));
+    await registerInstance(ecs, 'q', { memory: 4096, cpu: 4096 });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { clock, plane, ecs, col, settle, stop };
 }
 
 /** The wizard's sample task definition (console-sample-app-static). */
