@@ -102,7 +102,7 @@ export async function sdkWorkload(
   return sdkWorkloadOnce(endpoint, size, launchEc2);
 }
 
-async function sdkWorkloadOnce(
+export async function sdkWorkloadOnce(
   endpoint: string,
   size: { instances: number; tasks: number },
   launchEc2: boolean,

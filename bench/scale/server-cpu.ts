@@ -1,0 +1,67 @@
+// The server's CPU per request under issue 14's JS SDK workload (100 instances, 1,000 tasks), the
+// same server run N times in a row (fresh, then warm): req/s and the server process's CPU (user +
+// system, /proc/PID/stat) divided by the requests of each run. Kinds: noop (the do-nothing
+// endpoint), shaped (it, answering with ECS-shaped tasks), ours, ours-noagent (ours with no agent
+// step due during the run: --task-step-ms 600000).
+//
+//   node bin/run-ts.mjs bench/scale/server-cpu.ts [--runs N] noop shaped ours ours-noagent
+//   URL=http://127.0.0.1:PORT PID=PID node bin/run-ts.mjs bench/scale/server-cpu.ts
+//     (a server started by hand, e.g. under `node --cpu-prof`; SIGINT to it at the end)
+import { readFileSync } from 'node:fs';
+import { sdkWorkloadOnce, startNoop, startOurs } from './client';
+
+const HZ = 100; // USER_HZ: the units of /proc/PID/stat's utime and stime
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
+}
+
+interface Target {
+  url: string;
+  pid: number;
+  stop(): Promise<void> | void;
+}
+
+async function measure(name: string, target: Target, runs: number): Promise<void> {
+  const cells: string[] = [];
+  try {
+    await sdkWorkloadOnce(target.url, { instances: 10, tasks: 100 }, false); // untimed warm-up
+    for (let i = 0; i < runs; i++) {
+      const c0 = cpuMs(target.pid);
+      const r = await sdkWorkloadOnce(target.url, { instances: 100, tasks: 1000 }, false);
+      const us = ((cpuMs(target.pid) - c0) * 1000) / r.requests;
+      cells.push(`${r.requestsPerSecond.toFixed(0)} req/s ${us.toFixed(0)} us`);
+    }
+  } finally {
+    await target.stop();
+  }
+  console.log(`${name.padEnd(13)} ${cells.join(' | ')}`);
+}
+
+async function started(s: Awaited<ReturnType<typeof startOurs>>): Promise<Target> {
+  return { url: s.url, pid: s.child.pid ?? 0, stop: () => s.stop() };
+}
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
+console.log(`server CPU (main thread and others) per request, JS SDK, ${runs} runs on one server`);
+if (process.env['URL'] && process.env['PID']) {
+  const pid = Number(process.env['PID']);
+  await measure(
+    'given',
+    { url: process.env['URL'], pid, stop: () => void process.kill(pid, 'SIGINT') },
+    runs,
+  );
+}
+for (const kind of args) {
+  if (kind === 'noop') await measure(kind, await started(await startNoop(false)), runs);
+  else if (kind === 'shaped') await measure(kind, await started(await startNoop(true)), runs);
+  else if (kind === 'ours') await measure(kind, await started(await startOurs()), runs);
+  else if (kind === 'ours-noagent')
+    await measure(kind, await started(await startOurs({ taskStepMs: 600_000 })), runs);
+  else throw new Error(`unknown kind ${kind}`);
+}
+process.exit(0);
