@@ -195,7 +195,8 @@ export async function sdkWorkloadOnce(
 // Servers
 
 /** `noop-shaped`: the do-nothing endpoint answering with ECS-shaped tasks and instances (noop-server.mjs). */
-export type ServerKind = 'noop' | 'noop-shaped' | 'moto' | 'ours';
+/** `noop-stored`: it, keeping each task as a row of an in-memory SQLite table (a floor for storing). */
+export type ServerKind = 'noop' | 'noop-shaped' | 'noop-stored' | 'moto' | 'ours';
 
 export interface LocalServerOptions {
   taskStepMs?: number;
@@ -246,13 +247,15 @@ export async function startMoto(): Promise<Started> {
   return waitForUrl(child, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
-export async function startNoop(shaped = false): Promise<Started> {
-  const args = [join(root, 'bench/scale/noop-server.mjs'), ...(shaped ? ['--shaped'] : [])];
+export async function startNoop(shaped: boolean | 'stored' = false): Promise<Started> {
+  const mode = shaped === 'stored' ? ['--stored'] : shaped ? ['--shaped'] : [];
+  const args = [join(root, 'bench/scale/noop-server.mjs'), ...mode];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 export function startServer(kind: ServerKind): Promise<Started> {
+  if (kind === 'noop-stored') return startNoop('stored');
   if (kind === 'noop' || kind === 'noop-shaped') return startNoop(kind === 'noop-shaped');
   return kind === 'moto' ? startMoto() : startOurs();
 }

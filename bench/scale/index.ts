@@ -109,11 +109,18 @@ async function workloadPart(repeat: number): Promise<void> {
   if (boto3Installed()) clients.push({ name: 'boto3', run: boto3Workload });
   else console.log('[boto3] python3 cannot import boto3: the boto3 client is skipped');
   clients.push({ name: 'js sdk', run: sdkWorkload });
-  const servers: ServerKind[] = ['noop', 'noop-shaped', 'ours'];
+  const servers: ServerKind[] = ['noop', 'noop-shaped', 'noop-stored', 'ours'];
   if (motoInstalled()) servers.splice(2, 0, 'moto');
   else console.log('[moto] moto_server not installed: moto is skipped');
 
   for (const client of clients) {
+    // The JS SDK client runs in this process: its own JIT is cold at first, and the first server
+    // measured (the stubs) would pay for it. One untimed full-size run against the stubs warms it.
+    if (client.run === sdkWorkload)
+      await withServer(
+        () => startServer('noop'),
+        (s) => client.run(s.url, size, false),
+      );
     // Each server runs the workload twice: first fresh (as started), then again on the same server
     // ("warm": its JIT and heap have seen one run, as any server in use has). Both are measured.
     const fresh = new Map<ServerKind, WorkloadFigures[]>(servers.map((s) => [s, []]));
@@ -189,6 +196,7 @@ function workloadTable(
   const ours = rows.find((r) => r.server === 'ours');
   if (!ours) return null;
   const shapedCeiling = rps('noop-shaped');
+  const storedFloor = rps('noop-stored');
   const [stubMid, shapedMid, oursMid] = (['noop', 'noop-shaped', 'ours'] as const).map((k) =>
     medianRun(runs.get(k) ?? []),
   );
@@ -203,7 +211,8 @@ function workloadTable(
   return (
     `${ours['of ceiling']} (${ours['req/s median']} of ${fmt(ceiling, 0)} req/s; ${ours['vs moto']} moto), ` +
     `${fmt((100 * rps('ours')) / shapedCeiling, 0)} % of the do-nothing endpoint answering like ECS ` +
-    `(${fmt(shapedCeiling, 0)} req/s, itself ${fmt((100 * shapedCeiling) / ceiling, 0)} % of the stubs')`
+    `(${fmt(shapedCeiling, 0)} req/s, itself ${fmt((100 * shapedCeiling) / ceiling, 0)} % of the stubs'); ` +
+    `storing its tasks as SQLite rows, it reaches ${fmt((100 * storedFloor) / ceiling, 0)} % of the stubs'`
   );
 }
 

@@ -7,8 +7,15 @@
 // a real endpoint (ours, AWS) gives the same calls, built from templates with no state behind them.
 // The client spends more CPU parsing those: their requests/s is the ceiling for a server that
 // answers like ECS, where the stubs' is the ceiling for the client's requests alone.
+//
+// With `--stored` (implies `--shaped`) it also keeps each task as one JSON row in an in-memory
+// SQLite table, the least a server that stores its tasks does: RunTask inserts its tasks in one
+// transaction, DescribeTasks reads and parses them, StopTask reads, parses, changes, serialises and
+// updates the row and answers with it. No lifecycle, no lookups, no counters, no checks: a floor for
+// a server that keeps its state, not a control plane.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 
 const region = 'us-east-1';
 const account = '000000000000';
@@ -16,7 +23,29 @@ const arn = (resource) => `arn:aws:ecs:${region}:${account}:${resource}`;
 /** Task ARNs by cluster name, in RunTask order; every ARN RunTask returned. */
 const byCluster = new Map();
 const index = new Set();
-const shaped = process.argv.includes('--shaped');
+const stored = process.argv.includes('--stored');
+const shaped = stored || process.argv.includes('--shaped');
+const db = stored ? new Database(':memory:') : null;
+db?.exec('CREATE TABLE task (arn TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID');
+const insertTask = db?.prepare('INSERT INTO task (arn, doc) VALUES (?, ?)');
+const readTask = db?.prepare('SELECT doc FROM task WHERE arn = ?').pluck();
+const updateTask = db?.prepare('UPDATE task SET doc = ? WHERE arn = ?');
+const insertTasks = db?.transaction((tasks) => {
+  for (const t of tasks) insertTask.run(t.taskArn, JSON.stringify(t));
+});
+/** StopTask on the stored row: read, parse, change, serialise, write; the task as written. */
+const stopStored = db?.transaction((taskArn) => {
+  const text = readTask.get(taskArn);
+  if (text === undefined) return undefined;
+  const task = JSON.parse(text);
+  task.desiredStatus = 'STOPPED';
+  task.stopCode = 'UserInitiated';
+  task.stoppedReason = 'Task stopped by user';
+  task.stoppingAt = now();
+  task.version += 1;
+  updateTask.run(JSON.stringify(task), taskArn);
+  return task;
+});
 
 // ---- --shaped: ECS-shaped answers (as ours gives them for the workload's calls) ----
 const now = () => Math.round(Date.now()) / 1000;
@@ -202,6 +231,7 @@ function answer(action, input) {
         byCluster.get(cluster).push(task.taskArn);
         out.push(shaped ? shapedTask(task.taskArn, cluster, 'run') : task);
       }
+      if (stored) insertTasks(out);
       return { tasks: out, failures: [] };
     }
     case 'ListTasks': {
@@ -214,6 +244,14 @@ function answer(action, input) {
         : { taskArns: page };
     }
     case 'DescribeTasks':
+      if (stored)
+        return {
+          tasks: (input.tasks ?? [])
+            .map((t) => readTask.get(t))
+            .filter((t) => t !== undefined)
+            .map((t) => JSON.parse(t)),
+          failures: [],
+        };
       return {
         tasks: (input.tasks ?? [])
           .filter((t) => index.has(t))
@@ -225,6 +263,7 @@ function answer(action, input) {
         failures: [],
       };
     case 'StopTask':
+      if (stored) return { task: stopStored(input.task) ?? shapedTask(input.task, cluster, 'stop') };
       if (shaped) return { task: shapedTask(input.task, cluster, 'stop') };
       return { task: { taskArn: input.task, clusterArn, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } };
     case 'DescribeClusters':
@@ -252,6 +291,8 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
-  console.log(`noop${shaped ? ' (shaped)' : ''} listening on http://127.0.0.1:${server.address().port}`);
+  console.log(
+    `noop${stored ? ' (stored)' : shaped ? ' (shaped)' : ''} listening on http://127.0.0.1:${server.address().port}`,
+  );
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -1,7 +1,8 @@
 // The server's CPU per request under issue 14's JS SDK workload (100 instances, 1,000 tasks), the
 // same server run N times in a row (fresh, then warm): req/s and the server process's CPU (user +
 // system, /proc/PID/stat) divided by the requests of each run. Kinds: noop (the do-nothing
-// endpoint), shaped (it, answering with ECS-shaped tasks), ours, ours-noagent (ours with no agent
+// endpoint), shaped (it, answering with ECS-shaped tasks), stored (shaped, its tasks kept as
+// SQLite rows: the least a server that stores them does), ours, ours-noagent (ours with no agent
 // step due during the run: --task-step-ms 600000).
 //
 //   node bin/run-ts.mjs bench/scale/server-cpu.ts [--runs N] noop shaped ours ours-noagent
@@ -59,6 +60,7 @@ if (process.env['URL'] && process.env['PID']) {
 for (const kind of args) {
   if (kind === 'noop') await measure(kind, await started(await startNoop(false)), runs);
   else if (kind === 'shaped') await measure(kind, await started(await startNoop(true)), runs);
+  else if (kind === 'stored') await measure(kind, await started(await startNoop('stored')), runs);
   else if (kind === 'ours') await measure(kind, await started(await startOurs()), runs);
   else if (kind === 'ours-noagent')
     await measure(kind, await started(await startOurs({ taskStepMs: 600_000 })), runs);
