@@ -230,11 +230,7 @@ export class Collection<T> {
         for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
         const added: string[] = [];
         for (const k of now) if (!same || !was.includes(k)) added.push(k, nowMember);
-        this.runRows(
-          'lk-add',
-          added,
-          (rows) => `INSERT OR IGNORE INTO ${this.table}_lookup (key, id) VALUES ${rows}`,
-        );
+        this.runRows(LOOKUP_ADD, added);
       }
     }
     if (d.counters) {
@@ -335,20 +331,8 @@ export class Collection<T> {
       moved.push(k, by);
       if (by < 0) lowered.push(k);
     }
-    const table = this.table;
-    this.runChunks(
-      'ck-move',
-      moved,
-      2,
-      (n) =>
-        `INSERT INTO ${table}_count (key, n) VALUES ${placeholders('(?, ?)', n)} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
-    );
-    this.runChunks(
-      'ck-zero',
-      lowered,
-      1,
-      (n) => `DELETE FROM ${table}_count WHERE key IN (${placeholders('?', n)}) AND n <= 0`,
-    );
+    this.runChunks(COUNT_MOVE, moved, 2);
+    this.runChunks(COUNT_ZERO, lowered, 1);
     this.countDeltas.clear();
   }
 
@@ -357,12 +341,7 @@ export class Collection<T> {
    * powers of two up to COUNT_ROWS_PER_STATEMENT: at most seven prepared statements per kind, and
    * per call one statement per full chunk plus at most six for the rest.
    */
-  private runChunks(
-    kind: string,
-    values: readonly (string | number)[],
-    width: number,
-    text: (rows: number) => string,
-  ): void {
+  private runChunks(kind: RowsKind, values: readonly (string | number)[], width: number): void {
     let at = 0;
     while (at < values.length) {
       const left = (values.length - at) / width;
@@ -370,7 +349,7 @@ export class Collection<T> {
       while (rows > left) rows >>= 1;
       const end = at + rows * width;
       const chunk = at === 0 && end === values.length ? values : values.slice(at, end);
-      this.stmt(`${kind}:${rows}`, () => text(rows)).run(...chunk);
+      this.rowsStatement(kind, rows).run(...chunk);
       at = end;
     }
   }
@@ -380,7 +359,7 @@ export class Collection<T> {
    * ROWS_PER_STATEMENT rows a statement, one prepared statement per row count (so at most that
    * many per kind). A task placed adds its lookup keys in one statement, a transaction its counters.
    */
-  private runRows(kind: string, values: readonly (string | number)[], text: (rows: string) => string): void {
+  private runRows(kind: RowsKind, values: readonly (string | number)[]): void {
     for (let at = 0; at < values.length; at += 2 * ROWS_PER_STATEMENT) {
       const chunk =
         values.length - at <= 2 * ROWS_PER_STATEMENT
@@ -388,12 +367,24 @@ export class Collection<T> {
             ? values
             : values.slice(at)
           : values.slice(at, at + 2 * ROWS_PER_STATEMENT);
-      const rows = chunk.length / 2;
-      this.stmt(`${kind}:${rows}`, () => text(Array.from({ length: rows }, () => '(?, ?)').join(', '))).run(
-        ...chunk,
-      );
+      this.rowsStatement(kind, chunk.length / 2).run(...chunk);
     }
   }
+
+  /**
+   * The statement of `kind` for `rows` rows, prepared on first use: kept per kind in a list by row
+   * count (the hot paths' statements, looked up with no key text made per call).
+   */
+  private rowsStatement(kind: RowsKind, rows: number): Database.Statement {
+    const list = this.rowsStatements[kind.id] as (Database.Statement | undefined)[];
+    let s = list[rows];
+    if (s === undefined) {
+      s = this.sql.prepare(kind.text(this.table, rows));
+      list[rows] = s;
+    }
+    return s;
+  }
+  private readonly rowsStatements: (Database.Statement | undefined)[][] = ROWS_KINDS.map(() => []);
 
   /** How many documents are counted under `key` (see `derived.counters`). */
   counted(key: string): number {
@@ -775,28 +766,32 @@ export class Collection<T> {
 /**
  * Freezes a JSON document (objects and arrays) all the way down, stopping at what is frozen already
  * (a new version shares most of its members with the previous one). Walks without a list of values
- * per object: every write of a task freezes its new version.
+ * per object, and looks at a member's frozenness before the call (most members of a new version are
+ * the previous version's, frozen): every write of a task freezes its new version.
  */
 function deepFreeze<D>(doc: D): D {
-  if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) {
-    Object.freeze(doc);
-    if (Array.isArray(doc)) {
-      // Indexed, not `for...of`: an iterator per array of every version written is garbage.
-      const list = doc as unknown[];
-      for (let i = 0; i < list.length; i++) {
-        const v = list[i];
-        if (v !== null && typeof v === 'object') deepFreeze(v);
-      }
-    } else {
-      const o = doc as Record<string, unknown>;
-      for (const k in o) {
-        if (!Object.hasOwn(o, k)) continue;
-        const v = o[k];
-        if (v !== null && typeof v === 'object') deepFreeze(v);
-      }
+  if (doc !== null && typeof doc === 'object' && !Object.isFrozen(doc)) freezeTree(doc);
+  return doc;
+}
+
+/** `deepFreeze` of an object not frozen yet. */
+function freezeTree(doc: object): void {
+  Object.freeze(doc);
+  if (Array.isArray(doc)) {
+    // Indexed, not `for...of`: an iterator per array of every version written is garbage.
+    const list = doc as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) freezeTree(v);
+    }
+  } else {
+    // A JSON document's objects are plain: `for...in` gives their own members alone.
+    const o = doc as Record<string, unknown>;
+    for (const k in o) {
+      const v = o[k];
+      if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) freezeTree(v);
     }
   }
-  return doc;
 }
 
 const NO_KEYS: readonly string[] = [];
@@ -815,6 +810,26 @@ function prefixEnd(prefix: string): string {
   if (prefix.length === 0) throw new Error('empty prefix');
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+/** A multi-row statement (`runRows`, `runChunks`): its text for a number of rows. */
+interface RowsKind {
+  id: number;
+  text: (table: string, rows: number) => string;
+}
+const LOOKUP_ADD: RowsKind = {
+  id: 0,
+  text: (table, rows) =>
+    `INSERT OR IGNORE INTO ${table}_lookup (key, id) VALUES ${placeholders('(?, ?)', rows)}`,
+};
+const COUNT_MOVE: RowsKind = {
+  id: 1,
+  text: (table, rows) =>
+    `INSERT INTO ${table}_count (key, n) VALUES ${placeholders('(?, ?)', rows)} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
+};
+const COUNT_ZERO: RowsKind = {
+  id: 2,
+  text: (table, rows) => `DELETE FROM ${table}_count WHERE key IN (${placeholders('?', rows)}) AND n <= 0`,
+};
+const ROWS_KINDS = [LOOKUP_ADD, COUNT_MOVE, COUNT_ZERO];
 /** Rows per multi-row statement (`runRows`). */
 const ROWS_PER_STATEMENT = 16;
 /** Most counter rows in one statement (`flushCounts`): a power of two. */
