@@ -39,7 +39,8 @@ const ECS_ARN = 'arn:aws:ecs:';
 function remembered<V>(fn: (text: string) => V): (text: string) => V {
   const memo = new Map<string, V>();
   return (text) => {
-    if (memo.has(text)) return memo.get(text) as V;
+    const known = memo.get(text);
+    if (known !== undefined || memo.has(text)) return known as V;
     const v = fn(text);
     if (memo.size >= MEMO_MAX) memo.clear();
     memo.set(text, v);
@@ -47,6 +48,55 @@ function remembered<V>(fn: (text: string) => V): (text: string) => V {
   };
 }
 const MEMO_MAX = 20_000;
+
+/**
+ * A key text made of two or three strings, remembered per arguments in nested Maps (no key text
+ * made to look it up): every version of a task derives the same few keys again, and the same string
+ * each time compares by reference with the previous version's (Collection `sameKeys`), makes no
+ * garbage and is bound to SQLite flat. At most MEMO_MAX texts, all dropped past that.
+ */
+class KeyMemo {
+  private root = new Map<string, Map<string, unknown>>();
+  private size = 0;
+
+  two(a: string, b: string, make: (a: string, b: string) => string): string {
+    const level = this.level(a);
+    const known = level.get(b);
+    if (known !== undefined) return known as string;
+    const text = make(a, b);
+    this.size++;
+    level.set(b, text);
+    return text;
+  }
+
+  three(a: string, b: string, c: string, make: (a: string, b: string, c: string) => string): string {
+    const first = this.level(a);
+    let second = first.get(b) as Map<string, string> | undefined;
+    if (second === undefined) {
+      second = new Map<string, string>();
+      first.set(b, second);
+    }
+    const known = second.get(c);
+    if (known !== undefined) return known;
+    const text = make(a, b, c);
+    this.size++;
+    second.set(c, text);
+    return text;
+  }
+
+  private level(a: string): Map<string, unknown> {
+    if (this.size >= MEMO_MAX) {
+      this.root = new Map();
+      this.size = 0;
+    }
+    let level = this.root.get(a);
+    if (level === undefined) {
+      level = new Map<string, unknown>();
+      this.root.set(a, level);
+    }
+    return level;
+  }
+}
 
 /** `REGION:ACCOUNT:REST` of `arn:aws:ecs:REGION:ACCOUNT:TYPE/REST`; any other text as it is. */
 export const compactArn = remembered(compactArnOf);
@@ -131,18 +181,38 @@ function servicePart(clusterArn: string, serviceArn: string): string {
 
 /** The text of the lookup keys (what `taskLookups` stores); `taskKeys` gives them with their readers. */
 const keyText = {
-  cluster: (clusterArn: string, desired: string) => `c|${compactArn(clusterArn)}|${desiredPart(desired)}`,
+  cluster: (clusterArn: string, desired: string) => clusterTexts.two(clusterArn, desired, clusterText),
   listed: (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
-    `${FILTER[filter]}|${compactArn(clusterArn)}|${desiredPart(desired)}|${
-      filter === 'service' ? servicePart(clusterArn, value) : value
-    }`,
+    listedTexts[filter].three(clusterArn, desired, value, listedText[filter]),
   onInstance: (instanceArn: string, desired: string) =>
-    `i|${compactArn(instanceArn)}|${desiredPart(desired)}`,
+    onInstanceTexts.two(instanceArn, desired, onInstanceText),
   liveOfService: (serviceArn: string) => `l|${compactArn(serviceArn)}`,
   failedOfService: (serviceArn: string) => `x|${compactArn(serviceArn)}`,
   attachment: (clusterArn: string, attachmentId: string) => `a|${compactArn(clusterArn)}|${attachmentId}`,
   awaitingCapacity: (clusterArn: string, providerName: string) =>
     `w|${compactArn(clusterArn)}|${providerName}`,
+};
+const clusterText = (clusterArn: string, desired: string) =>
+  `c|${compactArn(clusterArn)}|${desiredPart(desired)}`;
+const onInstanceText = (instanceArn: string, desired: string) =>
+  `i|${compactArn(instanceArn)}|${desiredPart(desired)}`;
+const listedTextOf = (clusterArn: string, desired: string, filter: ListFilter, value: string) =>
+  `${FILTER[filter]}|${compactArn(clusterArn)}|${desiredPart(desired)}|${
+    filter === 'service' ? servicePart(clusterArn, value) : value
+  }`;
+const listedText: Record<ListFilter, (clusterArn: string, desired: string, value: string) => string> = {
+  family: (c, d, v) => listedTextOf(c, d, 'family', v),
+  startedBy: (c, d, v) => listedTextOf(c, d, 'startedBy', v),
+  launchType: (c, d, v) => listedTextOf(c, d, 'launchType', v),
+  service: (c, d, v) => listedTextOf(c, d, 'service', v),
+};
+const clusterTexts = new KeyMemo();
+const onInstanceTexts = new KeyMemo();
+const listedTexts: Record<ListFilter, KeyMemo> = {
+  family: new KeyMemo(),
+  startedBy: new KeyMemo(),
+  launchType: new KeyMemo(),
+  service: new KeyMemo(),
 };
 
 export const taskKeys = {
@@ -215,17 +285,34 @@ function instanceOfPart(clusterArn: string, part: string): string {
   return `${clusterArn.slice(0, at)}:container-instance/${clusterArn.slice(at + ':cluster/'.length)}/${part}`;
 }
 
+const clusterCountText = (clusterArn: string, status: string) =>
+  `${statusPart(status as CountedStatus)}c|${compactArn(clusterArn)}`;
+const clusterFargateText = (clusterArn: string, status: string) =>
+  `${statusPart(status as CountedStatus)}f|${compactArn(clusterArn)}`;
+const instanceCountText = (instanceArn: string, status: string) =>
+  `${statusPart(status as CountedStatus)}i|${compactArn(instanceArn)}`;
+const groupText = (clusterArn: string, group: string, instanceArn: string) =>
+  `g|${compactArn(clusterArn)}|${group}|${instancePart(clusterArn, instanceArn)}`;
+/** The counter key texts a task's versions derive again and again (see `KeyMemo`). */
+const countTexts = {
+  cluster: new KeyMemo(),
+  clusterFargate: new KeyMemo(),
+  instance: new KeyMemo(),
+  group: new KeyMemo(),
+};
+
 // Counter keys are short for the same reason as lookup keys (a task placed upserts its instance's
 // and group's counters, at random places in one B-tree): a kind of one or two letters, compact ARNs,
 // an instance by its id within its cluster. The kind tells a cluster's, an instance's and a
 // service's counters apart (their compact ARNs could meet: an instance id and a service name).
 export const countKeys = {
-  cluster: (clusterArn: string, status: CountedStatus) => `${statusPart(status)}c|${compactArn(clusterArn)}`,
+  cluster: (clusterArn: string, status: CountedStatus) =>
+    countTexts.cluster.two(clusterArn, status, clusterCountText),
   /** A cluster's FARGATE tasks (DescribeClusters' STATISTICS split by launch type). */
   clusterFargate: (clusterArn: string, status: CountedStatus) =>
-    `${statusPart(status)}f|${compactArn(clusterArn)}`,
+    countTexts.clusterFargate.two(clusterArn, status, clusterFargateText),
   /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
-  clusterLive: (clusterArn: string) => `lc|${compactArn(clusterArn)}`,
+  clusterLive: remembered((clusterArn: string) => `lc|${compactArn(clusterArn)}`),
   /**
    * A cluster's tasks not STOPPED yet that run on a capacity provider (PutClusterCapacityProviders
    * refuses to remove a provider while there are any).
@@ -235,9 +322,9 @@ export const countKeys = {
    * An instance's tasks on their way to STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING): with its
    * pending and running ones, those not STOPPED yet (`liveOnInstance`).
    */
-  instanceStopping: (instanceArn: string) => `si|${compactArn(instanceArn)}`,
+  instanceStopping: remembered((instanceArn: string) => `si|${compactArn(instanceArn)}`),
   instance: (instanceArn: string, status: CountedStatus) =>
-    `${statusPart(status)}i|${compactArn(instanceArn)}`,
+    countTexts.instance.two(instanceArn, status, instanceCountText),
   service: (serviceArn: string, status: CountedStatus) => `${statusPart(status)}s|${compactArn(serviceArn)}`,
   /**
    * A task group's tasks on an instance (not STOPPED, desired RUNNING): placement's spread,
@@ -247,7 +334,7 @@ export const countKeys = {
    * the group.
    */
   group: (clusterArn: string, group: string, instanceArn: string) =>
-    `g|${compactArn(clusterArn)}|${group}|${instancePart(clusterArn, instanceArn)}`,
+    countTexts.group.three(clusterArn, group, instanceArn, groupText),
   /** awsvpc tasks holding a network interface on an instance (placement's free interfaces). */
   eni: (clusterArn: string, instanceArn: string) =>
     `e|${compactArn(clusterArn)}|${instancePart(clusterArn, instanceArn)}`,
@@ -284,9 +371,13 @@ export function tasksOnInstance(tasks: Collection<TaskRecord>, instanceArn: stri
 export function familyOf(t: TaskRecord): string | undefined {
   const arn = t.task.taskDefinitionArn;
   if (!arn) return undefined;
+  return familyOfArn(arn);
+}
+
+const familyOfArn = remembered((arn: string) => {
   const resource = arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length);
   return resource.slice(0, resource.lastIndexOf(':'));
-}
+});
 
 /** A STOPPED task that counts as a failure: the reconciler's rule (`failedTask`). */
 export function failedTaskRecord(r: TaskRecord): boolean {

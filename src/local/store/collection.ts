@@ -218,20 +218,20 @@ export class Collection<T> {
     if (wasKeys && nowKeys && after !== undefined && (lookupsSame || countersSame))
       this.keepEarlierKeys(after, wasKeys, nowKeys, lookupsSame, countersSame);
     // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
-    if (d.lookups) {
+    // Same lookup keys: nothing to write (a document's member is the same for all its versions,
+    // `derived.member`, so it is not derived again for each one).
+    if (d.lookups && !lookupsSame) {
       const was = wasKeys?.lookups ?? NO_KEYS;
       const now = nowKeys?.lookups ?? NO_KEYS;
       const wasMember = before === undefined ? id : d.member ? d.member(before, id) : id;
       const nowMember = after === undefined ? id : d.member ? d.member(after, id) : id;
       // A document's member never changes in practice; if it did, every row is written again.
       const same = wasMember === nowMember;
-      if (!same || !lookupsSame) {
-        const hot = this.hot;
-        for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
-        const added: string[] = [];
-        for (const k of now) if (!same || !was.includes(k)) added.push(k, nowMember);
-        this.runRows(LOOKUP_ADD, added);
-      }
+      const hot = this.hot;
+      for (const k of was) if (!same || !now.includes(k)) hot.lookupDelete.run(k, wasMember);
+      const added: string[] = [];
+      for (const k of now) if (!same || !was.includes(k)) added.push(k, nowMember);
+      this.runRows(LOOKUP_ADD, added);
     }
     if (d.counters) {
       const was = wasKeys?.counters ?? NO_KEYS;
