@@ -90,8 +90,11 @@ export class Collection<T> {
   private readonly table: string;
   private readonly columnOf = new Map<string, string>();
   private readonly statements = new Map<string, Database.Statement>();
-  /** id -> frozen parsed document, in insertion order (the oldest is dropped first). */
-  private readonly cache = new Map<string, T>();
+  /**
+   * id -> frozen parsed document, in insertion order (the oldest is dropped first), with its derived
+   * keys when a write derived them (the "before" keys of its next write).
+   */
+  private readonly cache = new Map<string, Cached<T>>();
   private readonly cacheSize: number;
   private readonly derived: CollectionOptions<T>['derived'];
   private readonly serialize: (doc: T) => string;
@@ -105,8 +108,6 @@ export class Collection<T> {
    */
   private membership = 0;
   private readonly idsMemo = new Map<string, { at: number; ids: string[] }>();
-  /** The derived keys of frozen documents (those `putShared` stored): computed once per document. */
-  private readonly derivedMemo = new WeakMap<object, DerivedKeys>();
 
   constructor(
     private readonly sql: Database.Database,
@@ -199,24 +200,25 @@ export class Collection<T> {
     })();
   }
 
-  /** The stored version of a document (the cached one when there is one: it is what the row holds). */
-  private stored(id: string): T | undefined {
-    return this.cache.get(id) ?? this.get(id);
-  }
-
   /**
-   * Moves a document's derived keys from those of `before` to those of `after` (undefined: absent).
+   * Moves a document's derived keys from those of `before` (its keys `beforeKeys` when known) to
+   * those of `after` (undefined: absent), and gives the keys of `after` (to keep with it in the cache).
    * Runs inside the caller's transaction.
    */
-  private moveDerived(id: string, before: T | undefined, after: T | undefined): void {
+  private moveDerived(
+    id: string,
+    before: T | undefined,
+    after: T | undefined,
+    beforeKeys?: DerivedKeys,
+  ): DerivedKeys | undefined {
     const d = this.derived;
-    if (!d) return;
-    const wasKeys = before === undefined ? undefined : this.keysOf(before);
-    const nowKeys = after === undefined ? undefined : this.keysOf(after);
+    if (!d) return undefined;
+    const wasKeys = before === undefined ? undefined : (beforeKeys ?? this.keysOf(before));
+    let nowKeys = after === undefined ? undefined : this.keysOf(after);
     const lookupsSame = sameKeys(wasKeys?.lookups ?? NO_KEYS, nowKeys?.lookups ?? NO_KEYS);
     const countersSame = sameKeys(wasKeys?.counters ?? NO_KEYS, nowKeys?.counters ?? NO_KEYS);
-    if (wasKeys && nowKeys && after !== undefined && (lookupsSame || countersSame))
-      this.keepEarlierKeys(after, wasKeys, nowKeys, lookupsSame, countersSame);
+    if (wasKeys && nowKeys && (lookupsSame || countersSame))
+      nowKeys = earlierKeys(wasKeys, nowKeys, lookupsSame, countersSame);
     // Most writes (a task's next lifecycle step) keep most keys: only the differences are written.
     // Same lookup keys: nothing to write (a document's member is the same for all its versions,
     // `derived.member`, so it is not derived again for each one).
@@ -243,47 +245,17 @@ export class Collection<T> {
         for (const k of now) if (!was.includes(k)) this.bump(k, 1);
       }
     }
+    return nowKeys;
   }
 
   /**
-   * Remembers, for a frozen document whose keys equal its previous version's, that version's
-   * arrays (the same strings) instead of the ones just derived: what a cached document keeps alive
-   * is then shared between versions, and the new strings die young (less for the collector to
-   * copy on every lifecycle step of thousands of tasks).
-   */
-  private keepEarlierKeys(
-    doc: T,
-    was: DerivedKeys,
-    now: DerivedKeys,
-    lookupsSame: boolean,
-    countersSame: boolean,
-  ): void {
-    if (typeof doc !== 'object' || doc === null || this.derivedMemo.get(doc) !== now) return;
-    this.derivedMemo.set(
-      doc,
-      lookupsSame && countersSame
-        ? was
-        : {
-            lookups: lookupsSame ? was.lookups : now.lookups,
-            counters: countersSame ? was.counters : now.counters,
-          },
-    );
-  }
-
-  /**
-   * A document's derived keys; remembered for a frozen document (it cannot change), so the keys a
-   * write computed for its new version serve as the "before" keys of the next write.
+   * A document's derived keys. Those a write derives for a document it caches are kept with it
+   * (`Cached.keys`), so they serve as the "before" keys of its next write (no WeakMap by document:
+   * an entry per version written cost the scavenger more than the keys did).
    */
   private keysOf(doc: T): DerivedKeys {
     const d = this.derived;
-    const frozen = typeof doc === 'object' && doc !== null && Object.isFrozen(doc);
-    if (frozen) {
-      const known = this.derivedMemo.get(doc);
-      if (known) return known;
-    }
-    const keys = { lookups: d?.lookups?.(doc) ?? NO_KEYS, counters: d?.counters?.(doc) ?? NO_KEYS };
-    if (frozen) this.derivedMemo.set(doc, keys);
-    return keys;
+    return { lookups: d?.lookups?.(doc) ?? NO_KEYS, counters: d?.counters?.(doc) ?? NO_KEYS };
   }
 
   /** The statements of the hot paths (put, get, derived keys), prepared on first use. */
@@ -478,16 +450,16 @@ export class Collection<T> {
    */
   peek(id: string): T | undefined {
     const hit = this.cache.get(id);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return hit.doc;
     const doc = this.get(id);
     if (doc === undefined || this.cacheSize === 0) return doc;
-    this.remember(id, deepFreeze(doc));
+    this.remember(id, deepFreeze(doc), undefined);
     return doc;
   }
 
   /** The cached document if there is one (no read, nothing remembered): for scans that must not evict. */
   peekCached(id: string): T | undefined {
-    return this.cache.get(id);
+    return this.cache.get(id)?.doc;
   }
 
   /**
@@ -502,7 +474,7 @@ export class Collection<T> {
     const missing: string[] = [];
     ids.forEach((id, i) => {
       const hit = this.cache.get(id);
-      out[i] = hit;
+      out[i] = hit?.doc;
       if (hit === undefined) missing.push(id);
     });
     if (missing.length === 0) return out;
@@ -525,13 +497,13 @@ export class Collection<T> {
     return out;
   }
 
-  private remember(id: string, doc: T): void {
+  private remember(id: string, doc: T, keys: DerivedKeys | undefined): void {
     this.cache.delete(id);
     if (this.cache.size >= this.cacheSize) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
     }
-    this.cache.set(id, doc);
+    this.cache.set(id, { doc, keys });
   }
 
   /**
@@ -593,38 +565,49 @@ export class Collection<T> {
     this.putAs(id, doc, true);
   }
 
-  private putAs(id: string, doc: T, fresh: boolean): void {
+  /** The write; gives the document's derived keys (see `write`). */
+  private putAs(id: string, doc: T, fresh: boolean): DerivedKeys | undefined {
     const ix = this.indexes;
     const k1 = indexKey(ix[0], doc);
     const k2 = indexKey(ix[1], doc);
     const k3 = indexKey(ix[2], doc);
     this.writes++;
     if ((this.derived || this.part) && !this.sql.inTransaction) {
-      this.atomically(() => this.write(id, doc, k1, k2, k3, fresh));
-    } else {
-      this.write(id, doc, k1, k2, k3, fresh);
+      return this.atomically(() => this.write(id, doc, k1, k2, k3, fresh));
     }
+    return this.write(id, doc, k1, k2, k3, fresh);
   }
 
-  /** The row and (in the caller's transaction) its derived keys. */
-  private write(id: string, doc: T, k1: string | null, k2: string | null, k3: string | null, fresh: boolean) {
+  /**
+   * The row and (in the caller's transaction) its derived keys; gives the keys derived for `doc`
+   * (kept with it when it is cached: the next write's "before" keys).
+   */
+  private write(
+    id: string,
+    doc: T,
+    k1: string | null,
+    k2: string | null,
+    k3: string | null,
+    fresh: boolean,
+  ): DerivedKeys | undefined {
     if (fresh) {
       // The insert first: if the id is taken it throws before any derived key moves.
       this.cache.delete(id);
       this.membership++;
       this.hot.insert.run(id, k1, k2, k3, this.serialize(doc));
-      this.moveDerived(id, undefined, doc);
-      return;
+      return this.moveDerived(id, undefined, doc);
     }
     const part = this.part;
     if (!this.derived && !part) {
       this.cache.delete(id);
       this.membership++;
       this.hot.put.run(id, k1, k2, k3, this.serialize(doc));
-      return;
+      return undefined;
     }
     // Keys are derived now: the caller may go on mutating its object afterwards.
-    const before = this.stored(id);
+    const cached = this.cache.get(id);
+    const before = cached === undefined ? this.get(id) : cached.doc;
+    const beforeKeys = cached?.keys;
     const ix = this.indexes;
     const sameIndexed =
       before !== undefined &&
@@ -635,13 +618,13 @@ export class Collection<T> {
       const text = JSON.stringify(part.get(doc)) as string | undefined;
       if (text !== undefined) {
         // Only the side row changes (a booking): the document's row stays as it is.
-        this.moveDerived(id, before, doc);
+        const keys = this.moveDerived(id, before, doc, beforeKeys);
         this.cache.delete(id);
         this.hot.partPut.run(id, text);
-        return;
+        return keys;
       }
     }
-    this.moveDerived(id, before, doc);
+    const keys = this.moveDerived(id, before, doc, beforeKeys);
     this.cache.delete(id);
     const text = this.serialize(doc);
     if (sameIndexed) {
@@ -653,6 +636,7 @@ export class Collection<T> {
     }
     // The whole document is in its row now, the part's value included.
     if (part) this.hot.partDelete.run(id);
+    return keys;
   }
 
   /**
@@ -669,10 +653,10 @@ export class Collection<T> {
   }
 
   private putSharedAs(id: string, doc: T, fresh: boolean): void {
-    // Frozen first, so the derived keys computed by this write are remembered for the next one.
+    // Frozen first: the derived keys computed by this write are kept with it for the next one.
     const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
-    this.putAs(id, frozen, fresh);
-    if (this.cacheSize > 0) this.remember(id, frozen);
+    const keys = this.putAs(id, frozen, fresh);
+    if (this.cacheSize > 0) this.remember(id, frozen, keys);
   }
 
   delete(id: string): boolean {
@@ -685,7 +669,9 @@ export class Collection<T> {
     };
     if (!this.derived) return this.part ? this.atomically(remove) : remove();
     return this.atomically(() => {
-      this.moveDerived(id, this.stored(id), undefined);
+      const cached = this.cache.get(id);
+      if (cached === undefined) this.moveDerived(id, this.get(id), undefined);
+      else this.moveDerived(id, cached.doc, undefined, cached.keys);
       return remove();
     });
   }
@@ -800,6 +786,31 @@ const NO_KEYS: readonly string[] = [];
 interface DerivedKeys {
   lookups: readonly string[];
   counters: readonly string[];
+}
+
+/** A cached document, with its derived keys when the write that cached it derived them. */
+interface Cached<T> {
+  doc: T;
+  keys: DerivedKeys | undefined;
+}
+
+/**
+ * The keys of a document whose keys are (partly) those of its previous version: that version's
+ * arrays (the same strings) where they are equal, instead of the ones just derived: what a cached
+ * document keeps alive is then shared between versions, and the new arrays die young (less for the
+ * collector to copy on every lifecycle step of thousands of tasks).
+ */
+function earlierKeys(
+  was: DerivedKeys,
+  now: DerivedKeys,
+  lookupsSame: boolean,
+  countersSame: boolean,
+): DerivedKeys {
+  if (lookupsSame && countersSame) return was;
+  return {
+    lookups: lookupsSame ? was.lookups : now.lookups,
+    counters: countersSame ? was.counters : now.counters,
+  };
 }
 
 /**
