@@ -9,8 +9,6 @@ import type { TaskRecord } from './model';
 
 /** The untagged task text of a record written by `pieced`, or cut once from its stored text. */
 const untagged = new WeakMap<TaskRecord, string>();
-/** The stored text of a record written by `oneString`: its untagged task is cut out when asked for. */
-const written = new WeakMap<TaskRecord, string>();
 
 /** The tasks collection's `serialize` (Collection options). */
 export function taskRecordJson(r: TaskRecord): string {
@@ -24,7 +22,7 @@ const TASK_MEMBER = '{"task":';
  * task first, its tags last: a shallow copy of either puts them there when they are not): no pieces
  * joined and then flattened again when SQLite binds the text (issue 14: the task's JSON was a
  * quarter of what a request allocated). The untagged task text is cut out of it only when
- * DescribeTasks asks for it (`untaggedTaskJson`): most versions of a task are never described, and
+ * DescribeTasks or StopTask asks for it (`untaggedTaskJson`): most versions are never described, and
  * finding where the task's text ends cost a second serialisation of the record's other members at
  * every write. Undefined when the record's first member would not be its task (integer-like keys
  * come first): `pieced` writes it.
@@ -59,7 +57,6 @@ function oneString(r: TaskRecord): string | undefined {
   } else if (laid !== task) record = { ...r, task: laid };
   const text = JSON.stringify(record);
   if (!text.startsWith(TASK_MEMBER)) return undefined;
-  written.set(r, text);
   return text;
 }
 
@@ -178,14 +175,16 @@ function membersAfterTags(task: TaskRecord['task']): string {
 }
 
 /**
- * The JSON of `r.task` without its tags, as `taskRecordJson` wrote it for this record: only for a
- * frozen record (one written by `putShared`), which cannot have changed since.
+ * The JSON of `r.task` without its tags, as `taskRecordJson` wrote it for this record (`written`:
+ * the text it gave, which the store keeps with its cached record, Collection `writtenText`; kept
+ * there, not in a WeakMap by record: an entry per version written cost more than the whole cut):
+ * only for a frozen record (one written by `putShared`), which cannot have changed since.
  */
-export function untaggedTaskJson(r: TaskRecord): string | undefined {
+export function untaggedTaskJson(r: TaskRecord, written?: string): string | undefined {
   if (!Object.isFrozen(r)) return undefined;
   const known = untagged.get(r);
   if (known !== undefined) return known;
-  const text = written.get(r);
+  const text = written;
   if (text === undefined) return undefined;
   const cut = cutUntagged(r, text);
   if (cut !== undefined) untagged.set(r, cut);

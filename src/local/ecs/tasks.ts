@@ -26,6 +26,7 @@ import {
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
 import { storedTaskJson, untaggedTaskJson } from './task-json';
+import type { Collection } from '../store/collection';
 import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
 import { taskKeys, type ListFilter } from './counts';
@@ -182,7 +183,7 @@ const untagged = new WeakMap<TaskRecord, WireTask>();
  * is frozen too and its JSON is kept for the response (json-body.ts): a task described again before
  * its next write is not serialised again.
  */
-function wireTask(t: TaskRecord, withTags: boolean): WireTask {
+function wireTask(t: TaskRecord, withTags: boolean, tasks?: Collection<TaskRecord>): WireTask {
   if (!Object.isFrozen(t)) {
     if (withTags) return t.task;
     const { tags: _tags, ...rest } = t.task;
@@ -193,7 +194,7 @@ function wireTask(t: TaskRecord, withTags: boolean): WireTask {
   if (rest === undefined) {
     const { tags: _tags, ...fields } = t.task;
     // The text the store write made of this record (task-json.ts), when it made it.
-    const text = untaggedTaskJson(t);
+    const text = untaggedTaskJson(t, tasks?.writtenText(t.task.taskArn, t));
     rest = keepJson(Object.freeze(fields), text === undefined ? undefined : Buffer.from(text));
     untagged.set(t, rest);
   }
@@ -325,7 +326,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     if (record.serviceArn)
       s.deps.bus.emit('ecs.service.dirty', { clusterArn: t.clusterArn, serviceArn: record.serviceArn });
   }
-  return { task: wireTask(record, false) };
+  return { task: wireTask(record, false, s.col.tasks) };
 }
 
 /**
@@ -402,7 +403,7 @@ export function describeTasks(s: Scope, input: Wire<ecs.DescribeTasksRequest>) {
     const rec = arns[i] === null ? undefined : found[next++];
     if (rec === undefined) failures.push({ arn: ref, reason: 'MISSING' });
     else if (Buffer.isBuffer(rec)) tasks.push(storedTask(s, rec, withTags));
-    else tasks.push(wireTask(shownNow(rec, s.deps.clock.now()), withTags));
+    else tasks.push(wireTask(shownNow(rec, s.deps.clock.now()), withTags, s.col.tasks));
   });
   return { tasks, failures };
 }

@@ -36,6 +36,23 @@ describe('Collection read cache (peek)', () => {
     expect(col.peek('a')).toBeUndefined();
   });
 
+  it('keeps the text a shared write stored with the cached document, for that document only', () => {
+    const { col } = setup();
+    const doc = { group: 'g', n: 1, list: [1] };
+    col.putShared('a', doc);
+    expect(col.writtenText('a', doc)).toBe(JSON.stringify(doc));
+    expect(col.writtenText('a', { ...doc })).toBeUndefined();
+    const next = { group: 'g', n: 2, list: [2] };
+    col.putShared('a', next);
+    expect(col.writtenText('a', doc)).toBeUndefined();
+    expect(col.writtenText('a', next)).toBe(JSON.stringify(next));
+    // A private write, or a document read back: no text kept.
+    col.put('a', { group: 'g', n: 3, list: [] });
+    const read = col.peek('a');
+    expect(read?.n).toBe(3);
+    expect(col.writtenText('a', read as Doc)).toBeUndefined();
+  });
+
   it('get still returns a private copy', () => {
     const { col } = setup();
     col.put('a', { group: 'g', n: 1, list: [] });

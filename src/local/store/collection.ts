@@ -278,6 +278,9 @@ export class Collection<T> {
     })();
   }
 
+  /** The text the last `write` stored for the whole document (`putSharedAs` keeps it in the cache). */
+  private lastText: string | undefined;
+
   /** Changes to counters not yet written, by key (see `flushCounts`). */
   private readonly countDeltas = new Map<string, number>();
 
@@ -497,13 +500,23 @@ export class Collection<T> {
     return out;
   }
 
-  private remember(id: string, doc: T, keys: DerivedKeys | undefined): void {
+  private remember(id: string, doc: T, keys: DerivedKeys | undefined, text?: string): void {
     this.cache.delete(id);
     if (this.cache.size >= this.cacheSize) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
     }
-    this.cache.set(id, { doc, keys });
+    this.cache.set(id, { doc, keys, text });
+  }
+
+  /**
+   * The text the store wrote for `doc` under `id` (what `serialize` made of it) when `doc` is the
+   * cached document and a `putShared`/`insertShared` stored it: for a collection whose text holds
+   * something a reader can reuse (a task's JSON for DescribeTasks, task-json.ts).
+   */
+  writtenText(id: string, doc: T): string | undefined {
+    const hit = this.cache.get(id);
+    return hit !== undefined && hit.doc === doc ? hit.text : undefined;
   }
 
   /**
@@ -594,7 +607,9 @@ export class Collection<T> {
       // The insert first: if the id is taken it throws before any derived key moves.
       this.cache.delete(id);
       this.membership++;
-      this.hot.insert.run(id, k1, k2, k3, this.serialize(doc));
+      const text = this.serialize(doc);
+      this.hot.insert.run(id, k1, k2, k3, text);
+      this.lastText = text;
       return this.moveDerived(id, undefined, doc);
     }
     const part = this.part;
@@ -627,6 +642,7 @@ export class Collection<T> {
     const keys = this.moveDerived(id, before, doc, beforeKeys);
     this.cache.delete(id);
     const text = this.serialize(doc);
+    this.lastText = text;
     if (sameIndexed) {
       // Same indexed keys (most writes: a task's next step): the document alone, no index touched.
       this.hot.update.run(text, id);
@@ -655,8 +671,10 @@ export class Collection<T> {
   private putSharedAs(id: string, doc: T, fresh: boolean): void {
     // Frozen first: the derived keys computed by this write are kept with it for the next one.
     const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
+    this.lastText = undefined;
     const keys = this.putAs(id, frozen, fresh);
-    if (this.cacheSize > 0) this.remember(id, frozen, keys);
+    if (this.cacheSize > 0) this.remember(id, frozen, keys, this.lastText);
+    this.lastText = undefined;
   }
 
   delete(id: string): boolean {
@@ -788,10 +806,14 @@ interface DerivedKeys {
   counters: readonly string[];
 }
 
-/** A cached document, with its derived keys when the write that cached it derived them. */
+/**
+ * A cached document, with its derived keys when the write that cached it derived them, and the
+ * text that write stored (`writtenText`).
+ */
 interface Cached<T> {
   doc: T;
   keys: DerivedKeys | undefined;
+  text: string | undefined;
 }
 
 /**
