@@ -616,7 +616,9 @@ export class Collection<T> {
     if (!this.derived && !part) {
       this.cache.delete(id);
       this.membership++;
-      this.hot.put.run(id, k1, k2, k3, this.serialize(doc));
+      const text = this.serialize(doc);
+      this.hot.put.run(id, k1, k2, k3, text);
+      this.lastText = text;
       return undefined;
     }
     // Keys are derived now: the caller may go on mutating its object afterwards.
