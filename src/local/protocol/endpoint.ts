@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { isKnownRegion } from '../common/regions';
-import { dict, nestedDeeperThan, own, setOwn } from '../common/safe-object';
+import { dict, nestedDeeperThan, own } from '../common/safe-object';
 import { AwsError, commonErrors, isAwsError } from './errors';
 import { jsonBody } from './json-body';
 import { CborFormatError, readCbor, writeCbor, writeCborError } from './model/cbor';
@@ -19,7 +19,14 @@ import { paramTree, readQuery } from './model/query-reader';
 import { checkInput } from './model/validate';
 import { coralValidation } from './model/validation-styles';
 import { ec2Error, queryError, writeXmlResponse } from './model/xml-writer';
-import type { CallContext, CallOptions, ServiceCaller, ServiceDefinition, ServiceId } from './types';
+import type {
+  ActionHandler,
+  CallContext,
+  CallOptions,
+  ServiceCaller,
+  ServiceDefinition,
+  ServiceId,
+} from './types';
 
 const defaultStyle = coralValidation('ValidationError');
 
@@ -77,14 +84,33 @@ export function credentialScope(
   const at = authorization.indexOf('Credential=');
   if (at < 0) return null;
   const start = at + 'Credential='.length;
+  // The scope ends at the first comma, space, tab, CR or LF; it is five parts joined by '/'.
   let end = start;
-  while (end < authorization.length && !', \t\r\n'.includes(authorization[end] as string)) end++;
-  const [accessKeyId, date, region, service, terminator, ...rest] = authorization
-    .slice(start, end)
-    .split('/');
-  if (rest.length || terminator !== 'aws4_request' || !/^\d{8}$/.test(date ?? '')) return null;
-  if (!accessKeyId || !region || !service) return null;
-  return { accessKeyId, region, service };
+  const slashes = [0, 0, 0, 0];
+  let count = 0;
+  for (; end < authorization.length; end++) {
+    const c = authorization.charCodeAt(end);
+    if (c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
+    if (c === 0x2f) {
+      if (count === 4) return null; // more than five parts
+      slashes[count++] = end;
+    }
+  }
+  if (count !== 4) return null;
+  const [s1, s2, s3, s4] = slashes as [number, number, number, number];
+  // The date: eight digits.
+  if (s2 - s1 !== 9) return null;
+  for (let i = s1 + 1; i < s2; i++) {
+    const c = authorization.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  if (end - s4 !== 13 || !authorization.startsWith('aws4_request', s4 + 1)) return null;
+  if (s1 === start || s3 === s2 + 1 || s4 === s3 + 1) return null;
+  return {
+    accessKeyId: authorization.slice(start, s1),
+    region: authorization.slice(s2 + 1, s3),
+    service: authorization.slice(s3 + 1, s4),
+  };
 }
 
 const protocolOf = (s: ServiceDefinition) => s.model.metadata.protocol;
@@ -158,29 +184,61 @@ export class AwsEndpoint implements ServiceCaller {
   }
 
   /** Handles one HTTP request. `body` may be passed when the caller already read it. */
-  async handle(req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> {
+  handle(req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const answer = (raw: Buffer) => {
+        try {
+          const r = this.answer(req, raw);
+          if (isResponse(r)) {
+            send(res, r);
+            resolve();
+          } else {
+            r.then((out) => {
+              send(res, out);
+              resolve();
+            }, reject);
+          }
+        } catch (e) {
+          reject(e);
+        }
+      };
+      if (body) answer(body);
+      else
+        readBodyThen(req, MAX_BODY, (err, raw) => {
+          if (raw) return answer(raw);
+          const e = isAwsError(err) ? err : commonErrors.serialization('Could not read the request body');
+          send(res, this.errorFor(requestHeaders(req.headers), e, randomUUID()));
+          resolve();
+        });
+    });
+  }
+
+  /** The answer to a request whose body has been read: at once when its handler answers at once. */
+  private answer(req: IncomingMessage, raw: Buffer): AwsResponse | Promise<AwsResponse> {
+    const headers = requestHeaders(req.headers);
+    // Request compression (the SDKs gzip large PutMetricData bodies): inflate, bounded like any body.
+    const encoding = headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase().trim() === 'gzip')
+      return this.inflated(req, headers, raw);
+    return this.route(req.method ?? 'GET', req.url ?? '/', headers, raw);
+  }
+
+  private async inflated(
+    req: IncomingMessage,
+    headers: RequestHeaders,
+    gzipped: Buffer,
+  ): Promise<AwsResponse> {
     let raw: Buffer;
     try {
-      raw = body ?? (await readBody(req));
+      raw = await gunzipAsync(gzipped, { maxOutputLength: MAX_BODY });
     } catch (e) {
-      const err = isAwsError(e) ? e : commonErrors.serialization('Could not read the request body');
-      return send(res, this.errorFor(flatHeaders(req), err, randomUUID()));
+      const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      const err = tooLarge
+        ? new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY} bytes`, 413)
+        : commonErrors.serialization('Could not read the request body: it is not valid gzip');
+      return this.errorFor(headers, err, randomUUID());
     }
-    const headers = flatHeaders(req);
-    // Request compression (the SDKs gzip large PutMetricData bodies): inflate, bounded like any body.
-    if ((headers['content-encoding'] ?? '').toLowerCase().trim() === 'gzip') {
-      try {
-        raw = await gunzipAsync(raw, { maxOutputLength: MAX_BODY });
-      } catch (e) {
-        const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-        const err = tooLarge
-          ? new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY} bytes`, 413)
-          : commonErrors.serialization('Could not read the request body: it is not valid gzip');
-        return send(res, this.errorFor(headers, err, randomUUID()));
-      }
-    }
-    const response = await this.dispatch(req.method ?? 'GET', req.url ?? '/', headers, raw);
-    send(res, response);
+    return this.route(req.method ?? 'GET', req.url ?? '/', headers, raw);
   }
 
   /** Transport-independent dispatch (used by `handle` and by tests). */
@@ -190,6 +248,16 @@ export class AwsEndpoint implements ServiceCaller {
     headers: Record<string, string | undefined>,
     raw: Buffer,
   ): Promise<AwsResponse> {
+    return this.route(method, url, headers, raw);
+  }
+
+  /** `dispatch`, answering at once when the handler does (no promise to wait for). */
+  private route(
+    method: string,
+    url: string,
+    headers: Record<string, string | undefined>,
+    raw: Buffer,
+  ): AwsResponse | Promise<AwsResponse> {
     const requestId = randomUUID();
     const target = headers['x-amz-target'];
     const scope = credentialScope(headers['authorization']);
@@ -265,6 +333,17 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: this.options.accountId,
       requestId,
     };
+    return this.runQuery(service, action, handler, params, ctx);
+  }
+
+  private async runQuery(
+    service: ServiceDefinition,
+    action: string,
+    handler: ActionHandler,
+    params: URLSearchParams,
+    ctx: CallContext,
+  ): Promise<AwsResponse> {
+    const { requestId } = ctx;
     const { model } = service;
     const protocol = queryProtocolOf(service);
     try {
@@ -284,34 +363,28 @@ export class AwsEndpoint implements ServiceCaller {
     }
   }
 
-  private async runJson(
+  private runJson(
     service: ServiceDefinition,
     action: string,
     raw: Buffer,
     region: string,
     requestId: string,
-  ): Promise<AwsResponse> {
-    const jsonError = (err: AwsError, id: string) => serviceJsonError(service, err, id);
+  ): AwsResponse | Promise<AwsResponse> {
     const handler = own(service.actions, action);
-    if (!handler) return jsonError(commonErrors.unknownOperation(action), requestId);
+    if (!handler) return serviceJsonError(service, commonErrors.unknownOperation(action), requestId);
     let input: unknown;
     try {
       const text = raw.toString('utf8');
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch {
-      return jsonError(
-        commonErrors.serialization('Start of structure or map found where not expected.'),
-        requestId,
-      );
+      return serviceJsonError(service, notAStructure(), requestId);
     }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      return jsonError(
-        commonErrors.serialization('Start of structure or map found where not expected.'),
-        requestId,
-      );
-    }
-    if (nestedDeeperThan(input, MAX_JSON_DEPTH)) {
-      return jsonError(
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      return serviceJsonError(service, notAStructure(), requestId);
+    // Nesting deeper than the limit takes two bytes a level ('[' and ']'): a shorter body cannot.
+    if (raw.length > 2 * MAX_JSON_DEPTH && nestedDeeperThan(input, MAX_JSON_DEPTH)) {
+      return serviceJsonError(
+        service,
         commonErrors.serialization(`The request nests more than ${MAX_JSON_DEPTH} levels of JSON.`),
         requestId,
       );
@@ -323,15 +396,29 @@ export class AwsEndpoint implements ServiceCaller {
       accountId: this.options.accountId,
       requestId,
     };
+    let result: unknown;
     try {
       const typed = checkInput(service.model, action, input, service.validation ?? defaultStyle);
-      const result = (await handler(typed, ctx)) ?? {};
+      result = handler(typed, ctx);
+    } catch (e) {
+      return serviceJsonError(service, this.asAwsError(e, ctx), requestId);
+    }
+    if (!isPromiseLike(result)) return this.jsonAnswer(service, result, ctx);
+    return Promise.resolve(result).then(
+      (out) => this.jsonAnswer(service, out, ctx),
+      (e: unknown) => serviceJsonError(service, this.asAwsError(e, ctx), requestId),
+    );
+  }
+
+  /** A handler's answer, as awsJson writes it (`undefined` is `{}`); one it cannot write is an InternalFailure. */
+  private jsonAnswer(service: ServiceDefinition, result: unknown, ctx: CallContext): AwsResponse {
+    try {
       return okResponse(
-        { 'content-type': jsonContentType(service), 'x-amzn-requestid': requestId },
-        jsonBody(result),
+        { 'content-type': jsonContentType(service), 'x-amzn-requestid': ctx.requestId },
+        jsonBody(result ?? {}),
       );
     } catch (e) {
-      return jsonError(this.asAwsError(e, ctx), requestId);
+      return serviceJsonError(service, this.asAwsError(e, ctx), ctx.requestId);
     }
   }
 
@@ -444,6 +531,16 @@ export class AwsEndpoint implements ServiceCaller {
   }
 }
 
+const notAStructure = () => commonErrors.serialization('Start of structure or map found where not expected.');
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function isResponse(r: AwsResponse | Promise<AwsResponse>): r is AwsResponse {
+  return !(r instanceof Promise);
+}
+
 function jsonError(err: AwsError, requestId: string): AwsResponse {
   return {
     status: err.status,
@@ -458,7 +555,7 @@ function jsonError(err: AwsError, requestId: string): AwsResponse {
 
 /** awsJson 1.0 or 1.1, as the service's model says. */
 const jsonContentType = (service: ServiceDefinition) =>
-  `application/x-amz-json-${service.model.metadata.jsonVersion ?? '1.1'}`;
+  service.model.metadata.jsonVersion === '1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
 
 /**
  * An awsQueryCompatible service's error (CloudWatch) names its error shape in the body and gives the
@@ -513,18 +610,29 @@ function xmlError(service: ServiceDefinition, err: AwsError, requestId: string):
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }
 
-/** The request headers the endpoint reads (`dispatch`, `errorFor`); no other is copied. */
-const READ_HEADERS = ['x-amz-target', 'authorization', 'smithy-protocol', 'content-type', 'content-encoding'];
+/** The request headers the endpoint reads (`dispatch`, `errorFor`), each as one text. */
+export interface RequestHeaders extends Record<string, string | undefined> {
+  'x-amz-target': string | undefined;
+  authorization: string | undefined;
+  'smithy-protocol': string | undefined;
+  'content-type': string | undefined;
+  'content-encoding': string | undefined;
+}
 
-/** The headers the endpoint reads, each as one text (Node's repeated values joined). */
-function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
-  const all = req.headers;
-  const headers = dict<string | undefined>();
-  for (const name of READ_HEADERS) {
-    const v = own(all, name);
-    if (v !== undefined) setOwn(headers, name, Array.isArray(v) ? v.join(',') : v);
-  }
-  return headers;
+const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : v);
+
+/**
+ * The headers the endpoint reads out of Node's (repeated values as Node joins them); no other is
+ * copied. Fixed names: no header a caller sends becomes a property name.
+ */
+export function requestHeaders(all: IncomingHttpHeaders): RequestHeaders {
+  return {
+    'x-amz-target': joined(all['x-amz-target']),
+    authorization: joined(all.authorization),
+    'smithy-protocol': joined(all['smithy-protocol']),
+    'content-type': joined(all['content-type']),
+    'content-encoding': joined(all['content-encoding']),
+  };
 }
 
 function send(res: ServerResponse, r: AwsResponse): void {
@@ -538,27 +646,49 @@ function send(res: ServerResponse, r: AwsResponse): void {
     res.end();
     return;
   }
-  // Encoded once: measuring a text's length in bytes and then writing it would encode it twice.
-  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  res.writeHead(r.status, { ...r.headers, 'content-length': body.length });
+  const body = r.body;
+  // Text is written as text: Node puts it after the head and encodes both at once in the write.
+  res.writeHead(r.status, {
+    ...r.headers,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+  });
   res.end(body);
 }
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      // Past the limit keep draining (so the 413 can be written) but stop keeping the bytes.
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > limit)
-        reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${limit} bytes`, 413));
-      // A small body arrives in one chunk: kept as it is, not copied.
-      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
+  return new Promise((resolve, reject) =>
+    readBodyThen(req, limit, (err, body) => (body ? resolve(body) : reject(err))),
+  );
+}
+
+/** Reads `req`'s body, then calls `done` once: with the body, or with why it could not be read. */
+function readBodyThen(
+  req: IncomingMessage,
+  limit: number,
+  done: (err: unknown, body: Buffer | undefined) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let called = false;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    // Past the limit keep draining (so the 413 can be written) but stop keeping the bytes.
+    if (size <= limit) chunks.push(c);
+  });
+  req.on('end', () => {
+    if (called) return;
+    called = true;
+    if (size > limit)
+      done(
+        new AwsError('RequestEntityTooLargeException', `Request body exceeds ${limit} bytes`, 413),
+        undefined,
+      );
+    // A small body arrives in one chunk: kept as it is, not copied.
+    else done(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  });
+  req.on('error', (e) => {
+    if (called) return;
+    called = true;
+    done(e, undefined);
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonBody, keepJson } from './json-body';
+import { JsonBytes, jsonBody, keepJson } from './json-body';
 
 const text = (body: string | Buffer[]): string =>
   typeof body === 'string' ? body : Buffer.concat(body).toString('utf8');
@@ -32,6 +32,16 @@ describe('jsonBody', () => {
     const body = jsonBody(result);
     expect(typeof body).not.toBe('string');
     expect(text(body)).toBe(JSON.stringify(result));
+  });
+
+  it('splices a kept document that is a member of the result itself (StopTask: { task })', () => {
+    const kept = keepJson(frozen({ taskArn: 'arn:é', version: 3, containers: [{ name: 'app' }] }));
+    const stored = new JsonBytes(Buffer.from('{"taskArn":"b"}'));
+    const result = { task: kept, other: stored, skipped: undefined, n: 1, failures: [] };
+    const body = jsonBody(result);
+    expect(typeof body).not.toBe('string');
+    expect(text(body)).toBe(JSON.stringify(result));
+    expect(text(jsonBody({ task: kept }))).toBe(`{"task":${JSON.stringify(kept)}}`);
   });
 
   it('uses the bytes given to keepJson, in pieces', () => {

@@ -47,36 +47,63 @@ const CLOSE_LIST = Buffer.from(']');
 
 /**
  * `JSON.stringify(result)`, as pieces of bytes (to be sent one after the other, never joined) taken
- * from the kept documents where the members of the result's top-level lists are kept (e.g.
- * `{ tasks: [...], failures: [...] }`); the text itself when none is.
+ * from the kept documents where the result's top-level members, or the members of its top-level
+ * lists, are kept (e.g. `{ task: ... }`, `{ tasks: [...], failures: [...] }`); the text itself when
+ * none is.
  */
 export function jsonBody(result: unknown): string | Buffer[] {
   if (!hasKept(result)) return JSON.stringify(result);
   const parts: Buffer[] = [OPEN];
   let first = true;
   for (const [key, value] of Object.entries(result as object)) {
-    const list = Array.isArray(value);
-    const text = list ? '' : (JSON.stringify(value) as string | undefined);
+    const bytes = keptBytes(value);
+    const list = bytes === undefined && Array.isArray(value);
+    const text = bytes !== undefined || list ? '' : (JSON.stringify(value) as string | undefined);
     if (text === undefined) continue; // JSON.stringify leaves out undefined members
     if (!first) parts.push(COMMA);
     first = false;
-    parts.push(Buffer.from(`${JSON.stringify(key)}:${text}`));
-    if (list) listBytes(value as unknown[], parts);
+    parts.push(text === '' ? memberName(key) : Buffer.from(`${JSON.stringify(key)}:${text}`));
+    if (bytes !== undefined) pushBytes(bytes, parts);
+    else if (list) listBytes(value as unknown[], parts);
   }
   parts.push(CLOSE);
   return parts;
 }
 
-/** Whether `result` is a plain object with a kept document in one of its top-level lists. */
+/** `"key":` as bytes, made once per member name a handler answers with. */
+const memberNames = new Map<string, Buffer>();
+const MAX_MEMBER_NAMES = 256;
+
+function memberName(key: string): Buffer {
+  let bytes = memberNames.get(key);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`${JSON.stringify(key)}:`);
+    if (memberNames.size < MAX_MEMBER_NAMES) memberNames.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** A kept document's bytes (or a `JsonBytes`'), else undefined. */
+function keptBytes(item: unknown): Buffer | readonly Buffer[] | undefined {
+  if (item instanceof JsonBytes) return item.bytes;
+  return item !== null && typeof item === 'object' ? kept.get(item) : undefined;
+}
+
+function pushBytes(bytes: Buffer | readonly Buffer[], parts: Buffer[]): void {
+  if (Buffer.isBuffer(bytes)) parts.push(bytes);
+  else parts.push(...bytes);
+}
+
+/** Whether `result` is a plain object with a kept document as a member or in one of its top-level lists. */
 function hasKept(result: unknown): boolean {
   if (result === null || typeof result !== 'object' || Array.isArray(result)) return false;
   if (typeof (result as { toJSON?: unknown }).toJSON === 'function') return false;
   for (const value of Object.values(result)) {
-    if (!Array.isArray(value)) continue;
-    for (const item of value) {
-      if (item instanceof JsonBytes || (item !== null && typeof item === 'object' && kept.has(item)))
-        return true;
+    if (!Array.isArray(value)) {
+      if (keptBytes(value) !== undefined) return true;
+      continue;
     }
+    for (const item of value) if (keptBytes(item) !== undefined) return true;
   }
   return false;
 }
@@ -85,20 +112,10 @@ function listBytes(list: readonly unknown[], parts: Buffer[]): void {
   parts.push(OPEN_LIST);
   list.forEach((item, i) => {
     if (i > 0) parts.push(COMMA);
-    const bytes =
-      item instanceof JsonBytes
-        ? item.bytes
-        : item !== null && typeof item === 'object'
-          ? kept.get(item)
-          : undefined;
-    if (bytes === undefined) {
-      // An array member JSON.stringify cannot write (undefined, a function) is written as null.
-      parts.push(Buffer.from((JSON.stringify(item) as string | undefined) ?? 'null'));
-    } else if (Buffer.isBuffer(bytes)) {
-      parts.push(bytes);
-    } else {
-      parts.push(...bytes);
-    }
+    const bytes = keptBytes(item);
+    // An array member JSON.stringify cannot write (undefined, a function) is written as null.
+    if (bytes === undefined) parts.push(Buffer.from((JSON.stringify(item) as string | undefined) ?? 'null'));
+    else pushBytes(bytes, parts);
   });
   parts.push(CLOSE_LIST);
 }
