@@ -240,8 +240,23 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
         : {}),
     };
     const { tasks, failures } = launchTasks(s.deps, launch);
-    return { tasks: tasks.map((t) => t.task), failures };
+    return { tasks: tasks.map(launchedTask), failures };
   });
+}
+
+const NO_TAGS = Buffer.from(',"tags":[]}');
+
+/**
+ * A task as RunTask answers it, tags included: the text the store write made of its record
+ * (task-json.ts, the task without its tags) with the tags after the other members, not serialised
+ * again (json-body.ts `JsonBytes`); the task itself when the write made no such text.
+ */
+function launchedTask(t: TaskRecord): WireTask {
+  const text = untaggedTaskJson(t);
+  const tags = t.task.tags;
+  if (text === undefined || text.length <= 2 || !Array.isArray(tags)) return t.task;
+  const tail = tags.length === 0 ? NO_TAGS : Buffer.from(`,"tags":${JSON.stringify(tags)}}`);
+  return new JsonBytes([Buffer.from(text.slice(0, -1)), tail]) as unknown as WireTask;
 }
 
 export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {

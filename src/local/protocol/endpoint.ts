@@ -186,31 +186,39 @@ export class AwsEndpoint implements ServiceCaller {
   /** Handles one HTTP request. `body` may be passed when the caller already read it. */
   handle(req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const answer = (raw: Buffer) => {
-        try {
-          const r = this.answer(req, raw);
-          if (isResponse(r)) {
-            send(res, r);
-            resolve();
-          } else {
-            r.then((out) => {
-              send(res, out);
-              resolve();
-            }, reject);
-          }
-        } catch (e) {
-          reject(e);
-        }
-      };
-      if (body) answer(body);
+      if (body) this.respond(req, res, body, resolve, reject);
       else
         readBodyThen(req, MAX_BODY, (err, raw) => {
-          if (raw) return answer(raw);
+          if (raw) return this.respond(req, res, raw, resolve, reject);
           const e = isAwsError(err) ? err : commonErrors.serialization('Could not read the request body');
           send(res, this.errorFor(requestHeaders(req.headers), e, randomUUID()));
           resolve();
         });
     });
+  }
+
+  /** Answers a request whose body has been read; settles `handle`'s promise. */
+  private respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    resolve: () => void,
+    reject: (e: unknown) => void,
+  ): void {
+    try {
+      const r = this.answer(req, raw);
+      if (isResponse(r)) {
+        send(res, r);
+        resolve();
+      } else {
+        r.then((out) => {
+          send(res, out);
+          resolve();
+        }, reject);
+      }
+    } catch (e) {
+      reject(e);
+    }
   }
 
   /** The answer to a request whose body has been read: at once when its handler answers at once. */

@@ -1,0 +1,84 @@
+/**
+ * RunTask's and StopTask's answers as they leave the endpoint, raw over HTTP: each task is what
+ * `JSON.stringify` writes of the task as stored at that moment (RunTask with its tags, StopTask
+ * without), however the body was put together (tasks.ts answers from the text the store write
+ * made, json-body.ts splices it in).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ecsCollections } from './model';
+import { startSteppedPlane } from './testing';
+
+type Stepped = Awaited<ReturnType<typeof startSteppedPlane>>;
+let p: Stepped;
+
+beforeAll(async () => {
+  p = await startSteppedPlane(1000);
+});
+afterAll(async () => {
+  await p?.stop();
+});
+
+/** One awsJson call over HTTP: the status and the body as text, not read by an SDK. */
+async function call(action: string, input: unknown): Promise<{ status: number; text: string }> {
+  const url = p.plane.deps.config.endpoint!;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+describe('task answers on the wire', () => {
+  /** The task as stored right after each RunTask and StopTask, before the agent's next step. */
+  const storedAfter = new Map<string, unknown>();
+
+  beforeAll(async () => {
+    const td = {
+      family: 'wire',
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 32 }],
+    };
+    expect((await call('RegisterTaskDefinition', td)).status).toBe(200);
+    const col = ecsCollections(p.plane.deps.db);
+    const actions = p.plane.endpoint.service('ecs')!.actions;
+    for (const action of ['RunTask', 'StopTask']) {
+      const handler = actions[action]!;
+      actions[action] = async (input, ctx) => {
+        const out = await handler(input, ctx);
+        const { task, tasks } = JSON.parse(JSON.stringify(out)) as {
+          task?: { taskArn: string };
+          tasks?: { taskArn: string }[];
+        };
+        for (const t of tasks ?? [task!])
+          storedAfter.set(t.taskArn, JSON.parse(JSON.stringify(col.tasks.peek(t.taskArn)!.task)));
+        return out;
+      };
+    }
+  });
+
+  for (const tags of [[], [{ key: 'team', value: 'wé b' }]]) {
+    it(`RunTask answers each task as stored, with its tags (${tags.length} tags); StopTask without them`, async () => {
+      const run = await call('RunTask', { cluster: 'q', taskDefinition: 'wire', count: 3, tags });
+      expect(run.status).toBe(200);
+      const out = JSON.parse(run.text) as { tasks: { taskArn: string }[]; failures: unknown[] };
+      expect(out.tasks).toHaveLength(3);
+      for (const task of out.tasks) {
+        expect(task).toEqual(storedAfter.get(task.taskArn));
+        expect(task).toHaveProperty('tags', tags);
+      }
+      // Not yet RUNNING: the stop is stored as it is answered.
+      const arn = out.tasks[0]!.taskArn;
+      const stop = await call('StopTask', { cluster: 'q', task: arn, reason: 'wire' });
+      expect(stop.status).toBe(200);
+      const { tags: _tags, ...untagged } = storedAfter.get(arn) as { tags?: unknown };
+      expect(JSON.parse(stop.text)).toEqual({ task: untagged });
+      expect(untagged).toMatchObject({ desiredStatus: 'STOPPED', stoppedReason: 'wire' });
+      expect(stop.text).not.toContain('"tags"');
+    });
+  }
+});
