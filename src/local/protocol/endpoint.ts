@@ -643,11 +643,14 @@ export function requestHeaders(all: IncomingHttpHeaders): RequestHeaders {
   };
 }
 
+/** Writes `r`: its headers object (made for this answer alone) gets the content-length, not copied. */
 function send(res: ServerResponse, r: AwsResponse): void {
+  const headers = r.headers as Record<string, string | number>;
   if (r.parts) {
     let length = 0;
     for (const part of r.parts) length += part.length;
-    res.writeHead(r.status, { ...r.headers, 'content-length': length });
+    headers['content-length'] = length;
+    res.writeHead(r.status, headers);
     // Corked: the pieces leave in one write (writev), copied by the kernel, never joined here.
     res.cork();
     for (const part of r.parts) res.write(part);
@@ -656,10 +659,8 @@ function send(res: ServerResponse, r: AwsResponse): void {
   }
   const body = r.body;
   // Text is written as text: Node puts it after the head and encodes both at once in the write.
-  res.writeHead(r.status, {
-    ...r.headers,
-    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
-  });
+  headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  res.writeHead(r.status, headers);
   res.end(body);
 }
 

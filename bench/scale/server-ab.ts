@@ -1,0 +1,76 @@
+// Two builds of ours under issue 14's JS SDK workload, side by side: both servers started at once
+// (this checkout's or another's `bin/ecs-console.mjs`), warmed up, then run after run in turns (A, B,
+// A, B, ...), so a change in the machine's load falls on both alike. Prints each run's server CPU per
+// request (user + system, /proc/PID/stat; main thread and others) and req/s, their medians, and the
+// median of the per-round differences (B - A).
+//
+//   node bin/run-ts.mjs bench/scale/server-ab.ts [--rounds N] [--warm N] [--task-step-ms MS] ROOT_A ROOT_B
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ours, sdkWorkloadOnce, startOurs } from './client';
+
+const HZ = 100; // USER_HZ: the units of /proc/PID/stat's utime and stime
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : dflt;
+};
+const rounds = opt('--rounds', 6);
+const warm = opt('--warm', 2);
+const taskStepMs = opt('--task-step-ms', 200);
+if (args.length !== 2) {
+  console.error('usage: server-ab.ts [--rounds N] [--warm N] [--task-step-ms MS] ROOT_A ROOT_B');
+  process.exit(2);
+}
+const size = { instances: 100, tasks: 1000 };
+const servers = [];
+for (const root of args) {
+  ours.bin = join(resolve(root), 'bin/ecs-console.mjs');
+  const s = await startOurs({ taskStepMs });
+  servers.push({ root, s, pid: s.child.pid ?? 0, us: [] as number[], rps: [] as number[] });
+}
+try {
+  for (const v of servers) {
+    await sdkWorkloadOnce(v.s.url, { instances: 10, tasks: 100 }, false);
+    for (let i = 0; i < warm; i++) await sdkWorkloadOnce(v.s.url, size, false);
+  }
+  for (let r = 0; r < rounds; r++) {
+    // Turns alternate which build goes first.
+    for (const v of r % 2 ? [...servers].reverse() : servers) {
+      const c0 = cpuMs(v.pid);
+      const out = await sdkWorkloadOnce(v.s.url, size, false);
+      v.us.push(((cpuMs(v.pid) - c0) * 1000) / out.requests);
+      v.rps.push(out.requestsPerSecond);
+    }
+  }
+} finally {
+  for (const v of servers) await v.s.stop();
+}
+console.log(`server CPU per request, JS SDK, ${warm} warm-up runs then ${rounds} rounds in turns`);
+for (const v of servers) {
+  console.log(
+    `${v.root}: median ${median(v.us).toFixed(0)} us, ${median(v.rps).toFixed(0)} req/s; ` +
+      `runs ${v.us.map((x) => x.toFixed(0)).join(' ')}`,
+  );
+}
+const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+const d = a.us.map((x, i) => (b.us[i] as number) - x);
+const dr = a.rps.map((x, i) => (b.rps[i] as number) / x - 1);
+console.log(
+  `B - A per round: median ${median(d).toFixed(0)} us (${d.map((x) => x.toFixed(0)).join(' ')}); ` +
+    `req/s ${(100 * median(dr)).toFixed(1)} %`,
+);
+process.exit(0);
