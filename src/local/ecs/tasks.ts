@@ -240,7 +240,7 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
         : {}),
     };
     const { tasks, failures } = launchTasks(s.deps, launch);
-    return { tasks: tasks.map(launchedTask), failures };
+    return { tasks: tasks.map((t) => launchedTask(t, s.col.tasks)), failures };
   });
 }
 
@@ -251,8 +251,8 @@ const NO_TAGS = Buffer.from(',"tags":[]}');
  * (task-json.ts, the task without its tags) with the tags after the other members, not serialised
  * again (json-body.ts `JsonBytes`); the task itself when the write made no such text.
  */
-function launchedTask(t: TaskRecord): WireTask {
-  const text = untaggedTaskJson(t);
+function launchedTask(t: TaskRecord, tasks: Collection<TaskRecord>): WireTask {
+  const text = untaggedTaskJson(t, tasks.writtenText(t.task.taskArn, t));
   const tags = t.task.tags;
   if (text === undefined || text.length <= 2 || !Array.isArray(tags)) return t.task;
   const tail = tags.length === 0 ? NO_TAGS : Buffer.from(`,"tags":${JSON.stringify(tags)}}`);
@@ -304,13 +304,14 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
   if (input.reason !== undefined && input.reason.length > 1024) {
     throw errors.invalid('reason can have at most 1024 characters.');
   }
-  const { record, changed, dueAt } = s.deps.db.tx(() => {
+  const { record, changed, dueAt, before, beforeText } = s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
     const found = findTask(s, cluster, input.task ?? '');
     if (!found) throw errors.invalid('The referenced task was not found.');
     // The task as shown now (its unwritten steps that are due applied: lifecycle.ts asOf).
     const rec = asOf(found, s.deps.clock.now());
-    if (rec.task.desiredStatus === 'STOPPED') return { record: rec, changed: false, dueAt: undefined };
+    if (rec.task.desiredStatus === 'STOPPED')
+      return { record: rec, changed: false, dueAt: undefined, before: undefined, beforeText: undefined };
     const stopped: TaskRecord = {
       ...rec,
       task: {
@@ -326,8 +327,17 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
       nextTransitionAt: s.deps.clock.now(),
     };
     const quiet = quietStopFrom(s, stopped);
+    // A quiet stop stores another record: the answer's text is made from the one before
+    // (stoppedTaskJson), from the text its write stored, read before this write replaces it.
+    const written = quiet ? s.col.tasks.writtenText(rec.task.taskArn, rec) : undefined;
     s.col.tasks.putShared(stopped.task.taskArn, quiet ?? stopped);
-    return { record: stopped, changed: true, dueAt: quiet?.nextTransitionAt };
+    return {
+      record: stopped,
+      changed: true,
+      dueAt: quiet?.nextTransitionAt,
+      before: quiet ? rec : undefined,
+      beforeText: written,
+    };
   });
   if (changed) {
     const t = record.task;
@@ -341,7 +351,68 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     if (record.serviceArn)
       s.deps.bus.emit('ecs.service.dirty', { clusterArn: t.clusterArn, serviceArn: record.serviceArn });
   }
-  return { task: wireTask(record, false, s.col.tasks) };
+  const json = before === undefined ? undefined : stoppedTaskJson(before, beforeText, record.task);
+  return {
+    task:
+      json === undefined
+        ? wireTask(record, false, s.col.tasks)
+        : (new JsonBytes(Buffer.from(json)) as unknown as WireTask),
+  };
+}
+
+/** The members StopTask adds to a task, in the order it adds them (`stopped` above). */
+const STOP_MEMBERS = ['stopCode', 'stoppedReason', 'stoppingAt'] as const;
+
+/** A quiet stop's task before it (desired RUNNING) and after (desired STOPPED), as JSON members. */
+const DESIRED_RUNNING = '"desiredStatus":"RUNNING"';
+const DESIRED_STOPPED = '"desiredStatus":"STOPPED"';
+
+/**
+ * StopTask's answer (the task without its tags, as `JSON.stringify` writes it) for a stop whose
+ * record the answer is not stored as (a quiet stop): made from the text the store write made of the
+ * record before the stop (`written`: task-json.ts), not serialised again. `after` is `before`'s task with
+ * `desiredStatus` and `version` set and STOP_MEMBERS added, as StopTask makes it. Undefined (write
+ * it) when that text is missing, or a member to change does not occur in it exactly once.
+ */
+function stoppedTaskJson(
+  before: TaskRecord,
+  written: string | undefined,
+  after: WireTask,
+): string | undefined {
+  const text = untaggedTaskJson(before, written);
+  const was = before.task;
+  if (text === undefined || was.desiredStatus !== 'RUNNING' || after.desiredStatus !== 'STOPPED')
+    return undefined;
+  if (typeof was.version !== 'number' || typeof after.version !== 'number') return undefined;
+  let tail = '';
+  for (const name of STOP_MEMBERS) {
+    if (Object.hasOwn(was, name)) return undefined;
+    const value = JSON.stringify(after[name]) as string | undefined;
+    if (value === undefined) return undefined;
+    tail += `,"${name}":${value}`;
+  }
+  const version = `"version":${was.version}`;
+  const s = memberAt(text, DESIRED_RUNNING);
+  const v = memberAt(text, version);
+  if (s < 0 || v < 0) return undefined;
+  const newVersion = `"version":${after.version}`;
+  // One text put together from the old one's pieces (a single copy when it is encoded).
+  return s < v
+    ? `${text.slice(0, s)}${DESIRED_STOPPED}${text.slice(s + DESIRED_RUNNING.length, v)}${newVersion}${text.slice(v + version.length, -1)}${tail}}`
+    : `${text.slice(0, v)}${newVersion}${text.slice(v + version.length, s)}${DESIRED_STOPPED}${text.slice(s + DESIRED_RUNNING.length, -1)}${tail}}`;
+}
+
+/**
+ * Where `member` (`"name":<value's JSON>`) starts in `text` (a JSON object), when it occurs there
+ * exactly once and whole (after `{` or `,`, before `,` or `}`); else -1. Inside a JSON string every
+ * quote is escaped, so a match is a member, not part of a string.
+ */
+function memberAt(text: string, member: string): number {
+  const at = text.indexOf(member);
+  if (at <= 0 || text.indexOf(member, at + 1) >= 0) return -1;
+  const prev = text.charCodeAt(at - 1);
+  const next = text.charCodeAt(at + member.length);
+  return (prev === 0x2c || prev === 0x7b) && (next === 0x2c || next === 0x7d) ? at : -1;
 }
 
 /**

@@ -81,4 +81,31 @@ describe('task answers on the wire', () => {
       expect(stop.text).not.toContain('"tags"');
     });
   }
+
+  it('StopTask of a RUNNING task (a quiet stop, stored DEACTIVATING) answers the task as JSON.stringify writes it', async () => {
+    const col = ecsCollections(p.plane.deps.db);
+    for (const reason of [undefined, 'a "quoted" reason, é']) {
+      const tags = [{ key: 'k', value: 'v' }];
+      const run = await call('RunTask', { cluster: 'q', taskDefinition: 'wire', tags });
+      const arn = (JSON.parse(run.text) as { tasks: { taskArn: string }[] }).tasks[0]!.taskArn;
+      for (let i = 0; i < 10 && col.tasks.peek(arn)!.task.lastStatus !== 'RUNNING'; i++) await p.settle(1000);
+      const before = col.tasks.peek(arn)!.task;
+      expect(before.lastStatus).toBe('RUNNING');
+      const stop = await call('StopTask', { cluster: 'q', task: arn, ...(reason ? { reason } : {}) });
+      expect(stop.status).toBe(200);
+      expect(col.tasks.peek(arn)!.task.lastStatus).toBe('DEACTIVATING');
+      const answer = JSON.parse(stop.text) as { task: { stoppingAt: number } };
+      const { tags: _tags, ...untagged } = before;
+      const expected = {
+        ...untagged,
+        desiredStatus: 'STOPPED',
+        stopCode: 'UserInitiated',
+        stoppedReason: reason ?? 'Task stopped by user',
+        stoppingAt: answer.task.stoppingAt,
+        version: before.version! + 1,
+      };
+      expect(typeof answer.task.stoppingAt).toBe('number');
+      expect(stop.text).toBe(JSON.stringify({ task: expected }));
+    }
+  });
 });
