@@ -33,7 +33,7 @@ import type { TaskRuntime } from './runtime/types';
 
 export type { LocalConfig } from './deps';
 export { defaultConfig } from './deps';
-export { AwsEndpoint, credentialScope } from './protocol/endpoint';
+export { AwsEndpoint, credentialScope, requestHeaders } from './protocol/endpoint';
 export { answerClientError } from './protocol/client-error';
 export { PROTOTYPE_NAMES } from './common/safe-object';
 export { convergeSeedInstances, SEED_TAG, type SeedInstances } from './seed-instances';

@@ -13,6 +13,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   answerClientError,
   LocalControlPlane,
+  requestHeaders,
   tokenRefusal,
   type GuessLimiter,
   type RuntimeInfo,
@@ -423,10 +424,13 @@ function loadBody(raw: unknown): { url: string; rps: number; durationS: number }
   return { url, rps, durationS };
 }
 
+/**
+ * The request headers the console reads or forwards, each as one text: the local endpoint's five
+ * (`requestHeaders`) and `accept` (proxy.ts forwards it). Fixed names: no other header is copied.
+ */
 function flatHeaders(req: FastifyRequest): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(',') : v;
-  return out;
+  const accept = req.headers.accept;
+  return { ...requestHeaders(req.headers), accept: Array.isArray(accept) ? accept.join(',') : accept };
 }
 
 function normaliseEndpoint(url: string): string {
