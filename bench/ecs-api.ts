@@ -33,6 +33,7 @@ import {
   table,
   waitForUrl,
   type Started,
+  benchInstanceInput,
 } from './lib';
 
 export interface WorkloadSize {
@@ -164,23 +165,7 @@ export async function runWorkload(
   await pool(ids, size.concurrency, async (i) => {
     const instanceId = ec2Ids?.[i] ?? `i-${idPrefix}${i.toString(16).padStart(9, '0')}`;
     await timed('RegisterContainerInstance', () =>
-      ecs.send(
-        new RegisterContainerInstanceCommand({
-          cluster,
-          instanceIdentityDocument: JSON.stringify({
-            instanceId,
-            region: 'us-east-1',
-            instanceType: 'm5.large',
-            availabilityZone: 'us-east-1a',
-            privateIp: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-          }),
-          instanceIdentityDocumentSignature: 'bench',
-          totalResources: [
-            { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-            { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-          ],
-        }),
-      ),
+      ecs.send(new RegisterContainerInstanceCommand(benchInstanceInput(cluster, instanceId, i))),
     );
   });
   const runStart = performance.now();

@@ -173,3 +173,25 @@ export function rawEcs(endpoint: string, maxSockets = 64): EcsCaller {
     close: () => agent.destroy(),
   };
 }
+
+/**
+ * RegisterContainerInstance's input for the benches' simulated instance `i` of a cluster: its identity
+ * document (an m5.large in us-east-1a) and 2,048 CPU units and 8,192 MiB.
+ */
+export function benchInstanceInput(cluster: string, instanceId: string, i: number) {
+  return {
+    cluster,
+    instanceIdentityDocument: JSON.stringify({
+      instanceId,
+      region: 'us-east-1',
+      instanceType: 'm5.large',
+      availabilityZone: 'us-east-1a',
+      privateIp: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    }),
+    instanceIdentityDocumentSignature: 'bench',
+    totalResources: [
+      { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+      { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
+    ],
+  };
+}

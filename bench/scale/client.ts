@@ -20,7 +20,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { launchEc2Instances } from '../ecs-api';
-import { freePort, Latencies, root, startEcsConsole, waitForUrl, type Started } from '../lib';
+import {
+  benchInstanceInput,
+  freePort,
+  Latencies,
+  root,
+  startEcsConsole,
+  waitForUrl,
+  type Started,
+} from '../lib';
 
 export { rawEcs, type EcsCaller, type Json } from '../lib';
 
@@ -127,23 +135,7 @@ export async function sdkWorkloadOnce(
     for (let i = 0; i < size.instances; i++) {
       const instanceId = ec2Ids?.[i] ?? `i-${prefix}${i.toString(16).padStart(9, '0')}`;
       await timed(lat, 'RegisterContainerInstance', () =>
-        ecs.send(
-          new RegisterContainerInstanceCommand({
-            cluster,
-            instanceIdentityDocument: JSON.stringify({
-              instanceId,
-              region: 'us-east-1',
-              instanceType: 'm5.large',
-              availabilityZone: 'us-east-1a',
-              privateIp: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-            }),
-            instanceIdentityDocumentSignature: 'bench',
-            totalResources: [
-              { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-              { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-            ],
-          }),
-        ),
+        ecs.send(new RegisterContainerInstanceCommand(benchInstanceInput(cluster, instanceId, i))),
       );
     }
     let placed = 0;

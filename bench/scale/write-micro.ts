@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inProcessPlane } from './in-process';
+import { benchInstanceInput } from '../lib';
 import { ecsCollections } from '../../src/local/ecs/model';
 
 type Call = <T>(action: string, input: unknown) => Promise<T>;
@@ -36,21 +37,10 @@ export async function workloadOnce(
     containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32, essential: true }],
   });
   for (let i = 0; i < instances; i++) {
-    await req('RegisterContainerInstance', {
-      cluster: name,
-      instanceIdentityDocument: JSON.stringify({
-        instanceId: `i-${prefix}${i.toString(16).padStart(9, '0')}`,
-        region: 'us-east-1',
-        instanceType: 'm5.large',
-        availabilityZone: 'us-east-1a',
-        privateIp: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-      }),
-      instanceIdentityDocumentSignature: 'bench',
-      totalResources: [
-        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-        { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-      ],
-    });
+    await req(
+      'RegisterContainerInstance',
+      benchInstanceInput(name, `i-${prefix}${i.toString(16).padStart(9, '0')}`, i),
+    );
   }
   for (let placed = 0; placed < count; placed += 10) {
     await req('RunTask', { cluster: name, taskDefinition: 'bench', count: 10 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from '../index';
 import { ecsCollections, type TaskRecord } from './model';
+import { rawEcsCall } from './testing';
 import { waitFor } from '../../testing/plane';
 
 const dir = mkdtempSync(join(tmpdir(), 'describe-stored-'));
@@ -19,18 +20,8 @@ let url = '';
 const arns: string[] = [];
 
 async function raw(action: string, input: unknown): Promise<string> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(input),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${action}: ${res.status} ${text}`);
+  const { status, text } = await rawEcsCall(url, action, input);
+  if (status !== 200) throw new Error(`${action}: ${status} ${text}`);
   return text;
 }
 const call = async <T>(action: string, input: unknown): Promise<T> =>

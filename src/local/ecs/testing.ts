@@ -169,3 +169,22 @@ export const container = (overrides: Partial<ContainerDefinition> = {}): Contain
   memory: 128,
   ...overrides,
 });
+
+/** One ECS awsJson call over HTTP with `fetch`, not read by an SDK: the status and the body as text. */
+export async function rawEcsCall(
+  url: string,
+  action: string,
+  input: unknown,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: res.status, text: await res.text() };
+}

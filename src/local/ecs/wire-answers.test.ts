@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecsCollections } from './model';
-import { startSteppedPlane } from './testing';
+import { rawEcsCall, startSteppedPlane } from './testing';
 
 type Stepped = Awaited<ReturnType<typeof startSteppedPlane>>;
 let p: Stepped;
@@ -19,20 +19,7 @@ afterAll(async () => {
 });
 
 /** One awsJson call over HTTP: the status and the body as text, not read by an SDK. */
-async function call(action: string, input: unknown): Promise<{ status: number; text: string }> {
-  const url = p.plane.deps.config.endpoint!;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}`,
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(input),
-  });
-  return { status: res.status, text: await res.text() };
-}
+const call = (action: string, input: unknown) => rawEcsCall(p.plane.deps.config.endpoint!, action, input);
 
 describe('task answers on the wire', () => {
   /** The task as stored right after each RunTask and StopTask, before the agent's next step. */
