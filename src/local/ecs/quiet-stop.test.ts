@@ -11,19 +11,15 @@ import {
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
-import { startSteppedPlane } from './testing';
+import { steppedPlanes } from './testing';
 
 const STEP = 100;
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0).reverse()) await s();
-});
+const startPlane = steppedPlanes(STEP);
 
 async function start() {
-  const t = await startSteppedPlane(STEP);
-  stops.push(t.stop);
+  const t = await startPlane();
   // Every status the store is given for a task, in order.
   const written: string[] = [];
   const putShared = t.col.tasks.putShared.bind(t.col.tasks);

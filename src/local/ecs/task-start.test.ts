@@ -19,21 +19,12 @@ import {
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
-import { startSteppedPlane } from './testing';
+import { steppedPlanes } from './testing';
 
 const STEP = 100;
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0).reverse()) await s();
-});
-
-async function start() {
-  const t = await startSteppedPlane(STEP);
-  stops.push(t.stop);
-  return t;
-}
+const start = steppedPlanes(STEP);
 
 type Started = Awaited<ReturnType<typeof start>>;
 

@@ -6,7 +6,7 @@ import {
   type ContainerDefinition,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { LocalControlPlane, type LocalOptions } from '../index';
 import { ecsCollections } from './model';
@@ -65,6 +65,22 @@ export async function startSteppedPlane(stepMs: number) {
     throw err;
   }
   return { clock, plane, ecs, col, settle, stop };
+}
+
+/**
+ * For a test file whose tests each start their own stepped plane (`startSteppedPlane`): gives the
+ * function that starts one, and stops every plane started after each test.
+ */
+export function steppedPlanes(stepMs: number): () => ReturnType<typeof startSteppedPlane> {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+  return async () => {
+    const t = await startSteppedPlane(stepMs);
+    stops.push(t.stop);
+    return t;
+  };
 }
 
 /** The wizard's sample task definition (console-sample-app-static). */
