@@ -20,7 +20,6 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   fmt,
   freePort,
@@ -34,6 +33,7 @@ import {
   waitForUrl,
   type Started,
   benchInstanceInput,
+  processCpuMs,
 } from './lib';
 
 export interface WorkloadSize {
@@ -60,15 +60,8 @@ export interface WorkloadResult {
 
 /** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
 function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / 100;
-  } catch {
-    return null;
-  }
+  const ms = processCpuMs(pid);
+  return ms === null ? null : ms / 1000;
 }
 
 function client(endpoint: string): ECSClient {

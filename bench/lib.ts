@@ -195,3 +195,20 @@ export function benchInstanceInput(cluster: string, instanceId: string, i: numbe
     ],
   };
 }
+
+/**
+ * CPU milliseconds a process has used so far, from /proc/PID/stat (Linux): user + system, or user
+ * alone. Null where it cannot be read (no /proc, the process gone).
+ */
+export function processCpuMs(pid: number | undefined, userOnly = false): number | null {
+  if (!pid) return null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // After "pid (comm) ": utime and stime are the 12th and 13th fields, in ticks of 1/100 s (USER_HZ).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + (userOnly ? 0 : Number(fields[12]))) * 10;
+}

@@ -9,11 +9,11 @@
 //
 //   node bin/run-ts.mjs bench/scale/framing-micro.ts [--requests N] [--rounds R] floor ours
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processCpuMs } from '../lib';
 
 const REGION = 'us-east-1';
 const arn = (r: string) => `arn:aws:ecs:${REGION}:000000000000:${r}`;
@@ -189,11 +189,7 @@ function mix(): Buffer[] {
 }
 
 /** The process's CPU time in ms: user + system, or user alone. */
-function cpuMs(pid: number, userOnly = false): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + (userOnly ? 0 : Number(f[12]))) * 10;
-}
+const cpuMs = (pid: number, userOnly = false) => processCpuMs(pid, userOnly) ?? NaN;
 
 /** Sends `n` requests one at a time; resolves with the seconds taken. */
 function drive(port: number, n: number, requests: Buffer[]): Promise<number> {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pool, rawEcs, startEcsConsole, type EcsCaller } from '../lib';
+import { pool, processCpuMs, rawEcs, startEcsConsole, type EcsCaller } from '../lib';
 
 const pairs = Number(process.argv[2] ?? 3);
 const tasks = Number(process.argv[3] ?? 10_000);
@@ -17,11 +17,7 @@ const other = process.argv[5] ? resolve(process.argv[5]) : undefined;
 const here = resolve(import.meta.dirname, '../..');
 
 /** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // After "pid (comm) ": state is field 3, utime 14, stime 15 (1-based).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const cpuSeconds = (pid: number) => (processCpuMs(pid) ?? NaN) / 1000;
 
 /** `PLACE_CPU_PROFILE=DIR`: the server writes a V8 CPU profile there (node --cpu-prof) when stopped. */
 const profileDir = process.env['PLACE_CPU_PROFILE'];

@@ -5,17 +5,11 @@
 // median of the per-round differences (B - A).
 //
 //   node bin/run-ts.mjs bench/scale/server-ab.ts [--rounds N] [--warm N] [--task-step-ms MS] ROOT_A ROOT_B
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { processCpuMs } from '../lib';
 import { ours, sdkWorkloadOnce, startOurs } from './client';
 
-const HZ = 100; // USER_HZ: the units of /proc/PID/stat's utime and stime
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
-}
+const cpuMs = (pid: number) => processCpuMs(pid) ?? NaN;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -8,16 +8,10 @@
 //   node bin/run-ts.mjs bench/scale/server-cpu.ts [--runs N] noop shaped ours ours-noagent
 //   URL=http://127.0.0.1:PORT PID=PID node bin/run-ts.mjs bench/scale/server-cpu.ts
 //     (a server started by hand, e.g. under `node --cpu-prof`; SIGINT to it at the end)
-import { readFileSync } from 'node:fs';
+import { processCpuMs } from '../lib';
 import { sdkWorkloadOnce, startNoop, startOurs } from './client';
 
-const HZ = 100; // USER_HZ: the units of /proc/PID/stat's utime and stime
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
-}
+const cpuMs = (pid: number) => processCpuMs(pid) ?? NaN;
 
 interface Target {
   url: string;

@@ -39,6 +39,10 @@ export interface EndpointOptions {
 
 export interface AwsResponse {
   status: number;
+  /**
+   * Made for this answer alone, never shared between answers: the HTTP writer (`send`) adds the
+   * content-length to it rather than copying it.
+   */
   headers: Record<string, string>;
   /** Text, or bytes (smithy-rpc-v2-cbor). */
   body: string | Buffer;
