@@ -239,8 +239,8 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
         ? { enableExecuteCommand: input.enableExecuteCommand }
         : {}),
     };
-    const { tasks, failures } = launchTasks(s.deps, launch);
-    return { tasks: tasks.map((t) => launchedTask(t, s.col.tasks)), failures };
+    const { created, failures } = launchTasks(s.deps, launch);
+    return { tasks: created.map((t) => launchedTask(t, s.col.tasks)), failures };
   });
 }
 
@@ -296,7 +296,7 @@ export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
         ? { enableExecuteCommand: input.enableExecuteCommand }
         : {}),
     });
-    return { tasks: result.tasks.map((t) => t.task), failures: [...failures, ...result.failures] };
+    return { tasks: result.created.map((t) => t.task), failures: [...failures, ...result.failures] };
   });
 }
 

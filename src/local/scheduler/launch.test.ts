@@ -29,7 +29,7 @@ const launch = (td: TaskLaunch['taskDefinition'], count: number, extra: Partial<
   );
 
 describe('launchTasks', () => {
-  it('writes PROVISIONING tasks with booked resources and emits a hint per task after the transaction', async () => {
+  it('writes placed tasks PENDING (created PROVISIONING) with booked resources and emits a hint per task after the transaction', async () => {
     h = new Harness();
     const ci = h.addInstance();
     const td = h.taskDefinition('web', [
@@ -37,13 +37,20 @@ describe('launchTasks', () => {
     ]);
     const events: LocalEvents['ecs.task.changed'][] = [];
     h.bus.on('ecs.task.changed', (e) => events.push(e));
-    const { tasks, failures } = launch(td, 1, { startedBy: 'me' });
+    const { tasks, created, failures } = launch(td, 1, { startedBy: 'me' });
     expect(failures).toEqual([]);
     expect(tasks).toHaveLength(1);
     const t = tasks[0]!;
+    // Created PROVISIONING (what RunTask answers), written with its step to PENDING taken at once.
+    expect(created[0]!.task).toMatchObject({ lastStatus: 'PROVISIONING', version: 1 });
+    expect(created[0]!.history).toEqual([{ status: 'PROVISIONING', at: h.nowMs / 1000 }]);
+    expect(t.task).toMatchObject({ lastStatus: 'PENDING', version: 2, pullStartedAt: h.nowMs / 1000 });
+    expect(t.history).toEqual([
+      { status: 'PROVISIONING', at: h.nowMs / 1000 },
+      { status: 'PENDING', at: h.nowMs / 1000 },
+    ]);
     expect(t.task.taskArn).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\/default\/[0-9a-f]{32}$/);
     expect(t.task).toMatchObject({
-      lastStatus: 'PROVISIONING',
       desiredStatus: 'RUNNING',
       containerInstanceArn: ci.containerInstance.containerInstanceArn,
       group: 'family:web',
@@ -54,7 +61,7 @@ describe('launchTasks', () => {
     });
     expect(t.task.containers?.[0]).toMatchObject({ name: 'web', lastStatus: 'PENDING', networkBindings: [] });
     expect(t.ports).toEqual([{ containerName: 'web', containerPort: 80, hostPort: 80, protocol: 'tcp' }]);
-    expect(t.nextTransitionAt).toBe(h.nowMs);
+    expect(t.nextTransitionAt).toBe(h.nowMs + h.deps.config.taskStepMs);
     expect(h.col.tasks.get(t.task.taskArn)).toEqual(t);
     const cap = remainingCapacity(
       h.col.containerInstances.get(ci.containerInstance.containerInstanceArn)!.containerInstance,
@@ -65,6 +72,8 @@ describe('launchTasks', () => {
     expect(events).toEqual([]);
     await Promise.resolve();
     expect(events.map((e) => e.taskArn)).toEqual([t.task.taskArn]);
+    // Nothing for the agent to do before the next step.
+    expect(events[0]?.dueAt).toBe(h.nowMs + h.deps.config.taskStepMs);
   });
 
   it('reports AWS failure reasons', () => {

@@ -22,6 +22,7 @@ import {
   type WireTaskDefinition,
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
+import { launchedPending } from '../ecs/launch-step';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -67,7 +68,10 @@ export interface TaskLaunch {
 }
 
 export interface LaunchResult {
+  /** The tasks as stored: a placed task with no interface to attach already PENDING (`launchedPending`). */
   tasks: TaskRecord[];
+  /** The same tasks as created (PROVISIONING, version 1): what RunTask and StartTask answer with. */
+  created: TaskRecord[];
   failures: Wire<ecs.Failure>[];
   /** The instance that came closest when a task could not be placed (for service events). */
   closest?: { instanceArn: string; reason: string };
@@ -172,6 +176,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
 
   const now = deps.clock.now();
   const tasks: TaskRecord[] = [];
+  const created: TaskRecord[] = [];
   const subnets = subnetPicker(launch.network);
   // Instances as booked so far in this call; each is written once at the end.
   const booked = new Map<string, ContainerInstanceRecord>();
@@ -185,11 +190,13 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       continue;
     }
     const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
-    col.tasks.insertShared(task.task.taskArn, task);
+    const stored = launchedPending(task, now, deps.config.taskStepMs);
+    col.tasks.insertShared(stored.task.taskArn, stored);
     const next = bookResources(current.containerInstance, booking);
     carryView(current.containerInstance, next);
     booked.set(p.instance, { ...current, containerInstance: next });
-    tasks.push(task);
+    tasks.push(stored);
+    created.push(task);
   }
   for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
   for (const bucket of buckets) {
@@ -201,6 +208,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       });
       col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
+      created.push(task);
     }
   }
   for (const u of unplaced) {
@@ -212,6 +220,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       });
       col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
+      created.push(task);
     }
   }
   // Hints after the caller's transaction has finished (a rolled-back hint is harmless).
@@ -223,12 +232,14 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
         clusterArn: launch.clusterArn,
         taskArn: t.task.taskArn,
         ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
+        // Launched PENDING: the agent has nothing to do before its next step.
+        ...(t.task.lastStatus === 'PENDING' ? { dueAt: t.nextTransitionAt } : {}),
       });
     }
     if (waiting) deps.bus.emit('ecs.cluster.dirty', { clusterArn: launch.clusterArn });
   });
   const wanted = startTask ? (launch.candidateInstanceArns ?? []).length : launch.count;
-  return { tasks, failures, ...(closest && tasks.length < wanted ? { closest } : {}) };
+  return { tasks, created, failures, ...(closest && tasks.length < wanted ? { closest } : {}) };
 }
 
 /**
