@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -183,6 +184,28 @@ describe('aws mode: re-signing proxy (against a local fake upstream)', () => {
     expect(direct.headers['x-upstream-internal']).toBeUndefined();
     expect(direct.headers['x-amzn-requestid']).toBe('ecs-req');
     expect(direct.headers['x-ecs-console-retries']).toBe('0');
+  });
+
+  it('forwards the protocol headers a body needs to be read: smithy-protocol and content-encoding, signed', async () => {
+    const body = gzipSync(Buffer.from('{"Namespace":"ECS/Console"}'));
+    const res = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/aws/monitoring',
+      headers: {
+        ...ecsListClustersHeaders('eu-west-1', 'monitoring'),
+        'content-type': 'application/cbor',
+        accept: 'application/cbor',
+        'smithy-protocol': 'rpc-v2-cbor',
+        'content-encoding': 'gzip',
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const r = upstream.requests.at(-1);
+    expect(r?.headers['smithy-protocol']).toBe('rpc-v2-cbor');
+    expect(r?.headers['content-encoding']).toBe('gzip');
+    expect(r?.body.equals(body)).toBe(true);
+    await verifySignature(r!, upstream.port, 'eu-west-1', 'monitoring');
   });
 
   it('takes the upstream from the fixed table: IAM is global and signed for us-east-1', async () => {

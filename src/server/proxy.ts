@@ -36,8 +36,19 @@ export interface ProxyOptions {
   timeoutMs?: number;
 }
 
-/** Request headers that carry meaning for the AWS protocols we proxy; everything else is dropped. */
-const forwardedRequestHeaders = ['content-type', 'x-amz-target', 'accept'];
+/**
+ * Request headers that carry meaning for the AWS protocols we proxy; everything else is dropped.
+ * `smithy-protocol` names Smithy RPC v2 CBOR (a request without it is not that protocol), and
+ * `content-encoding` says a body is compressed (the SDK gzips large CloudWatch PutMetricData bodies):
+ * dropping either would make the upstream misread the body.
+ */
+const forwardedRequestHeaders = [
+  'content-type',
+  'content-encoding',
+  'x-amz-target',
+  'smithy-protocol',
+  'accept',
+];
 /** Response headers the SDK uses; everything else (cookies, hop-by-hop, server details) is dropped. */
 const forwardedResponseHeaders = [
   'content-type',

@@ -134,7 +134,7 @@ export interface RawResponse {
 /** A raw HTTP request with full control of every header, Host included (fetch does not allow that). */
 export function rawRequest(
   url: string,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {},
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
