@@ -1,6 +1,6 @@
 /** Shared helpers for the benchmarks: child servers, latency stats, RSS. */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { dirname } from 'node:path';
 import { BIN, REPO, freePort, startProcess, stopProcess } from '../src/testing/process';
@@ -211,4 +211,35 @@ export function processCpuMs(pid: number | undefined, userOnly = false): number 
   // After "pid (comm) ": utime and stime are the 12th and 13th fields, in ticks of 1/100 s (USER_HZ).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + (userOnly ? 0 : Number(fields[12]))) * 10;
+}
+
+/**
+ * A process's CPU milliseconds so far by thread kind, from each /proc/PID/task/TID/stat (Linux): user time of
+ * its main thread (the event loop: JavaScript, SQLite, JSON), user time of its other threads (V8's
+ * GC and compiler workers, libuv's pool), and system time of all. Null where it cannot be read.
+ */
+export function threadCpuMs(
+  pid: number | undefined,
+): { main: number; others: number; system: number } | null {
+  if (!pid) return null;
+  let ids: string[];
+  try {
+    ids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  const out = { main: 0, others: 0, system: 0 };
+  for (const id of ids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${id}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(id) === pid) out.main += Number(fields[11]) * 10;
+    else out.others += Number(fields[11]) * 10;
+    out.system += Number(fields[12]) * 10;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // The server's CPU per request under issue 14's JS SDK workload (100 instances, 1,000 tasks), the
 // same server run N times in a row (fresh, then warm): req/s and the server process's CPU (user +
-// system, /proc/PID/stat) divided by the requests of each run. Kinds: noop (the do-nothing
+// system, /proc/PID/task/TID/stat) divided by the requests of each run, in all and split into the
+// main thread's user time, the other threads' (V8's GC and compiler workers) and system time. Kinds: noop (the do-nothing
 // endpoint), shaped (it, answering with ECS-shaped tasks), stored (shaped, its tasks kept as
 // SQLite rows: the least a server that stores them does), ours, ours-noagent (ours with no agent
 // step due during the run: --task-step-ms 600000).
@@ -8,10 +9,11 @@
 //   node bin/run-ts.mjs bench/scale/server-cpu.ts [--runs N] noop shaped ours ours-noagent
 //   URL=http://127.0.0.1:PORT PID=PID node bin/run-ts.mjs bench/scale/server-cpu.ts
 //     (a server started by hand, e.g. under `node --cpu-prof`; SIGINT to it at the end)
-import { processCpuMs } from '../lib';
+import { threadCpuMs } from '../lib';
 import { sdkWorkloadOnce, startNoop, startOurs } from './client';
 
-const cpuMs = (pid: number) => processCpuMs(pid) ?? NaN;
+const NONE = { main: NaN, others: NaN, system: NaN };
+const cpuMs = (pid: number) => threadCpuMs(pid) ?? NONE;
 
 interface Target {
   url: string;
@@ -26,8 +28,15 @@ async function measure(name: string, target: Target, runs: number): Promise<void
     for (let i = 0; i < runs; i++) {
       const c0 = cpuMs(target.pid);
       const r = await sdkWorkloadOnce(target.url, { instances: 100, tasks: 1000 }, false);
-      const us = ((cpuMs(target.pid) - c0) * 1000) / r.requests;
-      cells.push(`${r.requestsPerSecond.toFixed(0)} req/s ${us.toFixed(0)} us`);
+      const c1 = cpuMs(target.pid);
+      const per = (k: keyof typeof NONE) => (((c1[k] - c0[k]) * 1000) / r.requests).toFixed(0);
+      const all = (
+        ((c1.main + c1.others + c1.system - c0.main - c0.others - c0.system) * 1000) /
+        r.requests
+      ).toFixed(0);
+      cells.push(
+        `${r.requestsPerSecond.toFixed(0)} req/s ${all} us (${per('main')}/${per('others')}/${per('system')})`,
+      );
     }
   } finally {
     await target.stop();
@@ -42,7 +51,9 @@ async function started(s: Awaited<ReturnType<typeof startOurs>>): Promise<Target
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
-console.log(`server CPU (main thread and others) per request, JS SDK, ${runs} runs on one server`);
+console.log(
+  `server CPU per request, JS SDK, ${runs} runs on one server: all (main thread user / other threads user / system), 10 ms ticks`,
+);
 if (process.env['URL'] && process.env['PID']) {
   const pid = Number(process.env['PID']);
   await measure(
