@@ -1,10 +1,10 @@
 // The server's CPU per request under issue 14's JS SDK workload (100 instances, 1,000 tasks), the
 // same server run N times in a row (fresh, then warm): req/s and the server process's CPU (user +
 // system, /proc/PID/task/TID/stat) divided by the requests of each run, in all and split into the
-// main thread's user time, the other threads' (V8's GC and compiler workers) and system time. Kinds: noop (the do-nothing
-// endpoint), shaped (it, answering with ECS-shaped tasks), stored (shaped, its tasks kept as
-// SQLite rows: the least a server that stores them does), ours, ours-noagent (ours with no agent
-// step due during the run: --task-step-ms 600000).
+// main thread's user time, the other threads' (V8's GC and compiler workers) and system time.
+// Kinds: noop (the do-nothing endpoint), shaped (it, answering with ECS-shaped tasks), stored
+// (shaped, its tasks kept as SQLite rows: the least a server that stores them does), ours,
+// ours-noagent (ours with no agent step due during the run: --task-step-ms 600000).
 //
 //   node bin/run-ts.mjs bench/scale/server-cpu.ts [--runs N] noop shaped ours ours-noagent
 //   URL=http://127.0.0.1:PORT PID=PID node bin/run-ts.mjs bench/scale/server-cpu.ts
