@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
 import { ECS_OPTIMIZED_AMI } from '../ec2/catalog';
 import { startTestPlane, waitFor, type TestPlane } from '../../testing/plane';
 
@@ -360,5 +361,28 @@ describe('Classic ELB over the wire', () => {
     );
     await elb.send(new DeleteClassicCommand({ LoadBalancerName: 'EC2Contai-EcsElast-TEST' }));
     await expect(get(url)).rejects.toThrow();
+  });
+});
+
+describe('load balancer housekeeping', () => {
+  it('looks for draining targets at start, so an idle plane makes no transaction afterwards', async () => {
+    // taskStepMs 20: a housekeeping tick every 20 ms. The first tick used to write at a moment of its
+    // own, which a test counting a call's transactions could see (quiet-stop.test.ts).
+    // A manual clock: nothing is due on the plane's own time (alarms, steps); ELB's ticks are real.
+    const clock = new ManualClock({ start: 1_700_000_000_000 });
+    const { plane } = await startTestPlane({ taskStepMs: 20, resyncMs: 60_000, clock });
+    try {
+      await plane.idle(); // the background work its start queued
+      const tx = plane.deps.db.tx.bind(plane.deps.db);
+      let transactions = 0;
+      plane.deps.db.tx = ((fn: () => unknown) => {
+        transactions++;
+        return tx(fn);
+      }) as typeof tx;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(transactions).toBe(0);
+    } finally {
+      await plane.stop();
+    }
   });
 });

@@ -246,6 +246,13 @@ export function createLbRuntime(deps: LocalDeps, name: string, source: LbSource)
     async start() {
       active = true;
       const every = Math.max(20, Math.min(deps.config.taskStepMs, 250));
+      // Targets left draining by the last run are looked at now, so that an idle plane's ticks write
+      // nothing from its start on (the first tick used to: a transaction at a moment of its own).
+      try {
+        source.housekeeping();
+      } catch (err) {
+        deps.log(`${name}: housekeeping failed`, { err: String(err) });
+      }
       housekeeping = setInterval(() => {
         try {
           source.housekeeping();
