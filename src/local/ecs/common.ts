@@ -84,17 +84,32 @@ const lastSegment = (value: string) => value.slice(value.lastIndexOf('/') + 1);
 
 /** The cluster named by `ref` (name or ARN; default `default`), or null. */
 export function findCluster(s: Scope, ref: string | undefined): ClusterRecord | null {
-  const value = ref ?? 'default';
-  let name = value;
-  if (value.startsWith('arn:')) {
-    const resource = ecsResource(s, value);
+  const arn = clusterArnFor(s, ref ?? 'default');
+  // The cached, frozen record: callers write a changed copy (`{ ...rec, cluster: {...} }`), never it.
+  return arn === null ? null : (s.col.clusters.peek(arn) ?? null);
+}
+
+/**
+ * The ARN of the cluster a reference (name or ARN) names in the scope's region and account, or null
+ * when it names none. The last one is remembered: a client names the same cluster call after call
+ * (every StopTask, RunTask, DescribeTasks), and the same ARN string is then looked up again, not
+ * built and hashed again (issue 14).
+ */
+function clusterArnFor(s: Scope, ref: string): string | null {
+  const last = lastCluster;
+  if (last.ref === ref && last.region === s.region && last.accountId === s.accountId) return last.arn;
+  let name = ref;
+  if (ref.startsWith('arn:')) {
+    const resource = ecsResource(s, ref);
     if (!resource?.startsWith('cluster/')) return null;
     name = resource.slice('cluster/'.length);
   }
   if (!NAME_RE.test(name)) return null;
-  // The cached, frozen record: callers write a changed copy (`{ ...rec, cluster: {...} }`), never it.
-  return s.col.clusters.peek(clusterArnOf(s, name)) ?? null;
+  const arn = clusterArnOf(s, name);
+  lastCluster = { ref, region: s.region, accountId: s.accountId, arn };
+  return arn;
 }
+let lastCluster = { ref: '', region: '', accountId: '', arn: '' };
 
 /** The ACTIVE cluster named by `ref`, or ClusterNotFoundException. */
 export function activeCluster(s: Scope, ref: string | undefined): ClusterRecord {
@@ -111,6 +126,23 @@ export function anyCluster(s: Scope, ref: string | undefined): ClusterRecord {
 }
 
 /**
+ * `arn:aws:ecs:REGION:ACCOUNT:KIND/CLUSTER/`, remembered per kind for the last cluster asked about.
+ */
+function memberArnPrefix(s: Scope, kind: 'task' | 'container-instance', clusterName: string): string {
+  const last = lastPrefixes[kind];
+  if (last.clusterName === clusterName && last.region === s.region && last.accountId === s.accountId)
+    return last.prefix;
+  const prefix = ecsArn(s, `${kind}/${clusterName}/`);
+  lastPrefixes[kind] = { clusterName, region: s.region, accountId: s.accountId, prefix };
+  return prefix;
+}
+const noPrefix = { clusterName: '', region: '', accountId: '', prefix: '' };
+const lastPrefixes: Record<'task' | 'container-instance', typeof noPrefix> = {
+  task: noPrefix,
+  'container-instance': noPrefix,
+};
+
+/**
  * The ARN a task or container-instance reference (bare id or ARN) stands for in `cluster`, or null
  * when it is an ARN of another cluster or not an ARN of that kind.
  */
@@ -121,6 +153,10 @@ function memberArn(
   ref: string,
 ): string | null {
   const clusterName = cluster.cluster.clusterName;
+  // The usual reference, the member's own ARN (`arn:aws:ecs:REGION:ACCOUNT:KIND/CLUSTER/ID`): itself,
+  // which the long form below would build again character for character.
+  const prefix = memberArnPrefix(s, kind, clusterName);
+  if (ref.startsWith(prefix) && ref.indexOf('/', prefix.length) < 0) return ref;
   if (ref.startsWith('arn:')) {
     const resource = ecsResource(s, ref);
     if (!resource) return null;

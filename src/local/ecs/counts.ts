@@ -134,6 +134,36 @@ function taskArnPrefixOf(arn: string): string | undefined {
  * rows of a key sort as the ARNs did.
  */
 export function taskMember(r: TaskRecord, taskArn: string): string {
+  // A write that moves a task's lookup keys asks for the member of both versions (Collection
+  // `moveDerived`): the second call gives the first's answer when the ARNs it reads are the same.
+  const t = r.task;
+  const last = lastMember;
+  if (
+    last.taskArn === taskArn &&
+    last.clusterArn === t.clusterArn &&
+    last.instanceArn === t.containerInstanceArn &&
+    last.serviceArn === r.serviceArn
+  )
+    return last.member;
+  const member = memberOf(r, taskArn);
+  lastMember = {
+    taskArn,
+    clusterArn: t.clusterArn,
+    instanceArn: t.containerInstanceArn,
+    serviceArn: r.serviceArn,
+    member,
+  };
+  return member;
+}
+let lastMember: {
+  taskArn: string;
+  clusterArn: string;
+  instanceArn: string | undefined;
+  serviceArn: string | undefined;
+  member: string;
+} = { taskArn: '', clusterArn: '', instanceArn: undefined, serviceArn: undefined, member: '' };
+
+function memberOf(r: TaskRecord, taskArn: string): string {
   const prefix = taskArnPrefix(r.task.clusterArn);
   if (prefix === undefined || !taskArn.startsWith(prefix)) return taskArn;
   const id = taskArn.slice(prefix.length);

@@ -420,6 +420,56 @@ describe('Collection: peekMany ids kept per query, counters read by prefix (issu
     expect(db.sql.prepare('SELECT COUNT(*) AS n FROM c_ddocs_count').get()).toEqual({ n: 0 });
   });
 
+  it("moves a transaction's counters in one statement, which drops those that reach 0, in a state file written before too", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'counts-'));
+    const file = join(dir, 'state.sqlite');
+    const counters = (d: Doc) => d.list.map((n) => `c|${n}`);
+    const open = (db: Db) =>
+      db.collection<Doc>('zero', [], { cacheSize: 10, derived: { version: 1, counters } });
+    const rows = (db: Db) =>
+      Object.fromEntries(
+        (db.sql.prepare('SELECT key, n FROM c_zero_count').all() as { key: string; n: number }[]).map((r) => [
+          r.key,
+          r.n,
+        ]),
+      );
+    // Every statement run (better-sqlite3 Statement#run), by its SQL text.
+    const run: string[] = [];
+    let db = new Db(file);
+    const proto = Object.getPrototypeOf(db.sql.prepare('SELECT 1')) as { run: (...a: unknown[]) => unknown };
+    const original = proto.run;
+    proto.run = function (this: { source: string }, ...args: unknown[]) {
+      run.push(this.source);
+      return original.apply(this, args);
+    };
+    try {
+      let col = open(db);
+      col.put('a', { group: 'g', n: 0, list: [1, 2, 3, 4] });
+      col.put('b', { group: 'g', n: 0, list: [1, 2] });
+      expect(rows(db)).toEqual({ 'c|1': 2, 'c|2': 2, 'c|3': 1, 'c|4': 1 });
+      // Three counters down (two of them to 0), one up: the counter table sees one statement.
+      run.length = 0;
+      db.tx(() => col.put('a', { group: 'g', n: 0, list: [2, 5] }));
+      expect(run.filter((sql) => sql.includes('c_zero_count'))).toHaveLength(1);
+      expect(rows(db)).toEqual({ 'c|1': 1, 'c|2': 2, 'c|5': 1 });
+      // A state file whose counter table has no triggers yet (written by an earlier version) gets them.
+      db.sql.exec('DROP TRIGGER c_zero_count_zero_u; DROP TRIGGER c_zero_count_zero_i');
+      db.close();
+      db = new Db(file);
+      col = open(db);
+      col.delete('b');
+      col.put('a', { group: 'g', n: 0, list: [] });
+      expect(rows(db)).toEqual({});
+      // A key moved down that was never counted (which a consistent store never has) stays absent.
+      db.sql.exec(`INSERT INTO c_zero_count (key, n) VALUES ('c|9', -1)`);
+      expect(rows(db)).toEqual({});
+    } finally {
+      proto.run = original;
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes any number of lookup keys per document and counters per transaction (several statements of rows)', () => {
     const db = new Db(null);
     const col = db.collection<Doc>('many', [], {

@@ -178,6 +178,15 @@ export class Collection<T> {
     sql.exec(
       `CREATE TABLE IF NOT EXISTS ${table}_count (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`,
     );
+    // A counter that reaches 0 (or a key moved down before it was ever counted, which a consistent
+    // store never has) leaves no row: deleted by the statement that moved it (`flushCounts`), inside
+    // SQLite, not by a DELETE of its own after each flush (issue 14: a StopTask lowers three counters).
+    sql.exec(
+      `CREATE TRIGGER IF NOT EXISTS ${table}_count_zero_u AFTER UPDATE OF n ON ${table}_count WHEN NEW.n <= 0
+         BEGIN DELETE FROM ${table}_count WHERE key = NEW.key; END;
+       CREATE TRIGGER IF NOT EXISTS ${table}_count_zero_i AFTER INSERT ON ${table}_count WHEN NEW.n <= 0
+         BEGIN DELETE FROM ${table}_count WHERE key = NEW.key; END`,
+    );
     // Which version of the key functions the stored keys come from (Db's meta table).
     const marker = `derived:${table}`;
     const stored = sql.prepare('SELECT value FROM meta WHERE key = ?').get(marker) as
@@ -292,56 +301,42 @@ export class Collection<T> {
 
   /**
    * Writes the counter changes kept since the last flush, whatever their number, in a few
-   * statements: one multi-row upsert adds each key's change (negative ones included), then one
-   * DELETE drops the rows of the keys that went down and reached 0 (a key absent and moved down,
-   * which a consistent store never has, is inserted and deleted again: still absent). Called inside
-   * the transaction that made them, before it commits (Db.tx at its start and end, so that a
+   * statements: multi-row upserts add each key's change (negative ones included); a row that
+   * reaches 0 is deleted by the table's triggers as the upsert moves it (a key absent and moved
+   * down, which a consistent store never has, is inserted and deleted again: still absent). Called
+   * inside the transaction that made them, before it commits (Db.tx at its start and end, so that a
    * savepoint rolled back takes only its own changes with it; `dropCache` forgets them on a rollback).
    */
   flushCounts(): void {
-    if (this.countDeltas.size === 0) return;
-    const moved: (string | number)[] = [];
-    const lowered: string[] = [];
-    for (const [k, by] of this.countDeltas) {
-      moved.push(k, by);
-      if (by < 0) lowered.push(k);
-    }
-    this.runChunks(COUNT_MOVE, moved, 2);
-    this.runChunks(COUNT_ZERO, lowered, 1);
-    this.countDeltas.clear();
+    const deltas = this.countDeltas;
+    if (deltas.size === 0) return;
+    const moved = this.movedCounts;
+    deltas.forEach(pushCount, moved);
+    this.runRows(COUNT_MOVE, moved, COUNT_ROWS_PER_STATEMENT);
+    moved.length = 0;
+    deltas.clear();
   }
-
-  /**
-   * Runs a statement over `values` taken `width` at a time per row, in chunks whose row counts are
-   * powers of two up to COUNT_ROWS_PER_STATEMENT: at most seven prepared statements per kind, and
-   * per call one statement per full chunk plus at most six for the rest.
-   */
-  private runChunks(kind: RowsKind, values: readonly (string | number)[], width: number): void {
-    let at = 0;
-    while (at < values.length) {
-      const left = (values.length - at) / width;
-      let rows = COUNT_ROWS_PER_STATEMENT;
-      while (rows > left) rows >>= 1;
-      const end = at + rows * width;
-      const chunk = at === 0 && end === values.length ? values : values.slice(at, end);
-      this.rowsStatement(kind, rows).run(...chunk);
-      at = end;
-    }
-  }
+  /** `flushCounts`' rows, flat (key, change, ...): one array kept, not one per transaction. */
+  private readonly movedCounts: (string | number)[] = [];
 
   /**
    * Runs a statement of two-value rows (`VALUES (?, ?), ...`) over `values` (pairs, flat): up to
-   * ROWS_PER_STATEMENT rows a statement, one prepared statement per row count (so at most that
-   * many per kind). A task placed adds its lookup keys in one statement, a transaction its counters.
+   * `perStatement` rows a statement, one prepared statement per row count (so at most that many per
+   * kind). A task placed adds its lookup keys in one statement, a transaction its counters (a
+   * StopTask's four, or its three, in one: not split into powers of two).
    */
-  private runRows(kind: RowsKind, values: readonly (string | number)[]): void {
-    for (let at = 0; at < values.length; at += 2 * ROWS_PER_STATEMENT) {
+  private runRows(
+    kind: RowsKind,
+    values: readonly (string | number)[],
+    perStatement = ROWS_PER_STATEMENT,
+  ): void {
+    for (let at = 0; at < values.length; at += 2 * perStatement) {
       const chunk =
-        values.length - at <= 2 * ROWS_PER_STATEMENT
+        values.length - at <= 2 * perStatement
           ? at === 0
             ? values
             : values.slice(at)
-          : values.slice(at, at + 2 * ROWS_PER_STATEMENT);
+          : values.slice(at, at + 2 * perStatement);
       this.rowsStatement(kind, chunk.length / 2).run(...chunk);
     }
   }
@@ -845,7 +840,7 @@ function prefixEnd(prefix: string): string {
   if (prefix.length === 0) throw new Error('empty prefix');
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
-/** A multi-row statement (`runRows`, `runChunks`): its text for a number of rows. */
+/** A multi-row statement (`runRows`): its text for a number of rows. */
 interface RowsKind {
   id: number;
   text: (table: string, rows: number) => string;
@@ -860,15 +855,16 @@ const COUNT_MOVE: RowsKind = {
   text: (table, rows) =>
     `INSERT INTO ${table}_count (key, n) VALUES ${placeholders('(?, ?)', rows)} ON CONFLICT(key) DO UPDATE SET n = n + excluded.n`,
 };
-const COUNT_ZERO: RowsKind = {
-  id: 2,
-  text: (table, rows) => `DELETE FROM ${table}_count WHERE key IN (${placeholders('?', rows)}) AND n <= 0`,
-};
-const ROWS_KINDS = [LOOKUP_ADD, COUNT_MOVE, COUNT_ZERO];
+const ROWS_KINDS = [LOOKUP_ADD, COUNT_MOVE];
 /** Rows per multi-row statement (`runRows`). */
 const ROWS_PER_STATEMENT = 16;
-/** Most counter rows in one statement (`flushCounts`): a power of two. */
+/** Most counter rows in one statement (`flushCounts`). */
 const COUNT_ROWS_PER_STATEMENT = 64;
+
+/** `flushCounts`' callback (Map.forEach, `this` the flat rows): no iterator or entry per counter. */
+function pushCount(this: (string | number)[], by: number, key: string): void {
+  this.push(key, by);
+}
 
 /** `row` written `n` times, comma-separated (a statement's VALUES or IN list). */
 function placeholders(row: string, n: number): string {
