@@ -312,8 +312,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     const rec = asOf(found, s.deps.clock.now());
     if (rec.task.desiredStatus === 'STOPPED')
       return { record: rec, changed: false, dueAt: undefined, before: undefined, beforeText: undefined };
-    const stopped: TaskRecord = {
-      ...rec,
+    const stopped = withMembers(rec, {
       task: {
         ...rec.task,
         desiredStatus: 'STOPPED',
@@ -325,7 +324,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
       // The agent takes the first stopping step at its next look, as for a service's stops: no
       // write of its own just to set the due time (issue 14).
       nextTransitionAt: s.deps.clock.now(),
-    };
+    });
     const quiet = quietStopFrom(s, stopped);
     // A quiet stop stores another record: the answer's text is made from the one before
     // (stoppedTaskJson), from the text its write stored, read before this write replaces it.
@@ -358,6 +357,22 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
         ? wireTask(record, false, s.col.tasks)
         : (new JsonBytes(Buffer.from(json)) as unknown as WireTask),
   };
+}
+
+/**
+ * `{ ...rec, ...members }`, copied member by member: a record at rest has had a member deleted (the
+ * agent drops `nextTransitionAt` at RUNNING), which leaves V8's object in dictionary mode, and an
+ * object spread of one takes V8's slow path (~1 us; the loop ~0.25: issue 14, every StopTask). The
+ * members come out in the same order as the spread's.
+ */
+function withMembers(rec: TaskRecord, members: Partial<TaskRecord>): TaskRecord {
+  const copy: Record<string, unknown> = {};
+  const fields = rec as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    if (key === '__proto__') return { ...rec, ...members }; // not a plain assignment
+    copy[key] = fields[key];
+  }
+  return Object.assign(copy, members) as unknown as TaskRecord;
 }
 
 /** The members StopTask adds to a task, in the order it adds them (`stopped` above). */
@@ -428,8 +443,10 @@ function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
   if (s.deps.config.runtime === 'docker' || !t.containerInstanceArn) return undefined;
   const stepMs = s.deps.config.taskStepMs;
   const nowMs = s.deps.clock.now();
+  // A new record (applyTransition copies what it changes): given the quiet stop's members in
+  // place, not spread again with them.
   const deactivating = applyTransition(stopped, { to: 'DEACTIVATING', nowMs, stepMs });
-  return { ...deactivating, ...quietStop(nowMs, stepMs) };
+  return Object.assign(deactivating, quietStop(nowMs, stepMs));
 }
 
 /**
