@@ -12,7 +12,7 @@ import {
   StartTaskCommand,
   StopTaskCommand,
   paginateListTasks,
-  type ECSClient,
+  ECSClient,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,7 @@ import {
   expectAwsError,
   registerInstance,
   startTestPlane,
+  TEST_CREDENTIALS,
   type TestPlane,
 } from './testing';
 
@@ -264,5 +265,84 @@ describe('tasks', () => {
     expect(out.containerInstance?.status).toBe('INACTIVE');
     const running = await ecs.send(new ListTasksCommand({ cluster: 'tasks' }));
     expect(running.taskArns).toEqual([]);
+  });
+});
+
+describe('task references', () => {
+  // StopTask and DescribeTasks remember the last cluster reference and its task ARN prefix (issue 14):
+  // a call for another cluster, region or account right after must not be answered from them.
+  it('find a task by its ARN or id in its own cluster, region and account only, whatever was asked before', async () => {
+    const eu = new ECSClient({
+      endpoint: t.url,
+      region: 'eu-west-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    try {
+      const runIn = async (client: ECSClient, cluster: string) => {
+        await client.send(new CreateClusterCommand({ clusterName: cluster }));
+        await registerInstance(client, cluster, { memory: 4096, cpu: 4096 });
+        await client.send(new RegisterTaskDefinitionCommand(dynamicTaskDefinition('ref-td')));
+        const run = await client.send(new RunTaskCommand({ cluster, taskDefinition: 'ref-td', count: 2 }));
+        return run.tasks!.map((task) => task.taskArn!);
+      };
+      const [usA1, usA2] = await runIn(ecs, 'ref-a');
+      const euA1 = (await runIn(eu, 'ref-a'))[0]!;
+      const [usB1] = await runIn(ecs, 'ref-b');
+      expect(euA1).toMatch(/^arn:aws:ecs:eu-west-1:/);
+      const notFound = 'The referenced task was not found.';
+
+      // Each call names a cluster right after a call that named another one.
+      await expectAwsError(
+        ecs.send(new StopTaskCommand({ cluster: 'ref-a', task: usB1 })),
+        'InvalidParameterException',
+        notFound,
+      );
+      expect((await eu.send(new StopTaskCommand({ cluster: 'ref-a', task: euA1 }))).task?.taskArn).toBe(euA1);
+      await expectAwsError(
+        ecs.send(new StopTaskCommand({ cluster: 'ref-a', task: euA1 })),
+        'InvalidParameterException',
+        notFound,
+      );
+      await expectAwsError(
+        eu.send(new StopTaskCommand({ cluster: 'ref-a', task: usA1 })),
+        'InvalidParameterException',
+        notFound,
+      );
+      await expectAwsError(
+        ecs.send(
+          new StopTaskCommand({ cluster: euA1.replace(/:task\/ref-a\/.*/, ':cluster/ref-a'), task: usA1 }),
+        ),
+        'ClusterNotFoundException',
+      );
+      // A cluster of that name in another region only.
+      await eu.send(new CreateClusterCommand({ clusterName: 'ref-c' }));
+      await expectAwsError(
+        eu.send(new StopTaskCommand({ cluster: 'ref-c', task: usA1 })),
+        'InvalidParameterException',
+        notFound,
+      );
+      await expectAwsError(
+        ecs.send(new StopTaskCommand({ cluster: 'ref-c', task: usA1 })),
+        'ClusterNotFoundException',
+      );
+      const usArn = (await ecs.send(new StopTaskCommand({ cluster: 'ref-a', task: usA1 }))).task?.taskArn;
+      expect(usArn).toBe(usA1);
+      // The same task by its id, by the old short ARN format, and by the cluster's ARN.
+      const id = usA2!.split('/').pop()!;
+      const short = usA2!.replace('/ref-a/', '/');
+      const described = await ecs.send(
+        new DescribeTasksCommand({
+          cluster: usA2!.replace(/:task\/ref-a\/.*/, ':cluster/ref-a'),
+          tasks: [id, short, usA2!],
+        }),
+      );
+      expect(described.tasks?.map((task) => task.taskArn)).toEqual([usA2, usA2, usA2]);
+      const inB = await ecs.send(new DescribeTasksCommand({ cluster: 'ref-b', tasks: [usA2!, id, usB1!] }));
+      expect(inB.tasks?.map((task) => task.taskArn)).toEqual([usB1]);
+      expect(inB.failures?.map((f) => f.arn)).toEqual([usA2, id]);
+    } finally {
+      eu.destroy();
+    }
   });
 });
