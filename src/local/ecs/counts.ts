@@ -14,7 +14,7 @@ import type { ContainerInstanceRecord, ServiceRecord, TaskRecord } from './model
 export const PENDING_STATUSES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
 /** Bump when the keys below change: stored records get their keys derived again at start. */
-export const TASK_KEYS_VERSION = 10;
+export const TASK_KEYS_VERSION = 11;
 export const INSTANCE_KEYS_VERSION = 1;
 export const SERVICE_KEYS_VERSION = 2;
 
@@ -316,11 +316,11 @@ function instanceOfPart(clusterArn: string, part: string): string {
 }
 
 const clusterCountText = (clusterArn: string, status: string) =>
-  `${statusPart(status as CountedStatus)}c|${compactArn(clusterArn)}`;
+  `k|${compactArn(clusterArn)}|${statusPart(status as CountedStatus)}`;
 const clusterFargateText = (clusterArn: string, status: string) =>
-  `${statusPart(status as CountedStatus)}f|${compactArn(clusterArn)}`;
+  `k|${compactArn(clusterArn)}|f${statusPart(status as CountedStatus)}`;
 const instanceCountText = (instanceArn: string, status: string) =>
-  `${statusPart(status as CountedStatus)}i|${compactArn(instanceArn)}`;
+  `n|${compactArn(instanceArn)}|${statusPart(status as CountedStatus)}`;
 const groupText = (clusterArn: string, group: string, instanceArn: string) =>
   `g|${compactArn(clusterArn)}|${group}|${instancePart(clusterArn, instanceArn)}`;
 /** The counter key texts a task's versions derive again and again (see `KeyMemo`). */
@@ -334,7 +334,11 @@ const countTexts = {
 // Counter keys are short for the same reason as lookup keys (a task placed upserts its instance's
 // and group's counters, at random places in one B-tree): a kind of one or two letters, compact ARNs,
 // an instance by its id within its cluster. The kind tells a cluster's, an instance's and a
-// service's counters apart (their compact ARNs could meet: an instance id and a service name).
+// service's counters apart (their compact ARNs could meet: an instance id and a service name). A
+// cluster's counters (`k|CLUSTER|...`) and an instance's (`n|INSTANCE|...`) sort together, the
+// status last: a step that moves a task from one count to another (RUNNING: pending -> running;
+// StopTask: running -> stopping) changes one B-tree page per cluster and instance, not two (a page
+// changed is a page written to the WAL at commit: issue 14).
 export const countKeys = {
   cluster: (clusterArn: string, status: CountedStatus) =>
     countTexts.cluster.two(clusterArn, status, clusterCountText),
@@ -342,7 +346,7 @@ export const countKeys = {
   clusterFargate: (clusterArn: string, status: CountedStatus) =>
     countTexts.clusterFargate.two(clusterArn, status, clusterFargateText),
   /** A cluster's tasks not STOPPED yet (DeleteCluster refuses while there are any). */
-  clusterLive: remembered((clusterArn: string) => `lc|${compactArn(clusterArn)}`),
+  clusterLive: remembered((clusterArn: string) => `k|${compactArn(clusterArn)}|l`),
   /**
    * A cluster's tasks not STOPPED yet that run on a capacity provider (PutClusterCapacityProviders
    * refuses to remove a provider while there are any).
@@ -352,7 +356,7 @@ export const countKeys = {
    * An instance's tasks on their way to STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING): with its
    * pending and running ones, those not STOPPED yet (`liveOnInstance`).
    */
-  instanceStopping: remembered((instanceArn: string) => `si|${compactArn(instanceArn)}`),
+  instanceStopping: remembered((instanceArn: string) => `n|${compactArn(instanceArn)}|s`),
   instance: (instanceArn: string, status: CountedStatus) =>
     countTexts.instance.two(instanceArn, status, instanceCountText),
   service: (serviceArn: string, status: CountedStatus) => `${statusPart(status)}s|${compactArn(serviceArn)}`,
