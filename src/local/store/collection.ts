@@ -311,6 +311,7 @@ export class Collection<T> {
     const deltas = this.countDeltas;
     if (deltas.size === 0) return;
     const moved = this.movedCounts;
+    moved.length = 0; // emptied first: a flush that threw (its transaction rolled back) left its rows
     deltas.forEach(pushCount, moved);
     this.runRows(COUNT_MOVE, moved, COUNT_ROWS_PER_STATEMENT);
     moved.length = 0;
