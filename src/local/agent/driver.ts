@@ -346,7 +346,8 @@ export class TaskDriver {
       return;
     }
     const { record, to } = this.catchUp(rec, next, now);
-    this.transition(record, to, now, fx);
+    // A record made here (`asOf`, `catchUp`) is this look's alone: its step is taken in place.
+    this.transition(record, to, now, fx, undefined, record !== stored);
   }
 
   /**
@@ -386,8 +387,18 @@ export class TaskDriver {
     return false;
   }
 
-  /** Writes one step (caller holds the transaction) and notes its effects. */
-  private transition(rec: TaskRecord, to: TaskStatus, now: number, fx: Effects, started?: StartedTask): void {
+  /**
+   * Writes one step (caller holds the transaction) and notes its effects. `owned`: `rec` was made
+   * for this step alone (see `applyTransition`).
+   */
+  private transition(
+    rec: TaskRecord,
+    to: TaskStatus,
+    now: number,
+    fx: Effects,
+    started?: StartedTask,
+    owned = false,
+  ): void {
     const arn = rec.task.taskArn;
     let runtimeIds: Map<string, string> | undefined;
     let bindings: Map<string, NetworkBinding[]> | undefined;
@@ -396,13 +407,11 @@ export class TaskDriver {
         started?.runtimeIds ?? new Map((rec.task.containers ?? []).map((c) => [c.name ?? '', hexId(32)]));
       bindings = this.bindingsOf(rec, started?.ports ?? []);
     }
-    const stepped = applyTransition(rec, {
-      to,
-      nowMs: now,
-      stepMs: this.deps.config.taskStepMs,
-      bindings,
-      runtimeIds,
-    });
+    const stepped = applyTransition(
+      rec,
+      { to, nowMs: now, stepMs: this.deps.config.taskStepMs, bindings, runtimeIds },
+      owned,
+    );
     const eniStatus = to === 'DEPROVISIONING' ? 'DETACHING' : to === 'STOPPED' ? 'DELETED' : undefined;
     const updated = rec.eni && eniStatus ? withAttachmentStatus(stepped, eniStatus) : stepped;
     delete updated.unwritten;

@@ -56,13 +56,19 @@ export interface TransitionInput {
 
 /**
  * The record after moving to `input.to`: timestamps, containers, history and the next due time
- * (absent when the task is at rest). Returns a new record; the argument is not modified.
+ * (absent when the task is at rest). Returns a new record; the argument is not modified, unless
+ * `owned` says it is a record a previous step made for the caller alone (unfrozen, shared with
+ * nobody): then it is stepped in place, without another copy (a quiet stop's STOPPING and
+ * DEPROVISIONING applied in memory, then its STOPPED written: one copy of the task, not three).
  */
-export function applyTransition(record: TaskRecord, input: TransitionInput): TaskRecord {
-  const r = editableCopy(record, CHANGES_CONTAINERS.has(input.to));
+export function applyTransition(record: TaskRecord, input: TransitionInput, owned = false): TaskRecord {
+  const tags = record.task.tags;
+  const changesContainers = CHANGES_CONTAINERS.has(input.to);
+  const from = record.task.lastStatus;
+  const r = owned ? ownedCopy(record, changesContainers) : editableCopy(record, changesContainers);
   const t = r.task;
   const now = epochSeconds(input.nowMs);
-  const wasRunning = !PENDING_STATUSES.has(t.lastStatus);
+  const wasRunning = !PENDING_STATUSES.has(from);
   switch (input.to) {
     case 'PENDING':
       t.pullStartedAt ??= now;
@@ -101,9 +107,11 @@ export function applyTransition(record: TaskRecord, input: TransitionInput): Tas
     case 'PROVISIONING':
       break;
   }
+  // Last, after the fields this step added (see `editableCopy`).
+  if (tags !== undefined) t.tags = tags;
   t.lastStatus = input.to;
   t.version = (t.version ?? 1) + 1;
-  if (r.history.length === 0) r.history.push({ status: record.task.lastStatus, at: t.createdAt ?? now });
+  if (r.history.length === 0) r.history.push({ status: from, at: t.createdAt ?? now });
   r.history.push({ status: input.to, at: now });
   const more = nextStatus(t.lastStatus, t.desiredStatus) !== null;
   if (more) r.nextTransitionAt = input.nowMs + input.stepMs;
@@ -129,7 +137,8 @@ export function asOf(record: TaskRecord, nowMs: number): TaskRecord {
   let taken = 0;
   for (const step of steps) {
     if (step.at > nowMs || UNWRITTEN_AFTER.get(step.status) !== r.task.lastStatus) break;
-    r = applyTransition(r, { to: step.status, nowMs: step.at, stepMs: 0 });
+    // The first step copies the record; the next ones step that copy in place.
+    r = applyTransition(r, { to: step.status, nowMs: step.at, stepMs: 0 }, taken > 0);
     taken++;
   }
   if (taken === 0) return record;
@@ -169,14 +178,51 @@ const CHANGES_CONTAINERS: ReadonlySet<TaskStatus> = new Set(['RUNNING', 'DEPROVI
  * on every lifecycle step of 10,000 tasks is measurable (a step that leaves the containers alone
  * shares them, and the store does not write their JSON again). Nested values (bindings,
  * overrides) are replaced, never edited.
+ *
+ * The task's copy leaves out its `tags`: the step adds its fields, then puts the tags back last.
+ * The store writes a task with its tags last (task-json.ts), so a task laid out otherwise is copied
+ * again, member by member, at every write (issue 14: about a third of the task's serialisation).
  */
 function editableCopy(record: TaskRecord, withContainers: boolean): TaskRecord {
+  const task = withoutTags(record.task);
+  if (withContainers) task.containers = record.task.containers?.map((c) => ({ ...c }));
+  return { ...record, task, history: [...record.history] };
+}
+
+/**
+ * `record` (made by `editableCopy` for the caller alone) ready for its next step in place: its
+ * task's tags taken out again (they are its last member: a cheap delete), its containers copied when
+ * the step changes them (the previous step may have shared them with the record it copied).
+ */
+function ownedCopy(record: TaskRecord, withContainers: boolean): TaskRecord {
   const task = record.task;
-  return {
-    ...record,
-    task: withContainers ? { ...task, containers: task.containers?.map((c) => ({ ...c })) } : { ...task },
-    history: [...record.history],
-  };
+  if (task.tags !== undefined) delete task.tags;
+  if (withContainers) task.containers = task.containers?.map((c) => ({ ...c }));
+  return record;
+}
+
+/** A copy of the task without its `tags` member (the other members in their order). */
+function withoutTags(task: TaskRecord['task']): TaskRecord['task'] {
+  if (task.tags === undefined) return { ...task };
+  let last: string | undefined;
+  for (const key in task) last = key;
+  // The last member: deleting it leaves the copy as if it had never had it.
+  if (last === 'tags') return withTagsDeleted(task);
+  // Anywhere else a delete would leave the copy slow to read and to serialise: copied member by member.
+  const fields = task as unknown as Record<string, unknown>;
+  const laid: Record<string, unknown> = {};
+  for (const key in fields) {
+    // Not a plain assignment (never a member of a task made here): the slow copy, still correct.
+    if (key === '__proto__') return withTagsDeleted(task);
+    if (key !== 'tags') laid[key] = fields[key];
+  }
+  return laid as unknown as TaskRecord['task'];
+}
+
+function withTagsDeleted(task: TaskRecord['task']): TaskRecord['task'] {
+  const copy = { ...task };
+  delete copy.tags;
+  return copy;
 }
 
 function stopContainers(r: TaskRecord, exitCode: number | undefined): void {
@@ -202,6 +248,7 @@ export interface KillReason {
  * to start): everything STOPPED now, with the given codes.
  */
 export function kill(record: TaskRecord, reason: KillReason, nowMs: number): TaskRecord {
+  const tags = record.task.tags;
   const r = editableCopy(record, true);
   const t = r.task;
   const now = epochSeconds(nowMs);
@@ -218,6 +265,7 @@ export function kill(record: TaskRecord, reason: KillReason, nowMs: number): Tas
     c.lastStatus = 'STOPPED';
     c.networkBindings = [];
   }
+  if (tags !== undefined) t.tags = tags;
   if (r.history.length === 0) r.history.push({ status: t.lastStatus, at: t.createdAt ?? now });
   t.lastStatus = 'STOPPED';
   t.version = (t.version ?? 1) + 1;

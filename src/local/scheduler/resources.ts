@@ -63,14 +63,24 @@ export function remainingCapacity(ci: WireContainerInstance): InstanceCapacity {
   return cap;
 }
 
+/** Registered capacities of frozen `registeredResources` lists (shared by every version of an instance). */
+const registeredOf = new WeakMap<object, InstanceCapacity>();
+
+/** What the instance registered. Read only: for a frozen resources list, one object for every caller. */
 export function registeredCapacity(ci: WireContainerInstance): InstanceCapacity {
+  const list = ci.registeredResources;
+  const frozen = list !== undefined && Object.isFrozen(list);
+  const known = frozen ? registeredOf.get(list) : undefined;
+  if (known) return known;
   const ports = registeredPorts(ci);
-  return {
+  const cap = {
     cpu: integer(ci.registeredResources, 'CPU') ?? 0,
     memory: integer(ci.registeredResources, 'MEMORY') ?? 0,
     tcp: ports.tcp,
     udp: ports.udp,
   };
+  if (frozen) registeredOf.set(list, cap);
+  return cap;
 }
 
 const sortedPorts = (s: Set<number>): string[] => [...s].sort((a, b) => a - b).map(String);
@@ -95,33 +105,45 @@ function withRemaining(ci: WireContainerInstance, cap: InstanceCapacity): WireCo
   return next;
 }
 
+type Resource = NonNullable<WireContainerInstance['remainingResources']>[number];
+
+/** The members `withRemainingResources` writes (any other remaining resource is kept after them). */
+const REPLACED: ReadonlySet<string> = new Set(['CPU', 'MEMORY', 'PORTS', 'PORTS_UDP']);
+
+/**
+ * The PORTS and PORTS_UDP entries made for a capacity's port set (a set is never changed once in a
+ * capacity): a booking or release that leaves the ports alone (most tasks book none) gives its new
+ * document the entry of the version before, not a new sorted list of the same ports.
+ */
+const tcpEntries = new WeakMap<Set<number>, Resource>();
+const udpEntries = new WeakMap<Set<number>, Resource>();
+
+function portsEntry(name: 'PORTS' | 'PORTS_UDP', ports: Set<number>): Resource {
+  const entries = name === 'PORTS' ? tcpEntries : udpEntries;
+  let entry = entries.get(ports);
+  if (entry === undefined) {
+    entry = {
+      name,
+      type: 'STRINGSET',
+      doubleValue: 0,
+      longValue: 0,
+      integerValue: 0,
+      stringSetValue: sortedPorts(ports),
+    };
+    entries.set(ports, entry);
+  }
+  return entry;
+}
+
 function withRemainingResources(ci: WireContainerInstance, cap: InstanceCapacity): WireContainerInstance {
-  const replaced = new Set(['CPU', 'MEMORY', 'PORTS', 'PORTS_UDP']);
-  const others = (ci.remainingResources ?? []).filter((r) => !replaced.has(r.name ?? ''));
-  return {
-    ...ci,
-    remainingResources: [
-      { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.cpu },
-      { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.memory },
-      {
-        name: 'PORTS',
-        type: 'STRINGSET',
-        doubleValue: 0,
-        longValue: 0,
-        integerValue: 0,
-        stringSetValue: sortedPorts(cap.tcp),
-      },
-      {
-        name: 'PORTS_UDP',
-        type: 'STRINGSET',
-        doubleValue: 0,
-        longValue: 0,
-        integerValue: 0,
-        stringSetValue: sortedPorts(cap.udp),
-      },
-      ...others,
-    ],
-  };
+  const remaining: Resource[] = [
+    { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.cpu },
+    { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.memory },
+    portsEntry('PORTS', cap.tcp),
+    portsEntry('PORTS_UDP', cap.udp),
+  ];
+  for (const r of ci.remainingResources ?? []) if (!REPLACED.has(r.name ?? '')) remaining.push(r);
+  return { ...ci, remainingResources: remaining };
 }
 
 /** Whether the booking fits the instance's remaining capacity (no port taken twice). */
@@ -141,9 +163,18 @@ export function fits(cap: InstanceCapacity, booking: Booking): boolean {
 export function bookResources(ci: WireContainerInstance, booking: Booking): WireContainerInstance {
   const cap = capacityOf(ci);
   if (!fits(cap, booking)) throw new Error(`booking does not fit on ${ci.containerInstanceArn}`);
-  const tcp = new Set(cap.tcp);
-  const udp = new Set(cap.udp);
-  for (const p of booking.ports) (p.protocol === 'udp' ? udp : tcp).add(p.hostPort);
+  // The sets are copied only when a port is booked (a capacity's sets are never changed).
+  let tcp = cap.tcp;
+  let udp = cap.udp;
+  for (const p of booking.ports) {
+    if (p.protocol === 'udp') {
+      if (udp === cap.udp) udp = new Set(udp);
+      udp.add(p.hostPort);
+    } else {
+      if (tcp === cap.tcp) tcp = new Set(tcp);
+      tcp.add(p.hostPort);
+    }
+  }
   return withRemaining(ci, { cpu: cap.cpu - booking.cpu, memory: cap.memory - booking.memory, tcp, udp });
 }
 
@@ -151,11 +182,19 @@ export function bookResources(ci: WireContainerInstance, booking: Booking): Wire
 export function releaseResources(ci: WireContainerInstance, booking: Booking): WireContainerInstance {
   const cap = capacityOf(ci);
   const registered = registeredCapacity(ci);
-  const tcp = new Set(cap.tcp);
-  const udp = new Set(cap.udp);
+  // The sets are copied only when a port is given back (a capacity's sets are never changed).
+  let tcp = cap.tcp;
+  let udp = cap.udp;
   for (const p of booking.ports) {
-    const [set, keep] = p.protocol === 'udp' ? [udp, registered.udp] : [tcp, registered.tcp];
-    if (!keep.has(p.hostPort)) set.delete(p.hostPort);
+    if (p.protocol === 'udp') {
+      if (registered.udp.has(p.hostPort) || !udp.has(p.hostPort)) continue;
+      if (udp === cap.udp) udp = new Set(udp);
+      udp.delete(p.hostPort);
+    } else {
+      if (registered.tcp.has(p.hostPort) || !tcp.has(p.hostPort)) continue;
+      if (tcp === cap.tcp) tcp = new Set(tcp);
+      tcp.delete(p.hostPort);
+    }
   }
   return withRemaining(ci, {
     cpu: Math.min(registered.cpu, cap.cpu + booking.cpu),
