@@ -41,8 +41,35 @@ function registeredPorts(ci: WireContainerInstance): { tcp: Set<number>; udp: Se
   };
 }
 
-/** Capacities of frozen (stored, shared) instance documents: one document never changes. */
-const remainingOf = new WeakMap<WireContainerInstance, InstanceCapacity>();
+/**
+ * Per instance ARN, the last document whose capacity was computed or made here, with that capacity
+ * and the PORTS / PORTS_UDP entries made for its port sets (a capacity's sets are never changed): a
+ * document never changes once frozen, so its capacity holds as long as the entry names that very
+ * document. One entry per instance (not per version: a WeakMap entry per version booked or released
+ * cost more than the capacity, and kept the scavenger busy with its ephemerons).
+ */
+interface Known {
+  doc: WireContainerInstance;
+  cap: InstanceCapacity;
+  tcp?: Resource;
+  udp?: Resource;
+}
+const known = new Map<string, Known>();
+/** Instances known at once (all dropped past that: they are computed again). */
+const MAX_KNOWN = 100_000;
+
+/** What is known of this very document, if anything. */
+function knownOf(ci: WireContainerInstance): Known | undefined {
+  const k = ci.containerInstanceArn === undefined ? undefined : known.get(ci.containerInstanceArn);
+  return k?.doc === ci ? k : undefined;
+}
+
+function remember(ci: WireContainerInstance, k: Known): void {
+  const arn = ci.containerInstanceArn;
+  if (arn === undefined) return;
+  if (known.size >= MAX_KNOWN && !known.has(arn)) known.clear();
+  known.set(arn, k);
+}
 
 /**
  * What the instance has left. Read only: for a frozen document the same object is given to every
@@ -50,8 +77,8 @@ const remainingOf = new WeakMap<WireContainerInstance, InstanceCapacity>();
  */
 export function remainingCapacity(ci: WireContainerInstance): InstanceCapacity {
   const frozen = Object.isFrozen(ci);
-  const known = frozen ? remainingOf.get(ci) : undefined;
-  if (known) return known;
+  const hit = frozen ? knownOf(ci) : undefined;
+  if (hit) return hit.cap;
   const registered = registeredPorts(ci);
   const cap = {
     cpu: integer(ci.remainingResources, 'CPU') ?? integer(ci.registeredResources, 'CPU') ?? 0,
@@ -59,7 +86,7 @@ export function remainingCapacity(ci: WireContainerInstance): InstanceCapacity {
     tcp: portSet(ci.remainingResources, 'PORTS') ?? registered.tcp,
     udp: portSet(ci.remainingResources, 'PORTS_UDP') ?? registered.udp,
   };
-  if (frozen) remainingOf.set(ci, cap);
+  if (frozen) remember(ci, { doc: ci, cap });
   return cap;
 }
 
@@ -70,8 +97,8 @@ const registeredOf = new WeakMap<object, InstanceCapacity>();
 export function registeredCapacity(ci: WireContainerInstance): InstanceCapacity {
   const list = ci.registeredResources;
   const frozen = list !== undefined && Object.isFrozen(list);
-  const known = frozen ? registeredOf.get(list) : undefined;
-  if (known) return known;
+  const memo = frozen ? registeredOf.get(list) : undefined;
+  if (memo) return memo;
   const ports = registeredPorts(ci);
   const cap = {
     cpu: integer(ci.registeredResources, 'CPU') ?? 0,
@@ -91,7 +118,7 @@ const sortedPorts = (s: Set<number>): string[] => [...s].sort((a, b) => a - b).m
  * the store): the capacity it was made from, not parsed back from its resources.
  */
 export function capacityOf(ci: WireContainerInstance): InstanceCapacity {
-  return remainingOf.get(ci) ?? remainingCapacity(ci);
+  return knownOf(ci)?.cap ?? remainingCapacity(ci);
 }
 
 /**
@@ -100,50 +127,38 @@ export function capacityOf(ci: WireContainerInstance): InstanceCapacity {
  * and would otherwise parse its resources back (ports as sets: about 10 us a booking).
  */
 function withRemaining(ci: WireContainerInstance, cap: InstanceCapacity): WireContainerInstance {
-  const next = withRemainingResources(ci, cap);
-  remainingOf.set(next, cap);
+  const before = ci.containerInstanceArn === undefined ? undefined : known.get(ci.containerInstanceArn);
+  // The entries of the version before when its port sets are these (most tasks book no port).
+  const tcp =
+    before?.tcp !== undefined && before.cap.tcp === cap.tcp ? before.tcp : portsEntry('PORTS', cap.tcp);
+  const udp =
+    before?.udp !== undefined && before.cap.udp === cap.udp ? before.udp : portsEntry('PORTS_UDP', cap.udp);
+  const remaining: Resource[] = [
+    { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.cpu },
+    { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.memory },
+    tcp,
+    udp,
+  ];
+  for (const r of ci.remainingResources ?? []) if (!REPLACED.has(r.name ?? '')) remaining.push(r);
+  const next = { ...ci, remainingResources: remaining };
+  remember(next, { doc: next, cap, tcp, udp });
   return next;
 }
 
 type Resource = NonNullable<WireContainerInstance['remainingResources']>[number];
 
-/** The members `withRemainingResources` writes (any other remaining resource is kept after them). */
+/** The members `withRemaining` writes (any other remaining resource is kept after them). */
 const REPLACED: ReadonlySet<string> = new Set(['CPU', 'MEMORY', 'PORTS', 'PORTS_UDP']);
 
-/**
- * The PORTS and PORTS_UDP entries made for a capacity's port set (a set is never changed once in a
- * capacity): a booking or release that leaves the ports alone (most tasks book none) gives its new
- * document the entry of the version before, not a new sorted list of the same ports.
- */
-const tcpEntries = new WeakMap<Set<number>, Resource>();
-const udpEntries = new WeakMap<Set<number>, Resource>();
-
 function portsEntry(name: 'PORTS' | 'PORTS_UDP', ports: Set<number>): Resource {
-  const entries = name === 'PORTS' ? tcpEntries : udpEntries;
-  let entry = entries.get(ports);
-  if (entry === undefined) {
-    entry = {
-      name,
-      type: 'STRINGSET',
-      doubleValue: 0,
-      longValue: 0,
-      integerValue: 0,
-      stringSetValue: sortedPorts(ports),
-    };
-    entries.set(ports, entry);
-  }
-  return entry;
-}
-
-function withRemainingResources(ci: WireContainerInstance, cap: InstanceCapacity): WireContainerInstance {
-  const remaining: Resource[] = [
-    { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.cpu },
-    { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: cap.memory },
-    portsEntry('PORTS', cap.tcp),
-    portsEntry('PORTS_UDP', cap.udp),
-  ];
-  for (const r of ci.remainingResources ?? []) if (!REPLACED.has(r.name ?? '')) remaining.push(r);
-  return { ...ci, remainingResources: remaining };
+  return {
+    name,
+    type: 'STRINGSET',
+    doubleValue: 0,
+    longValue: 0,
+    integerValue: 0,
+    stringSetValue: sortedPorts(ports),
+  };
 }
 
 /** Whether the booking fits the instance's remaining capacity (no port taken twice). */
