@@ -4,8 +4,9 @@
  * at a time with a short pause between calls, so the agent keeps up and writes each step on its
  * own as it does under issue 14's workload over HTTP (PENDING, ACTIVATING, RUNNING, then a quiet
  * stop's STOPPED with the release of the booking). Prints the time spent in the agent's batches
- * (`TaskDriver.step`: wall time of a synchronous call, GC inside it included) per task, per round,
- * and the process's CPU per task. A tool for comparing builds (run two checkouts in turns), not a target.
+ * (`TaskDriver.step`: wall time of a synchronous call, GC inside it included, and the process's CPU
+ * during those calls, which a busy machine's preemption does not inflate) per task, per round, and
+ * the process's CPU per task. A tool for comparing builds (run two checkouts in turns), not a target.
  */
 import { TaskDriver } from '../../src/local/agent/driver';
 import { fmt, table } from '../lib';
@@ -17,14 +18,18 @@ const rounds = Number(process.argv[3] ?? 4);
 const CALLS_PER_PAUSE = Number(process.env['AGENT_MICRO_CALLS_PER_PAUSE'] ?? 2);
 
 let stepMs = 0;
+let stepCpuUs = 0;
 let batches = 0;
 const proto = TaskDriver.prototype as unknown as { step(this: unknown, arns: string[]): void };
 const step = proto.step;
 proto.step = function (this: unknown, arns: string[]) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   try {
     step.call(this, arns);
   } finally {
+    const c = process.cpuUsage(c0);
+    stepCpuUs += c.user + c.system;
     stepMs += performance.now() - t0;
     batches++;
   }
@@ -55,6 +60,7 @@ const rows: Record<string, string>[] = [];
 for (let round = 0; round < rounds; round++) {
   const cpu0 = process.cpuUsage();
   const step0 = stepMs;
+  const stepCpu0 = stepCpuUs;
   const batches0 = batches;
   const arns: string[] = [];
   for (let i = 0; i < tasks / 10; i++) {
@@ -88,6 +94,7 @@ for (let round = 0; round < rounds; round++) {
     'agent us/task': fmt(((stepMs - step0) * 1000) / tasks, 1),
     '- starting': fmt((started * 1000) / tasks, 1),
     '- stopping': fmt(((stepMs - step0 - started) * 1000) / tasks, 1),
+    'agent CPU us/task': fmt((stepCpuUs - stepCpu0) / tasks, 1),
     batches: String(batches - batches0),
     'process CPU us/task': fmt((cpu.user + cpu.system) / tasks, 0),
   });

@@ -17,6 +17,7 @@ import type { LocalDeps } from '../deps';
 import { PUBLIC_IP_TAG } from '../common/addresses';
 import {
   ecsCollections,
+  type ContainerInstanceRecord,
   type EcsCollections,
   type TaskEni,
   type TaskRecord,
@@ -79,6 +80,12 @@ interface Effects {
   detach: TaskRecord[];
   services: Map<string, string>;
   clusters: Set<string>;
+  /**
+   * A batch's instances with the resources of its stopped tasks given back, by container instance
+   * ARN, written once each at the end of the batch (`writeReleases`), in its transaction: tasks
+   * stopping together often share an instance. Absent: each release is written at once.
+   */
+  released?: Map<string, ContainerInstanceRecord>;
   running: WireTask[];
   stopped: WireTask[];
 }
@@ -243,6 +250,7 @@ export class TaskDriver {
   private step(arns: string[]): void {
     const now = this.deps.clock.now();
     const fx = newEffects();
+    fx.released = new Map();
     // If the transaction itself fails, nothing happened: the queue retries the whole batch.
     this.deps.db.tx(() => {
       for (const arn of arns) {
@@ -252,6 +260,7 @@ export class TaskDriver {
           this.queue.retry(arn, err);
         }
       }
+      this.writeReleases(fx);
     });
     this.applyEffects(fx);
   }
@@ -475,18 +484,30 @@ export class TaskDriver {
     this.scheduleDeletion(updated, now);
   }
 
-  /** Returns the task's booked CPU, memory and ports to its instance (caller holds the transaction). */
+  /**
+   * Returns the task's booked CPU, memory and ports to its instance (caller holds the transaction):
+   * written at once, or kept for the end of the batch (`Effects.released`).
+   */
   private release(rec: TaskRecord, fx: Effects): void {
     const ciArn = rec.task.containerInstanceArn;
     fx.clusters.add(rec.task.clusterArn);
     if (!ciArn) return;
-    const instance = this.col.containerInstances.peek(ciArn);
+    const instance = fx.released?.get(ciArn) ?? this.col.containerInstances.peek(ciArn);
     if (!instance) return;
     const booking = { cpu: rec.reservedCpu, memory: rec.reservedMemory, ports: rec.ports };
-    this.col.containerInstances.putShared(ciArn, {
+    const released = {
       ...instance,
       containerInstance: releaseResources(instance.containerInstance, booking),
-    });
+    };
+    if (fx.released) fx.released.set(ciArn, released);
+    else this.col.containerInstances.putShared(ciArn, released);
+  }
+
+  /** Writes the instances a batch gave resources back to, once each (inside its transaction). */
+  private writeReleases(fx: Effects): void {
+    if (!fx.released) return;
+    for (const [ciArn, instance] of fx.released) this.col.containerInstances.putShared(ciArn, instance);
+    fx.released = undefined;
   }
 
   private bindingsOf(rec: TaskRecord, served: ServedPort[]): Map<string, NetworkBinding[]> {
