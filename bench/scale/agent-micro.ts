@@ -10,7 +10,7 @@
  */
 import { TaskDriver } from '../../src/local/agent/driver';
 import { fmt, table } from '../lib';
-import { inProcessPlane } from './in-process';
+import { inProcessPlane, microCluster } from './in-process';
 
 const tasks = Number(process.argv[2] ?? 1000);
 const rounds = Number(process.argv[3] ?? 4);
@@ -36,20 +36,7 @@ proto.step = function (this: unknown, arns: string[]) {
 };
 
 const { plane, call } = await inProcessPlane(200);
-await call('CreateCluster', { clusterName: 'm' });
-await call('RegisterTaskDefinition', {
-  family: 'm',
-  containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
-});
-for (let i = 0; i < 100; i++) {
-  await call('RegisterContainerInstance', {
-    cluster: 'm',
-    totalResources: [
-      { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-      { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-    ],
-  });
-}
+await microCluster(call, 100);
 const pause = () => new Promise((r) => setTimeout(r, 1));
 const running = () =>
   call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', { clusters: ['m'] }).then(

@@ -21,3 +21,33 @@ export async function inProcessPlane(taskStepMs: number, statePath: string | nul
   };
   return { plane, call };
 }
+
+type Call = Awaited<ReturnType<typeof inProcessPlane>>['call'];
+
+/**
+ * The in-process micros' cluster `m`: task definition `m` (one container, 10 CPU units, 32 MiB) and
+ * `instances` container instances of 2,048 CPU units and 8 GiB registered through the API; gives
+ * their ARNs.
+ */
+export async function microCluster(call: Call, instances: number): Promise<string[]> {
+  await call('CreateCluster', { clusterName: 'm' });
+  await call('RegisterTaskDefinition', {
+    family: 'm',
+    containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
+  });
+  const arns: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const out = await call<{ containerInstance: { containerInstanceArn: string } }>(
+      'RegisterContainerInstance',
+      {
+        cluster: 'm',
+        totalResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+          { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
+        ],
+      },
+    );
+    arns.push(out.containerInstance.containerInstanceArn);
+  }
+  return arns;
+}

@@ -3,30 +3,12 @@
  * describe and list handlers through the endpoint's dispatch (input checks and JSON output included)
  * with TASKS tasks RUNNING on 1,000 instances. A tool for profiling (add --cpu-prof), not a target.
  */
-import { inProcessPlane } from './in-process';
+import { inProcessPlane, microCluster } from './in-process';
 import { fmt, Latencies, table } from '../lib';
 
 const tasks = Number(process.argv[2] ?? 1000);
 const { plane, call } = await inProcessPlane(20);
-await call('CreateCluster', { clusterName: 'm' });
-await call('RegisterTaskDefinition', {
-  family: 'm',
-  containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
-});
-const instances: string[] = [];
-for (let i = 0; i < 1000; i++) {
-  const out = await call<{ containerInstance: { containerInstanceArn: string } }>(
-    'RegisterContainerInstance',
-    {
-      cluster: 'm',
-      totalResources: [
-        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-        { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-      ],
-    },
-  );
-  instances.push(out.containerInstance.containerInstanceArn);
-}
+const instances = await microCluster(call, 1000);
 const arns: string[] = [];
 const t0 = performance.now();
 for (let i = 0; i < tasks / 10; i++) {

@@ -3,7 +3,7 @@
  * 100 instances, TASKS tasks RUNNING, then each stopped by StopTask through the endpoint's dispatch;
  * prints the wall time per StopTask handled. A tool for profiling (add --cpu-prof), not a target.
  */
-import { inProcessPlane } from './in-process';
+import { inProcessPlane, microCluster } from './in-process';
 import { statSync } from 'node:fs';
 import { fmt, Latencies, table } from '../lib';
 
@@ -19,20 +19,7 @@ const rounds = Number(process.argv[3] ?? 3);
 const statePath = process.env.STOP_MICRO_STATE;
 const gapMs = Number(process.env.STOP_MICRO_GAP_MS ?? 0);
 const { plane, call } = await inProcessPlane(200, statePath);
-await call('CreateCluster', { clusterName: 'm' });
-await call('RegisterTaskDefinition', {
-  family: 'm',
-  containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
-});
-for (let i = 0; i < 100; i++) {
-  await call('RegisterContainerInstance', {
-    cluster: 'm',
-    totalResources: [
-      { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-      { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-    ],
-  });
-}
+await microCluster(call, 100);
 const lat = new Latencies();
 for (let round = 0; round < rounds; round++) {
   const arns: string[] = [];

@@ -8,6 +8,7 @@ import { taskKeys } from '../ecs/counts';
 import { ContainerRuntime } from '../runtime/runtime';
 import { Db } from '../store/db';
 import type { LocalConfig } from '../deps';
+import { TASK_STATUSES } from './lifecycle';
 import { TaskDriver, defaultDriverOptions, type DriverOptions } from './driver';
 import { instanceRecord, placeTask, resource, tcp, testDeps, waitFor } from './test-fixtures';
 
@@ -38,16 +39,7 @@ function setup(
 }
 
 /** Every status of a task's life, in order, as its history lists them once it is STOPPED. */
-const WHOLE_LIFE = [
-  'PROVISIONING',
-  'PENDING',
-  'ACTIVATING',
-  'RUNNING',
-  'DEACTIVATING',
-  'STOPPING',
-  'DEPROVISIONING',
-  'STOPPED',
-];
+const WHOLE_LIFE = TASK_STATUSES;
 
 const statusOf = (col: ReturnType<typeof ecsCollections>, arn: string) => col.tasks.get(arn)?.task.lastStatus;
 

@@ -18,6 +18,18 @@ export type TaskStatus =
   | 'DEPROVISIONING'
   | 'STOPPED';
 
+/** Every status of a task's life, in the order the agent walks them (a stopped task's history lists them so). */
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+];
+
 const NEXT_WHEN_RUNNING: Record<string, TaskStatus> = {
   PROVISIONING: 'PENDING',
   PENDING: 'ACTIVATING',

@@ -13,6 +13,7 @@ import type * as ecs from '@aws-sdk/client-ecs';
 import { AwsError } from '../protocol/errors';
 import { AGENT_VERSION_INFO } from '../agent/registration';
 import { withExitedContainer } from '../agent/container-events';
+import { TASK_STATUSES } from '../agent/lifecycle';
 import { activeCluster, errors, findInstance, findTask, type Scope } from './common';
 import type { ClusterRecord, TaskRecord, Wire } from './model';
 import { taskKeys } from './counts';
@@ -32,16 +33,7 @@ export function discoverPollEndpoint(s: Scope, input: Wire<ecs.DiscoverPollEndpo
 
 const ACK = { acknowledgment: 'ACK' };
 
-const TASK_ORDER = [
-  'PROVISIONING',
-  'PENDING',
-  'ACTIVATING',
-  'RUNNING',
-  'DEACTIVATING',
-  'STOPPING',
-  'DEPROVISIONING',
-  'STOPPED',
-];
+const TASK_ORDER: readonly string[] = TASK_STATUSES;
 const CONTAINER_ORDER = ['PENDING', 'RUNNING', 'STOPPED'];
 const rank = (order: string[], status: string | undefined) => order.indexOf(status ?? '');
 
