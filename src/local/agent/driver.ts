@@ -435,8 +435,9 @@ export class TaskDriver {
       if (due.length) updated.nextTransitionAt = Math.min(...due);
     }
     if (to === 'DEACTIVATING' || (to === 'STOPPED' && this.runtime.isServing(arn))) fx.close.push(arn);
-    if (to === 'STOPPED') this.release(updated, fx);
     this.col.tasks.putShared(arn, updated);
+    // After the task's write: a write that throws leaves no release in the batch (`Effects.released`).
+    if (to === 'STOPPED') this.release(updated, fx);
     if (updated.nextTransitionAt !== undefined) this.queue.addAt(arn, updated.nextTransitionAt);
     if (to === 'STOPPED') this.scheduleDeletion(updated, now);
     if (to === 'RUNNING') fx.running.push(updated.task);
@@ -476,8 +477,8 @@ export class TaskDriver {
   private stopNow(rec: TaskRecord, reason: KillReason, now: number, fx: Effects): void {
     const { unwritten: _shown, ...updated } = kill(asOf(rec, now), reason, now);
     if (holdsEni(updated)) fx.detach.push(updated);
-    this.release(updated, fx);
     this.col.tasks.putShared(updated.task.taskArn, updated);
+    this.release(updated, fx);
     (this.runtime.realContainers ? fx.kill : fx.close).push(updated.task.taskArn);
     fx.stopped.push(updated.task);
     if (rec.serviceArn) fx.services.set(rec.serviceArn, rec.task.clusterArn);

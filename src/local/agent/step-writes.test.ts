@@ -77,37 +77,43 @@ describe('a tagged task through its lifecycle', () => {
   });
 });
 
+/** Three tasks RUNNING on the one instance, each booking 16 CPU units and 64 MiB; the instance as described. */
+async function threeOnOneInstance() {
+  const t = await start();
+  await t.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'q',
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, cpu: 16, essential: true }],
+    }),
+  );
+  const instance = async () => {
+    const arns = (await t.ecs.send(new ListContainerInstancesCommand({ cluster: 'q' })))
+      .containerInstanceArns;
+    const ci = (
+      await t.ecs.send(new DescribeContainerInstancesCommand({ cluster: 'q', containerInstances: arns }))
+    ).containerInstances?.[0];
+    const value = (list: Resource[] | undefined, name: string) =>
+      list?.find((r) => r.name === name)?.integerValue;
+    return {
+      arn: ci?.containerInstanceArn ?? '',
+      remaining: [value(ci?.remainingResources, 'CPU'), value(ci?.remainingResources, 'MEMORY')],
+      registered: [value(ci?.registeredResources, 'CPU'), value(ci?.registeredResources, 'MEMORY')],
+    };
+  };
+  const run = await t.ecs.send(new RunTaskCommand({ cluster: 'q', taskDefinition: 'q', count: 3 }));
+  const arns = (run.tasks ?? []).map((task) => task.taskArn ?? '');
+  expect(arns).toHaveLength(3);
+  await t.settle(0);
+  await t.settle(STEP);
+  await t.settle(STEP);
+  const booked = await instance();
+  expect(booked.remaining).toEqual([(booked.registered[0] ?? 0) - 48, (booked.registered[1] ?? 0) - 192]);
+  return { t, arns, booked, instance };
+}
+
 describe('tasks of one instance stopping together', () => {
   it('give their resources back in one write of the instance, all of them', async () => {
-    const t = await start();
-    await t.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'q',
-        containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, cpu: 16, essential: true }],
-      }),
-    );
-    const instance = async () => {
-      const arns = (await t.ecs.send(new ListContainerInstancesCommand({ cluster: 'q' })))
-        .containerInstanceArns;
-      const ci = (
-        await t.ecs.send(new DescribeContainerInstancesCommand({ cluster: 'q', containerInstances: arns }))
-      ).containerInstances?.[0];
-      const value = (list: Resource[] | undefined, name: string) =>
-        list?.find((r) => r.name === name)?.integerValue;
-      return {
-        arn: ci?.containerInstanceArn ?? '',
-        remaining: [value(ci?.remainingResources, 'CPU'), value(ci?.remainingResources, 'MEMORY')],
-        registered: [value(ci?.registeredResources, 'CPU'), value(ci?.registeredResources, 'MEMORY')],
-      };
-    };
-    const run = await t.ecs.send(new RunTaskCommand({ cluster: 'q', taskDefinition: 'q', count: 3 }));
-    const arns = (run.tasks ?? []).map((task) => task.taskArn ?? '');
-    expect(arns).toHaveLength(3);
-    await t.settle(0);
-    await t.settle(STEP);
-    await t.settle(STEP);
-    const booked = await instance();
-    expect(booked.remaining).toEqual([(booked.registered[0] ?? 0) - 48, (booked.registered[1] ?? 0) - 192]);
+    const { t, arns, booked, instance } = await threeOnOneInstance();
     for (const arn of arns) await t.ecs.send(new StopTaskCommand({ cluster: 'q', task: arn }));
     await t.settle(0);
     // The quiet stops' STOPPED steps come due together: one batch, one write of the instance.
@@ -128,6 +134,34 @@ describe('tasks of one instance stopping together', () => {
         throw new Error('roll back');
       }),
     ).toThrow('roll back');
+    expect((await instance()).remaining).toEqual(booked.registered);
+  });
+
+  it('keep the booking of a task whose STOPPED write failed, and give it back when its step is retried', async () => {
+    const { t, arns, booked, instance } = await threeOnOneInstance();
+    for (const arn of arns) await t.ecs.send(new StopTaskCommand({ cluster: 'q', task: arn }));
+    await t.settle(0);
+    // The first task's STOPPED write fails once: that task's step is retried alone, and the batch's
+    // one write of the instance gives back only the other two bookings.
+    const putShared = t.col.tasks.putShared.bind(t.col.tasks);
+    let failed = false;
+    t.col.tasks.putShared = (id, doc) => {
+      if (!failed && id === arns[0] && doc.task.lastStatus === 'STOPPED') {
+        failed = true;
+        throw new Error('disk full');
+      }
+      putShared(id, doc);
+    };
+    await t.settle(3 * STEP);
+    expect(failed).toBe(true);
+    expect(t.col.tasks.peek(arns[0] ?? '')?.task.lastStatus).not.toBe('STOPPED');
+    expect((await instance()).remaining).toEqual([
+      (booked.registered[0] ?? 0) - 16,
+      (booked.registered[1] ?? 0) - 64,
+    ]);
+    for (let i = 0; i < 10 && t.col.tasks.peek(arns[0] ?? '')?.task.lastStatus !== 'STOPPED'; i++)
+      await t.settle(STEP);
+    expect(t.col.tasks.peek(arns[0] ?? '')?.task.lastStatus).toBe('STOPPED');
     expect((await instance()).remaining).toEqual(booked.registered);
   });
 });
