@@ -5,6 +5,7 @@
  * (its containers never started). The driver (driver.ts) decides when; these decide what.
  */
 import { epochSeconds } from '../common/clock';
+import { copyMembers } from '../common/copy-members';
 import { PENDING_STATUSES, type TaskRecord, type Wire } from '../ecs/model';
 import type * as ecs from '@aws-sdk/client-ecs';
 
@@ -220,15 +221,9 @@ function withoutTags(task: TaskRecord['task']): TaskRecord['task'] {
   for (const key in task) last = key;
   // The last member: deleting it leaves the copy as if it had never had it.
   if (last === 'tags') return withTagsDeleted(task);
-  // Anywhere else a delete would leave the copy slow to read and to serialise: copied member by member.
-  const fields = task as unknown as Record<string, unknown>;
-  const laid: Record<string, unknown> = {};
-  for (const key in fields) {
-    // Not a plain assignment (never a member of a task made here): the slow copy, still correct.
-    if (key === '__proto__') return withTagsDeleted(task);
-    if (key !== 'tags') laid[key] = fields[key];
-  }
-  return laid as unknown as TaskRecord['task'];
+  // Anywhere else a delete would leave the copy slow to read and to serialise: copied member by
+  // member (with a `__proto__` member, never one of a task made here, the slow copy, still correct).
+  return copyMembers(task, 'tags') ?? withTagsDeleted(task);
 }
 
 function withTagsDeleted(task: TaskRecord['task']): TaskRecord['task'] {

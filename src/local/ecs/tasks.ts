@@ -29,6 +29,7 @@ import { storedTaskJson, untaggedTaskJson } from './task-json';
 import type { Collection } from '../store/collection';
 import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
+import { copyMembers } from '../common/copy-members';
 import { taskKeys, type ListFilter } from './counts';
 import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
 import type {
@@ -366,13 +367,8 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
  * members come out in the same order as the spread's.
  */
 function withMembers(rec: TaskRecord, members: Partial<TaskRecord>): TaskRecord {
-  const copy: Record<string, unknown> = {};
-  const fields = rec as unknown as Record<string, unknown>;
-  for (const key in fields) {
-    if (key === '__proto__') return { ...rec, ...members }; // not a plain assignment
-    copy[key] = fields[key];
-  }
-  return Object.assign(copy, members) as unknown as TaskRecord;
+  const copy = copyMembers(rec);
+  return copy === undefined ? { ...rec, ...members } : Object.assign(copy, members);
 }
 
 /** The members StopTask adds to a task, in the order it adds them (`stopped` above). */
