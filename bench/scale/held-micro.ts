@@ -8,11 +8,13 @@
  * placement writes them, so the newest 20,000 are in the collection's cache, as on a real server).
  * Times are to the response's last byte (the client does not parse); CPU ms/call is the process's
  * CPU time (server and client, both in this process) per call, steadier than wall time on a shared
- * machine. A tool for profiling
- * (`node --cpu-prof bin/run-ts.mjs bench/index.ts --only scale-micro`), not a target.
+ * machine. A tool for profiling, not a target: `--profile FILE` writes a CPU profile of the timed
+ * rounds at the last level alone (not the fill); `HELD_MICRO_KEEP=1` leaves the state file in place
+ * (its path is printed) for experiments on the table itself.
  */
 import { request, Agent } from 'node:http';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalControlPlane } from '../../src/local/index';
@@ -25,6 +27,9 @@ const TEMPLATE = 500;
 export async function benchScaleMicro(argv: string[]): Promise<void> {
   const at = argv.indexOf('--levels');
   const levels = (at >= 0 ? (argv[at + 1] ?? '') : '1000,10000,100000').split(',').map(Number);
+  const profileAt = argv.indexOf('--profile');
+  const profileTo = profileAt >= 0 ? argv[profileAt + 1] : undefined;
+  const session = new Session();
   const dir = mkdtempSync(join(tmpdir(), 'held-micro-'));
   // The minute metrics (agent/metrics.ts) read every RUNNING task once a minute: put off to an hour
   // here, so that what is timed is the requests alone (`--with-metrics` keeps the minute).
@@ -197,6 +202,12 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
     const cpuMs = new Map<string, { ms: number; n: number }>();
     const some = () => Array.from({ length: 100 }, () => arns[Math.floor(Math.random() * arns.length)]);
     const instance = () => instances[Math.floor(Math.random() * INSTANCES)];
+    const profiling = profileTo !== undefined && level === levels[levels.length - 1];
+    if (profiling) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     // Rounds taking turns, so that a disturbance (background work, GC of the writes) is shared out.
     for (let round = 0; round < 3; round++) {
       await time('DescribeTasks(100)', () => raw('DescribeTasks', { cluster: 'm', tasks: some() }), 100);
@@ -211,6 +222,12 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
         100,
       );
       await time('ListTasks', () => raw('ListTasks', { cluster: 'm' }), 100);
+    }
+    if (profiling) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`profile of the timed rounds at ${level} tasks: ${profileTo}`);
     }
     const rss = process.memoryUsage().rss / 2 ** 20;
     console.log(
@@ -232,5 +249,6 @@ export async function benchScaleMicro(argv: string[]): Promise<void> {
   console.log(table(rows));
   agent.destroy();
   await plane.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.HELD_MICRO_KEEP) console.log(`state kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

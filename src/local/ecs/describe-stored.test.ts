@@ -1,6 +1,6 @@
 /**
  * DescribeTasks answers a task that is not in the tasks collection's cache from its stored bytes
- * (tasks.ts `storedTask`, task-json.ts `storedTaskJson`): the HTTP body must be byte for byte
+ * (tasks.ts `storedTask`, task-json.ts `storedTaskCut`, `taskJsonOf`): the HTTP body must be byte for byte
  * `JSON.stringify` of the answer built from the parsed records, with and without TAGS, after a
  * restart from the state file, after a rolled-back transaction, and through an in-process call.
  */

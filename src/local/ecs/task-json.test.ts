@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
-import { storedTaskJson, taskRecordJson, untaggedTaskJson } from './task-json';
+import { storedTaskCut, taskJsonOf, taskRecordJson, untaggedTaskJson } from './task-json';
 
 const record = (task: Record<string, unknown>): TaskRecord =>
   ({
@@ -83,7 +83,7 @@ describe('taskRecordJson layout (task first, its tags last)', () => {
   });
 });
 
-describe('storedTaskJson', () => {
+describe('storedTaskCut and taskJsonOf', () => {
   /** What DescribeTasks answered before: the stored record parsed, its task written again. */
   const expected = (stored: string, withTags: boolean): string => {
     const task = (JSON.parse(stored) as TaskRecord).task;
@@ -92,8 +92,10 @@ describe('storedTaskJson', () => {
     return JSON.stringify(rest);
   };
   const cut = (stored: string, withTags: boolean): string | undefined => {
-    const out = storedTaskJson(Buffer.from(stored), withTags);
-    if (out === undefined) return undefined;
+    const bytes = Buffer.from(stored);
+    const at = storedTaskCut(bytes);
+    if (at === undefined) return undefined;
+    const out = taskJsonOf(bytes, at, withTags);
     return (Buffer.isBuffer(out) ? out : Buffer.concat(out)).toString('utf8');
   };
 

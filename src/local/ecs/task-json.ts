@@ -200,14 +200,34 @@ const TAGS_MEMBER = Buffer.from('"tags":');
 const CLOSE = Buffer.from('}');
 
 /**
+ * Where the task is in a stored record's bytes (`storedTaskCut`): it ends before `end` (the record's
+ * other members follow it), and its `tags` member starts at `tagsAt` (the comma before it; -1
+ * without one).
+ */
+export interface StoredTaskCut {
+  end: number;
+  tagsAt: number;
+}
+
+/**
  * The task's JSON as `JSON.stringify` writes the task of the parsed record (`withTags`), or that of
  * the task without its tags, cut out of a stored record's bytes (what `taskRecordJson` wrote: the
- * task first, its tags last) without parsing them: DescribeTasks answers a record that is not in the
- * collection's cache with these. The stored text is `JSON.stringify` output, which parsing and
- * writing again gives back unchanged, so the cut is byte for byte the JSON of the parsed task.
- * Undefined when the bytes are not laid out so (a record written before this layout): parse them.
+ * task first, its tags last) where `storedTaskCut` found it, without parsing them: DescribeTasks
+ * answers a record that is not in the collection's cache with these. The stored text is
+ * `JSON.stringify` output, which parsing and writing again gives back unchanged, so the cut is byte
+ * for byte the JSON of the parsed task.
  */
-export function storedTaskJson(stored: Buffer, withTags: boolean): Buffer | Buffer[] | undefined {
+export function taskJsonOf(stored: Buffer, cut: StoredTaskCut, withTags: boolean): Buffer | Buffer[] {
+  const start = RECORD_START.length - 1; // the task's {
+  if (withTags || cut.tagsAt < 0) return stored.subarray(start, cut.end);
+  return [stored.subarray(start, cut.tagsAt), CLOSE];
+}
+
+/**
+ * Where the task is in a stored record's bytes (see `taskJsonOf`); undefined when they are not laid
+ * out so (a record written before this layout): parse them.
+ */
+export function storedTaskCut(stored: Buffer): StoredTaskCut | undefined {
   if (stored.length <= RECORD_START.length) return undefined;
   if (stored.compare(RECORD_START, 0, RECORD_START.length, 0, RECORD_START.length) !== 0) return undefined;
   const start = RECORD_START.length - 1; // the task's {
@@ -224,8 +244,7 @@ export function storedTaskJson(stored: Buffer, withTags: boolean): Buffer | Buff
       depth++;
     } else if (c === CLOSE_OBJECT || c === CLOSE_LIST) {
       if (--depth > 0) continue;
-      if (withTags) return stored.subarray(start, i + 1);
-      return tagsAt < 0 ? stored.subarray(start, i + 1) : [stored.subarray(start, tagsAt), CLOSE];
+      return { end: i + 1, tagsAt };
     } else if (c === COMMA && depth === 1) {
       // A member after the tags: they are not last, not this layout.
       if (tagsAt >= 0) return undefined;

@@ -25,7 +25,7 @@ import {
   type Scope,
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
-import { storedTaskJson, untaggedTaskJson } from './task-json';
+import { storedTaskCut, taskJsonOf, untaggedTaskJson } from './task-json';
 import type { Collection } from '../store/collection';
 import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
@@ -447,24 +447,21 @@ function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
 
 /**
  * The task of a record read as stored bytes (Collection.peekOrBytes: not in the cache): its JSON is
- * cut out of them (task-json.ts `storedTaskJson`), neither parsed nor written again, and the answer
+ * cut out of them (task-json.ts `storedTaskCut`, `taskJsonOf`), neither parsed nor written again, and the answer
  * stands in for the task with those bytes (json-body.ts `JsonBytes`: the HTTP body copies them, an
  * in-process caller gets them parsed).
  */
 function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
-  // A record with unwritten steps: those due by now are shown (lifecycle.ts asOf).
-  if (bytes.includes(UNWRITTEN_MEMBER))
+  const cut = storedTaskCut(bytes);
+  // A record with unwritten steps: those due by now are shown (lifecycle.ts asOf). `unwritten` is a
+  // member of the record, not of its task: looked for in the members after the task alone.
+  if (cut === undefined || bytes.indexOf(UNWRITTEN_MEMBER, cut.end) >= 0)
     return wireTask(asOf(JSON.parse(bytes.toString('utf8')) as TaskRecord, s.deps.clock.now()), withTags);
-  const json = storedTaskJson(bytes, withTags);
-  if (json === undefined) {
-    const rec = JSON.parse(bytes.toString('utf8')) as TaskRecord;
-    return wireTask(rec, withTags);
-  }
-  return new JsonBytes(json) as unknown as WireTask;
+  return new JsonBytes(taskJsonOf(bytes, cut, withTags)) as unknown as WireTask;
 }
 
 /** How a stored record with unwritten steps (`TaskRecord.unwritten`) is recognised in its text. */
-const UNWRITTEN_MEMBER = '"unwritten":';
+const UNWRITTEN_MEMBER = Buffer.from('"unwritten":');
 
 /** The last answer made for a cached record with unwritten steps, and how many of them it applied. */
 const shown = new WeakMap<TaskRecord, { due: number; record: TaskRecord }>();

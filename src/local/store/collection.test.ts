@@ -172,6 +172,150 @@ describe('Collection peekOrBytes', () => {
   });
 });
 
+describe('Collection peekOrBytes by rowid (issue 14)', () => {
+  /** The bytes `peekOrBytes` gives, parsed; cached documents as they are. */
+  const read = (col: ReturnType<typeof setup>['col'], ids: string[]) =>
+    col.peekOrBytes(ids).map((d) => (Buffer.isBuffer(d) ? (JSON.parse(d.toString()) as Doc) : d)?.n);
+
+  it('reads the rows whose rowids it knows by rowid, not through the id index', () => {
+    const { db, col } = setup(0);
+    const texts: string[] = [];
+    const prepare = db.sql.prepare.bind(db.sql);
+    db.sql.prepare = ((text: string) => {
+      texts.push(text);
+      return prepare(text);
+    }) as typeof db.sql.prepare;
+    col.put('a', { group: 'g', n: 1, list: [] });
+    expect(read(col, ['a'])).toEqual([1]); // the hints are loaded by the first call
+    col.insert('b', { group: 'g', n: 2, list: [] });
+    texts.length = 0;
+    expect(read(col, ['b', 'a'])).toEqual([2, 1]);
+    const reads = texts.filter((t) => t.includes('CAST(doc AS BLOB)'));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/WHERE rowid IN \(\?,\?\)/);
+  });
+
+  it('takes a row for the id it holds: hints that name another row, or none, are read by id', () => {
+    const { db, col } = setup(0);
+    for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) col.insert(id, { group: 'g', n: i, list: [] });
+    expect(read(col, ['a', 'b', 'c', 'd'])).toEqual([0, 1, 2, 3]);
+    // Rowids changed behind the collection's back (as a VACUUM may renumber them): a and b swap,
+    // c moves, d's rowid goes to a new row.
+    db.sql.exec(`UPDATE c_docs SET rowid = 100 WHERE id = 'a'; UPDATE c_docs SET rowid = 1 WHERE id = 'b';
+      UPDATE c_docs SET rowid = 2 WHERE id = 'a'; UPDATE c_docs SET rowid = 50 WHERE id = 'c';
+      UPDATE c_docs SET rowid = 60 WHERE id = 'd';
+      INSERT INTO c_docs (rowid, id, doc) VALUES (4, 'e', '{"group":"g","n":4,"list":[]}')`);
+    expect(read(col, ['a', 'b', 'c', 'd', 'e', 'nope', 'c'])).toEqual([0, 1, 2, 3, 4, undefined, 2]);
+    // Learned again: the same answer.
+    expect(read(col, ['e', 'd', 'c', 'b', 'a'])).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('forgets the rowids of a rolled-back transaction; a deleted row rowid taken by another', () => {
+    const { db, col } = setup(0);
+    col.insert('a', { group: 'g', n: 1, list: [] });
+    expect(read(col, ['a'])).toEqual([1]);
+    expect(() =>
+      db.tx(() => {
+        col.insert('x', { group: 'g', n: 9, list: [] });
+        col.put('y', { group: 'g', n: 8, list: [] });
+        expect(read(col, ['x', 'y', 'a'])).toEqual([9, 8, 1]);
+        throw new Error('rollback');
+      }),
+    ).toThrow('rollback');
+    col.insert('z', { group: 'g', n: 3, list: [] }); // the rowid x had
+    expect(read(col, ['x', 'y', 'z', 'a'])).toEqual([undefined, undefined, 3, 1]);
+    col.delete('z');
+    col.insert('w', { group: 'g', n: 4, list: [] }); // the rowid z had
+    expect(read(col, ['z', 'w'])).toEqual([undefined, 4]);
+  });
+
+  it('reads what the table holds after a restart, with more rows than one load of rowids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowids-'));
+    try {
+      const file = join(dir, 'state.db');
+      const ids = Array.from({ length: 9000 }, (_, i) => `id${i}`);
+      let db = new Db(file);
+      let col = db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }], { cacheSize: 0 });
+      db.tx(() => ids.forEach((id, i) => col.insert(id, { group: 'g', n: i, list: [] })));
+      expect(read(col, ['id1', 'id8999'])).toEqual([1, 8999]);
+      col.delete('id5');
+      db.close();
+      db = new Db(file);
+      col = db.collection<Doc>('docs', [{ name: 'group', key: (d) => d.group }], { cacheSize: 0 });
+      col.insert('new', { group: 'g', n: -1, list: [] });
+      for (let round = 0; round < 4; round++) {
+        expect(read(col, ['id0', 'id5', 'id4500', 'id8999', 'new'])).toEqual([0, undefined, 4500, 8999, -1]);
+      }
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives what a plain read by id gives, whatever the writes, rollbacks and rowid changes before', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), id: fc.constantFrom(...ids), n: fc.integer() }),
+      fc.record({ kind: fc.constant('insert' as const), id: fc.constantFrom(...ids), n: fc.integer() }),
+      fc.record({ kind: fc.constant('delete' as const), id: fc.constantFrom(...ids) }),
+      fc.record({
+        kind: fc.constant('renumber' as const),
+        id: fc.constantFrom(...ids),
+        to: fc.integer({ min: 1, max: 12 }),
+      }),
+      fc.record({
+        kind: fc.constant('read' as const),
+        ids: fc.array(fc.constantFrom(...ids, 'nope'), { maxLength: 6 }),
+      }),
+    );
+    type Op = typeof op extends fc.Arbitrary<infer O> ? O : never;
+    const step = (db: Db, col: ReturnType<typeof setup>['col'], o: Op): void => {
+      if (o.kind === 'put') col.put(o.id, { group: 'g', n: o.n, list: [] });
+      else if (o.kind === 'insert' && !col.has(o.id)) col.insert(o.id, { group: 'g', n: o.n, list: [] });
+      else if (o.kind === 'delete') col.delete(o.id);
+      else if (
+        o.kind === 'renumber' &&
+        db.sql.prepare('SELECT 1 FROM c_docs WHERE rowid = ?').get(o.to) === undefined
+      )
+        db.sql.prepare('UPDATE c_docs SET rowid = ? WHERE id = ?').run(o.to, o.id);
+      else if (o.kind === 'read') {
+        const plain = o.ids.map((id) => col.get(id)?.n);
+        expect(read(col, o.ids)).toEqual(plain);
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            op,
+            fc.record({ kind: fc.constant('rollback' as const), ops: fc.array(op, { maxLength: 5 }) }),
+          ),
+          {
+            maxLength: 40,
+          },
+        ),
+        (ops) => {
+          const { db, col } = setup(2);
+          for (const o of ops) {
+            if (o.kind !== 'rollback') step(db, col, o);
+            else {
+              expect(() =>
+                db.tx(() => {
+                  for (const inner of o.ops) step(db, col, inner);
+                  throw new Error('rollback');
+                }),
+              ).toThrow('rollback');
+            }
+          }
+          expect(read(col, [...ids, 'nope'])).toEqual([...ids, 'nope'].map((id) => col.get(id)?.n));
+          db.close();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('Collection derived keys (lookups and counters)', () => {
   const derived = (version: number) => ({
     version,

@@ -86,6 +86,9 @@ const COLUMNS = ['k1', 'k2', 'k3'] as const;
 /** Ids per `IN (...)` statement of `peekOrBytes` (one prepared statement per chunk length, so bounded). */
 const IN_CHUNK = 100;
 
+/** Rowids `peekOrBytes` loads per call until it knows the whole table's (see `rowids`). */
+const ROWID_LOAD_CHUNK = 4096;
+
 export class Collection<T> {
   private readonly table: string;
   private readonly columnOf = new Map<string, string>();
@@ -428,10 +431,12 @@ export class Collection<T> {
     return row.n;
   }
 
-  private stmt(key: string, text: () => string): Database.Statement {
+  /** A statement prepared on first use; `raw`: its rows as arrays (no object per row). */
+  private stmt(key: string, text: () => string, raw = false): Database.Statement {
     let s = this.statements.get(key);
     if (!s) {
       s = this.sql.prepare(text());
+      if (raw) s.raw(true);
       this.statements.set(key, s);
     }
     return s;
@@ -465,35 +470,108 @@ export class Collection<T> {
    * For each id in order: the cached document (shared and frozen, as `peek` gives it), else the
    * stored text's UTF-8 bytes, neither parsed nor remembered (so a caller reading many documents once
    * does not evict the cache's working set), else undefined when there is no such document. The rows
-   * not cached are read in one statement per `IN_CHUNK` ids. (A document with a side row, see
-   * `part`, is given parsed and frozen, not as bytes.)
+   * not cached are read in one statement per `IN_CHUNK` ids: by rowid for the ids whose rowid is
+   * known (`rowids`: one B-tree descent a row, not two), by id for the others. (A document with a
+   * side row, see `part`, is given parsed and frozen, not as bytes.)
    */
   peekOrBytes(ids: readonly string[]): (T | Buffer | undefined)[] {
     const out: (T | Buffer | undefined)[] = new Array<T | Buffer | undefined>(ids.length);
-    const missing: string[] = [];
-    ids.forEach((id, i) => {
+    const rowids = this.rowidHints();
+    const byRowid: number[] = [];
+    const byId: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
       const hit = this.cache.get(id);
-      out[i] = hit?.doc;
-      if (hit === undefined) missing.push(id);
-    });
-    if (missing.length === 0) return out;
-    const bytes = new Map<string, Buffer | T>();
-    const unique = [...new Set(missing)];
-    for (let at = 0; at < unique.length; at += IN_CHUNK) {
-      const chunk = unique.slice(at, at + IN_CHUNK);
-      const rows = this.stmt(
-        `bytes:${chunk.length}`,
-        () =>
-          `SELECT id, CAST(doc AS BLOB) AS doc, ${this.partColumn} FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`,
-      ).all(...chunk) as { id: string; doc: Buffer; part: string | null }[];
-      for (const r of rows) {
-        bytes.set(r.id, r.part === null ? r.doc : deepFreeze(this.fromRow(r.doc.toString(), r.part)));
+      if (hit !== undefined) {
+        out[i] = hit.doc;
+        continue;
+      }
+      const rowid = rowids.get(id);
+      if (rowid === undefined) byId.push(id);
+      else byRowid.push(rowid);
+    }
+    if (byRowid.length === 0 && byId.length === 0) return out;
+    const found = new Map<string, Buffer | T>();
+    if (byRowid.length > 0) {
+      this.readRows('rowid', [...new Set(byRowid)], found);
+      // A hint that named another row, or none (a rolled-back insert, a deleted row): read by id.
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as string;
+        if (out[i] === undefined && !found.has(id) && rowids.has(id)) {
+          rowids.delete(id);
+          byId.push(id);
+        }
       }
     }
-    ids.forEach((id, i) => {
-      if (out[i] === undefined) out[i] = bytes.get(id);
-    });
+    if (byId.length > 0) this.readRows('id', [...new Set(byId)], found);
+    for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = found.get(ids[i] as string);
     return out;
+  }
+
+  /**
+   * `peekOrBytes`' reads: the rows whose `column` (rowid or id) is one of `keys`, into `found` by
+   * id. Every row read gives its id: a row is taken for the id it holds, whatever hint led to it.
+   */
+  private readRows(
+    column: 'rowid' | 'id',
+    keys: readonly (string | number)[],
+    found: Map<string, Buffer | T>,
+  ): void {
+    // Rows read outside a transaction are committed: their rowids are kept as hints.
+    const learn = this.sql.inTransaction ? undefined : this.rowids;
+    for (let at = 0; at < keys.length; at += IN_CHUNK) {
+      const chunk = keys.length <= IN_CHUNK ? keys : keys.slice(at, at + IN_CHUNK);
+      const rows = this.stmt(
+        `bytes:${column}:${chunk.length}`,
+        () =>
+          `SELECT rowid, id, CAST(doc AS BLOB), ${this.partColumn} FROM ${this.table} WHERE ${column} IN (${chunk.map(() => '?').join(',')})`,
+        true,
+      ).all(...chunk) as [number, string, Buffer, string | null][];
+      for (const [rowid, id, doc, part] of rows) {
+        found.set(id, part === null ? doc : deepFreeze(this.fromRow(doc.toString(), part)));
+        learn?.set(id, rowid);
+      }
+    }
+  }
+
+  /**
+   * id -> rowid of this collection's rows, for `peekOrBytes` (undefined until its first call: a
+   * collection never read so keeps none). A hint, never trusted: a read by rowid takes each row for
+   * the id it holds, and an id whose hint found nothing is read by id again. Kept by the writes that
+   * know a row's rowid (an insert; an upsert keeps it, a delete drops it), learned from reads by id,
+   * and loaded from the table `ROWID_LOAD_CHUNK` rows per `peekOrBytes` call (so no call stalls on a
+   * whole table). A rolled-back transaction drops the hints its inserts gave (`dropCache`).
+   */
+  private rowids: Map<string, number> | undefined;
+  /** The last rowid loaded from the table (rows are loaded in rowid order); null once all are. */
+  private rowidsLoadedTo: number | null = 0;
+  /** Ids whose hints the current transaction's inserts gave (dropped with it on a rollback). */
+  private readonly rowidsInTx: string[] = [];
+
+  private rowidHints(): Map<string, number> {
+    const rowids = (this.rowids ??= new Map());
+    if (this.sql.inTransaction) return rowids;
+    this.rowidsInTx.length = 0; // outside a transaction: the inserts they came from are committed
+    const from = this.rowidsLoadedTo;
+    if (from !== null) {
+      const rows = this.stmt(
+        'rowids',
+        () => `SELECT rowid, id FROM ${this.table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+        true,
+      ).all(from, ROWID_LOAD_CHUNK) as [number, string][];
+      for (const [rowid, id] of rows) rowids.set(id, rowid);
+      const last = rows[rows.length - 1];
+      this.rowidsLoadedTo = rows.length < ROWID_LOAD_CHUNK || last === undefined ? null : last[0];
+    }
+    return rowids;
+  }
+
+  /** Keeps the rowid an insert gave `id` (see `rowids`). */
+  private inserted(id: string, rowid: number | bigint): void {
+    const rowids = this.rowids;
+    if (rowids === undefined) return;
+    rowids.set(id, Number(rowid));
+    if (this.sql.inTransaction) this.rowidsInTx.push(id);
   }
 
   private remember(id: string, doc: T, keys: DerivedKeys | undefined, text?: string): void {
@@ -551,6 +629,8 @@ export class Collection<T> {
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
+    for (const id of this.rowidsInTx) this.rowids?.delete(id);
+    this.rowidsInTx.length = 0;
     this.countDeltas.clear();
     this.writes++;
     this.membership++;
@@ -604,7 +684,8 @@ export class Collection<T> {
       this.cache.delete(id);
       this.membership++;
       const text = this.serialize(doc);
-      this.hot.insert.run(id, k1, k2, k3, text);
+      const { lastInsertRowid } = this.hot.insert.run(id, k1, k2, k3, text);
+      this.inserted(id, lastInsertRowid);
       this.lastText = text;
       return this.moveDerived(id, undefined, doc);
     }
@@ -646,7 +727,9 @@ export class Collection<T> {
       this.hot.update.run(text, id);
     } else {
       this.membership++;
-      this.hot.put.run(id, k1, k2, k3, text);
+      const { lastInsertRowid } = this.hot.put.run(id, k1, k2, k3, text);
+      // A new row (an upsert of a stored one keeps its rowid).
+      if (before === undefined) this.inserted(id, lastInsertRowid);
     }
     // The whole document is in its row now, the part's value included.
     if (part) this.hot.partDelete.run(id);
@@ -680,6 +763,7 @@ export class Collection<T> {
     this.membership++;
     const remove = () => {
       this.cache.delete(id);
+      this.rowids?.delete(id);
       if (this.part) this.hot.partDelete.run(id);
       return this.stmt('delete', () => `DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
     };
