@@ -87,7 +87,7 @@ const COLUMNS = ['k1', 'k2', 'k3'] as const;
 const IN_CHUNK = 100;
 
 /** Rowids `peekOrBytes` loads per call until it knows the whole table's (see `rowids`). */
-const ROWID_LOAD_CHUNK = 4096;
+const ROWID_LOAD_CHUNK = 2048;
 
 export class Collection<T> {
   private readonly table: string;
@@ -493,7 +493,7 @@ export class Collection<T> {
     if (byRowid.length === 0 && byId.length === 0) return out;
     const found = new Map<string, Buffer | T>();
     if (byRowid.length > 0) {
-      this.readRows('rowid', [...new Set(byRowid)], found);
+      this.readRows('rowid', byRowid, found);
       // A hint that named another row, or none (a rolled-back insert, a deleted row): read by id.
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i] as string;
@@ -503,14 +503,15 @@ export class Collection<T> {
         }
       }
     }
-    if (byId.length > 0) this.readRows('id', [...new Set(byId)], found);
+    if (byId.length > 0) this.readRows('id', byId, found);
     for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = found.get(ids[i] as string);
     return out;
   }
 
   /**
-   * `peekOrBytes`' reads: the rows whose `column` (rowid or id) is one of `keys`, into `found` by
-   * id. Every row read gives its id: a row is taken for the id it holds, whatever hint led to it.
+   * `peekOrBytes`' reads: the rows whose `column` (rowid or id) is one of `keys` (a key given twice
+   * is one row: SQLite's IN), into `found` by id. Every row read gives its id: a row is taken for the
+   * id it holds, whatever hint led to it.
    */
   private readRows(
     column: 'rowid' | 'id',
@@ -527,9 +528,13 @@ export class Collection<T> {
           `SELECT rowid, id, CAST(doc AS BLOB), ${this.partColumn} FROM ${this.table} WHERE ${column} IN (${chunk.map(() => '?').join(',')})`,
         true,
       ).all(...chunk) as [number, string, Buffer, string | null][];
-      for (const [rowid, id, doc, part] of rows) {
-        found.set(id, part === null ? doc : deepFreeze(this.fromRow(doc.toString(), part)));
-        learn?.set(id, rowid);
+      // Indexed, not destructured: no iterator per row.
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as [number, string, Buffer, string | null];
+        const id = row[1];
+        const part = row[3];
+        found.set(id, part === null ? row[2] : deepFreeze(this.fromRow(row[2].toString(), part)));
+        learn?.set(id, row[0]);
       }
     }
   }
@@ -559,7 +564,10 @@ export class Collection<T> {
         () => `SELECT rowid, id FROM ${this.table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
         true,
       ).all(from, ROWID_LOAD_CHUNK) as [number, string][];
-      for (const [rowid, id] of rows) rowids.set(id, rowid);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as [number, string];
+        rowids.set(row[1], row[0]);
+      }
       const last = rows[rows.length - 1];
       this.rowidsLoadedTo = rows.length < ROWID_LOAD_CHUNK || last === undefined ? null : last[0];
     }
