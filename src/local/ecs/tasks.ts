@@ -447,9 +447,9 @@ function quietStopFrom(s: Scope, stopped: TaskRecord): TaskRecord | undefined {
 
 /**
  * The task of a record read as stored bytes (Collection.peekOrBytes: not in the cache): its JSON is
- * cut out of them (task-json.ts `storedTaskCut`, `taskJsonOf`), neither parsed nor written again, and the answer
- * stands in for the task with those bytes (json-body.ts `JsonBytes`: the HTTP body copies them, an
- * in-process caller gets them parsed).
+ * cut out of them (task-json.ts `storedTaskCut`, `taskJsonOf`), neither parsed nor written again,
+ * and the answer stands in for the task with those bytes (json-body.ts `JsonBytes`: the HTTP body
+ * copies them, an in-process caller gets them parsed).
  */
 function storedTask(s: Scope, bytes: Buffer, withTags: boolean): WireTask {
   const cut = storedTaskCut(bytes);
