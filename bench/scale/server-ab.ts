@@ -5,6 +5,7 @@
 // median of the per-round differences (B - A).
 //
 //   node bin/run-ts.mjs bench/scale/server-ab.ts [--rounds N] [--warm N] [--task-step-ms MS] ROOT_A ROOT_B
+//   ROOT may end in @NODE_OPTIONS (e.g. `.@--max-semi-space-size=64`): that server runs with them.
 import { join, resolve } from 'node:path';
 import { processCpuMs } from '../lib';
 import { ours, sdkWorkloadOnce, startOurs } from './client';
@@ -31,10 +32,12 @@ if (args.length !== 2) {
 }
 const size = { instances: 100, tasks: 1000 };
 const servers = [];
-for (const root of args) {
+for (const arg of args) {
+  const at = arg.indexOf('@');
+  const root = at < 0 ? arg : arg.slice(0, at);
   ours.bin = join(resolve(root), 'bin/ecs-console.mjs');
-  const s = await startOurs({ taskStepMs });
-  servers.push({ root, s, pid: s.child.pid ?? 0, us: [] as number[], rps: [] as number[] });
+  const s = await startOurs({ taskStepMs, ...(at < 0 ? {} : { nodeOptions: arg.slice(at + 1) }) });
+  servers.push({ root: arg, s, pid: s.child.pid ?? 0, us: [] as number[], rps: [] as number[] });
 }
 try {
   for (const v of servers) {

@@ -61,9 +61,11 @@ export function instanceRecordJson(r: ContainerInstanceRecord): string {
     ci !== null && typeof ci === 'object' && Object.isFrozen(r) && Object.isFrozen(ci)
       ? ci.attributes
       : undefined;
-  const last = handle !== null && typeof handle === 'object' ? lastWritten.get(handle) : undefined;
+  // Not frozen (a registration's `put`): nothing is kept for it, so nothing to cut or to reuse.
+  if (handle === null || typeof handle !== 'object') return JSON.stringify(r);
+  const last = lastWritten.get(handle);
   if (last && ci?.remainingResources !== undefined && sameButRemaining(last.record, r)) {
-    lastWritten.set(handle as object, { ...last, record: r });
+    lastWritten.set(handle, { ...last, record: r });
     return `${last.prefix}${JSON.stringify(ci?.remainingResources)}${last.suffix}`;
   }
   let cut: [number, number] | undefined;
@@ -76,9 +78,7 @@ export function instanceRecordJson(r: ContainerInstanceRecord): string {
       return member;
     });
   });
-  if (handle !== null && typeof handle === 'object' && cut) {
-    lastWritten.set(handle, { record: r, prefix: text.slice(0, cut[0]), suffix: text.slice(cut[1]) });
-  }
+  if (cut) lastWritten.set(handle, { record: r, prefix: text.slice(0, cut[0]), suffix: text.slice(cut[1]) });
   return text;
 }
 

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from './model';
-import { storedTaskCut, taskJsonOf, taskRecordJson, untaggedTaskJson } from './task-json';
+import {
+  stoppedTaskBytes,
+  storedTaskCut,
+  taskJsonOf,
+  taskRecordJson,
+  untaggedTaskBytes,
+  untaggedTaskJson,
+} from './task-json';
 
 const record = (task: Record<string, unknown>): TaskRecord =>
   ({
@@ -76,10 +83,58 @@ describe('taskRecordJson layout (task first, its tags last)', () => {
           const written = taskRecordJson(rec);
           expect(written).toBe(want.text);
           expect(untaggedTaskJson(rec, written)).toBe(want.untagged);
+          const bytes = untaggedTaskBytes(rec, written);
+          expect(bytes && Buffer.concat(bytes).toString('utf8')).toBe(want.untagged);
         },
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('stoppedTaskBytes (a quiet StopTask answer from the written text)', () => {
+  /** What StopTask made before: the task with the stop's members, without its tags, stringified. */
+  const reference = (r: TaskRecord, version: number, stop: Record<string, unknown>): string => {
+    const { tags: _tags, ...fields } = r.task;
+    return JSON.stringify({ ...fields, desiredStatus: 'STOPPED', ...stop, version });
+  };
+  const tail = (stop: Record<string, unknown>) =>
+    Object.entries(stop)
+      .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+      .join('');
+  const stop = { stopCode: 'UserInitiated', stoppedReason: 'a "quoted" réason ✓ \\', stoppingAt: 17.5 };
+
+  it.each([
+    [
+      'tagged, version before the status',
+      { version: 3, desiredStatus: 'RUNNING', tags: [{ key: 'k', value: 'v' }] },
+    ],
+    ['tagged, the status last before the tags', { version: 3, x: 'é', desiredStatus: 'RUNNING', tags: [] }],
+    ['untagged, the version last', { desiredStatus: 'RUNNING', y: '✓', version: 12 }],
+    [
+      'a value that names the members',
+      { desiredStatus: 'RUNNING', version: 2, v: '"version":2,"desiredStatus":"RUNNING"' },
+    ],
+  ])('writes what JSON.stringify of the stopped task writes, %s', (_name, task) => {
+    const r = Object.freeze(record(task));
+    const version = (r.task.version ?? 0) + 1;
+    const bytes = stoppedTaskBytes(r, taskRecordJson(r), version, tail(stop));
+    expect(bytes?.toString('utf8')).toBe(reference(r, version, stop));
+  });
+
+  it('gives nothing when a member to change is not there exactly once and whole, or the text is not known', () => {
+    const twice = Object.freeze(record({ desiredStatus: 'RUNNING', version: 2, nested: { version: 2 } }));
+    expect(stoppedTaskBytes(twice, taskRecordJson(twice), 3, '')).toBeUndefined();
+    const prefix = Object.freeze(record({ desiredStatus: 'RUNNING', version: 21 }));
+    expect(stoppedTaskBytes(prefix, taskRecordJson(prefix), 3, '')?.toString('utf8')).toBe(
+      reference(prefix, 3, {}),
+    );
+    const stopped = Object.freeze(record({ desiredStatus: 'STOPPED', version: 2 }));
+    expect(stoppedTaskBytes(stopped, taskRecordJson(stopped), 3, '')).toBeUndefined();
+    const notFrozen = record({ desiredStatus: 'RUNNING', version: 2 });
+    expect(stoppedTaskBytes(notFrozen, taskRecordJson(notFrozen), 3, '')).toBeUndefined();
+    const frozen = Object.freeze(record({ desiredStatus: 'RUNNING', version: 2 }));
+    expect(stoppedTaskBytes(frozen, undefined, 3, '')).toBeUndefined();
   });
 });
 

@@ -61,13 +61,13 @@ const QUOTE_CHAR = 0x22;
 const BACKSLASH_CHAR = 0x5c;
 
 /**
- * The untagged task text of `r`, cut out of the text `oneString` wrote for it: `JSON.stringify`
+ * Where the untagged task text of `r` lies in the text `oneString` wrote for it: `JSON.stringify`
  * writes the record's members after the task (those whose value is not undefined) each after a comma
  * at the record's level, so the task's text ends at the comma that many from the end, found by a scan
  * backwards over those members alone (skipping strings); its tags are its last member. Undefined
  * when the text is not laid out so.
  */
-function cutUntagged(r: TaskRecord, text: string): string | undefined {
+function cutUntagged(r: TaskRecord, text: string): Cut | undefined {
   let others = 0;
   const fields = r as unknown as Record<string, unknown>;
   for (const key in r) if (key !== 'task' && fields[key] !== undefined) others++;
@@ -98,17 +98,32 @@ function cutUntagged(r: TaskRecord, text: string): string | undefined {
   }
   if (text.charCodeAt(taskEnd - 1) !== CLOSE_OBJECT) return undefined; // not the task's closing brace
   const tags = r.task.tags;
-  if (tags === undefined) return text.slice(TASK_MEMBER.length, taskEnd);
+  if (tags === undefined) return { text, start: TASK_MEMBER.length, end: taskEnd - 1 };
   const tagsText = JSON.stringify(tags);
   // A task of its tags alone: no comma before them.
   const alone = `{"tags":${tagsText}}`;
   if (taskEnd === TASK_MEMBER.length + alone.length && text.startsWith(alone, TASK_MEMBER.length))
-    return '{}';
+    return { text: '{}', start: 0, end: 1 };
   const tagsMember = `,"tags":${tagsText}}`;
   const tagsAt = taskEnd - tagsMember.length;
   if (tagsAt <= TASK_MEMBER.length || !text.startsWith(tagsMember, tagsAt)) return undefined;
-  return `${text.slice(TASK_MEMBER.length, tagsAt)}}`;
+  return { text, start: TASK_MEMBER.length, end: tagsAt };
 }
+
+/**
+ * The untagged task text as a place in a record's text: `text.slice(start, end)` and a closing `}`
+ * (`end` is where the task's closing brace, or the comma before its tags, stands). Kept as a place,
+ * not cut out: the text a store write made is flat (SQLite's bind flattened it), and a slice of it is
+ * encoded with no copy, where the slice and its `}` joined would be copied once more by every reader
+ * that searches or encodes them (issue 14: StopTask's answer).
+ */
+interface Cut {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const cutString = (c: Cut): string => `${c.text.slice(c.start, c.end)}}`;
 
 /** The record's text pieced together: the task's text with its tags last, then the other members. */
 function pieced(r: TaskRecord): string {
@@ -181,11 +196,98 @@ export function untaggedTaskJson(r: TaskRecord, written?: string): string | unde
   if (!Object.isFrozen(r)) return undefined;
   const known = untagged.get(r);
   if (known !== undefined) return known;
-  const text = written;
-  if (text === undefined) return undefined;
-  const cut = cutUntagged(r, text);
-  if (cut !== undefined) untagged.set(r, cut);
-  return cut;
+  const cut = written === undefined ? undefined : cutUntagged(r, written);
+  if (cut === undefined) return undefined;
+  const text = cutString(cut);
+  untagged.set(r, text);
+  return text;
+}
+
+/**
+ * `untaggedTaskJson` as UTF-8 bytes: the task's text but its closing brace, and the brace (`head`
+ * and `CLOSE`, sent one after the other: json-body.ts). The head is encoded from a slice of the
+ * written text, flat (its store write flattened it), so no string of the untagged task is made and
+ * copied again to be encoded.
+ */
+export function untaggedTaskBytes(r: TaskRecord, written?: string): readonly Buffer[] | undefined {
+  const cut = knownCut(r, written);
+  return cut === undefined ? undefined : [Buffer.from(cut.text.slice(cut.start, cut.end)), CLOSE];
+}
+
+/**
+ * StopTask's answer for a task that was RUNNING with desired status RUNNING and is stopped by the
+ * user (a quiet stop, tasks.ts): the untagged task text of `before` (as `untaggedTaskJson`, from the
+ * text its store write made, `written`) with its `desiredStatus` member set to `"STOPPED"`, its
+ * `version` to `version`, and `tail` (members, each after a comma) added before its closing brace,
+ * as UTF-8 bytes. Undefined when a member to change is not in the text exactly once and whole, or
+ * the text is not known.
+ */
+export function stoppedTaskBytes(
+  before: TaskRecord,
+  written: string | undefined,
+  version: number,
+  tail: string,
+): Buffer | undefined {
+  const cut = knownCut(before, written);
+  if (cut === undefined || typeof before.task.version !== 'number') return undefined;
+  const oldVersion = `"version":${before.task.version}`;
+  const s = memberAt(cut, DESIRED_RUNNING);
+  const v = memberAt(cut, oldVersion);
+  if (s < 0 || v < 0) return undefined;
+  const newVersion = `"version":${version}`;
+  const { text, start, end } = cut;
+  // One flat string of the text's slices (read without a copy), encoded in one call: a call into
+  // Buffer per piece cost more than the copy it would save.
+  return Buffer.from(
+    (s < v
+      ? [
+          text.slice(start, s),
+          DESIRED_STOPPED,
+          text.slice(s + DESIRED_RUNNING.length, v),
+          newVersion,
+          text.slice(v + oldVersion.length, end),
+          tail,
+          '}',
+        ]
+      : [
+          text.slice(start, v),
+          newVersion,
+          text.slice(v + oldVersion.length, s),
+          DESIRED_STOPPED,
+          text.slice(s + DESIRED_RUNNING.length, end),
+          tail,
+          '}',
+        ]
+    ).join(''),
+  );
+}
+
+/** Where the untagged task text of the frozen record `r` lies (see `untaggedTaskJson`). */
+function knownCut(r: TaskRecord, written: string | undefined): Cut | undefined {
+  if (!Object.isFrozen(r)) return undefined;
+  const known = untagged.get(r);
+  if (known !== undefined) return { text: known, start: 0, end: known.length - 1 };
+  return written === undefined ? undefined : cutUntagged(r, written);
+}
+
+/** A quiet stop's task before it (desired RUNNING) and after (desired STOPPED), as JSON members. */
+const DESIRED_RUNNING = '"desiredStatus":"RUNNING"';
+const DESIRED_STOPPED = '"desiredStatus":"STOPPED"';
+
+/**
+ * Where `member` (`"name":<value's JSON>`) starts in the untagged task text `cut` stands for, when
+ * it occurs there exactly once and whole (after `{` or `,`, before `,` or `}`); else -1.
+ */
+function memberAt(cut: Cut, member: string): number {
+  const { text, start, end } = cut;
+  const at = text.indexOf(member, start);
+  if (at <= start || at + member.length > end) return -1;
+  const again = text.indexOf(member, at + 1);
+  if (again >= 0 && again + member.length <= end) return -1;
+  const prev = text.charCodeAt(at - 1);
+  // The closing brace after `end` is the cut's own, whatever stands there in the text.
+  const next = at + member.length === end ? CLOSE_OBJECT : text.charCodeAt(at + member.length);
+  return (prev === COMMA || prev === OPEN_OBJECT) && (next === COMMA || next === CLOSE_OBJECT) ? at : -1;
 }
 
 const QUOTE = 0x22;

@@ -25,7 +25,7 @@ import {
   type Scope,
 } from './common';
 import { JsonBytes, keepJson } from '../protocol/json-body';
-import { storedTaskCut, taskJsonOf, untaggedTaskJson } from './task-json';
+import { stoppedTaskBytes, storedTaskCut, taskJsonOf, untaggedTaskBytes } from './task-json';
 import type { Collection } from '../store/collection';
 import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecycle';
 import { parseFilter } from './instances';
@@ -195,8 +195,8 @@ function wireTask(t: TaskRecord, withTags: boolean, tasks?: Collection<TaskRecor
   if (rest === undefined) {
     const { tags: _tags, ...fields } = t.task;
     // The text the store write made of this record (task-json.ts), when it made it.
-    const text = untaggedTaskJson(t, tasks?.writtenText(t.task.taskArn, t));
-    rest = keepJson(Object.freeze(fields), text === undefined ? undefined : Buffer.from(text));
+    const bytes = untaggedTaskBytes(t, tasks?.writtenText(t.task.taskArn, t));
+    rest = keepJson(Object.freeze(fields), bytes);
     untagged.set(t, rest);
   }
   return rest;
@@ -250,14 +250,17 @@ const NO_TAGS = Buffer.from(',"tags":[]}');
 /**
  * A task as RunTask answers it, tags included: the text the store write made of its record
  * (task-json.ts, the task without its tags) with the tags after the other members, not serialised
- * again (json-body.ts `JsonBytes`); the task itself when the write made no such text.
+ * again (json-body.ts `JsonBytes`); the task itself when the write made no such text. A task its
+ * launch stored a step on (PENDING: launch-step.ts) is answered as created, which no write made the
+ * text of: the created task itself (its text patched from the PENDING one's cost more CPU than the
+ * `JSON.stringify` it saves, issue 14).
  */
 function launchedTask(t: TaskRecord, tasks: Collection<TaskRecord>): WireTask {
-  const text = untaggedTaskJson(t, tasks.writtenText(t.task.taskArn, t));
+  const head = untaggedTaskBytes(t, tasks.writtenText(t.task.taskArn, t))?.[0];
   const tags = t.task.tags;
-  if (text === undefined || text.length <= 2 || !Array.isArray(tags)) return t.task;
+  if (head === undefined || head.length <= 1 || !Array.isArray(tags)) return t.task;
   const tail = tags.length === 0 ? NO_TAGS : Buffer.from(`,"tags":${JSON.stringify(tags)}}`);
-  return new JsonBytes([Buffer.from(text.slice(0, -1)), tail]) as unknown as WireTask;
+  return new JsonBytes([head, tail]) as unknown as WireTask;
 }
 
 export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
@@ -356,7 +359,7 @@ export function stopTask(s: Scope, input: Wire<ecs.StopTaskRequest>) {
     task:
       json === undefined
         ? wireTask(record, false, s.col.tasks)
-        : (new JsonBytes(Buffer.from(json)) as unknown as WireTask),
+        : (new JsonBytes(json) as unknown as WireTask),
   };
 }
 
@@ -374,26 +377,21 @@ function withMembers(rec: TaskRecord, members: Partial<TaskRecord>): TaskRecord 
 /** The members StopTask adds to a task, in the order it adds them (`stopped` above). */
 const STOP_MEMBERS = ['stopCode', 'stoppedReason', 'stoppingAt'] as const;
 
-/** A quiet stop's task before it (desired RUNNING) and after (desired STOPPED), as JSON members. */
-const DESIRED_RUNNING = '"desiredStatus":"RUNNING"';
-const DESIRED_STOPPED = '"desiredStatus":"STOPPED"';
-
 /**
- * StopTask's answer (the task without its tags, as `JSON.stringify` writes it) for a stop whose
- * record the answer is not stored as (a quiet stop): made from the text the store write made of the
- * record before the stop (`written`: task-json.ts), not serialised again. `after` is `before`'s task with
- * `desiredStatus` and `version` set and STOP_MEMBERS added, as StopTask makes it. Undefined (write
- * it) when that text is missing, or a member to change does not occur in it exactly once.
+ * StopTask's answer (the task without its tags, as `JSON.stringify` writes it, in UTF-8) for a stop
+ * whose record the answer is not stored as (a quiet stop): made from the text the store write made of
+ * the record before the stop (`written`: task-json.ts `stoppedTaskBytes`), not serialised again.
+ * `after` is `before`'s task with `desiredStatus` and `version` set and STOP_MEMBERS added, as
+ * StopTask makes it. Undefined (write it) when that text is missing, or a member to change does not
+ * occur in it exactly once.
  */
 function stoppedTaskJson(
   before: TaskRecord,
   written: string | undefined,
   after: WireTask,
-): string | undefined {
-  const text = untaggedTaskJson(before, written);
+): Buffer | undefined {
   const was = before.task;
-  if (text === undefined || was.desiredStatus !== 'RUNNING' || after.desiredStatus !== 'STOPPED')
-    return undefined;
+  if (was.desiredStatus !== 'RUNNING' || after.desiredStatus !== 'STOPPED') return undefined;
   if (typeof was.version !== 'number' || typeof after.version !== 'number') return undefined;
   let tail = '';
   for (const name of STOP_MEMBERS) {
@@ -402,28 +400,7 @@ function stoppedTaskJson(
     if (value === undefined) return undefined;
     tail += `,"${name}":${value}`;
   }
-  const version = `"version":${was.version}`;
-  const s = memberAt(text, DESIRED_RUNNING);
-  const v = memberAt(text, version);
-  if (s < 0 || v < 0) return undefined;
-  const newVersion = `"version":${after.version}`;
-  // One text put together from the old one's pieces (a single copy when it is encoded).
-  return s < v
-    ? `${text.slice(0, s)}${DESIRED_STOPPED}${text.slice(s + DESIRED_RUNNING.length, v)}${newVersion}${text.slice(v + version.length, -1)}${tail}}`
-    : `${text.slice(0, v)}${newVersion}${text.slice(v + version.length, s)}${DESIRED_STOPPED}${text.slice(s + DESIRED_RUNNING.length, -1)}${tail}}`;
-}
-
-/**
- * Where `member` (`"name":<value's JSON>`) starts in `text` (a JSON object), when it occurs there
- * exactly once and whole (after `{` or `,`, before `,` or `}`); else -1. Inside a JSON string every
- * quote is escaped, so a match is a member, not part of a string.
- */
-function memberAt(text: string, member: string): number {
-  const at = text.indexOf(member);
-  if (at <= 0 || text.indexOf(member, at + 1) >= 0) return -1;
-  const prev = text.charCodeAt(at - 1);
-  const next = text.charCodeAt(at + member.length);
-  return (prev === 0x2c || prev === 0x7b) && (next === 0x2c || next === 0x7d) ? at : -1;
+  return stoppedTaskBytes(before, written, after.version, tail);
 }
 
 /**

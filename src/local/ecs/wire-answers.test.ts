@@ -54,6 +54,7 @@ describe('task answers on the wire', () => {
       expect(run.status).toBe(200);
       const out = JSON.parse(run.text) as { tasks: { taskArn: string }[]; failures: unknown[] };
       expect(out.tasks).toHaveLength(3);
+      const answered: string[] = [];
       for (const task of out.tasks) {
         // Stored a step on (launch.ts `launchedPending`), answered as created: PROVISIONING.
         const stored = storedAfter.get(task.taskArn) as Record<string, unknown>;
@@ -61,7 +62,10 @@ describe('task answers on the wire', () => {
         const { pullStartedAt: _p, connectivity: _c, connectivityAt: _a, ...created } = stored;
         expect(task).toEqual({ ...created, lastStatus: 'PROVISIONING', version: 1 });
         expect(task).toHaveProperty('tags', tags);
+        // Byte for byte: the created task's members in their order (the stored task's, tags last).
+        answered.push(JSON.stringify({ ...created, lastStatus: 'PROVISIONING', version: 1 }));
       }
+      expect(run.text).toBe(`{"tasks":[${answered.join(',')}],"failures":[]}`);
       // Not yet RUNNING: the stop is stored as it is answered.
       const arn = out.tasks[0]!.taskArn;
       const stop = await call('StopTask', { cluster: 'q', task: arn, reason: 'wire' });
@@ -97,6 +101,36 @@ describe('task answers on the wire', () => {
       };
       expect(typeof answer.task.stoppingAt).toBe('number');
       expect(stop.text).toBe(JSON.stringify({ task: expected }));
+    }
+  });
+});
+
+describe('RegisterContainerInstance on the wire', () => {
+  it('answers the instance as stored (counts in their places, no tags), byte for byte', async () => {
+    const col = ecsCollections(p.plane.deps.db);
+    for (const tags of [[], [{ key: 'k', value: 'wé b' }]]) {
+      const identity = {
+        instanceId: `i-0abc1230${tags.length}`,
+        instanceType: 'm5.large',
+        availabilityZone: 'us-east-1a',
+      };
+      const input = {
+        cluster: 'q',
+        instanceIdentityDocument: JSON.stringify(identity),
+        attributes: [{ name: 'custom', value: 'x' }],
+        tags,
+      };
+      // Registered, then registered again by the same EC2 instance (the record of an existing one).
+      for (let round = 0; round < 2; round++) {
+        const out = await call('RegisterContainerInstance', input);
+        expect(out.status).toBe(200);
+        const arn = (JSON.parse(out.text) as { containerInstance: { containerInstanceArn: string } })
+          .containerInstance.containerInstanceArn;
+        const { tags: _tags, ...stored } = col.containerInstances.get(arn)!.containerInstance;
+        expect(out.text).toBe(
+          JSON.stringify({ containerInstance: { ...stored, runningTasksCount: 0, pendingTasksCount: 0 } }),
+        );
+      }
     }
   });
 });
