@@ -234,31 +234,23 @@ export function stoppedTaskBytes(
   const s = memberAt(cut, DESIRED_RUNNING);
   const v = memberAt(cut, oldVersion);
   if (s < 0 || v < 0) return undefined;
-  const newVersion = `"version":${version}`;
   const { text, start, end } = cut;
+  // The two members replaced in the order they stand: [where, old length, new text].
+  const status = [s, DESIRED_RUNNING.length, DESIRED_STOPPED] as const;
+  const ver = [v, oldVersion.length, `"version":${version}`] as const;
+  const [first, second] = s < v ? [status, ver] : [ver, status];
   // One flat string of the text's slices (read without a copy), encoded in one call: a call into
   // Buffer per piece cost more than the copy it would save.
   return Buffer.from(
-    (s < v
-      ? [
-          text.slice(start, s),
-          DESIRED_STOPPED,
-          text.slice(s + DESIRED_RUNNING.length, v),
-          newVersion,
-          text.slice(v + oldVersion.length, end),
-          tail,
-          '}',
-        ]
-      : [
-          text.slice(start, v),
-          newVersion,
-          text.slice(v + oldVersion.length, s),
-          DESIRED_STOPPED,
-          text.slice(s + DESIRED_RUNNING.length, end),
-          tail,
-          '}',
-        ]
-    ).join(''),
+    [
+      text.slice(start, first[0]),
+      first[2],
+      text.slice(first[0] + first[1], second[0]),
+      second[2],
+      text.slice(second[0] + second[1], end),
+      tail,
+      '}',
+    ].join(''),
   );
 }
 
