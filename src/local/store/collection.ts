@@ -545,18 +545,16 @@ export class Collection<T> {
    * the id it holds, and an id whose hint found nothing is read by id again. Kept by the writes that
    * know a row's rowid (an insert; an upsert keeps it, a delete drops it), learned from reads by id,
    * and loaded from the table `ROWID_LOAD_CHUNK` rows per `peekOrBytes` call (so no call stalls on a
-   * whole table). A rolled-back transaction drops the hints its inserts gave (`dropCache`).
+   * whole table). A rolled-back transaction drops them all (`dropCache`: its inserts' hints may name
+   * rows that are not there), and they are loaded again the same way.
    */
   private rowids: Map<string, number> | undefined;
   /** The last rowid loaded from the table (rows are loaded in rowid order); null once all are. */
   private rowidsLoadedTo: number | null = 0;
-  /** Ids whose hints the current transaction's inserts gave (dropped with it on a rollback). */
-  private readonly rowidsInTx: string[] = [];
 
   private rowidHints(): Map<string, number> {
     const rowids = (this.rowids ??= new Map());
     if (this.sql.inTransaction) return rowids;
-    this.rowidsInTx.length = 0; // outside a transaction: the inserts they came from are committed
     const from = this.rowidsLoadedTo;
     if (from !== null) {
       const rows = this.stmt(
@@ -576,10 +574,7 @@ export class Collection<T> {
 
   /** Keeps the rowid an insert gave `id` (see `rowids`). */
   private inserted(id: string, rowid: number | bigint): void {
-    const rowids = this.rowids;
-    if (rowids === undefined) return;
-    rowids.set(id, Number(rowid));
-    if (this.sql.inTransaction) this.rowidsInTx.push(id);
+    this.rowids?.set(id, Number(rowid));
   }
 
   private remember(id: string, doc: T, keys: DerivedKeys | undefined, text?: string): void {
@@ -637,8 +632,8 @@ export class Collection<T> {
   /** Forgets every cached document (Db.tx calls it when a transaction rolls back). */
   dropCache(): void {
     this.cache.clear();
-    for (const id of this.rowidsInTx) this.rowids?.delete(id);
-    this.rowidsInTx.length = 0;
+    this.rowids = undefined;
+    this.rowidsLoadedTo = 0;
     this.countDeltas.clear();
     this.writes++;
     this.membership++;
