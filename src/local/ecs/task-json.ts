@@ -23,7 +23,7 @@ const TASK_MEMBER = '{"task":';
  * task first, its tags last: a shallow copy of either puts them there when they are not): no pieces
  * joined and then flattened again when SQLite binds the text (issue 14: the task's JSON was a
  * quarter of what a request allocated). The untagged task text is cut out of it only when
- * DescribeTasks or StopTask asks for it (`untaggedTaskJson`): most versions are never described, and
+ * DescribeTasks or StopTask asks for it (`untaggedTaskBytes`): most versions are never described, and
  * finding where the task's text ends cost a second serialisation of the record's other members at
  * every write. Undefined when the record's first member would not be its task (integer-like keys
  * come first): `pieced` writes it.
@@ -123,8 +123,6 @@ interface Cut {
   end: number;
 }
 
-const cutString = (c: Cut): string => `${c.text.slice(c.start, c.end)}}`;
-
 /** The record's text pieced together: the task's text with its tags last, then the other members. */
 function pieced(r: TaskRecord): string {
   const tagged = taggedAndUntagged(r);
@@ -138,7 +136,7 @@ function pieced(r: TaskRecord): string {
 }
 
 /**
- * The task's JSON with its tags last, and (kept for `untaggedTaskJson`) without them, from one
+ * The task's JSON with its tags last, and (kept for `untaggedTaskBytes`) without them, from one
  * `JSON.stringify` of the task when its tags are an array. `JSON.stringify` writes an object's
  * members in key order, each member's text depending only on its key and value, so the task's text
  * ends with `,"tags":TAGS` followed by the members after the tags (fields a lifecycle step added to
@@ -189,25 +187,11 @@ function membersAfterTags(task: TaskRecord['task']): string {
 /**
  * The JSON of `r.task` without its tags, as `taskRecordJson` wrote it for this record (`written`:
  * the text it gave, which the store keeps with its cached record, Collection `writtenText`; kept
- * there, not in a WeakMap by record: an entry per version written cost more than the whole cut):
- * only for a frozen record (one written by `putShared`), which cannot have changed since.
- */
-export function untaggedTaskJson(r: TaskRecord, written?: string): string | undefined {
-  if (!Object.isFrozen(r)) return undefined;
-  const known = untagged.get(r);
-  if (known !== undefined) return known;
-  const cut = written === undefined ? undefined : cutUntagged(r, written);
-  if (cut === undefined) return undefined;
-  const text = cutString(cut);
-  untagged.set(r, text);
-  return text;
-}
-
-/**
- * `untaggedTaskJson` as UTF-8 bytes: the task's text but its closing brace, and the brace (`head`
- * and `CLOSE`, sent one after the other: json-body.ts). The head is encoded from a slice of the
- * written text, flat (its store write flattened it), so no string of the untagged task is made and
- * copied again to be encoded.
+ * there, not in a WeakMap by record: an entry per version written cost more than the whole cut),
+ * as UTF-8 bytes: the task's text but its closing brace, and the brace (`head` and `CLOSE`, sent one
+ * after the other: json-body.ts). Only for a frozen record (one written by `putShared`), which
+ * cannot have changed since. The head is encoded from a slice of the written text, flat (its store
+ * write flattened it), so no string of the untagged task is made and copied again to be encoded.
  */
 export function untaggedTaskBytes(r: TaskRecord, written?: string): readonly Buffer[] | undefined {
   const cut = knownCut(r, written);
@@ -216,7 +200,7 @@ export function untaggedTaskBytes(r: TaskRecord, written?: string): readonly Buf
 
 /**
  * StopTask's answer for a task that was RUNNING with desired status RUNNING and is stopped by the
- * user (a quiet stop, tasks.ts): the untagged task text of `before` (as `untaggedTaskJson`, from the
+ * user (a quiet stop, tasks.ts): the untagged task text of `before` (as `untaggedTaskBytes`, from the
  * text its store write made, `written`) with its `desiredStatus` member set to `"STOPPED"`, its
  * `version` to `version`, and `tail` (members, each after a comma) added before its closing brace,
  * as UTF-8 bytes. Undefined when a member to change is not in the text exactly once and whole, or
@@ -254,7 +238,7 @@ export function stoppedTaskBytes(
   );
 }
 
-/** Where the untagged task text of the frozen record `r` lies (see `untaggedTaskJson`). */
+/** Where the untagged task text of the frozen record `r` lies (see `untaggedTaskBytes`). */
 function knownCut(r: TaskRecord, written: string | undefined): Cut | undefined {
   if (!Object.isFrozen(r)) return undefined;
   const known = untagged.get(r);
