@@ -10,7 +10,7 @@
  */
 import { TaskDriver } from '../../src/local/agent/driver';
 import { fmt, table } from '../lib';
-import { inProcessPlane, microCluster } from './in-process';
+import { inProcessPlane, microCluster, runMicroTasks } from './in-process';
 
 const tasks = Number(process.argv[2] ?? 1000);
 const rounds = Number(process.argv[3] ?? 4);
@@ -49,16 +49,7 @@ for (let round = 0; round < rounds; round++) {
   const step0 = stepMs;
   const stepCpu0 = stepCpuUs;
   const batches0 = batches;
-  const arns: string[] = [];
-  for (let i = 0; i < tasks / 10; i++) {
-    const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
-      cluster: 'm',
-      taskDefinition: 'm',
-      count: 10,
-    });
-    arns.push(...out.tasks.map((t) => t.taskArn));
-    await pause();
-  }
+  const arns = await runMicroTasks(call, tasks, pause);
   while ((await running()) !== tasks) await new Promise((r) => setTimeout(r, 50));
   const started = stepMs - step0;
   for (let i = 0; i < arns.length; i++) {

@@ -51,3 +51,27 @@ export async function microCluster(call: Call, instances: number): Promise<strin
   }
   return arns;
 }
+
+/**
+ * RunTask of task definition `m` on cluster `m` (`microCluster`), ten at a time, `tasks` in all;
+ * gives the tasks' ARNs. `after` runs after each call with its time in ms (a latency to record, a
+ * pause to let the agent run).
+ */
+export async function runMicroTasks(
+  call: Call,
+  tasks: number,
+  after?: (ms: number) => unknown,
+): Promise<string[]> {
+  const arns: string[] = [];
+  for (let i = 0; i < tasks / 10; i++) {
+    const start = performance.now();
+    const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
+      cluster: 'm',
+      taskDefinition: 'm',
+      count: 10,
+    });
+    for (const t of out.tasks) arns.push(t.taskArn);
+    await after?.(performance.now() - start);
+  }
+  return arns;
+}

@@ -3,22 +3,14 @@
  * describe and list handlers through the endpoint's dispatch (input checks and JSON output included)
  * with TASKS tasks RUNNING on 1,000 instances. A tool for profiling (add --cpu-prof), not a target.
  */
-import { inProcessPlane, microCluster } from './in-process';
+import { inProcessPlane, microCluster, runMicroTasks } from './in-process';
 import { fmt, Latencies, table } from '../lib';
 
 const tasks = Number(process.argv[2] ?? 1000);
 const { plane, call } = await inProcessPlane(20);
 const instances = await microCluster(call, 1000);
-const arns: string[] = [];
 const t0 = performance.now();
-for (let i = 0; i < tasks / 10; i++) {
-  const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
-    cluster: 'm',
-    taskDefinition: 'm',
-    count: 10,
-  });
-  arns.push(...out.tasks.map((t) => t.taskArn));
-}
+const arns = await runMicroTasks(call, tasks);
 const placed = performance.now() - t0;
 for (;;) {
   const c = await call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', {

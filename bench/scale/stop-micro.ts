@@ -3,7 +3,7 @@
  * 100 instances, TASKS tasks RUNNING, then each stopped by StopTask through the endpoint's dispatch;
  * prints the wall time per StopTask handled. A tool for profiling (add --cpu-prof), not a target.
  */
-import { inProcessPlane, microCluster } from './in-process';
+import { inProcessPlane, microCluster, runMicroTasks } from './in-process';
 import { statSync } from 'node:fs';
 import { fmt, Latencies, table } from '../lib';
 
@@ -22,17 +22,7 @@ const { plane, call } = await inProcessPlane(200, statePath);
 await microCluster(call, 100);
 const lat = new Latencies();
 for (let round = 0; round < rounds; round++) {
-  const arns: string[] = [];
-  for (let i = 0; i < tasks / 10; i++) {
-    const s = performance.now();
-    const out = await call<{ tasks: { taskArn: string }[] }>('RunTask', {
-      cluster: 'm',
-      taskDefinition: 'm',
-      count: 10,
-    });
-    lat.record('RunTask x10', performance.now() - s);
-    arns.push(...out.tasks.map((t) => t.taskArn));
-  }
+  const arns = await runMicroTasks(call, tasks, (ms) => lat.record('RunTask x10', ms));
   for (;;) {
     const c = await call<{ clusters: { runningTasksCount: number }[] }>('DescribeClusters', {
       clusters: ['m'],
