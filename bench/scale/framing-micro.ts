@@ -111,7 +111,12 @@ async function oursServer() {
   const { answerClientError } = await import('../../src/local/protocol/client-error');
   const { model } = await import('../../src/local/ecs/shapes.gen');
   const { ecsValidation } = await import('../../src/local/protocol/model/validation-styles');
+  const { JsonBytes } = await import('../../src/local/protocol/json-body');
   const actions = Object.fromEntries(Object.entries(ANSWERS).map(([k, f]) => [k, () => f()]));
+  // FRAMING_KEPT=1: StopTask answers its task as bytes already made (json-body.ts JsonBytes), as a
+  // quiet StopTask of ecs-console does: the answer goes out in pieces (`AwsResponse.parts`).
+  if (process.env['FRAMING_KEPT'] === '1')
+    actions['StopTask'] = () => ({ task: new JsonBytes(Buffer.from(JSON.stringify(task(7, true)))) });
   const endpoint = new AwsEndpoint([{ id: 'ecs', model, validation: ecsValidation, actions }], {
     accountId: '000000000000',
     defaultRegion: REGION,

@@ -219,28 +219,48 @@ export class LocalControlPlane {
   }
 
   /** Handles one HTTP request: the AWS wire protocols, plus the reset hook when enabled. */
-  handle = async (req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> => {
+  handle = (req: IncomingMessage, res: ServerResponse, body?: Buffer): Promise<void> =>
+    new Promise<void>((resolve, reject) => this.serve(req, res, resolve, reject, body));
+
+  /**
+   * `handle` without a promise, for the server's request listener: calls `sent` once the request is
+   * answered, or `failed` with what went wrong, once (issue 14: no promise and no async function's
+   * steps per request).
+   */
+  private serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sent: () => void,
+    failed: (e: unknown) => void,
+    body?: Buffer,
+  ): void {
     const reset = req.method === 'POST' && req.url === '/_ecs-console/reset';
     const token = this.options.token;
-    if (token !== undefined && !this.tokenAccepted(req, res, token, reset)) return;
-    if (reset) {
-      if (!this.options.allowReset) {
-        res
-          .writeHead(404, { 'content-type': 'text/plain' })
-          .end('reset is disabled (start with --allow-reset)');
-        return;
-      }
-      // A custom header, as every other write has (SigV4): a web page cannot send it cross-origin.
-      if (req.headers['x-ecs-console'] !== '1') {
-        res.writeHead(403, { 'content-type': 'text/plain' }).end('reset needs the x-ecs-console: 1 header\n');
-        return;
-      }
-      await this.reset();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"reset":true}');
+    try {
+      if (token !== undefined && !this.tokenAccepted(req, res, token, reset)) return sent();
+    } catch (e) {
+      return failed(e);
+    }
+    if (reset) this.resetRequest(req, res).then(sent, failed);
+    else this.endpoint.serve(req, res, sent, failed, body);
+  }
+
+  /** `POST /_ecs-console/reset`: wipes the state when enabled (`--allow-reset`) and asked with the custom header. */
+  private async resetRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.options.allowReset) {
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('reset is disabled (start with --allow-reset)');
       return;
     }
-    await this.endpoint.handle(req, res, body);
-  };
+    // A custom header, as every other write has (SigV4): a web page cannot send it cross-origin.
+    if (req.headers['x-ecs-console'] !== '1') {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('reset needs the x-ecs-console: 1 header\n');
+      return;
+    }
+    await this.reset();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"reset":true}');
+  }
 
   /**
    * Whether `req` carries the token; otherwise answers it (403, or 429 while its address guesses
@@ -292,12 +312,12 @@ export class LocalControlPlane {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     await this.start();
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
+    const server = createServer((req, res) =>
+      this.serve(req, res, answered, (err) => {
         this.deps.log('request failed', { err: String(err) });
         if (!res.headersSent) res.writeHead(400).end();
-      });
-    });
+      }),
+    );
     server.on('clientError', answerClientError);
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
@@ -326,6 +346,9 @@ export class LocalControlPlane {
     this.deps.db.close();
   }
 }
+
+/** A request answered: nothing more to do. */
+const answered = (): void => undefined;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
