@@ -315,7 +315,10 @@ export class LocalControlPlane {
     const server = createServer((req, res) =>
       this.serve(req, res, answered, (err) => {
         this.deps.log('request failed', { err: String(err) });
+        // Nothing written: a 400. Part of an answer written (a throw inside the write): the client
+        // could not tell it from a whole one, so the connection is closed instead of left waiting.
         if (!res.headersSent) res.writeHead(400).end();
+        else res.destroy();
       }),
     );
     server.on('clientError', answerClientError);

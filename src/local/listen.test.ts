@@ -3,6 +3,7 @@
  * HTTP: the reset hook (off unless enabled; then only with the custom header), and a request that
  * failed inside the plane (400, logged).
  */
+import { ServerResponse } from 'node:http';
 import { CreateClusterCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from './index';
@@ -80,5 +81,41 @@ describe('the local listener', () => {
     });
     expect(r.status).toBe(400);
     expect(logged).toContain('request failed');
+  });
+
+  it('closes the connection when writing an answer threw after its head: the client is not left waiting', async () => {
+    const logged: string[] = [];
+    const { url } = await started({ statePath: null, log: (message: string) => logged.push(message) });
+    // The answer's head is written, then the write of its body throws (once).
+    const end = ServerResponse.prototype.end;
+    let armed = true;
+    ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+      if (armed && this.headersSent) {
+        armed = false;
+        throw new Error('write bug');
+      }
+      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof end;
+    try {
+      const r = fetch(url, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+          'content-type': 'application/x-amz-json-1.1',
+          authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/ecs/aws4_request, Signature=x',
+        },
+        body: '{}',
+        signal: AbortSignal.timeout(3000),
+      });
+      const error = await r.then(
+        () => 'answered',
+        (e: Error) => (e.name === 'TimeoutError' ? 'left waiting' : 'closed'),
+      );
+      expect(error).toBe('closed');
+      expect(armed).toBe(false);
+      expect(logged).toContain('request failed');
+    } finally {
+      ServerResponse.prototype.end = end;
+    }
   });
 });

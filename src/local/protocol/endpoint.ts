@@ -204,8 +204,9 @@ export class AwsEndpoint implements ServiceCaller {
 
   /**
    * `handle` without a promise: calls `sent` once the answer is written, or `failed` with what went
-   * wrong (nothing written then), once. For a server's request listener, which has no use for the
-   * promise (issue 14: a promise and its reactions per request).
+   * wrong, once (nothing written then, unless the write itself threw part-way: the caller closes
+   * the connection). For a server's request listener, which has no use for the promise (issue 14:
+   * a promise and its reactions per request).
    */
   serve(
     req: IncomingMessage,
