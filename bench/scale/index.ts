@@ -5,7 +5,8 @@
  * - workload: the boto3 client (python3 workload.py) and the JS SDK, one request at a time, against
  *   the do-nothing endpoint (the client's ceiling), moto (when installed) and ours: requests/s and
  *   each one's share of the ceiling, RunTask / DescribeTasks / StopTask latencies; each server runs
- *   it twice, and both runs are printed: fresh (as started) and warm (the same server again);
+ *   it twice, and both runs are printed: fresh (as started) and warm (the same server again); with
+ *   `--full` five times, and its fifth run is printed too (steady: its JIT warmed up);
  * - starting: DescribeTasks(100) while 1,000 tasks are starting (ours; the do-nothing endpoint's figure);
  * - held: DescribeTasks(100), ListTasks (each filter), DescribeClusters, DescribeServices and
  *   DescribeContainerInstances p50/p99 with 1k, 10k and 100k tasks held on 1,000 instances, the
@@ -67,7 +68,7 @@ export async function benchScale(argv: string[]): Promise<void> {
     `\n== scale (issue 14), ${full ? 'full sizes (--full)' : 'small sizes (--full for the issue sizes: 100k held, 10k placed)'}: ` +
       `${[...parts].join(', ')}; ours = ${ours.bin} ==`,
   );
-  if (parts.has('workload')) await workloadPart(repeat);
+  if (parts.has('workload')) await workloadPart(repeat, full ? STEADY_RUN : 0);
   if (parts.has('starting')) await startingPart();
   if (parts.has('held')) await heldPart(quick ? [1000, 10_000] : [1000, 10_000, 100_000]);
   if (parts.has('placement'))
@@ -99,11 +100,20 @@ const median = (values: number[]): number => {
   return s.length === 0 ? NaN : (s[Math.floor(s.length / 2)] as number);
 };
 
-async function workloadPart(repeat: number): Promise<void> {
+/**
+ * The run of one server the workload's "steady" figure is (`--full`): the first runs are a server
+ * warming up (V8 compiles the hot code in the background: the server's other threads spend ~200 us a
+ * request on it in runs 1-2, ~30-50 by run 4-5, PROFILE.md's sixteenth pass), so a server in use for
+ * a while is better measured by a later run. Runs between the warm one and this are not timed.
+ */
+const STEADY_RUN = 5;
+
+async function workloadPart(repeat: number, steadyRun: number): Promise<void> {
   const size = { instances: 100, tasks: 1000 };
   console.log(
     `\n-- workload: ${size.instances} instances, RunTask x10 to ${size.tasks} tasks, ListTasks, ` +
-      `DescribeTasks x100 (tasks still starting), StopTask each; one request at a time; ${repeat} server(s) each, each run fresh and again warm --`,
+      `DescribeTasks x100 (tasks still starting), StopTask each; one request at a time; ${repeat} server(s) each, ` +
+      `each run fresh, again warm${steadyRun ? `, and steady (its run ${steadyRun})` : ''} --`,
   );
   const clients: { name: string; run: typeof sdkWorkload }[] = [];
   if (boto3Installed()) clients.push({ name: 'boto3', run: boto3Workload });
@@ -125,25 +135,32 @@ async function workloadPart(repeat: number): Promise<void> {
     // ("warm": its JIT and heap have seen one run, as any server in use has). Both are measured.
     const fresh = new Map<ServerKind, WorkloadFigures[]>(servers.map((s) => [s, []]));
     const warm = new Map<ServerKind, WorkloadFigures[]>(servers.map((s) => [s, []]));
+    const steady = new Map<ServerKind, WorkloadFigures[]>(servers.map((s) => [s, []]));
     // Alternate the servers run by run, so a noisy minute hurts them alike.
     for (let r = 0; r < repeat; r++) {
       for (const kind of servers) {
-        const [first, second] = await withServer(
+        const [first, second, last] = await withServer(
           () => startServer(kind),
           async (s) => {
             const a = await client.run(s.url, size, kind === 'moto');
-            return [a, await client.run(s.url, size, kind === 'moto')] as const;
+            const b = await client.run(s.url, size, kind === 'moto');
+            let c: WorkloadFigures | undefined;
+            for (let run = 3; run <= steadyRun; run++) c = await client.run(s.url, size, kind === 'moto');
+            return [a, b, c] as const;
           },
         );
         fresh.get(kind)?.push(first);
         warm.get(kind)?.push(second);
+        if (last) steady.get(kind)?.push(last);
       }
     }
     const shares: string[] = [];
-    for (const [label, runs] of [
+    const sets: [string, Map<ServerKind, WorkloadFigures[]>][] = [
       ['a fresh server', fresh],
       ['the same server again (warm)', warm],
-    ] as const) {
+    ];
+    if (steadyRun) sets.push([`the same server's run ${steadyRun} (steady)`, steady]);
+    for (const [label, runs] of sets) {
       const share = workloadTable(`${client.name} client, ${label}`, client.name === 'boto3', servers, runs);
       if (share) shares.push(`${label}: ${share}`);
     }
