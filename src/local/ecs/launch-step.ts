@@ -10,7 +10,17 @@
 import { applyTransition } from '../agent/lifecycle';
 import type { TaskRecord } from './model';
 
-export function launchedPending(task: TaskRecord, nowMs: number, stepMs: number): TaskRecord {
-  if (task.eni || task.awaitingCapacity || task.task.lastStatus !== 'PROVISIONING') return task;
-  return applyTransition(task, { to: 'PENDING', nowMs, stepMs });
+/**
+ * `owned`: `task` was made by the caller alone and nothing else holds it (the launch's new task, its
+ * answer's text already made): the step is taken on it in place (`applyTransition`'s owned copy), not
+ * on a copy of it (issue 14: the copies of every task placed).
+ */
+export function launchedPending(task: TaskRecord, nowMs: number, stepMs: number, owned = false): TaskRecord {
+  if (!stepsAtLaunch(task)) return task;
+  return applyTransition(task, { to: 'PENDING', nowMs, stepMs }, owned);
+}
+
+/** Whether the launch takes the task's step to PENDING itself (`launchedPending`). */
+export function stepsAtLaunch(task: TaskRecord): boolean {
+  return !task.eni && !task.awaitingCapacity && task.task.lastStatus === 'PROVISIONING';
 }

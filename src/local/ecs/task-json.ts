@@ -13,7 +13,28 @@ const untagged = new WeakMap<TaskRecord, string>();
 
 /** The tasks collection's `serialize` (Collection options). */
 export function taskRecordJson(r: TaskRecord): string {
+  if (r === known.record) {
+    const text = known.text;
+    known.record = undefined;
+    known.text = '';
+    return text;
+  }
   return oneString(r) ?? pieced(r);
+}
+
+/** The record whose text its maker gave (`knownTaskText`), for the store write that follows. */
+const known: { record: TaskRecord | undefined; text: string } = { record: undefined, text: '' };
+
+/**
+ * Gives the text of `record` as `JSON.stringify` writes it (the same text `taskRecordJson` would
+ * make: `record` has its task first and the task's tags last), made by whoever made the record, for
+ * the store write of that very record, next: the launch writes each new task's text from pieces it
+ * made once for all its tasks (scheduler/launch.ts `LaunchText`, issue 14), not by serialising the
+ * record. One record at a time: a later call replaces an earlier one not written.
+ */
+export function knownTaskText(record: TaskRecord, text: string): void {
+  known.record = record;
+  known.text = text;
 }
 
 const TASK_MEMBER = '{"task":';

@@ -230,6 +230,7 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
       count,
       group: input.group ?? `family:${td.family}`,
       capacity,
+      answered: true,
       ...(network ? { network } : {}),
       tags,
       ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
@@ -248,14 +249,15 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
 const NO_TAGS = Buffer.from(',"tags":[]}');
 
 /**
- * A task as RunTask answers it, tags included: the text the store write made of its record
- * (task-json.ts, the task without its tags) with the tags after the other members, not serialised
- * again (json-body.ts `JsonBytes`); the task itself when the write made no such text. A task its
- * launch stored a step on (PENDING: launch-step.ts) is answered as created, which no write made the
- * text of: the created task itself (its text patched from the PENDING one's cost more CPU than the
- * `JSON.stringify` it saves, issue 14).
+ * A task as RunTask answers it, tags included. A task its launch stored a step on (PENDING:
+ * launch-step.ts) is answered as created, which no store write made the text of: the launch gives
+ * that text itself (scheduler/launch.ts `LaunchResult.created`, `JsonBytes`). A task stored as
+ * created: the text the store write made of its record (task-json.ts, the task without its tags)
+ * with the tags after the other members, not serialised again (json-body.ts `JsonBytes`); the task
+ * itself when the write made no such text.
  */
-function launchedTask(t: TaskRecord, tasks: Collection<TaskRecord>): WireTask {
+function launchedTask(t: TaskRecord | JsonBytes, tasks: Collection<TaskRecord>): WireTask {
+  if (t instanceof JsonBytes) return t as unknown as WireTask;
   const head = untaggedTaskBytes(t, tasks.writtenText(t.task.taskArn, t))?.[0];
   const tags = t.task.tags;
   if (head === undefined || head.length <= 1 || !Array.isArray(tags)) return t.task;
@@ -292,6 +294,7 @@ export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
       candidateInstanceArns: candidates,
       group: input.group ?? `family:${td.family}`,
       capacity: ec2,
+      answered: true,
       ...(network ? { network } : {}),
       tags,
       ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
@@ -300,7 +303,10 @@ export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
         ? { enableExecuteCommand: input.enableExecuteCommand }
         : {}),
     });
-    return { tasks: result.created.map((t) => t.task), failures: [...failures, ...result.failures] };
+    return {
+      tasks: result.created.map((t) => (t instanceof JsonBytes ? (t as unknown as WireTask) : t.task)),
+      failures: [...failures, ...result.failures],
+    };
   });
 }
 

@@ -37,13 +37,15 @@ describe('launchTasks', () => {
     ]);
     const events: LocalEvents['ecs.task.changed'][] = [];
     h.bus.on('ecs.task.changed', (e) => events.push(e));
-    const { tasks, created, failures } = launch(td, 1, { startedBy: 'me' });
+    const { tasks, created, failures } = launch(td, 1, { startedBy: 'me', answered: true });
     expect(failures).toEqual([]);
     expect(tasks).toHaveLength(1);
     const t = tasks[0]!;
-    // Created PROVISIONING (what RunTask answers), written with its step to PENDING taken at once.
-    expect(created[0]!.task).toMatchObject({ lastStatus: 'PROVISIONING', version: 1 });
-    expect(created[0]!.history).toEqual([{ status: 'PROVISIONING', at: h.nowMs / 1000 }]);
+    // Created PROVISIONING (what RunTask answers, as its JSON), written with its step to PENDING
+    // taken at once.
+    const answered = JSON.parse(JSON.stringify(created[0])) as Record<string, unknown>;
+    expect(answered).toMatchObject({ lastStatus: 'PROVISIONING', version: 1, tags: [] });
+    expect(answered).not.toHaveProperty('pullStartedAt');
     expect(t.task).toMatchObject({ lastStatus: 'PENDING', version: 2, pullStartedAt: h.nowMs / 1000 });
     expect(t.history).toEqual([
       { status: 'PROVISIONING', at: h.nowMs / 1000 },

@@ -22,7 +22,9 @@ import {
   type WireTaskDefinition,
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
-import { launchedPending } from '../ecs/launch-step';
+import { launchedPending, stepsAtLaunch } from '../ecs/launch-step';
+import { knownTaskText } from '../ecs/task-json';
+import { JsonBytes } from '../protocol/json-body';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -60,6 +62,8 @@ export interface TaskLaunch {
   existingByProvider?: ReadonlyMap<string, number>;
   tags?: ecs.Tag[];
   enableExecuteCommand?: boolean;
+  /** RunTask, StartTask: the tasks are answered as created (`LaunchResult.created`). */
+  answered?: boolean;
   /**
    * StartTask: the instances to start on, one task on each (in this order); `count` is then
    * ignored and no strategy applies.
@@ -70,8 +74,12 @@ export interface TaskLaunch {
 export interface LaunchResult {
   /** The tasks as stored: a placed task with no interface to attach already PENDING (`launchedPending`). */
   tasks: TaskRecord[];
-  /** The same tasks as created (PROVISIONING, version 1): what RunTask and StartTask answer with. */
-  created: TaskRecord[];
+  /**
+   * With `launch.answered`, the same tasks as created (PROVISIONING, version 1), as RunTask and
+   * StartTask answer them: the record when it was stored as created, else (stored a step on) the
+   * created task's JSON, tags included (`JsonBytes`); empty otherwise.
+   */
+  created: (TaskRecord | JsonBytes)[];
   failures: Wire<ecs.Failure>[];
   /** The instance that came closest when a task could not be placed (for service events). */
   closest?: { instanceArn: string; reason: string };
@@ -176,8 +184,9 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
 
   const now = deps.clock.now();
   const tasks: TaskRecord[] = [];
-  const created: TaskRecord[] = [];
+  const created: (TaskRecord | JsonBytes)[] = [];
   const subnets = subnetPicker(launch.network);
+  let parts: LaunchParts | undefined;
   // Instances as booked so far in this call; each is written once at the end.
   const booked = new Map<string, ContainerInstanceRecord>();
   for (const p of placed) {
@@ -189,38 +198,50 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       failures.push({ arn: p.instance, reason: refusal ?? 'MISSING' });
       continue;
     }
-    const task = newTask(deps, launch, p.bucket, now, { instance: current, booking, subnets });
-    const stored = launchedPending(task, now, deps.config.taskStepMs);
+    parts ??= launchParts(deps, launch);
+    const task = newTask(launch, parts, p.bucket, now, { instance: current, booking, subnets });
+    let stored = task;
+    if (stepsAtLaunch(task)) {
+      // Its texts (as created, RunTask's answer; as stored) from the launch's pieces, when it has them.
+      const text = launchText(parts, launch, p.bucket, booking, now, deps.config.taskStepMs);
+      // Answered as created: its text now, before the step is taken on this very object (owned:
+      // no copy of the task, its record and history a task placed, issue 14).
+      if (launch.answered) {
+        const answer = text ? createdTaskText(text, task) : JSON.stringify(task.task);
+        created.push(new JsonBytes(Buffer.from(answer)));
+      }
+      stored = launchedPending(task, now, deps.config.taskStepMs, true);
+      if (text) knownTaskText(stored, storedRecordText(text, stored));
+    } else if (launch.answered) created.push(task);
     col.tasks.insertShared(stored.task.taskArn, stored);
     const next = bookResources(current.containerInstance, booking);
     carryView(current.containerInstance, next);
     booked.set(p.instance, { ...current, containerInstance: next });
     tasks.push(stored);
-    created.push(task);
   }
   for (const [arn, rec] of booked) col.containerInstances.putShared(arn, rec);
   for (const bucket of buckets) {
     if (bucket.launchType !== 'FARGATE') continue;
     for (let n = 0; n < bucket.count; n++) {
-      const task = newTask(deps, launch, bucket, now, {
+      const task = newTask(launch, (parts ??= launchParts(deps, launch)), bucket, now, {
         subnets,
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
       });
       col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
-      created.push(task);
+      if (launch.answered) created.push(task);
     }
   }
   for (const u of unplaced) {
     for (let n = 0; n < u.count; n++) {
-      const task = newTask(deps, launch, u.bucket, now, {
+      const task = newTask(launch, (parts ??= launchParts(deps, launch)), u.bucket, now, {
         subnets,
         booking: { cpu: req.cpu, memory: req.memory, ports: [] },
         waiting: true,
       });
       col.tasks.insertShared(task.task.taskArn, task);
       tasks.push(task);
-      created.push(task);
+      if (launch.answered) created.push(task);
     }
   }
   // Hints after the caller's transaction has finished (a rolled-back hint is harmless).
@@ -721,22 +742,233 @@ interface NewTaskPlace {
   waiting?: boolean;
 }
 
-function newTask(
-  deps: LocalDeps,
+type WireTask = TaskRecord['task'];
+type WireContainer = NonNullable<WireTask['containers']>[number];
+
+/** An empty list every new task may share (frozen: stored tasks are frozen, see Collection.insertShared). */
+const NO_ITEMS = Object.freeze([]) as unknown as never[];
+/** The attributes of every task made here, shared (frozen). */
+const TASK_ATTRIBUTES: WireTask['attributes'] = Object.freeze([
+  Object.freeze({ name: 'ecs.cpu-architecture', value: 'x86_64' }),
+]) as unknown as WireTask['attributes'];
+
+/**
+ * What every task of one launch has in common, made once per launch, not once per task (issue 14):
+ * the ARN prefixes, the overrides member, each container's fixed members. Members a task shares with
+ * the others are frozen as the first task's record is stored (Collection.insertShared); none is
+ * changed in place afterwards (each version copies what it changes).
+ */
+interface LaunchParts {
+  /** `arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/`. */
+  taskArnPrefix: string;
+  /** `arn:aws:ecs:REGION:ACCOUNT:container/CLUSTER/`. */
+  containerArnPrefix: string;
+  overrides: WireTask['overrides'];
+  containers: { name?: string; image?: string; cpu: string; memory?: string; memoryReservation?: string }[];
+  tags: NonNullable<WireTask['tags']>;
+  /** The launch's texts per bucket (`launchText`), made when its first task is placed. */
+  texts: Map<Bucket, LaunchText | null>;
+}
+
+function launchParts(deps: LocalDeps, launch: TaskLaunch): LaunchParts {
+  const td = launch.taskDefinition;
+  const clusterName = clusterNameOf(launch.clusterArn);
+  const accountId = launch.clusterArn.split(':')[4] ?? deps.config.accountId;
+  const overrides = launch.overrides ?? {};
+  const taskOverrides: WireTask['overrides'] = {
+    containerOverrides: overrides.containerOverrides ?? NO_ITEMS,
+    inferenceAcceleratorOverrides: overrides.inferenceAcceleratorOverrides ?? NO_ITEMS,
+  };
+  if (overrides.cpu) taskOverrides.cpu = overrides.cpu;
+  if (overrides.memory) taskOverrides.memory = overrides.memory;
+  if (overrides.taskRoleArn) taskOverrides.taskRoleArn = overrides.taskRoleArn;
+  if (overrides.executionRoleArn) taskOverrides.executionRoleArn = overrides.executionRoleArn;
+  return {
+    taskArnPrefix: `arn:aws:ecs:${launch.region}:${accountId}:task/${clusterName}/`,
+    containerArnPrefix: `arn:aws:ecs:${launch.region}:${accountId}:container/${clusterName}/`,
+    overrides: taskOverrides,
+    containers: td.containerDefinitions.map((c) => {
+      const o = overrides.containerOverrides?.find((x) => x.name === c.name);
+      const memory = o?.memory ?? c.memory;
+      const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
+      return {
+        name: c.name,
+        image: c.image,
+        cpu: String(o?.cpu ?? c.cpu ?? 0),
+        ...(memory !== undefined ? { memory: String(memory) } : {}),
+        ...(memoryReservation !== undefined ? { memoryReservation: String(memoryReservation) } : {}),
+      };
+    }),
+    tags: launch.tags ?? NO_ITEMS,
+    texts: new Map(),
+  };
+}
+
+/** A member's text as `JSON.stringify` writes it within an object: `,"name":VALUE`, or '' when undefined. */
+function member(name: string, value: unknown): string {
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? '' : `,"${name}":${text}`;
+}
+
+/** A number as `JSON.stringify` writes it. */
+const numberText = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * The JSON of a launch's placed tasks, as created (RunTask's answer) and as stored a step on
+ * (PENDING: launch-step.ts), in pieces made once per launch and bucket: each task's text is the
+ * pieces joined around its own members (its ARN, its instance's ARN and zone, its containers' ARNs,
+ * its ports), not a `JSON.stringify` of the task and of its record (issue 14: ~2.5 and ~3.7 us a
+ * task placed, against well under 1 us). Each piece is the text `JSON.stringify` writes for the same
+ * values `newTask` and the PENDING step put in the record, member by member in the same order
+ * (`launch-text.test.ts` compares them for generated launches).
+ */
+interface LaunchText {
+  /** `,"clusterArn":...,"taskDefinitionArn":...`. */
+  afterArn: string;
+  /** From `,"overrides"` to the containers' opening bracket, for each status. */
+  headCreated: string;
+  headPending: string;
+  /** Each container's members after its `taskArn`, to its closing brace. */
+  containerTails: string[];
+  /** From the containers' closing bracket to `attributes`, for each version. */
+  midCreated: string;
+  midPending: string;
+  /** `enableExecuteCommand` and what follows it before the tags. */
+  beforeTags: string;
+  /** `,"tags":TAGS}`; with the PENDING step's members before them. */
+  tagsCreated: string;
+  tagsPending: string;
+  /** The record's members after the task: up to its ports, and after them. */
+  recordHead: string;
+  recordTail: string;
+}
+
+/**
+ * The launch's texts for tasks of `bucket` (made once per launch and bucket), or null for a launch
+ * whose tasks are written by `JSON.stringify` (Fargate, a network interface, waiting for capacity).
+ */
+function launchText(
+  parts: LaunchParts,
   launch: TaskLaunch,
+  bucket: Bucket,
+  booking: Booking,
+  nowMs: number,
+  stepMs: number,
+): LaunchText | null {
+  let text = parts.texts.get(bucket);
+  if (text === undefined) {
+    text =
+      bucket.launchType === 'EC2' && !launch.network
+        ? makeLaunchText(parts, launch, bucket, booking, nowMs, stepMs)
+        : null;
+    parts.texts.set(bucket, text);
+  }
+  return text;
+}
+
+function makeLaunchText(
+  parts: LaunchParts,
+  launch: TaskLaunch,
+  bucket: Bucket,
+  booking: Booking,
+  nowMs: number,
+  stepMs: number,
+): LaunchText {
+  const td = launch.taskDefinition;
+  const now = numberText(epochSeconds(nowMs));
+  const head = (status: string) =>
+    `${member('overrides', parts.overrides)},"lastStatus":"${status}","desiredStatus":"RUNNING"` +
+    `${member('cpu', String(booking.cpu))}${member('memory', String(booking.memory))},"containers":[`;
+  const mid = (version: number) =>
+    `]${launch.startedBy ? member('startedBy', launch.startedBy) : ''},"version":${version},"createdAt":${now}` +
+    `${member('group', launch.group)}${member('launchType', bucket.launchType)}` +
+    `${bucket.capacityProviderName ? member('capacityProviderName', bucket.capacityProviderName) : ''}` +
+    `,"attachments":[]${member('attributes', TASK_ATTRIBUTES)}`;
+  const tags = `${member('tags', parts.tags)}}`;
+  return {
+    afterArn: `${member('clusterArn', launch.clusterArn)}${member('taskDefinitionArn', td.taskDefinitionArn)}`,
+    headCreated: head('PROVISIONING'),
+    headPending: head('PENDING'),
+    containerTails: parts.containers.map(
+      (c) =>
+        `${member('name', c.name)}${member('image', c.image)},"lastStatus":"PENDING","networkBindings":[],` +
+        `"networkInterfaces":[]${member('cpu', c.cpu)}${member('memory', c.memory)}` +
+        `${member('memoryReservation', c.memoryReservation)}}`,
+    ),
+    midCreated: mid(1),
+    midPending: mid(2),
+    beforeTags:
+      member('enableExecuteCommand', launch.enableExecuteCommand ?? false) +
+      (td.ephemeralStorage ? member('ephemeralStorage', td.ephemeralStorage) : ''),
+    tagsCreated: tags,
+    tagsPending: `,"pullStartedAt":${now},"connectivity":"CONNECTED","connectivityAt":${now}${tags}`,
+    recordHead:
+      `${member('region', launch.region)}${launch.serviceArn ? member('serviceArn', launch.serviceArn) : ''}` +
+      `${launch.deploymentId ? member('deploymentId', launch.deploymentId) : ''},"ports":`,
+    recordTail:
+      `${member('reservedCpu', booking.cpu)}${member('reservedMemory', booking.memory)}` +
+      `,"nextTransitionAt":${numberText(nowMs + stepMs)},"history":[{"status":"PROVISIONING","at":${now}},` +
+      `{"status":"PENDING","at":${now}}]}`,
+  };
+}
+
+/** The task's text up to its containers, its containers, and from them to its tags (its own members). */
+function taskText(text: LaunchText, t: WireTask, head: string, mid: string): string {
+  const arn = JSON.stringify(t.taskArn);
+  let out = `{"taskArn":${arn}${text.afterArn}${member('containerInstanceArn', t.containerInstanceArn)}${head}`;
+  const containers = t.containers ?? NO_ITEMS;
+  for (let i = 0; i < containers.length; i++) {
+    const c = containers[i] as WireContainer;
+    out += `${i > 0 ? ',' : ''}{"containerArn":${JSON.stringify(c.containerArn)},"taskArn":${arn}${text.containerTails[i]}`;
+  }
+  out += mid;
+  if (t.availabilityZone) out += member('availabilityZone', t.availabilityZone);
+  return out + text.beforeTags;
+}
+
+/** `JSON.stringify(t.task)` of a task as `newTask` made it (created: PROVISIONING). */
+function createdTaskText(text: LaunchText, t: TaskRecord): string {
+  return taskText(text, t.task, text.headCreated, text.midCreated) + text.tagsCreated;
+}
+
+/** `JSON.stringify(r)` of a task's record as its launch stores it (PENDING: launch-step.ts). */
+function storedRecordText(text: LaunchText, r: TaskRecord): string {
+  const ports = r.ports.length === 0 ? '[]' : JSON.stringify(r.ports);
+  return `{"task":${taskText(text, r.task, text.headPending, text.midPending)}${text.tagsPending}${text.recordHead}${ports}${text.recordTail}`;
+}
+
+/** The zone an instance's attributes name, per (frozen, shared by its versions) attributes list. */
+const zones = new WeakMap<object, { zone: string | undefined }>();
+
+function zoneOf(ci: WireContainerInstance | undefined): string | undefined {
+  const list = ci?.attributes;
+  if (!list) return undefined;
+  const known = zones.get(list);
+  if (known) return known.zone;
+  const zone = list.find((a) => a.name === 'ecs.availability-zone')?.value;
+  if (Object.isFrozen(list)) zones.set(list, { zone });
+  return zone;
+}
+
+/**
+ * A new task as created (PROVISIONING, version 1). Members are assigned in the order ECS's answer
+ * and the stored text have always had them, optional ones only when present (no object spread per
+ * optional member: issue 14, every task placed).
+ */
+function newTask(
+  launch: TaskLaunch,
+  parts: LaunchParts,
   bucket: Bucket,
   nowMs: number,
   place: NewTaskPlace,
 ): TaskRecord {
   const td = launch.taskDefinition;
   const id = hexId();
-  const clusterName = clusterNameOf(launch.clusterArn);
-  const accountId = launch.clusterArn.split(':')[4] ?? deps.config.accountId;
-  const taskArn = `arn:aws:ecs:${launch.region}:${accountId}:task/${clusterName}/${id}`;
+  const taskArn = parts.taskArnPrefix + id;
   const now = epochSeconds(nowMs);
   const ci = place.instance?.containerInstance;
   const fargate = bucket.launchType === 'FARGATE';
-  const instanceZone = ci?.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
+  const instanceZone = zoneOf(ci);
   const subnet = place.waiting ? undefined : place.subnets(instanceZone);
   const az = instanceZone ?? (fargate ? subnet?.availabilityZone : undefined);
   const network = launch.network;
@@ -749,84 +981,70 @@ function newTask(
         clientToken: uuid(),
       }
     : undefined;
-  const overrides = launch.overrides ?? {};
-  const containers = td.containerDefinitions.map((c) => {
-    const o = overrides.containerOverrides?.find((x) => x.name === c.name);
-    const cpu = o?.cpu ?? c.cpu ?? 0;
-    const memory = o?.memory ?? c.memory;
-    const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
-    return {
-      containerArn: `arn:aws:ecs:${launch.region}:${accountId}:container/${clusterName}/${id}/${uuid()}`,
+  const containers: WireContainer[] = [];
+  for (const c of parts.containers) {
+    const container: WireContainer = {
+      containerArn: `${parts.containerArnPrefix}${id}/${uuid()}`,
       taskArn,
       name: c.name,
       image: c.image,
       lastStatus: 'PENDING',
-      networkBindings: [],
-      networkInterfaces: [],
-      cpu: String(cpu),
-      ...(memory !== undefined ? { memory: String(memory) } : {}),
-      ...(memoryReservation !== undefined ? { memoryReservation: String(memoryReservation) } : {}),
+      networkBindings: NO_ITEMS,
+      networkInterfaces: NO_ITEMS,
+      cpu: c.cpu,
     };
-  });
+    if (c.memory !== undefined) container.memory = c.memory;
+    if (c.memoryReservation !== undefined) container.memoryReservation = c.memoryReservation;
+    containers.push(container);
+  }
   const booking = place.booking;
-  return {
-    task: {
-      taskArn,
-      clusterArn: launch.clusterArn,
-      taskDefinitionArn: td.taskDefinitionArn,
-      ...(ci ? { containerInstanceArn: ci.containerInstanceArn } : {}),
-      overrides: {
-        containerOverrides: overrides.containerOverrides ?? [],
-        inferenceAcceleratorOverrides: overrides.inferenceAcceleratorOverrides ?? [],
-        ...(overrides.cpu ? { cpu: overrides.cpu } : {}),
-        ...(overrides.memory ? { memory: overrides.memory } : {}),
-        ...(overrides.taskRoleArn ? { taskRoleArn: overrides.taskRoleArn } : {}),
-        ...(overrides.executionRoleArn ? { executionRoleArn: overrides.executionRoleArn } : {}),
-      },
-      lastStatus: 'PROVISIONING',
-      desiredStatus: 'RUNNING',
-      cpu: String(booking.cpu),
-      memory: String(booking.memory),
-      containers,
-      ...(launch.startedBy ? { startedBy: launch.startedBy } : {}),
-      version: 1,
-      createdAt: now,
-      group: launch.group,
-      launchType: bucket.launchType,
-      ...(bucket.capacityProviderName ? { capacityProviderName: bucket.capacityProviderName } : {}),
-      ...(fargate ? { platformVersion: bucket.platformVersion ?? '1.4.0', platformFamily: 'Linux' } : {}),
-      attachments: eni && subnet ? [eniAttachment(eni.attachmentId, subnet.subnetId)] : [],
-      attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
-      ...(az ? { availabilityZone: az } : {}),
-      enableExecuteCommand: launch.enableExecuteCommand ?? false,
-      ...(fargate
-        ? {
-            ephemeralStorage: td.ephemeralStorage ?? { sizeInGiB: 20 },
-            fargateEphemeralStorage: { sizeInGiB: td.ephemeralStorage?.sizeInGiB ?? 20 },
-          }
-        : td.ephemeralStorage
-          ? { ephemeralStorage: td.ephemeralStorage }
-          : {}),
-      // Last, as stored (task-json.ts): the store writes the task with one JSON.stringify.
-      tags: launch.tags ?? [],
-    },
-    region: launch.region,
-    ...(launch.serviceArn ? { serviceArn: launch.serviceArn } : {}),
-    ...(launch.deploymentId ? { deploymentId: launch.deploymentId } : {}),
-    ports: booking.ports,
-    reservedCpu: place.instance ? booking.cpu : 0,
-    reservedMemory: place.instance ? booking.memory : 0,
-    ...(place.waiting ? {} : { nextTransitionAt: nowMs }),
-    history: [{ status: 'PROVISIONING', at: now }],
-    ...(eni ? { eni } : {}),
-    ...(place.waiting
-      ? {
-          awaitingCapacity: {
-            placementConstraints: launch.placementConstraints ?? [],
-            placementStrategy: launch.placementStrategy ?? [],
-            ...(network ? { network } : {}),
-          },
-        }
-      : {}),
-  };
+  const task = {
+    taskArn,
+    clusterArn: launch.clusterArn,
+    taskDefinitionArn: td.taskDefinitionArn,
+  } as WireTask;
+  if (ci) task.containerInstanceArn = ci.containerInstanceArn;
+  task.overrides = parts.overrides;
+  task.lastStatus = 'PROVISIONING';
+  task.desiredStatus = 'RUNNING';
+  task.cpu = String(booking.cpu);
+  task.memory = String(booking.memory);
+  task.containers = containers;
+  if (launch.startedBy) task.startedBy = launch.startedBy;
+  task.version = 1;
+  task.createdAt = now;
+  task.group = launch.group;
+  task.launchType = bucket.launchType;
+  if (bucket.capacityProviderName) task.capacityProviderName = bucket.capacityProviderName;
+  if (fargate) {
+    task.platformVersion = bucket.platformVersion ?? '1.4.0';
+    task.platformFamily = 'Linux';
+  }
+  task.attachments = eni && subnet ? [eniAttachment(eni.attachmentId, subnet.subnetId)] : NO_ITEMS;
+  task.attributes = TASK_ATTRIBUTES;
+  if (az) task.availabilityZone = az;
+  task.enableExecuteCommand = launch.enableExecuteCommand ?? false;
+  if (fargate) {
+    task.ephemeralStorage = td.ephemeralStorage ?? { sizeInGiB: 20 };
+    task.fargateEphemeralStorage = { sizeInGiB: td.ephemeralStorage?.sizeInGiB ?? 20 };
+  } else if (td.ephemeralStorage) task.ephemeralStorage = td.ephemeralStorage;
+  // Last, as stored (task-json.ts): the store writes the task with one JSON.stringify.
+  task.tags = parts.tags;
+  const record: TaskRecord = { task, region: launch.region } as TaskRecord;
+  if (launch.serviceArn) record.serviceArn = launch.serviceArn;
+  if (launch.deploymentId) record.deploymentId = launch.deploymentId;
+  record.ports = booking.ports;
+  record.reservedCpu = place.instance ? booking.cpu : 0;
+  record.reservedMemory = place.instance ? booking.memory : 0;
+  if (!place.waiting) record.nextTransitionAt = nowMs;
+  record.history = [{ status: 'PROVISIONING', at: now }];
+  if (eni) record.eni = eni;
+  if (place.waiting) {
+    record.awaitingCapacity = {
+      placementConstraints: launch.placementConstraints ?? [],
+      placementStrategy: launch.placementStrategy ?? [],
+      ...(network ? { network } : {}),
+    };
+  }
+  return record;
 }

@@ -142,6 +142,7 @@ const checkers: Checker[] = [
   {
     reason: 'ATTRIBUTE',
     feasible: (i, req) =>
+      req.requiredAttributes.length === 0 ||
       req.requiredAttributes.every((a) =>
         a.value === undefined ? i.attributes.has(a.name) : i.attributes.get(a.name) === a.value,
       ),
@@ -149,11 +150,14 @@ const checkers: Checker[] = [
   {
     reason: 'DistinctInstance placement constraint unsatisfied.',
     feasible: (i, req) =>
-      !req.constraints.some((c) => c.type === 'distinctInstance') || (i.groups.get(req.group) ?? 0) === 0,
+      req.constraints.length === 0 ||
+      !req.constraints.some((c) => c.type === 'distinctInstance') ||
+      (i.groups.get(req.group) ?? 0) === 0,
   },
   {
     reason: 'MemberOf placement constraint unsatisfied.',
     feasible: (i, req) =>
+      req.constraints.length === 0 ||
       req.constraints.every((c) => c.type !== 'memberOf' || evaluateClusterQuery(c.query, i)),
   },
   { reason: 'RESOURCE:CPU', feasible: (i, req) => req.cpu <= i.remaining.cpu },
@@ -171,6 +175,7 @@ const checkers: Checker[] = [
 ];
 
 function staticPortsFree(used: ReadonlySet<number>, ports: PortRequest[], protocol: 'tcp' | 'udp'): boolean {
+  if (ports.length === 0) return true;
   const mine = new Set<number>();
   for (const p of ports) {
     if (p.protocol !== protocol || p.hostPort === 0) continue;
@@ -210,7 +215,9 @@ export function assignPorts(remaining: InstanceCapacity, ports: PortRequest[]): 
 
 /** Index of the first checker the instance fails, or -1 when feasible. */
 function firstFailure(instance: PlacementInstance, req: TaskRequirements): number {
-  return checkers.findIndex((c) => !c.feasible(instance, req));
+  // A loop, not `findIndex` with a closure: every task placed checks the instance it draws.
+  for (let k = 0; k < checkers.length; k++) if (!(checkers[k] as Checker).feasible(instance, req)) return k;
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,7 +538,8 @@ function cloneCapacity(c: InstanceCapacity): InstanceCapacity {
 }
 
 function afterPlacement(i: PlacementInstance, req: TaskRequirements, ports: PortBinding[]) {
-  const remaining = cloneCapacity(i.remaining);
+  // The port sets are copied only when a port is booked (a capacity's sets are never changed).
+  const remaining = ports.length === 0 ? { ...i.remaining } : cloneCapacity(i.remaining);
   remaining.cpu -= req.cpu;
   remaining.memory -= req.memory;
   for (const p of ports) remaining[p.protocol].add(p.hostPort);

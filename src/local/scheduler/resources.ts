@@ -164,6 +164,7 @@ function portsEntry(name: 'PORTS' | 'PORTS_UDP', ports: Set<number>): Resource {
 /** Whether the booking fits the instance's remaining capacity (no port taken twice). */
 export function fits(cap: InstanceCapacity, booking: Booking): boolean {
   if (booking.cpu > cap.cpu || booking.memory > cap.memory) return false;
+  if (booking.ports.length === 0) return true;
   const seen = new Set<string>();
   for (const p of booking.ports) {
     const key = `${p.protocol}:${p.hostPort}`;
