@@ -138,16 +138,13 @@ async function describe<T>(
 const ID_RE = { subnet: /^subnet-[0-9a-f]{8,17}$/, sg: /^sg-[0-9a-f]{8,17}$/ };
 
 /**
- * The awsvpc network configuration: required for awsvpc task definitions and refused otherwise;
- * 1 to 16 subnets of one VPC and up to 5 security groups of that VPC, all existing (EC2 is asked);
- * a public IP only on Fargate. Without security groups, the VPC's default group.
+ * The awsvpc configuration to resolve (`resolveNetwork`), if any: required for awsvpc task
+ * definitions and refused otherwise. Without one nothing is asked of EC2, so a launch needs no await.
  */
-export async function resolveNetwork(
-  s: Scope,
+export function awsvpcConfiguration(
   td: WireTaskDefinition,
   config: Wire<ecs.NetworkConfiguration> | undefined,
-  capacity: LaunchCapacity,
-): Promise<ResolvedNetwork | undefined> {
+): Wire<ecs.AwsVpcConfiguration> | undefined {
   const awsvpc = td.networkMode === 'awsvpc';
   const vpc = config?.awsvpcConfiguration;
   if (awsvpc && !vpc) {
@@ -158,6 +155,21 @@ export async function resolveNetwork(
       'Network Configuration is not valid for the given networkMode of this task definition.',
     );
   }
+  return vpc;
+}
+
+/**
+ * The awsvpc network configuration: required for awsvpc task definitions and refused otherwise;
+ * 1 to 16 subnets of one VPC and up to 5 security groups of that VPC, all existing (EC2 is asked);
+ * a public IP only on Fargate. Without security groups, the VPC's default group.
+ */
+export async function resolveNetwork(
+  s: Scope,
+  td: WireTaskDefinition,
+  config: Wire<ecs.NetworkConfiguration> | undefined,
+  capacity: LaunchCapacity,
+): Promise<ResolvedNetwork | undefined> {
+  const vpc = awsvpcConfiguration(td, config);
   if (!vpc) return undefined;
   const subnetIds = vpc.subnets ?? [];
   const groupIds = vpc.securityGroups ?? [];

@@ -31,9 +31,16 @@ import { applyTransition, asOf, quietStop, stopsQuietly } from '../agent/lifecyc
 import { parseFilter } from './instances';
 import { copyMembers } from '../common/copy-members';
 import { taskKeys, type ListFilter } from './counts';
-import { checkFargateOverrides, launchCapacity, resolveNetwork, runsOnFargate } from './launch-capacity';
+import {
+  awsvpcConfiguration,
+  checkFargateOverrides,
+  launchCapacity,
+  resolveNetwork,
+  runsOnFargate,
+} from './launch-capacity';
 import type {
   LaunchCapacity,
+  ResolvedNetwork,
   TaskDefinitionRecord,
   TaskRecord,
   Wire,
@@ -202,7 +209,7 @@ function wireTask(t: TaskRecord, withTags: boolean, tasks?: Collection<TaskRecor
   return rest;
 }
 
-export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
+export function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw errors.invalid('The count parameter must be between 1 and 10.');
   validateStartedByAndGroup(input.startedBy, input.group);
@@ -211,12 +218,24 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
   // What EC2 must confirm (subnets, groups) is asked before the transaction, with what it says now.
   const first = activeCluster(s, input.cluster);
   const firstTd = runnableTaskDefinition(s, input.taskDefinition).taskDefinition;
-  const network = await resolveNetwork(
-    s,
-    firstTd,
-    input.networkConfiguration,
-    launchCapacity(s, first.cluster, input, firstTd),
+  const firstCapacity = launchCapacity(s, first.cluster, input, firstTd);
+  // Without an awsvpc configuration nothing is asked of EC2: placed at once, with no promise and
+  // no turn of the event loop in between (issue 14).
+  if (awsvpcConfiguration(firstTd, input.networkConfiguration) === undefined)
+    return launchRun(s, input, firstTd, tags, undefined);
+  return resolveNetwork(s, firstTd, input.networkConfiguration, firstCapacity).then((network) =>
+    launchRun(s, input, firstTd, tags, network),
   );
+}
+
+/** RunTask's transaction: checks the cluster and definition again, then places and writes the tasks. */
+function launchRun(
+  s: Scope,
+  input: Wire<ecs.RunTaskRequest>,
+  firstTd: WireTaskDefinition,
+  tags: ReturnType<typeof validateTags>,
+  network: ResolvedNetwork | undefined,
+) {
   return s.deps.db.tx(() => {
     const cluster = activeCluster(s, input.cluster);
     const td = runnableTaskDefinition(s, firstTd.taskDefinitionArn).taskDefinition;
@@ -227,7 +246,7 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
       clusterArn: cluster.cluster.clusterArn,
       region: s.region,
       taskDefinition: td,
-      count,
+      count: input.count ?? 1,
       group: input.group ?? `family:${td.family}`,
       capacity,
       answered: true,
@@ -242,22 +261,32 @@ export async function runTask(s: Scope, input: Wire<ecs.RunTaskRequest>) {
         : {}),
     };
     const { created, failures } = launchTasks(s.deps, launch);
-    return { tasks: created.map((t) => launchedTask(t, s.col.tasks)), failures };
+    return { tasks: launchedTasks(created, s.col.tasks), failures };
   });
 }
 
 const NO_TAGS = Buffer.from(',"tags":[]}');
 
 /**
+ * The tasks RunTask answers (`launchedTask`): when their launch gave the text of each (the usual
+ * case), the list as one piece of bytes (one encoding, not one a task).
+ */
+function launchedTasks(created: (TaskRecord | string)[], tasks: Collection<TaskRecord>): WireTask[] {
+  if (created.every((t) => typeof t === 'string'))
+    return new JsonBytes(Buffer.from(`[${created.join(',')}]`)) as unknown as WireTask[];
+  return created.map((t) => launchedTask(t, tasks));
+}
+
+/**
  * A task as RunTask answers it, tags included. A task its launch stored a step on (PENDING:
  * launch-step.ts) is answered as created, which no store write made the text of: the launch gives
- * that text itself (scheduler/launch.ts `LaunchResult.created`, `JsonBytes`). A task stored as
+ * that text itself (scheduler/launch.ts `LaunchResult.created`). A task stored as
  * created: the text the store write made of its record (task-json.ts, the task without its tags)
  * with the tags after the other members, not serialised again (json-body.ts `JsonBytes`); the task
  * itself when the write made no such text.
  */
-function launchedTask(t: TaskRecord | JsonBytes, tasks: Collection<TaskRecord>): WireTask {
-  if (t instanceof JsonBytes) return t as unknown as WireTask;
+function launchedTask(t: TaskRecord | string, tasks: Collection<TaskRecord>): WireTask {
+  if (typeof t === 'string') return new JsonBytes(Buffer.from(t)) as unknown as WireTask;
   const head = untaggedTaskBytes(t, tasks.writtenText(t.task.taskArn, t))?.[0];
   const tags = t.task.tags;
   if (head === undefined || head.length <= 1 || !Array.isArray(tags)) return t.task;
@@ -304,7 +333,9 @@ export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
         : {}),
     });
     return {
-      tasks: result.created.map((t) => (t instanceof JsonBytes ? (t as unknown as WireTask) : t.task)),
+      tasks: result.created.map((t) =>
+        typeof t === 'string' ? (new JsonBytes(Buffer.from(t)) as unknown as WireTask) : t.task,
+      ),
       failures: [...failures, ...result.failures],
     };
   });

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonBytes } from '../protocol/json-body';
 import { Harness, REGION } from './harness';
 import { launchTasks, type TaskLaunch } from './launch';
 import type { TaskRecord } from '../ecs/model';
@@ -127,11 +126,7 @@ describe('the launch writes its tasks from pieces (LaunchText)', () => {
           expect(h!.col.tasks.writtenText(arn, stored)).toBe(JSON.stringify(stored));
           expect(h!.col.tasks.get(arn)).toEqual(stored);
           // The answer is the task as created, as JSON.stringify writes it.
-          const answer = result.created[i];
-          expect(answer).toBeInstanceOf(JsonBytes);
-          const bytes = (answer as JsonBytes).bytes;
-          const answered = (Buffer.isBuffer(bytes) ? bytes : Buffer.concat(bytes)).toString('utf8');
-          expect(answered).toBe(JSON.stringify(asCreated(stored.task)));
+          expect(result.created[i]).toBe(JSON.stringify(asCreated(stored.task)));
         });
       }),
       { numRuns: 150 },

@@ -43,7 +43,7 @@ describe('launchTasks', () => {
     const t = tasks[0]!;
     // Created PROVISIONING (what RunTask answers, as its JSON), written with its step to PENDING
     // taken at once.
-    const answered = JSON.parse(JSON.stringify(created[0])) as Record<string, unknown>;
+    const answered = JSON.parse(created[0] as string) as Record<string, unknown>;
     expect(answered).toMatchObject({ lastStatus: 'PROVISIONING', version: 1, tags: [] });
     expect(answered).not.toHaveProperty('pullStartedAt');
     expect(t.task).toMatchObject({ lastStatus: 'PENDING', version: 2, pullStartedAt: h.nowMs / 1000 });

@@ -24,7 +24,6 @@ import {
 import { clusterNameOf } from '../ecs/common';
 import { launchedPending, stepsAtLaunch } from '../ecs/launch-step';
 import { knownTaskText } from '../ecs/task-json';
-import { JsonBytes } from '../protocol/json-body';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -77,9 +76,9 @@ export interface LaunchResult {
   /**
    * With `launch.answered`, the same tasks as created (PROVISIONING, version 1), as RunTask and
    * StartTask answer them: the record when it was stored as created, else (stored a step on) the
-   * created task's JSON, tags included (`JsonBytes`); empty otherwise.
+   * created task's JSON text, tags included; empty otherwise.
    */
-  created: (TaskRecord | JsonBytes)[];
+  created: (TaskRecord | string)[];
   failures: Wire<ecs.Failure>[];
   /** The instance that came closest when a task could not be placed (for service events). */
   closest?: { instanceArn: string; reason: string };
@@ -184,7 +183,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
 
   const now = deps.clock.now();
   const tasks: TaskRecord[] = [];
-  const created: (TaskRecord | JsonBytes)[] = [];
+  const created: (TaskRecord | string)[] = [];
   const subnets = subnetPicker(launch.network);
   let parts: LaunchParts | undefined;
   // Instances as booked so far in this call; each is written once at the end.
@@ -207,8 +206,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       // Answered as created: its text now, before the step is taken on this very object (owned:
       // no copy of the task, its record and history a task placed, issue 14).
       if (launch.answered) {
-        const answer = text ? createdTaskText(text, task) : JSON.stringify(task.task);
-        created.push(new JsonBytes(Buffer.from(answer)));
+        created.push(text ? createdTaskText(text, task) : JSON.stringify(task.task));
       }
       stored = launchedPending(task, now, deps.config.taskStepMs, true);
       if (text) knownTaskText(stored, storedRecordText(text, stored));
