@@ -8,6 +8,7 @@ import type * as ecs from '@aws-sdk/client-ecs';
 import { epochSeconds } from '../common/clock';
 import { hexId, uuid } from '../common/ids';
 import type { LocalDeps } from '../deps';
+import type { LocalEvents } from '../common/bus';
 import { maxNetworkInterfaces } from '../../facts/instance-types';
 import {
   ecsCollections,
@@ -247,13 +248,15 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
   queueMicrotask(() => {
     for (const t of tasks) {
       if (t.awaitingCapacity) continue;
-      deps.bus.emit('ecs.task.changed', {
+      // Members set one by one, not spread in (an object per member and task, issue 14).
+      const hint: LocalEvents['ecs.task.changed'] = {
         clusterArn: launch.clusterArn,
         taskArn: t.task.taskArn,
-        ...(t.task.containerInstanceArn ? { containerInstanceArn: t.task.containerInstanceArn } : {}),
-        // Launched PENDING: the agent has nothing to do before its next step.
-        ...(t.task.lastStatus === 'PENDING' ? { dueAt: t.nextTransitionAt } : {}),
-      });
+      };
+      if (t.task.containerInstanceArn) hint.containerInstanceArn = t.task.containerInstanceArn;
+      // Launched PENDING: the agent has nothing to do before its next step.
+      if (t.task.lastStatus === 'PENDING') hint.dueAt = t.nextTransitionAt;
+      deps.bus.emit('ecs.task.changed', hint);
     }
     if (waiting) deps.bus.emit('ecs.cluster.dirty', { clusterArn: launch.clusterArn });
   });
@@ -582,9 +585,24 @@ const NO_TASK_GROUPS: ReadonlySet<string> = new Set();
 /**
  * Views of frozen (cached, see Collection.peek) instance documents: a document never changes, a
  * write stores a new one, so the view is computed once per version of the instance. Placement
- * never mutates a view (it copies what it changes).
+ * never mutates a view (it copies what it changes). One entry per instance ARN, for the version it
+ * was made of (as resources.ts keeps capacities): a WeakMap entry per version booked cost the
+ * scavenger more than the view (issue 14, every task placed books a version).
  */
-const instanceViews = new WeakMap<WireContainerInstance, InstanceView>();
+const instanceViews = new Map<string, { doc: WireContainerInstance; view: InstanceView }>();
+/** Instances whose views are kept at once (all dropped past that: they are made again). */
+const MAX_INSTANCE_VIEWS = 100_000;
+
+function viewOf(ci: WireContainerInstance): InstanceView | undefined {
+  const known = instanceViews.get(ci.containerInstanceArn);
+  return known?.doc === ci ? known.view : undefined;
+}
+
+function keepView(ci: WireContainerInstance, view: InstanceView): void {
+  if (instanceViews.size >= MAX_INSTANCE_VIEWS && !instanceViews.has(ci.containerInstanceArn))
+    instanceViews.clear();
+  instanceViews.set(ci.containerInstanceArn, { doc: ci, view });
+}
 
 /**
  * An instance's attributes as a map, and whether its agent reports capabilities, per attributes
@@ -619,12 +637,12 @@ function attributeView(ci: WireContainerInstance): {
  * same call (putShared); the next placement that draws the instance finds its view ready.
  */
 function carryView(prev: WireContainerInstance, next: WireContainerInstance): void {
-  const view = instanceViews.get(prev);
-  if (view) instanceViews.set(next, { ...view, bare: { ...view.bare, remaining: capacityOf(next) } });
+  const view = viewOf(prev);
+  if (view) keepView(next, { ...view, bare: { ...view.bare, remaining: capacityOf(next) } });
 }
 
 function instanceView(ci: WireContainerInstance): InstanceView {
-  const cached = instanceViews.get(ci);
+  const cached = viewOf(ci);
   if (cached) return cached;
   const { attributes, reportsCapabilities } = attributeView(ci);
   const view: InstanceView = {
@@ -643,7 +661,7 @@ function instanceView(ci: WireContainerInstance): InstanceView {
     },
     reportsCapabilities,
   };
-  if (Object.isFrozen(ci)) instanceViews.set(ci, view);
+  if (Object.isFrozen(ci)) keepView(ci, view);
   return view;
 }
 

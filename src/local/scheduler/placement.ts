@@ -185,9 +185,15 @@ function staticPortsFree(used: ReadonlySet<number>, ports: PortRequest[], protoc
   return true;
 }
 
+/**
+ * No host port: one shared empty list (frozen: it becomes a task's `ports`, which the store freezes
+ * anyway), not a new one a task placed.
+ */
+const NO_BINDINGS = Object.freeze([]) as unknown as PortBinding[];
+
 /** Host ports for the task's mappings on this instance: static as asked, dynamic from the free range. */
 export function assignPorts(remaining: InstanceCapacity, ports: PortRequest[]): PortBinding[] | null {
-  if (ports.length === 0) return [];
+  if (ports.length === 0) return NO_BINDINGS;
   const taken = { tcp: new Set(remaining.tcp), udp: new Set(remaining.udp) };
   for (const p of ports) if (p.hostPort !== 0) taken[p.protocol].add(p.hostPort);
   const next = { tcp: DYNAMIC_PORT_FIRST, udp: DYNAMIC_PORT_FIRST };
