@@ -204,13 +204,12 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     if (stepsAtLaunch(task)) {
       // Its texts (as created, RunTask's answer; as stored) from the launch's pieces, when it has them.
       const text = launchText(parts, launch, p.bucket, booking, now, deps.config.taskStepMs);
+      const texts = text ? taskTexts(text, task) : undefined;
       // Answered as created: its text now, before the step is taken on this very object (owned:
       // no copy of the task, its record and history a task placed, issue 14).
-      if (launch.answered) {
-        created.push(text ? createdTaskText(text, task) : JSON.stringify(task.task));
-      }
+      if (launch.answered) created.push(texts ? texts.created : JSON.stringify(task.task));
       stored = launchedPending(task, now, deps.config.taskStepMs, true);
-      if (text) knownTaskText(stored, storedRecordText(text, stored));
+      if (texts) knownTaskText(stored, texts.stored);
     } else if (launch.answered) created.push(task);
     col.tasks.insertShared(stored.task.taskArn, stored);
     const next = bookResources(current.containerInstance, booking);
@@ -928,29 +927,30 @@ function makeLaunchText(
   };
 }
 
-/** The task's text up to its containers, its containers, and from them to its tags (its own members). */
-function taskText(text: LaunchText, t: WireTask, head: string, mid: string): string {
+/**
+ * The texts of a task its launch made (`newTask`, PROVISIONING) and is about to take a step on
+ * (PENDING, `launchedPending`): `JSON.stringify` of the task as created (RunTask's answer) and of
+ * its record as stored. The step changes none of the task's own members (its ARN, its instance's,
+ * its containers, its zone), so both texts are made from the same pieces, before the step.
+ */
+function taskTexts(text: LaunchText, r: TaskRecord): { created: string; stored: string } {
+  const t = r.task;
   const arn = JSON.stringify(t.taskArn);
-  let out = `{"taskArn":${arn}${text.afterArn}${member('containerInstanceArn', t.containerInstanceArn)}${head}`;
-  const containers = t.containers ?? NO_ITEMS;
-  for (let i = 0; i < containers.length; i++) {
-    const c = containers[i] as WireContainer;
-    out += `${i > 0 ? ',' : ''}{"containerArn":${JSON.stringify(c.containerArn)},"taskArn":${arn}${text.containerTails[i]}`;
+  const start = `{"taskArn":${arn}${text.afterArn}${member('containerInstanceArn', t.containerInstanceArn)}`;
+  let containers = '';
+  const list = t.containers ?? NO_ITEMS;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i] as WireContainer;
+    containers += `${i > 0 ? ',' : ''}{"containerArn":${JSON.stringify(c.containerArn)},"taskArn":${arn}${text.containerTails[i]}`;
   }
-  out += mid;
-  if (t.availabilityZone) out += member('availabilityZone', t.availabilityZone);
-  return out + text.beforeTags;
-}
-
-/** `JSON.stringify(t.task)` of a task as `newTask` made it (created: PROVISIONING). */
-function createdTaskText(text: LaunchText, t: TaskRecord): string {
-  return taskText(text, t.task, text.headCreated, text.midCreated) + text.tagsCreated;
-}
-
-/** `JSON.stringify(r)` of a task's record as its launch stores it (PENDING: launch-step.ts). */
-function storedRecordText(text: LaunchText, r: TaskRecord): string {
+  const end = `${t.availabilityZone ? member('availabilityZone', t.availabilityZone) : ''}${text.beforeTags}`;
   const ports = r.ports.length === 0 ? '[]' : JSON.stringify(r.ports);
-  return `{"task":${taskText(text, r.task, text.headPending, text.midPending)}${text.tagsPending}${text.recordHead}${ports}${text.recordTail}`;
+  return {
+    created: `${start}${text.headCreated}${containers}${text.midCreated}${end}${text.tagsCreated}`,
+    stored:
+      `{"task":${start}${text.headPending}${containers}${text.midPending}${end}${text.tagsPending}` +
+      `${text.recordHead}${ports}${text.recordTail}`,
+  };
 }
 
 /** The zone an instance's attributes name, per (frozen, shared by its versions) attributes list. */
