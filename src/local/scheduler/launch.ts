@@ -24,7 +24,7 @@ import {
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
 import { launchedPending, stepsAtLaunch } from '../ecs/launch-step';
-import { knownTaskText } from '../ecs/task-json';
+import { checkedText, checkTexts, knownTaskText } from '../ecs/task-json';
 import { AwsError } from '../protocol/errors';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
@@ -207,6 +207,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       const texts = text ? taskTexts(text, task) : undefined;
       // Answered as created: its text now, before the step is taken on this very object (owned:
       // no copy of the task, its record and history a task placed, issue 14).
+      if (texts && checkTexts) checkedText('created task', texts.created, JSON.stringify(task.task));
       if (launch.answered) created.push(texts ? texts.created : JSON.stringify(task.task));
       stored = launchedPending(task, now, deps.config.taskStepMs, true);
       if (texts) knownTaskText(stored, texts.stored);
