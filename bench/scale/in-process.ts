@@ -35,12 +35,21 @@ export async function microCluster(call: Call, instances: number): Promise<strin
     family: 'm',
     containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 10, memory: 32 }],
   });
+  return registerMicroInstances(call, 'm', instances);
+}
+
+/** Registers `instances` container instances of 2,048 CPU units and 8 GiB in `cluster`; gives their ARNs. */
+export async function registerMicroInstances(
+  call: Call,
+  cluster: string,
+  instances: number,
+): Promise<string[]> {
   const arns: string[] = [];
   for (let i = 0; i < instances; i++) {
     const out = await call<{ containerInstance: { containerInstanceArn: string } }>(
       'RegisterContainerInstance',
       {
-        cluster: 'm',
+        cluster,
         totalResources: [
           { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
           { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },

@@ -6,7 +6,7 @@
  * the mean and the median of rounds 2 on and, past 4 rounds, the median of rounds 4 on (warm;
  * steadier with 16 or more rounds). A tool for before/after figures and profiling, not a target.
  */
-import { inProcessPlane } from './in-process';
+import { inProcessPlane, registerMicroInstances } from './in-process';
 
 const rounds = Number(process.argv[2] ?? 8);
 const { plane, call } = await inProcessPlane(600_000);
@@ -25,15 +25,7 @@ for (let r = 0; r < rounds; r++) {
   const cluster = `m${r}`;
   await call('CreateCluster', { clusterName: cluster });
   let c0 = cpuUs();
-  for (let i = 0; i < 100; i++) {
-    await call('RegisterContainerInstance', {
-      cluster,
-      totalResources: [
-        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-        { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-      ],
-    });
-  }
+  await registerMicroInstances(call, cluster, 100);
   register.push((cpuUs() - c0) / 100);
   c0 = cpuUs();
   for (let i = 0; i < 100; i++) await call('RunTask', { cluster, taskDefinition: 'm', count: 10 });

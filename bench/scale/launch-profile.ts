@@ -16,7 +16,7 @@
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { inProcessPlane } from './in-process';
+import { inProcessPlane, registerMicroInstances } from './in-process';
 
 const mode = process.argv[2] ?? 'sql';
 const rounds = Number(process.argv[3] ?? 8);
@@ -92,15 +92,7 @@ const walk = (n: HeapNode, stack: readonly string[]) => {
 for (let r = 0; r < rounds; r++) {
   const cluster = `m${r}`;
   await call('CreateCluster', { clusterName: cluster });
-  for (let i = 0; i < 100; i++) {
-    await call('RegisterContainerInstance', {
-      cluster,
-      totalResources: [
-        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-        { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-      ],
-    });
-  }
+  await registerMicroInstances(call, cluster, 100);
   const measured = r >= 1;
   if (measured) {
     measuring = true;
