@@ -22,6 +22,13 @@ async function started(options: ConstructorParameters<typeof LocalControlPlane>[
 const reset = (url: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/_ecs-console/reset`, { method: 'POST', headers });
 
+/** The headers of an SDK-like ListClusters call (a dummy signature, as the local plane takes any). */
+const LIST_CLUSTERS = {
+  'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+  'content-type': 'application/x-amz-json-1.1',
+  authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/ecs/aws4_request, Signature=x',
+};
+
 describe('the local listener', () => {
   it('answers the reset hook: 404 when disabled, 403 without its header, else wipes the state', async () => {
     const off = await started({ statePath: null });
@@ -72,11 +79,7 @@ describe('the local listener', () => {
     };
     const r = await fetch(url, {
       method: 'POST',
-      headers: {
-        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
-        'content-type': 'application/x-amz-json-1.1',
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/ecs/aws4_request, Signature=x',
-      },
+      headers: LIST_CLUSTERS,
       body: '{}',
     });
     expect(r.status).toBe(400);
@@ -99,11 +102,7 @@ describe('the local listener', () => {
     try {
       const r = fetch(url, {
         method: 'POST',
-        headers: {
-          'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
-          'content-type': 'application/x-amz-json-1.1',
-          authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/ecs/aws4_request, Signature=x',
-        },
+        headers: LIST_CLUSTERS,
         body: '{}',
         signal: AbortSignal.timeout(3000),
       });
