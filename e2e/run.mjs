@@ -33,6 +33,6 @@ if (!existsSync(index) || sources.some((s) => newest(join(root, s)) > statSync(i
 
 console.log(firstLoadReport(outDir));
 // The servers the journeys start compare every task text they assemble from pieces with
-// JSON.stringify's (src/local/ecs/task-json.ts `checkTexts`), as the unit tests do.
+// JSON.stringify's (src/local/store/collection.ts `checkTexts`), as the unit tests do.
 process.env.ECS_CONSOLE_CHECK_TEXTS ??= '1';
 process.exit(run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)]));

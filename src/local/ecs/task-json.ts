@@ -13,44 +13,7 @@ const untagged = new WeakMap<TaskRecord, string>();
 
 /** The tasks collection's `serialize` (Collection options). */
 export function taskRecordJson(r: TaskRecord): string {
-  if (r === known.record) {
-    const text = known.text;
-    known.record = undefined;
-    known.text = '';
-    if (checkTexts) checkedText('stored task record', text, oneString(r) ?? pieced(r));
-    return text;
-  }
   return oneString(r) ?? pieced(r);
-}
-
-/**
- * Under the tests (Vitest, and the servers the browser journeys start: `ECS_CONSOLE_CHECK_TEXTS=1`),
- * every text assembled from pieces instead of serialised (`knownTaskText`, the launch's answers) is
- * compared with what `JSON.stringify` writes, so that a member added to a task without its piece
- * fails every test that launches one, not only `launch-text.test.ts`. Off otherwise: the check
- * costs what the pieces save.
- */
-export const checkTexts = process.env['VITEST'] === 'true' || process.env['ECS_CONSOLE_CHECK_TEXTS'] === '1';
-
-/** Throws when a text made from pieces is not the serialised one (only called when `checkTexts`). */
-export function checkedText(what: string, made: string, serialised: string): void {
-  if (made !== serialised)
-    throw new Error(`the ${what} made from pieces differs from JSON.stringify's:\n${made}\n${serialised}`);
-}
-
-/** The record whose text its maker gave (`knownTaskText`), for the store write that follows. */
-const known: { record: TaskRecord | undefined; text: string } = { record: undefined, text: '' };
-
-/**
- * Gives the text of `record` as `JSON.stringify` writes it (the same text `taskRecordJson` would
- * make: `record` has its task first and the task's tags last), made by whoever made the record, for
- * the store write of that very record, next: the launch writes each new task's text from pieces it
- * made once for all its tasks (scheduler/launch.ts `LaunchText`, issue 14), not by serialising the
- * record. One record at a time: a later call replaces an earlier one not written.
- */
-export function knownTaskText(record: TaskRecord, text: string): void {
-  known.record = record;
-  known.text = text;
 }
 
 const TASK_MEMBER = '{"task":';

@@ -332,12 +332,7 @@ export async function startTask(s: Scope, input: Wire<ecs.StartTaskRequest>) {
         ? { enableExecuteCommand: input.enableExecuteCommand }
         : {}),
     });
-    return {
-      tasks: result.created.map((t) =>
-        typeof t === 'string' ? (new JsonBytes(Buffer.from(t)) as unknown as WireTask) : t.task,
-      ),
-      failures: [...failures, ...result.failures],
-    };
+    return { tasks: launchedTasks(result.created, s.col.tasks), failures: [...failures, ...result.failures] };
   });
 }
 

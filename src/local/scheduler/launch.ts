@@ -24,8 +24,8 @@ import {
 } from '../ecs/model';
 import { clusterNameOf } from '../ecs/common';
 import { launchedPending, stepsAtLaunch } from '../ecs/launch-step';
-import { checkedText, checkTexts, knownTaskText } from '../ecs/task-json';
 import { AwsError } from '../protocol/errors';
+import { checkedText, checkTexts } from '../store/collection';
 import { countKeys, taskKeys } from '../ecs/counts';
 import {
   distributeByStrategy,
@@ -201,6 +201,7 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
     parts ??= launchParts(deps, launch);
     const task = newTask(launch, parts, p.bucket, now, { instance: current, booking, subnets });
     let stored = task;
+    let storedText: string | undefined;
     if (stepsAtLaunch(task)) {
       // Its texts (as created, RunTask's answer; as stored) from the launch's pieces, when it has them.
       const text = launchText(parts, launch, p.bucket, booking, now, deps.config.taskStepMs);
@@ -210,9 +211,9 @@ export function launchTasks(deps: LocalDeps, launch: TaskLaunch): LaunchResult {
       if (texts && checkTexts) checkedText('created task', texts.created, JSON.stringify(task.task));
       if (launch.answered) created.push(texts ? texts.created : JSON.stringify(task.task));
       stored = launchedPending(task, now, deps.config.taskStepMs, true);
-      if (texts) knownTaskText(stored, texts.stored);
+      storedText = texts?.stored;
     } else if (launch.answered) created.push(task);
-    col.tasks.insertShared(stored.task.taskArn, stored);
+    col.tasks.insertShared(stored.task.taskArn, stored, storedText);
     const next = bookResources(current.containerInstance, booking);
     carryView(current.containerInstance, next);
     booked.set(p.instance, { ...current, containerInstance: next });

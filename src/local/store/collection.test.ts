@@ -389,6 +389,22 @@ describe('Collection derived keys (lookups and counters)', () => {
     expect(actual(col)).toEqual(expected(col));
   });
 
+  it('insertShared stores the text its maker gives, and under the tests refuses one that is not the serialised document', () => {
+    const db = new Db(null);
+    const col = open(db);
+    const doc = { group: 'x', n: 1, list: [1] };
+    col.insertShared('a', doc, JSON.stringify(doc));
+    expect(col.writtenText('a', col.peek('a')!)).toBe(JSON.stringify(doc));
+    expect(col.get('a')).toEqual(doc);
+    expect(actual(col)).toEqual(expected(col));
+    // A text that does not parse to the document (a member missing): refused, nothing written.
+    expect(() =>
+      db.tx(() => col.insertShared('b', { group: 'x', n: 2, list: [] }, '{"group":"x","n":2}')),
+    ).toThrow(/made from pieces differs/);
+    expect(col.get('b')).toBeUndefined();
+    expect(actual(col)).toEqual(expected(col));
+  });
+
   it('rolls back with the transaction that wrote them', () => {
     const db = new Db(null);
     const col = open(db);

@@ -1,6 +1,21 @@
 /** A table of JSON documents keyed by id, with up to three indexed string keys for lookups. */
 import type Database from 'better-sqlite3';
 
+/**
+ * Under the tests (Vitest, and the servers the browser journeys start: `ECS_CONSOLE_CHECK_TEXTS=1`),
+ * every text assembled from pieces instead of serialised (`insertShared`'s `text`, the launch's
+ * answers: scheduler/launch.ts) is compared with the serialised one, so that a member added to a
+ * document without its piece fails every test that writes one, not only the tests of the pieces.
+ * Off otherwise: the check costs what the pieces save.
+ */
+export const checkTexts = process.env['VITEST'] === 'true' || process.env['ECS_CONSOLE_CHECK_TEXTS'] === '1';
+
+/** Throws when a text made from pieces is not the serialised one (only called when `checkTexts`). */
+export function checkedText(what: string, made: string, serialised: string): void {
+  if (made !== serialised)
+    throw new Error(`the ${what} made from pieces differs from the serialised one:\n${made}\n${serialised}`);
+}
+
 export interface IndexSpec<T> {
   name: string;
   key: (doc: T) => string | null | undefined;
@@ -657,17 +672,17 @@ export class Collection<T> {
     this.putAs(id, doc, true);
   }
 
-  /** The write; gives the document's derived keys (see `write`). */
-  private putAs(id: string, doc: T, fresh: boolean): DerivedKeys | undefined {
+  /** The write; gives the document's derived keys (see `write`; `text`: see `insertShared`). */
+  private putAs(id: string, doc: T, fresh: boolean, text?: string): DerivedKeys | undefined {
     const ix = this.indexes;
     const k1 = indexKey(ix[0], doc);
     const k2 = indexKey(ix[1], doc);
     const k3 = indexKey(ix[2], doc);
     this.writes++;
     if ((this.derived || this.part) && !this.sql.inTransaction) {
-      return this.atomically(() => this.write(id, doc, k1, k2, k3, fresh));
+      return this.atomically(() => this.write(id, doc, k1, k2, k3, fresh, text));
     }
-    return this.write(id, doc, k1, k2, k3, fresh);
+    return this.write(id, doc, k1, k2, k3, fresh, text);
   }
 
   /**
@@ -681,12 +696,14 @@ export class Collection<T> {
     k2: string | null,
     k3: string | null,
     fresh: boolean,
+    given?: string,
   ): DerivedKeys | undefined {
     if (fresh) {
       // The insert first: if the id is taken it throws before any derived key moves.
       this.cache.delete(id);
       this.membership++;
-      const text = this.serialize(doc);
+      const text = given ?? this.serialize(doc);
+      if (given !== undefined && checkTexts) checkedText('stored document', given, this.serialize(doc));
       const { lastInsertRowid } = this.hot.insert.run(id, k1, k2, k3, text);
       this.inserted(id, lastInsertRowid);
       this.lastText = text;
@@ -747,16 +764,20 @@ export class Collection<T> {
     this.putSharedAs(id, doc, false);
   }
 
-  /** `insert`, keeping `doc` itself as the cached document (see `putShared`). */
-  insertShared(id: string, doc: T): void {
-    this.putSharedAs(id, doc, true);
+  /**
+   * `insert`, keeping `doc` itself as the cached document (see `putShared`). `text`: the stored text
+   * when the document's maker already has it (exactly what `serialize` writes for `doc`; compared
+   * under the tests, `checkTexts`), so that the write does not serialise the document again.
+   */
+  insertShared(id: string, doc: T, text?: string): void {
+    this.putSharedAs(id, doc, true, text);
   }
 
-  private putSharedAs(id: string, doc: T, fresh: boolean): void {
+  private putSharedAs(id: string, doc: T, fresh: boolean, text?: string): void {
     // Frozen first: the derived keys computed by this write are kept with it for the next one.
     const frozen = this.cacheSize > 0 ? deepFreeze(doc) : doc;
     this.lastText = undefined;
-    const keys = this.putAs(id, frozen, fresh);
+    const keys = this.putAs(id, frozen, fresh, text);
     if (this.cacheSize > 0) this.remember(id, frozen, keys, this.lastText);
     this.lastText = undefined;
   }
